@@ -1,0 +1,39 @@
+/**
+ * S3's REST error body, as S3 answers it:
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#RESTErrorResponses
+ * <Error><Code/><Message/><Resource/><RequestId/><HostId/></Error>, plus code-specific fields
+ * (e.g. <BucketName>, <Endpoint>, <Region> for PermanentRedirect).
+ */
+import { randomBytes } from "node:crypto";
+import type { SandboxResponse } from "../types.js";
+
+const escapeXml = (text: string): string =>
+  text.replace(/[<>&'"]/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", "'": "&apos;", '"': "&quot;" })[c] as string);
+
+export interface S3ErrorExtra {
+  bucket?: string | null;
+  resource?: string;
+  headers?: Record<string, string>;
+  /** Extra child elements of <Error>, in order. */
+  fields?: Record<string, string>;
+}
+
+export function s3Error(status: number, code: string, message: string, operation: string, extra: S3ErrorExtra = {}): SandboxResponse {
+  const requestId = randomBytes(8).toString("hex").toUpperCase();
+  const fields = Object.entries(extra.fields ?? {})
+    .map(([name, value]) => `<${name}>${escapeXml(value)}</${name}>`)
+    .join("");
+  const resource = extra.resource === undefined ? "" : `<Resource>${escapeXml(extra.resource)}</Resource>`;
+  const body =
+    `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${escapeXml(code)}</Code><Message>${escapeXml(message)}</Message>` +
+    `${fields}${resource}<RequestId>${requestId}</RequestId><HostId>${randomBytes(24).toString("base64")}</HostId></Error>`;
+  return {
+    status,
+    headers: { "content-type": "application/xml", "x-amz-request-id": requestId, ...extra.headers },
+    // HEAD answers carry no body; S3 still sends the status and headers.
+    body,
+    operation,
+    bucket: extra.bucket ?? null,
+    mutating: false,
+  };
+}

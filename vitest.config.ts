@@ -1,0 +1,11 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    // Two cores on CI machines: end-to-end tests start sandboxes and moto; keep parallelism modest.
+    maxWorkers: 2,
+  },
+});
