@@ -78,6 +78,11 @@ export interface SandboxOptions {
   port?: number;
   /** Overrides the scenario's faults. */
   faults?: FaultOptions;
+  /**
+   * The sandbox's "now" for issuing and expiring AssumeRole credentials (default: the system clock).
+   * Request signing times are still checked against the system clock, as AWS does.
+   */
+  clock?: () => Date;
 }
 
 export interface CallRecord {
@@ -107,6 +112,10 @@ export interface Sandbox {
   calls: CallRecord[];
   /** `export` lines for a shell. */
   exports(): string;
+  /** Moves the sandbox's clock forward (e.g. past an AssumeRole expiry to test ExpiredToken). */
+  advanceClock(ms: number): void;
+  /** The live simulated state (read it in tests; the server mutates it). */
+  world: World;
   close(): Promise<void>;
 }
 

@@ -1,0 +1,119 @@
+/**
+ * `audit`: the pipeline end to end — load policies, derive the facts they need, scan, evaluate,
+ * assemble the snapshot, write the reports, and decide the exit code. The CLI only maps flags to
+ * these options; tests and other programs call this directly.
+ */
+import { join } from "node:path";
+import { ExitCode } from "../errors.js";
+import { contentHash } from "../hash.js";
+import {
+  BUCKET_DOCUMENT_SCHEMA_VERSION,
+  SEVERITIES,
+  SNAPSHOT_SCHEMA_VERSION,
+  type PolicyResult,
+  type Severity,
+  type Snapshot,
+  type Suppression,
+} from "../model/index.js";
+import { evaluateBucket, expiredSuppressions, loadPolicies, policyRefs, requiredFacts, type LoadOptions } from "../policy/index.js";
+import { writeReports, type ReportFormat } from "../report/index.js";
+import { scan, type ScanOptions } from "../scan/index.js";
+import { toolVersion } from "../version.js";
+
+export const ALL_FORMATS: readonly ReportFormat[] = ["html", "csv", "sarif", "json"];
+
+export interface AuditOptions {
+  /** Everything about what and how to scan (credentials, endpoint, filters, concurrency). `facts` is derived from the policies. */
+  scan?: Omit<ScanOptions, "facts">;
+  /** Which policies to load and their parameters. */
+  policies?: LoadOptions;
+  suppressions?: Suppression[];
+  /** Lowest severity whose failures make the exit code 1. Default `high`. */
+  failOn?: Severity;
+  /** Report formats to write. Default: all four. Empty: write nothing. */
+  formats?: readonly ReportFormat[];
+  /** Report directory. Default `reports/<UTC timestamp>/`. */
+  outDir?: string;
+  /** Clock for suppression expiry and the default report folder (tests). */
+  now?: Date;
+}
+
+export interface AuditSummary {
+  counts: Record<PolicyResult["status"], number>;
+  /** Failures by severity (suppressed findings excluded). */
+  failuresBySeverity: Record<Severity, number>;
+  failuresAtOrAboveFailOn: number;
+}
+
+export interface AuditResult {
+  snapshot: Snapshot;
+  reports: { format: ReportFormat; file: string }[];
+  summary: AuditSummary;
+  exitCode: ExitCode;
+}
+
+const severityRank = (severity: Severity): number => SEVERITIES.indexOf(severity);
+
+export function summarize(results: readonly PolicyResult[], failOn: Severity): AuditSummary {
+  const counts = { pass: 0, fail: 0, error: 0, not_applicable: 0, suppressed: 0 };
+  const failuresBySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+  for (const result of results) {
+    counts[result.status] += 1;
+    if (result.status === "fail") failuresBySeverity[result.severity] += 1;
+  }
+  const failuresAtOrAboveFailOn = SEVERITIES.filter((s) => severityRank(s) <= severityRank(failOn)).reduce(
+    (sum, s) => sum + failuresBySeverity[s],
+    0,
+  );
+  return { counts, failuresBySeverity, failuresAtOrAboveFailOn };
+}
+
+/**
+ * Exit code for a finished audit. An incomplete scan (3) outranks findings (1): results drawn from
+ * a partial picture cannot be called clean or complete, and the scheduler must look at it.
+ */
+export function auditExitCode(snapshot: Snapshot, summary: AuditSummary): ExitCode {
+  if (!snapshot.coverage.complete) return ExitCode.Incomplete;
+  return summary.failuresAtOrAboveFailOn > 0 ? ExitCode.Findings : ExitCode.Ok;
+}
+
+export const defaultOutDir = (now: Date): string =>
+  join("reports", now.toISOString().replace(/\.\d{3}Z$/, "Z").replace(/:/g, "-"));
+
+export async function audit(options: AuditOptions = {}): Promise<AuditResult> {
+  const now = options.now ?? new Date();
+  const failOn = options.failOn ?? "high";
+  const formats = options.formats ?? ALL_FORMATS;
+  const suppressions = options.suppressions ?? [];
+
+  const policySet = await loadPolicies(options.policies);
+  const scanResult = await scan({ ...options.scan, facts: requiredFacts(policySet) });
+
+  const results: PolicyResult[] = [];
+  for (const doc of scanResult.buckets) {
+    for (const result of evaluateBucket(policySet, doc, { suppressions, now })) results.push(result);
+  }
+
+  const snapshot: Snapshot = {
+    kind: "replguard-snapshot",
+    schemaVersion: SNAPSHOT_SCHEMA_VERSION,
+    bucketDocumentSchemaVersion: BUCKET_DOCUMENT_SCHEMA_VERSION,
+    tool: { name: "replguard", version: toolVersion },
+    scan: scanResult.scan,
+    configHash: contentHash({ scan: { ...options.scan, credentials: undefined }, policies: options.policies ?? {}, suppressions, failOn }),
+    failOn,
+    policies: policyRefs(policySet),
+    coverage: scanResult.coverage,
+    accounts: scanResult.accounts,
+    buckets: scanResult.buckets,
+    results,
+    expiredSuppressions: expiredSuppressions(suppressions, results, now),
+  };
+
+  const summary = summarize(results, failOn);
+  const reports =
+    formats.length === 0
+      ? []
+      : await writeReports(snapshot, { outDir: options.outDir ?? defaultOutDir(now), formats: [...formats], policies: policySet.policies });
+  return { snapshot, reports, summary, exitCode: auditExitCode(snapshot, summary) };
+}

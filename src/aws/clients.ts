@@ -1,0 +1,78 @@
+/**
+ * Client construction: one place sets the endpoint override, the adaptive retry mode and the
+ * shared sockets, so every S3, STS and Organizations client behaves the same.
+ */
+import { Agent as HttpAgent } from "node:http";
+import { Agent as HttpsAgent } from "node:https";
+import { S3Client } from "@aws-sdk/client-s3";
+import { STSClient, type STSClientConfig } from "@aws-sdk/client-sts";
+import { OrganizationsClient } from "@aws-sdk/client-organizations";
+import type { AwsCredentialIdentityProvider } from "@aws-sdk/types";
+
+export interface AwsSettings {
+  /** Endpoint override for every client (sandbox), or undefined for the SDK's own resolution (incl. AWS_ENDPOINT_URL). */
+  endpoint?: string;
+  /** Home region (STS, Organizations, ListBuckets). */
+  region: string;
+  /** Adaptive retry mode's maximum attempts per call. */
+  maxAttempts: number;
+  /** Upper bound of sockets in flight; matches the request limiter. */
+  maxSockets: number;
+}
+
+/** Reads the home region the way the CLI documents it. */
+export const defaultRegion = (): string => process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? "us-east-1";
+
+/** The endpoint every client talks to, if overridden by option or by the SDK's environment variables. */
+export const effectiveEndpoint = (endpoint: string | undefined): string | null =>
+  endpoint ?? process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL ?? null;
+
+/**
+ * Builds clients that share one pair of keep-alive agents: thousands of (account, region) clients
+ * then cost no extra sockets. Clients are dropped, never destroyed one by one (destroying one would
+ * close the shared agents); `close()` ends them all.
+ */
+export class AwsClientFactory {
+  private readonly httpAgent: HttpAgent;
+  private readonly httpsAgent: HttpsAgent;
+
+  constructor(readonly settings: AwsSettings) {
+    const agentOptions = { keepAlive: true, maxSockets: settings.maxSockets };
+    this.httpAgent = new HttpAgent(agentOptions);
+    this.httpsAgent = new HttpsAgent(agentOptions);
+  }
+
+  private common(region: string) {
+    return {
+      region,
+      maxAttempts: this.settings.maxAttempts,
+      retryMode: "adaptive",
+      requestHandler: { httpAgent: this.httpAgent, httpsAgent: this.httpsAgent, connectionTimeout: 10_000, requestTimeout: 60_000 },
+      ...(this.settings.endpoint === undefined ? {} : { endpoint: this.settings.endpoint }),
+    } as const;
+  }
+
+  /** Config for the STS client that AssumeRole providers create (they build their own client). */
+  stsConfig(): STSClientConfig {
+    return { ...this.common(this.settings.region) };
+  }
+
+  sts(credentials: AwsCredentialIdentityProvider): STSClient {
+    return new STSClient({ ...this.common(this.settings.region), credentials });
+  }
+
+  organizations(credentials: AwsCredentialIdentityProvider): OrganizationsClient {
+    return new OrganizationsClient({ ...this.common(this.settings.region), credentials });
+  }
+
+  s3(credentials: AwsCredentialIdentityProvider, region: string): S3Client {
+    // Path-style whenever an endpoint is overridden: `bucket.127.0.0.1` does not resolve.
+    const forcePathStyle = effectiveEndpoint(this.settings.endpoint) !== null;
+    return new S3Client({ ...this.common(region), credentials, forcePathStyle, followRegionRedirects: false });
+  }
+
+  close(): void {
+    this.httpAgent.destroy();
+    this.httpsAgent.destroy();
+  }
+}

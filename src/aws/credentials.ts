@@ -1,0 +1,72 @@
+/**
+ * Credentials: the caller's (standard chain or given), and one cached AssumeRole session per account.
+ */
+import { fromNodeProviderChain, fromTemporaryCredentials } from "@aws-sdk/credential-providers";
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@aws-sdk/types";
+import type { STSClientConfig } from "@aws-sdk/client-sts";
+
+export type CredentialsInput = AwsCredentialIdentity | AwsCredentialIdentityProvider;
+
+/** The session name every replguard AssumeRole uses, so CloudTrail shows who read what. */
+export const ROLE_SESSION_NAME = "replguard-audit";
+
+/** Refresh temporary credentials this long before they expire (the SDK clients use the same margin). */
+const REFRESH_MARGIN_MS = 5 * 60_000;
+
+/**
+ * Shares one set of credentials between every client of an account: resolved once, reused until
+ * five minutes before expiry, and concurrent callers wait on the same request (one AssumeRole per
+ * account and session, not one per client or per call).
+ */
+export function cachedCredentials(source: CredentialsInput): AwsCredentialIdentityProvider {
+  if (typeof source !== "function") return () => Promise.resolve(source);
+  let current: AwsCredentialIdentity | undefined;
+  let pending: Promise<AwsCredentialIdentity> | undefined;
+  const fresh = (c: AwsCredentialIdentity): boolean =>
+    c.expiration === undefined || c.expiration.getTime() - Date.now() > REFRESH_MARGIN_MS;
+  return () => {
+    if (current !== undefined && fresh(current)) return Promise.resolve(current);
+    pending ??= source()
+      .then((c) => {
+        current = c;
+        return c;
+      })
+      .finally(() => {
+        pending = undefined;
+      });
+    return pending;
+  };
+}
+
+/** The caller's credentials: given ones, or the standard chain (env, profile, SSO, instance/task roles). */
+export function callerCredentials(options: { credentials?: CredentialsInput; profile?: string }): AwsCredentialIdentityProvider {
+  const source = options.credentials ?? fromNodeProviderChain(options.profile === undefined ? {} : { profile: options.profile });
+  return cachedCredentials(source);
+}
+
+export interface AssumeRoleOptions {
+  accountId: string;
+  roleName: string;
+  externalId?: string;
+  /** Credentials that call AssumeRole (the caller's). */
+  masterCredentials: AwsCredentialIdentityProvider;
+  /** STS client settings: region, endpoint, retries, shared request handler. */
+  stsConfig: STSClientConfig;
+}
+
+export const roleArn = (accountId: string, roleName: string): string => `arn:aws:iam::${accountId}:role/${roleName}`;
+
+/** A cached AssumeRole session into `arn:aws:iam::ACCOUNT:role/ROLE`, refreshed before it expires. */
+export function assumeRoleCredentials(options: AssumeRoleOptions): AwsCredentialIdentityProvider {
+  return cachedCredentials(
+    fromTemporaryCredentials({
+      masterCredentials: options.masterCredentials,
+      params: {
+        RoleArn: roleArn(options.accountId, options.roleName),
+        RoleSessionName: ROLE_SESSION_NAME,
+        ...(options.externalId === undefined ? {} : { ExternalId: options.externalId }),
+      },
+      clientConfig: options.stsConfig,
+    }),
+  );
+}

@@ -1,0 +1,22 @@
+/** AWS plumbing for the scanner: clients, credentials, the shared request limiter, error codes. */
+export { AwsClientFactory, defaultRegion, effectiveEndpoint, type AwsSettings } from "./clients.js";
+export {
+  assumeRoleCredentials,
+  cachedCredentials,
+  callerCredentials,
+  roleArn,
+  ROLE_SESSION_NAME,
+  type AssumeRoleOptions,
+  type CredentialsInput,
+} from "./credentials.js";
+export { getCallerIdentity, type CallerIdentity } from "./identity.js";
+export { createRequestLimiter, type RequestLimiter, type RequestLimiterOptions } from "./limiter.js";
+export {
+  awsErrorCode,
+  awsErrorMessage,
+  httpStatusOf,
+  isAccessDenied,
+  isThrottling,
+  responseHeaderOf,
+  toBucketError,
+} from "./errors.js";

@@ -1,0 +1,130 @@
+/** `replguard audit`: flags + config file → AuditOptions → audit() → summary and exit code. */
+import { Command, Option } from "commander";
+import { ALL_FORMATS, audit, type AuditOptions, type AuditResult } from "../audit/index.js";
+import { loadConfig, type ConfigFile } from "../config/index.js";
+import type { Severity } from "../model/index.js";
+import type { ReportFormat } from "../report/index.js";
+import { startSandbox } from "../sandbox/index.js";
+import type { Sandbox } from "../sandbox/types.js";
+import { accountList, formatList, positiveInt, regionList, severity, splitList } from "./parse.js";
+import { progressReporter } from "./progress.js";
+
+interface AuditFlags {
+  config?: string;
+  sandbox?: string | true;
+  endpointUrl?: string;
+  profile?: string;
+  region?: string;
+  roleName?: string;
+  externalId?: string;
+  singleAccount?: boolean;
+  accounts?: string[];
+  excludeAccounts?: string[];
+  ou?: string[];
+  regions?: string[];
+  policies?: string[];
+  pack?: string[];
+  format?: ReportFormat[];
+  out?: string;
+  failOn?: Severity;
+  concurrency?: number;
+  accountConcurrency?: number;
+  maxAttempts?: number;
+  quiet?: boolean;
+  json?: boolean;
+}
+
+export function auditCommand(run: (exitCode: number) => void): Command {
+  return new Command("audit")
+    .description("Scan the organization's S3 replication, check the policies, and write reports.")
+    .option("--config <file>", "JSON config file (schemas/config.schema.json); flags override it")
+    .option("--sandbox [scenario]", "start the built-in sandbox in-process (demo, or a scenario FILE) and audit it")
+    .option("--endpoint-url <url>", "send every AWS call to this endpoint (AWS_ENDPOINT_URL works too)")
+    .option("--profile <name>", "AWS profile for the caller's credentials")
+    .option("--region <region>", "home region for STS and Organizations")
+    .option("--role-name <name>", "audit role to assume in each account (default OrganizationAccountAccessRole)")
+    .option("--external-id <id>", "ExternalId for AssumeRole")
+    .option("--single-account", "scan only the caller's account, without Organizations")
+    .option("--accounts <ids>", "only these account ids (comma-separated)", accountList)
+    .option("--exclude-accounts <ids>", "never these account ids (comma-separated)", accountList)
+    .option("--ou <ous>", "only accounts under these OUs (paths like Workloads/Prod or ou- ids, comma-separated)", splitList)
+    .option("--regions <regions>", "only buckets in these regions (comma-separated)", regionList)
+    .option("--policies <dirs>", "extra policy directories: add policies or replace built-ins (comma-separated)", splitList)
+    .option("--pack <names>", "only the policies of these packs (comma-separated)", splitList)
+    .option("--format <formats>", `report formats: ${ALL_FORMATS.join(",")} or all (default all)`, formatList)
+    .option("--out <dir>", "report directory (default reports/<UTC timestamp>/)")
+    .addOption(new Option("--fail-on <severity>", "exit 1 on failures at or above this severity (default high)").argParser(severity))
+    .option("--concurrency <n>", "AWS requests in flight (default 32)", positiveInt)
+    .option("--account-concurrency <n>", "accounts scanned at once (default 8)", positiveInt)
+    .option("--max-attempts <n>", "attempts per AWS call with adaptive retry (default 10)", positiveInt)
+    .option("--quiet", "no progress bar and no summary line")
+    .option("--json", "print the summary as JSON on stdout")
+    .action(async (flags: AuditFlags) => {
+      const config = flags.config === undefined ? {} : await loadConfig(flags.config);
+      let sandbox: Sandbox | undefined;
+      const progress = progressReporter(!flags.quiet && !flags.json);
+      try {
+        const sandboxScenario = flags.sandbox === true ? "demo" : flags.sandbox;
+        if (sandboxScenario !== undefined) sandbox = await startSandbox({ scenario: sandboxScenario });
+        const options = auditOptions(flags, config, sandbox);
+        options.scan = { ...options.scan, onProgress: (p) => progress.update(p) };
+        const result = await audit(options);
+        progress.stop();
+        printSummary(result, flags);
+        run(result.exitCode);
+      } finally {
+        progress.stop();
+        await sandbox?.close();
+      }
+    });
+}
+
+/** Flags win over the config file; the sandbox, when asked for, supplies endpoint, keys and region. */
+export function auditOptions(flags: AuditFlags, config: ConfigFile, sandbox?: Sandbox): AuditOptions {
+  const policyDirs = [...(config.policies?.dirs ?? []), ...(flags.policies ?? [])];
+  const packs = flags.pack ?? config.policies?.packs;
+  return {
+    scan: {
+      ...(sandbox
+        ? { endpoint: sandbox.endpoint, credentials: sandbox.credentials, region: sandbox.region }
+        : { endpoint: flags.endpointUrl ?? config.endpointUrl, profile: flags.profile ?? config.profile, region: flags.region ?? config.region }),
+      roleName: flags.roleName ?? config.roleName,
+      externalId: flags.externalId ?? config.externalId,
+      singleAccount: flags.singleAccount ?? config.singleAccount,
+      accounts: flags.accounts ?? config.accounts,
+      excludeAccounts: flags.excludeAccounts ?? config.excludeAccounts,
+      ous: flags.ou ?? config.ous,
+      regions: flags.regions ?? config.regions,
+      concurrency: {
+        accounts: flags.accountConcurrency ?? config.concurrency?.accounts,
+        requests: flags.concurrency ?? config.concurrency?.requests,
+      },
+      maxAttempts: flags.maxAttempts ?? config.maxAttempts,
+    },
+    policies: { dirs: policyDirs, packs, parameters: config.policies?.parameters },
+    suppressions: config.suppressions,
+    failOn: flags.failOn ?? config.failOn,
+    formats: flags.format ?? config.formats,
+    outDir: flags.out ?? config.out,
+  };
+}
+
+function printSummary(result: AuditResult, flags: AuditFlags): void {
+  const { snapshot, summary, reports, exitCode } = result;
+  if (flags.json) {
+    const json = { exitCode, failOn: snapshot.failOn, coverage: snapshot.coverage, ...summary, reports };
+    process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+    return;
+  }
+  if (flags.quiet) return;
+  const { accounts, buckets } = snapshot.coverage;
+  const c = summary.counts;
+  const lines = [
+    `replguard: ${accounts.scanned}/${accounts.inScope} accounts and ${buckets.scanned}/${buckets.inScope} buckets scanned` +
+      ` (${accounts.failed} accounts failed, ${buckets.partial} buckets partly read, ${accounts.outOfScope} accounts out of scope)`,
+    `results: ${c.fail} fail, ${c.pass} pass, ${c.error} error, ${c.suppressed} suppressed, ${c.not_applicable} not applicable;` +
+      ` ${summary.failuresAtOrAboveFailOn} failures at or above ${snapshot.failOn}`,
+    ...reports.map((report) => `  ${report.format.padEnd(5)} ${report.file}`),
+  ];
+  process.stdout.write(`${lines.join("\n")}\n`);
+}

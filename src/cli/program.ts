@@ -1,0 +1,36 @@
+/** The `replguard` program: parse flags, call the library, print, and return the exit code. Nothing else. */
+import { Command } from "commander";
+import { toolVersion } from "../version.js";
+import { auditCommand } from "./audit-command.js";
+import { describeError } from "./exit.js";
+import { policiesCommand } from "./policies-command.js";
+import { reportCommand } from "./report-command.js";
+import { sandboxCommand } from "./sandbox-command.js";
+
+export async function main(argv: string[]): Promise<number> {
+  let exitCode = 0;
+  const program = new Command("replguard")
+    .description("Audit Amazon S3 replication across an AWS Organization.")
+    .version(toolVersion)
+    .option("--debug", "print stack traces of unexpected errors")
+    .exitOverride()
+    .showHelpAfterError("(run with --help for usage)");
+  program.addCommand(auditCommand((code) => (exitCode = code)));
+  program.addCommand(reportCommand());
+  program.addCommand(policiesCommand());
+  program.addCommand(sandboxCommand());
+  // Commander exits the process itself on a bad flag unless told not to, at every level.
+  const overrideExit = (command: Command): void => {
+    command.exitOverride();
+    command.commands.forEach(overrideExit);
+  };
+  overrideExit(program);
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return exitCode;
+  } catch (error) {
+    const { message, exitCode: code } = describeError(error, argv.includes("--debug"));
+    if (message !== "") process.stderr.write(`${message}\n`);
+    return code;
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * The config file (`--config FILE`, JSON): read, validate against schemas/config.schema.json, and
+ * resolve its relative paths against the file's own folder, so a config checked into a repo works
+ * from any working directory.
+ */
+import { readFile } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
+import { Ajv2020 } from "ajv/dist/2020.js";
+import addFormats from "ajv-formats";
+import { ConfigError } from "../errors.js";
+import { shippedPath } from "../paths.js";
+import type { Severity, Suppression } from "../model/index.js";
+import type { ReportFormat } from "../report/index.js";
+
+export interface ConfigFile {
+  roleName?: string;
+  externalId?: string;
+  profile?: string;
+  region?: string;
+  endpointUrl?: string;
+  singleAccount?: boolean;
+  accounts?: string[];
+  excludeAccounts?: string[];
+  ous?: string[];
+  regions?: string[];
+  policies?: { dirs?: string[]; packs?: string[]; parameters?: Record<string, Record<string, unknown>> };
+  suppressions?: Suppression[];
+  failOn?: Severity;
+  formats?: ReportFormat[];
+  out?: string;
+  concurrency?: { accounts?: number; requests?: number };
+  maxAttempts?: number;
+}
+
+let validateConfig: ReturnType<Ajv2020["compile"]> | undefined;
+
+async function configValidator(): Promise<ReturnType<Ajv2020["compile"]>> {
+  if (validateConfig === undefined) {
+    const schema = JSON.parse(await readFile(shippedPath("schemas", "config.schema.json"), "utf8")) as object;
+    const ajv = new Ajv2020({ allErrors: false, strict: true });
+    addFormats.default(ajv);
+    validateConfig = ajv.compile(schema);
+  }
+  return validateConfig;
+}
+
+/** Read and validate a config file; relative `policies.dirs` are resolved against the file's folder. */
+export async function loadConfig(file: string): Promise<ConfigFile> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (error) {
+    throw new ConfigError(`cannot read config file ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, {
+      file,
+      cause: error,
+    });
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(`config file ${file} is not valid JSON: ${(error as Error).message}`, { file, cause: error });
+  }
+  const validate = await configValidator();
+  if (!validate(value)) {
+    const [first] = validate.errors ?? [];
+    const pointer = first?.instancePath || "/";
+    const detail = first?.keyword === "additionalProperties"
+      ? `unknown field "${String((first.params as { additionalProperty: string }).additionalProperty)}"`
+      : (first?.message ?? "is invalid");
+    throw new ConfigError(`config file ${file} at ${pointer}: ${detail}`, { file, pointer });
+  }
+  const config = value as ConfigFile;
+  const base = dirname(resolve(file));
+  if (config.policies?.dirs) config.policies.dirs = config.policies.dirs.map((dir) => resolve(base, dir));
+  return config;
+}

@@ -1,0 +1,10 @@
+/** replguard's public library surface. Everything else is internal. */
+export { audit, summarize, auditExitCode, type AuditOptions, type AuditResult, type AuditSummary } from "./audit/index.js";
+export { scan, type ScanOptions, type ScanResult, type ScanProgress } from "./scan/index.js";
+export { loadPolicies, requiredFacts, evaluateBucket, explainPolicy, type LoadOptions, type PolicySet, type LoadedPolicy } from "./policy/index.js";
+export { writeReports, readSnapshot, type ReportFormat } from "./report/index.js";
+export { loadConfig, type ConfigFile } from "./config/index.js";
+export { startSandbox } from "./sandbox/index.js";
+export type { Sandbox, SandboxOptions, Scenario, CallRecord } from "./sandbox/types.js";
+export * from "./errors.js";
+export * from "./model/index.js";

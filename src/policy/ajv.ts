@@ -1,0 +1,105 @@
+/**
+ * Ajv instances. The meta-schema (policy files, packs) is compiled in full strict mode. Policy
+ * schemas are compiled with `strictSchema` (an unknown keyword, usually a typo such as `propertes`,
+ * is a PolicyError) but without `strictTypes`/`strictRequired`, so users need not repeat
+ * `"type": "object"` around every `properties` they write. `allErrors` gives every failing pointer.
+ */
+import { readFileSync } from "node:fs";
+import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
+import { PolicyError } from "../errors.js";
+import { shippedPath } from "../paths.js";
+
+export const POLICY_META_SCHEMA_FILE = shippedPath("schemas", "policy.schema.json");
+export const BUCKET_DOCUMENT_SCHEMA_FILE = shippedPath("schemas", "bucket-document.schema.json");
+
+export function createPolicyAjv(): Ajv2020 {
+  return new Ajv2020({
+    allErrors: true,
+    verbose: true,
+    strictSchema: true,
+    strictNumbers: true,
+    strictTypes: false,
+    strictTuples: false,
+    strictRequired: false,
+    addUsedSchema: false,
+  });
+}
+
+interface MetaValidators {
+  policy: ValidateFunction;
+  pack: ValidateFunction;
+}
+
+let meta: MetaValidators | undefined;
+
+/** The meta-schema validators, compiled once per process. */
+export function metaValidators(): MetaValidators {
+  if (meta) return meta;
+  const ajv = new Ajv2020({ allErrors: true, strict: true });
+  const schema = JSON.parse(readFileSync(POLICY_META_SCHEMA_FILE, "utf8")) as { $id: string };
+  ajv.addSchema(schema);
+  meta = {
+    policy: ajv.getSchema(schema.$id) as ValidateFunction,
+    pack: ajv.getSchema(`${schema.$id}#/$defs/pack`) as ValidateFunction,
+  };
+  return meta;
+}
+
+/** The first meta-schema error as a PolicyError naming the file and the JSON pointer. */
+export function metaError(file: string, errors: ErrorObject[] | null | undefined, policyId?: string): PolicyError {
+  const sorted = [...(errors ?? [])].sort((a, b) => b.instancePath.length - a.instancePath.length);
+  const first = sorted.find((e) => e.keyword !== "anyOf" && e.keyword !== "oneOf" && e.keyword !== "if") ?? sorted[0];
+  const pointer = first ? pointerOf(first) : "";
+  const message = first ? `${first.message ?? "is invalid"}${paramsText(first)}` : "is invalid";
+  return new PolicyError(`${file}: ${pointer || "/"} ${message}`, { file, pointer, policyId });
+}
+
+function pointerOf(error: ErrorObject): string {
+  if (error.keyword === "required") return `${error.instancePath}/${String(error.params["missingProperty"])}`;
+  if (error.keyword === "additionalProperties") return `${error.instancePath}/${String(error.params["additionalProperty"])}`;
+  return error.instancePath;
+}
+
+function paramsText(error: ErrorObject): string {
+  if (error.keyword === "enum") return `: ${JSON.stringify(error.params["allowedValues"])}`;
+  if (error.keyword === "pattern") return ` (${String(error.params["pattern"])})`;
+  return "";
+}
+
+/**
+ * Compiles a policy schema; a compile failure becomes a PolicyError whose pointer is found by
+ * looking for the offending keyword or `$ref` in the schema (ajv's compile errors carry no path).
+ */
+export function compileSchema(ajv: Ajv2020, schema: unknown, at: { file: string; policyId: string; pointer: string }): ValidateFunction {
+  try {
+    return ajv.compile(schema as object);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const inner = locateCompileError(schema, message);
+    const pointer = at.pointer + (inner ?? "");
+    throw new PolicyError(`${at.file}: ${pointer} does not compile: ${message}`, { ...at, pointer, cause: error });
+  }
+}
+
+function locateCompileError(schema: unknown, message: string): string | undefined {
+  const keyword = /unknown keyword: "([^"]+)"/.exec(message)?.[1];
+  if (keyword) return findPointer(schema, (node) => Object.hasOwn(node, keyword), keyword);
+  const ref = /can't resolve reference (\S+)/.exec(message)?.[1];
+  if (ref) return findPointer(schema, (node) => node["$ref"] === ref, "$ref");
+  const format = /unknown format "([^"]+)"/.exec(message)?.[1];
+  if (format) return findPointer(schema, (node) => node["format"] === format, "format");
+  return undefined;
+}
+
+/** Depth-first search for the first object matching `test`; returns the pointer to its `key`. */
+export function findPointer(node: unknown, test: (node: Record<string, unknown>) => boolean, key: string, path = ""): string | undefined {
+  if (node === null || typeof node !== "object") return undefined;
+  if (!Array.isArray(node) && test(node as Record<string, unknown>)) return `${path}/${escapePointer(key)}`;
+  for (const [k, child] of Object.entries(node)) {
+    const found = findPointer(child, test, key, `${path}/${escapePointer(k)}`);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+export const escapePointer = (segment: string): string => segment.replaceAll("~", "~0").replaceAll("/", "~1");

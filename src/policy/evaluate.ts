@@ -1,0 +1,104 @@
+/**
+ * Evaluation: every (bucket, policy) pair gets one result. Order of questions:
+ *   1. does appliesTo read a fact that failed or was not collected?  → error
+ *   2. does the bucket match appliesTo?                             → no: not_applicable
+ *   3. does check read a fact that failed or was not collected?     → error
+ *   4. does the bucket satisfy check?                               → pass, else fail (or suppressed)
+ * A policy that throws yields `error` on that (bucket, policy), never a crashed run.
+ */
+import { FACT_SOURCES, type BucketDocument, type FactName, type PolicyResult, type Suppression } from "../model/index.js";
+import { groupEvidence, type EvidenceGroup } from "./evidence.js";
+import { findSuppression } from "./suppressions.js";
+import type { LoadedPolicy, PolicySet } from "./types.js";
+
+export interface EvaluateOptions {
+  /** Suppressions from the config file; pass the same array for every bucket (it is indexed once). */
+  suppressions?: Suppression[];
+  /** Clock for suppression expiry; default: now. */
+  now?: Date;
+}
+
+export function evaluateBucket(set: PolicySet, doc: BucketDocument, options: EvaluateOptions = {}): PolicyResult[] {
+  const suppressions = options.suppressions ?? [];
+  const now = options.now ?? new Date();
+  return set.policies.map((policy) => evaluatePolicy(policy, doc, suppressions, now));
+}
+
+export function evaluatePolicy(policy: LoadedPolicy, doc: BucketDocument, suppressions: Suppression[], now: Date): PolicyResult {
+  const result: PolicyResult = {
+    policyId: policy.id,
+    bucketArn: doc.arn,
+    bucket: doc.name,
+    accountId: doc.account.id,
+    region: doc.region,
+    status: "error",
+    severity: policy.severity,
+    message: "",
+    evidence: [],
+    suppression: null,
+  };
+  try {
+    const context = { bucket: doc, account: doc.account, params: policy.parameters };
+    const applies = policy.validators.appliesTo(doc);
+    const unreadable = unreadableFacts(doc, policy.facts.appliesTo);
+    // An unreadable fact only matters if the verdict could depend on it: a bucket that fails a
+    // conjunct of appliesTo reading only readable facts (no replication at all) is not_applicable.
+    if (unreadable.length > 0 && (applies || !failsWithoutUnreadable(policy, doc, unreadable))) {
+      return { ...result, message: (unreadable[0] as Unreadable).message };
+    }
+    if (!applies) return { ...result, status: "not_applicable", message: policy.messages.not_applicable(context) };
+    const unreadableCheck = unreadableFacts(doc, policy.facts.check)[0];
+    if (unreadableCheck) return { ...result, message: unreadableCheck.message };
+    if (policy.validators.check(doc)) return { ...result, status: "pass", message: policy.messages.pass(context) };
+
+    const groups = groupEvidence(doc, policy.validators.check.errors ?? []);
+    const sentences = groups.map((group) => policy.messages.fail(failContext(context, doc, group)));
+    const message = [...new Set(sentences)].join("; ");
+    const evidence = groups.flatMap((group) => group.evidence);
+    const suppression = findSuppression(suppressions, policy.id, doc.arn, now);
+    return { ...result, status: suppression ? "suppressed" : "fail", message, evidence, suppression };
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error);
+    return { ...result, status: "error", message: `policy ${policy.id} could not be evaluated on ${result.bucket}: ${detail}` };
+  }
+}
+
+function failContext(base: object, doc: BucketDocument, group: EvidenceGroup): object {
+  const rule = group.ruleIndex === null ? undefined : doc.replication?.rules[group.ruleIndex];
+  const first = group.evidence[0];
+  return {
+    ...base,
+    rule,
+    ruleIndex: group.ruleIndex,
+    destination: rule?.destination,
+    pointer: first?.pointer,
+    actual: first?.actual,
+    expected: first?.expected,
+    evidence: group.evidence,
+  };
+}
+
+interface Unreadable {
+  fact: FactName;
+  message: string;
+}
+
+/** Facts the schema reads that are unavailable (their call failed, or they were not collected), with why. */
+function unreadableFacts(doc: BucketDocument, facts: FactName[]): Unreadable[] {
+  const out: Unreadable[] = [];
+  for (const fact of facts) {
+    const operation = FACT_SOURCES[fact];
+    const failure = doc.errors.find((e) => e.operation === operation);
+    if (failure) {
+      out.push({ fact, message: `${operation} failed with ${failure.code} (${failure.message}); ${fact} of ${doc.name} is unknown, so this policy cannot be evaluated` });
+    } else if (!doc.collected.includes(fact)) {
+      out.push({ fact, message: `${fact} of ${doc.name} was not collected (${operation} was not called), so this policy cannot be evaluated` });
+    }
+  }
+  return out;
+}
+
+function failsWithoutUnreadable(policy: LoadedPolicy, doc: BucketDocument, unreadable: Unreadable[]): boolean {
+  const unknown = new Set(unreadable.map((u) => u.fact));
+  return policy.validators.appliesToParts.some((part) => !part.facts.some((fact) => unknown.has(fact)) && !part.validate(doc));
+}

@@ -1,0 +1,108 @@
+/**
+ * Turns ajv's errors into evidence: the failing JSON pointers, the value found there, and what was
+ * expected in words; grouped by the replication rule they are inside, so a message can name it.
+ */
+import type { ErrorObject } from "ajv/dist/2020.js";
+import type { Evidence } from "../model/index.js";
+import { escapePointer } from "./ajv.js";
+
+/** Errors that only say "a sub-schema failed"; their sub-schemas' errors carry the detail. */
+const WRAPPERS = new Set(["anyOf", "oneOf", "allOf", "if", "contains", "false schema", "unevaluatedItems"]);
+
+export interface EvidenceGroup {
+  /** Index in `replication.rules` when every pointer of the group is inside that rule. */
+  ruleIndex: number | null;
+  evidence: Evidence[];
+}
+
+const RULE_POINTER = /^\/replication\/rules\/(\d+)(?:\/|$)/;
+
+export function groupEvidence(doc: unknown, errors: ErrorObject[]): EvidenceGroup[] {
+  const leaves = errors.filter((e) => !WRAPPERS.has(e.keyword));
+  const used = leaves.length > 0 ? leaves : errors;
+  const byPointer = new Map<string, { expected: string[] }>();
+  for (const error of used) {
+    const pointer = pointerOf(error);
+    const entry = byPointer.get(pointer) ?? { expected: [] };
+    const words = expectedWords(error);
+    if (!entry.expected.includes(words)) entry.expected.push(words);
+    byPointer.set(pointer, entry);
+  }
+  const groups = new Map<string, EvidenceGroup>();
+  for (const [pointer, { expected }] of byPointer) {
+    const match = RULE_POINTER.exec(pointer);
+    const ruleIndex = match ? Number(match[1]) : null;
+    const key = ruleIndex === null ? "bucket" : String(ruleIndex);
+    const group = groups.get(key) ?? { ruleIndex, evidence: [] };
+    group.evidence.push({ pointer, actual: valueAt(doc, pointer) ?? null, expected: expected.join(" or ") });
+    groups.set(key, group);
+  }
+  // Bucket-level findings first, then rules in document order.
+  return [...groups.values()].sort((a, b) => (a.ruleIndex ?? -1) - (b.ruleIndex ?? -1));
+}
+
+function pointerOf(error: ErrorObject): string {
+  if (error.keyword === "required") return `${error.instancePath}/${escapePointer(String(error.params["missingProperty"]))}`;
+  if (error.keyword === "additionalProperties") return `${error.instancePath}/${escapePointer(String(error.params["additionalProperty"]))}`;
+  return error.instancePath;
+}
+
+const show = (value: unknown): string => JSON.stringify(value ?? null);
+
+export function expectedWords(error: ErrorObject): string {
+  const p = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case "const":
+      return `must be ${show(p["allowedValue"])}`;
+    case "enum": {
+      const values = (p["allowedValues"] as unknown[]) ?? [];
+      return values.length === 1 ? `must be ${show(values[0])}` : `must be one of ${values.map(show).join(", ")}`;
+    }
+    case "type":
+      return `must be ${String(p["type"]).split(",").join(" or ")}`;
+    case "required":
+      return "must be present";
+    case "additionalProperties":
+      return "must not be present";
+    case "minItems":
+      return `must have at least ${String(p["limit"])} item${p["limit"] === 1 ? "" : "s"}`;
+    case "maxItems":
+      return `must have at most ${String(p["limit"])} item${p["limit"] === 1 ? "" : "s"}`;
+    case "minimum":
+    case "maximum":
+    case "exclusiveMinimum":
+    case "exclusiveMaximum":
+      return `must be ${String(p["comparison"])} ${String(p["limit"])}`;
+    case "pattern":
+      return `must match /${String(p["pattern"])}/`;
+    case "not":
+      return `must not be ${describeNot(error.schema)}`;
+    case "contains":
+      return "must contain a matching item";
+    case "false schema":
+      return "must not be present";
+    default:
+      return error.message ?? `must satisfy ${error.keyword}`;
+  }
+}
+
+function describeNot(schema: unknown): string {
+  if (schema && typeof schema === "object") {
+    const s = schema as Record<string, unknown>;
+    if ("const" in s) return show(s["const"]);
+    if (Array.isArray(s["enum"])) return `one of ${s["enum"].map(show).join(", ")}`;
+  }
+  return `matching ${JSON.stringify(schema)}`;
+}
+
+/** The value at a JSON pointer (RFC 6901), or undefined. */
+export function valueAt(doc: unknown, pointer: string): unknown {
+  if (pointer === "") return doc;
+  let node: unknown = doc;
+  for (const raw of pointer.slice(1).split("/")) {
+    if (node === null || typeof node !== "object") return undefined;
+    const segment = raw.replaceAll("~1", "/").replaceAll("~0", "~");
+    node = (node as Record<string, unknown>)[segment];
+  }
+  return node;
+}

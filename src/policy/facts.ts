@@ -1,0 +1,132 @@
+/**
+ * Which bucket-document facts a policy reads, found by walking its schemas. The scanner calls S3
+ * only for facts some loaded policy reads (issue 3: "derive that from the policies"), and the
+ * evaluator turns a policy into `error` when a fact it reads could not be collected.
+ *
+ * The walk follows the document's shape: top-level `properties` (and `required`) name top-level
+ * facts; `replication.rules[*].destination.<fact>` names a fact read from destination buckets.
+ * Anything that could read every property (additionalProperties, patternProperties, a `const` on
+ * the whole document, a `$ref` outside the schema) is counted as reading every fact: over-collecting
+ * costs a call, under-collecting would turn a real finding into a false `fail`.
+ */
+import { FACT_SOURCES, type FactName, type FactPlan } from "../model/index.js";
+import type { PolicyFacts, PolicySet } from "./types.js";
+
+const FACTS = Object.keys(FACT_SOURCES) as FactName[];
+/** Destination fields that come from the destination bucket's own configuration calls. */
+const DESTINATION_FACTS: readonly FactName[] = ["versioning", "objectLock"];
+const ALWAYS: readonly FactName[] = ["versioning", "replication"];
+
+type Context = "doc" | "replication" | "rules" | "rule" | "destination" | "other";
+
+const IN_PLACE_ARRAYS = ["allOf", "anyOf", "oneOf"] as const;
+const IN_PLACE_SINGLE = ["not", "if", "then", "else"] as const;
+const OPEN_KEYWORDS = ["additionalProperties", "patternProperties", "unevaluatedProperties", "const", "enum"] as const;
+
+interface Found {
+  top: Set<FactName>;
+  destinations: Set<FactName>;
+}
+
+/** Facts read by one schema. */
+export function factsRead(schema: unknown): Found {
+  const found: Found = { top: new Set(), destinations: new Set() };
+  walk(schema, "doc", schema, new Set(), found);
+  return found;
+}
+
+export function policyFacts(appliesTo: unknown, check: unknown): PolicyFacts {
+  const a = factsRead(appliesTo);
+  const c = factsRead(check);
+  return {
+    appliesTo: ordered(a.top),
+    check: ordered(c.top),
+    destinations: ordered(new Set([...a.destinations, ...c.destinations])),
+  };
+}
+
+/** The scan plan for a policy set: facts for every bucket, and facts only destinations need. */
+export function requiredFacts(set: PolicySet): FactPlan {
+  const all = new Set<FactName>(ALWAYS);
+  const destinations = new Set<FactName>();
+  for (const policy of set.policies) {
+    for (const fact of [...policy.facts.appliesTo, ...policy.facts.check]) all.add(fact);
+    for (const fact of policy.facts.destinations) destinations.add(fact);
+  }
+  return { all: ordered(all), destinations: ordered(destinations).filter((fact) => !all.has(fact)) };
+}
+
+const ordered = (facts: Set<FactName>): FactName[] => FACTS.filter((fact) => facts.has(fact));
+
+function walk(schema: unknown, ctx: Context, root: unknown, seen: Set<string>, found: Found): void {
+  if (ctx === "other" || schema === null || typeof schema !== "object" || Array.isArray(schema)) return;
+  const node = schema as Record<string, unknown>;
+  const ref = node["$ref"] ?? node["$dynamicRef"];
+  if (typeof ref === "string") followRef(ref, ctx, root, seen, found);
+  for (const key of IN_PLACE_ARRAYS) {
+    const list = node[key];
+    if (Array.isArray(list)) for (const sub of list) walk(sub, ctx, root, seen, found);
+  }
+  for (const key of IN_PLACE_SINGLE) walk(node[key], ctx, root, seen, found);
+  const dependent = node["dependentSchemas"];
+  if (dependent && typeof dependent === "object") for (const sub of Object.values(dependent)) walk(sub, ctx, root, seen, found);
+
+  const properties = (node["properties"] ?? {}) as Record<string, unknown>;
+  const open = OPEN_KEYWORDS.some((key) => key in node);
+  switch (ctx) {
+    case "doc": {
+      if (open) FACTS.forEach((fact) => found.top.add(fact));
+      const required = Array.isArray(node["required"]) ? (node["required"] as unknown[]) : [];
+      for (const key of [...Object.keys(properties), ...required]) if (isFact(key)) found.top.add(key);
+      walk(properties["replication"], "replication", root, seen, found);
+      break;
+    }
+    case "replication":
+      walk(properties["rules"], "rules", root, seen, found);
+      break;
+    case "rules": {
+      for (const key of ["items", "contains", "unevaluatedItems"]) walk(node[key], "rule", root, seen, found);
+      if (Array.isArray(node["prefixItems"])) for (const sub of node["prefixItems"]) walk(sub, "rule", root, seen, found);
+      break;
+    }
+    case "rule":
+      walk(properties["destination"], "destination", root, seen, found);
+      break;
+    case "destination": {
+      const required = Array.isArray(node["required"]) ? (node["required"] as unknown[]) : [];
+      for (const fact of DESTINATION_FACTS) {
+        if (open || fact in properties || required.includes(fact)) found.destinations.add(fact);
+      }
+      break;
+    }
+  }
+}
+
+function followRef(ref: string, ctx: Context, root: unknown, seen: Set<string>, found: Found): void {
+  const key = `${ctx} ${ref}`;
+  if (seen.has(key)) return;
+  seen.add(key);
+  const target = ref.startsWith("#") ? resolveLocal(root, ref.slice(1)) : undefined;
+  if (target !== undefined) {
+    walk(target, ctx, root, seen, found);
+    return;
+  }
+  // A reference we cannot follow: assume it reads everything at this level.
+  if (ctx === "doc") FACTS.forEach((fact) => found.top.add(fact));
+  if (ctx === "destination") DESTINATION_FACTS.forEach((fact) => found.destinations.add(fact));
+  if (ctx === "replication" || ctx === "rules" || ctx === "rule") DESTINATION_FACTS.forEach((fact) => found.destinations.add(fact));
+}
+
+function resolveLocal(root: unknown, pointer: string): unknown {
+  if (pointer === "") return root;
+  if (!pointer.startsWith("/")) return undefined;
+  let node: unknown = root;
+  for (const raw of pointer.slice(1).split("/")) {
+    const segment = decodeURIComponent(raw).replaceAll("~1", "/").replaceAll("~0", "~");
+    if (node === null || typeof node !== "object") return undefined;
+    node = (node as Record<string, unknown>)[segment];
+  }
+  return node;
+}
+
+const isFact = (key: unknown): key is FactName => typeof key === "string" && Object.hasOwn(FACT_SOURCES, key);

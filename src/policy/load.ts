@@ -1,0 +1,191 @@
+/**
+ * Loading: built-in policies (policies/*.json) and packs (policies/packs/*.json), then each
+ * `--policies DIR` in order (a later file replaces an earlier one with the same id). Every file is
+ * checked against the meta-schema, every schema compiled once; anything wrong is a PolicyError
+ * naming the file and the JSON pointer, before any bucket is scanned.
+ */
+import { createHash } from "node:crypto";
+import { readdir, readFile } from "node:fs/promises";
+import { basename, join, resolve } from "node:path";
+import type { Ajv2020 } from "ajv/dist/2020.js";
+import { PolicyError } from "../errors.js";
+import { SEVERITIES, type Severity } from "../model/index.js";
+import { shippedPath } from "../paths.js";
+import { compileSchema, escapePointer, metaError, metaValidators } from "./ajv.js";
+import { factsRead, policyFacts } from "./facts.js";
+import { compileMessages } from "./messages.js";
+import { resolveParameters, substitute } from "./parameters.js";
+import type { LoadedPolicy, LoadOptions, PackFile, PolicyFile, PolicySet } from "./types.js";
+import { createPolicyAjv } from "./ajv.js";
+
+export const BUILTIN_POLICY_DIR = shippedPath("policies");
+
+interface Found<T> {
+  file: string;
+  source: string;
+  content: T;
+}
+
+export async function loadPolicies(options: LoadOptions & { parametersFile?: string } = {}): Promise<PolicySet> {
+  const policies = new Map<string, Found<PolicyFile>>();
+  const packs = new Map<string, Found<PackFile>>();
+  const dirs = [{ dir: BUILTIN_POLICY_DIR, source: "builtin" }, ...(options.dirs ?? []).map((dir) => ({ dir: resolve(dir), source: resolve(dir) }))];
+  for (const { dir, source } of dirs) {
+    for (const found of await readDir<PolicyFile>(dir, source, source !== "builtin", "policy")) policies.set(found.content.id, found);
+    for (const found of await readDir<PackFile>(join(dir, "packs"), source, false, "pack")) packs.set(found.content.name, found);
+  }
+  for (const pack of packs.values()) checkPack(pack, policies);
+
+  const selectedPacks = options.packs ?? [];
+  const selected = selectPolicies(selectedPacks, policies, packs);
+  for (const [policyId] of Object.entries(options.parameters ?? {})) {
+    if (!policies.has(policyId)) {
+      throw new PolicyError(`parameters.${policyId}: no policy "${policyId}" is loaded`, {
+        file: options.parametersFile,
+        pointer: `/parameters/${escapePointer(policyId)}`,
+        policyId,
+      });
+    }
+  }
+  const ajv = createPolicyAjv();
+  const loaded = [...selected.keys()].sort().map((id) => {
+    const found = policies.get(id) as Found<PolicyFile>;
+    const inPacks = [...packs.values()].filter((p) => p.content.policies.includes(id)).map((p) => p.content.name);
+    return compilePolicy(ajv, found, selected.get(id) ?? found.content.severity, inPacks, options);
+  });
+  const packRecord = Object.fromEntries([...packs.values()].map((p) => [p.content.name, { ...p.content, file: p.file }]));
+  return { policies: loaded, packs: packRecord, selectedPacks };
+}
+
+async function readDir<T>(dir: string, source: string, mustExist: boolean, kind: "policy" | "pack"): Promise<Found<T>[]> {
+  let names: string[];
+  try {
+    names = (await readdir(dir)).filter((name) => name.endsWith(".json")).sort();
+  } catch (error) {
+    if (!mustExist && (error as NodeJS.ErrnoException).code === "ENOENT") return [];
+    throw new PolicyError(`${dir}: cannot read policy directory: ${(error as Error).message}`, { file: dir, cause: error });
+  }
+  const validate = kind === "policy" ? metaValidators().policy : metaValidators().pack;
+  const out: Found<T>[] = [];
+  for (const name of names) {
+    const file = join(dir, name);
+    const content = await readJson(file);
+    if (!validate(content)) throw metaError(file, validate.errors, kind === "policy" ? policyIdOf(content) : undefined);
+    const key = kind === "policy" ? (content as PolicyFile).id : (content as PackFile).name;
+    const expected = basename(name, ".json");
+    if (key !== expected) {
+      const field = kind === "policy" ? "id" : "name";
+      throw new PolicyError(`${file}: /${field} is "${key}" but the file is named ${name}; a ${kind}'s ${field} must equal its file name`, {
+        file,
+        pointer: `/${field}`,
+        policyId: kind === "policy" ? key : undefined,
+      });
+    }
+    out.push({ file, source, content: content as T });
+  }
+  return out;
+}
+
+async function readJson(file: string): Promise<unknown> {
+  const text = await readFile(file, "utf8");
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new PolicyError(`${file}: not valid JSON: ${(error as Error).message}`, { file, pointer: "", cause: error });
+  }
+}
+
+const policyIdOf = (content: unknown): string | undefined =>
+  content && typeof content === "object" && typeof (content as { id?: unknown }).id === "string" ? (content as { id: string }).id : undefined;
+
+function checkPack(pack: Found<PackFile>, policies: Map<string, Found<PolicyFile>>): void {
+  pack.content.policies.forEach((id, i) => {
+    if (!policies.has(id)) throw new PolicyError(`${pack.file}: /policies/${i}: no policy "${id}" is loaded`, { file: pack.file, pointer: `/policies/${i}`, policyId: id });
+  });
+  for (const id of Object.keys(pack.content.severity ?? {})) {
+    if (!pack.content.policies.includes(id)) {
+      const pointer = `/severity/${escapePointer(id)}`;
+      throw new PolicyError(`${pack.file}: ${pointer}: "${id}" is not in this pack's policies`, { file: pack.file, pointer, policyId: id });
+    }
+  }
+}
+
+/** Selected policy ids with their effective severity: the most severe override among the selected packs. */
+function selectPolicies(names: string[], policies: Map<string, Found<PolicyFile>>, packs: Map<string, Found<PackFile>>): Map<string, Severity> {
+  if (names.length === 0) return new Map([...policies.values()].map((p) => [p.content.id, p.content.severity]));
+  const selected = new Map<string, Severity>();
+  for (const name of names) {
+    const pack = packs.get(name);
+    if (!pack) throw new PolicyError(`unknown pack "${name}" (known: ${[...packs.keys()].sort().join(", ") || "none"})`, {});
+    for (const id of pack.content.policies) {
+      const override = pack.content.severity?.[id] ?? (policies.get(id) as Found<PolicyFile>).content.severity;
+      const current = selected.get(id);
+      selected.set(id, current === undefined ? override : moreSevere(current, override));
+    }
+  }
+  return selected;
+}
+
+const moreSevere = (a: Severity, b: Severity): Severity => (SEVERITIES.indexOf(a) <= SEVERITIES.indexOf(b) ? a : b);
+
+function compilePolicy(ajv: Ajv2020, found: Found<PolicyFile>, severity: Severity, packs: string[], options: LoadOptions & { parametersFile?: string }): LoadedPolicy {
+  const { file, source, content: policy } = found;
+  const at = { file, policyId: policy.id };
+  const parameters = resolveParameters(ajv, policy, file, options.parameters?.[policy.id], options.parametersFile);
+  const appliesTo = substitute(policy.appliesTo, parameters, { ...at, pointer: "/appliesTo" });
+  const check = substitute(policy.check, parameters, { ...at, pointer: "/check" });
+  return {
+    id: policy.id,
+    title: policy.title,
+    severity,
+    description: policy.description,
+    rationale: policy.rationale,
+    remediation: policy.remediation,
+    frameworks: policy.frameworks ?? {},
+    links: policy.links ?? [],
+    parameters,
+    parameterDeclarations: policy.parameters ?? {},
+    file,
+    source,
+    hash: hashOf(policy),
+    packs,
+    schemas: { appliesTo, check },
+    facts: policyFacts(appliesTo, check),
+    validators: {
+      appliesTo: compileSchema(ajv, appliesTo, { ...at, pointer: "/appliesTo" }),
+      check: compileSchema(ajv, check, { ...at, pointer: "/check" }),
+      appliesToParts: conjuncts(appliesTo).map((part) => ({
+        facts: [...factsRead(part).top],
+        validate: compileSchema(ajv, part, { ...at, pointer: "/appliesTo" }),
+      })),
+    },
+    messages: compileMessages(policy.messages, at),
+  };
+}
+
+/**
+ * The members of a top-level allOf, plus the rest of the schema; [] when there is no allOf. Each
+ * part keeps the root's $defs and $id so its local references still resolve.
+ */
+function conjuncts(schema: unknown): unknown[] {
+  if (!schema || typeof schema !== "object" || !Array.isArray((schema as { allOf?: unknown }).allOf)) return [];
+  const { allOf, ...rest } = schema as { allOf: unknown[] } & Record<string, unknown>;
+  const shared = Object.fromEntries(Object.entries(rest).filter(([key]) => ["$defs", "definitions", "$id", "$schema"].includes(key)));
+  const restHasKeywords = Object.keys(rest).some((key) => !(key in shared) && !["$comment", "description", "title"].includes(key));
+  const parts = restHasKeywords ? [...allOf, rest] : allOf;
+  return parts.map((part) => (part && typeof part === "object" && !Array.isArray(part) ? { ...shared, ...part } : part));
+}
+
+/** sha256 of canonical JSON (keys sorted), so formatting changes do not change a policy's identity. */
+export function hashOf(value: unknown): string {
+  return createHash("sha256").update(canonicalJson(value)).digest("hex");
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (value && typeof value === "object") {
+    const entries = Object.keys(value).sort().map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`);
+    return `{${entries.join(",")}}`;
+  }
+  return JSON.stringify(value);
+}

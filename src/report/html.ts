@@ -1,0 +1,171 @@
+/**
+ * `report.html`: one self-contained file (inline CSS and JS, no URL loaded, a CSP that forbids the
+ * network). Rendered with Handlebars from templates/, streamed: the page, each account and each bucket
+ * are rendered separately and written as they are made, so 100,000 buckets never form one string.
+ *
+ * Escaping: every value from AWS goes through `{{ }}`; the templates never use `{{{ }}}`. The only raw
+ * output comes from three helpers: `asset` (our own CSS/JS files), `jsonScript` (JSON with `<`, `>`,
+ * `&` and line separators escaped, for a non-executed `<script type="application/json">`).
+ */
+import { readFileSync, readdirSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { basename, join } from "node:path";
+import Handlebars from "handlebars";
+import { BUCKET_DOCUMENT_SCHEMA_VERSION } from "../model/index.js";
+import type { AccountRecord, AccountRef, BucketDocument, PolicyResult, ResultStatus, Snapshot } from "../model/index.js";
+import { shippedPath } from "../paths.js";
+import { withReportFile } from "./output-stream.js";
+import type { ReportPolicy } from "./policy-catalog.js";
+import { summariseResults } from "./summary.js";
+import { STATUS_LABELS, accountView, bucketView, reportView } from "./html-view.js";
+
+const ACCOUNTS_SLOT = "<!-- replguard:accounts -->";
+const BUCKETS_SLOT = "<!-- replguard:buckets -->";
+const ASSETS = ["report.css", "report.js"] as const;
+type Asset = (typeof ASSETS)[number];
+
+/** JSON that is safe inside `<script type="application/json">`: it can never close the element. */
+export const jsonForScript = (value: unknown): string =>
+  JSON.stringify(value)
+    .replace(/</g, "\\u003c")
+    .replace(/>/g, "\\u003e")
+    .replace(/&/g, "\\u0026")
+    .replace(/\u2028/g, "\\u2028")
+    .replace(/\u2029/g, "\\u2029");
+
+const cspHash = (content: string): string => `'sha256-${createHash("sha256").update(content, "utf8").digest("base64")}'`;
+
+interface CompiledTemplates {
+  page: Handlebars.TemplateDelegate;
+  account: Handlebars.TemplateDelegate;
+  bucket: Handlebars.TemplateDelegate;
+  csp: string;
+}
+
+let templates: CompiledTemplates | null = null;
+
+function loadTemplates(): CompiledTemplates {
+  if (templates) return templates;
+  const dir = shippedPath("templates");
+  const hbs = Handlebars.create();
+  const assets = Object.fromEntries(ASSETS.map((name) => [name, readFileSync(join(dir, "assets", name), "utf8")])) as Record<Asset, string>;
+  hbs.registerHelper("asset", (name: Asset) => new hbs.SafeString(assets[name]));
+  hbs.registerHelper("jsonScript", (value: unknown) => new hbs.SafeString(jsonForScript(value)));
+  hbs.registerHelper("statusLabel", (status: ResultStatus) => STATUS_LABELS[status] ?? status);
+  for (const file of readdirSync(join(dir, "partials")).filter((f) => f.endsWith(".hbs"))) {
+    hbs.registerPartial(basename(file, ".hbs"), readFileSync(join(dir, "partials", file), "utf8"));
+  }
+  const compile = (name: string) => hbs.compile(readFileSync(join(dir, name), "utf8"));
+  // The CSP allows exactly our inline style and script, by hash: nothing else may run or load.
+  const csp = [
+    "default-src 'none'",
+    `style-src ${cspHash(assets["report.css"])}`,
+    `script-src ${cspHash(assets["report.js"])}`,
+    "img-src 'none'",
+    "font-src 'none'",
+    "connect-src 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+  ].join("; ");
+  templates = { page: compile("report.html.hbs"), account: compile("account.html.hbs"), bucket: compile("bucket.html.hbs"), csp };
+  return templates;
+}
+
+/** Splits a rendered template at its slot comment, which must appear exactly once. */
+function splitAt(html: string, slot: string, template: string): [string, string] {
+  const parts = html.split(slot);
+  if (parts.length !== 2) throw new Error(`template ${template} must contain ${slot} exactly once`);
+  return [parts[0]!, parts[1]!];
+}
+
+interface AccountGroup {
+  account: AccountRecord;
+  buckets: BucketDocument[];
+}
+
+/**
+ * Accounts in snapshot order with their buckets. A bucket (or a result) whose account is missing
+ * from `accounts`, and a result whose bucket document is missing, still appear: nothing in the
+ * snapshot is silently left out of the report.
+ */
+function groupByAccount(snapshot: Snapshot, byBucket: ReadonlyMap<string, PolicyResult[]>): AccountGroup[] {
+  const groups = new Map<string, AccountGroup>();
+  for (const account of snapshot.accounts) groups.set(account.id, { account, buckets: [] });
+  const groupFor = (ref: AccountRef): AccountGroup => {
+    let group = groups.get(ref.id);
+    if (!group) groups.set(ref.id, (group = { account: unknownAccount(ref), buckets: [] }));
+    return group;
+  };
+  const known = new Set<string>();
+  for (const bucket of snapshot.buckets) {
+    known.add(bucket.arn);
+    groupFor(bucket.account).buckets.push(bucket);
+  }
+  for (const [arn, results] of byBucket) {
+    if (known.has(arn)) continue;
+    const first = results[0]!;
+    const group = groupFor(groups.get(first.accountId)?.account ?? { id: first.accountId, name: first.accountId, ouPath: "unknown", tags: {} });
+    group.buckets.push(placeholderBucket(first, group.account));
+  }
+  return [...groups.values()];
+}
+
+const unknownAccount = ({ id, name, ouPath, tags }: AccountRef): AccountRecord => ({
+  id, name, ouPath, tags, email: null, status: "UNKNOWN", scope: "in-scope", scopeReason: null,
+  scan: "scanned", access: null, bucketCount: 0, errors: [],
+});
+
+/** A bucket known only from its results: facts unknown. */
+const placeholderBucket = (result: PolicyResult, account: AccountRecord): BucketDocument => ({
+  schemaVersion: BUCKET_DOCUMENT_SCHEMA_VERSION,
+  arn: result.bucketArn,
+  name: result.bucket,
+  region: result.region,
+  tags: null,
+  isReplicaDestination: false,
+  replicatedFrom: [],
+  account: { id: account.id, name: account.name, ouPath: account.ouPath, tags: account.tags },
+  versioning: null,
+  objectLock: null,
+  encryption: null,
+  replication: null,
+  collected: [],
+  errors: [],
+});
+
+/** Renders the report and hands it to `write` piece by piece, in document order. */
+export async function renderHtml(
+  snapshot: Snapshot,
+  policies: readonly ReportPolicy[],
+  write: (chunk: string) => Promise<void>,
+): Promise<void> {
+  const t = loadTemplates();
+  const summary = summariseResults(snapshot.results);
+  const policyById = new Map(policies.map((p) => [p.id, p]));
+  const view = reportView(snapshot, policies, summary);
+  const data = { accounts: view.accountOptions };
+  const [pageHead, pageTail] = splitAt(t.page({ ...view, csp: t.csp, data }), ACCOUNTS_SLOT, "report.html.hbs");
+  await write(pageHead);
+  for (const { account, buckets } of groupByAccount(snapshot, summary.byBucket)) {
+    const [accountHead, accountTail] = splitAt(t.account(accountView(account, buckets, summary)), BUCKETS_SLOT, "account.html.hbs");
+    await write(accountHead);
+    for (const bucket of buckets) {
+      await write(t.bucket(bucketView(bucket, summary.byBucket.get(bucket.arn) ?? [], policyById)));
+    }
+    await write(accountTail);
+  }
+  await write(pageTail);
+}
+
+export async function writeHtml(snapshot: Snapshot, policies: readonly ReportPolicy[], file: string): Promise<void> {
+  await withReportFile(file, (out) => renderHtml(snapshot, policies, (chunk) => out.write(chunk)));
+}
+
+/** The whole report as one string (tests and small snapshots). */
+export async function renderHtmlString(snapshot: Snapshot, policies: readonly ReportPolicy[]): Promise<string> {
+  const chunks: string[] = [];
+  await renderHtml(snapshot, policies, async (chunk) => {
+    chunks.push(chunk);
+  });
+  return chunks.join("");
+}

@@ -1,0 +1,89 @@
+/**
+ * Writing large reports element by element: small writes are batched into ~64 KiB chunks, and a
+ * chunk waits for 'drain' when the stream's buffer is full, so a 100,000-bucket snapshot never sits
+ * in memory as one string. Every file-system failure becomes an OutputError naming the file.
+ */
+import { createWriteStream, type WriteStream } from "node:fs";
+import { OutputError } from "../errors.js";
+
+const BATCH_CHARS = 64 * 1024;
+
+export class ReportFileWriter {
+  private readonly stream: WriteStream;
+  private failure: Error | null = null;
+  private pending: string[] = [];
+  private pendingChars = 0;
+
+  constructor(readonly file: string) {
+    this.stream = createWriteStream(file, { encoding: "utf8" });
+    this.stream.on("error", (error) => {
+      this.failure = error;
+    });
+  }
+
+  /** Queues the chunk; hands a batch to the stream once it is large, waiting for 'drain' when needed. */
+  async write(chunk: string): Promise<void> {
+    this.pending.push(chunk);
+    this.pendingChars += chunk.length;
+    if (this.pendingChars >= BATCH_CHARS) await this.flush();
+  }
+
+  private async flush(): Promise<void> {
+    this.throwIfFailed();
+    const batch = this.pending.join("");
+    this.pending = [];
+    this.pendingChars = 0;
+    if (batch.length > 0 && !this.stream.write(batch)) await this.drained();
+    this.throwIfFailed();
+  }
+
+  private drained(): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        this.stream.off("drain", done);
+        this.stream.off("error", done);
+        resolve();
+      };
+      this.stream.on("drain", done);
+      this.stream.on("error", done);
+    });
+  }
+
+  /** Flushes and closes the file; throws if any write failed. */
+  async close(): Promise<void> {
+    await this.flush();
+    await new Promise<void>((resolve) => {
+      this.stream.end(() => resolve());
+      this.stream.once("error", () => resolve());
+    });
+    this.throwIfFailed();
+  }
+
+  /** Closes without flushing, after a failure elsewhere. */
+  destroy(): void {
+    this.stream.destroy();
+  }
+
+  private throwIfFailed(): void {
+    if (this.failure !== null) throw outputError(this.file, this.failure);
+  }
+}
+
+export function outputError(file: string, cause: unknown): OutputError {
+  if (cause instanceof OutputError) return cause;
+  const code = (cause as NodeJS.ErrnoException | null)?.code;
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  return new OutputError(`cannot write ${file}: ${reason}`, { file, cause, ...(code ? { code } : {}) });
+}
+
+/** Runs `body` against a writer for `file`, closing it on success and destroying it on failure. */
+export async function withReportFile(file: string, body: (writer: ReportFileWriter) => Promise<void>): Promise<void> {
+  const writer = new ReportFileWriter(file);
+  try {
+    await body(writer);
+    await writer.close();
+  } catch (error) {
+    writer.destroy();
+    throw outputError(file, error);
+  }
+}

@@ -1,0 +1,156 @@
+/**
+ * `results.sarif`: SARIF 2.1.0 for GitHub code scanning and other SARIF viewers (mapping in
+ * docs/reports.md). One result per `fail` and per `suppressed`; pass, error and not_applicable are
+ * not findings (errors appear as tool execution notifications and make the invocation unsuccessful).
+ */
+import { createHash } from "node:crypto";
+import type { Snapshot, PolicyResult, BucketError } from "../model/index.js";
+import type { ReportPolicy } from "./policy-catalog.js";
+import { SARIF_LEVEL, sarifRule } from "./sarif-rules.js";
+import { withReportFile } from "./output-stream.js";
+
+export const SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json";
+export const TOOL_INFORMATION_URI = "https://replguard.dev/";
+/** uriBaseId of every result: the virtual tree `aws/<account>/<region>/<bucket>` (not repository files). */
+export const SARIF_URI_BASE_ID = "AWS_RESOURCES";
+/** Key in `partialFingerprints`; bump the version suffix if the fingerprint recipe ever changes. */
+export const FINGERPRINT_KEY = "replguardFinding/v1";
+
+type Json = Record<string, unknown>;
+
+/** Stable across scans: the same policy on the same bucket ARN gives the same fingerprint. */
+export const findingFingerprint = (policyId: string, bucketArn: string): string =>
+  createHash("sha256").update(`${policyId}\u0000${bucketArn}`).digest("hex");
+
+/** `aws/<account>/<region>/<bucket>`, each segment percent-encoded (bucket names are already URI-safe). */
+export const bucketUri = (result: Pick<PolicyResult, "accountId" | "region" | "bucket">): string =>
+  ["aws", result.accountId, result.region, result.bucket].map(encodeURIComponent).join("/");
+
+const sentence = (text: string): string => (/[.!?]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`);
+
+export function sarifResult(result: PolicyResult, ruleIndex: number, accountName: string | undefined): Json {
+  const sarif: Json = {
+    ruleId: result.policyId,
+    ruleIndex,
+    kind: "fail",
+    level: SARIF_LEVEL[result.severity],
+    message: { text: sentence(result.message || `${result.policyId} failed on ${result.bucket}`) },
+    locations: [
+      {
+        physicalLocation: {
+          artifactLocation: { uri: bucketUri(result), uriBaseId: SARIF_URI_BASE_ID },
+          region: { startLine: 1 },
+        },
+        logicalLocations: [{ name: result.bucket, fullyQualifiedName: result.bucketArn, kind: "resource" }],
+      },
+    ],
+    partialFingerprints: { [FINGERPRINT_KEY]: findingFingerprint(result.policyId, result.bucketArn) },
+    properties: {
+      accountId: result.accountId,
+      ...(accountName === undefined ? {} : { accountName }),
+      region: result.region,
+      bucketArn: result.bucketArn,
+      severity: result.severity,
+      status: result.status,
+      evidence: result.evidence.map((e) => ({ pointer: e.pointer, actual: e.actual ?? null, expected: e.expected })),
+    },
+  };
+  if (result.status === "suppressed") {
+    const suppression = result.suppression;
+    const justification = suppression
+      ? `${suppression.reason}${suppression.expires ? ` (until ${suppression.expires})` : ""}`
+      : "Suppressed in the replguard configuration.";
+    sarif.suppressions = [{ kind: "external", status: "accepted", justification }];
+  }
+  return sarif;
+}
+
+function notification(text: string, error: BucketError, where: Json, time: string): Json {
+  return {
+    level: "error",
+    message: { text: sentence(`${text}: ${error.operation} failed with ${error.code}: ${error.message}`) },
+    timeUtc: time,
+    properties: { ...where, operation: error.operation, code: error.code },
+  };
+}
+
+/** The run without its results, which are streamed after it. */
+export function sarifRunHead(snapshot: Snapshot, policies: readonly ReportPolicy[]): Json {
+  const { scan, coverage } = snapshot;
+  const notifications: Json[] = [];
+  for (const account of snapshot.accounts) {
+    for (const error of account.errors) {
+      notifications.push(notification(`Account ${account.id} (${account.name})`, error, { accountId: account.id }, scan.finishedAt));
+    }
+  }
+  for (const bucket of snapshot.buckets) {
+    for (const error of bucket.errors) {
+      notifications.push(notification(`Bucket ${bucket.arn}`, error, { accountId: bucket.account.id, bucketArn: bucket.arn }, scan.finishedAt));
+    }
+  }
+  return {
+    tool: {
+      driver: {
+        name: "replguard",
+        version: snapshot.tool.version,
+        semanticVersion: snapshot.tool.version,
+        informationUri: TOOL_INFORMATION_URI,
+        rules: policies.map(sarifRule),
+      },
+    },
+    automationDetails: { id: `replguard/${scan.organizationId ?? scan.callerAccountId}/` },
+    originalUriBaseIds: {
+      [SARIF_URI_BASE_ID]: {
+        description: { text: "Virtual root of the audited AWS resources: aws/<account id>/<region>/<bucket name> names an S3 bucket, not a repository file." },
+      },
+    },
+    invocations: [
+      {
+        executionSuccessful: coverage.complete,
+        startTimeUtc: scan.startedAt,
+        endTimeUtc: scan.finishedAt,
+        toolExecutionNotifications: notifications,
+      },
+    ],
+    columnKind: "utf16CodeUnits",
+    properties: {
+      configHash: snapshot.configHash,
+      scanMode: scan.mode,
+      organizationId: scan.organizationId,
+      coverage,
+    },
+  };
+}
+
+/** Only findings: `fail` and `suppressed` results. */
+export function* sarifResults(snapshot: Snapshot, policies: readonly ReportPolicy[]): Generator<Json> {
+  const ruleIndex = new Map(policies.map((p, index) => [p.id, index]));
+  const accountNames = new Map(snapshot.accounts.map((a) => [a.id, a.name]));
+  for (const result of snapshot.results) {
+    if (result.status !== "fail" && result.status !== "suppressed") continue;
+    yield sarifResult(result, ruleIndex.get(result.policyId) ?? -1, accountNames.get(result.accountId));
+  }
+}
+
+/** The whole log as one object (tests, small snapshots); `writeSarif` streams the same content. */
+export function renderSarif(snapshot: Snapshot, policies: readonly ReportPolicy[]): Json {
+  return {
+    $schema: SARIF_SCHEMA_URI,
+    version: "2.1.0",
+    runs: [{ ...sarifRunHead(snapshot, policies), results: [...sarifResults(snapshot, policies)] }],
+  };
+}
+
+export async function writeSarif(snapshot: Snapshot, policies: readonly ReportPolicy[], file: string): Promise<void> {
+  await withReportFile(file, async (out) => {
+    const head = JSON.stringify(sarifRunHead(snapshot, policies));
+    // The run head is an object: reopen it to append the results array last.
+    await out.write(`{"$schema":${JSON.stringify(SARIF_SCHEMA_URI)},"version":"2.1.0","runs":[${head.slice(0, -1)},"results":[\n`);
+    let first = true;
+    for (const result of sarifResults(snapshot, policies)) {
+      await out.write(`${first ? "" : ",\n"}${JSON.stringify(result)}`);
+      first = false;
+    }
+    await out.write("\n]}]}\n");
+  });
+}

@@ -1,0 +1,41 @@
+/** Types of the report stage's public surface. */
+import type { Severity } from "../model/index.js";
+
+export const REPORT_FORMATS = ["html", "csv", "sarif", "json"] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+/** File name each format is written to inside `outDir` (documented in docs/reports.md). */
+export const REPORT_FILE_NAMES: Readonly<Record<ReportFormat, string>> = {
+  html: "report.html",
+  csv: "results.csv",
+  sarif: "results.sarif",
+  json: "snapshot.json",
+};
+
+/** A policy's help text, as loaded by the policy stage; the snapshot carries only its PolicyRef. */
+export interface PolicyInfo {
+  id: string;
+  title: string;
+  severity: Severity;
+  description: string;
+  rationale: string;
+  remediation: { guidance: string; fix: string; cli?: string; terraform?: string };
+  /** Framework mappings, e.g. `{ "NIST 800-53": ["CP-9"], "SOC 2": ["A1.2"] }`. */
+  frameworks?: Record<string, string[]>;
+  links?: string[];
+}
+
+export interface WriteReportsOptions {
+  /** Folder the reports are written to; created when missing. */
+  outDir: string;
+  /** Formats to write (each at most once; duplicates are ignored). */
+  formats: ReportFormat[];
+  /** Help text of the policies; a policy in the snapshot missing here is rendered from its PolicyRef. */
+  policies: PolicyInfo[];
+}
+
+export interface WrittenReport {
+  format: ReportFormat;
+  /** Absolute or outDir-relative path as given, joined with the format's file name. */
+  file: string;
+}

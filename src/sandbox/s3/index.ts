@@ -1,0 +1,101 @@
+/**
+ * The S3 service handler: works out which REST operation a request names (method, bucket,
+ * subresource), then applies the checks S3 makes before any bucket-level operation, in S3's order:
+ * the bucket exists (404 NoSuchBucket), the request was signed for the bucket's Region
+ * (301 PermanentRedirect), and the caller is allowed (403 AccessDenied).
+ */
+import type { SandboxRequest, SandboxResponse, ServiceHandler, World } from "../types.js";
+import { authorize } from "./access.js";
+import { createBucket, getBucketLocation, headBucket } from "./bucket-ops.js";
+import { getBucketEncryption, getBucketPolicy, getBucketTagging } from "./bucket-config.js";
+import type { BucketHandler } from "./context.js";
+import { s3Error } from "./errors.js";
+import { listBuckets } from "./list-buckets.js";
+import { getObjectLockConfiguration, putObjectLockConfiguration } from "./object-lock.js";
+import { permanentRedirect } from "./redirect.js";
+import { deleteBucketReplication, getBucketReplication, putBucketReplication } from "./replication.js";
+import { getBucketVersioning, putBucketVersioning } from "./versioning.js";
+
+/** `${method} ${subresource}` → [operation, handler]. "" is the bucket itself. */
+const ROUTES: Readonly<Record<string, readonly [string, BucketHandler]>> = {
+  "GET location": ["GetBucketLocation", getBucketLocation],
+  "HEAD ": ["HeadBucket", headBucket],
+  "GET versioning": ["GetBucketVersioning", getBucketVersioning],
+  "PUT versioning": ["PutBucketVersioning", putBucketVersioning],
+  "GET replication": ["GetBucketReplication", getBucketReplication],
+  "PUT replication": ["PutBucketReplication", putBucketReplication],
+  "DELETE replication": ["DeleteBucketReplication", deleteBucketReplication],
+  "GET object-lock": ["GetObjectLockConfiguration", getObjectLockConfiguration],
+  "PUT object-lock": ["PutObjectLockConfiguration", putObjectLockConfiguration],
+  "GET encryption": ["GetBucketEncryption", getBucketEncryption],
+  "GET tagging": ["GetBucketTagging", getBucketTagging],
+  "GET policy": ["GetBucketPolicy", getBucketPolicy],
+};
+
+/** Bucket subresources S3 knows; any of them in the query selects that subresource. */
+const SUBRESOURCES = [
+  "location", "versioning", "replication", "object-lock", "encryption", "tagging", "policy", "acl", "cors",
+  "lifecycle", "logging", "notification", "website", "ownershipControls", "publicAccessBlock", "requestPayment",
+  "accelerate", "analytics", "inventory", "metrics", "intelligent-tiering", "policyStatus", "uploads", "versions",
+  "delete", "list-type",
+] as const;
+
+const MUTATING_METHODS = new Set(["PUT", "POST", "DELETE"]);
+
+/** An S3 call the sandbox does not simulate; the call log names it from the request ("Unknown" here). */
+function notImplemented(bucket: string | null): SandboxResponse {
+  return s3Error(501, "NotImplemented", "A header you provided implies functionality that is not implemented", "Unknown", { bucket });
+}
+
+function route(request: SandboxRequest, world: World): SandboxResponse {
+  const segments = request.path.split("/");
+  const bucketName = request.hostBucket ?? (segments[1] ? decodeURIComponent(segments[1]) : null);
+  const keyPart = request.hostBucket === null ? segments.slice(2).join("/") : segments.slice(1).join("/");
+  const { method } = request;
+
+  if (bucketName === null) {
+    if (method === "GET") return listBuckets(request, world);
+    return notImplemented(null);
+  }
+  if (keyPart !== "") return notImplemented(bucketName);
+
+  const subresource = SUBRESOURCES.find((name) => request.query.has(name)) ?? "";
+  if (method === "PUT" && subresource === "") return createBucket(request, world, bucketName);
+  const entry = ROUTES[`${method} ${subresource}`];
+  if (entry === undefined) return notImplemented(bucketName);
+  const [operation, handler] = entry;
+  const isHead = method === "HEAD";
+
+  const bucket = world.buckets.get(bucketName);
+  if (bucket === undefined) {
+    return withoutBodyIf(isHead, s3Error(404, "NoSuchBucket", "The specified bucket does not exist", operation, {
+      bucket: bucketName,
+      fields: { BucketName: bucketName },
+    }));
+  }
+  // GetBucketLocation answers from any Region: it is how clients find the Region to sign for.
+  if (operation !== "GetBucketLocation" && request.region !== bucket.region) {
+    return withoutBodyIf(isHead, permanentRedirect(bucket, operation));
+  }
+  if (authorize(bucket, operation, request.caller, world) === "deny") {
+    // HeadBucket tells any caller the bucket's Region, whatever its permissions (API_HeadBucket).
+    const headers: Record<string, string> = isHead ? { "x-amz-bucket-region": bucket.region } : {};
+    return withoutBodyIf(isHead, s3Error(403, "AccessDenied", "Access Denied", operation, { bucket: bucketName, headers }));
+  }
+  return handler({ request, world, bucket, operation });
+}
+
+/** HEAD answers carry the status and headers only. */
+function withoutBodyIf(isHead: boolean, response: SandboxResponse): SandboxResponse {
+  if (!isHead) return response;
+  const headers = { ...response.headers };
+  delete headers["content-type"];
+  return { ...response, headers, body: "" };
+}
+
+/** The S3 ServiceHandler; synchronous (no S3 operation here waits on anything). */
+export const handleS3 = ((request: SandboxRequest, world: World): SandboxResponse => {
+  const response = route(request, world);
+  // Create/Put/Delete calls are mutating whether or not S3 accepted them: the call log records intent.
+  return { ...response, mutating: MUTATING_METHODS.has(request.method) };
+}) satisfies ServiceHandler;

@@ -1,0 +1,198 @@
+/**
+ * The sandbox's HTTP server: one loopback port for every service. The service comes from the
+ * SigV4 credential scope; S3 requests may name the bucket in the path or in the Host header
+ * (virtual-hosted style, `bucket.localhost:port`). Every request, refused or answered, lands in
+ * the call log with the server time spent (injected latency excluded).
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { authenticate, authErrorResponse, type AuthFailure } from "./auth.js";
+import { CallLog, isMutatingMethod, microsSince, s3OperationName } from "./calls.js";
+import type { FaultInjector } from "./faults.js";
+import { orgsError, organizationsOperation, handleOrganizations } from "./organizations.js";
+import { s3Error } from "./s3/errors.js";
+import { handleS3 } from "./s3/index.js";
+import { parseAuth } from "./sigv4.js";
+import { createStsHandler, stsError, stsOperation, stsParams } from "./sts.js";
+import type { CallRecord, SandboxRequest, SandboxResponse, ServiceHandler, World } from "./types.js";
+
+export interface ServerContext {
+  world: World;
+  log: CallLog;
+  faults: FaultInjector;
+  /** The sandbox's notion of now, for token expiry (tests move it forward). */
+  clock: () => Date;
+}
+
+type Service = CallRecord["service"];
+
+/** Hosts the sandbox answers on; anything in front of them is a virtual-hosted bucket name. */
+const LOOPBACK_HOSTS = ["localhost", "127.0.0.1"];
+
+export function bucketFromHost(host: string | undefined): string | null {
+  if (host === undefined) return null;
+  const name = host.replace(/:\d+$/, "").toLowerCase();
+  for (const loopback of LOOPBACK_HOSTS) {
+    if (name.endsWith(`.${loopback}`)) return name.slice(0, -(loopback.length + 1));
+  }
+  return null;
+}
+
+const decodePath = (rawPath: string): string => {
+  try {
+    return decodeURIComponent(rawPath);
+  } catch {
+    return rawPath;
+  }
+};
+
+/** The service a request is for when its signature cannot be read (to answer in the right shape). */
+function guessService(headers: Record<string, string>, body: Buffer): Service {
+  if ((headers["x-amz-target"] ?? "").startsWith("AWSOrganizations")) return "organizations";
+  if ((headers["content-type"] ?? "").startsWith("application/x-www-form-urlencoded") && /(^|&)Action=/.test(body.toString("utf8"))) return "sts";
+  return "s3";
+}
+
+const asService = (name: string): Service => (name === "s3" || name === "sts" || name === "organizations" ? name : "unknown");
+
+function throttled(service: Service, operation: string, bucket: string | null): SandboxResponse {
+  if (service === "sts") return stsError(400, "Throttling", "Rate exceeded", operation);
+  if (service === "organizations") {
+    return orgsError(400, "TooManyRequestsException", "You have sent too many requests in too short a period of time. The quota helps protect against denial-of-service attacks. Try again later.", operation, { Type: "" });
+  }
+  return s3Error(503, "SlowDown", "Please reduce your request rate.", operation, { bucket });
+}
+
+function internalError(service: Service, operation: string, error: unknown): SandboxResponse {
+  const message = `We encountered an internal error. Please try again. (${error instanceof Error ? error.message : String(error)})`;
+  if (service === "sts") return stsError(500, "InternalFailure", message, operation);
+  if (service === "organizations") return orgsError(500, "ServiceException", message, operation);
+  return s3Error(500, "InternalError", message, operation);
+}
+
+async function readBody(request: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+function headersOf(request: IncomingMessage): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(",") : value;
+  }
+  return headers;
+}
+
+interface Routed {
+  service: Service;
+  operation: string;
+  bucket: string | null;
+  response: SandboxResponse;
+  account: string | null;
+  region: string | null;
+  mutatingDefault: boolean;
+}
+
+async function route(context: ServerContext, request: IncomingMessage, body: Buffer, handlers: Record<string, ServiceHandler>, throttle: boolean): Promise<Routed> {
+  const url = request.url ?? "/";
+  const q = url.indexOf("?");
+  const rawPath = q < 0 ? url : url.slice(0, q);
+  const rawQuery = q < 0 ? "" : url.slice(q + 1);
+  const query = new URLSearchParams(rawQuery);
+  const headers = headersOf(request);
+  const method = request.method ?? "GET";
+
+  const parsed = parseAuth(headers, query);
+  const service = parsed.kind === "signed" ? asService(parsed.scope.service) : guessService(headers, body);
+  const region = parsed.kind === "signed" ? parsed.scope.region : null;
+
+  const hostBucket = service === "s3" ? bucketFromHost(headers["host"]) : null;
+  const path = decodePath(rawPath);
+  const segments = path.split("/");
+  const bucket = hostBucket ?? (service === "s3" && segments[1] ? (segments[1] as string) : null);
+  const key = hostBucket !== null ? path.slice(1) : segments.slice(2).join("/");
+  const operation =
+    service === "sts" ? stsOperation(stsParams({ body, query })) : service === "organizations" ? organizationsOperation(headers) : s3OperationName(method, bucket, key, query);
+  const base = { service, operation, bucket, region, mutatingDefault: service === "s3" && isMutatingMethod(method) };
+
+  const auth = authenticate({ method, rawPath, rawQuery, headers }, query, body, context.world, context.clock(), Date.now());
+  if (!auth.ok) return { ...base, account: null, response: authErrorResponse(service, auth as AuthFailure, operation, bucket) };
+  const account = auth.caller.accountId;
+  const handler = handlers[service];
+  if (handler === undefined) {
+    return { ...base, account, response: s3Error(400, "InvalidRequest", `The sandbox does not simulate the ${auth.scope.service} service.`, "Unknown") };
+  }
+  if (throttle) {
+    return { ...base, account, response: throttled(service, operation, bucket) };
+  }
+  const serviceRequest: SandboxRequest = {
+    method,
+    path,
+    query,
+    headers,
+    body: auth.body,
+    region: auth.scope.region,
+    service: auth.scope.service,
+    caller: auth.caller,
+    hostBucket,
+  };
+  try {
+    return { ...base, account, response: await handler(serviceRequest, context.world) };
+  } catch (error) {
+    return { ...base, account, response: internalError(service, operation, error) };
+  }
+}
+
+function send(response: ServerResponse, answer: SandboxResponse): void {
+  const body = answer.body === undefined ? Buffer.alloc(0) : Buffer.isBuffer(answer.body) ? answer.body : Buffer.from(answer.body);
+  response.writeHead(answer.status, { ...answer.headers, "content-length": String(body.length) });
+  response.end(body);
+}
+
+function controlRoute(context: ServerContext, request: IncomingMessage, response: ServerResponse): boolean {
+  const path = (request.url ?? "/").split("?")[0];
+  if (path !== "/_sandbox/calls") return false;
+  if (request.method !== "GET") {
+    send(response, { status: 405, headers: { "content-type": "application/json" }, body: '{"error":"GET only"}', operation: "" });
+  } else {
+    send(response, { status: 200, headers: { "content-type": "application/json" }, body: JSON.stringify(context.log.records), operation: "" });
+  }
+  return true;
+}
+
+export function createSandboxServer(context: ServerContext): Server {
+  const handlers: Record<string, ServiceHandler> = {
+    s3: handleS3,
+    sts: createStsHandler(context.clock),
+    organizations: handleOrganizations,
+  };
+  const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+  return createServer((request, response) => {
+    void (async () => {
+      if (controlRoute(context, request, response)) return;
+      const body = await readBody(request);
+      // One draw per call decides both its throttling and its latency (deterministic under a seed).
+      const fault = context.faults.next();
+      const started = process.hrtime.bigint();
+      const routed = await route(context, request, body, handlers, fault.throttled);
+      const serverMicros = microsSince(started);
+      context.log.record({
+        service: routed.service,
+        operation: routed.response.operation && routed.response.operation !== "Unknown" ? routed.response.operation : routed.operation,
+        account: routed.account,
+        bucket: routed.response.bucket ?? routed.bucket,
+        region: routed.region,
+        status: routed.response.status,
+        // A write is a mutating call whether or not it succeeded ("an audit issues no mutating call").
+        mutating: routed.service === "s3" ? routed.mutatingDefault : (routed.response.mutating ?? false),
+        serverMicros,
+      });
+      if (fault.latencyMs > 0) await delay(fault.latencyMs);
+      send(response, routed.response);
+    })().catch((error: unknown) => {
+      if (!response.headersSent) send(response, internalError("unknown", "Unknown", error));
+      else response.destroy();
+    });
+  });
+}

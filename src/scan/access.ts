@@ -1,0 +1,34 @@
+/**
+ * Getting into an account: AssumeRole into the audit role; for the caller's own account (the
+ * management account, where OrganizationAccountAccessRole usually does not exist) a denied
+ * AssumeRole falls back to the caller's own credentials.
+ */
+import { assumeRoleCredentials, awsErrorCode, isAccessDenied, toBucketError } from "../aws/index.js";
+import type { BucketError } from "../model/index.js";
+import { AccountSession, type ScanContext } from "./context.js";
+
+export type AccessResult = { session: AccountSession; error: null } | { session: null; error: BucketError };
+
+export async function openAccount(ctx: ScanContext, accountId: string): Promise<AccessResult> {
+  if (ctx.singleAccount) {
+    return { session: new AccountSession(accountId, ctx.caller.credentials, "caller", ctx.factory), error: null };
+  }
+  const credentials = assumeRoleCredentials({
+    accountId,
+    roleName: ctx.roleName,
+    ...(ctx.externalId === undefined ? {} : { externalId: ctx.externalId }),
+    masterCredentials: ctx.caller.credentials,
+    stsConfig: ctx.factory.stsConfig(),
+  });
+  try {
+    // Resolve once now: a missing or untrusting role shows here, and the session is cached for every client.
+    await ctx.request(() => credentials());
+    return { session: new AccountSession(accountId, credentials, "assumed-role", ctx.factory), error: null };
+  } catch (error) {
+    const ownAccount = accountId === ctx.caller.accountId;
+    if (ownAccount && (isAccessDenied(error) || awsErrorCode(error) === "NoSuchEntity")) {
+      return { session: new AccountSession(accountId, ctx.caller.credentials, "caller", ctx.factory), error: null };
+    }
+    return { session: null, error: toBucketError("AssumeRole", error) };
+  }
+}

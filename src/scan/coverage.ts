@@ -1,0 +1,14 @@
+/** Coverage: what was in scope, what was read, and whether anything in scope is missing. */
+import type { AccountRecord, BucketDocument, Coverage } from "../model/index.js";
+
+export function computeCoverage(accounts: AccountRecord[], buckets: BucketDocument[]): Coverage {
+  const inScope = accounts.filter((a) => a.scope === "in-scope");
+  const scanned = inScope.filter((a) => a.scan === "scanned").length;
+  const failed = inScope.filter((a) => a.scan === "failed").length;
+  const partial = buckets.filter((b) => b.errors.length > 0).length;
+  return {
+    accounts: { total: accounts.length, inScope: inScope.length, scanned, failed, outOfScope: accounts.length - inScope.length },
+    buckets: { inScope: buckets.length, scanned: buckets.length - partial, partial },
+    complete: failed === 0 && scanned === inScope.length && partial === 0,
+  };
+}

@@ -1,0 +1,90 @@
+/**
+ * Reads a bucket's facts into its document. One function per fact, each turning S3's "not found"
+ * answer into the explicit absent value and any other failure into an `errors[]` entry.
+ *
+ * GetBucketReplication is skipped when versioning was never enabled: S3 refuses a replication
+ * configuration unless versioning is enabled ("Both source and destination buckets must have
+ * versioning enabled", https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-requirements.html),
+ * and a bucket that was ever version-enabled "can never return to an unversioned state", only be
+ * suspended (https://docs.aws.amazon.com/AmazonS3/latest/userguide/Versioning.html), which
+ * GetBucketVersioning reports as `Suspended`. So a bucket whose GetBucketVersioning has no `Status`
+ * ("never been set", https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketVersioning.html)
+ * cannot have a replication configuration, and the baseline costs one call for it.
+ */
+import {
+  GetBucketEncryptionCommand,
+  GetBucketReplicationCommand,
+  GetBucketTaggingCommand,
+  GetBucketVersioningCommand,
+  GetObjectLockConfigurationCommand,
+  type S3Client,
+} from "@aws-sdk/client-s3";
+import { FACT_SOURCES, type BucketDocument, type FactName } from "../model/index.js";
+import { awsErrorCode, toBucketError, type RequestLimiter } from "../aws/index.js";
+import { notConfigured, parseEncryption, parseObjectLock, parseReplication, parseTags, parseVersioning } from "./parse.js";
+
+/** Error codes by which S3 says "this configuration does not exist" (an answer, not a failure). */
+const ABSENT_CODES: Partial<Record<FactName, string[]>> = {
+  replication: ["ReplicationConfigurationNotFoundError"],
+  objectLock: ["ObjectLockConfigurationNotFoundError"],
+  encryption: ["ServerSideEncryptionConfigurationNotFoundError"],
+  tags: ["NoSuchTagSet", "NoSuchTagSetError"],
+};
+
+type Reader = (s3: S3Client, bucket: string) => Promise<Partial<BucketDocument>>;
+
+const READERS: Record<FactName, Reader> = {
+  versioning: async (s3, Bucket) => ({ versioning: parseVersioning(await s3.send(new GetBucketVersioningCommand({ Bucket }))) }),
+  replication: async (s3, Bucket) => ({
+    replication: parseReplication((await s3.send(new GetBucketReplicationCommand({ Bucket }))).ReplicationConfiguration),
+  }),
+  objectLock: async (s3, Bucket) => ({ objectLock: parseObjectLock(await s3.send(new GetObjectLockConfigurationCommand({ Bucket }))) }),
+  encryption: async (s3, Bucket) => ({ encryption: parseEncryption(await s3.send(new GetBucketEncryptionCommand({ Bucket }))) }),
+  tags: async (s3, Bucket) => ({ tags: parseTags((await s3.send(new GetBucketTaggingCommand({ Bucket }))).TagSet) }),
+};
+
+const ABSENT_VALUES: Record<FactName, () => Partial<BucketDocument>> = {
+  versioning: () => ({ versioning: { status: "Disabled", mfaDelete: "Disabled" } }),
+  replication: () => ({ replication: notConfigured() }),
+  objectLock: () => ({ objectLock: null }),
+  encryption: () => ({ encryption: null }),
+  tags: () => ({ tags: {} }),
+};
+
+/** Reads one fact; the document gets the value, or null plus an error entry. Never throws. */
+async function readFact(doc: BucketDocument, fact: FactName, s3: S3Client, request: RequestLimiter): Promise<void> {
+  if (!doc.collected.includes(fact)) doc.collected.push(fact);
+  try {
+    Object.assign(doc, await request(() => READERS[fact](s3, doc.name)));
+  } catch (error) {
+    if (ABSENT_CODES[fact]?.includes(awsErrorCode(error))) {
+      Object.assign(doc, ABSENT_VALUES[fact]());
+      return;
+    }
+    doc.errors.push(toBucketError(FACT_SOURCES[fact], error));
+  }
+}
+
+/**
+ * Reads the facts not yet collected: versioning, then replication only if versioning is not
+ * `Disabled` (when versioning could not be read, replication is read anyway); the others in parallel.
+ */
+export async function readFacts(doc: BucketDocument, facts: readonly FactName[], s3: S3Client, request: RequestLimiter): Promise<void> {
+  const wanted = facts.filter((f, i) => !doc.collected.includes(f) && facts.indexOf(f) === i);
+  const chain = async (): Promise<void> => {
+    if (wanted.includes("versioning")) await readFact(doc, "versioning", s3, request);
+    if (!wanted.includes("replication")) return;
+    if (doc.versioning?.status === "Disabled") {
+      doc.collected.push("replication");
+      doc.replication = notConfigured();
+      return;
+    }
+    await readFact(doc, "replication", s3, request);
+  };
+  const others = wanted.filter((f) => f !== "versioning" && f !== "replication");
+  await Promise.all([chain(), ...others.map((f) => readFact(doc, f, s3, request))]);
+  // Stable order (FACT_SOURCES order), whatever order the calls finished in.
+  doc.collected.sort((a, b) => FACT_ORDER.indexOf(a) - FACT_ORDER.indexOf(b));
+}
+
+const FACT_ORDER = Object.keys(FACT_SOURCES) as FactName[];

@@ -1,0 +1,75 @@
+"use strict";
+// Client-side filtering: no network, no eval, text only (account names come from the JSON data block
+// and are inserted with textContent, so nothing from AWS is ever parsed as HTML).
+(function () {
+  var data = JSON.parse(document.getElementById("replguard-data").textContent);
+  var severity = document.getElementById("filter-severity");
+  var status = document.getElementById("filter-status");
+  var account = document.getElementById("filter-account");
+  var search = document.getElementById("filter-search");
+  var shown = document.getElementById("filter-shown");
+  var empty = document.getElementById("filter-empty");
+
+  data.accounts.forEach(function (a) {
+    var option = document.createElement("option");
+    option.value = a.id;
+    option.textContent = a.id + " \u2014 " + a.name;
+    account.appendChild(option);
+  });
+
+  var sections = Array.prototype.slice.call(document.querySelectorAll("section.account"));
+  sections.forEach(function (section) {
+    section.searchText = section.querySelector("header").textContent.toLowerCase();
+    Array.prototype.forEach.call(section.querySelectorAll("details.bucket"), function (bucket) {
+      bucket.searchText = bucket.textContent.toLowerCase();
+    });
+  });
+
+  function apply() {
+    var sev = severity.value, st = status.value, acc = account.value;
+    var text = search.value.trim().toLowerCase();
+    var resultFilter = sev !== "" || st !== "";
+    var bucketsShown = 0, rowsShown = 0;
+    sections.forEach(function (section) {
+      var accountMatch = acc === "" || section.getAttribute("data-account") === acc;
+      var anyBucket = false;
+      Array.prototype.forEach.call(section.querySelectorAll("details.bucket"), function (bucket) {
+        var rows = 0;
+        Array.prototype.forEach.call(bucket.querySelectorAll("tr.result"), function (row) {
+          var ok = (sev === "" || row.getAttribute("data-severity") === sev) && (st === "" || row.getAttribute("data-status") === st);
+          row.hidden = !ok;
+          if (ok) rows += 1;
+        });
+        var textMatch = text === "" || bucket.searchText.indexOf(text) >= 0 || section.searchText.indexOf(text) >= 0;
+        var visible = accountMatch && textMatch && (!resultFilter || rows > 0);
+        bucket.hidden = !visible;
+        if (visible) { anyBucket = true; bucketsShown += 1; rowsShown += rows; if (resultFilter) bucket.open = true; }
+      });
+      var headerOnly = !resultFilter && (text === "" || section.searchText.indexOf(text) >= 0);
+      section.hidden = !(accountMatch && (anyBucket || headerOnly));
+    });
+    shown.textContent = bucketsShown + " buckets, " + rowsShown + " results shown";
+    empty.hidden = sections.some(function (s) { return !s.hidden; });
+  }
+
+  [severity, status, account].forEach(function (el) { el.addEventListener("change", apply); });
+  search.addEventListener("input", apply);
+  Array.prototype.forEach.call(document.querySelectorAll("[data-filter-status]"), function (el) {
+    el.addEventListener("click", function (event) {
+      event.preventDefault();
+      status.value = el.getAttribute("data-filter-status");
+      severity.value = el.getAttribute("data-filter-severity") || "";
+      apply();
+      document.getElementById("accounts").scrollIntoView();
+    });
+  });
+  // A link can preset the filters: report.html#filter?status=fail&severity=high&account=…&q=…
+  if (location.hash.indexOf("#filter?") === 0) {
+    var params = new URLSearchParams(location.hash.slice("#filter?".length));
+    severity.value = params.get("severity") || "";
+    status.value = params.get("status") || "";
+    account.value = params.get("account") || "";
+    search.value = params.get("q") || "";
+  }
+  apply();
+})();

@@ -1,0 +1,93 @@
+/**
+ * Every default policy over its fixtures: test/policies/<policy-id>/<status>-<what-it-shows>.json.
+ * A fixture is { description, message, pointers?, parameters?, document }: the file-name prefix
+ * is the expected status (pass, fail, not-applicable, error), `message` the exact sentence,
+ * `pointers` the failing JSON pointers, `parameters` the policy's config values, and `document` a
+ * full bucket document, itself checked against schemas/bucket-document.schema.json.
+ * Adding a policy or a case = adding JSON files here, no code.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { Ajv2020 } from "ajv/dist/2020.js";
+import { describe, expect, it } from "vitest";
+import type { BucketDocument, ResultStatus } from "../../src/model/index.js";
+import { BUCKET_DOCUMENT_SCHEMA_FILE, evaluateBucket, loadPolicies, type PolicySet } from "../../src/policy/index.js";
+
+interface Fixture {
+  description: string;
+  message: string;
+  pointers?: string[];
+  parameters?: Record<string, unknown>;
+  document: BucketDocument;
+}
+
+const root = import.meta.dirname;
+const PREFIXES: [string, ResultStatus][] = [
+  ["pass-", "pass"],
+  ["fail-", "fail"],
+  ["not-applicable-", "not_applicable"],
+  ["error-", "error"],
+];
+
+const policyDirs = readdirSync(root, { withFileTypes: true })
+  .filter((entry) => entry.isDirectory())
+  .map((entry) => entry.name)
+  .sort();
+
+const cases = policyDirs.flatMap((policyId) =>
+  readdirSync(join(root, policyId))
+    .filter((name) => name.endsWith(".json"))
+    .sort()
+    .map((name) => {
+      const fixture = JSON.parse(readFileSync(join(root, policyId, name), "utf8")) as Fixture;
+      const status = PREFIXES.find(([prefix]) => name.startsWith(prefix))?.[1];
+      return { policyId, name: name.replace(/\.json$/, ""), status, fixture };
+    }),
+);
+
+const validateDocument = new Ajv2020({ allErrors: true, strict: true }).compile(JSON.parse(readFileSync(BUCKET_DOCUMENT_SCHEMA_FILE, "utf8")) as object);
+
+const sets = new Map<string, Promise<PolicySet>>();
+function policySet(policyId: string, parameters: Record<string, unknown> | undefined): Promise<PolicySet> {
+  const key = JSON.stringify([policyId, parameters ?? null]);
+  if (!sets.has(key)) sets.set(key, loadPolicies(parameters ? { parameters: { [policyId]: parameters } } : {}));
+  return sets.get(key) as Promise<PolicySet>;
+}
+
+describe("policies (fixtures)", () => {
+  it("has fixtures for every built-in policy, with at least one pass and one fail each", async () => {
+    const set = await loadPolicies();
+    expect(policyDirs).toEqual(set.policies.map((p) => p.id));
+    for (const policyId of policyDirs) {
+      const statuses = cases.filter((c) => c.policyId === policyId).map((c) => c.status);
+      expect(statuses, policyId).toContain("pass");
+      expect(statuses, policyId).toContain("fail");
+    }
+  });
+
+  it("names every fixture with a known status prefix", () => {
+    expect(cases.filter((c) => c.status === undefined).map((c) => `${c.policyId}/${c.name}`)).toEqual([]);
+  });
+
+  describe.each(cases)("$policyId/$name", ({ policyId, status, fixture }) => {
+    it("is a valid bucket document", () => {
+      const valid = validateDocument(fixture.document);
+      expect(validateDocument.errors ?? [], JSON.stringify(validateDocument.errors)).toEqual([]);
+      expect(valid).toBe(true);
+    });
+
+    it(`evaluates to ${status} with the exact sentence`, async () => {
+      const set = await policySet(policyId, fixture.parameters);
+      const result = evaluateBucket(set, fixture.document).find((r) => r.policyId === policyId);
+      expect(result).toBeDefined();
+      expect({ status: result?.status, message: result?.message }).toEqual({ status, message: fixture.message });
+      if (status === "fail") {
+        expect(result?.evidence.length).toBeGreaterThan(0);
+        for (const evidence of result?.evidence ?? []) expect(evidence.expected).toMatch(/^must /);
+      } else {
+        expect(result?.evidence).toEqual([]);
+      }
+      if (fixture.pointers) expect(result?.evidence.map((e) => e.pointer)).toEqual(fixture.pointers);
+    });
+  });
+});

@@ -1,0 +1,111 @@
+import { readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SnapshotError } from "../../src/errors.js";
+import type { Snapshot } from "../../src/model/index.js";
+import { readSnapshot, validateSnapshot, writeSnapshotJson } from "../../src/report/index.js";
+import { buildSnapshot } from "./fixture.js";
+import { tempDir } from "./helpers.js";
+
+let dir: string;
+let cleanup: () => Promise<void>;
+beforeAll(async () => ({ dir, cleanup } = await tempDir("snapshot")));
+afterAll(() => cleanup());
+
+function catchError(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (error) {
+    return error;
+  }
+  throw new Error("expected an error");
+}
+
+/** A snapshot with `mutate` applied to a deep copy of the fixture. */
+const broken = (mutate: (s: Record<string, any>) => void): unknown => { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const copy = structuredClone(buildSnapshot()) as unknown as Record<string, unknown>;
+  mutate(copy);
+  return copy;
+};
+
+describe("report/validateSnapshot", () => {
+  it("accepts the fixture snapshot (accounts, bucket documents, all five statuses)", () => {
+    const snapshot = buildSnapshot();
+    expect(validateSnapshot(snapshot)).toBe(snapshot);
+    expect(new Set(snapshot.results.map((r) => r.status))).toEqual(new Set(["pass", "fail", "error", "not_applicable", "suppressed"]));
+  });
+
+  it.each([
+    ["an unknown status", (s: Record<string, any>) => (s.results[3].status = "failed"), "/results/3/status"], // eslint-disable-line @typescript-eslint/no-explicit-any
+    ["a short account id", (s: Record<string, any>) => (s.accounts[1].id = "2222"), "/accounts/1/id"], // eslint-disable-line @typescript-eslint/no-explicit-any
+    ["a bucket document missing its versioning", (s: Record<string, any>) => delete s.buckets[2].versioning, "/buckets/2"], // eslint-disable-line @typescript-eslint/no-explicit-any
+    ["an unknown top-level field", (s: Record<string, any>) => (s.extra = 1), ""], // eslint-disable-line @typescript-eslint/no-explicit-any
+    ["an expired suppression without its count", (s: Record<string, any>) => delete s.expiredSuppressions[0].matched, "/expiredSuppressions/0"], // eslint-disable-line @typescript-eslint/no-explicit-any
+    ["a non-date finish time", (s: Record<string, any>) => (s.scan.finishedAt = "yesterday"), "/scan/finishedAt"], // eslint-disable-line @typescript-eslint/no-explicit-any
+  ])("rejects %s with a SnapshotError naming the file and JSON pointer", (_name, mutate, pointer) => {
+    const error = catchError(() => validateSnapshot(broken(mutate), "audit/snapshot.json"));
+    expect(error).toBeInstanceOf(SnapshotError);
+    expect((error as SnapshotError).location).toEqual({ file: "audit/snapshot.json", pointer });
+    expect((error as SnapshotError).message).toContain(`audit/snapshot.json: invalid snapshot at ${pointer || "/"}`);
+    expect((error as SnapshotError).exitCode).toBe(2);
+  });
+});
+
+describe("report/writeSnapshotJson", () => {
+  it("writes a file that readSnapshot gives back equal, one array element per line", async () => {
+    const snapshot = buildSnapshot();
+    const file = join(dir, "snapshot.json");
+    await writeSnapshotJson(snapshot, file);
+    expect(await readSnapshot(file)).toEqual(snapshot);
+    const lines = (await readFile(file, "utf8")).split("\n");
+    const resultLines = lines.filter((line) => line.startsWith('    {"policyId"'));
+    expect(resultLines).toHaveLength(snapshot.results.length);
+  });
+
+  it("writes empty arrays as []", async () => {
+    const snapshot: Snapshot = { ...buildSnapshot(), accounts: [], buckets: [], results: [] };
+    const file = join(dir, "empty.json");
+    await writeSnapshotJson(snapshot, file);
+    expect(await readSnapshot(file)).toEqual(snapshot);
+  });
+
+  it("streams 20,000 buckets × 14 policies and reads them back", async () => {
+    const base = buildSnapshot();
+    const template = base.buckets[0]!;
+    const buckets = Array.from({ length: 20_000 }, (_, i) => ({ ...template, name: `bulk-${i}`, arn: `arn:aws:s3:::bulk-${i}` }));
+    const resultTemplate = base.results[0]!;
+    const results = buckets.flatMap((b) =>
+      Array.from({ length: 14 }, (_, p) => ({ ...resultTemplate, policyId: `policy-${p}`, bucket: b.name, bucketArn: b.arn })),
+    );
+    const file = join(dir, "bulk.json");
+    await writeSnapshotJson({ ...base, buckets, results }, file);
+    const back = await readSnapshot(file);
+    expect(back.buckets).toHaveLength(20_000);
+    expect(back.results).toHaveLength(280_000);
+    expect(back.results[279_999]!.bucketArn).toBe("arn:aws:s3:::bulk-19999");
+  });
+});
+
+describe("report/readSnapshot", () => {
+  it("names the file when it does not exist", async () => {
+    const file = join(dir, "missing.json");
+    await expect(readSnapshot(file)).rejects.toMatchObject({ name: "SnapshotError", location: { file, code: "ENOENT" } });
+  });
+
+  it("names the file when it is not JSON", async () => {
+    const file = join(dir, "garbage.json");
+    await writeFile(file, '{"kind": "replguard-snapshot",');
+    const error: unknown = await readSnapshot(file).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SnapshotError);
+    expect((error as SnapshotError).message).toMatch(/garbage\.json: not valid JSON/);
+    expect((error as SnapshotError).location).toEqual({ file, pointer: "" });
+  });
+
+  it("names the file and pointer when a result is invalid", async () => {
+    const file = join(dir, "invalid.json");
+    const snapshot = buildSnapshot() as unknown as { results: { severity: string }[] };
+    snapshot.results[7]!.severity = "urgent";
+    await writeFile(file, JSON.stringify(snapshot));
+    await expect(readSnapshot(file)).rejects.toMatchObject({ name: "SnapshotError", location: { file, pointer: "/results/7/severity" } });
+  });
+});

@@ -1,0 +1,84 @@
+import {
+  GetBucketEncryptionCommand,
+  GetBucketReplicationCommand,
+  GetBucketVersioningCommand,
+  HeadBucketCommand,
+  ListBucketsCommand,
+  PutBucketVersioningCommand,
+  S3Client,
+} from "@aws-sdk/client-s3";
+import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startSandbox, type Sandbox } from "../../src/sandbox/index.js";
+import { OTHER, OUTSIDER, PROD, errorOf, s3As, s3Scenario } from "./s3-world.js";
+
+let sandbox: Sandbox;
+beforeAll(async () => {
+  sandbox = await startSandbox({ scenario: s3Scenario() });
+});
+afterAll(async () => sandbox.close());
+
+const prod = () => s3As(sandbox.endpoint, PROD);
+
+describe("sandbox/s3 cross-account access", () => {
+  it("denies another account's bucket without a policy grant", async () => {
+    const error = await errorOf(prod().send(new GetBucketVersioningCommand({ Bucket: "other-private" })));
+    expect([error.name, error.$metadata.httpStatusCode, error.message]).toEqual(["AccessDenied", 403, "Access Denied"]);
+  });
+
+  it("allows the actions the bucket policy grants the caller's account (s3:Get* wildcard, s3:ListBucket)", async () => {
+    expect((await prod().send(new GetBucketVersioningCommand({ Bucket: "other-shared" }))).Status).toBe("Enabled");
+    expect((await prod().send(new HeadBucketCommand({ Bucket: "other-shared" }))).BucketRegion).toBe("us-east-1");
+    const error = await errorOf(prod().send(new GetBucketReplicationCommand({ Bucket: "other-shared" })));
+    expect(error.name).toBe("ReplicationConfigurationNotFoundError");
+  });
+
+  it("lets an explicit Deny win over an Allow", async () => {
+    const error = await errorOf(prod().send(new GetBucketEncryptionCommand({ Bucket: "other-shared" })));
+    expect(error.name).toBe("AccessDenied");
+    expect((await s3As(sandbox.endpoint, OTHER).send(new GetBucketEncryptionCommand({ Bucket: "other-shared" }))).ServerSideEncryptionConfiguration).toBeDefined();
+  });
+
+  it("denies actions the policy does not grant", async () => {
+    const error = await errorOf(prod().send(new PutBucketVersioningCommand({ Bucket: "other-shared", VersioningConfiguration: { Status: "Suspended" } })));
+    expect(error.name).toBe("AccessDenied");
+  });
+
+  it("grants through aws:PrincipalOrgID to organization members only", async () => {
+    expect((await prod().send(new GetBucketVersioningCommand({ Bucket: "other-org-shared" }))).Status).toBe("Enabled");
+    const error = await errorOf(s3As(sandbox.endpoint, OUTSIDER).send(new GetBucketVersioningCommand({ Bucket: "other-org-shared" })));
+    expect(error.name).toBe("AccessDenied");
+  });
+
+  it("denies a bucket owned outside the organization", async () => {
+    const error = await errorOf(prod().send(new GetBucketVersioningCommand({ Bucket: "outsider-bucket" })));
+    expect(error.name).toBe("AccessDenied");
+  });
+
+  it("records the refusal in the call log with the caller's account", async () => {
+    const before = sandbox.calls.length;
+    await errorOf(prod().send(new GetBucketVersioningCommand({ Bucket: "other-private" })));
+    expect(sandbox.calls.slice(before)).toEqual([
+      expect.objectContaining({ service: "s3", operation: "GetBucketVersioning", account: PROD, bucket: "other-private", status: 403, mutating: false }),
+    ]);
+  });
+});
+
+describe("sandbox/s3 with AssumeRole credentials", () => {
+  it("acts as the account whose audit role was assumed", async () => {
+    const sts = new STSClient({ endpoint: sandbox.endpoint, region: "us-east-1", credentials: sandbox.credentials, maxAttempts: 1 });
+    const assumed = await sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${PROD}:role/OrganizationAccountAccessRole`, RoleSessionName: "s3-test" }));
+    const creds = assumed.Credentials;
+    const s3 = new S3Client({
+      endpoint: sandbox.endpoint,
+      region: "eu-west-1",
+      forcePathStyle: true,
+      maxAttempts: 1,
+      credentials: { accessKeyId: creds?.AccessKeyId ?? "", secretAccessKey: creds?.SecretAccessKey ?? "", sessionToken: creds?.SessionToken ?? "" },
+    });
+    const names = (await s3.send(new ListBucketsCommand({}))).Buckets?.map((b) => b.Name);
+    expect(names).toContain("prod-source");
+    expect(names).not.toContain("mgmt-trail");
+    expect((await s3.send(new GetBucketVersioningCommand({ Bucket: "prod-source" }))).Status).toBe("Enabled");
+  });
+});

@@ -1,0 +1,107 @@
+import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startSandbox } from "../../src/sandbox/index.js";
+import type { Sandbox } from "../../src/sandbox/types.js";
+import { clientConfig, failure, MANAGEMENT, NO_ROLE, PROD, roleArn, smallScenario, SUSPENDED, WITH_EXTERNAL_ID } from "./fixtures.js";
+
+const NOW = new Date("2026-06-01T12:00:00Z");
+
+describe("sandbox/sts", () => {
+  let sandbox: Sandbox;
+  let sts: STSClient;
+  beforeAll(async () => {
+    sandbox = await startSandbox({ scenario: smallScenario(), clock: () => NOW });
+    sts = new STSClient(clientConfig(sandbox));
+  });
+  afterAll(() => sandbox.close());
+
+  const assume = (accountId: string, extra: { ExternalId?: string; DurationSeconds?: number } = {}, client = sts) =>
+    client.send(new AssumeRoleCommand({ RoleArn: roleArn(accountId), RoleSessionName: "replguard-audit", ...extra }));
+
+  it("says who the management account's keys belong to", async () => {
+    const identity = await sts.send(new GetCallerIdentityCommand({}));
+    expect(identity).toMatchObject({ Account: MANAGEMENT, Arn: `arn:aws:iam::${MANAGEMENT}:root`, UserId: MANAGEMENT });
+  });
+
+  it("issues ASIA credentials that act as the target account, expiring after DurationSeconds", async () => {
+    const result = await assume(PROD, { DurationSeconds: 1800 });
+    expect(result.Credentials?.AccessKeyId).toMatch(/^ASIA[A-Z2-7]{16}$/);
+    expect(result.Credentials?.Expiration?.toISOString()).toBe("2026-06-01T12:30:00.000Z");
+    expect(result.AssumedRoleUser?.Arn).toBe(`arn:aws:sts::${PROD}:assumed-role/OrganizationAccountAccessRole/replguard-audit`);
+    const assumed = new STSClient(
+      clientConfig(sandbox, {
+        accessKeyId: result.Credentials!.AccessKeyId!,
+        secretAccessKey: result.Credentials!.SecretAccessKey!,
+        sessionToken: result.Credentials!.SessionToken!,
+      }),
+    );
+    const identity = await assumed.send(new GetCallerIdentityCommand({}));
+    expect(identity.Account).toBe(PROD);
+    expect(identity.Arn).toBe(result.AssumedRoleUser?.Arn);
+    expect(identity.UserId).toMatch(/^AROA[A-Z2-7]+:replguard-audit$/);
+  });
+
+  it("defaults to a one-hour session", async () => {
+    const result = await assume(PROD);
+    expect(result.Credentials?.Expiration?.toISOString()).toBe("2026-06-01T13:00:00.000Z");
+  });
+
+  it("answers AccessDenied 403 with AWS's sentence when the role is missing", async () => {
+    const error = await failure(assume(NO_ROLE));
+    expect([error.name, error.$metadata.httpStatusCode]).toEqual(["AccessDenied", 403]);
+    expect(error.message).toBe(
+      `User: arn:aws:iam::${MANAGEMENT}:root is not authorized to perform: sts:AssumeRole on resource: ${roleArn(NO_ROLE)}`,
+    );
+  });
+
+  it("answers AccessDenied for a role name the account does not have", async () => {
+    const error = await failure(sts.send(new AssumeRoleCommand({ RoleArn: roleArn(PROD, "SomeOtherRole"), RoleSessionName: "x1" })));
+    expect(error.name).toBe("AccessDenied");
+  });
+
+  it("refuses a caller the role does not trust", async () => {
+    const { Credentials } = await assume(PROD);
+    const fromProd = new STSClient(
+      clientConfig(sandbox, { accessKeyId: Credentials!.AccessKeyId!, secretAccessKey: Credentials!.SecretAccessKey!, sessionToken: Credentials!.SessionToken! }),
+    );
+    const error = await failure(assume(WITH_EXTERNAL_ID, { ExternalId: "audit-7f3a" }, fromProd));
+    expect(error.name).toBe("AccessDenied");
+    expect(error.message).toContain(`User: arn:aws:sts::${PROD}:assumed-role/OrganizationAccountAccessRole/replguard-audit is not authorized`);
+  });
+
+  it("enforces the ExternalId a role requires", async () => {
+    expect((await failure(assume(WITH_EXTERNAL_ID))).name).toBe("AccessDenied");
+    expect((await failure(assume(WITH_EXTERNAL_ID, { ExternalId: "wrong-id" }))).name).toBe("AccessDenied");
+    const result = await assume(WITH_EXTERNAL_ID, { ExternalId: "audit-7f3a" });
+    expect(result.AssumedRoleUser?.Arn).toContain(`arn:aws:sts::${WITH_EXTERNAL_ID}:assumed-role/`);
+  });
+
+  it("refuses to assume a role in a suspended account", async () => {
+    expect((await failure(assume(SUSPENDED))).name).toBe("AccessDenied");
+  });
+
+  it("answers ValidationError 400 for DurationSeconds outside 900..43200", async () => {
+    const short = await failure(assume(PROD, { DurationSeconds: 899 }));
+    expect([short.name, short.$metadata.httpStatusCode]).toEqual(["ValidationError", 400]);
+    expect(short.message).toContain("greater than or equal to 900");
+    const long = await failure(assume(PROD, { DurationSeconds: 43_201 }));
+    expect(long.message).toContain("less than or equal to 43200");
+  });
+
+  it("trusts the accounts a scenario names instead of the management account", async () => {
+    const scenario = smallScenario();
+    scenario.auditRole = { ...scenario.auditRole, trustedAccounts: [PROD] };
+    const other = await startSandbox({ scenario });
+    try {
+      const error = await failure(new STSClient(clientConfig(other)).send(new AssumeRoleCommand({ RoleArn: roleArn(PROD), RoleSessionName: "mgmt" })));
+      expect(error.name).toBe("AccessDenied");
+    } finally {
+      await other.close();
+    }
+  });
+
+  it("logs AssumeRole as a non-mutating STS call made by the caller's account", () => {
+    const call = sandbox.calls.find((c) => c.operation === "AssumeRole" && c.status === 200);
+    expect(call).toMatchObject({ service: "sts", account: MANAGEMENT, mutating: false });
+  });
+});

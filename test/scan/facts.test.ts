@@ -1,0 +1,83 @@
+import { describe, expect, it } from "vitest";
+import { FACT_SOURCES } from "../../src/model/index.js";
+import { bucket, callsOf, scanSandbox, withSandbox } from "./support/sandbox.js";
+
+describe("scan/readFacts", () => {
+  it("skips GetBucketReplication for a bucket whose versioning was never enabled, and reads it when Suspended", async () => {
+    await withSandbox(async (sandbox) => {
+      const result = await scanSandbox(sandbox, { accounts: ["222222222222"] });
+      expect(bucket(result, "prod-unversioned")).toMatchObject({
+        versioning: { status: "Disabled", mfaDelete: "Disabled" },
+        replication: { configured: false, role: null, rules: [] },
+        collected: ["versioning", "replication"],
+        errors: [],
+      });
+      expect(callsOf(sandbox, "GetBucketVersioning", "prod-unversioned")).toHaveLength(1);
+      expect(callsOf(sandbox, "GetBucketReplication", "prod-unversioned")).toHaveLength(0);
+      expect(callsOf(sandbox, "GetBucketReplication", "prod-suspended")).toHaveLength(1);
+      expect(bucket(result, "prod-suspended").replication).toEqual({ configured: false, role: null, rules: [] });
+    });
+  });
+
+  it("turns a denied GetBucketReplication into an error entry, a null field and a partial bucket", async () => {
+    await withSandbox(async (sandbox) => {
+      const result = await scanSandbox(sandbox, { accounts: ["222222222222"] });
+      const denied = bucket(result, "prod-denied");
+      expect(denied.replication).toBeNull();
+      expect(denied.versioning?.status).toBe("Enabled");
+      expect(denied.errors).toEqual([{ operation: "GetBucketReplication", code: "AccessDenied", message: "Access Denied" }]);
+      expect(result.coverage.buckets).toEqual({ inScope: 5, scanned: 4, partial: 1 });
+      expect(result.coverage.complete).toBe(false);
+    });
+  });
+
+  it("reads Object Lock only for replication destinations when the plan asks for it there", async () => {
+    await withSandbox(async (sandbox) => {
+      const result = await scanSandbox(sandbox, { facts: { all: ["versioning", "replication"], destinations: ["versioning", "objectLock"] } });
+      const lockCalls = callsOf(sandbox, "GetObjectLockConfiguration").map((c) => c.bucket).sort();
+      expect(lockCalls).toEqual(["backup-vault", "dev-scratch", "prod-data-copy"]);
+      expect(bucket(result, "backup-vault")).toMatchObject({
+        isReplicaDestination: true,
+        objectLock: { enabled: true, mode: "COMPLIANCE", days: 30, years: null },
+        collected: ["versioning", "replication", "objectLock"],
+      });
+      // Absent Object Lock is an answer (null, no error), not a failure.
+      expect(bucket(result, "prod-data-copy")).toMatchObject({ objectLock: null, errors: [] });
+      expect(bucket(result, "prod-data").collected).toEqual(["versioning", "replication"]);
+      // Each bucket is read once per fact: the second pass does not repeat versioning.
+      expect(callsOf(sandbox, "GetBucketVersioning", "backup-vault")).toHaveLength(1);
+    });
+  });
+
+  it("makes exactly the baseline calls per bucket when no policy reads more", async () => {
+    await withSandbox(async (sandbox) => {
+      const result = await scanSandbox(sandbox, { facts: { all: ["versioning", "replication"], destinations: [] } });
+      const s3Reads = sandbox.calls.filter((c) => c.service === "s3" && c.bucket !== null && c.operation.startsWith("GetBucket"));
+      const versioned = result.buckets.filter((b) => b.versioning?.status !== "Disabled").length;
+      expect(s3Reads.filter((c) => c.operation === "GetBucketVersioning")).toHaveLength(result.buckets.length);
+      expect(s3Reads.filter((c) => c.operation === "GetBucketReplication")).toHaveLength(versioned);
+      expect(s3Reads.filter((c) => !["GetBucketVersioning", "GetBucketReplication"].includes(c.operation))).toEqual([]);
+      expect(callsOf(sandbox, "GetObjectLockConfiguration")).toHaveLength(0);
+    });
+  });
+
+  it("reads every fact of the plan for every bucket, with explicit values for absent configurations", async () => {
+    await withSandbox(async (sandbox) => {
+      const all = Object.keys(FACT_SOURCES) as (keyof typeof FACT_SOURCES)[];
+      const result = await scanSandbox(sandbox, { accounts: ["222222222222", "333333333333"], facts: { all, destinations: [] } });
+      for (const operation of Object.values(FACT_SOURCES).filter((op) => op !== "GetBucketReplication")) {
+        expect(callsOf(sandbox, operation), operation).toHaveLength(result.buckets.length);
+      }
+      // S3 encrypts every bucket with SSE-S3 by default (since January 2023).
+      expect(bucket(result, "prod-data")).toMatchObject({
+        tags: { app: "data" },
+        encryption: { algorithm: "AES256", kmsKeyId: null, bucketKeyEnabled: false },
+        objectLock: null,
+        errors: [],
+      });
+      expect(bucket(result, "prod-data-copy").tags).toEqual({});
+      expect(bucket(result, "backup-vault").objectLock?.enabled).toBe(true);
+      expect(bucket(result, "prod-data").collected).toEqual(all);
+    });
+  });
+});

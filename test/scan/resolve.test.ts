@@ -1,0 +1,175 @@
+import { describe, expect, it } from "vitest";
+import type { BucketDocument, ReplicationDestination } from "../../src/model/index.js";
+import { fillUnresolved, type OrganizationView } from "../../src/scan/resolve.js";
+import { emptyDocument } from "../../src/scan/account.js";
+import { parseRule } from "../../src/scan/parse.js";
+import { testScenario } from "./support/scenario.js";
+import { bucket, callsOf, rule, scanSandbox, withSandbox } from "./support/sandbox.js";
+
+/** The test organization without the accounts that cannot be scanned (suspended, no role). */
+function fullyScannableScenario() {
+  const scenario = testScenario();
+  scenario.accounts = scenario.accounts.filter((a) => a.id !== "666666666666" && a.id !== "777777777777");
+  return scenario;
+}
+
+describe("scan/resolveDestinations", () => {
+  it("resolves a destination in another scanned account with its owner, region and versioning", async () => {
+    await withSandbox(async (sandbox) => {
+      const result = await scanSandbox(sandbox);
+      expect(rule(bucket(result, "prod-data"), "to-backup").destination).toMatchObject({
+        bucket: "backup-vault",
+        account: "333333333333",
+        declaredAccount: "333333333333",
+        region: "eu-west-1",
+        storageClass: "STANDARD_IA",
+        ownerOverride: true,
+        replicationTime: { enabled: true, minutes: 15 },
+        metrics: { enabled: true, minutes: 15 },
+        resolved: true,
+        resolution: "resolved",
+        inOrganization: true,
+        crossAccount: true,
+        crossRegion: true,
+        versioning: "Enabled",
+        objectLock: null, // not in the default plan's destination facts
+      });
+      expect(bucket(result, "backup-vault")).toMatchObject({
+        isReplicaDestination: true,
+        replicatedFrom: ["arn:aws:s3:::mgmt-trail", "arn:aws:s3:::prod-data"],
+      });
+      expect(bucket(result, "prod-data").isReplicaDestination).toBe(false);
+    });
+  });
+
+  it("resolves a same-account destination as not cross-account, with the owner taken from the inventory", async () => {
+    await withSandbox(async (sandbox) => {
+      const result = await scanSandbox(sandbox);
+      const same = rule(bucket(result, "prod-data"), "same-account");
+      expect(same).toMatchObject({ scope: "prefix-and-tags", prefix: "logs/", tags: { keep: "yes" }, priority: 5 });
+      expect(same.destination).toMatchObject({ account: "222222222222", declaredAccount: null, resolved: true, crossAccount: false, crossRegion: true });
+    });
+  });
+
+  it("marks a destination HeadBucket does not find as missing", async () => {
+    await withSandbox(async (sandbox) => {
+      const result = await scanSandbox(sandbox);
+      expect(rule(bucket(result, "prod-data"), "to-ghost").destination).toMatchObject({
+        resolved: false,
+        resolution: "missing",
+        account: "333333333333",
+        region: null,
+        inOrganization: null,
+        versioning: null,
+      });
+      expect(callsOf(sandbox, "HeadBucket", "ghost-bucket-nowhere")).toHaveLength(1);
+    });
+  });
+
+  it("marks an existing destination of unknown owner not-scanned while some organization account was not scanned", async () => {
+    await withSandbox(async (sandbox) => {
+      const result = await scanSandbox(sandbox);
+      expect(rule(bucket(result, "prod-data"), "to-partner").destination).toMatchObject({
+        resolved: false,
+        resolution: "not-scanned",
+        account: null,
+        inOrganization: null,
+        crossAccount: true,
+        region: "eu-central-1", // from the 301 answer's x-amz-bucket-region
+        crossRegion: true,
+      });
+    });
+  });
+
+  it("marks an existing destination of unknown owner outside-organization once every organization account was scanned", async () => {
+    await withSandbox(async (sandbox) => {
+      const result = await scanSandbox(sandbox);
+      expect(result.accounts.every((a) => a.scan === "scanned")).toBe(true);
+      expect(rule(bucket(result, "prod-data"), "to-partner").destination).toMatchObject({
+        resolution: "outside-organization",
+        inOrganization: false,
+        crossAccount: true,
+      });
+    }, fullyScannableScenario());
+  });
+
+  it("marks a destination declared in a non-member account outside-organization", async () => {
+    const scenario = testScenario();
+    const prodData = scenario.accounts[1]?.buckets?.[0];
+    const partnerRule = prodData?.replication?.Rules.find((r) => r.ID === "to-partner");
+    if (partnerRule?.Destination === undefined) throw new Error("scenario changed");
+    partnerRule.Destination.Account = "444444444444";
+    await withSandbox(async (sandbox) => {
+      const result = await scanSandbox(sandbox);
+      expect(rule(bucket(result, "prod-data"), "to-partner").destination).toMatchObject({
+        account: "444444444444",
+        resolution: "outside-organization",
+        inOrganization: false,
+      });
+    }, scenario);
+  });
+
+  it("marks a destination in an excluded organization account not-scanned", async () => {
+    await withSandbox(async (sandbox) => {
+      const result = await scanSandbox(sandbox, { excludeAccounts: ["555555555555"] });
+      expect(rule(bucket(result, "prod-data"), "to-dev").destination).toMatchObject({ resolved: false, resolution: "not-scanned", region: "us-east-1" });
+      expect(result.buckets.some((b) => b.name === "dev-scratch")).toBe(false);
+    });
+  });
+
+  it("knows the owner of a destination outside --regions and marks it not-scanned inside the organization", async () => {
+    await withSandbox(async (sandbox) => {
+      const result = await scanSandbox(sandbox, { regions: ["us-east-1", "eu-west-1"] });
+      expect(rule(bucket(result, "prod-data"), "same-account").destination).toMatchObject({
+        account: "222222222222",
+        resolution: "not-scanned",
+        inOrganization: true,
+        crossAccount: false,
+      });
+    });
+  });
+
+  it("probes each unresolved destination once, however many rules point at it", async () => {
+    const scenario = testScenario();
+    scenario.accounts[0]?.buckets?.[0]?.replication?.Rules.push({
+      ID: "trail-to-ghost",
+      Priority: 2,
+      Filter: { Prefix: "x/" },
+      DeleteMarkerReplication: { Status: "Disabled" },
+      Status: "Enabled",
+      Destination: { Bucket: "arn:aws:s3:::ghost-bucket-nowhere" },
+    });
+    await withSandbox(async (sandbox) => {
+      const result = await scanSandbox(sandbox);
+      expect(rule(bucket(result, "mgmt-trail"), "trail-to-ghost").destination.resolution).toBe("missing");
+      const heads = callsOf(sandbox, "HeadBucket").map((c) => c.bucket).sort();
+      expect(heads).toEqual(["ghost-bucket-nowhere", "partner-drop"]);
+    }, scenario);
+  });
+});
+
+describe("scan/fillUnresolved", () => {
+  const source: BucketDocument = emptyDocument("src", "us-east-1", { id: "222222222222", name: "prod", ouPath: "Root", tags: {} });
+  const destination = (account?: string): ReplicationDestination =>
+    parseRule({ ID: "r", Status: "Enabled", Destination: { Bucket: "arn:aws:s3:::elsewhere", ...(account === undefined ? {} : { Account: account }) } }, 0)
+      .destination;
+  const org: OrganizationView = { mode: "organization", accountIds: new Set(["111111111111", "222222222222"]), allScanned: false };
+
+  it("says unknown when HeadBucket could not tell whether the bucket exists", () => {
+    const dest = destination();
+    fillUnresolved(dest, source, { exists: null, region: null }, null, org);
+    expect(dest).toMatchObject({ resolution: "unknown", inOrganization: null, crossAccount: null, crossRegion: null, resolved: false });
+  });
+
+  it("says not-scanned for an existing bucket owned by an organization account that was not scanned", () => {
+    const dest = destination("111111111111");
+    fillUnresolved(dest, source, { exists: true, region: "us-east-1" }, "111111111111", org);
+    expect(dest).toMatchObject({ resolution: "not-scanned", inOrganization: true, crossAccount: true, crossRegion: false });
+  });
+
+  it("says unknown in single-account mode for an existing bucket of another account", () => {
+    const dest = destination("999999999999");
+    fillUnresolved(dest, source, { exists: true, region: null }, "999999999999", { mode: "single-account", accountIds: new Set(["222222222222"]), allScanned: true });
+    expect(dest).toMatchObject({ resolution: "unknown", inOrganization: null, crossAccount: true });
+  });
+});
