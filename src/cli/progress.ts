@@ -18,19 +18,27 @@ export function progressReporter(enabled: boolean): ProgressReporter {
   const bar = new cliProgress.SingleBar(
     {
       stream: process.stderr,
-      format: "scanning {bar} {percentage}% | accounts {accountsDone}/{accountsTotal} | buckets {bucketsDone}/{bucketsDiscovered} | errors {errors} | {rate} buckets/s",
+      format: "{phase} {bar} {percentage}% | accounts {accountsDone}/{accountsTotal} | buckets {bucketsDone}/{bucketsDiscovered} | errors {errors} | {rate} buckets/s",
       hideCursor: true,
       clearOnComplete: true,
     },
     cliProgress.Presets.shades_classic,
   );
-  bar.start(1, 0, { accountsDone: 0, accountsTotal: 0, bucketsDone: 0, bucketsDiscovered: 0, errors: 0, rate: 0 });
+  bar.start(1, 0, { phase: "organization", accountsDone: 0, accountsTotal: 0, bucketsDone: 0, bucketsDiscovered: 0, errors: 0, rate: 0 });
   return {
     update(progress) {
       const seconds = Math.max((Date.now() - started) / 1000, 0.001);
       // Accounts drive the bar: the bucket total is only known once every account is listed.
-      bar.setTotal(Math.max(progress.accountsTotal, 1));
-      bar.update(progress.accountsDone, { ...progress, rate: Math.round(progress.bucketsDone / seconds) });
+      bar.setTotal(Math.max(progress.accounts.total, 1));
+      bar.update(progress.accounts.done, {
+        phase: progress.phase,
+        accountsDone: progress.accounts.done,
+        accountsTotal: progress.accounts.total,
+        bucketsDone: progress.buckets.done,
+        bucketsDiscovered: progress.buckets.discovered,
+        errors: progress.errors,
+        rate: Math.round(progress.buckets.done / seconds),
+      });
     },
     stop: () => bar.stop(),
   };

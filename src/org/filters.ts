@@ -33,6 +33,14 @@ function resolveOu(org: Organization, value: string): string {
 /** Decides each account's scope; throws UsageError for an `--ou` that names no OU. */
 export function scopeAccounts(org: Organization, filters: AccountFilters): Map<string, AccountScopeDecision> {
   const only = filters.accounts === undefined || filters.accounts.length === 0 ? null : new Set(filters.accounts);
+  // A mistyped id would otherwise scan nothing and say so nowhere.
+  const members = new Set(org.accounts.map((a) => a.id));
+  const unknown = [...(only ?? [])].filter((id) => !members.has(id));
+  if (unknown.length > 0) {
+    throw new UsageError(`--accounts names ${unknown.join(", ")}, not ${unknown.length === 1 ? "an account" : "accounts"} of organization ${org.id}`, {
+      accountId: unknown[0] ?? "",
+    });
+  }
   const excluded = new Set(filters.excludeAccounts ?? []);
   const ouIds = (filters.ous ?? []).map((ou) => ({ value: ou, id: resolveOu(org, ou) }));
   const decide = (account: OrgAccount): AccountScopeDecision => {

@@ -35,7 +35,7 @@ let meta: MetaValidators | undefined;
 /** The meta-schema validators, compiled once per process. */
 export function metaValidators(): MetaValidators {
   if (meta) return meta;
-  const ajv = new Ajv2020({ allErrors: true, strict: true });
+  const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
   const schema = JSON.parse(readFileSync(POLICY_META_SCHEMA_FILE, "utf8")) as { $id: string };
   ajv.addSchema(schema);
   meta = {
@@ -71,6 +71,11 @@ function paramsText(error: ErrorObject): string {
  * looking for the offending keyword or `$ref` in the schema (ajv's compile errors carry no path).
  */
 export function compileSchema(ajv: Ajv2020, schema: unknown, at: { file: string; policyId: string; pointer: string }): ValidateFunction {
+  if (!ajv.validateSchema(schema as object)) {
+    const error = [...(ajv.errors ?? [])].sort((a, b) => b.instancePath.length - a.instancePath.length)[0];
+    const pointer = at.pointer + (error?.instancePath ?? "");
+    throw new PolicyError(`${at.file}: ${pointer} is not a valid JSON Schema: ${error?.message ?? "invalid"}`, { ...at, pointer });
+  }
   try {
     return ajv.compile(schema as object);
   } catch (error) {

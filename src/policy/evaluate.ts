@@ -1,14 +1,16 @@
 /**
  * Evaluation: every (bucket, policy) pair gets one result. Order of questions:
- *   1. does appliesTo read a fact that failed or was not collected?  → error
- *   2. does the bucket match appliesTo?                             → no: not_applicable
+ *   1. does the bucket match appliesTo?                             → no: not_applicable
+ *      (when appliesTo reads a fact that failed or was not collected and the answer depends on
+ *      it: error; see applicability.ts)
  *   3. does check read a fact that failed or was not collected?     → error
  *   4. does the bucket satisfy check?                               → pass, else fail (or suppressed)
  * A policy that throws yields `error` on that (bucket, policy), never a crashed run.
  */
 import { FACT_SOURCES, type BucketDocument, type FactName, type PolicyResult, type Suppression } from "../model/index.js";
+import { scopeDespite } from "./applicability.js";
 import { groupEvidence, type EvidenceGroup } from "./evidence.js";
-import { findSuppression } from "./suppressions.js";
+import { findSuppression, suppressionIndex } from "./suppressions.js";
 import type { LoadedPolicy, PolicySet } from "./types.js";
 
 export interface EvaluateOptions {
@@ -21,6 +23,7 @@ export interface EvaluateOptions {
 export function evaluateBucket(set: PolicySet, doc: BucketDocument, options: EvaluateOptions = {}): PolicyResult[] {
   const suppressions = options.suppressions ?? [];
   const now = options.now ?? new Date();
+  suppressionIndex(suppressions); // a malformed suppression is a ConfigError for the run, not an error result
   return set.policies.map((policy) => evaluatePolicy(policy, doc, suppressions, now));
 }
 
@@ -39,19 +42,22 @@ export function evaluatePolicy(policy: LoadedPolicy, doc: BucketDocument, suppre
   };
   try {
     const context = { bucket: doc, account: doc.account, params: policy.parameters };
-    const applies = policy.validators.appliesTo(doc);
     const unreadable = unreadableFacts(doc, policy.facts.appliesTo);
-    // An unreadable fact only matters if the verdict could depend on it: a bucket that fails a
-    // conjunct of appliesTo reading only readable facts (no replication at all) is not_applicable.
-    if (unreadable.length > 0 && (applies || !failsWithoutUnreadable(policy, doc, unreadable))) {
-      return { ...result, message: (unreadable[0] as Unreadable).message };
-    }
-    if (!applies) return { ...result, status: "not_applicable", message: policy.messages.not_applicable(context) };
+    const scope =
+      unreadable.length === 0
+        ? policy.validators.appliesTo(doc)
+          ? "applies"
+          : "not_applicable"
+        : scopeDespite(policy.validators.appliesToParts, doc, new Set(unreadable.map((u) => u.fact)));
+    if (scope === "depends") return { ...result, message: (unreadable[0] as Unreadable).message };
+    if (scope === "not_applicable") return { ...result, status: "not_applicable", message: policy.messages.not_applicable(context) };
     const unreadableCheck = unreadableFacts(doc, policy.facts.check)[0];
     if (unreadableCheck) return { ...result, message: unreadableCheck.message };
     if (policy.validators.check(doc)) return { ...result, status: "pass", message: policy.messages.pass(context) };
 
     const groups = groupEvidence(doc, policy.validators.check.errors ?? []);
+    const unscanned = unscannedDestinationError(doc, groups);
+    if (unscanned !== null) return { ...result, message: unscanned };
     const sentences = groups.map((group) => policy.messages.fail(failContext(context, doc, group)));
     const message = [...new Set(sentences)].join("; ");
     const evidence = groups.flatMap((group) => group.evidence);
@@ -78,6 +84,31 @@ function failContext(base: object, doc: BucketDocument, group: EvidenceGroup): o
   };
 }
 
+const DESTINATION_POINTER = /^\/replication\/rules\/\d+\/destination\/(?!resolution$|resolved$|bucket$|bucketArn$)/;
+
+/**
+ * A failure that rests only on facts of destinations replguard could not read (their account was
+ * not scanned: AssumeRole failed, excluded, ...) is not a finding but missing evidence: `error`,
+ * like any fact whose call failed. A destination outside the organization stays a `fail`: its
+ * facts can never be verified by the organization, which is itself the finding.
+ */
+function unscannedDestinationError(doc: BucketDocument, groups: EvidenceGroup[]): string | null {
+  if (groups.length === 0) return null;
+  const blind = groups.map((group) => {
+    const rule = group.ruleIndex === null ? undefined : doc.replication?.rules[group.ruleIndex];
+    const resolution = rule?.destination.resolution;
+    const onDestinationFacts = group.evidence.every((e) => DESTINATION_POINTER.test(e.pointer));
+    return rule !== undefined && onDestinationFacts && (resolution === "not-scanned" || resolution === "unknown") ? rule : null;
+  });
+  if (blind.some((rule) => rule === null)) return null;
+  const sentences = (blind as NonNullable<(typeof blind)[number]>[]).map(({ id, destination }) =>
+    destination.resolution === "not-scanned" && destination.account !== null
+      ? `destination bucket ${destination.bucket} of rule \`${id}\` is in account ${destination.account}, which was not scanned; its facts are unknown, so this policy cannot be evaluated`
+      : `the owner of destination bucket ${destination.bucket} of rule \`${id}\` could not be determined (not every organization account was scanned), so this policy cannot be evaluated`,
+  );
+  return [...new Set(sentences)].join("; ");
+}
+
 interface Unreadable {
   fact: FactName;
   message: string;
@@ -98,7 +129,3 @@ function unreadableFacts(doc: BucketDocument, facts: FactName[]): Unreadable[] {
   return out;
 }
 
-function failsWithoutUnreadable(policy: LoadedPolicy, doc: BucketDocument, unreadable: Unreadable[]): boolean {
-  const unknown = new Set(unreadable.map((u) => u.fact));
-  return policy.validators.appliesToParts.some((part) => !part.facts.some((fact) => unknown.has(fact)) && !part.validate(doc));
-}

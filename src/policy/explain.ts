@@ -79,7 +79,8 @@ export function describeSchema(schema: unknown, path = "bucket", root: unknown =
     const cond = describeSchema(s["if"], path, root, depth + 1).join(" and ") || (s["if"] === false ? "never" : "always");
     const then = describeSchema(s["then"], path, root, depth + 1).join(" and ");
     const otherwise = describeSchema(s["else"], path, root, depth + 1).join(" and ");
-    out.push(`if (${cond})${then ? ` then (${then})` : ""}${otherwise ? ` else (${otherwise})` : ""}`);
+    if (then) out.push(`if (${cond}) then (${then})${otherwise ? ` else (${otherwise})` : ""}`);
+    else if (otherwise) out.push(`unless (${cond}): ${otherwise}`);
   }
   return out;
 }

@@ -11,12 +11,12 @@ import type { Ajv2020 } from "ajv/dist/2020.js";
 import { PolicyError } from "../errors.js";
 import { SEVERITIES, type Severity } from "../model/index.js";
 import { shippedPath } from "../paths.js";
-import { compileSchema, escapePointer, metaError, metaValidators } from "./ajv.js";
-import { factsRead, policyFacts } from "./facts.js";
+import { compileSchema, createPolicyAjv, escapePointer, metaError, metaValidators } from "./ajv.js";
+import { splitAppliesTo } from "./applicability.js";
+import { policyFacts } from "./facts.js";
 import { compileMessages } from "./messages.js";
 import { resolveParameters, substitute } from "./parameters.js";
 import type { LoadedPolicy, LoadOptions, PackFile, PolicyFile, PolicySet } from "./types.js";
-import { createPolicyAjv } from "./ajv.js";
 
 export const BUILTIN_POLICY_DIR = shippedPath("policies");
 
@@ -26,7 +26,7 @@ interface Found<T> {
   content: T;
 }
 
-export async function loadPolicies(options: LoadOptions & { parametersFile?: string } = {}): Promise<PolicySet> {
+export async function loadPolicies(options: LoadOptions = {}): Promise<PolicySet> {
   const policies = new Map<string, Found<PolicyFile>>();
   const packs = new Map<string, Found<PackFile>>();
   const dirs = [{ dir: BUILTIN_POLICY_DIR, source: "builtin" }, ...(options.dirs ?? []).map((dir) => ({ dir: resolve(dir), source: resolve(dir) }))];
@@ -128,12 +128,13 @@ function selectPolicies(names: string[], policies: Map<string, Found<PolicyFile>
 
 const moreSevere = (a: Severity, b: Severity): Severity => (SEVERITIES.indexOf(a) <= SEVERITIES.indexOf(b) ? a : b);
 
-function compilePolicy(ajv: Ajv2020, found: Found<PolicyFile>, severity: Severity, packs: string[], options: LoadOptions & { parametersFile?: string }): LoadedPolicy {
+function compilePolicy(ajv: Ajv2020, found: Found<PolicyFile>, severity: Severity, packs: string[], options: LoadOptions): LoadedPolicy {
   const { file, source, content: policy } = found;
   const at = { file, policyId: policy.id };
   const parameters = resolveParameters(ajv, policy, file, options.parameters?.[policy.id], options.parametersFile);
   const appliesTo = substitute(policy.appliesTo, parameters, { ...at, pointer: "/appliesTo" });
   const check = substitute(policy.check, parameters, { ...at, pointer: "/check" });
+  const appliesToValidator = compileSchema(ajv, appliesTo, { ...at, pointer: "/appliesTo" });
   return {
     id: policy.id,
     title: policy.title,
@@ -152,28 +153,12 @@ function compilePolicy(ajv: Ajv2020, found: Found<PolicyFile>, severity: Severit
     schemas: { appliesTo, check },
     facts: policyFacts(appliesTo, check),
     validators: {
-      appliesTo: compileSchema(ajv, appliesTo, { ...at, pointer: "/appliesTo" }),
+      appliesTo: appliesToValidator,
       check: compileSchema(ajv, check, { ...at, pointer: "/check" }),
-      appliesToParts: conjuncts(appliesTo).map((part) => ({
-        facts: [...factsRead(part).top],
-        validate: compileSchema(ajv, part, { ...at, pointer: "/appliesTo" }),
-      })),
+      appliesToParts: splitAppliesTo(ajv, appliesTo, appliesToValidator, { ...at, pointer: "/appliesTo" }),
     },
     messages: compileMessages(policy.messages, at),
   };
-}
-
-/**
- * The members of a top-level allOf, plus the rest of the schema; [] when there is no allOf. Each
- * part keeps the root's $defs and $id so its local references still resolve.
- */
-function conjuncts(schema: unknown): unknown[] {
-  if (!schema || typeof schema !== "object" || !Array.isArray((schema as { allOf?: unknown }).allOf)) return [];
-  const { allOf, ...rest } = schema as { allOf: unknown[] } & Record<string, unknown>;
-  const shared = Object.fromEntries(Object.entries(rest).filter(([key]) => ["$defs", "definitions", "$id", "$schema"].includes(key)));
-  const restHasKeywords = Object.keys(rest).some((key) => !(key in shared) && !["$comment", "description", "title"].includes(key));
-  const parts = restHasKeywords ? [...allOf, rest] : allOf;
-  return parts.map((part) => (part && typeof part === "object" && !Array.isArray(part) ? { ...shared, ...part } : part));
 }
 
 /** sha256 of canonical JSON (keys sorted), so formatting changes do not change a policy's identity. */

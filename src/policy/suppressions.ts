@@ -60,7 +60,7 @@ export class ExpiredSuppressionTracker {
   }
 
   observe(result: PolicyResult): void {
-    if (result.status !== "fail") return;
+    if (result.status !== "fail" && result.status !== "suppressed") return;
     for (const c of this.expiredByPolicy.get(result.policyId) ?? []) {
       if (c.resource.test(result.bucketArn)) this.counts[c.index] = (this.counts[c.index] ?? 0) + 1;
     }

@@ -1,6 +1,7 @@
 /** Types of the policy stage: what a policy file holds and what the loader makes of it. */
 import type { ErrorObject } from "ajv/dist/2020.js";
 import type { FactName, Severity } from "../model/index.js";
+import type { SchemaPart } from "./applicability.js";
 
 export interface LoadOptions {
   /** Extra policy directories (`--policies DIR`): add policies or replace built-ins with the same id. */
@@ -9,6 +10,8 @@ export interface LoadOptions {
   packs?: string[];
   /** Parameter values from the config file: { "<policyId>": { "<param>": value } }. */
   parameters?: Record<string, Record<string, unknown>>;
+  /** The file `parameters` came from (the config file), named in parameter errors. */
+  parametersFile?: string;
 }
 
 export interface Remediation {
@@ -101,12 +104,8 @@ export interface LoadedPolicy {
   validators: {
     appliesTo: SchemaValidator;
     check: SchemaValidator;
-    /**
-     * appliesTo's conjuncts (each member of a top-level allOf, and the rest), with the facts each
-     * reads: a conjunct that fails without reading an unreadable fact makes the bucket
-     * not_applicable whatever that fact is.
-     */
-    appliesToParts: { facts: FactName[]; validate: SchemaValidator }[];
+    /** appliesTo split for evaluating scope when a fact is unknown (see applicability.ts). */
+    appliesToParts: SchemaPart[];
   };
   messages: Record<keyof PolicyMessages, MessageTemplate>;
 }

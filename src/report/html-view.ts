@@ -104,10 +104,36 @@ export function accountView(account: AccountRecord, buckets: readonly BucketDocu
   };
 }
 
-export function bucketView(bucket: BucketDocument, results: readonly PolicyResult[], policies: ReadonlyMap<string, ReportPolicy>) {
+/** A bucket with nothing to act on: every result passes or does not apply. */
+export const isClean = (results: readonly PolicyResult[]): boolean =>
+  results.every((r) => r.status === "pass" || r.status === "not_applicable");
+
+/**
+ * `compact`: one line (name, region, counts) instead of facts and a results table; `results` then
+ * carries `severity:status` tokens so the filters still count its results.
+ */
+export function bucketView(
+  bucket: BucketDocument,
+  results: readonly PolicyResult[],
+  policies: ReadonlyMap<string, ReportPolicy>,
+  compact = false,
+) {
   const counts = countStatuses(results);
   const worst = worstStatus(counts);
+  if (compact) {
+    return {
+      compact: true,
+      arn: bucket.arn,
+      name: bucket.name,
+      region: bucket.region,
+      accountId: bucket.account.id,
+      isReplicaDestination: bucket.isReplicaDestination,
+      counts: countsRow(counts).filter((c) => c.count > 0),
+      resultTokens: results.map((r) => `${r.severity}:${r.status}`).join(" "),
+    };
+  }
   return {
+    compact: false,
     arn: bucket.arn,
     name: bucket.name,
     region: bucket.region,

@@ -4,8 +4,9 @@
  * are rendered separately and written as they are made, so 100,000 buckets never form one string.
  *
  * Escaping: every value from AWS goes through `{{ }}`; the templates never use `{{{ }}}`. The only raw
- * output comes from three helpers: `asset` (our own CSS/JS files), `jsonScript` (JSON with `<`, `>`,
- * `&` and line separators escaped, for a non-executed `<script type="application/json">`).
+ * output comes from two helpers: `asset` (our own CSS/JS files) and `jsonScript` (JSON with `<`, `>`,
+ * `&` and line separators escaped, for a non-executed `<script type="application/json">`). Because
+ * `<` is always escaped in data, no data can forge the slot comments the streaming splits on.
  */
 import { readFileSync, readdirSync } from "node:fs";
 import { createHash } from "node:crypto";
@@ -16,8 +17,9 @@ import type { AccountRecord, AccountRef, BucketDocument, PolicyResult, ResultSta
 import { shippedPath } from "../paths.js";
 import { withReportFile } from "./output-stream.js";
 import type { ReportPolicy } from "./policy-catalog.js";
+import type { HtmlOptions } from "./types.js";
 import { summariseResults } from "./summary.js";
-import { STATUS_LABELS, accountView, bucketView, reportView } from "./html-view.js";
+import { STATUS_LABELS, accountView, bucketView, isClean, reportView } from "./html-view.js";
 
 const ACCOUNTS_SLOT = "<!-- replguard:accounts -->";
 const BUCKETS_SLOT = "<!-- replguard:buckets -->";
@@ -133,39 +135,50 @@ const placeholderBucket = (result: PolicyResult, account: AccountRecord): Bucket
   errors: [],
 });
 
+export const DEFAULT_DETAILED_BUCKET_LIMIT = 2000;
+
 /** Renders the report and hands it to `write` piece by piece, in document order. */
 export async function renderHtml(
   snapshot: Snapshot,
   policies: readonly ReportPolicy[],
   write: (chunk: string) => Promise<void>,
+  options: HtmlOptions = {},
 ): Promise<void> {
   const t = loadTemplates();
   const summary = summariseResults(snapshot.results);
   const policyById = new Map(policies.map((p) => [p.id, p]));
+  const compactClean = snapshot.buckets.length > (options.detailedBucketLimit ?? DEFAULT_DETAILED_BUCKET_LIMIT);
   const view = reportView(snapshot, policies, summary);
   const data = { accounts: view.accountOptions };
-  const [pageHead, pageTail] = splitAt(t.page({ ...view, csp: t.csp, data }), ACCOUNTS_SLOT, "report.html.hbs");
+  const page = t.page({ ...view, csp: t.csp, data, compactClean, bucketCount: snapshot.buckets.length });
+  const [pageHead, pageTail] = splitAt(page, ACCOUNTS_SLOT, "report.html.hbs");
   await write(pageHead);
   for (const { account, buckets } of groupByAccount(snapshot, summary.byBucket)) {
     const [accountHead, accountTail] = splitAt(t.account(accountView(account, buckets, summary)), BUCKETS_SLOT, "account.html.hbs");
     await write(accountHead);
     for (const bucket of buckets) {
-      await write(t.bucket(bucketView(bucket, summary.byBucket.get(bucket.arn) ?? [], policyById)));
+      const results = summary.byBucket.get(bucket.arn) ?? [];
+      await write(t.bucket(bucketView(bucket, results, policyById, compactClean && isClean(results))));
     }
     await write(accountTail);
   }
   await write(pageTail);
 }
 
-export async function writeHtml(snapshot: Snapshot, policies: readonly ReportPolicy[], file: string): Promise<void> {
-  await withReportFile(file, (out) => renderHtml(snapshot, policies, (chunk) => out.write(chunk)));
+export async function writeHtml(snapshot: Snapshot, policies: readonly ReportPolicy[], file: string, options: HtmlOptions = {}): Promise<void> {
+  await withReportFile(file, (out) => renderHtml(snapshot, policies, (chunk) => out.write(chunk), options));
 }
 
 /** The whole report as one string (tests and small snapshots). */
-export async function renderHtmlString(snapshot: Snapshot, policies: readonly ReportPolicy[]): Promise<string> {
+export async function renderHtmlString(snapshot: Snapshot, policies: readonly ReportPolicy[], options: HtmlOptions = {}): Promise<string> {
   const chunks: string[] = [];
-  await renderHtml(snapshot, policies, async (chunk) => {
-    chunks.push(chunk);
-  });
+  await renderHtml(
+    snapshot,
+    policies,
+    async (chunk) => {
+      chunks.push(chunk);
+    },
+    options,
+  );
   return chunks.join("");
 }

@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { Ajv2020, type ValidateFunction, type ErrorObject } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { SnapshotError } from "../errors.js";
+import { SNAPSHOT_SCHEMA_VERSION } from "../model/index.js";
 import type { Snapshot } from "../model/index.js";
 import { shippedPath } from "../paths.js";
 import { parseSnapshotFile } from "./snapshot-parse.js";
@@ -29,10 +30,17 @@ function snapshotValidator(): ValidateFunction {
 
 /** Checks `value` against the snapshot schema; returns it typed, or throws a SnapshotError. */
 export function validateSnapshot(value: unknown, file?: string): Snapshot {
+  const where = file ?? "snapshot";
+  const version = (value as { schemaVersion?: unknown } | null)?.schemaVersion;
+  if (typeof version === "string" && !version.startsWith(`${SNAPSHOT_SCHEMA_VERSION.split(".")[0]}.`)) {
+    throw new SnapshotError(
+      `${where}: snapshot format ${version} is not readable by this replguard (it reads ${SNAPSHOT_SCHEMA_VERSION.split(".")[0]}.x)`,
+      { ...(file === undefined ? {} : { file }), pointer: "/schemaVersion" },
+    );
+  }
   const validate = snapshotValidator();
   if (validate(value)) return value as unknown as Snapshot;
   const first = (validate.errors ?? [])[0];
-  const where = file ?? "snapshot";
   const pointer = first?.instancePath ?? "";
   throw new SnapshotError(`${where}: invalid snapshot at ${pointer || "/"}: ${describe(first)}`, {
     ...(file === undefined ? {} : { file }),

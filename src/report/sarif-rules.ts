@@ -80,6 +80,10 @@ const unknownPolicyText = (policy: ReportPolicy): string =>
   `Policy ${policy.id} is not in the current policy set, so its help text is not available` +
   (policy.hash ? ` (the snapshot ran the version with sha256 ${policy.hash}).` : ".");
 
+/** `manual` is the policy files' name for "no automated fix". */
+const fixSentence = (fix: string, code = ""): string =>
+  fix === "manual" ? "No automated fix: change the configuration by hand." : `replguard audit --fix applies the fix ${code}${fix}${code}.`;
+
 function helpText(policy: ReportPolicy): string {
   const info = policy.info;
   if (!info) return unknownPolicyText(policy);
@@ -87,7 +91,7 @@ function helpText(policy: ReportPolicy): string {
     info.description,
     `Why: ${info.rationale}`,
     `Fix: ${info.remediation.guidance}`,
-    `replguard fix: ${info.remediation.fix}`,
+    fixSentence(info.remediation.fix),
   ];
   if (info.remediation.cli) parts.push(`AWS CLI:\n${info.remediation.cli}`);
   if (info.remediation.terraform) parts.push(`Terraform:\n${info.remediation.terraform}`);
@@ -101,7 +105,7 @@ function helpMarkdown(policy: ReportPolicy): string {
     info.description,
     `**Why it matters.** ${info.rationale}`,
     `**How to fix.** ${info.remediation.guidance}`,
-    `\`replguard audit --fix\` applies the fix \`${info.remediation.fix}\`.`,
+    fixSentence(info.remediation.fix, "`"),
   ];
   if (info.remediation.cli) parts.push(`AWS CLI:\n\n\`\`\`sh\n${info.remediation.cli}\n\`\`\``);
   if (info.remediation.terraform) parts.push(`Terraform:\n\n\`\`\`hcl\n${info.remediation.terraform}\n\`\`\``);

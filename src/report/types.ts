@@ -12,6 +12,15 @@ export const REPORT_FILE_NAMES: Readonly<Record<ReportFormat, string>> = {
   json: "snapshot.json",
 };
 
+export interface HtmlOptions {
+  /**
+   * Above this many buckets, buckets whose results all pass or do not apply are listed in one line
+   * each (their results stay in the CSV and the snapshot), so a 100,000-bucket report stays openable.
+   * Default 2,000.
+   */
+  detailedBucketLimit?: number;
+}
+
 /** A policy's help text, as loaded by the policy stage; the snapshot carries only its PolicyRef. */
 export interface PolicyInfo {
   id: string;
@@ -32,6 +41,8 @@ export interface WriteReportsOptions {
   formats: ReportFormat[];
   /** Help text of the policies; a policy in the snapshot missing here is rendered from its PolicyRef. */
   policies: PolicyInfo[];
+  /** HTML rendering options (e.g. when clean buckets are listed in one line). */
+  html?: HtmlOptions;
 }
 
 export interface WrittenReport {

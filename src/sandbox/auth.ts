@@ -54,7 +54,7 @@ export interface AuthSuccess {
 const MAX_SKEW_MS = 15 * 60 * 1000;
 const EMPTY_SHA256 = sha256Hex("");
 
-function verifyChunkSignatures(secret: string, scope: SignedScope, seed: string, chunks: Buffer[], signatures: string[]): boolean {
+export function verifyChunkSignatures(secret: string, scope: SignedScope, seed: string, chunks: Buffer[], signatures: string[]): boolean {
   // https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-streaming.html: each chunk signs the previous signature.
   if (signatures.length !== chunks.length + 1) return false;
   let previous = seed;

@@ -47,7 +47,9 @@ export function parseGenerateSpec(text: string): Required<GenerateSpec> {
 type Random = () => number;
 const pick = <T>(random: Random, items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
 
-function rule(id: string, priority: number, destination: string, extra: Record<string, unknown> = {}, account?: string): NonNullable<ScenarioBucket["replication"]>["Rules"][number] {
+type Rule = NonNullable<ScenarioBucket["replication"]>["Rules"][number];
+
+function rule(id: string, priority: number, destination: string, account?: string): Rule {
   return {
     ID: id,
     Priority: priority,
@@ -56,41 +58,58 @@ function rule(id: string, priority: number, destination: string, extra: Record<s
     Status: "Enabled",
     Destination: {
       Bucket: `arn:aws:s3:::${destination}`,
-      ...(account === undefined ? {} : { Account: account, AccessControlTranslation: { Owner: "Destination" } }),
+      ...(account === undefined ? {} : { Account: account, AccessControlTranslation: { Owner: "Destination" as const } }),
     },
-    ...extra,
   };
+}
+
+/** Variations a real cross-account rule has: delete markers, filters, disabled, no owner override, KMS, RTC. */
+function vary(random: Random, cross: Rule, kms: boolean, region: string, archiveAccount: string): void {
+  const destination = cross.Destination!;
+  if (random() < 0.2) cross.DeleteMarkerReplication = { Status: "Enabled" };
+  if (random() < 0.15) cross.Filter = random() < 0.5 ? { Prefix: "logs/" } : { Tag: { Key: "replicate", Value: "true" } };
+  if (random() < 0.05) cross.Status = "Disabled";
+  if (random() < 0.1) delete destination.AccessControlTranslation;
+  // Half the SSE-KMS sources replicate their KMS objects with a replica key; the rest have none.
+  if (kms && random() < 0.5) {
+    cross.SourceSelectionCriteria = { SseKmsEncryptedObjects: { Status: "Enabled" } };
+    destination.EncryptionConfiguration = { ReplicaKmsKeyID: `arn:aws:kms:${region}:${archiveAccount}:key/replica` };
+  }
+  if (random() < 0.1) {
+    destination.ReplicationTime = { Status: "Enabled", Time: { Minutes: 15 } };
+    destination.Metrics = { Status: "Enabled", EventThreshold: { Minutes: 15 } };
+  }
 }
 
 /** One workload bucket; `archive` lists the log-archive buckets replication may target. */
 function workloadBucket(random: Random, owner: string, name: string, sibling: string, archive: readonly ScenarioBucket[], archiveAccount: string): ScenarioBucket {
-  const bucket: ScenarioBucket = { name, region: pick(random, REGIONS), versioning: "Enabled", objects: Math.floor(random() * 100_000) };
+  const region = pick(random, REGIONS);
+  const kms = random() < 0.3;
+  const bucket: ScenarioBucket = {
+    name,
+    region,
+    versioning: "Enabled",
+    objects: Math.floor(random() * 100_000),
+    encryption: kms ? { algorithm: "aws:kms", kmsKeyId: `arn:aws:kms:${region}:${owner}:key/${name}`, bucketKeyEnabled: true } : { algorithm: "AES256" },
+  };
   const role = `arn:aws:iam::${owner}:role/s3-replication`;
   const roll = random();
   if (roll < 0.35 && archive.length > 0) {
     const target = pick(random, archive);
-    const cross = rule("to-archive", 1, target.name, {}, archiveAccount);
-    if (random() < 0.2) cross.DeleteMarkerReplication = { Status: "Enabled" };
-    if (random() < 0.15) cross.Filter = random() < 0.5 ? { Prefix: "logs/" } : { Tag: { Key: "replicate", Value: "true" } };
-    if (random() < 0.05) cross.Status = "Disabled";
-    if (random() < 0.1) delete cross.Destination!.AccessControlTranslation;
+    const cross = rule("to-archive", 1, target.name, archiveAccount);
+    vary(random, cross, kms, target.region, archiveAccount);
     bucket.replication = { Role: role, Rules: [cross] };
-    if (random() < 0.1) bucket.replication.Rules.push(rule("second-copy", 2, pick(random, archive).name, {}, archiveAccount));
+    if (random() < 0.1) bucket.replication.Rules.push(rule("second-copy", 2, pick(random, archive).name, archiveAccount));
   } else if (roll < 0.5) {
     bucket.replication = { Role: role, Rules: [rule("same-account", 1, sibling)] };
   } else if (roll < 0.53) {
-    bucket.replication = { Role: role, Rules: [rule("missing-destination", 1, `${name}-gone`, {}, archiveAccount)] };
+    bucket.replication = { Role: role, Rules: [rule("missing-destination", 1, `${name}-gone`, archiveAccount)] };
   } else if (roll < 0.55) {
-    bucket.replication = { Role: role, Rules: [rule("outside-org", 1, `partner-replica-${pick(random, REGIONS)}`, {}, EXTERNAL_ID)] };
+    bucket.replication = { Role: role, Rules: [rule("outside-org", 1, `partner-replica-${pick(random, REGIONS)}`, EXTERNAL_ID)] };
   } else if (roll < 0.7) {
     delete bucket.versioning;
   } else if (roll < 0.75) {
     bucket.versioning = "Suspended";
-  }
-  if (random() < 0.3) {
-    bucket.encryption = { algorithm: "aws:kms", kmsKeyId: `arn:aws:kms:${bucket.region}:${owner}:key/${name}`, bucketKeyEnabled: true };
-  } else {
-    bucket.encryption = { algorithm: "AES256" };
   }
   if (random() < 0.2) bucket.tags = { env: pick(random, ["prod", "dev", "test"]), owner: `team-${Math.floor(random() * 20)}` };
   if (random() < 0.01) bucket.deny = ["GetBucketReplication"];
@@ -99,6 +118,13 @@ function workloadBucket(random: Random, owner: string, name: string, sibling: st
 
 /** A deterministic organization of `accounts` accounts with `buckets` buckets each. */
 export function generateScenario(spec: GenerateSpec): Scenario {
+  for (const key of ["accounts", "buckets", "seed"] as const) {
+    const value = spec[key];
+    const [min, max] = LIMITS[key];
+    if (value !== undefined && (!Number.isInteger(value) || value < min || value > max)) {
+      throw new UsageError(`generate.${key} must be a whole number from ${min} to ${max}, not ${value}`);
+    }
+  }
   const seed = spec.seed ?? 1;
   const random = seededRandom(seed);
   const management = accountId(0);
@@ -113,10 +139,9 @@ export function generateScenario(spec: GenerateSpec): Scenario {
       name: `g${seed}-archive-${j}-${region}`,
       region,
       ...(j % 17 === 16 ? {} : { versioning: "Enabled" as const }),
-      objectLock: j % 3 === 0 ? { mode: "COMPLIANCE", days: 365 } : undefined,
+      ...(j % 3 === 0 ? { objectLock: { mode: "COMPLIANCE" as const, days: 365 } } : {}),
       objects: Math.floor(random() * 1_000_000),
     });
-    if (archiveBuckets[j]!.objectLock === undefined) delete archiveBuckets[j]!.objectLock;
   }
 
   for (let i = 0; i < spec.accounts; i++) {

@@ -5,8 +5,8 @@
  * the call log with the server time spent (injected latency excluded).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { authenticate, authErrorResponse, type AuthFailure } from "./auth.js";
-import { CallLog, isMutatingMethod, microsSince, s3OperationName } from "./calls.js";
+import { authenticate, authErrorResponse } from "./auth.js";
+import { type CallLog, isMutatingMethod, microsSince, s3OperationName } from "./calls.js";
 import type { FaultInjector } from "./faults.js";
 import { orgsError, organizationsOperation, handleOrganizations } from "./organizations.js";
 import { s3Error } from "./s3/errors.js";
@@ -57,7 +57,7 @@ const asService = (name: string): Service => (name === "s3" || name === "sts" ||
 function throttled(service: Service, operation: string, bucket: string | null): SandboxResponse {
   if (service === "sts") return stsError(400, "Throttling", "Rate exceeded", operation);
   if (service === "organizations") {
-    return orgsError(400, "TooManyRequestsException", "You have sent too many requests in too short a period of time. The quota helps protect against denial-of-service attacks. Try again later.", operation, { Type: "" });
+    return orgsError(400, "TooManyRequestsException", "You have sent too many requests in too short a period of time. The quota helps protect against denial-of-service attacks. Try again later.", operation);
   }
   return s3Error(503, "SlowDown", "Please reduce your request rate.", operation, { bucket });
 }
@@ -116,7 +116,7 @@ async function route(context: ServerContext, request: IncomingMessage, body: Buf
   const base = { service, operation, bucket, region, mutatingDefault: service === "s3" && isMutatingMethod(method) };
 
   const auth = authenticate({ method, rawPath, rawQuery, headers }, query, body, context.world, context.clock(), Date.now());
-  if (!auth.ok) return { ...base, account: null, response: authErrorResponse(service, auth as AuthFailure, operation, bucket) };
+  if (!auth.ok) return { ...base, account: null, response: authErrorResponse(service, auth, operation, bucket) };
   const account = auth.caller.accountId;
   const handler = handlers[service];
   if (handler === undefined) {

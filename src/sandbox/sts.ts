@@ -80,6 +80,10 @@ function assumeRole(request: SandboxRequest, world: World, params: URLSearchPara
   if (duration > ASSUMED_ROLE_MAX_SECONDS) {
     return validation(String(duration), "durationSeconds", `Member must have value less than or equal to ${ASSUMED_ROLE_MAX_SECONDS}`, op);
   }
+  // "Role chaining limits your ... session to a maximum of one hour" (AssumeRole, DurationSeconds).
+  if (request.caller.sessionToken !== undefined && duration > 3600) {
+    return stsError(400, "ValidationError", "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.", op);
+  }
   const externalId = params.get("ExternalId");
   if (externalId !== null && !EXTERNAL_ID.test(externalId)) {
     return validation(externalId, "externalId", "Member must satisfy regular expression pattern: [\\w+=,.@:\\/-]*", op);

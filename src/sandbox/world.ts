@@ -92,8 +92,8 @@ export function bucketStateFrom(bucket: ScenarioBucket, accountId: string, share
     mfaDelete: bucket.mfaDelete,
     objectLockEnabled: lock !== undefined,
     objectLockRule: rule,
-    encryption: bucket.encryption === undefined ? undefined : { ...bucket.encryption },
-    tags: bucket.tags === undefined ? undefined : { ...bucket.tags },
+    encryption: bucket.encryption === undefined || share ? bucket.encryption : { ...bucket.encryption },
+    tags: bucket.tags === undefined || share ? bucket.tags : { ...bucket.tags },
     policy: bucket.policy === undefined ? undefined : typeof bucket.policy === "string" ? bucket.policy : JSON.stringify(bucket.policy),
     replication: bucket.replication === undefined ? undefined : share ? bucket.replication : copyJson(bucket.replication),
     deny: new Set(bucket.deny ?? []),
@@ -108,7 +108,7 @@ export function longTermKey(account: ScenarioAccount): KeyState {
 
 export interface BuildOptions {
   /**
-   * Use the scenario's replication objects in the world instead of copies. Only for scenarios
+   * Use the scenario's objects (replication, encryption, tags) in the world instead of copies. Only for scenarios
    * nobody else holds (a generated one): the S3 handler may change the world's objects.
    */
   shareScenarioObjects?: boolean;

@@ -1,3 +1,4 @@
+/* global document, location, URLSearchParams -- runs in the browser */
 "use strict";
 // Client-side filtering: no network, no eval, text only (account names come from the JSON data block
 // and are inserted with textContent, so nothing from AWS is ever parsed as HTML).
@@ -20,7 +21,7 @@
   var sections = Array.prototype.slice.call(document.querySelectorAll("section.account"));
   sections.forEach(function (section) {
     section.searchText = section.querySelector("header").textContent.toLowerCase();
-    Array.prototype.forEach.call(section.querySelectorAll("details.bucket"), function (bucket) {
+    Array.prototype.forEach.call(section.querySelectorAll(".bucket"), function (bucket) {
       bucket.searchText = bucket.textContent.toLowerCase();
     });
   });
@@ -33,17 +34,28 @@
     sections.forEach(function (section) {
       var accountMatch = acc === "" || section.getAttribute("data-account") === acc;
       var anyBucket = false;
-      Array.prototype.forEach.call(section.querySelectorAll("details.bucket"), function (bucket) {
+      Array.prototype.forEach.call(section.querySelectorAll(".bucket"), function (bucket) {
         var rows = 0;
+        var matches = function (severityOf, statusOf) {
+          return (sev === "" || severityOf === sev) && (st === "" || statusOf === st);
+        };
+        var tokens = bucket.getAttribute("data-results");
+        if (tokens !== null) {
+          // A compact bucket: its results are "severity:status" tokens, not table rows.
+          tokens.split(" ").forEach(function (token) {
+            var parts = token.split(":");
+            if (token !== "" && matches(parts[0], parts[1])) rows += 1;
+          });
+        }
         Array.prototype.forEach.call(bucket.querySelectorAll("tr.result"), function (row) {
-          var ok = (sev === "" || row.getAttribute("data-severity") === sev) && (st === "" || row.getAttribute("data-status") === st);
+          var ok = matches(row.getAttribute("data-severity"), row.getAttribute("data-status"));
           row.hidden = !ok;
           if (ok) rows += 1;
         });
         var textMatch = text === "" || bucket.searchText.indexOf(text) >= 0 || section.searchText.indexOf(text) >= 0;
         var visible = accountMatch && textMatch && (!resultFilter || rows > 0);
         bucket.hidden = !visible;
-        if (visible) { anyBucket = true; bucketsShown += 1; rowsShown += rows; if (resultFilter) bucket.open = true; }
+        if (visible) { anyBucket = true; bucketsShown += 1; rowsShown += rows; if (resultFilter && bucket.tagName === "DETAILS") bucket.open = true; }
       });
       var headerOnly = !resultFilter && (text === "" || section.searchText.indexOf(text) >= 0);
       section.hidden = !(accountMatch && (anyBucket || headerOnly));

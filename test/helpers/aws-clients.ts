@@ -39,18 +39,30 @@ export interface ErrorAnswer {
 export const isErrorAnswer = (value: unknown): value is ErrorAnswer =>
   typeof value === "object" && value !== null && "error" in value && "status" in value;
 
+/** What a call answered, plus whether the answer carried a request id (compared on presence only). */
+export interface ObservedAnswer {
+  answer: Record<string, unknown> | ErrorAnswer;
+  hasRequestId: boolean;
+}
+
 /**
  * Awaits an SDK call and returns its output without `$metadata` (request ids, attempts), or the
  * `{ error, status }` of the service error it threw. Non-service failures (connection refused,
  * unparsable body) are rethrown: they are bugs, not answers.
  */
-export async function answerOf(call: Promise<object>): Promise<Record<string, unknown> | ErrorAnswer> {
+export async function observe(call: Promise<object>): Promise<ObservedAnswer> {
   try {
-    const { $metadata: _metadata, ...output } = (await call) as Record<string, unknown>;
-    return output;
+    const { $metadata: metadata, ...output } = (await call) as Record<string, unknown> & { $metadata?: { requestId?: string } };
+    return { answer: output, hasRequestId: typeof metadata?.requestId === "string" && metadata.requestId !== "" };
   } catch (error) {
-    const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-    if (error instanceof Error && status !== undefined) return { error: error.name, status };
-    throw error;
+    const metadata = (error as { $metadata?: { httpStatusCode?: number; requestId?: string } }).$metadata;
+    if (!(error instanceof Error) || metadata?.httpStatusCode === undefined) throw error;
+    return {
+      answer: { error: error.name, status: metadata.httpStatusCode },
+      hasRequestId: typeof metadata.requestId === "string" && metadata.requestId !== "",
+    };
   }
 }
+
+/** `observe`, keeping only the answer. */
+export const answerOf = async (call: Promise<object>): Promise<Record<string, unknown> | ErrorAnswer> => (await observe(call)).answer;

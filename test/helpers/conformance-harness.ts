@@ -4,7 +4,7 @@
  * AWS documents, so that two servers wrong in the same way still fail.
  */
 import { expect } from "vitest";
-import { answerOf, type LoopbackTarget } from "./aws-clients.js";
+import { observe, type answerOf, type LoopbackTarget } from "./aws-clients.js";
 import { knownDifference, type KnownDifferenceId } from "./moto-known-differences.js";
 
 export type Side = "sandbox" | "moto";
@@ -14,20 +14,34 @@ export type Call = (target: LoopbackTarget) => Promise<object>;
 export interface Harness {
   /** The servers' targets (filled in by the suite's beforeAll). */
   target: Record<Side, LoopbackTarget>;
-  /** Sends the same call to both servers. */
+  /** Sends the same call to both servers (and notes whether each answer carried a request id). */
   both(call: Call): Promise<Record<Side, Answer>>;
   /** Both servers answer `expected`, after `prepare` (normalisation) is applied to each answer. */
   expectBoth(call: Call, expected: unknown, prepare?: (answer: Answer) => unknown): Promise<void>;
+  /**
+   * Calls where moto's answer carried a request id and the sandbox's did not (or the reverse).
+   * Checked by one test at the end rather than by every comparison, so that a missing header does
+   * not hide every other difference.
+   */
+  requestIdMismatches: Array<{ operation: string; sandbox: boolean; moto: boolean }>;
 }
+
+/** The operation a call sends, read from its source (`new s3.GetBucketVersioningCommand(...)`). */
+const operationOf = (call: Call): string => /(\w+)Command\b/.exec(call.toString())?.[1] ?? call.toString().slice(0, 80);
 
 export function createHarness(): Harness {
   const target = {} as Record<Side, LoopbackTarget>;
+  const requestIdMismatches: Harness["requestIdMismatches"] = [];
   const both = async (call: Call): Promise<Record<Side, Answer>> => {
-    const [sandbox, moto] = await Promise.all([answerOf(call(target.sandbox)), answerOf(call(target.moto))]);
-    return { sandbox, moto };
+    const [sandbox, moto] = await Promise.all([observe(call(target.sandbox)), observe(call(target.moto))]);
+    if (sandbox.hasRequestId !== moto.hasRequestId) {
+      requestIdMismatches.push({ operation: operationOf(call), sandbox: sandbox.hasRequestId, moto: moto.hasRequestId });
+    }
+    return { sandbox: sandbox.answer, moto: moto.answer };
   };
   return {
     target,
+    requestIdMismatches,
     both,
     async expectBoth(call, expected, prepare = (answer) => answer) {
       const answers = await both(call);

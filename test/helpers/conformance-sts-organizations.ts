@@ -16,6 +16,7 @@ const SESSION = "conformance";
 const MEMBER_ROLE_ARN = `arn:aws:iam::${MEMBER_ACCOUNT_ID}:role/${AUDIT_ROLE_NAME}`;
 const ASSUMED_ARN = `arn:aws:sts::${MEMBER_ACCOUNT_ID}:assumed-role/${AUDIT_ROLE_NAME}/${SESSION}`;
 const ORG_ARN_PREFIX = `arn:aws:organizations::${MANAGEMENT_ACCOUNT_ID}:`;
+const ORGANIZATIONS_ARN = new RegExp(`^${ORG_ARN_PREFIX}(organization|root|ou|account)/o-[a-z0-9]{10,32}(/\\S+)?$`);
 
 /** Temporary credentials: format only, and an Expiration about `seconds` from now. */
 const credentialsShape = (seconds: number) => (value: unknown) => {
@@ -53,7 +54,12 @@ export function describeStsAndOrganizationsConformance(harness: Harness): void {
       const shape = (answer: Answer) =>
         normalise({ ...answer, PackedPolicySize: undefined }, { Credentials: credentialsShape(900), AssumedRoleId: roleSessionId });
       const expected = {
-        Credentials: { AccessKeyId: "<temporary access key id>", SecretAccessKey: "<secret>", SessionToken: "<session token>", Expiration: "<now + 900s>" },
+        Credentials: {
+          AccessKeyId: "<temporary access key id>",
+          SecretAccessKey: "<secret>",
+          SessionToken: "<session token>",
+          Expiration: "<now + 900s>",
+        },
         AssumedRoleUser: { AssumedRoleId: "<role id:session>", Arn: ASSUMED_ARN },
         PackedPolicySize: undefined,
       };
@@ -63,7 +69,11 @@ export function describeStsAndOrganizationsConformance(harness: Harness): void {
         const credentials = (answers[side] as sts.AssumeRoleResponse).Credentials;
         const assumed: LoopbackTarget = {
           endpoint: harness.target[side].endpoint,
-          credentials: { accessKeyId: credentials?.AccessKeyId ?? "", secretAccessKey: credentials?.SecretAccessKey ?? "", sessionToken: credentials?.SessionToken ?? "" },
+          credentials: {
+            accessKeyId: credentials?.AccessKeyId ?? "",
+            secretAccessKey: credentials?.SecretAccessKey ?? "",
+            sessionToken: credentials?.SessionToken ?? "",
+          },
         };
         return normalise(await answerOf(stsFor(assumed).send(new sts.GetCallerIdentityCommand({}))), { UserId: roleSessionId });
       };
@@ -93,7 +103,7 @@ export function describeStsAndOrganizationsConformance(harness: Harness): void {
           JoinedTimestamp: (value) => token("date", isDate, value),
           // Not in the scenario: AWS lists the management account as INVITED, moto as CREATED.
           JoinedMethod: (value) => token("CREATED|INVITED", matches(/^(CREATED|INVITED)$/), value),
-          Arn: (value) => token("organizations ARN", matches(new RegExp(`^${ORG_ARN_PREFIX}(organization|root|ou|account)/o-[a-z0-9]{10,32}(/\\S+)?$`)), value),
+          Arn: (value) => token("organizations ARN", matches(ORGANIZATIONS_ARN), value),
           MasterAccountArn: (value) => (value === `${ORG_ARN_PREFIX}account/${orgId}/${MANAGEMENT_ACCOUNT_ID}` ? "<management account ARN>" : value),
           Id: (value) => (orgId !== undefined && value === orgId ? token("organization id", matches(FORMATS.organizationId), value) : value),
         }),

@@ -3,8 +3,10 @@
  * skipped with the command that installs them — except under CI=true, where a missing reference
  * tool fails the run, so CI never passes without having checked against it.
  */
+import { execFile } from "node:child_process";
 import { accessSync, constants } from "node:fs";
-import { delimiter, join } from "node:path";
+import { basename, delimiter, join, sep } from "node:path";
+import { promisify } from "node:util";
 
 /** The first executable named `command` on PATH, if any. */
 export function findOnPath(command: string): string | undefined {
@@ -32,4 +34,21 @@ export function requireToolOrSkip(command: string, installHint: string): string 
   if (process.env.CI === "true") throw new Error(`${message}; CI=true requires it`);
   console.warn(`Skipping the tests that need ${command}: ${message}`);
   return undefined;
+}
+
+/**
+ * The real executable behind a pyenv shim (`pyenv which <name>`), else `path` itself. A shim runs
+ * bash and pyenv before Python: over a second per call on a loaded machine, which a test that
+ * spawns the AWS CLI ten times cannot afford.
+ */
+export async function resolvePyenvShim(path: string): Promise<string> {
+  if (!path.includes(`${sep}shims${sep}`)) return path;
+  try {
+    const { stdout } = await promisify(execFile)("pyenv", ["which", basename(path)], { timeout: 20_000 });
+    const resolved = stdout.trim();
+    return resolved === "" ? path : resolved;
+  } catch {
+    // pyenv itself missing or the tool not installed in the active version: let the shim report it.
+    return path;
+  }
 }

@@ -85,7 +85,10 @@ export const KNOWN_DIFFERENCES = [
     operation: "S3 GetBucketReplication",
     aws: "keeps a V1 rule (rule-level Prefix, no Filter/Priority) as put",
     moto: "rewrites it as a V2 rule with Filter {Prefix: \"\"}, Priority 1 — the rule's Prefix is lost",
-    docs: [`${S3_API}/API_ReplicationRule.html`, "https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-add-config.html#replication-backward-compat-considerations"],
+    docs: [
+      `${S3_API}/API_ReplicationRule.html`,
+      "https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-add-config.html#replication-backward-compat-considerations",
+    ],
   },
   {
     id: "versioning-suspend-with-replication",
@@ -137,6 +140,13 @@ export const KNOWN_DIFFERENCES = [
     docs: [`${S3_API}/ErrorResponses.html#ErrorCodeList`],
   },
   {
+    id: "s3-common-response-headers",
+    operation: "every S3 operation",
+    aws: "every response carries x-amz-request-id and x-amz-id-2 (the SDK's requestId and extendedRequestId)",
+    moto: "sends x-amzn-requestid only: no extendedRequestId",
+    docs: [`${S3_API}/RESTCommonResponseHeaders.html`],
+  },
+  {
     id: "signature-verified",
     operation: "every operation",
     aws: "verifies the SigV4 signature: 403 SignatureDoesNotMatch when the secret is wrong",
@@ -155,7 +165,10 @@ export const KNOWN_DIFFERENCES = [
     operation: "Organizations ListRoots",
     aws: "an organization created with all features has service control policies enabled in its root",
     moto: "answers PolicyTypes [] for the root (while DescribeOrganization lists SCPs as available)",
-    docs: ["https://docs.aws.amazon.com/organizations/latest/APIReference/API_CreateOrganization.html", "https://docs.aws.amazon.com/organizations/latest/APIReference/API_Root.html"],
+    docs: [
+      "https://docs.aws.amazon.com/organizations/latest/APIReference/API_CreateOrganization.html",
+      "https://docs.aws.amazon.com/organizations/latest/APIReference/API_Root.html",
+    ],
   },
   {
     id: "list-accounts-max-results",

@@ -8,7 +8,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
-import { findOnPath } from "./executables.js";
+import { findOnPath, resolvePyenvShim } from "./executables.js";
 
 export const MOTO_INSTALL_HINT = "pip install 'moto[server]>=5'";
 
@@ -73,9 +73,22 @@ async function stopChild(child: ChildProcess): Promise<void> {
 
 /** Spawns `moto_server -H 127.0.0.1 -p <free port>` and resolves once it answers /moto-api/. */
 export async function startMoto(options: StartMotoOptions = {}): Promise<MotoServer> {
-  const binary = findOnPath("moto_server");
-  if (binary === undefined) throw new MotoUnavailableError("moto_server is not on PATH");
-  const port = await freeLoopbackPort();
+  const found = findOnPath("moto_server");
+  if (found === undefined) throw new MotoUnavailableError("moto_server is not on PATH");
+  const binary = await resolvePyenvShim(found);
+  // The free port is only free when we look; another process may take it before moto binds. Retry.
+  for (let attempt = 1; ; attempt += 1) {
+    const port = await freeLoopbackPort();
+    try {
+      return await launch(binary, port, options.readyTimeoutMs ?? 20_000);
+    } catch (error) {
+      const portTaken = error instanceof Error && /address already in use/i.test(error.message);
+      if (!portTaken || attempt === 3) throw error;
+    }
+  }
+}
+
+async function launch(binary: string, port: number, readyTimeoutMs: number): Promise<MotoServer> {
   const endpoint = `http://127.0.0.1:${port}`;
   // moto acts as its default account 123456789012 for every caller (MOTO_ACCOUNT_ID would change
   // that, but also stop moto from recognising the credentials its own AssumeRole issues).
@@ -91,7 +104,7 @@ export async function startMoto(options: StartMotoOptions = {}): Promise<MotoSer
   let spawnError: Error | undefined;
   child.once("error", (error) => (spawnError = error));
 
-  const deadline = Date.now() + (options.readyTimeoutMs ?? 20_000);
+  const deadline = Date.now() + readyTimeoutMs;
   while (!(await answers(endpoint))) {
     const exited = child.exitCode !== null || child.signalCode !== null || spawnError !== undefined;
     if (exited || Date.now() > deadline) {

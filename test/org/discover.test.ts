@@ -70,6 +70,13 @@ describe("org/scopeAccounts", () => {
     expect(scopes.get("666666666666")).toEqual({ scope: "suspended", scopeReason: "account status is SUSPENDED" });
   });
 
+  it("rejects an --accounts id that is not a member of the organization", async () => {
+    const org = await withSandbox((sandbox) => discover(sandbox));
+    expect(() => scopeAccounts(org, { accounts: ["222222222222", "444444444444"] })).toThrow(
+      "--accounts names 444444444444, not an account of organization o-scantest01",
+    );
+  });
+
   it("rejects an --ou that names no organizational unit", async () => {
     const org = await withSandbox((sandbox) => discover(sandbox));
     expect(() => scopeAccounts(org, { ous: ["Workloads/Staging"] })).toThrow(UsageError);

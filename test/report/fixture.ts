@@ -127,7 +127,7 @@ export const POLICY_INFOS: PolicyInfo[] = [
     rationale: "A replica in the same account falls with the same compromised credentials.",
     remediation: {
       guidance: "Point the rule at a bucket in a dedicated backup account.",
-      fix: "none",
+      fix: "manual",
       terraform: 'resource "aws_s3_bucket_replication_configuration" "this" {\n  # destination { account = "666666666666" }\n}',
     },
   },
@@ -137,7 +137,7 @@ export const POLICY_INFOS: PolicyInfo[] = [
     severity: "medium",
     description: "Destination buckets enforce Object Lock retention.",
     rationale: "Object Lock keeps replicas immutable against deletion.",
-    remediation: { guidance: "Create the destination with Object Lock enabled.", fix: "none" },
+    remediation: { guidance: "Create the destination with Object Lock enabled.", fix: "manual" },
   },
 ];
 

@@ -86,6 +86,7 @@ describe("report/writeSarif", () => {
     expect(separate.properties.tags).toContain("security");
     expect(separate.help.markdown).toContain("Point the rule at a bucket in a dedicated backup account.");
     expect(separate.help.markdown).toContain("```hcl");
+    expect(separate.help.markdown).toContain("No automated fix: change the configuration by hand.");
     const severities = Object.fromEntries(rules.map((r) => [r.id, r.properties["security-severity"]]));
     expect(severities).toEqual({
       "source-versioning-enabled": "8.0",
@@ -96,6 +97,8 @@ describe("report/writeSarif", () => {
     });
     const versioning = rules.find((r) => r.id === "source-versioning-enabled");
     expect(versioning.properties.tags).toEqual(expect.arrayContaining(["NIST 800-53 CP-9", "SOC 2 A1.2"]));
+    expect(versioning.help.markdown).toContain("replguard audit --fix applies the fix `enable-versioning`.");
+    expect(versioning.help.text).toContain("aws s3api put-bucket-versioning --bucket BUCKET");
     expect(versioning.helpUri).toBe("https://docs.aws.amazon.com/AmazonS3/latest/userguide/Versioning.html");
   });
 

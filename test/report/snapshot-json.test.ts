@@ -69,10 +69,10 @@ describe("report/writeSnapshotJson", () => {
     expect(await readSnapshot(file)).toEqual(snapshot);
   });
 
-  it("streams 20,000 buckets × 14 policies and reads them back", async () => {
+  it("streams 10,000 buckets × 14 policies and reads them back", async () => {
     const base = buildSnapshot();
     const template = base.buckets[0]!;
-    const buckets = Array.from({ length: 20_000 }, (_, i) => ({ ...template, name: `bulk-${i}`, arn: `arn:aws:s3:::bulk-${i}` }));
+    const buckets = Array.from({ length: 10_000 }, (_, i) => ({ ...template, name: `bulk-${i}`, arn: `arn:aws:s3:::bulk-${i}` }));
     const resultTemplate = base.results[0]!;
     const results = buckets.flatMap((b) =>
       Array.from({ length: 14 }, (_, p) => ({ ...resultTemplate, policyId: `policy-${p}`, bucket: b.name, bucketArn: b.arn })),
@@ -80,9 +80,9 @@ describe("report/writeSnapshotJson", () => {
     const file = join(dir, "bulk.json");
     await writeSnapshotJson({ ...base, buckets, results }, file);
     const back = await readSnapshot(file);
-    expect(back.buckets).toHaveLength(20_000);
-    expect(back.results).toHaveLength(280_000);
-    expect(back.results[279_999]!.bucketArn).toBe("arn:aws:s3:::bulk-19999");
+    expect(back.buckets).toHaveLength(10_000);
+    expect(back.results).toHaveLength(140_000);
+    expect(back.results[139_999]!.bucketArn).toBe("arn:aws:s3:::bulk-9999");
   });
 });
 
@@ -107,5 +107,39 @@ describe("report/readSnapshot", () => {
     snapshot.results[7]!.severity = "urgent";
     await writeFile(file, JSON.stringify(snapshot));
     await expect(readSnapshot(file)).rejects.toMatchObject({ name: "SnapshotError", location: { file, pointer: "/results/7/severity" } });
+  });
+
+  it("reads a snapshot laid out differently (pretty-printed by hand) by parsing it whole", async () => {
+    const file = join(dir, "pretty.json");
+    await writeFile(file, JSON.stringify(buildSnapshot(), null, 4));
+    expect(await readSnapshot(file)).toEqual(buildSnapshot());
+  });
+
+  it("names the line and pointer of a corrupt element in a streamed snapshot", async () => {
+    const file = join(dir, "corrupt.json");
+    await writeSnapshotJson(buildSnapshot(), file);
+    const lines = (await readFile(file, "utf8")).split("\n");
+    const third = lines.findIndex((line) => line.startsWith('    {"policyId"')) + 2;
+    lines[third] = lines[third]!.slice(0, 40);
+    await writeFile(file, lines.join("\n"));
+    await expect(readSnapshot(file)).rejects.toMatchObject({
+      name: "SnapshotError",
+      message: expect.stringContaining(`corrupt.json:${third + 1}: not valid JSON at /results/2`) as unknown,
+      location: { file, pointer: "/results/2" },
+    });
+  });
+
+  it("says a streamed snapshot is truncated", async () => {
+    const file = join(dir, "truncated.json");
+    await writeSnapshotJson(buildSnapshot(), file);
+    const lines = (await readFile(file, "utf8")).split("\n");
+    await writeFile(file, lines.slice(0, 20).join("\n"));
+    await expect(readSnapshot(file)).rejects.toMatchObject({ name: "SnapshotError", message: expect.stringContaining("ends before the snapshot is complete") as unknown });
+  });
+
+  it("refuses a snapshot written in a newer major format", async () => {
+    const file = join(dir, "future.json");
+    await writeFile(file, JSON.stringify({ ...buildSnapshot(), schemaVersion: "2.0.0" }));
+    await expect(readSnapshot(file)).rejects.toMatchObject({ name: "SnapshotError", location: { file, pointer: "/schemaVersion" } });
   });
 });

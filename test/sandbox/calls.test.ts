@@ -3,7 +3,7 @@ import { GetBucketVersioningCommand, ListBucketsCommand, PutBucketVersioningComm
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSandbox } from "../../src/sandbox/index.js";
 import type { CallRecord, Sandbox } from "../../src/sandbox/types.js";
-import { clientConfig, MANAGEMENT, smallScenario } from "./fixtures.js";
+import { afterSigning, clientConfig, MANAGEMENT, smallScenario } from "./fixtures.js";
 
 describe("sandbox/calls", () => {
   let sandbox: Sandbox;
@@ -37,15 +37,10 @@ describe("sandbox/calls", () => {
   it("names the bucket of a virtual-hosted request from the Host header", async () => {
     const virtual = new S3Client({ ...clientConfig(sandbox), endpoint: sandbox.endpoint.replace("127.0.0.1", "localhost") });
     // The SDK signs Host: mgmt-trail.localhost:PORT; connect to 127.0.0.1 as *.localhost does not resolve everywhere.
-    virtual.middlewareStack.addRelativeTo(
-      (next) => async (args) => {
-        const request = args.request as { hostname: string; headers: Record<string, string> };
-        expect(request.headers["host"]).toMatch(/^mgmt-trail\.localhost:\d+$/);
-        request.hostname = "127.0.0.1";
-        return next(args);
-      },
-      { relation: "after", toMiddleware: "httpSigningMiddleware" },
-    );
+    afterSigning(virtual, (request) => {
+      expect(request.headers["host"]).toMatch(/^mgmt-trail\.localhost:\d+$/);
+      request.hostname = "127.0.0.1";
+    });
     await virtual.send(new GetBucketVersioningCommand({ Bucket: "mgmt-trail" })).catch(() => undefined);
     expect(sandbox.calls.at(-1)).toMatchObject({ service: "s3", operation: "GetBucketVersioning", bucket: "mgmt-trail" });
   });

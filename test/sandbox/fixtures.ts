@@ -2,6 +2,8 @@
  * Small scenarios and client settings shared by the sandbox tests. Clients are the real AWS SDK v3
  * clients pointed at the sandbox; nothing here fakes an answer.
  */
+import type { S3Client, ServiceInputTypes, ServiceOutputTypes } from "@aws-sdk/client-s3";
+import type { FinalizeRequestMiddleware } from "@smithy/types";
 import type { Sandbox, Scenario, ScenarioAccount } from "../../src/sandbox/types.js";
 
 export const MANAGEMENT = "111111111111";
@@ -55,4 +57,20 @@ export async function failure(promise: Promise<unknown>): Promise<Error & { $met
     return error as Error & { $metadata: { httpStatusCode?: number } };
   }
   throw new Error("expected the call to fail, but it succeeded");
+}
+
+/** The HTTP request as the SDK is about to send it, after signing. */
+export interface SignedRequest {
+  hostname: string;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+/** Changes each request after the SDK signed it (to send what a signer would not). */
+export function afterSigning(client: S3Client, change: (request: SignedRequest) => void): void {
+  const middleware: FinalizeRequestMiddleware<ServiceInputTypes, ServiceOutputTypes> = (next) => async (args) => {
+    change(args.request as SignedRequest);
+    return next(args);
+  };
+  client.middlewareStack.addRelativeTo(middleware, { relation: "after", toMiddleware: "httpSigningMiddleware" });
 }

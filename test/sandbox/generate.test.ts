@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { UsageError } from "../../src/errors.js";
-import { generateScenario, loadScenario, parseGenerateSpec } from "../../src/sandbox/index.js";
+import { OrganizationsClient, paginateListAccounts } from "@aws-sdk/client-organizations";
+import { generateScenario, loadScenario, parseGenerateSpec, startSandbox } from "../../src/sandbox/index.js";
 
 describe("sandbox/generate", () => {
   it("generates the same scenario from the same seed and another from a different seed", () => {
@@ -28,6 +29,28 @@ describe("sandbox/generate", () => {
     expect(buckets.some((b) => b.deny?.includes("GetBucketReplication"))).toBe(true);
     expect(scenario.accounts.some((a) => a.auditRole === false && a.id !== scenario.organization.managementAccountId)).toBe(true);
     expect(archive.buckets?.some((b) => b.versioning === undefined)).toBe(true);
+    const kmsSources = buckets.filter((b) => b.encryption?.algorithm === "aws:kms" && b.replication !== undefined);
+    expect(kmsSources.some((b) => b.replication!.Rules.some((r) => r.SourceSelectionCriteria?.SseKmsEncryptedObjects?.Status === "Enabled"))).toBe(true);
+    expect(kmsSources.some((b) => b.replication!.Rules.every((r) => r.SourceSelectionCriteria === undefined))).toBe(true);
+    expect(rules.some((r) => r.Destination?.ReplicationTime?.Status === "Enabled" && r.Destination.Metrics?.Status === "Enabled")).toBe(true);
+  });
+
+  it("serves a generated organization from startSandbox({ generate })", async () => {
+    const sandbox = await startSandbox({ generate: { accounts: 45, buckets: 3, seed: 2 } });
+    try {
+      const client = new OrganizationsClient({ endpoint: sandbox.endpoint, region: sandbox.region, credentials: sandbox.credentials });
+      let accounts = 0;
+      for await (const page of paginateListAccounts({ client }, {})) accounts += page.Accounts?.length ?? 0;
+      expect(accounts).toBe(45);
+      expect(sandbox.world.buckets.size).toBe(45 * 3 + 5);
+    } finally {
+      await sandbox.close();
+    }
+  });
+
+  it("refuses sizes it cannot generate", () => {
+    expect(() => generateScenario({ accounts: 0, buckets: 1 })).toThrow("generate.accounts must be a whole number from 1");
+    expect(() => generateScenario({ accounts: 2, buckets: -1 })).toThrow(UsageError);
   });
 
   it("parses the --generate flag", () => {

@@ -8,8 +8,9 @@ import {
   S3Client,
 } from "@aws-sdk/client-s3";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
+import { Agent } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSandbox, type Sandbox } from "../../src/sandbox/index.js";
+import { derivedCredentials, startSandbox, type Sandbox } from "../../src/sandbox/index.js";
 import { OTHER, OUTSIDER, PROD, errorOf, s3As, s3Scenario } from "./s3-world.js";
 
 let sandbox: Sandbox;
@@ -61,6 +62,33 @@ describe("sandbox/s3 cross-account access", () => {
     expect(sandbox.calls.slice(before)).toEqual([
       expect.objectContaining({ service: "s3", operation: "GetBucketVersioning", account: PROD, bucket: "other-private", status: 403, mutating: false }),
     ]);
+  });
+});
+
+describe("sandbox/s3 bucket policy Deny for the owner", () => {
+  it("denies the owner an action its own bucket policy denies, and nothing else", async () => {
+    const owner = s3As(sandbox.endpoint, PROD, "eu-west-1");
+    const error = await errorOf(owner.send(new GetBucketVersioningCommand({ Bucket: "prod-self-denied" })));
+    expect([error.name, error.$metadata.httpStatusCode]).toEqual(["AccessDenied", 403]);
+    expect((await owner.send(new GetBucketEncryptionCommand({ Bucket: "prod-self-denied" }))).ServerSideEncryptionConfiguration).toBeDefined();
+  });
+});
+
+describe("sandbox/s3 virtual-hosted-style requests", () => {
+  it("reads the bucket from the Host header", async () => {
+    const port = new URL(sandbox.endpoint).port;
+    // bucket.localhost resolves to loopback here whatever the system resolver does.
+    const agent = new Agent({ lookup: (_host, _options, callback) => callback(null, [{ address: "127.0.0.1", family: 4 }]) });
+    const client = new S3Client({
+      endpoint: `http://localhost:${port}`,
+      region: "eu-west-1",
+      credentials: derivedCredentials(PROD),
+      forcePathStyle: false,
+      maxAttempts: 1,
+      requestHandler: { httpAgent: agent },
+    });
+    expect((await client.send(new GetBucketVersioningCommand({ Bucket: "prod-source" }))).Status).toBe("Enabled");
+    expect(sandbox.calls.at(-1)).toMatchObject({ operation: "GetBucketVersioning", bucket: "prod-source", status: 200 });
   });
 });
 

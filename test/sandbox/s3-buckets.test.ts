@@ -52,9 +52,24 @@ describe("sandbox/s3 ListBuckets", () => {
     expect(byRegion.Buckets?.map((b) => b.Name)).toEqual(["prod-replica"]);
   });
 
+  it("refuses a continuation token it did not issue with InvalidArgument", async () => {
+    const error = await errorOf(s3As(sandbox.endpoint, PROD).send(new ListBucketsCommand({ ContinuationToken: "not-a-token" })));
+    expect([error.name, error.$metadata.httpStatusCode]).toEqual(["InvalidArgument", 400]);
+  });
+
   it("refuses max-buckets outside 1..10000 with InvalidArgument", async () => {
     const error = await errorOf(s3As(sandbox.endpoint, PROD).send(new ListBucketsCommand({ MaxBuckets: 10001 })));
     expect([error.name, error.$metadata.httpStatusCode]).toEqual(["InvalidArgument", 400]);
+  });
+});
+
+describe("sandbox/s3 common response headers", () => {
+  it("gives success and error answers a request id and an extended request id", async () => {
+    const out = await s3As(sandbox.endpoint, PROD).send(new ListBucketsCommand({}));
+    expect(out.$metadata.requestId).toMatch(/^[0-9A-F]{16}$/);
+    expect(out.$metadata.extendedRequestId).toMatch(/.+/);
+    const error = await errorOf(s3As(sandbox.endpoint, PROD).send(new GetBucketLocationCommand({ Bucket: "no-such-bucket-here" })));
+    expect((error.$metadata as { extendedRequestId?: string }).extendedRequestId).toMatch(/.+/);
   });
 });
 

@@ -30,23 +30,30 @@ describe("sandbox/s3 on a 1,000-account × 100-bucket world", () => {
     const versioningMedian = median(micros("GetBucketVersioning"));
     console.log(`server time (SigV4 included): ListBuckets (100 of 100,000 buckets) median ${listMedian} µs; GetBucketVersioning median ${versioningMedian} µs`);
     expect(versioningMedian).toBeLessThan(1000);
-    expect(listMedian).toBeLessThan(5000);
+    expect(listMedian).toBeLessThan(20_000);
   });
 
-  it("spends well under a millisecond in the S3 handler for GetBucketVersioning", () => {
+  it("spends well under a millisecond in the S3 handler, whatever the world's size", () => {
     const bucket = [...sandbox.world.buckets.values()].at(-1);
     if (bucket === undefined) throw new Error("generated world has no bucket");
     const caller = [...sandbox.world.keys.values()].find((key) => key.accountId === bucket.accountId);
     if (caller === undefined) throw new Error("no key for the bucket's account");
-    const request: SandboxRequest = {
-      method: "GET", path: `/${bucket.name}`, query: new URLSearchParams("versioning"), headers: {}, body: Buffer.alloc(0),
+    const request = (path: string, query: string): SandboxRequest => ({
+      method: "GET", path, query: new URLSearchParams(query), headers: {}, body: Buffer.alloc(0),
       region: bucket.region, service: "s3", caller, hostBucket: null,
+    });
+    const perCall = (r: SandboxRequest, runs: number): number => {
+      handleS3(r, sandbox.world);
+      const started = process.hrtime.bigint();
+      for (let i = 0; i < runs; i++) handleS3(r, sandbox.world);
+      return Number(process.hrtime.bigint() - started) / 1000 / runs;
     };
-    const runs = 10_000;
-    const started = process.hrtime.bigint();
-    for (let i = 0; i < runs; i++) handleS3(request, sandbox.world);
-    const perCall = Number(process.hrtime.bigint() - started) / 1000 / runs;
-    console.log(`handleS3 GetBucketVersioning: ${perCall.toFixed(2)} µs per call`);
-    expect(perCall).toBeLessThan(100);
+    const versioning = perCall(request(`/${bucket.name}`, "versioning"), 10_000);
+    // ListBuckets reads the account's 100 names from the per-account index; a scan of all 100,000
+    // buckets would take milliseconds.
+    const list = perCall(request("/", ""), 200);
+    console.log(`handleS3: GetBucketVersioning ${versioning.toFixed(1)} µs, ListBuckets (100 buckets) ${list.toFixed(1)} µs per call`);
+    expect(versioning).toBeLessThan(500);
+    expect(list).toBeLessThan(1500);
   });
 });

@@ -38,6 +38,12 @@ export const s3Scenario = (): Scenario => ({
         },
         { name: "prod-denied", region: "eu-west-1", versioning: "Enabled", deny: ["GetBucketReplication"] },
         {
+          name: "prod-self-denied",
+          region: "eu-west-1",
+          versioning: "Enabled",
+          policy: { Version: "2012-10-17", Statement: [{ Effect: "Deny", Principal: { AWS: "*" }, Action: "s3:GetBucketVersioning", Resource: "arn:aws:s3:::prod-self-*" }] },
+        },
+        {
           name: "prod-kms",
           region: "eu-west-1",
           encryption: { algorithm: "aws:kms", kmsKeyId: `arn:aws:kms:eu-west-1:${PROD}:key/abc`, bucketKeyEnabled: true },

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSandbox } from "../../src/sandbox/index.js";
 import { canonicalQuery, expectedSignature, parseAuth } from "../../src/sandbox/sigv4.js";
 import type { Sandbox } from "../../src/sandbox/types.js";
-import { clientConfig, failure, PROD, roleArn, smallScenario } from "./fixtures.js";
+import { afterSigning, clientConfig, failure, PROD, roleArn, smallScenario } from "./fixtures.js";
 
 describe("sandbox/sigv4", () => {
   it("computes the signature of AWS's published IAM ListUsers example", () => {
@@ -113,14 +113,9 @@ describe("sandbox/identity", () => {
   it("refuses an S3 body whose x-amz-content-sha256 does not match", async () => {
     const s3 = new S3Client({ ...clientConfig(sandbox), region: "eu-west-1", forcePathStyle: true });
     // Change the body after the SDK signed it: the declared payload hash no longer matches.
-    s3.middlewareStack.addRelativeTo(
-      (next) => async (args) => {
-        const request = args.request as { body: string };
-        request.body = request.body.replace("Enabled", "Enabley"); // same length, different bytes
-        return next(args);
-      },
-      { relation: "after", toMiddleware: "httpSigningMiddleware" },
-    );
+    afterSigning(s3, (request) => {
+      request.body = (request.body as string).replace("Enabled", "Enabley"); // same length, different bytes
+    });
     const error = await failure(
       s3.send(new PutBucketVersioningCommand({ Bucket: "prod-data", VersioningConfiguration: { Status: "Enabled" } })),
     );

@@ -76,6 +76,23 @@ describe("sandbox/sts", () => {
     expect(result.AssumedRoleUser?.Arn).toContain(`arn:aws:sts::${WITH_EXTERNAL_ID}:assumed-role/`);
   });
 
+  it("limits a chained session to one hour", async () => {
+    const scenario = smallScenario();
+    scenario.auditRole = { ...scenario.auditRole, trustedAccounts: [MANAGEMENT, PROD] };
+    const chained = await startSandbox({ scenario, clock: () => NOW });
+    try {
+      const first = await assume(PROD, {}, new STSClient(clientConfig(chained)));
+      const fromProd = new STSClient(
+        clientConfig(chained, { accessKeyId: first.Credentials!.AccessKeyId!, secretAccessKey: first.Credentials!.SecretAccessKey!, sessionToken: first.Credentials!.SessionToken! }),
+      );
+      const error = await failure(assume(PROD, { DurationSeconds: 7200 }, fromProd));
+      expect([error.name, error.message]).toEqual(["ValidationError", "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining."]);
+      expect((await assume(PROD, { DurationSeconds: 3600 }, fromProd)).AssumedRoleUser?.Arn).toContain(PROD);
+    } finally {
+      await chained.close();
+    }
+  });
+
   it("refuses to assume a role in a suspended account", async () => {
     expect((await failure(assume(SUSPENDED))).name).toBe("AccessDenied");
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { FACT_SOURCES } from "../../src/model/index.js";
+import { testScenario } from "./support/scenario.js";
 import { bucket, callsOf, scanSandbox, withSandbox } from "./support/sandbox.js";
 
 describe("scan/readFacts", () => {
@@ -79,5 +80,18 @@ describe("scan/readFacts", () => {
       expect(bucket(result, "backup-vault").objectLock?.enabled).toBe(true);
       expect(bucket(result, "prod-data").collected).toEqual(all);
     });
+  });
+
+  it("still reads replication when versioning could not be read", async () => {
+    const scenario = testScenario();
+    const denied = scenario.accounts[1]?.buckets?.find((b) => b.name === "prod-denied");
+    if (denied === undefined) throw new Error("scenario changed");
+    denied.deny = ["GetBucketVersioning"];
+    await withSandbox(async (sandbox) => {
+      const doc = bucket(await scanSandbox(sandbox, { accounts: ["222222222222"] }), "prod-denied");
+      expect(doc).toMatchObject({ versioning: null, replication: { configured: false }, collected: ["versioning", "replication"] });
+      expect(doc.errors).toEqual([{ operation: "GetBucketVersioning", code: "AccessDenied", message: "Access Denied" }]);
+      expect(callsOf(sandbox, "GetBucketReplication", "prod-denied")).toHaveLength(1);
+    }, scenario);
   });
 });

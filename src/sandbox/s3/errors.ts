@@ -4,8 +4,8 @@
  * <Error><Code/><Message/><Resource/><RequestId/><HostId/></Error>, plus code-specific fields
  * (e.g. <BucketName>, <Endpoint>, <Region> for PermanentRedirect).
  */
-import { randomBytes } from "node:crypto";
 import type { SandboxResponse } from "../types.js";
+import { nextRequestIds } from "./request-id.js";
 
 const escapeXml = (text: string): string =>
   text.replace(/[<>&'"]/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", "'": "&apos;", '"': "&quot;" })[c] as string);
@@ -19,17 +19,17 @@ export interface S3ErrorExtra {
 }
 
 export function s3Error(status: number, code: string, message: string, operation: string, extra: S3ErrorExtra = {}): SandboxResponse {
-  const requestId = randomBytes(8).toString("hex").toUpperCase();
+  const { requestId, hostId } = nextRequestIds();
   const fields = Object.entries(extra.fields ?? {})
     .map(([name, value]) => `<${name}>${escapeXml(value)}</${name}>`)
     .join("");
   const resource = extra.resource === undefined ? "" : `<Resource>${escapeXml(extra.resource)}</Resource>`;
   const body =
     `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${escapeXml(code)}</Code><Message>${escapeXml(message)}</Message>` +
-    `${fields}${resource}<RequestId>${requestId}</RequestId><HostId>${randomBytes(24).toString("base64")}</HostId></Error>`;
+    `${fields}${resource}<RequestId>${requestId}</RequestId><HostId>${hostId}</HostId></Error>`;
   return {
     status,
-    headers: { "content-type": "application/xml", "x-amz-request-id": requestId, ...extra.headers },
+    headers: { "content-type": "application/xml", "x-amz-request-id": requestId, "x-amz-id-2": hostId, ...extra.headers },
     // HEAD answers carry no body; S3 still sends the status and headers.
     body,
     operation,

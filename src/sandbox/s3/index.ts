@@ -13,6 +13,7 @@ import { s3Error } from "./errors.js";
 import { listBuckets } from "./list-buckets.js";
 import { getObjectLockConfiguration, putObjectLockConfiguration } from "./object-lock.js";
 import { permanentRedirect } from "./redirect.js";
+import { nextRequestIds } from "./request-id.js";
 import { deleteBucketReplication, getBucketReplication, putBucketReplication } from "./replication.js";
 import { getBucketVersioning, putBucketVersioning } from "./versioning.js";
 
@@ -49,7 +50,7 @@ function notImplemented(bucket: string | null): SandboxResponse {
 
 function route(request: SandboxRequest, world: World): SandboxResponse {
   const segments = request.path.split("/");
-  const bucketName = request.hostBucket ?? (segments[1] ? decodeURIComponent(segments[1]) : null);
+  const bucketName = request.hostBucket ?? (segments[1] || null);
   const keyPart = request.hostBucket === null ? segments.slice(2).join("/") : segments.slice(1).join("/");
   const { method } = request;
 
@@ -96,6 +97,14 @@ function withoutBodyIf(isHead: boolean, response: SandboxResponse): SandboxRespo
 /** The S3 ServiceHandler; synchronous (no S3 operation here waits on anything). */
 export const handleS3 = ((request: SandboxRequest, world: World): SandboxResponse => {
   const response = route(request, world);
+  // Every S3 answer carries x-amz-request-id and x-amz-id-2 (RESTCommonResponseHeaders); the SDK
+  // reads them into $metadata.requestId / extendedRequestId. Errors already have theirs.
+  const headers = { ...response.headers };
+  if (headers["x-amz-request-id"] === undefined) {
+    const ids = nextRequestIds();
+    headers["x-amz-request-id"] = ids.requestId;
+    headers["x-amz-id-2"] = ids.hostId;
+  }
   // Create/Put/Delete calls are mutating whether or not S3 accepted them: the call log records intent.
-  return { ...response, mutating: MUTATING_METHODS.has(request.method) };
+  return { ...response, headers, mutating: MUTATING_METHODS.has(request.method) };
 }) satisfies ServiceHandler;

@@ -1,0 +1,60 @@
+import { describe, expect, it } from "vitest";
+import { S3Client, GetBucketVersioningCommand } from "@aws-sdk/client-s3";
+import { awsErrorCode, createRequestLimiter, toBucketError } from "../../src/aws/index.js";
+
+class FakeThrottle extends Error {
+  override name = "SlowDown";
+}
+
+describe("aws/createRequestLimiter", () => {
+  it("never runs more calls at once than its concurrency", async () => {
+    const request = createRequestLimiter(3);
+    let inFlight = 0;
+    let peak = 0;
+    await Promise.all(
+      Array.from({ length: 20 }, () =>
+        request(async () => {
+          inFlight++;
+          peak = Math.max(peak, inFlight);
+          await new Promise((resolve) => setTimeout(resolve, 2));
+          inFlight--;
+        }),
+      ),
+    );
+    expect(peak).toBe(3);
+  });
+
+  it("queues a call again when throttling outlasted the SDK's retries, and gives up on other errors at once", async () => {
+    const request = createRequestLimiter(2, { baseDelayMs: 1 });
+    let throttled = 0;
+    const value = await request(async () => {
+      if (throttled++ < 2) throw new FakeThrottle("Please reduce your request rate.");
+      return "ok";
+    });
+    expect(value).toBe("ok");
+    expect(throttled).toBe(3);
+    let denied = 0;
+    await expect(
+      request(async () => {
+        denied++;
+        throw Object.assign(new Error("Access Denied"), { name: "AccessDenied" });
+      }),
+    ).rejects.toThrow("Access Denied");
+    expect(denied).toBe(1);
+  });
+});
+
+describe("aws/awsErrorCode", () => {
+  it("names a refused connection NetworkError", async () => {
+    const s3 = new S3Client({
+      endpoint: "http://127.0.0.1:9",
+      region: "us-east-1",
+      forcePathStyle: true,
+      maxAttempts: 1,
+      credentials: { accessKeyId: "a", secretAccessKey: "b" },
+    });
+    const error = await s3.send(new GetBucketVersioningCommand({ Bucket: "nowhere" })).catch((e: unknown) => e);
+    expect(awsErrorCode(error)).toBe("NetworkError");
+    expect(toBucketError("GetBucketVersioning", error)).toMatchObject({ operation: "GetBucketVersioning", code: "NetworkError" });
+  });
+});

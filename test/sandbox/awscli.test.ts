@@ -1,0 +1,196 @@
+/**
+ * The AWS CLI (v1, botocore: a second independent client stack) against the sandbox:
+ * `aws --endpoint-url <sandbox> … --output json` with the sandbox's keys in the environment and an
+ * empty config, so nothing on this machine can interfere. Checks the JSON each command prints.
+ */
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startSandbox } from "../../src/sandbox/index.js";
+import type { Sandbox, Scenario } from "../../src/sandbox/types.js";
+import { requireToolOrSkip, resolvePyenvShim } from "../helpers/executables.js";
+
+const awsCli = requireToolOrSkip("aws", "pip install awscli");
+const run = promisify(execFile);
+
+const MANAGEMENT = "111111111111";
+const MEMBER = "222222222222";
+const ROLE = "OrganizationAccountAccessRole";
+const replication = {
+  Role: `arn:aws:iam::${MANAGEMENT}:role/s3-replication`,
+  Rules: [
+    {
+      ID: "logs-to-prod",
+      Priority: 1,
+      Status: "Enabled" as const,
+      Filter: { Prefix: "logs/" },
+      DeleteMarkerReplication: { Status: "Enabled" as const },
+      Destination: { Bucket: "arn:aws:s3:::cli-replica", Account: MEMBER, AccessControlTranslation: { Owner: "Destination" as const } },
+    },
+  ],
+};
+const scenario: Scenario = {
+  organization: { id: "o-cliscenario1", managementAccountId: MANAGEMENT },
+  auditRole: { name: ROLE, externalId: null },
+  accounts: [
+    {
+      id: MANAGEMENT,
+      name: "management",
+      email: "management@example.com",
+      buckets: [
+        { name: "cli-logs", region: "us-east-1", versioning: "Enabled", replication },
+        { name: "cli-plain", region: "us-east-1" },
+      ],
+    },
+    {
+      id: MEMBER,
+      name: "prod",
+      email: "prod@example.com",
+      ou: "Workloads",
+      buckets: [{ name: "cli-replica", region: "eu-west-1", versioning: "Enabled" }],
+    },
+    { id: "333333333333", name: "dev", email: "dev@example.com", ou: "Workloads" },
+  ],
+};
+
+/** As `aws sts assume-role` prints them. */
+interface TemporaryCredentials {
+  AccessKeyId: string;
+  SecretAccessKey: string;
+  SessionToken: string;
+  Expiration: string;
+}
+
+interface CliResult {
+  code: number;
+  json: unknown;
+  stderr: string;
+}
+
+describe.skipIf(awsCli === undefined)("sandbox/awscli", () => {
+  let sandbox: Sandbox;
+  let cli: string;
+  let home: string;
+  let baseEnv: NodeJS.ProcessEnv;
+
+  /**
+   * Runs `aws <args> --endpoint-url <sandbox> --output json` with the sandbox's management keys (or
+   * `credentials`); a non-zero exit is returned, not thrown. `endpointFlag: false` leaves the
+   * endpoint to the environment the sandbox's `exports()` printed.
+   */
+  async function aws(args: string[], credentials?: TemporaryCredentials, endpointFlag = true): Promise<CliResult> {
+    const env: NodeJS.ProcessEnv = { ...baseEnv };
+    if (credentials !== undefined) {
+      env.AWS_ACCESS_KEY_ID = credentials.AccessKeyId;
+      env.AWS_SECRET_ACCESS_KEY = credentials.SecretAccessKey;
+      env.AWS_SESSION_TOKEN = credentials.SessionToken;
+    }
+    const endpoint = endpointFlag ? ["--endpoint-url", sandbox.endpoint] : [];
+    try {
+      const { stdout, stderr } = await run(cli, [...args, ...endpoint, "--output", "json", "--cli-connect-timeout", "5"], { env, timeout: 20_000 });
+      return { code: 0, json: stdout.trim() === "" ? null : JSON.parse(stdout), stderr };
+    } catch (error) {
+      const failed = error as { code?: number | string; stderr?: string };
+      if (typeof failed.code !== "number") throw error;
+      return { code: failed.code, json: null, stderr: failed.stderr ?? "" };
+    }
+  }
+
+  beforeAll(async () => {
+    [sandbox, cli] = await Promise.all([startSandbox({ scenario }), resolvePyenvShim(awsCli ?? "aws")]);
+    home = mkdtempSync(join(tmpdir(), "replguard-awscli-"));
+    const emptyFile = join(home, "empty");
+    writeFileSync(emptyFile, "");
+    // Nothing from this machine's AWS setup may leak in: drop every AWS_* variable, empty config files, a fresh HOME.
+    baseEnv = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("AWS_")));
+    Object.assign(baseEnv, { HOME: home, AWS_CONFIG_FILE: emptyFile, AWS_SHARED_CREDENTIALS_FILE: emptyFile, AWS_PAGER: "" });
+    // Then exactly what the sandbox tells a user to paste into a shell: endpoint, management keys, region.
+    for (const line of sandbox.exports().split("\n")) {
+      const assignment = /^export (AWS_[A-Z_]+)=(.*)$/.exec(line.trim());
+      if (assignment?.[1] !== undefined) baseEnv[assignment[1]] = assignment[2]?.replace(/^'(.*)'$/, "$1");
+    }
+  });
+  afterAll(async () => {
+    await sandbox?.close();
+    if (home !== undefined) rmSync(home, { recursive: true, force: true });
+  });
+
+  it("prints exports() that a shell can use as is: AWS_DEFAULT_REGION and the management keys", () => {
+    expect(baseEnv).toMatchObject({
+      AWS_ENDPOINT_URL: sandbox.endpoint,
+      AWS_ACCESS_KEY_ID: sandbox.credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: sandbox.credentials.secretAccessKey,
+      AWS_DEFAULT_REGION: sandbox.region,
+    });
+  });
+
+  it("answers sts get-caller-identity as the management account, reaching the sandbox through exports() alone", async () => {
+    const result = await aws(["sts", "get-caller-identity"], undefined, false);
+    expect(result).toMatchObject({ code: 0, json: { Account: MANAGEMENT, Arn: expect.stringMatching(new RegExp(`^arn:aws:(iam|sts)::${MANAGEMENT}:`)) } });
+  });
+
+  it("answers sts assume-role with credentials that act as the member account", async () => {
+    const roleArn = `arn:aws:iam::${MEMBER}:role/${ROLE}`;
+    const assumed = await aws(["sts", "assume-role", "--role-arn", roleArn, "--role-session-name", "cli-test"]);
+    expect(assumed).toMatchObject({
+      code: 0,
+      json: {
+        Credentials: { AccessKeyId: expect.stringMatching(/^ASIA/), SecretAccessKey: expect.any(String), SessionToken: expect.any(String) },
+        AssumedRoleUser: { Arn: `arn:aws:sts::${MEMBER}:assumed-role/${ROLE}/cli-test` },
+      },
+    });
+    const asMember = (assumed.json as { Credentials: TemporaryCredentials }).Credentials;
+    expect(Date.parse(asMember.Expiration)).toBeGreaterThan(Date.now());
+    // Acting as the member account: ListBuckets answers only that account's buckets.
+    const buckets = await aws(["s3api", "list-buckets"], asMember);
+    expect((buckets.json as { Buckets: Array<{ Name: string }> }).Buckets.map((bucket) => bucket.Name)).toEqual(["cli-replica"]);
+  });
+
+  it("answers organizations list-accounts, following NextToken page by page", async () => {
+    const result = await aws(["organizations", "list-accounts", "--page-size", "1"]);
+    expect(result.code).toBe(0);
+    const accounts = (result.json as { Accounts: Array<Record<string, unknown>> }).Accounts;
+    expect(accounts.map((account) => [account.Id, account.Name, account.Email, account.Status]).sort()).toEqual([
+      [MANAGEMENT, "management", "management@example.com", "ACTIVE"],
+      [MEMBER, "prod", "prod@example.com", "ACTIVE"],
+      ["333333333333", "dev", "dev@example.com", "ACTIVE"],
+    ]);
+    expect(accounts[0]?.Arn).toMatch(/^arn:aws:organizations::111111111111:account\/o-cliscenario1\/\d{12}$/);
+  });
+
+  it("answers s3api get-bucket-replication with the scenario's configuration, and the error code without one", async () => {
+    const [result, none] = await Promise.all([
+      aws(["s3api", "get-bucket-replication", "--bucket", "cli-logs"]),
+      aws(["s3api", "get-bucket-replication", "--bucket", "cli-plain"]),
+    ]);
+    expect(result).toMatchObject({ code: 0, json: { ReplicationConfiguration: replication } });
+    expect(none.code).not.toBe(0);
+    expect(none.stderr).toContain("ReplicationConfigurationNotFoundError");
+  });
+
+  it("creates a bucket with s3api create-bucket and lists it with its region", async () => {
+    const created = await aws([
+      "s3api", "create-bucket", "--bucket", "cli-new", "--region", "eu-west-1",
+      "--create-bucket-configuration", "LocationConstraint=eu-west-1",
+    ]);
+    expect(created).toMatchObject({ code: 0, json: { Location: expect.stringContaining("cli-new") } });
+    const listed = await aws(["s3api", "list-buckets"]);
+    const buckets = (listed.json as { Buckets: Array<{ Name: string; BucketRegion?: string }> }).Buckets;
+    expect(buckets.map((bucket) => [bucket.Name, bucket.BucketRegion]).sort()).toEqual([
+      ["cli-logs", "us-east-1"],
+      ["cli-new", "eu-west-1"],
+      ["cli-plain", "us-east-1"],
+    ]);
+  });
+
+  it("takes s3api put-bucket-versioning, as get-bucket-versioning then shows", async () => {
+    const inEu = ["--bucket", "cli-new", "--region", "eu-west-1"];
+    const put = await aws(["s3api", "put-bucket-versioning", ...inEu, "--versioning-configuration", "Status=Enabled"]);
+    expect(put).toMatchObject({ code: 0, json: null });
+    expect(await aws(["s3api", "get-bucket-versioning", ...inEu])).toMatchObject({ code: 0, json: { Status: "Enabled" } });
+    expect(sandbox.calls.filter((call) => call.operation === "PutBucketVersioning").map((call) => [call.bucket, call.status])).toEqual([["cli-new", 200]]);
+  });
+});
