@@ -85,6 +85,11 @@ export class OrganizationAccessError extends ReplguardError {
   override readonly exitCode = ExitCode.Incomplete;
 }
 
+/** The AWS endpoint cannot be reached at all (refused, unknown host, timeout): nothing can be read. */
+export class NetworkError extends ReplguardError {
+  override readonly exitCode = ExitCode.Incomplete;
+}
+
 /** A report or snapshot could not be written (permissions, disk full). */
 export class OutputError extends ReplguardError {
   override readonly exitCode = ExitCode.Internal;
@@ -105,6 +110,7 @@ export const errorClasses = [
   SnapshotError,
   CredentialsError,
   OrganizationAccessError,
+  NetworkError,
   OutputError,
   SandboxError,
 ] as const;

@@ -1,6 +1,6 @@
 /** Who is calling: the first AWS call of a scan, and the place missing or rejected credentials surface. */
 import { GetCallerIdentityCommand, type STSClient } from "@aws-sdk/client-sts";
-import { CredentialsError } from "../errors.js";
+import { CredentialsError, NetworkError } from "../errors.js";
 import { awsErrorCode, awsErrorMessage } from "./errors.js";
 
 export interface CallerIdentity {
@@ -38,8 +38,17 @@ export async function getCallerIdentity(sts: STSClient): Promise<CallerIdentity>
         { cause: error, operation: "GetCallerIdentity", code: "CredentialsProviderError" },
       );
     }
+    if (code === "NetworkError" || code === "Timeout") {
+      const endpoint = await sts.config.endpoint?.().then((e) => `${e.protocol}//${e.hostname}${e.port ? `:${e.port}` : ""}`).catch(() => undefined);
+      // The endpoint itself is unreachable: nothing can be read; retrying later (or fixing --endpoint-url) is the fix.
+      throw new NetworkError(`cannot reach the AWS endpoint${endpoint ? ` ${endpoint}` : ""}: ${awsErrorMessage(error)}`, {
+        cause: error,
+        operation: "GetCallerIdentity",
+        code,
+      });
+    }
     if (REJECTED_CODES.has(code)) {
-      throw new CredentialsError(`AWS rejected the caller's credentials (${code}): ${awsErrorMessage(error)}`, {
+      throw new CredentialsError(`AWS rejected the caller's credentials : ${awsErrorMessage(error)}`, {
         cause: error,
         operation: "GetCallerIdentity",
         code,

@@ -101,7 +101,7 @@ export function auditOptions(flags: AuditFlags, config: ConfigFile, sandbox?: Sa
       },
       maxAttempts: flags.maxAttempts ?? config.maxAttempts,
     },
-    policies: { dirs: policyDirs, packs, parameters: config.policies?.parameters },
+    policies: { dirs: policyDirs, packs, parameters: config.policies?.parameters, parametersFile: flags.config },
     suppressions: config.suppressions,
     failOn: flags.failOn ?? config.failOn,
     formats: flags.format ?? config.formats,

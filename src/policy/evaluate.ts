@@ -84,7 +84,8 @@ function failContext(base: object, doc: BucketDocument, group: EvidenceGroup): o
   };
 }
 
-const DESTINATION_POINTER = /^\/replication\/rules\/\d+\/destination\/(?!resolution$|resolved$|bucket$|bucketArn$)/;
+/** Destination facts learnt by reading the destination bucket or its owner (the rest is declared in the rule). */
+const DESTINATION_POINTER = /^\/replication\/rules\/\d+\/destination\/(versioning|objectLock|region|account|inOrganization|crossAccount|crossRegion)(\/|$)/;
 
 /**
  * A failure that rests only on facts of destinations replguard could not read (their account was
@@ -102,7 +103,7 @@ function unscannedDestinationError(doc: BucketDocument, groups: EvidenceGroup[])
   });
   if (blind.some((rule) => rule === null)) return null;
   const sentences = (blind as NonNullable<(typeof blind)[number]>[]).map(({ id, destination }) =>
-    destination.resolution === "not-scanned" && destination.account !== null
+    destination.account !== null
       ? `destination bucket ${destination.bucket} of rule \`${id}\` is in account ${destination.account}, which was not scanned; its facts are unknown, so this policy cannot be evaluated`
       : `the owner of destination bucket ${destination.bucket} of rule \`${id}\` could not be determined (not every organization account was scanned), so this policy cannot be evaluated`,
   );

@@ -49,14 +49,15 @@ const validation = (value: string, member: string, constraint: string, operation
   stsError(400, "ValidationError", `1 validation error detected: Value '${value}' at '${member}' failed to satisfy constraint: ${constraint}`, operation);
 
 const ROLE_ARN = /^arn:aws:iam::(\d{12}):role\/(?:[\w+=,.@/-]*\/)?([\w+=,.@-]{1,64})$/;
-const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
+const SESSION_NAME = /^[\w+=,.@-]*$/;
 const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
 const ASSUMED_ROLE_MIN_SECONDS = 900;
 const ASSUMED_ROLE_MAX_SECONDS = 43_200;
 
-const randomKeyId = (prefix: string): string => {
+/** Access key ids are the prefix + 16 characters; unique ids (AROA...) the prefix + 17 (IAM "Unique identifiers"). */
+const randomKeyId = (prefix: string, length = 16): string => {
   const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-  return prefix + Array.from(randomBytes(16), (byte) => alphabet[byte % 32]).join("");
+  return prefix + Array.from(randomBytes(length), (byte) => alphabet[byte % 32]).join("");
 };
 
 function assumeRole(request: SandboxRequest, world: World, params: URLSearchParams, now: Date): SandboxResponse {
@@ -67,6 +68,10 @@ function assumeRole(request: SandboxRequest, world: World, params: URLSearchPara
   if (sessionName === null) return stsError(400, "MissingParameter", "The request must contain the parameter RoleSessionName", op);
   if (roleArn.length < 20 || roleArn.length > 2048) {
     return validation(roleArn, "roleArn", "Member must have length greater than or equal to 20", op);
+  }
+  if (sessionName.length < 2 || sessionName.length > 64) {
+    const bound = sessionName.length < 2 ? "greater than or equal to 2" : "less than or equal to 64";
+    return validation(sessionName, "roleSessionName", `Member must have length ${bound}`, op);
   }
   if (!SESSION_NAME.test(sessionName)) {
     return validation(sessionName, "roleSessionName", "Member must satisfy regular expression pattern: [\\w+=,.@-]*", op);
@@ -102,7 +107,7 @@ function assumeRole(request: SandboxRequest, world: World, params: URLSearchPara
   if (role.externalId !== null && externalId !== role.externalId) return denied;
 
   const expiresAt = new Date(now.getTime() + duration * 1000);
-  const roleId = `AROA${randomKeyId("").slice(0, 17)}`;
+  const roleId = randomKeyId("AROA", 17);
   const key: KeyState = {
     accessKeyId: randomKeyId("ASIA"),
     secretAccessKey: randomBytes(30).toString("base64"),

@@ -24,6 +24,8 @@ export interface Harness {
    * not hide every other difference.
    */
   requestIdMismatches: Array<{ operation: string; sandbox: boolean; moto: boolean }>;
+  /** The AWS operation names (from the SDK command names) that `both` has sent. */
+  operationsSent: Set<string>;
 }
 
 /** The operation a call sends, read from its source (`new s3.GetBucketVersioningCommand(...)`). */
@@ -32,7 +34,9 @@ const operationOf = (call: Call): string => /(\w+)Command\b/.exec(call.toString(
 export function createHarness(): Harness {
   const target = {} as Record<Side, LoopbackTarget>;
   const requestIdMismatches: Harness["requestIdMismatches"] = [];
+  const operationsSent = new Set<string>();
   const both = async (call: Call): Promise<Record<Side, Answer>> => {
+    operationsSent.add(operationOf(call));
     const [sandbox, moto] = await Promise.all([observe(call(target.sandbox)), observe(call(target.moto))]);
     if (sandbox.hasRequestId !== moto.hasRequestId) {
       requestIdMismatches.push({ operation: operationOf(call), sandbox: sandbox.hasRequestId, moto: moto.hasRequestId });
@@ -42,6 +46,7 @@ export function createHarness(): Harness {
   return {
     target,
     requestIdMismatches,
+    operationsSent,
     both,
     async expectBoth(call, expected, prepare = (answer) => answer) {
       const answers = await both(call);

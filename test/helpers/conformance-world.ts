@@ -17,7 +17,9 @@ import {
   CreateBucketCommand,
   PutBucketEncryptionCommand,
   PutBucketPolicyCommand,
+  PutBucketReplicationCommand,
   PutBucketTaggingCommand,
+  PutBucketVersioningCommand,
   type ReplicationConfiguration,
   type ReplicationRule,
 } from "@aws-sdk/client-s3";
@@ -72,7 +74,17 @@ export const CONFIGURED_BUCKET = {
   },
 } as const;
 
+/** Buckets the S3 sequence creates on both servers (DEST in eu-west-1), and one it never creates. */
+export const SEQUENCE_BUCKETS = { SOURCE: "conf-source", DEST: "conf-dest", LOCKED: "conf-locked", MISSING: "conf-missing" } as const;
+
+/**
+ * A versioned bucket whose replication configuration exists before the sequence starts: loaded from
+ * the scenario by the sandbox, put through the API in moto. Its destination is created later.
+ */
+export const REPLICATED_BUCKET = { name: "conf-replicated", region: "us-east-1", destination: SEQUENCE_BUCKETS.DEST } as const;
+
 export function conformanceScenario(): Scenario {
+  const replication = plainReplication(REPLICATED_BUCKET.destination);
   return {
     organization: { id: "o-conform12345", managementAccountId: MANAGEMENT_ACCOUNT_ID },
     auditRole: { name: AUDIT_ROLE_NAME, externalId: null },
@@ -94,13 +106,19 @@ export function conformanceScenario(): Scenario {
                 tags: { ...CONFIGURED_BUCKET.tags },
                 policy: CONFIGURED_BUCKET.policy,
               },
+              {
+                name: REPLICATED_BUCKET.name,
+                region: REPLICATED_BUCKET.region,
+                versioning: "Enabled",
+                replication: { Role: replication.Role ?? "", Rules: replication.Rules ?? [] },
+              },
             ]
           : [],
     })),
   };
 }
 
-/** Builds the same organization and pre-configured bucket in a fresh moto (which acts as MANAGEMENT_ACCOUNT_ID). */
+/** Builds the same organization and pre-configured buckets in a fresh moto (which acts as MANAGEMENT_ACCOUNT_ID). */
 export async function buildWorldInMoto(moto: LoopbackTarget): Promise<void> {
   const organizations = organizationsFor(moto);
   await organizations.send(new CreateOrganizationCommand({ FeatureSet: "ALL" }));
@@ -143,6 +161,12 @@ export async function buildWorldInMoto(moto: LoopbackTarget): Promise<void> {
     }),
   );
   await s3.send(new PutBucketPolicyCommand({ Bucket, Policy: JSON.stringify(CONFIGURED_BUCKET.policy) }));
+
+  const replicated = { Bucket: REPLICATED_BUCKET.name };
+  await s3.send(new CreateBucketCommand(replicated));
+  await s3.send(new PutBucketVersioningCommand({ ...replicated, VersioningConfiguration: { Status: "Enabled" } }));
+  const configuration = plainReplication(REPLICATED_BUCKET.destination);
+  await s3.send(new PutBucketReplicationCommand({ ...replicated, ReplicationConfiguration: configuration }));
 }
 
 // ---------------------------------------------------------------- replication configurations the S3 sequence puts

@@ -27,7 +27,7 @@ export const KNOWN_DIFFERENCES = [
     aws: "rejects a rule whose destination bucket does not have versioning enabled: 400 InvalidRequest",
     moto: "accepts it (200)",
     docs: [
-      "https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication.html#replication-requirements",
+      "https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-requirements.html",
       `${S3_API}/API_PutBucketReplication.html`,
     ],
   },
@@ -36,7 +36,7 @@ export const KNOWN_DIFFERENCES = [
     operation: "S3 PutBucketReplication",
     aws: "rejects a rule whose destination bucket does not exist: 400 InvalidRequest",
     moto: "accepts it (200)",
-    docs: ["https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication.html#replication-requirements"],
+    docs: ["https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-requirements.html"],
   },
   {
     id: "replication-filter-needs-delete-marker-replication",
@@ -87,7 +87,7 @@ export const KNOWN_DIFFERENCES = [
     moto: "rewrites it as a V2 rule with Filter {Prefix: \"\"}, Priority 1 — the rule's Prefix is lost",
     docs: [
       `${S3_API}/API_ReplicationRule.html`,
-      "https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-add-config.html#replication-backward-compat-considerations",
+      "https://docs.aws.amazon.com/AmazonS3/latest/dev/replication-add-config.html#replication-backward-compat-considerations",
     ],
   },
   {

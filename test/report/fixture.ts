@@ -2,6 +2,8 @@
  * A realistic snapshot for the report tests: six accounts (scanned, failed AssumeRole, suspended,
  * excluded), five buckets with replication rules, all five result statuses, an expired suppression,
  * a policy unknown to the current policy set, and hostile strings wherever AWS lets users write text.
+ * `fixtures/snapshot.json` is this snapshot as writeSnapshotJson writes it (a test keeps them equal);
+ * regenerate it with writeSnapshotJson(buildSnapshot(), …) after changing the builder.
  */
 import type {
   AccountRecord,
@@ -271,13 +273,7 @@ function resultFor(doc: BucketDocument, policy: PolicyRef, status: ResultStatus)
       return { ...base, ...none, status, message: `GetBucketReplication failed with AccessDenied, so ${policy.id} could not be checked` };
     case "fail":
     case "suppressed": {
-      const rule = doc.replication?.rules[0];
-      const message = rule
-        ? `rule \`${rule.id}\` replicates to ${rule.destination.bucket} in the same account ${doc.account.id}`
-        : `versioning on ${doc.name} is Suspended`;
-      const evidence = rule
-        ? [{ pointer: "/replication/rules/0/destination/crossAccount", actual: false, expected: "must be true" }]
-        : [{ pointer: "/versioning/status", actual: "Suspended", expected: 'must be "Enabled"' }];
+      const { message, evidence } = finding(doc, policy.id);
       const suppression =
         status === "suppressed"
           ? { policyId: policy.id, resource: doc.arn, reason: "+logs are rebuilt from CloudTrail; accepted by risk board", expires: "2027-06-30" }
@@ -285,4 +281,25 @@ function resultFor(doc: BucketDocument, policy: PolicyRef, status: ResultStatus)
       return { ...base, status, message, evidence, suppression };
     }
   }
+}
+
+/** The sentence and evidence each failing policy gives in the fixture. */
+function finding(doc: BucketDocument, policyId: string): Pick<PolicyResult, "message" | "evidence"> {
+  const rule = doc.replication?.rules[0];
+  if (rule && policyId === "destination-object-lock") {
+    return {
+      message: `rule \`${rule.id}\` replicates to ${rule.destination.bucket}, which has no Object Lock`,
+      evidence: [{ pointer: "/replication/rules/0/destination/objectLock", actual: null, expected: "must have Object Lock enabled" }],
+    };
+  }
+  if (rule) {
+    return {
+      message: `rule \`${rule.id}\` replicates to ${rule.destination.bucket} in the same account ${doc.account.id}`,
+      evidence: [{ pointer: "/replication/rules/0/destination/crossAccount", actual: false, expected: "must be true" }],
+    };
+  }
+  return {
+    message: `versioning on ${doc.name} is ${doc.versioning?.status ?? "unknown"}`,
+    evidence: [{ pointer: "/versioning/status", actual: doc.versioning?.status ?? null, expected: 'must be "Enabled"' }],
+  };
 }

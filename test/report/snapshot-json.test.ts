@@ -1,5 +1,6 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SnapshotError } from "../../src/errors.js";
 import type { Snapshot } from "../../src/model/index.js";
@@ -87,6 +88,11 @@ describe("report/writeSnapshotJson", () => {
 });
 
 describe("report/readSnapshot", () => {
+  it("reads the checked-in fixture snapshot (used by CLI tests), which matches the fixture builder", async () => {
+    const file = fileURLToPath(new URL("fixtures/snapshot.json", import.meta.url));
+    expect(await readSnapshot(file)).toEqual(buildSnapshot());
+  });
+
   it("names the file when it does not exist", async () => {
     const file = join(dir, "missing.json");
     await expect(readSnapshot(file)).rejects.toMatchObject({ name: "SnapshotError", location: { file, code: "ENOENT" } });

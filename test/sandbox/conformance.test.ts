@@ -11,15 +11,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSandbox } from "../../src/sandbox/index.js";
 import type { Sandbox } from "../../src/sandbox/types.js";
 import { answerOf, s3For, type LoopbackTarget } from "../helpers/aws-clients.js";
-import { createHarness, knownDifferenceTitle, statusOf, type Answer, type Side } from "../helpers/conformance-harness.js";
+import { createHarness, knownDifferenceTitle, type Answer } from "../helpers/conformance-harness.js";
+import { describeS3ReplicationConformance } from "../helpers/conformance-s3-replication.js";
 import { describeStsAndOrganizationsConformance } from "../helpers/conformance-sts-organizations.js";
 import {
   CONFIGURED_BUCKET,
+  REPLICATED_BUCKET,
+  SEQUENCE_BUCKETS,
   buildWorldInMoto,
   conformanceScenario,
-  detailedReplication,
-  oneRule,
-  plainReplication,
 } from "../helpers/conformance-world.js";
 import { KNOWN_DIFFERENCES } from "../helpers/moto-known-differences.js";
 import { startMotoOrSkip } from "../helpers/moto.js";
@@ -27,10 +27,7 @@ import { FORMATS, isDate, matches, normalise, sortedBy, token, without } from ".
 
 const moto = await startMotoOrSkip();
 
-const SOURCE = "conf-source";
-const DEST = "conf-dest"; // eu-west-1
-const LOCKED = "conf-locked";
-const MISSING = "conf-missing";
+const { SOURCE, DEST, LOCKED, MISSING } = SEQUENCE_BUCKETS;
 const inEu = (t: LoopbackTarget) => s3For(t, "eu-west-1");
 
 describe("sandbox/conformance: known differences table", () => {
@@ -93,7 +90,8 @@ describe.skipIf(moto === undefined)("sandbox/conformance against moto_server", (
       const answers = await both((t) => s3For(t).send(new s3.ListBucketsCommand({})));
       const withoutRegions = (answer: Answer) => ({ ...answer, Buckets: bucketsOf(answer).map((bucket) => without(bucket, "BucketRegion")) });
       expect(listed(withoutRegions(answers.sandbox))).toEqual(listed(withoutRegions(answers.moto)));
-      expect(bucketsOf(answers.sandbox).map((bucket) => bucket.Name)).toEqual([CONFIGURED_BUCKET.name, DEST, LOCKED, SOURCE]);
+      const names = [CONFIGURED_BUCKET.name, DEST, LOCKED, REPLICATED_BUCKET.name, SOURCE];
+      expect(bucketsOf(answers.sandbox).map((bucket) => bucket.Name)).toEqual(names);
     });
 
     it("filters ListBuckets by bucket-region and by prefix", async () => {
@@ -106,7 +104,13 @@ describe.skipIf(moto === undefined)("sandbox/conformance against moto_server", (
     it(knownDifferenceTitle("list-buckets-region-and-token"), async () => {
       const all = await answerOf(s3For(target.sandbox).send(new s3.ListBucketsCommand({})));
       const regions = bucketsOf(all).map((bucket) => [bucket.Name, bucket.BucketRegion]);
-      expect(regions).toEqual([[CONFIGURED_BUCKET.name, "us-east-1"], [DEST, "eu-west-1"], [LOCKED, "us-east-1"], [SOURCE, "us-east-1"]]);
+      expect(regions).toEqual([
+        [CONFIGURED_BUCKET.name, "us-east-1"],
+        [DEST, "eu-west-1"],
+        [LOCKED, "us-east-1"],
+        [REPLICATED_BUCKET.name, "us-east-1"],
+        [SOURCE, "us-east-1"],
+      ]);
       const first = (await answerOf(s3For(target.sandbox).send(new s3.ListBucketsCommand({ MaxBuckets: 3 })))) as s3.ListBucketsOutput;
       expect(first.Buckets).toHaveLength(3);
       expect(first.ContinuationToken).toEqual(expect.any(String));
@@ -176,115 +180,7 @@ describe.skipIf(moto === undefined)("sandbox/conformance against moto_server", (
       await expectBoth((t) => s3For(t).send(new s3.GetBucketVersioningCommand({ Bucket: LOCKED })), { Status: "Enabled" });
     });
 
-    it("refuses replication on a source without versioning, then takes versioning", async () => {
-      const put = (t: LoopbackTarget) =>
-        s3For(t).send(new s3.PutBucketReplicationCommand({ Bucket: SOURCE, ReplicationConfiguration: plainReplication(DEST) }));
-      await expectBoth((t) => s3For(t).send(new s3.GetBucketReplicationCommand({ Bucket: SOURCE })), {
-        error: "ReplicationConfigurationNotFoundError",
-        status: 404,
-      });
-      await expectBoth(put, { error: "InvalidRequest", status: 400 });
-      const enable = { Status: "Enabled" as const };
-      await expectBoth((t) => s3For(t).send(new s3.PutBucketVersioningCommand({ Bucket: SOURCE, VersioningConfiguration: enable })), {});
-      await expectBoth((t) => s3For(t).send(new s3.GetBucketVersioningCommand({ Bucket: SOURCE })), enable);
-    });
-
-    describe("where moto is more lenient than S3 on PutBucketReplication", () => {
-      const put = (configuration: s3.ReplicationConfiguration) => (t: LoopbackTarget) =>
-        s3For(t).send(new s3.PutBucketReplicationCommand({ Bucket: SOURCE, ReplicationConfiguration: configuration }));
-      const rejectedByS3 = async (configuration: s3.ReplicationConfiguration, code?: string) => {
-        const answers = await both(put(configuration));
-        expect(answers.moto, "moto now rejects it: remove the known difference").toEqual({});
-        expect(answers.sandbox).toMatchObject({ status: 400, ...(code === undefined ? {} : { error: code }) });
-      };
-
-      it(knownDifferenceTitle("replication-destination-unversioned"), async () => {
-        await rejectedByS3(plainReplication(DEST), "InvalidRequest");
-      });
-      it(knownDifferenceTitle("replication-destination-missing"), async () => {
-        await rejectedByS3(plainReplication(MISSING), "InvalidRequest");
-      });
-      it(knownDifferenceTitle("replication-filter-needs-delete-marker-replication"), async () => {
-        const versionDest = { Bucket: DEST, VersioningConfiguration: { Status: "Enabled" as const } };
-        await expectBoth((t) => inEu(t).send(new s3.PutBucketVersioningCommand(versionDest)), {});
-        await rejectedByS3(oneRule(DEST, { Filter: { Prefix: "logs/" }, DeleteMarkerReplication: undefined }), "InvalidRequest");
-      });
-      it(knownDifferenceTitle("replication-tag-filter-delete-markers"), async () => {
-        await rejectedByS3(oneRule(DEST, { Filter: { Tag: { Key: "k", Value: "v" } }, DeleteMarkerReplication: { Status: "Enabled" } }));
-      });
-      it(knownDifferenceTitle("replication-time-control-needs-metrics"), async () => {
-        const destination = { Bucket: `arn:aws:s3:::${DEST}`, ReplicationTime: { Status: "Enabled" as const, Time: { Minutes: 15 } } };
-        await rejectedByS3(oneRule(DEST, { Destination: destination }));
-      });
-    });
-
-    it("stores a replication configuration and answers GetBucketReplication with it", async () => {
-      const configuration = plainReplication(DEST);
-      await expectBoth((t) => s3For(t).send(new s3.PutBucketReplicationCommand({ Bucket: SOURCE, ReplicationConfiguration: configuration })), {});
-      await expectBoth((t) => s3For(t).send(new s3.GetBucketReplicationCommand({ Bucket: SOURCE })), { ReplicationConfiguration: configuration });
-    });
-
-    describe("where moto 5.2.1 loses parts of a stored replication configuration", () => {
-      const configuration = detailedReplication(DEST);
-      let answers: Record<Side, Answer>;
-      beforeAll(async () => {
-        await expectBoth((t) => s3For(t).send(new s3.PutBucketReplicationCommand({ Bucket: SOURCE, ReplicationConfiguration: configuration })), {});
-        answers = await both((t) => s3For(t).send(new s3.GetBucketReplicationCommand({ Bucket: SOURCE })));
-      });
-      const rules = (side: Side) => (answers[side] as s3.GetBucketReplicationOutput).ReplicationConfiguration?.Rules ?? [];
-
-      it("answers the same Role, rule ids, statuses, priorities and destinations on both", () => {
-        const comparable = (side: Side) => rules(side).map((rule) => [rule.ID, rule.Status, rule.Priority, rule.Destination?.Bucket]);
-        expect(comparable("sandbox")).toEqual(comparable("moto"));
-        expect((answers.sandbox as s3.GetBucketReplicationOutput).ReplicationConfiguration?.Role).toBe(configuration.Role);
-      });
-      it(knownDifferenceTitle("get-replication-keeps-filter"), () => {
-        expect(rules("sandbox").map((rule) => rule.Filter)).toEqual(configuration.Rules?.map((rule) => rule.Filter));
-        expect(rules("moto").map((rule) => rule.Filter)).toEqual([{ Prefix: "" }, { Prefix: "" }]);
-      });
-      it(knownDifferenceTitle("get-replication-keeps-delete-marker-replication"), () => {
-        expect(rules("sandbox")[0]?.DeleteMarkerReplication).toEqual({ Status: "Enabled" });
-        expect(rules("moto")[0]?.DeleteMarkerReplication).toEqual({ Status: "Disabled" });
-      });
-      it(knownDifferenceTitle("get-replication-keeps-source-selection-criteria"), () => {
-        expect(rules("sandbox")[1]?.SourceSelectionCriteria).toEqual({ SseKmsEncryptedObjects: { Status: "Enabled" } });
-        expect(rules("moto")[1]?.SourceSelectionCriteria).toBeUndefined();
-        expect(answers.sandbox).toEqual({ ReplicationConfiguration: configuration });
-      });
-    });
-
-    it(knownDifferenceTitle("get-replication-keeps-v1-rules"), async () => {
-      const v1: s3.ReplicationConfiguration = {
-        Role: plainReplication(DEST).Role,
-        Rules: [{ ID: "legacy", Status: "Enabled", Prefix: "logs/", Destination: { Bucket: `arn:aws:s3:::${DEST}` } }],
-      };
-      await expectBoth((t) => s3For(t).send(new s3.PutBucketReplicationCommand({ Bucket: SOURCE, ReplicationConfiguration: v1 })), {});
-      const answers = await both((t) => s3For(t).send(new s3.GetBucketReplicationCommand({ Bucket: SOURCE })));
-      expect(answers.sandbox).toEqual({ ReplicationConfiguration: v1 });
-      const motoRule = (answers.moto as Partial<s3.GetBucketReplicationOutput>).ReplicationConfiguration?.Rules?.[0];
-      expect({ Prefix: motoRule?.Prefix, Filter: motoRule?.Filter }).toEqual({ Prefix: undefined, Filter: { Prefix: "" } });
-    });
-
-    it(knownDifferenceTitle("versioning-suspend-with-replication"), async () => {
-      const suspend = { Bucket: SOURCE, VersioningConfiguration: { Status: "Suspended" as const } };
-      const answers = await both((t) => s3For(t).send(new s3.PutBucketVersioningCommand(suspend)));
-      expect(answers.moto, "moto now refuses: remove the known difference").toEqual({});
-      expect(statusOf(answers.sandbox)).toBeGreaterThanOrEqual(400);
-      expect(statusOf(answers.sandbox)).toBeLessThan(500);
-      // Put moto back in the state S3 would be in, so the sequence continues from the same state.
-      const enable = { Bucket: SOURCE, VersioningConfiguration: { Status: "Enabled" as const } };
-      await s3For(target.moto).send(new s3.PutBucketVersioningCommand(enable));
-      await expectBoth((t) => s3For(t).send(new s3.GetBucketVersioningCommand({ Bucket: SOURCE })), { Status: "Enabled" });
-    });
-
-    it("deletes a replication configuration with DeleteBucketReplication, and answers a second delete alike", async () => {
-      await expectBoth((t) => s3For(t).send(new s3.DeleteBucketReplicationCommand({ Bucket: SOURCE })), {});
-      await expectBoth((t) => s3For(t).send(new s3.DeleteBucketReplicationCommand({ Bucket: SOURCE })), {});
-      await expectBoth((t) => s3For(t).send(new s3.GetBucketReplicationCommand({ Bucket: SOURCE })), {
-        error: "ReplicationConfigurationNotFoundError",
-        status: 404,
-      });
-    });
+    describeS3ReplicationConformance(harness);
 
     it("answers Get/PutObjectLockConfiguration", async () => {
       await expectBoth((t) => s3For(t).send(new s3.GetObjectLockConfigurationCommand({ Bucket: SOURCE })), {
@@ -367,5 +263,13 @@ describe.skipIf(moto === undefined)("sandbox/conformance against moto_server", (
   // Last: request ids legitimately differ in value, so they are compared on presence, for every call above.
   it("answers with a request id wherever moto does (every call of the sequence above)", () => {
     expect(harness.requestIdMismatches).toEqual([]);
+  });
+
+  it("logs every call of the sequence under the operation name the SDK sent, mutating exactly for writes", () => {
+    const logged = new Set(sandbox.calls.map((call) => call.operation));
+    expect([...harness.operationsSent].filter((operation) => !logged.has(operation))).toEqual([]);
+    // An audit must be provably read-only: every Create/Put/Delete is mutating, nothing else is (AssumeRole included).
+    const wronglyFlagged = sandbox.calls.filter((call) => call.mutating !== /^(Create|Put|Delete)/.test(call.operation));
+    expect(wronglyFlagged.map((call) => `${call.operation} mutating=${call.mutating}`)).toEqual([]);
   });
 });

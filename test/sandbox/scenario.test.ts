@@ -105,6 +105,15 @@ describe("sandbox/scenario", () => {
     expect(world.accounts.get("999999999999")).toMatchObject({ member: false, auditRole: null });
   });
 
+  it("lets an account's auditRole name whom it trusts and the ExternalId it requires", () => {
+    const scenario = smallScenario();
+    scenario.accounts[1]!.auditRole = { trusts: [PROD] };
+    scenario.auditRole = { ...scenario.auditRole, externalId: "org-wide-id" };
+    const world = buildWorld(scenario);
+    expect(world.accounts.get(PROD)?.auditRole).toEqual({ trustedAccounts: [PROD], externalId: "org-wide-id" });
+    expect(world.accounts.get("444444444444")?.auditRole).toEqual({ trustedAccounts: [MANAGEMENT], externalId: "audit-7f3a" });
+  });
+
   it("uses the scenario's credentials when it gives them", async () => {
     const scenario = smallScenario();
     scenario.accounts[0]!.credentials = { accessKeyId: "AKIAEXAMPLE000000001", secretAccessKey: "example-secret-for-tests-0000000000000000" };

@@ -38,7 +38,15 @@ describe("sandbox/sts", () => {
     const identity = await assumed.send(new GetCallerIdentityCommand({}));
     expect(identity.Account).toBe(PROD);
     expect(identity.Arn).toBe(result.AssumedRoleUser?.Arn);
-    expect(identity.UserId).toMatch(/^AROA[A-Z2-7]+:replguard-audit$/);
+    expect(identity.UserId).toMatch(/^AROA[A-Z2-7]{17}:replguard-audit$/);
+  });
+
+  it("answers ValidationError naming the RoleSessionName length", async () => {
+    const error = await failure(sts.send(new AssumeRoleCommand({ RoleArn: roleArn(PROD), RoleSessionName: "x" })));
+    expect([error.name, error.message]).toEqual([
+      "ValidationError",
+      "1 validation error detected: Value 'x' at 'roleSessionName' failed to satisfy constraint: Member must have length greater than or equal to 2",
+    ]);
   });
 
   it("defaults to a one-hour session", async () => {
