@@ -6,7 +6,6 @@ import { readSnapshot, writeReports, type ReportFormat } from "../report/index.j
 import { formatList, splitList } from "./parse.js";
 
 interface ReportFlags {
-  snapshot: string;
   format?: ReportFormat[];
   out?: string;
   policies?: string[];
@@ -15,12 +14,12 @@ interface ReportFlags {
 export function reportCommand(): Command {
   return new Command("report")
     .description("Re-render reports from a snapshot.json, without scanning.")
-    .requiredOption("--snapshot <file>", "snapshot.json written by `replguard audit`")
+    .argument("<snapshot>", "snapshot.json written by `replguard audit`")
     .option("--format <formats>", `report formats: ${ALL_FORMATS.join(",")} or all (default html,csv,sarif)`, formatList)
     .option("--out <dir>", "report directory (default reports/<UTC timestamp>/)")
     .option("--policies <dirs>", "policy directories the audit used, for the policies' help text (comma-separated)", splitList)
-    .action(async (flags: ReportFlags) => {
-      const snapshot = await readSnapshot(flags.snapshot);
+    .action(async (snapshotFile: string, flags: ReportFlags) => {
+      const snapshot = await readSnapshot(snapshotFile);
       // Policy text (rationale, remediation) is not in the snapshot; load it again. Policies the
       // snapshot names but that no longer exist are rendered from the snapshot's own refs.
       const { policies } = await loadPolicies({ dirs: flags.policies });

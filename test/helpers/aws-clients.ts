@@ -36,9 +36,6 @@ export interface ErrorAnswer {
   status: number | undefined;
 }
 
-export const isErrorAnswer = (value: unknown): value is ErrorAnswer =>
-  typeof value === "object" && value !== null && "error" in value && "status" in value;
-
 /** What a call answered, plus whether the answer carried a request id (compared on presence only). */
 export interface ObservedAnswer {
   answer: Record<string, unknown> | ErrorAnswer;

@@ -171,7 +171,7 @@ export async function buildWorldInMoto(moto: LoopbackTarget): Promise<void> {
 
 // ---------------------------------------------------------------- replication configurations the S3 sequence puts
 
-export const REPLICATION_ROLE = `arn:aws:iam::${MANAGEMENT_ACCOUNT_ID}:role/s3-replication`;
+const REPLICATION_ROLE = `arn:aws:iam::${MANAGEMENT_ACCOUNT_ID}:role/s3-replication`;
 const bucketArn = (bucket: string): string => `arn:aws:s3:::${bucket}`;
 
 /** A configuration moto stores without loss: empty prefix filter, delete markers not replicated, RTC with metrics. */

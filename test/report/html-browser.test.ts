@@ -1,7 +1,8 @@
 /**
  * Opens the report in headless Chromium (when installed: `apt-get install chromium`) to check what a
  * browser does with it: the inline script runs under the CSP, filters work, and no hostile string
- * became an element. Skipped where Chromium is absent; the static checks are in html.test.ts.
+ * became an element. Skipped on a developer machine without Chromium; under CI (which installs it)
+ * its absence fails. The static checks are in html.test.ts.
  */
 import { execFile, execFileSync } from "node:child_process";
 import { promisify } from "node:util";
@@ -46,6 +47,10 @@ async function dumpDom(fragment = "", url = reportUrl): Promise<string> {
 const shownText = (dom: string): string => /id="filter-shown">([^<]*)</.exec(dom)![1]!;
 const visibleAccounts = (dom: string): string[] =>
   [...dom.matchAll(/<section class="account" id="account-(\d+)" data-account="\d+"( hidden="")?>/g)].filter((m) => !m[2]).map((m) => m[1]!);
+
+if (!chromium && process.env.CI === "true") {
+  throw new Error("Chromium is required under CI for the browser tests of the HTML report (apt-get install chromium)");
+}
 
 describe.skipIf(!chromium)("report/renderHtml in a browser", () => {
   it("runs its script under the CSP and injects no element from hostile data", async () => {

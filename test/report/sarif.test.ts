@@ -1,18 +1,14 @@
-import { execFile } from "node:child_process";
-import { chmod, readFile, stat, writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FINGERPRINT_KEY, SARIF_URI_BASE_ID, buildPolicyCatalog, renderSarif, writeSarif } from "../../src/report/index.js";
-import { shippedPath } from "../../src/paths.js";
 import type { Snapshot } from "../../src/model/index.js";
 import { POLICY_INFOS, RETIRED_POLICY, buildSnapshot } from "./fixture.js";
 import { tempDir } from "./helpers.js";
+import { SARIF_SCHEMA_FILE, multitoolErrors } from "../support/sarif-multitool.js";
 
-const MULTITOOL_DIR = shippedPath("node_modules", "@microsoft", "sarif-multitool-linux");
-const MULTITOOL = join(MULTITOOL_DIR, "Sarif.Multitool");
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- SARIF logs are walked as plain JSON */
 type SarifLog = any;
@@ -29,22 +25,9 @@ beforeAll(async () => {
   file = join(dir, "results.sarif");
   await writeSarif(snapshot, catalog, file);
   log = JSON.parse(await readFile(file, "utf8"));
-  // The npm package ships the Linux binary without its execute bit.
-  if (((await stat(MULTITOOL)).mode & 0o111) === 0) await chmod(MULTITOOL, 0o755);
 });
 afterAll(() => cleanup());
 
-async function multitoolErrors(sarifFile: string): Promise<{ ruleId: string; text: string }[]> {
-  const out = `${sarifFile}.validation.sarif`;
-  // Exit status is non-zero when it finds errors; the findings are read from its output log.
-  await promisify(execFile)(MULTITOOL, ["validate", sarifFile, "--rule-kind", "Gh;Sarif", "--output", out, "--log", "ForceOverwrite"], {
-    timeout: 120_000,
-  }).catch(() => undefined);
-  const validation = JSON.parse(await readFile(out, "utf8")) as SarifLog;
-  return (validation.runs[0].results ?? [])
-    .filter((r: SarifLog) => r.level === "error")
-    .map((r: SarifLog) => ({ ruleId: r.ruleId, text: JSON.stringify(r.message) }));
-}
 
 describe("report/writeSarif", () => {
   it("passes Microsoft's SARIF Multitool validation (SARIF and GitHub rules) with zero errors", async () => {
@@ -61,7 +44,7 @@ describe("report/writeSarif", () => {
   });
 
   it("validates against the official SARIF 2.1.0 JSON schema", async () => {
-    const schema = JSON.parse(await readFile(join(MULTITOOL_DIR, "sarif-2.1.0.json"), "utf8")) as object;
+    const schema = JSON.parse(await readFile(SARIF_SCHEMA_FILE, "utf8")) as object;
     const ajv = new Ajv2020({ strict: false, allErrors: true });
     addFormats.default(ajv);
     const validate = ajv.compile(schema);

@@ -267,6 +267,7 @@ describe.skipIf(moto === undefined)("sandbox/conformance against moto_server", (
 
   it("logs every call of the sequence under the operation name the SDK sent, mutating exactly for writes", () => {
     const logged = new Set(sandbox.calls.map((call) => call.operation));
+    expect(harness.operationsSent).toContain("PutBucketReplication");
     expect([...harness.operationsSent].filter((operation) => !logged.has(operation))).toEqual([]);
     // An audit must be provably read-only: every Create/Put/Delete is mutating, nothing else is (AssumeRole included).
     const wronglyFlagged = sandbox.calls.filter((call) => call.mutating !== /^(Create|Put|Delete)/.test(call.operation));
