@@ -152,11 +152,15 @@ export type FactName = keyof typeof FACT_SOURCES;
 
 /**
  * Which facts a scan collects, derived from the loaded policies (`policy/requiredFacts`):
- * `all` for every bucket; `destinations` only for buckets that some scanned rule replicates into
- * (read in a second pass, so e.g. Object Lock is fetched only where a policy can look at it).
+ * `all` for every bucket; `replicating` only for buckets with a replication configuration (or
+ * whose GetBucketReplication failed), because every policy reading them applies only to such
+ * buckets; `destinations` only for buckets that some scanned rule replicates into (read in a
+ * second pass, so e.g. Object Lock is fetched only where a policy can look at it).
  * Versioning and replication are always in `all`.
  */
 export interface FactPlan {
   all: FactName[];
+  /** Default: none. */
+  replicating?: FactName[];
   destinations: FactName[];
 }

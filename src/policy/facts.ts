@@ -45,15 +45,46 @@ export function policyFacts(appliesTo: unknown, check: unknown): PolicyFacts {
   };
 }
 
-/** The scan plan for a policy set: facts for every bucket, and facts only destinations need. */
+/**
+ * The scan plan for a policy set: facts for every bucket, facts only buckets with replication
+ * need (every policy reading them applies only to replicating buckets), and facts only
+ * destinations need.
+ */
 export function requiredFacts(set: PolicySet): FactPlan {
   const all = new Set<FactName>(ALWAYS);
+  const replicating = new Set<FactName>();
   const destinations = new Set<FactName>();
   for (const policy of set.policies) {
-    for (const fact of [...policy.facts.appliesTo, ...policy.facts.check]) all.add(fact);
+    const tier = appliesOnlyToReplicating(policy.schemas.appliesTo) ? replicating : all;
+    for (const fact of [...policy.facts.appliesTo, ...policy.facts.check]) tier.add(fact);
     for (const fact of policy.facts.destinations) destinations.add(fact);
   }
-  return { all: ordered(all), destinations: ordered(destinations).filter((fact) => !all.has(fact)) };
+  return {
+    all: ordered(all),
+    replicating: ordered(replicating).filter((fact) => !all.has(fact)),
+    destinations: ordered(destinations).filter((fact) => !all.has(fact)),
+  };
+}
+
+/**
+ * True when the schema can only match a document whose `replication` is an object with
+ * `configured: true` — directly or through one member of an `allOf`. Deliberately narrow: a
+ * schema it does not recognise keeps its facts in the every-bucket tier.
+ */
+export function appliesOnlyToReplicating(schema: unknown): boolean {
+  if (schema === null || typeof schema !== "object") return false;
+  const node = schema as Record<string, unknown>;
+  if (Array.isArray(node["allOf"]) && node["allOf"].some(appliesOnlyToReplicating)) return true;
+  const replication = (node["properties"] as Record<string, unknown> | undefined)?.["replication"] as Record<string, unknown> | undefined;
+  const configured = (replication?.["properties"] as Record<string, unknown> | undefined)?.["configured"] as Record<string, unknown> | undefined;
+  return (
+    Array.isArray(node["required"]) &&
+    node["required"].includes("replication") &&
+    replication?.["type"] === "object" &&
+    Array.isArray(replication["required"]) &&
+    replication["required"].includes("configured") &&
+    configured?.["const"] === true
+  );
 }
 
 const ordered = (facts: Set<FactName>): FactName[] => FACTS.filter((fact) => facts.has(fact));

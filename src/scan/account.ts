@@ -35,7 +35,11 @@ async function readBucket(ctx: ScanContext, session: AccountSession, bucket: Lis
     return doc;
   }
   const doc = emptyDocument(bucket.name, bucket.region, account);
-  await readFacts(doc, ctx.plan.all, session.s3(bucket.region), ctx.request);
+  const s3 = session.s3(bucket.region);
+  await readFacts(doc, ctx.plan.all, s3, ctx.request);
+  // Facts only replication policies read; also when replication could not be read (it may exist).
+  const replicating = ctx.plan.replicating ?? [];
+  if (replicating.length > 0 && doc.replication?.configured !== false) await readFacts(doc, replicating, s3, ctx.request);
   return doc;
 }
 

@@ -60,7 +60,7 @@ export interface ScanResult {
 }
 
 export const DEFAULT_ROLE_NAME = "OrganizationAccountAccessRole";
-export const DEFAULT_FACT_PLAN: FactPlan = { all: ["versioning", "replication"], destinations: ["versioning"] };
+export const DEFAULT_FACT_PLAN: FactPlan = { all: ["versioning", "replication"], replicating: [], destinations: ["versioning"] };
 
 function positive(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
@@ -76,8 +76,9 @@ function normalisePlan(plan: FactPlan | undefined): FactPlan {
     return known.filter((f) => facts.includes(f));
   };
   const all = check(["versioning", "replication", ...(plan?.all ?? [])]);
+  const replicating = check(plan?.replicating ?? []).filter((f) => !all.includes(f));
   const destinations = check(plan?.destinations ?? DEFAULT_FACT_PLAN.destinations).filter((f) => !all.includes(f));
-  return { all, destinations };
+  return { all, replicating, destinations };
 }
 
 function emptyRecord(id: string, fields: Partial<AccountRecord>): AccountRecord {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { factsRead, loadPolicies, requiredFacts } from "../../src/policy/index.js";
+import { appliesOnlyToReplicating } from "../../src/policy/facts.js";
 import { minimalPolicy, policyDir } from "./helpers.js";
 
 const destination = (schema: object) => ({ properties: { replication: { properties: { rules: { items: { properties: { destination: schema } } } } } } });
@@ -23,8 +24,31 @@ describe("policy/factsRead", () => {
 });
 
 describe("policy/requiredFacts", () => {
-  it("needs Object Lock only on destinations for the default set", async () => {
-    expect(requiredFacts(await loadPolicies())).toEqual({ all: ["versioning", "replication", "encryption"], destinations: ["objectLock"] });
+  it("needs encryption only on replicating buckets and Object Lock only on destinations for the default set", async () => {
+    expect(requiredFacts(await loadPolicies())).toEqual({
+      all: ["versioning", "replication"],
+      replicating: ["encryption"],
+      destinations: ["objectLock"],
+    });
+  });
+
+  it("reads a fact on every bucket when one policy that reads it applies beyond replicating buckets", async () => {
+    const check = { properties: { encryption: { type: "object" } }, required: ["encryption"] };
+    const dir = policyDir({ "encrypted.json": minimalPolicy("encrypted", { check }) });
+    const plan = requiredFacts(await loadPolicies({ dirs: [dir] }));
+    expect(plan.all).toContain("encryption");
+    expect(plan.replicating).toEqual([]);
+  });
+
+  it("recognises an appliesTo limited to replicating buckets, directly or in allOf, and nothing looser", () => {
+    const replicating = { properties: { replication: { type: "object", required: ["configured"], properties: { configured: { const: true } } } }, required: ["replication"] };
+    expect(appliesOnlyToReplicating(replicating)).toBe(true);
+    expect(appliesOnlyToReplicating({ allOf: [{ properties: { encryption: {} } }, replicating] })).toBe(true);
+    expect(appliesOnlyToReplicating({ anyOf: [replicating, {}] })).toBe(false);
+    // Without `type: "object"`, a null replication (its call failed) would match.
+    const loose = structuredClone(replicating) as { properties: { replication: { type?: string } } };
+    delete loose.properties.replication.type;
+    expect(appliesOnlyToReplicating(loose)).toBe(false);
   });
 
   it("needs no Object Lock for a set without Object Lock policies", async () => {
@@ -37,7 +61,7 @@ describe("policy/requiredFacts", () => {
     const dir = policyDir({ "prod-ou.json": minimalPolicy("prod-ou", { check: { properties: { account: { properties: { ouPath: { pattern: "^Root/" } } } } } }) });
     const set = await loadPolicies({ dirs: [dir] });
     set.policies = set.policies.filter((p) => p.id === "prod-ou");
-    expect(requiredFacts(set)).toEqual({ all: ["versioning", "replication"], destinations: [] });
+    expect(requiredFacts(set)).toEqual({ all: ["versioning", "replication"], replicating: [], destinations: [] });
   });
 
   it("collects tags for every bucket when a custom policy reads bucket tags", async () => {
