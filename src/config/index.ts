@@ -5,10 +5,8 @@
  */
 import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
-import { Ajv2020 } from "ajv/dist/2020.js";
-import addFormats from "ajv-formats";
 import { ConfigError } from "../errors.js";
-import { shippedPath } from "../paths.js";
+import { schemaProblem, shippedValidator } from "../schemas.js";
 import type { Severity, Suppression } from "../model/index.js";
 import type { ReportFormat } from "../report/index.js";
 
@@ -32,18 +30,6 @@ export interface ConfigFile {
   maxAttempts?: number;
 }
 
-let validateConfig: ReturnType<Ajv2020["compile"]> | undefined;
-
-async function configValidator(): Promise<ReturnType<Ajv2020["compile"]>> {
-  if (validateConfig === undefined) {
-    const schema = JSON.parse(await readFile(shippedPath("schemas", "config.schema.json"), "utf8")) as object;
-    const ajv = new Ajv2020({ allErrors: false, strict: true });
-    addFormats.default(ajv);
-    validateConfig = ajv.compile(schema);
-  }
-  return validateConfig;
-}
-
 /** Read and validate a config file; relative `policies.dirs` are resolved against the file's folder. */
 export async function loadConfig(file: string): Promise<ConfigFile> {
   let text: string;
@@ -61,14 +47,10 @@ export async function loadConfig(file: string): Promise<ConfigFile> {
   } catch (error) {
     throw new ConfigError(`config file ${file} is not valid JSON: ${(error as Error).message}`, { file, cause: error });
   }
-  const validate = await configValidator();
+  const validate = shippedValidator("config.schema.json");
   if (!validate(value)) {
-    const [first] = validate.errors ?? [];
-    const pointer = first?.instancePath || "/";
-    const detail = first?.keyword === "additionalProperties"
-      ? `unknown field "${String((first.params as { additionalProperty: string }).additionalProperty)}"`
-      : (first?.message ?? "is invalid");
-    throw new ConfigError(`config file ${file} at ${pointer}: ${detail}`, { file, pointer });
+    const { pointer, message } = schemaProblem(validate.errors);
+    throw new ConfigError(`config file ${file}: ${pointer || "/"} ${message}`, { file, pointer });
   }
   const config = value as ConfigFile;
   const base = dirname(resolve(file));

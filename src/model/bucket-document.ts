@@ -137,6 +137,26 @@ export interface BucketDocument {
   errors: BucketError[];
 }
 
+/** A bucket's document before any fact is read (or when only its name is known): every fact null, nothing collected. */
+export function unreadBucketDocument(name: string, region: string, account: AccountRef): BucketDocument {
+  return {
+    schemaVersion: BUCKET_DOCUMENT_SCHEMA_VERSION,
+    arn: `arn:aws:s3:::${name}`,
+    name,
+    region,
+    tags: null,
+    isReplicaDestination: false,
+    replicatedFrom: [],
+    account,
+    versioning: null,
+    objectLock: null,
+    encryption: null,
+    replication: null,
+    collected: [],
+    errors: [],
+  };
+}
+
 /**
  * Which S3 call each collected fact comes from. One table for the scanner (which calls to make)
  * and the evaluator (which failed call makes a policy `error`).

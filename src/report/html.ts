@@ -12,7 +12,7 @@ import { readFileSync, readdirSync } from "node:fs";
 import { createHash } from "node:crypto";
 import { basename, join } from "node:path";
 import Handlebars from "handlebars";
-import { BUCKET_DOCUMENT_SCHEMA_VERSION } from "../model/index.js";
+import { unreadBucketDocument } from "../model/index.js";
 import type { AccountRecord, AccountRef, BucketDocument, PolicyResult, ResultStatus, Snapshot } from "../model/index.js";
 import { shippedPath } from "../paths.js";
 import { withReportFile } from "./output-stream.js";
@@ -118,22 +118,8 @@ const unknownAccount = ({ id, name, ouPath, tags }: AccountRef): AccountRecord =
 });
 
 /** A bucket known only from its results: facts unknown. */
-const placeholderBucket = (result: PolicyResult, account: AccountRecord): BucketDocument => ({
-  schemaVersion: BUCKET_DOCUMENT_SCHEMA_VERSION,
-  arn: result.bucketArn,
-  name: result.bucket,
-  region: result.region,
-  tags: null,
-  isReplicaDestination: false,
-  replicatedFrom: [],
-  account: { id: account.id, name: account.name, ouPath: account.ouPath, tags: account.tags },
-  versioning: null,
-  objectLock: null,
-  encryption: null,
-  replication: null,
-  collected: [],
-  errors: [],
-});
+const placeholderBucket = (result: PolicyResult, account: AccountRecord): BucketDocument =>
+  unreadBucketDocument(result.bucket, result.region, { id: account.id, name: account.name, ouPath: account.ouPath, tags: account.tags });
 
 export const DEFAULT_DETAILED_BUCKET_LIMIT = 2000;
 

@@ -2,31 +2,11 @@
  * Reading a snapshot back (for `replguard report` and drift): parse, then validate against
  * schemas/snapshot.schema.json. Any problem is a SnapshotError naming the file and the JSON pointer.
  */
-import { readFileSync } from "node:fs";
-import { Ajv2020, type ValidateFunction, type ErrorObject } from "ajv/dist/2020.js";
-import addFormats from "ajv-formats";
 import { SnapshotError } from "../errors.js";
 import { SNAPSHOT_SCHEMA_VERSION } from "../model/index.js";
 import type { Snapshot } from "../model/index.js";
-import { shippedPath } from "../paths.js";
+import { schemaProblem, shippedValidator } from "../schemas.js";
 import { parseSnapshotFile } from "./snapshot-parse.js";
-
-const SNAPSHOT_SCHEMA_FILE = "snapshot.schema.json";
-const BUCKET_DOCUMENT_SCHEMA_FILE = "bucket-document.schema.json";
-
-let compiled: ValidateFunction | null = null;
-
-const readSchema = (name: string): object => JSON.parse(readFileSync(shippedPath("schemas", name), "utf8")) as object;
-
-function snapshotValidator(): ValidateFunction {
-  if (compiled) return compiled;
-  const ajv = new Ajv2020({ allErrors: false, strict: true });
-  addFormats.default(ajv); // ajv-formats is CommonJS: under NodeNext its function is `.default`
-  // The snapshot schema $refs the bucket document schema by its $id.
-  ajv.addSchema(readSchema(BUCKET_DOCUMENT_SCHEMA_FILE));
-  compiled = ajv.compile(readSchema(SNAPSHOT_SCHEMA_FILE));
-  return compiled;
-}
 
 /** Checks `value` against the snapshot schema; returns it typed, or throws a SnapshotError. */
 export function validateSnapshot(value: unknown, file?: string): Snapshot {
@@ -38,24 +18,16 @@ export function validateSnapshot(value: unknown, file?: string): Snapshot {
       { ...(file === undefined ? {} : { file }), pointer: "/schemaVersion" },
     );
   }
-  const validate = snapshotValidator();
+  // The snapshot schema $refs the bucket document schema by its $id.
+  const validate = shippedValidator("snapshot.schema.json", ["bucket-document.schema.json"]);
   if (validate(value)) return value as unknown as Snapshot;
-  const first = (validate.errors ?? [])[0];
-  const pointer = first?.instancePath ?? "";
-  throw new SnapshotError(`${where}: invalid snapshot at ${pointer || "/"}: ${describe(first)}`, {
+  const { pointer, message } = schemaProblem(validate.errors);
+  throw new SnapshotError(`${where}: invalid snapshot at ${pointer || "/"}: ${message}`, {
     ...(file === undefined ? {} : { file }),
     pointer,
   });
 }
 
-function describe(error: ErrorObject | undefined): string {
-  if (!error) return "does not match the snapshot schema";
-  if (error.keyword === "additionalProperties") {
-    return `unknown property "${String((error.params as { additionalProperty: string }).additionalProperty)}"`;
-  }
-  if (error.keyword === "enum") return `${error.message ?? "invalid"}: ${JSON.stringify((error.params as { allowedValues: unknown }).allowedValues)}`;
-  return error.message ?? "does not match the snapshot schema";
-}
 
 /** Reads, parses and validates a snapshot file (large files are read line by line). */
 export async function readSnapshot(file: string): Promise<Snapshot> {

@@ -5,33 +5,10 @@
  * ScenarioError naming the file and the JSON pointer of the first problem.
  */
 import { readFile } from "node:fs/promises";
-import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
 import { ScenarioError } from "../errors.js";
 import { shippedPath } from "../paths.js";
+import { schemaProblem, shippedValidator } from "../schemas.js";
 import type { Scenario, ScenarioAccount } from "./types.js";
-
-let validator: ValidateFunction | undefined;
-
-async function scenarioValidator(): Promise<ValidateFunction> {
-  if (validator === undefined) {
-    const schema = JSON.parse(await readFile(shippedPath("schemas", "scenario.schema.json"), "utf8")) as object;
-    validator = new Ajv2020({ allErrors: false, strict: true, allowUnionTypes: true }).compile(schema);
-  }
-  return validator;
-}
-
-/** The most specific schema error (deepest pointer), as one sentence. */
-function describe(errors: ErrorObject[]): { pointer: string; message: string } {
-  const error = errors.reduce((best, e) => (e.instancePath.length > best.instancePath.length ? e : best));
-  const params = error.params as Record<string, unknown>;
-  if (error.keyword === "additionalProperties") {
-    return { pointer: `${error.instancePath}/${String(params["additionalProperty"])}`, message: "is not an allowed property here" };
-  }
-  if (error.keyword === "enum") {
-    return { pointer: error.instancePath, message: `must be one of ${(params["allowedValues"] as unknown[]).map((v) => JSON.stringify(v)).join(", ")}` };
-  }
-  return { pointer: error.instancePath, message: error.message ?? "is invalid" };
-}
 
 const at = (file: string, pointer: string, message: string): ScenarioError =>
   new ScenarioError(`Scenario ${file}: ${pointer === "" ? "(root)" : pointer} ${message}`, { file, pointer });
@@ -90,9 +67,9 @@ function checkSemantics(scenario: Scenario, file: string): void {
 
 /** Validates a parsed scenario; `file` names it in errors. */
 export async function validateScenario(data: unknown, file: string): Promise<Scenario> {
-  const validate = await scenarioValidator();
+  const validate = shippedValidator("scenario.schema.json");
   if (!validate(data)) {
-    const { pointer, message } = describe(validate.errors ?? []);
+    const { pointer, message } = schemaProblem(validate.errors);
     throw at(file, pointer, message);
   }
   const scenario = data as Scenario;

@@ -1,40 +1,20 @@
 /** Scanning one account: get in, list its buckets, read each bucket's facts (first pass). */
 import pLimit from "p-limit";
 import { toBucketError } from "../aws/index.js";
-import { BUCKET_DOCUMENT_SCHEMA_VERSION, type AccountRecord, type AccountRef, type BucketDocument } from "../model/index.js";
+import { unreadBucketDocument, type AccountRecord, type AccountRef, type BucketDocument } from "../model/index.js";
 import { openAccount } from "./access.js";
 import { listBuckets, type ListedBucket } from "./buckets.js";
 import type { AccountSession, ScanContext } from "./context.js";
 import { readFacts } from "./facts.js";
 
-/** A bucket's document before any fact is read: every fact null, nothing collected. */
-export function emptyDocument(name: string, region: string, account: AccountRef): BucketDocument {
-  return {
-    schemaVersion: BUCKET_DOCUMENT_SCHEMA_VERSION,
-    arn: `arn:aws:s3:::${name}`,
-    name,
-    region,
-    tags: null,
-    isReplicaDestination: false,
-    replicatedFrom: [],
-    account,
-    versioning: null,
-    objectLock: null,
-    encryption: null,
-    replication: null,
-    collected: [],
-    errors: [],
-  };
-}
-
 async function readBucket(ctx: ScanContext, session: AccountSession, bucket: ListedBucket, account: AccountRef): Promise<BucketDocument> {
   if (bucket.region === null) {
     // Without a region no configuration call can be addressed; the bucket stays, with the reason.
-    const doc = emptyDocument(bucket.name, "unknown", account);
+    const doc = unreadBucketDocument(bucket.name, "unknown", account);
     if (bucket.error !== null) doc.errors.push(bucket.error);
     return doc;
   }
-  const doc = emptyDocument(bucket.name, bucket.region, account);
+  const doc = unreadBucketDocument(bucket.name, bucket.region, account);
   const s3 = session.s3(bucket.region);
   await readFacts(doc, ctx.plan.all, s3, ctx.request);
   // Facts only replication policies read; also when replication could not be read (it may exist).

@@ -39,9 +39,9 @@ describe("report/validateSnapshot", () => {
   it.each([
     ["an unknown status", (s: Record<string, any>) => (s.results[3].status = "failed"), "/results/3/status"], // eslint-disable-line @typescript-eslint/no-explicit-any
     ["a short account id", (s: Record<string, any>) => (s.accounts[1].id = "2222"), "/accounts/1/id"], // eslint-disable-line @typescript-eslint/no-explicit-any
-    ["a bucket document missing its versioning", (s: Record<string, any>) => delete s.buckets[2].versioning, "/buckets/2"], // eslint-disable-line @typescript-eslint/no-explicit-any
-    ["an unknown top-level field", (s: Record<string, any>) => (s.extra = 1), ""], // eslint-disable-line @typescript-eslint/no-explicit-any
-    ["an expired suppression without its count", (s: Record<string, any>) => delete s.expiredSuppressions[0].matched, "/expiredSuppressions/0"], // eslint-disable-line @typescript-eslint/no-explicit-any
+    ["a bucket document missing its versioning", (s: Record<string, any>) => delete s.buckets[2].versioning, "/buckets/2/versioning"], // eslint-disable-line @typescript-eslint/no-explicit-any
+    ["an unknown top-level field", (s: Record<string, any>) => (s.extra = 1), "/extra"], // eslint-disable-line @typescript-eslint/no-explicit-any
+    ["an expired suppression without its count", (s: Record<string, any>) => delete s.expiredSuppressions[0].matched, "/expiredSuppressions/0/matched"], // eslint-disable-line @typescript-eslint/no-explicit-any
     ["a non-date finish time", (s: Record<string, any>) => (s.scan.finishedAt = "yesterday"), "/scan/finishedAt"], // eslint-disable-line @typescript-eslint/no-explicit-any
   ])("rejects %s with a SnapshotError naming the file and JSON pointer", (_name, mutate, pointer) => {
     const error = catchError(() => validateSnapshot(broken(mutate), "audit/snapshot.json"));

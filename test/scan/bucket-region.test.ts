@@ -6,15 +6,17 @@ import {
   S3Client,
 } from "@aws-sdk/client-s3";
 import { scan } from "../../src/scan/index.js";
-import { startMoto, type Moto } from "./support/moto.js";
+import { startMotoOrSkip, type MotoServer } from "../helpers/moto.js";
 
 // moto's ListBuckets answers without BucketRegion (as S3 did before 2024): the GetBucketLocation path.
 const credentials = { accessKeyId: "AKIAMOTOTEST", secretAccessKey: "moto" };
-let moto: Moto;
+let moto: MotoServer | undefined;
 
 beforeAll(async () => {
-  moto = await startMoto();
-  const client = (region: string) => new S3Client({ endpoint: moto.endpoint, region, forcePathStyle: true, credentials });
+  moto = await startMotoOrSkip();
+  if (moto === undefined) return;
+  const endpoint = moto.endpoint;
+  const client = (region: string) => new S3Client({ endpoint, region, forcePathStyle: true, credentials });
   const east = client("us-east-1");
   const west = client("eu-west-1");
   await east.send(new CreateBucketCommand({ Bucket: "home-region-bucket" }));
@@ -34,12 +36,14 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await moto.stop();
+  await moto?.stop();
 });
 
 describe("scan/listBuckets", () => {
-  it("falls back to GetBucketLocation when ListBuckets gives no BucketRegion, an empty location meaning us-east-1", async () => {
-    const result = await scan({ endpoint: moto.endpoint, credentials, region: "us-east-1", singleAccount: true });
+  it("falls back to GetBucketLocation when ListBuckets gives no BucketRegion, an empty location meaning us-east-1", async (context) => {
+    // startMotoOrSkip throws under CI when moto is missing; elsewhere it says why and the test skips.
+    if (moto === undefined) return context.skip();
+    const result = await scan({ endpoint: moto!.endpoint, credentials, region: "us-east-1", singleAccount: true });
     expect(result.buckets.map((b) => [b.name, b.region])).toEqual([
       ["home-region-bucket", "us-east-1"],
       ["ireland-bucket", "eu-west-1"],

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { BucketDocument, ReplicationDestination } from "../../src/model/index.js";
 import { fillUnresolved, type OrganizationView } from "../../src/scan/resolve.js";
-import { emptyDocument } from "../../src/scan/account.js";
+import { unreadBucketDocument } from "../../src/model/index.js";
 import { parseRule } from "../../src/scan/parse.js";
 import { testScenario } from "./support/scenario.js";
 import { bucket, callsOf, rule, scanSandbox, withSandbox } from "./support/sandbox.js";
@@ -149,7 +149,7 @@ describe("scan/resolveDestinations", () => {
 });
 
 describe("scan/fillUnresolved", () => {
-  const source: BucketDocument = emptyDocument("src", "us-east-1", { id: "222222222222", name: "prod", ouPath: "Root", tags: {} });
+  const source: BucketDocument = unreadBucketDocument("src", "us-east-1", { id: "222222222222", name: "prod", ouPath: "Root", tags: {} });
   const destination = (account?: string): ReplicationDestination =>
     parseRule({ ID: "r", Status: "Enabled", Destination: { Bucket: "arn:aws:s3:::elsewhere", ...(account === undefined ? {} : { Account: account }) } }, 0)
       .destination;
