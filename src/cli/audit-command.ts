@@ -109,6 +109,13 @@ export function auditOptions(flags: AuditFlags, config: ConfigFile, sandbox?: Sa
   };
 }
 
+const plural = (count: number, word: string): string => `${count} ${word}${count === 1 ? "" : "s"}`;
+
+/** At most `limit` lines, then how many more the reports hold. */
+function capped(lines: string[], limit = 10): string[] {
+  return lines.length <= limit ? lines : [...lines.slice(0, limit), `  … and ${lines.length - limit} more (see the reports)`];
+}
+
 function printSummary(result: AuditResult, flags: AuditFlags): void {
   const { snapshot, summary, reports, exitCode } = result;
   if (flags.json) {
@@ -119,11 +126,20 @@ function printSummary(result: AuditResult, flags: AuditFlags): void {
   if (flags.quiet) return;
   const { accounts, buckets } = snapshot.coverage;
   const c = summary.counts;
+  // Say which accounts and buckets could not be read, and why: the first thing a reader must act on.
+  const failedAccounts = snapshot.accounts
+    .filter((a) => a.scan === "failed")
+    .map((a) => `  not scanned: account ${a.id} ${a.name}: ${a.errors.map((e) => `${e.operation} ${e.code}`).join(", ")}`);
+  const partialBuckets = snapshot.buckets
+    .filter((b) => b.errors.length > 0)
+    .map((b) => `  partly read: ${b.name} (${b.account.id}): ${b.errors.map((e) => `${e.operation} ${e.code}`).join(", ")}`);
   const lines = [
-    `replguard: ${accounts.scanned}/${accounts.inScope} accounts and ${buckets.scanned}/${buckets.inScope} buckets scanned` +
-      ` (${accounts.failed} accounts failed, ${buckets.partial} buckets partly read, ${accounts.outOfScope} accounts out of scope)`,
-    `results: ${c.fail} fail, ${c.pass} pass, ${c.error} error, ${c.suppressed} suppressed, ${c.not_applicable} not applicable;` +
-      ` ${summary.failuresAtOrAboveFailOn} failures at or above ${snapshot.failOn}`,
+    `replguard: scanned ${accounts.scanned} of ${plural(accounts.inScope, "account")} in scope and ${buckets.scanned} of ${plural(buckets.inScope, "bucket")}` +
+      ` (${plural(accounts.outOfScope, "account")} out of scope)`,
+    ...capped(failedAccounts),
+    ...capped(partialBuckets),
+    `results: ${c.fail} fail (${summary.failuresAtOrAboveFailOn} at or above ${snapshot.failOn}), ${c.pass} pass, ${c.error} error,` +
+      ` ${c.suppressed} suppressed, ${c.not_applicable} not applicable`,
     ...reports.map((report) => `  ${report.format.padEnd(5)} ${report.file}`),
   ];
   process.stdout.write(`${lines.join("\n")}\n`);
