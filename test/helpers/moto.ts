@@ -36,8 +36,24 @@ export class MotoUnavailableError extends Error {
 const running = new Set<ChildProcess>();
 // Kill what we started even when the test process ends without running afterAll hooks.
 process.once("exit", () => {
-  for (const child of running) child.kill("SIGKILL");
+  for (const child of running) killGroup(child, "SIGKILL");
 });
+
+/**
+ * moto runs under a small sh that kills it when its stdin closes: on stop(), and also when the test
+ * process dies abruptly (a worker killed by SIGKILL runs no exit handler, and would leave moto behind).
+ * The background job reads the original stdin through fd 3: POSIX gives background jobs /dev/null.
+ */
+const WATCHDOG = 'exec 3<&0; "$0" "$@" </dev/null & pid=$!; { cat <&3 >/dev/null; kill "$pid" 2>/dev/null; } & wait "$pid"';
+
+/** Signals the child's whole process group (sh, moto, the watchdog). */
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    if (child.pid !== undefined) process.kill(-child.pid, signal);
+  } catch {
+    // already gone
+  }
+}
 
 async function freeLoopbackPort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -65,8 +81,8 @@ async function stopChild(child: ChildProcess): Promise<void> {
   running.delete(child);
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  child.kill("SIGTERM");
-  const timer = setTimeout(() => child.kill("SIGKILL"), 3_000);
+  child.stdin?.end(); // the watchdog stops moto
+  const timer = setTimeout(() => killGroup(child, "SIGKILL"), 3_000);
   await exited;
   clearTimeout(timer);
 }
@@ -94,7 +110,11 @@ async function launch(binary: string, port: number, readyTimeoutMs: number): Pro
   // that, but also stop moto from recognising the credentials its own AssumeRole issues).
   const env = { ...process.env };
   delete env.MOTO_ACCOUNT_ID;
-  const child = spawn(binary, ["-H", "127.0.0.1", "-p", String(port)], { env, stdio: ["ignore", "ignore", "pipe"] });
+  const child = spawn("/bin/sh", ["-c", WATCHDOG, binary, "-H", "127.0.0.1", "-p", String(port)], {
+    env,
+    stdio: ["pipe", "ignore", "pipe"],
+    detached: true, // its own process group, so that killGroup reaches moto too
+  });
   running.add(child);
   let stderr = "";
   child.stderr?.setEncoding("utf8").on("data", (chunk: string) => {
