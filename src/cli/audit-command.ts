@@ -2,6 +2,7 @@
 import { Command, Option } from "commander";
 import { ALL_FORMATS, audit, type AuditOptions, type AuditResult } from "../audit/index.js";
 import { loadConfig, type ConfigFile } from "../config/index.js";
+import { UsageError } from "../errors.js";
 import type { Severity } from "../model/index.js";
 import type { ReportFormat } from "../report/index.js";
 import { startSandbox } from "../sandbox/index.js";
@@ -60,6 +61,9 @@ export function auditCommand(run: (exitCode: number) => void): Command {
     .option("--quiet", "no progress bar and no summary line")
     .option("--json", "print the summary as JSON on stdout")
     .action(async (flags: AuditFlags) => {
+      if (flags.sandbox !== undefined && (flags.endpointUrl !== undefined || flags.profile !== undefined)) {
+        throw new UsageError("--sandbox supplies its own endpoint and credentials: drop --endpoint-url and --profile, or drop --sandbox");
+      }
       const config = flags.config === undefined ? {} : await loadConfig(flags.config);
       let sandbox: Sandbox | undefined;
       const progress = progressReporter(!flags.quiet && !flags.json);

@@ -40,6 +40,12 @@ describe("cli/exit codes", () => {
     expect(run.stderr).not.toMatch(/\n\s+at /); // no stack trace
   });
 
+  it("exits 2 when --sandbox is combined with another endpoint or credentials", async () => {
+    const run = await runCli(["audit", "--sandbox", "demo", "--endpoint-url", "http://127.0.0.1:9"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("--sandbox");
+  });
+
   it("exits 2 on an unknown flag", async () => {
     const run = await runCli(["audit", "--no-such-flag"]);
     expect(run.code).toBe(2);
