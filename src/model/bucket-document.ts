@@ -83,7 +83,15 @@ export interface ReplicationDestination {
   versioning: VersioningStatus | null;
   /** Destination bucket's Object Lock when resolved and collected, else null. */
   objectLock: ObjectLock | null;
+  /**
+   * Facts of the resolved destination bucket whose read failed (its GetBucketVersioning or
+   * GetObjectLockConfiguration): their value above is null because unknown, not because absent.
+   */
+  unreadable: DestinationFact[];
 }
+
+/** Destination fields read from the destination bucket's own configuration calls. */
+export type DestinationFact = "versioning" | "objectLock";
 
 export interface ReplicationRule {
   id: string;

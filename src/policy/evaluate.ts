@@ -7,7 +7,7 @@
  *   4. does the bucket satisfy check?                               → pass, else fail (or suppressed)
  * A policy that throws yields `error` on that (bucket, policy), never a crashed run.
  */
-import { FACT_SOURCES, type BucketDocument, type FactName, type PolicyResult, type Suppression } from "../model/index.js";
+import { FACT_SOURCES, type BucketDocument, type DestinationFact, type FactName, type PolicyResult, type Suppression } from "../model/index.js";
 import { scopeDespite } from "./applicability.js";
 import { groupEvidence, type EvidenceGroup } from "./evidence.js";
 import { findSuppression, suppressionIndex } from "./suppressions.js";
@@ -86,27 +86,39 @@ function failContext(base: object, doc: BucketDocument, group: EvidenceGroup): o
 
 /** Destination facts learnt by reading the destination bucket or its owner (the rest is declared in the rule). */
 const DESTINATION_POINTER = /^\/replication\/rules\/\d+\/destination\/(versioning|objectLock|region|account|inOrganization|crossAccount|crossRegion)(\/|$)/;
+const DESTINATION_FACT_POINTER = /^\/replication\/rules\/\d+\/destination\/(versioning|objectLock)(\/|$)/;
 
 /**
- * A failure that rests only on facts of destinations replguard could not read (their account was
- * not scanned: AssumeRole failed, excluded, ...) is not a finding but missing evidence: `error`,
- * like any fact whose call failed. A destination outside the organization stays a `fail`: its
- * facts can never be verified by the organization, which is itself the finding.
+ * A failure that rests only on facts of destinations replguard could not read is not a finding
+ * but missing evidence: `error`, like any fact whose call failed. That is a destination whose
+ * account was not scanned (AssumeRole failed, excluded, ...), or a scanned destination whose
+ * GetBucketVersioning / GetObjectLockConfiguration failed. A destination outside the organization
+ * stays a `fail`: its facts can never be verified by the organization, which is itself the finding.
  */
 function unscannedDestinationError(doc: BucketDocument, groups: EvidenceGroup[]): string | null {
   if (groups.length === 0) return null;
-  const blind = groups.map((group) => {
+  const sentences: string[] = [];
+  for (const group of groups) {
     const rule = group.ruleIndex === null ? undefined : doc.replication?.rules[group.ruleIndex];
-    const resolution = rule?.destination.resolution;
-    const onDestinationFacts = group.evidence.every((e) => DESTINATION_POINTER.test(e.pointer));
-    return rule !== undefined && onDestinationFacts && (resolution === "not-scanned" || resolution === "unknown") ? rule : null;
-  });
-  if (blind.some((rule) => rule === null)) return null;
-  const sentences = (blind as NonNullable<(typeof blind)[number]>[]).map(({ id, destination }) =>
-    destination.account !== null
-      ? `destination bucket ${destination.bucket} of rule \`${id}\` is in account ${destination.account}, which was not scanned; its facts are unknown, so this policy cannot be evaluated`
-      : `the owner of destination bucket ${destination.bucket} of rule \`${id}\` could not be determined (not every organization account was scanned), so this policy cannot be evaluated`,
-  );
+    if (rule === undefined) return null;
+    const { id, destination } = rule;
+    const blind = destination.resolution === "not-scanned" || destination.resolution === "unknown";
+    if (blind && group.evidence.every((e) => DESTINATION_POINTER.test(e.pointer))) {
+      sentences.push(
+        destination.account !== null
+          ? `destination bucket ${destination.bucket} of rule \`${id}\` is in account ${destination.account}, which was not scanned; its facts are unknown, so this policy cannot be evaluated`
+          : `the owner of destination bucket ${destination.bucket} of rule \`${id}\` could not be determined (not every organization account was scanned), so this policy cannot be evaluated`,
+      );
+      continue;
+    }
+    const unreadable = group.evidence.map((e) => DESTINATION_FACT_POINTER.exec(e.pointer)?.[1]);
+    if (unreadable.every((fact) => fact !== undefined && destination.unreadable.includes(fact as DestinationFact))) {
+      const facts = [...new Set(unreadable)].join(" and ");
+      sentences.push(`${facts} of destination bucket ${destination.bucket} of rule \`${id}\` could not be read (its call failed), so this policy cannot be evaluated`);
+      continue;
+    }
+    return null;
+  }
   return [...new Set(sentences)].join("; ");
 }
 

@@ -105,6 +105,7 @@ function parseDestination(rule: SdkReplicationRule): ReplicationDestination {
     crossRegion: null,
     versioning: null,
     objectLock: null,
+    unreadable: [],
   };
 }
 

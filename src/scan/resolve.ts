@@ -8,7 +8,7 @@
 import { HeadBucketCommand } from "@aws-sdk/client-s3";
 import pLimit from "p-limit";
 import { httpStatusOf, responseHeaderOf } from "../aws/index.js";
-import type { BucketDocument, ReplicationDestination } from "../model/index.js";
+import { FACT_SOURCES, type BucketDocument, type DestinationFact, type ReplicationDestination } from "../model/index.js";
 import type { AccountSession, ScanContext } from "./context.js";
 import { readFacts } from "./facts.js";
 
@@ -41,6 +41,8 @@ async function headBucket(ctx: ScanContext, session: AccountSession, region: str
   }
 }
 
+const DESTINATION_FACTS: readonly DestinationFact[] = ["versioning", "objectLock"];
+
 export function fillResolved(dest: ReplicationDestination, source: BucketDocument, target: BucketDocument): void {
   dest.resolved = true;
   dest.resolution = "resolved";
@@ -51,6 +53,8 @@ export function fillResolved(dest: ReplicationDestination, source: BucketDocumen
   dest.crossRegion = target.region !== source.region;
   dest.versioning = target.versioning?.status ?? null;
   dest.objectLock = target.objectLock;
+  // A destination fact whose call failed is unknown, not absent: policies resting on it give `error`.
+  dest.unreadable = DESTINATION_FACTS.filter((fact) => target.errors.some((e) => e.operation === FACT_SOURCES[fact]));
 }
 
 export function fillUnresolved(
@@ -66,6 +70,7 @@ export function fillUnresolved(
   dest.crossRegion = head.region === null ? null : head.region !== source.region;
   dest.versioning = null;
   dest.objectLock = null;
+  dest.unreadable = [];
   const ownerInOrg = owner === null ? null : org.accountIds.has(owner);
   // An existing bucket absent from a scanned account's listing is not that account's.
   dest.crossAccount = owner !== null ? owner !== source.account.id : head.exists === true ? true : null;

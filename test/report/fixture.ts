@@ -73,6 +73,7 @@ function rule(id: string, destBucket: string, destAccount: string, destRegion: s
       crossRegion: destRegion !== sourceRegion,
       versioning: "Enabled",
       objectLock: null,
+      unreadable: [],
     },
   };
 }

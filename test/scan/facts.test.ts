@@ -94,4 +94,22 @@ describe("scan/readFacts", () => {
       expect(callsOf(sandbox, "GetBucketReplication", "prod-denied")).toHaveLength(1);
     }, scenario);
   });
+
+  it("marks a destination fact whose read failed as unreadable on every rule that replicates into it", async () => {
+    const scenario = testScenario();
+    const vault = scenario.accounts.flatMap((a) => a.buckets ?? []).find((b) => b.name === "backup-vault");
+    if (vault === undefined) throw new Error("scenario changed");
+    vault.deny = ["GetObjectLockConfiguration"];
+    await withSandbox(async (sandbox) => {
+      const result = await scanSandbox(sandbox, { facts: { all: ["versioning", "replication"], destinations: ["objectLock"] } });
+      expect(bucket(result, "backup-vault").errors).toEqual([
+        { operation: "GetObjectLockConfiguration", code: "AccessDenied", message: "Access Denied" },
+      ]);
+      const intoVault = result.buckets.flatMap((b) => b.replication?.rules ?? []).filter((r) => r.destination.bucket === "backup-vault");
+      expect(intoVault.length).toBeGreaterThan(0);
+      for (const r of intoVault) expect(r.destination).toMatchObject({ resolution: "resolved", objectLock: null, unreadable: ["objectLock"] });
+      const elsewhere = result.buckets.flatMap((b) => b.replication?.rules ?? []).filter((r) => r.destination.bucket !== "backup-vault");
+      for (const r of elsewhere) expect(r.destination.unreadable).toEqual([]);
+    }, scenario);
+  });
 });
