@@ -16,7 +16,7 @@ import {
   type Suppression,
 } from "../model/index.js";
 import { evaluateBucket, expiredSuppressions, loadPolicies, policyRefs, requiredFacts, type LoadOptions } from "../policy/index.js";
-import { writeReports, type ReportFormat } from "../report/index.js";
+import { countStatuses, writeReports, type ReportFormat } from "../report/index.js";
 import { scan, type ScanOptions } from "../scan/index.js";
 import { toolVersion } from "../version.js";
 
@@ -55,12 +55,9 @@ export interface AuditResult {
 const severityRank = (severity: Severity): number => SEVERITIES.indexOf(severity);
 
 export function summarize(results: readonly PolicyResult[], failOn: Severity): AuditSummary {
-  const counts = { pass: 0, fail: 0, error: 0, not_applicable: 0, suppressed: 0 };
+  const counts = countStatuses(results);
   const failuresBySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
-  for (const result of results) {
-    counts[result.status] += 1;
-    if (result.status === "fail") failuresBySeverity[result.severity] += 1;
-  }
+  for (const result of results) if (result.status === "fail") failuresBySeverity[result.severity] += 1;
   const failuresAtOrAboveFailOn = SEVERITIES.filter((s) => severityRank(s) <= severityRank(failOn)).reduce(
     (sum, s) => sum + failuresBySeverity[s],
     0,

@@ -4,11 +4,11 @@
  * checked against the meta-schema, every schema compiled once; anything wrong is a PolicyError
  * naming the file and the JSON pointer, before any bucket is scanned.
  */
-import { createHash } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import { basename, join, resolve } from "node:path";
 import type { Ajv2020 } from "ajv/dist/2020.js";
 import { PolicyError } from "../errors.js";
+import { contentHash } from "../hash.js";
 import { SEVERITIES, type Severity } from "../model/index.js";
 import { shippedPath } from "../paths.js";
 import { compileSchema, createPolicyAjv, escapePointer, metaError, metaValidators } from "./ajv.js";
@@ -148,7 +148,8 @@ function compilePolicy(ajv: Ajv2020, found: Found<PolicyFile>, severity: Severit
     parameterDeclarations: policy.parameters ?? {},
     file,
     source,
-    hash: hashOf(policy),
+    // Canonical JSON (keys sorted): formatting changes do not change a policy's identity.
+    hash: contentHash(policy),
     packs,
     schemas: { appliesTo, check },
     facts: policyFacts(appliesTo, check),
@@ -159,18 +160,4 @@ function compilePolicy(ajv: Ajv2020, found: Found<PolicyFile>, severity: Severit
     },
     messages: compileMessages(policy.messages, at),
   };
-}
-
-/** sha256 of canonical JSON (keys sorted), so formatting changes do not change a policy's identity. */
-export function hashOf(value: unknown): string {
-  return createHash("sha256").update(canonicalJson(value)).digest("hex");
-}
-
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  if (value && typeof value === "object") {
-    const entries = Object.keys(value).sort().map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`);
-    return `{${entries.join(",")}}`;
-  }
-  return JSON.stringify(value);
 }

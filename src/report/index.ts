@@ -22,6 +22,7 @@ export { CSV_COLUMNS, neutraliseCell, writeCsv, type CsvColumn } from "./csv.js"
 export { renderSarif, writeSarif, findingFingerprint, bucketUri, FINGERPRINT_KEY, SARIF_URI_BASE_ID } from "./sarif.js";
 export { SECURITY_SEVERITY, SARIF_LEVEL } from "./sarif-rules.js";
 export { renderHtml, renderHtmlString, writeHtml, jsonForScript, DEFAULT_DETAILED_BUCKET_LIMIT } from "./html.js";
+export { countStatuses } from "./summary.js";
 
 type Writer = (snapshot: Snapshot, policies: ReportPolicy[], file: string, options: WriteReportsOptions) => Promise<void>;
 

@@ -64,18 +64,7 @@ export function parseAuth(headers: Record<string, string>, query: URLSearchParam
     if (credential === null || signedHeaders === undefined || signature === undefined || amzDate === undefined) {
       return { kind: "malformed", message: "Authorization header requires 'Credential', 'SignedHeaders', 'Signature' and an X-Amz-Date header." };
     }
-    return {
-      kind: "signed",
-      scope: {
-        ...credential,
-        signedHeaders: signedHeaders.split(";"),
-        signature,
-        amzDate,
-        presigned: false,
-        expiresSeconds: null,
-        sessionToken: headers["x-amz-security-token"] ?? null,
-      },
-    };
+    return signed(credential, signedHeaders, signature, amzDate, { presigned: false, expiresSeconds: null, sessionToken: headers["x-amz-security-token"] ?? null });
   }
   if (query.get("X-Amz-Algorithm") === null) return { kind: "missing" };
   if (query.get("X-Amz-Algorithm") !== ALGORITHM) return { kind: "malformed", message: "X-Amz-Algorithm only supports \"AWS4-HMAC-SHA256\"" };
@@ -87,18 +76,18 @@ export function parseAuth(headers: Record<string, string>, query: URLSearchParam
   if (credential === null || signedHeaders === null || signature === null || amzDate === null || !Number.isInteger(expires)) {
     return { kind: "malformed", message: "Query-string authentication requires the X-Amz-Credential, X-Amz-SignedHeaders, X-Amz-Signature, X-Amz-Date and X-Amz-Expires parameters." };
   }
-  return {
-    kind: "signed",
-    scope: {
-      ...credential,
-      signedHeaders: signedHeaders.split(";"),
-      signature,
-      amzDate,
-      presigned: true,
-      expiresSeconds: expires,
-      sessionToken: query.get("X-Amz-Security-Token"),
-    },
-  };
+  return signed(credential, signedHeaders, signature, amzDate, { presigned: true, expiresSeconds: expires, sessionToken: query.get("X-Amz-Security-Token") });
+}
+
+/** The scope both signature forms (header, query string) come down to. */
+function signed(
+  credential: Pick<SignedScope, "accessKeyId" | "date" | "region" | "service">,
+  signedHeaders: string,
+  signature: string,
+  amzDate: string,
+  how: Pick<SignedScope, "presigned" | "expiresSeconds" | "sessionToken">,
+): ParsedAuth {
+  return { kind: "signed", scope: { ...credential, signedHeaders: signedHeaders.split(";"), signature, amzDate, ...how } };
 }
 
 /** RFC 3986 unreserved characters stay; everything else is %XX with upper-case hex. */
