@@ -7,6 +7,7 @@
 import { readFileSync } from "node:fs";
 import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
 import { PolicyError } from "../errors.js";
+import { ajvErrorPointer, escapePointer } from "../json-pointer.js";
 import { shippedPath } from "../paths.js";
 
 export const POLICY_META_SCHEMA_FILE = shippedPath("schemas", "policy.schema.json");
@@ -49,15 +50,9 @@ export function metaValidators(): MetaValidators {
 export function metaError(file: string, errors: ErrorObject[] | null | undefined, policyId?: string): PolicyError {
   const sorted = [...(errors ?? [])].sort((a, b) => b.instancePath.length - a.instancePath.length);
   const first = sorted.find((e) => e.keyword !== "anyOf" && e.keyword !== "oneOf" && e.keyword !== "if") ?? sorted[0];
-  const pointer = first ? pointerOf(first) : "";
+  const pointer = first ? ajvErrorPointer(first) : "";
   const message = first ? `${first.message ?? "is invalid"}${paramsText(first)}` : "is invalid";
   return new PolicyError(`${file}: ${pointer || "/"} ${message}`, { file, pointer, policyId });
-}
-
-function pointerOf(error: ErrorObject): string {
-  if (error.keyword === "required") return `${error.instancePath}/${String(error.params["missingProperty"])}`;
-  if (error.keyword === "additionalProperties") return `${error.instancePath}/${String(error.params["additionalProperty"])}`;
-  return error.instancePath;
 }
 
 function paramsText(error: ErrorObject): string {
@@ -106,5 +101,3 @@ export function findPointer(node: unknown, test: (node: Record<string, unknown>)
   }
   return undefined;
 }
-
-export const escapePointer = (segment: string): string => segment.replaceAll("~", "~0").replaceAll("/", "~1");
