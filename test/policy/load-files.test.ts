@@ -1,0 +1,46 @@
+/** Policy files that cannot be read or are nested too deep: exit 2 naming the file, never exit 4. */
+import { mkdirSync, symlinkSync } from "node:fs";
+import { join } from "node:path";
+import { describe, it } from "vitest";
+import { expectRefusal, minimalPolicy, policyDir, runMain } from "./helpers.js";
+
+/** `{ "not": { "not": ... true } }` nested `levels` deep, as text (JSON.stringify would recurse too). */
+const deepSchema = (levels: number): string => `${'{"not":'.repeat(levels)}true${"}".repeat(levels)}`;
+
+function deepPolicyDir(levels: number): { dir: string; file: string } {
+  const text = JSON.stringify(minimalPolicy("deep-policy", { check: "__CHECK__" })).replace('"__CHECK__"', deepSchema(levels));
+  const dir = policyDir({ "deep-policy.json": text });
+  return { dir, file: join(dir, "deep-policy.json") };
+}
+
+describe("policy/load unreadable files", () => {
+  it("refuses a *.json that is a directory", async () => {
+    const dir = policyDir({});
+    mkdirSync(join(dir, "folder.json"));
+    expectRefusal(await runMain(["policies", "validate", dir]), join(dir, "folder.json"));
+  });
+
+  it("refuses a *.json that is a dangling symbolic link", async () => {
+    const dir = policyDir({});
+    symlinkSync(join(dir, "nowhere.json"), join(dir, "dangling.json"));
+    const run = await runMain(["policies", "validate", dir]);
+    expectRefusal(run, join(dir, "dangling.json"));
+  });
+
+  it("refuses a schema nested 3,000 levels deep in validate", async () => {
+    const { dir, file } = deepPolicyDir(3000);
+    expectRefusal(await runMain(["policies", "validate", dir]), file, "nested more than 64 levels");
+  });
+
+  it("refuses a schema nested 3,000 levels deep in an audit, before scanning", async () => {
+    const { dir, file } = deepPolicyDir(3000);
+    const out = policyDir({});
+    expectRefusal(await runMain(["audit", "--sandbox", "demo", "--policies", dir, "--out", join(out, "reports"), "--quiet"]), file);
+  });
+
+  it("accepts a schema nested within the limit", async () => {
+    const { dir } = deepPolicyDir(50);
+    const run = await runMain(["policies", "validate", dir]);
+    if (run.code !== 0) throw new Error(run.stderr);
+  });
+});
