@@ -10,7 +10,8 @@ import type { ExpiredSuppression, PolicyResult, Suppression } from "../model/ind
 interface Compiled {
   suppression: Suppression;
   index: number;
-  resource: RegExp;
+  /** Does the resource glob match this ARN? */
+  matches: (arn: string) => boolean;
   /** First instant at which the suppression no longer applies, or null for never. */
   endsAt: number | null;
 }
@@ -23,7 +24,7 @@ export function suppressionIndex(suppressions: Suppression[]): Map<string, Compi
   if (cached) return cached;
   const index = new Map<string, Compiled[]>();
   suppressions.forEach((suppression, i) => {
-    const compiled: Compiled = { suppression, index: i, resource: globToRegExp(suppression.resource), endsAt: endOfDay(suppression.expires, i) };
+    const compiled: Compiled = { suppression, index: i, matches: (arn) => globMatches(suppression.resource, arn), endsAt: endOfDay(suppression.expires, i) };
     const list = index.get(suppression.policyId) ?? [];
     list.push(compiled);
     index.set(suppression.policyId, list);
@@ -37,7 +38,7 @@ export function findSuppression(suppressions: Suppression[], policyId: string, b
   const candidates = suppressionIndex(suppressions).get(policyId) ?? [];
   const time = now.getTime();
   for (const c of candidates) {
-    if ((c.endsAt === null || time < c.endsAt) && c.resource.test(bucketArn)) return c.suppression;
+    if ((c.endsAt === null || time < c.endsAt) && c.matches(bucketArn)) return c.suppression;
   }
   return null;
 }
@@ -62,7 +63,7 @@ export class ExpiredSuppressionTracker {
   observe(result: PolicyResult): void {
     if (result.status !== "fail" && result.status !== "suppressed") return;
     for (const c of this.expiredByPolicy.get(result.policyId) ?? []) {
-      if (c.resource.test(result.bucketArn)) this.counts[c.index] = (this.counts[c.index] ?? 0) + 1;
+      if (c.matches(result.bucketArn)) this.counts[c.index] = (this.counts[c.index] ?? 0) + 1;
     }
   }
 
@@ -79,9 +80,33 @@ export function expiredSuppressions(suppressions: Suppression[], results: Iterab
   return tracker.expired();
 }
 
-function globToRegExp(glob: string): RegExp {
-  const source = glob.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*");
-  return new RegExp(`^${source}$`);
+/**
+ * `*` matches any run of characters, everything else itself. The classic two-pointer matcher: on
+ * a mismatch it resumes after the last `*` one character further, never revisiting earlier stars,
+ * so it takes at most (glob length × ARN length) steps. A RegExp of `.*` runs backtracks
+ * exponentially on globs like `*x*x*x*x*y`.
+ */
+export function globMatches(glob: string, text: string): boolean {
+  let g = 0;
+  let t = 0;
+  let star = -1; // index in glob of the last `*` seen
+  let resume = 0; // index in text that star currently stops at
+  while (t < text.length) {
+    if (g < glob.length && glob[g] === "*") {
+      star = g++;
+      resume = t;
+    } else if (g < glob.length && glob[g] === text[t]) {
+      g++;
+      t++;
+    } else if (star !== -1) {
+      g = star + 1;
+      t = ++resume;
+    } else {
+      return false;
+    }
+  }
+  while (g < glob.length && glob[g] === "*") g++;
+  return g === glob.length;
 }
 
 function endOfDay(expires: string | null, index: number): number | null {
