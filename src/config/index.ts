@@ -22,6 +22,7 @@ export interface ConfigFile {
   ous?: string[];
   regions?: string[];
   policies?: { dirs?: string[]; packs?: string[]; parameters?: Record<string, Record<string, unknown>> };
+  /** `expires` is null (never) after loading, whether the file says null or leaves it out. */
   suppressions?: Suppression[];
   failOn?: Severity;
   formats?: ReportFormat[];
@@ -55,5 +56,7 @@ export async function loadConfig(file: string): Promise<ConfigFile> {
   const config = value as ConfigFile;
   const base = dirname(resolve(file));
   if (config.policies?.dirs) config.policies.dirs = config.policies.dirs.map((dir) => resolve(base, dir));
+  // An omitted `expires` means the same as null: no end date.
+  if (config.suppressions) config.suppressions = config.suppressions.map((s) => ({ ...s, expires: s.expires ?? null }));
   return config;
 }
