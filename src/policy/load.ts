@@ -191,6 +191,6 @@ function compilePolicy(ajv: Ajv2020, found: Found<PolicyFile>, severity: Severit
       check: compileSchema(ajv, check, { ...at, pointer: "/check" }),
       appliesToParts: splitAppliesTo(ajv, appliesTo, appliesToValidator, { ...at, pointer: "/appliesTo" }),
     },
-    messages: compileMessages(policy.messages, at),
+    messages: compileMessages(policy.messages, at, { title: policy.title, severity, parameters: Object.keys(policy.parameters ?? {}) }),
   };
 }

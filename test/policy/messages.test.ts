@@ -1,0 +1,104 @@
+/**
+ * Message templates: what can be known from the policy file is refused when it loads (exit 2, one
+ * line naming the file and `/messages/<status>`); what only one bucket's data can tell is an
+ * `error` result on that policy and bucket, naming the template's problem, and the rest goes on.
+ */
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { BucketDocument } from "../../src/model/index.js";
+import { evaluateBucket, loadPolicies } from "../../src/policy/index.js";
+import { expectRefusal, fixtureDocument, minimalPolicy, policyDir, runMain } from "./helpers.js";
+
+const messages = (overrides: Record<string, string>): Record<string, string> => ({
+  pass: "{{bucket.name}} is versioned",
+  fail: "{{bucket.name}} is not versioned",
+  not_applicable: "n/a",
+  ...overrides,
+});
+
+describe("policy/messages refused at load", () => {
+  it.each([
+    ["a misspelt helper", { fail: '{{plurl 2 "rule"}} fail' }, "fail", '{{plurl}} is not a helper'],
+    ["a misspelt helper in a sub-expression", { pass: "{{#if (eqq bucket.name 1)}}x{{/if}}" }, "pass", "{{eqq}} is not a helper"],
+    ["join without arguments", { fail: "rules: {{join}}" }, "fail", "{{join list separator?}} takes 1 or 2 arguments, got 0"],
+    ["plural with one argument", { pass: "{{plural 2}}" }, "pass", 'takes 2 arguments, got 1'],
+    ["eq with three arguments", { pass: "{{#if (eq 1 2 3)}}x{{/if}}" }, "pass", "{{eq a b}} takes 2 arguments, got 3"],
+    ["#each without a list", { fail: "{{#each}}x{{/each}}" }, "fail", "takes 1 argument, got 0"],
+    ["a value helper used as a block", { fail: "{{#eq bucket.name 1}}x{{/eq}}" }, "fail", "{{#eq}} is not a block helper"],
+    ["a block helper used inline", { fail: "{{if bucket.name}}" }, "fail", "{{if}} is a block helper"],
+    ["a hash argument", { fail: '{{join bucket.replicatedFrom sep=", "}}' }, "fail", "takes no key=value arguments"],
+    ["a partial", { fail: "{{> header}}" }, "fail", "partials"],
+    ["log", { fail: "{{log bucket.name}}" }, "fail", "{{log}} is not a helper"],
+    ["a misspelt bucket field", { fail: "{{bucket.nmae}}" }, "fail", '{{bucket.nmae}}: bucket has no field "nmae"'],
+    ["a field below a string", { fail: "{{bucket.name.first}}" }, "fail", 'bucket.name has no field "first"'],
+    ["a misspelt rule field", { fail: "{{rule.destination.bukcet}}" }, "fail", 'rule.destination has no field "bukcet"'],
+    ["an unknown root", { fail: "{{bucktet.name}}" }, "fail", 'the message has no field "bucktet"'],
+    ["the rule outside the fail message", { pass: "{{rule.id}} ok" }, "pass", "rule is only set in the fail message"],
+    ["an undeclared parameter", { fail: "{{join params.allowed}}" }, "fail", 'declares no parameter "allowed"'],
+    ["a field of an evidence item that does not exist", { fail: "{{#each evidence}}{{pointr}}{{/each}}" }, "fail", 'no field "pointr"'],
+  ])("refuses %s", async (_what, overrides, status, words) => {
+    const dir = policyDir({ "bad-message.json": minimalPolicy("bad-message", { messages: messages(overrides) }) });
+    const run = await runMain(["policies", "validate", dir]);
+    expectRefusal(run, join(dir, "bad-message.json"), `/messages/${status}`);
+    expect(run.stderr).toContain(words);
+  });
+
+  it("accepts every helper with its arity, block parameters, @root, ../ and tags by key", async () => {
+    const fail = [
+      "{{#each bucket.replication.rules as |r i|}}{{r.id}} {{i}} {{@index}} {{../bucket.name}} {{@root.bucket.name}}{{/each}}",
+      "{{#with destination}}{{bucket}}{{/with}} {{#each rule.tags}}{{@key}}={{this}}{{/each}} {{bucket.tags.team}}",
+      '{{join evidence ", "}} {{json actual}} {{plural (count evidence) "spot"}} {{default destination.account "unknown"}}',
+      '{{#unless (or (and true false) (not (ne 1 2)))}}x{{else if (eq 1 1)}}y{{/unless}} {{lookup bucket.tags "team"}} {{bucket.replication.rules.length}}',
+    ].join(" ");
+    const dir = policyDir({ "all-helpers.json": minimalPolicy("all-helpers", { messages: messages({ fail }) }) });
+    const run = await runMain(["policies", "validate", dir]);
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+  });
+});
+
+describe("policy/messages at run time", () => {
+  const suspended = fixtureDocument("source-versioning-enabled/fail-suspended");
+  const unencrypted: BucketDocument = { ...suspended, name: "other-data", arn: "arn:aws:s3:::other-data", encryption: null };
+
+  async function evaluate(fail: string, doc: BucketDocument) {
+    const dir = policyDir({ "runtime.json": minimalPolicy("runtime", { messages: messages({ fail }) }) });
+    const set = await loadPolicies({ dirs: [dir] });
+    const results = evaluateBucket(set, doc);
+    return { results, own: results.find((r) => r.policyId === "runtime")!, count: set.policies.length };
+  }
+
+  it("renders the fail message where the data has the field", async () => {
+    const { own } = await evaluate("{{bucket.name}} is {{bucket.versioning.status}} and encrypts with {{bucket.encryption.algorithm}}", suspended);
+    expect(own).toMatchObject({ status: "fail", message: "prod-data is Suspended and encrypts with AES256" });
+  });
+
+  it("makes a field missing on one bucket an error naming the template and the field; the other policies are unaffected", async () => {
+    const { results, own, count } = await evaluate("{{bucket.name}} encrypts with {{bucket.encryption.algorithm}}", unencrypted);
+    expect(own.status).toBe("error");
+    expect(own.message).toBe(
+      "policy runtime could not be evaluated on other-data: its fail message (/messages/fail) cannot be rendered: it prints {{bucket.encryption.algorithm}}, which is null here",
+    );
+    expect(results).toHaveLength(count);
+    expect(results.find((r) => r.policyId === "source-versioning-enabled")?.status).toBe("fail");
+  });
+
+  it("makes the rule of a failure that is not inside a rule an error, not an empty sentence", async () => {
+    const { own } = await evaluate("rule `{{rule.id}}` is the problem", suspended);
+    expect(own.status).toBe("error");
+    expect(own.message).toContain("it prints {{rule.id}}, which is missing here");
+    expect(own.message).not.toContain("[object Object]");
+  });
+
+  it("refuses to pass a missing field to a printing helper", async () => {
+    const { own } = await evaluate("tags {{join rule.tags}}", suspended);
+    expect(own.status).toBe("error");
+    expect(own.message).toContain("it passes rule.tags to {{join}}, and it is missing here");
+  });
+
+  it("refuses to print an object", async () => {
+    const { own } = await evaluate("{{bucket.versioning}}", suspended);
+    expect(own.status).toBe("error");
+    expect(own.message).toContain("it prints {{bucket.versioning}}, which is an object; use {{join bucket.versioning}} or {{json bucket.versioning}}");
+  });
+});
