@@ -22,6 +22,10 @@ import type { LoadedPolicy, LoadOptions, PackFile, PolicyFile, PolicySet } from 
 
 export const BUILTIN_POLICY_DIR = shippedPath("policies");
 
+/** What reports show for a policy file that leaves out its rationale or remediation (a minimal custom policy). */
+export const DEFAULT_RATIONALE = "The policy file gives no rationale.";
+export const DEFAULT_GUIDANCE = "The policy file gives no remediation guidance; see what the policy checks.";
+
 interface Found<T> {
   file: string;
   source: string;
@@ -173,8 +177,8 @@ function compilePolicy(ajv: Ajv2020, found: Found<PolicyFile>, severity: Severit
     title: policy.title,
     severity,
     description: policy.description,
-    rationale: policy.rationale,
-    remediation: policy.remediation,
+    rationale: policy.rationale ?? DEFAULT_RATIONALE,
+    remediation: { guidance: DEFAULT_GUIDANCE, ...policy.remediation, fix: policy.remediation?.fix ?? "manual" },
     frameworks: policy.frameworks ?? {},
     links: policy.links ?? [],
     parameters,

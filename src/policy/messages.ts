@@ -28,7 +28,7 @@ export const DEFAULT_MESSAGES: PolicyMessages = {
   pass: "{{policy.id}} ({{policy.title}}): {{bucket.name}} passes",
   fail:
     "{{policy.id}} ({{policy.title}}): {{bucket.name}} fails at " +
-    "{{#each evidence}}{{#if @index}}, {{/if}}{{pointer}} (actual {{json actual}}, {{expected}}){{/each}}",
+    "{{#each evidence}}{{#if @index}}, {{/if}}{{default pointer \"the document root\"}} (actual {{json actual}}, {{expected}}){{/each}}",
   not_applicable: "{{policy.id}} ({{policy.title}}): does not apply to {{bucket.name}}",
 };
 
