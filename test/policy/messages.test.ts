@@ -3,9 +3,10 @@
  * line naming the file and `/messages/<status>`); what only one bucket's data can tell is an
  * `error` result on that policy and bucket, naming the template's problem, and the rest goes on.
  */
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { BucketDocument } from "../../src/model/index.js";
+import type { BucketDocument, Snapshot } from "../../src/model/index.js";
 import { evaluateBucket, loadPolicies } from "../../src/policy/index.js";
 import { expectRefusal, fixtureDocument, minimalPolicy, policyDir, runMain } from "./helpers.js";
 
@@ -100,5 +101,39 @@ describe("policy/messages at run time", () => {
     const { own } = await evaluate("{{bucket.versioning}}", suspended);
     expect(own.status).toBe("error");
     expect(own.message).toContain("it prints {{bucket.versioning}}, which is an object; use {{join bucket.versioning}} or {{json bucket.versioning}}");
+  });
+});
+
+describe("audit with a message template that throws on some buckets", () => {
+  it("gives error on those buckets only, names the template problem, and finishes the run", async () => {
+    const policy = {
+      id: "rules-on",
+      title: "Versioned buckets keep their rules enabled",
+      severity: "high",
+      description: "Versioning is Enabled and every replication rule is enabled.",
+      appliesTo: true,
+      check: {
+        properties: {
+          versioning: { properties: { status: { const: "Enabled" } } },
+          replication: { properties: { rules: { items: { properties: { enabled: { const: true } } } } } },
+        },
+      },
+      // Right for a disabled rule; a failure of versioning alone is not inside a rule.
+      messages: { fail: "rule `{{rule.id}}` of {{bucket.name}} is disabled" },
+    };
+    const dir = policyDir({ "rules-on.json": policy });
+    const out = join(policyDir({}), "reports");
+    const run = await runMain(["audit", "--sandbox", "demo", "--policies", dir, "--format", "json", "--out", out, "--quiet"]);
+    expect(run.stderr).not.toContain("unexpected");
+    const snapshot = JSON.parse(await readFile(join(out, "snapshot.json"), "utf8")) as Snapshot;
+    const mine = (bucket: string) => snapshot.results.find((r) => r.policyId === "rules-on" && r.bucket === bucket);
+    expect(mine("analytics-paused")).toMatchObject({ status: "fail", message: "rule `paused-rule` of analytics-paused is disabled" });
+    expect(mine("payments-tmp")).toMatchObject({
+      status: "error",
+      message:
+        "policy rules-on could not be evaluated on payments-tmp: its fail message (/messages/fail) cannot be rendered: it prints {{rule.id}}, which is missing here (no such field on this bucket or rule)",
+    });
+    expect(snapshot.results.find((r) => r.policyId === "source-versioning-enabled" && r.bucket === "payments-tmp")?.status).toBe("fail");
+    expect(snapshot.results).toHaveLength(snapshot.buckets.length * snapshot.policies.length);
   });
 });
