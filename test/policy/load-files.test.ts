@@ -27,6 +27,16 @@ describe("policy/load unreadable files", () => {
     expectRefusal(run, join(dir, "dangling.json"));
   });
 
+  it("refuses a directory and a dangling link named *.json in an audit, before scanning", async () => {
+    const dir = policyDir({ "fine.json": minimalPolicy("fine") });
+    mkdirSync(join(dir, "folder.json"));
+    const out = join(policyDir({}), "reports");
+    expectRefusal(await runMain(["audit", "--sandbox", "demo", "--policies", dir, "--out", out, "--quiet"]), join(dir, "folder.json"));
+    const linked = policyDir({});
+    symlinkSync(join(linked, "nowhere.json"), join(linked, "dangling.json"));
+    expectRefusal(await runMain(["audit", "--sandbox", "demo", "--policies", linked, "--out", out, "--quiet"]), join(linked, "dangling.json"));
+  });
+
   it("refuses a schema nested 3,000 levels deep in validate", async () => {
     const { dir, file } = deepPolicyDir(3000);
     expectRefusal(await runMain(["policies", "validate", dir]), file, "nested more than 64 levels");

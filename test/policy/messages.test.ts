@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { BucketDocument, Snapshot } from "../../src/model/index.js";
 import { evaluateBucket, loadPolicies } from "../../src/policy/index.js";
+import { registeredHelpers, TemplateRenderError } from "../../src/policy/template-helpers.js";
 import { expectRefusal, fixtureDocument, minimalPolicy, policyDir, runMain } from "./helpers.js";
 
 const messages = (overrides: Record<string, string>): Record<string, string> => ({
@@ -135,5 +136,25 @@ describe("audit with a message template that throws on some buckets", () => {
     });
     expect(snapshot.results.find((r) => r.policyId === "source-versioning-enabled" && r.bucket === "payments-tmp")?.status).toBe("fail");
     expect(snapshot.results).toHaveLength(snapshot.buckets.length * snapshot.policies.length);
+  });
+});
+
+describe("policy/template helpers at run time", () => {
+  const options = { name: "join", hash: {}, data: {}, fn: () => "", inverse: () => "" };
+
+  it.each([
+    ["join", [], "{{join list separator?}} takes 1 or 2 arguments, got 0"],
+    ["plural", [2], '{{plural n "word"}} takes 2 arguments, got 1'],
+    ["eq", [1, 2, 3], "{{eq a b}} takes 2 arguments, got 3"],
+    ["and", [true], "{{and a b …}} takes at least 2 arguments, got 1"],
+  ])("%s with the wrong arity throws a clear error, not Handlebars internals", (name, args, message) => {
+    const helper = registeredHelpers()[name]!;
+    expect(() => helper(...args, options)).toThrow(new TemplateRenderError(message));
+  });
+
+  it("never sees Handlebars' options object as an argument", () => {
+    expect(registeredHelpers()["join"]!(["a", "b"], options)).toBe("a, b");
+    expect(registeredHelpers()["and"]!(true, true, true, options)).toBe(true);
+    expect(registeredHelpers()["or"]!(false, false, options)).toBe(false);
   });
 });
