@@ -10,8 +10,9 @@
  *     `expected`, `evidence`), a `bucket.*` path the bucket-document schema does not define, or a
  *     parameter the policy does not declare.
  * Rewritten, so that a field that is missing on one bucket's data is an `error` result naming it
- * rather than an empty sentence: every printed value becomes `(__print value "path")`, every
- * argument of a printing helper (`join`, `json`, `count`, `plural`) `(__defined value "path")`.
+ * rather than an empty sentence: every printed value or helper result becomes
+ * `{{__print value "path"}}`, every argument of a printing helper (`join`, `json`, `count`,
+ * `plural`) `(__defined value "path" "helper")`.
  */
 import { arityWords, HELPER_SPECS } from "./template-helpers.js";
 import { childSchemas, type SchemaSet } from "./schema-paths.js";
@@ -103,6 +104,11 @@ class Checker {
       return;
     }
     this.call(node, "value", stack, scope, nesting);
+    // What a helper returns is printed under the same rule as a field: `{{lookup bucket.tags "team"}}` of a missing tag is not an empty word.
+    const printed = `${path.original} ${node.params.map(sourceText).join(" ")}`.trim();
+    node.params = [{ type: "SubExpression", path, params: node.params, hash: node.hash, loc: node.loc } as Node, stringLiteral(printed, path.loc)];
+    node.hash = undefined;
+    node.path = pathNode("__print", path.loc);
   }
 
   private block(node: Block, stack: SchemaSet[], scope: Scope, nesting: number): void {
@@ -227,6 +233,20 @@ function rootSchema(context: TemplateContext): object {
     });
   }
   return { type: "object", additionalProperties: false, properties };
+}
+
+/** A helper argument as it was written (the original of a path, the value of a literal). */
+function sourceText(node: Node): string {
+  if (node.type === "PathExpression") return (node as Path).original;
+  if (node.type === "StringLiteral") return JSON.stringify((node as Node & { value?: unknown }).value);
+  if (node.type === "SubExpression") {
+    const call = node as Call;
+    // Arguments wrapped in __defined print as the path they wrap.
+    const name = (call.path as Path).original;
+    if (name === "__defined") return sourceText(call.params[0] as Node);
+    return `(${[name, ...call.params.map(sourceText)].join(" ")})`;
+  }
+  return String((node as { original?: unknown }).original ?? node.type);
 }
 
 const pathNode = (name: string, loc: unknown): Path => ({ type: "PathExpression", data: false, depth: 0, parts: [name], original: name, loc });

@@ -158,3 +158,17 @@ describe("policy/template helpers at run time", () => {
     expect(registeredHelpers()["or"]!(false, false, options)).toBe(false);
   });
 });
+
+describe("policy/messages helper results", () => {
+  it("makes a helper result that is missing an error too, naming the call", async () => {
+    const doc = { ...fixtureDocument("source-versioning-enabled/fail-suspended"), tags: { team: "data" }, collected: ["versioning", "replication", "encryption", "tags"] as BucketDocument["collected"] };
+    const dir = policyDir({ "lookups.json": minimalPolicy("lookups", { messages: messages({ fail: '{{lookup bucket.tags "team"}} / {{lookup bucket.tags "owner"}}' }) }) });
+    const set = await loadPolicies({ dirs: [dir] });
+    const own = evaluateBucket(set, doc).find((r) => r.policyId === "lookups")!;
+    expect(own.status).toBe("error");
+    expect(own.message).toContain('it prints {{lookup bucket.tags "owner"}}, which is missing here');
+    const ok = policyDir({ "lookups.json": minimalPolicy("lookups", { messages: messages({ fail: '{{lookup bucket.tags "team"}} owns {{bucket.name}}, {{plural (count bucket.tags) "tag"}}' }) }) });
+    const fine = evaluateBucket(await loadPolicies({ dirs: [ok] }), doc).find((r) => r.policyId === "lookups")!;
+    expect(fine).toMatchObject({ status: "fail", message: "data owns prod-data, 1 tag" });
+  });
+});
