@@ -39,3 +39,18 @@ export function ajvErrorPointer(error: ErrorObject): string {
   if (error.keyword === "additionalProperties") return appendPointer(error.instancePath, String(params["additionalProperty"]));
   return error.instancePath;
 }
+
+/**
+ * The pointer of the first object or array nested deeper than `max` levels (the top-level value
+ * is level 1), or undefined when there is none.
+ */
+export function pointerBeyondDepth(value: unknown, max: number): string | undefined {
+  const stack: { node: unknown; depth: number; pointer: string }[] = [{ node: value, depth: 1, pointer: "" }];
+  while (stack.length > 0) {
+    const { node, depth, pointer } = stack.pop() as { node: unknown; depth: number; pointer: string };
+    if (node === null || typeof node !== "object") continue;
+    if (depth > max) return pointer;
+    for (const [key, child] of Object.entries(node)) stack.push({ node: child, depth: depth + 1, pointer: appendPointer(pointer, key) });
+  }
+  return undefined;
+}

@@ -6,6 +6,7 @@
 import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { ConfigError } from "../errors.js";
+import { pointerBeyondDepth } from "../json-pointer.js";
 import { schemaProblem, shippedValidator } from "../schemas.js";
 import type { Severity, Suppression } from "../model/index.js";
 import type { ReportFormat } from "../report/index.js";
@@ -31,6 +32,9 @@ export interface ConfigFile {
   maxAttempts?: number;
 }
 
+/** Deepest nesting of objects and arrays a config file may have (parameter values included). */
+export const MAX_CONFIG_DEPTH = 64;
+
 /** Read and validate a config file; relative `policies.dirs` are resolved against the file's folder. */
 export async function loadConfig(file: string): Promise<ConfigFile> {
   let text: string;
@@ -47,6 +51,11 @@ export async function loadConfig(file: string): Promise<ConfigFile> {
     value = JSON.parse(text);
   } catch (error) {
     throw new ConfigError(`config file ${file} is not valid JSON: ${(error as Error).message}`, { file, cause: error });
+  }
+  // Checked iteratively before anything recurses over it (schema validation, hashing, parameters).
+  const tooDeep = pointerBeyondDepth(value, MAX_CONFIG_DEPTH);
+  if (tooDeep !== undefined) {
+    throw new ConfigError(`config file ${file}: ${tooDeep} is nested more than ${MAX_CONFIG_DEPTH} levels deep`, { file, pointer: tooDeep });
   }
   const validate = shippedValidator("config.schema.json");
   if (!validate(value)) {

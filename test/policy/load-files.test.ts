@@ -1,5 +1,5 @@
 /** Policy files that cannot be read or are nested too deep: exit 2 naming the file, never exit 4. */
-import { mkdirSync, symlinkSync } from "node:fs";
+import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "vitest";
 import { expectRefusal, minimalPolicy, policyDir, runMain } from "./helpers.js";
@@ -46,6 +46,15 @@ describe("policy/load unreadable files", () => {
     const { dir, file } = deepPolicyDir(3000);
     const out = policyDir({});
     expectRefusal(await runMain(["audit", "--sandbox", "demo", "--policies", dir, "--out", join(out, "reports"), "--quiet"]), file);
+  });
+
+  it("refuses a config file nested 100,000 levels deep, naming it", async () => {
+    const dir = policyDir({});
+    const config = join(dir, "replguard.json");
+    const deep = `${"[".repeat(100_000)}${"]".repeat(100_000)}`;
+    writeFileSync(config, `{"policies":{"parameters":{"destination-separate-account":{"allowedDestinationAccounts":${deep}}}}}`);
+    const run = await runMain(["audit", "--sandbox", "demo", "--config", config, "--out", join(dir, "reports"), "--quiet"]);
+    expectRefusal(run, config, "nested more than 64 levels");
   });
 
   it("accepts a schema nested within the limit", async () => {
