@@ -6,6 +6,7 @@
 import { readFileSync } from "node:fs";
 import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
+import { ajvErrorPointer } from "./json-pointer.js";
 import { shippedPath } from "./paths.js";
 
 const compiled = new Map<string, ValidateFunction>();
@@ -35,9 +36,9 @@ export function schemaProblem(errors: ErrorObject[] | null | undefined): { point
   const params = error.params as Record<string, unknown>;
   switch (error.keyword) {
     case "additionalProperties":
-      return { pointer: `${error.instancePath}/${String(params["additionalProperty"])}`, message: "is not an allowed property here" };
+      return { pointer: ajvErrorPointer(error), message: "is not an allowed property here" };
     case "required":
-      return { pointer: `${error.instancePath}/${String(params["missingProperty"])}`, message: "is required" };
+      return { pointer: ajvErrorPointer(error), message: "is required" };
     case "enum":
       return { pointer: error.instancePath, message: `must be one of ${(params["allowedValues"] as unknown[]).map((v) => JSON.stringify(v)).join(", ")}` };
     default:

@@ -15,7 +15,7 @@ import {
   type Snapshot,
   type Suppression,
 } from "../model/index.js";
-import { evaluateBucket, expiredSuppressions, loadPolicies, policyRefs, requiredFacts, type LoadOptions } from "../policy/index.js";
+import { evaluateBucket, loadPolicies, policyRefs, requiredFacts, SuppressionTracker, type LoadOptions } from "../policy/index.js";
 import { countStatuses, writeReports, type ReportFormat } from "../report/index.js";
 import { scan, type ScanOptions } from "../scan/index.js";
 import { toolVersion } from "../version.js";
@@ -87,8 +87,12 @@ export async function audit(options: AuditOptions = {}): Promise<AuditResult> {
   const scanResult = await scan({ ...options.scan, facts: requiredFacts(policySet) });
 
   const results: PolicyResult[] = [];
+  const tracker = new SuppressionTracker(suppressions, now);
   for (const doc of scanResult.buckets) {
-    for (const result of evaluateBucket(policySet, doc, { suppressions, now })) results.push(result);
+    for (const result of evaluateBucket(policySet, doc, { suppressions, now })) {
+      tracker.observe(result);
+      results.push(result);
+    }
   }
 
   const snapshot: Snapshot = {
@@ -104,7 +108,8 @@ export async function audit(options: AuditOptions = {}): Promise<AuditResult> {
     accounts: scanResult.accounts,
     buckets: scanResult.buckets,
     results,
-    expiredSuppressions: expiredSuppressions(suppressions, results, now),
+    activeSuppressions: tracker.active(),
+    expiredSuppressions: tracker.expired(),
   };
 
   const summary = summarize(results, failOn);

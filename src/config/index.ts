@@ -6,6 +6,7 @@
 import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { ConfigError } from "../errors.js";
+import { pointerBeyondDepth } from "../json-pointer.js";
 import { schemaProblem, shippedValidator } from "../schemas.js";
 import type { Severity, Suppression } from "../model/index.js";
 import type { ReportFormat } from "../report/index.js";
@@ -22,6 +23,7 @@ export interface ConfigFile {
   ous?: string[];
   regions?: string[];
   policies?: { dirs?: string[]; packs?: string[]; parameters?: Record<string, Record<string, unknown>> };
+  /** `expires` is null (never) after loading, whether the file says null or leaves it out. */
   suppressions?: Suppression[];
   failOn?: Severity;
   formats?: ReportFormat[];
@@ -29,6 +31,9 @@ export interface ConfigFile {
   concurrency?: { accounts?: number; requests?: number };
   maxAttempts?: number;
 }
+
+/** Deepest nesting of objects and arrays a config file may have (parameter values included). */
+export const MAX_CONFIG_DEPTH = 64;
 
 /** Read and validate a config file; relative `policies.dirs` are resolved against the file's folder. */
 export async function loadConfig(file: string): Promise<ConfigFile> {
@@ -47,6 +52,11 @@ export async function loadConfig(file: string): Promise<ConfigFile> {
   } catch (error) {
     throw new ConfigError(`config file ${file} is not valid JSON: ${(error as Error).message}`, { file, cause: error });
   }
+  // Checked iteratively before anything recurses over it (schema validation, hashing, parameters).
+  const tooDeep = pointerBeyondDepth(value, MAX_CONFIG_DEPTH);
+  if (tooDeep !== undefined) {
+    throw new ConfigError(`config file ${file}: ${tooDeep} is nested more than ${MAX_CONFIG_DEPTH} levels deep`, { file, pointer: tooDeep });
+  }
   const validate = shippedValidator("config.schema.json");
   if (!validate(value)) {
     const { pointer, message } = schemaProblem(validate.errors);
@@ -55,5 +65,7 @@ export async function loadConfig(file: string): Promise<ConfigFile> {
   const config = value as ConfigFile;
   const base = dirname(resolve(file));
   if (config.policies?.dirs) config.policies.dirs = config.policies.dirs.map((dir) => resolve(base, dir));
+  // An omitted `expires` means the same as null: no end date.
+  if (config.suppressions) config.suppressions = config.suppressions.map((s) => ({ ...s, expires: s.expires ?? null }));
   return config;
 }

@@ -41,6 +41,12 @@ export interface PolicyResult {
   suppression: Suppression | null;
 }
 
+/** A suppression in force during the audit (its `expires` day not passed, or none: permanent). */
+export interface ActiveSuppression extends Suppression {
+  /** How many findings it suppressed. */
+  matched: number;
+}
+
 /** A suppression whose `expires` date has passed: it no longer applies and is reported. */
 export interface ExpiredSuppression extends Suppression {
   /** How many results it would have matched. */

@@ -3,7 +3,7 @@
  * without rescanning) and to drift. Schema: `schemas/snapshot.schema.json`.
  */
 import type { BucketDocument, BucketError } from "./bucket-document.js";
-import type { ExpiredSuppression, PolicyResult, Severity } from "./results.js";
+import type { ActiveSuppression, ExpiredSuppression, PolicyResult, Severity } from "./results.js";
 
 export const SNAPSHOT_SCHEMA_VERSION = "1.0.0" as const;
 
@@ -77,5 +77,10 @@ export interface Snapshot {
   accounts: AccountRecord[];
   buckets: BucketDocument[];
   results: PolicyResult[];
+  /**
+   * Suppressions in force, permanent ones included, with the findings each hid: listed in every
+   * report so an exception stays visible. Absent in snapshots written before it existed.
+   */
+  activeSuppressions?: ActiveSuppression[];
   expiredSuppressions: ExpiredSuppression[];
 }

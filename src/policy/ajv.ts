@@ -3,11 +3,14 @@
  * schemas are compiled with `strictSchema` (an unknown keyword, usually a typo such as `propertes`,
  * is a PolicyError) but without `strictTypes`/`strictRequired`, so users need not repeat
  * `"type": "object"` around every `properties` they write. `allErrors` gives every failing pointer.
+ * Patterns run on a linear-time engine (regex.ts).
  */
 import { readFileSync } from "node:fs";
 import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
 import { PolicyError } from "../errors.js";
+import { ajvErrorPointer, appendPointer, escapePointer } from "../json-pointer.js";
 import { shippedPath } from "../paths.js";
+import { linearRegExpEngine, UnsupportedPatternError } from "./regex.js";
 
 export const POLICY_META_SCHEMA_FILE = shippedPath("schemas", "policy.schema.json");
 export const BUCKET_DOCUMENT_SCHEMA_FILE = shippedPath("schemas", "bucket-document.schema.json");
@@ -22,6 +25,7 @@ export function createPolicyAjv(): Ajv2020 {
     strictTuples: false,
     strictRequired: false,
     addUsedSchema: false,
+    code: { regExp: linearRegExpEngine },
   });
 }
 
@@ -49,15 +53,9 @@ export function metaValidators(): MetaValidators {
 export function metaError(file: string, errors: ErrorObject[] | null | undefined, policyId?: string): PolicyError {
   const sorted = [...(errors ?? [])].sort((a, b) => b.instancePath.length - a.instancePath.length);
   const first = sorted.find((e) => e.keyword !== "anyOf" && e.keyword !== "oneOf" && e.keyword !== "if") ?? sorted[0];
-  const pointer = first ? pointerOf(first) : "";
+  const pointer = first ? ajvErrorPointer(first) : "";
   const message = first ? `${first.message ?? "is invalid"}${paramsText(first)}` : "is invalid";
   return new PolicyError(`${file}: ${pointer || "/"} ${message}`, { file, pointer, policyId });
-}
-
-function pointerOf(error: ErrorObject): string {
-  if (error.keyword === "required") return `${error.instancePath}/${String(error.params["missingProperty"])}`;
-  if (error.keyword === "additionalProperties") return `${error.instancePath}/${String(error.params["additionalProperty"])}`;
-  return error.instancePath;
 }
 
 function paramsText(error: ErrorObject): string {
@@ -79,6 +77,13 @@ export function compileSchema(ajv: Ajv2020, schema: unknown, at: { file: string;
   try {
     return ajv.compile(schema as object);
   } catch (error) {
+    if (error instanceof UnsupportedPatternError) {
+      const { pattern } = error;
+      const keyed = findPointer(schema, (node) => isObject(node["patternProperties"]) && Object.hasOwn(node["patternProperties"], pattern), "patternProperties");
+      const inner = findPointer(schema, (node) => node["pattern"] === pattern, "pattern") ?? (keyed === undefined ? undefined : appendPointer(keyed, pattern));
+      const pointer = at.pointer + (inner ?? "");
+      throw new PolicyError(`${at.file}: ${pointer}: ${error.message}`, { ...at, pointer, cause: error });
+    }
     const message = error instanceof Error ? error.message : String(error);
     const inner = locateCompileError(schema, message);
     const pointer = at.pointer + (inner ?? "");
@@ -96,6 +101,8 @@ function locateCompileError(schema: unknown, message: string): string | undefine
   return undefined;
 }
 
+const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === "object" && !Array.isArray(value);
+
 /** Depth-first search for the first object matching `test`; returns the pointer to its `key`. */
 export function findPointer(node: unknown, test: (node: Record<string, unknown>) => boolean, key: string, path = ""): string | undefined {
   if (node === null || typeof node !== "object") return undefined;
@@ -106,5 +113,3 @@ export function findPointer(node: unknown, test: (node: Record<string, unknown>)
   }
   return undefined;
 }
-
-export const escapePointer = (segment: string): string => segment.replaceAll("~", "~0").replaceAll("/", "~1");

@@ -4,7 +4,7 @@
  */
 import type { ErrorObject } from "ajv/dist/2020.js";
 import type { Evidence } from "../model/index.js";
-import { escapePointer } from "./ajv.js";
+import { ajvErrorPointer, valueAt } from "../json-pointer.js";
 
 /** Errors that only say "a sub-schema failed"; their sub-schemas' errors carry the detail. */
 const WRAPPERS = new Set(["anyOf", "oneOf", "allOf", "if", "contains", "false schema", "unevaluatedItems"]);
@@ -22,7 +22,7 @@ export function groupEvidence(doc: unknown, errors: ErrorObject[]): EvidenceGrou
   const used = leaves.length > 0 ? leaves : errors;
   const byPointer = new Map<string, { expected: string[] }>();
   for (const error of used) {
-    const pointer = pointerOf(error);
+    const pointer = ajvErrorPointer(error);
     const entry = byPointer.get(pointer) ?? { expected: [] };
     const words = expectedWords(error);
     if (!entry.expected.includes(words)) entry.expected.push(words);
@@ -39,12 +39,6 @@ export function groupEvidence(doc: unknown, errors: ErrorObject[]): EvidenceGrou
   }
   // Bucket-level findings first, then rules in document order.
   return [...groups.values()].sort((a, b) => (a.ruleIndex ?? -1) - (b.ruleIndex ?? -1));
-}
-
-function pointerOf(error: ErrorObject): string {
-  if (error.keyword === "required") return `${error.instancePath}/${escapePointer(String(error.params["missingProperty"]))}`;
-  if (error.keyword === "additionalProperties") return `${error.instancePath}/${escapePointer(String(error.params["additionalProperty"]))}`;
-  return error.instancePath;
 }
 
 const show = (value: unknown): string => JSON.stringify(value ?? null);
@@ -93,16 +87,4 @@ function describeNot(schema: unknown): string {
     if (Array.isArray(s["enum"])) return `one of ${s["enum"].map(show).join(", ")}`;
   }
   return `matching ${JSON.stringify(schema)}`;
-}
-
-/** The value at a JSON pointer (RFC 6901), or undefined. */
-export function valueAt(doc: unknown, pointer: string): unknown {
-  if (pointer === "") return doc;
-  let node: unknown = doc;
-  for (const raw of pointer.slice(1).split("/")) {
-    if (node === null || typeof node !== "object") return undefined;
-    const segment = raw.replaceAll("~1", "/").replaceAll("~0", "~");
-    node = (node as Record<string, unknown>)[segment];
-  }
-  return node;
 }

@@ -8,7 +8,7 @@ import type { PolicySet } from "./types.js";
 export { loadPolicies, BUILTIN_POLICY_DIR } from "./load.js";
 export { requiredFacts, factsRead } from "./facts.js";
 export { evaluateBucket, evaluatePolicy, type EvaluateOptions } from "./evaluate.js";
-export { expiredSuppressions, findSuppression, ExpiredSuppressionTracker } from "./suppressions.js";
+export { activeSuppressions, expiredSuppressions, findSuppression, ExpiredSuppressionTracker, SuppressionTracker } from "./suppressions.js";
 export { explainPolicy, describeSchema } from "./explain.js";
 export { BUCKET_DOCUMENT_SCHEMA_FILE, POLICY_META_SCHEMA_FILE } from "./ajv.js";
 export type * from "./types.js";

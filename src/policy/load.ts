@@ -11,7 +11,9 @@ import { PolicyError } from "../errors.js";
 import { contentHash } from "../hash.js";
 import { SEVERITIES, type Severity } from "../model/index.js";
 import { shippedPath } from "../paths.js";
-import { compileSchema, createPolicyAjv, escapePointer, metaError, metaValidators } from "./ajv.js";
+import { escapePointer } from "../json-pointer.js";
+import { MAX_POLICY_DEPTH, pointerBeyondDepth } from "./depth.js";
+import { compileSchema, createPolicyAjv, metaError, metaValidators } from "./ajv.js";
 import { splitAppliesTo } from "./applicability.js";
 import { policyFacts } from "./facts.js";
 import { compileMessages } from "./messages.js";
@@ -19,6 +21,10 @@ import { resolveParameters, substitute } from "./parameters.js";
 import type { LoadedPolicy, LoadOptions, PackFile, PolicyFile, PolicySet } from "./types.js";
 
 export const BUILTIN_POLICY_DIR = shippedPath("policies");
+
+/** What reports show for a policy file that leaves out its rationale or remediation (a minimal custom policy). */
+export const DEFAULT_RATIONALE = "The policy file gives no rationale.";
+export const DEFAULT_GUIDANCE = "The policy file gives no remediation guidance; see what the policy checks.";
 
 interface Found<T> {
   file: string;
@@ -87,12 +93,35 @@ async function readDir<T>(dir: string, source: string, mustExist: boolean, kind:
 }
 
 async function readJson(file: string): Promise<unknown> {
-  const text = await readFile(file, "utf8");
+  let text: string;
   try {
-    return JSON.parse(text) as unknown;
+    text = await readFile(file, "utf8");
+  } catch (error) {
+    throw new PolicyError(`${file}: cannot read policy file: ${readProblem(error)}`, { file, cause: error });
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text) as unknown;
   } catch (error) {
     throw new PolicyError(`${file}: not valid JSON: ${(error as Error).message}`, { file, pointer: "", cause: error });
   }
+  const tooDeep = pointerBeyondDepth(value, MAX_POLICY_DEPTH);
+  if (tooDeep !== undefined) {
+    throw new PolicyError(`${file}: ${tooDeep} is nested more than ${MAX_POLICY_DEPTH} levels deep; a policy may nest at most ${MAX_POLICY_DEPTH}`, {
+      file,
+      pointer: tooDeep,
+    });
+  }
+  return value;
+}
+
+/** A read failure in words: the usual ones are a `*.json` that is a folder, or a link to nothing. */
+function readProblem(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === "EISDIR") return "it is a directory, not a file";
+  if (code === "ENOENT") return "it does not exist (a symbolic link to nothing?)";
+  if (code === "EACCES") return "permission denied";
+  return code ?? String(error);
 }
 
 const policyIdOf = (content: unknown): string | undefined =>
@@ -134,14 +163,22 @@ function compilePolicy(ajv: Ajv2020, found: Found<PolicyFile>, severity: Severit
   const parameters = resolveParameters(ajv, policy, file, options.parameters?.[policy.id], options.parametersFile);
   const appliesTo = substitute(policy.appliesTo, parameters, { ...at, pointer: "/appliesTo" });
   const check = substitute(policy.check, parameters, { ...at, pointer: "/check" });
+  for (const [name, schema] of [["appliesTo", appliesTo], ["check", check]] as const) {
+    // A parameter value from the config file can nest as deep as it likes.
+    const tooDeep = pointerBeyondDepth(schema, MAX_POLICY_DEPTH);
+    if (tooDeep !== undefined) {
+      const pointer = `/${name}${tooDeep}`;
+      throw new PolicyError(`${file}: ${pointer} is nested more than ${MAX_POLICY_DEPTH} levels deep after parameter substitution`, { ...at, pointer });
+    }
+  }
   const appliesToValidator = compileSchema(ajv, appliesTo, { ...at, pointer: "/appliesTo" });
   return {
     id: policy.id,
     title: policy.title,
     severity,
     description: policy.description,
-    rationale: policy.rationale,
-    remediation: policy.remediation,
+    rationale: policy.rationale ?? DEFAULT_RATIONALE,
+    remediation: { guidance: DEFAULT_GUIDANCE, ...policy.remediation, fix: policy.remediation?.fix ?? "manual" },
     frameworks: policy.frameworks ?? {},
     links: policy.links ?? [],
     parameters,
@@ -158,6 +195,6 @@ function compilePolicy(ajv: Ajv2020, found: Found<PolicyFile>, severity: Severit
       check: compileSchema(ajv, check, { ...at, pointer: "/check" }),
       appliesToParts: splitAppliesTo(ajv, appliesTo, appliesToValidator, { ...at, pointer: "/appliesTo" }),
     },
-    messages: compileMessages(policy.messages, at),
+    messages: compileMessages(policy.messages, at, { title: policy.title, severity, parameters: Object.keys(policy.parameters ?? {}) }),
   };
 }

@@ -3,53 +3,83 @@
  * HTML-escaped: reports escape for their own medium) rendered with the bucket's own facts.
  *
  * Context: `bucket` (the bucket document), `account` (bucket.account), `params` (effective
- * parameter values), and for failures `rule`/`ruleIndex`/`destination` (the replication rule the
- * failing pointers are inside, if any), `pointer`/`actual`/`expected` (the first failing spot) and
- * `evidence` (every failing spot in that rule). Helpers: eq, ne, and, or, not, join, json, count,
- * plural, default.
+ * parameter values), `policy` (`id`, `title`, `severity`), and for failures
+ * `rule`/`ruleIndex`/`destination` (the replication rule the failing pointers are inside, if any),
+ * `pointer`/`actual`/`expected` (the first failing spot) and `evidence` (every failing spot in that
+ * rule). Helpers: see template-helpers.ts. A template is checked when the policy loads
+ * (template-check.ts); what only the data can tell (a field missing on one bucket) makes the
+ * rendering throw a TemplateRenderError, which evaluate.ts turns into an `error` result.
  */
 import Handlebars from "handlebars";
 import { PolicyError } from "../errors.js";
+import { checkTemplate, TemplateCheckError } from "./template-check.js";
+import { registeredHelpers, TemplateRenderError, valueHelpers } from "./template-helpers.js";
 import type { MessageTemplate, PolicyMessages } from "./types.js";
 
 const handlebars = Handlebars.create();
+handlebars.registerHelper(registeredHelpers());
+handlebars.registerHelper(valueHelpers);
 
-handlebars.registerHelper({
-  eq: (a: unknown, b: unknown) => a === b,
-  ne: (a: unknown, b: unknown) => a !== b,
-  and: (...args: unknown[]) => args.slice(0, -1).every(Boolean),
-  or: (...args: unknown[]) => args.slice(0, -1).some(Boolean),
-  not: (value: unknown) => !value,
-  /** `{{join list ", "}}`: list items joined; `{{join tags}}` on an object gives `k=v, k=v`. */
-  join: (value: unknown, separator: unknown) => {
-    const sep = typeof separator === "string" ? separator : ", ";
-    if (Array.isArray(value)) return value.map(String).join(sep);
-    if (value && typeof value === "object") return Object.entries(value).map(([k, v]) => `${k}=${String(v)}`).join(sep);
-    return value === null || value === undefined ? "" : String(value);
-  },
-  json: (value: unknown) => JSON.stringify(value ?? null),
-  /** Number of items of an array or keys of an object. */
-  count: (value: unknown) => (Array.isArray(value) ? value.length : value && typeof value === "object" ? Object.keys(value).length : 0),
-  /** `{{plural n "rule"}}` → `1 rule`, `2 rules`. */
-  plural: (n: unknown, word: unknown) => `${String(n)} ${String(word)}${n === 1 ? "" : "s"}`,
-  default: (value: unknown, fallback: unknown) => (value === null || value === undefined || value === "" ? fallback : value),
-});
+/**
+ * Sentences for a policy that writes no `messages` (or leaves one out): the policy and its title,
+ * the bucket, and for a failure each failing pointer with the value found there.
+ */
+export const DEFAULT_MESSAGES: PolicyMessages = {
+  pass: "{{policy.id}} ({{policy.title}}): {{bucket.name}} passes",
+  fail:
+    "{{policy.id}} ({{policy.title}}): {{bucket.name}} fails at " +
+    "{{#each evidence}}{{#if @index}}, {{/if}}{{default pointer \"the document root\"}} (actual {{json actual}}, {{expected}}){{/each}}",
+  not_applicable: "{{policy.id}} ({{policy.title}}): does not apply to {{bucket.name}}",
+};
 
-/** Compiles a policy's three templates; a syntax error is a PolicyError at `/messages/<status>`. */
-export function compileMessages(messages: PolicyMessages, at: { file: string; policyId: string }): Record<keyof PolicyMessages, MessageTemplate> {
-  const compile = (key: keyof PolicyMessages): MessageTemplate => {
-    const source = messages[key];
+const COMPILE_OPTIONS = { noEscape: true };
+
+export interface MessageInfo {
+  title: string;
+  severity: string;
+  /** Declared parameter names. */
+  parameters: string[];
+}
+
+/**
+ * Compiles a policy's three templates (the defaults for any it leaves out). A syntax error, an
+ * unknown helper, a wrong arity or a field the context cannot have is a PolicyError at
+ * `/messages/<status>`.
+ */
+export function compileMessages(
+  messages: Partial<PolicyMessages> | undefined,
+  at: { file: string; policyId: string },
+  info: MessageInfo,
+): Record<keyof PolicyMessages, MessageTemplate> {
+  const policy = { id: at.policyId, title: info.title, severity: info.severity };
+  const compile = (status: keyof PolicyMessages): MessageTemplate => {
+    const source = messages?.[status] ?? DEFAULT_MESSAGES[status];
+    const pointer = `/messages/${status}`;
+    let template: Handlebars.TemplateDelegate;
     try {
-      handlebars.parse(source);
+      const ast = handlebars.parseWithoutProcessing(source);
+      checkTemplate(ast as never, { status, parameters: info.parameters });
+      // compile() is lazy: precompile now so that anything the compiler refuses is found at load.
+      handlebars.precompile(ast, COMPILE_OPTIONS);
+      template = handlebars.compile(ast, COMPILE_OPTIONS);
     } catch (error) {
-      const detail = error instanceof Error ? error.message.split("\n")[0] : String(error);
-      throw new PolicyError(`${at.file}: /messages/${key} is not a valid template: ${detail}`, { ...at, pointer: `/messages/${key}`, cause: error });
+      const detail = error instanceof TemplateCheckError ? error.message : `is not a valid template: ${firstLine(error)}`;
+      throw new PolicyError(`${at.file}: ${pointer} ${detail}`, { ...at, pointer, cause: error });
     }
-    const template = handlebars.compile(source, { noEscape: true });
-    return (context) => tidy(template(context));
+    return (context) => {
+      try {
+        return tidy(template({ ...context, policy }));
+      } catch (error) {
+        // Handlebars' own errors (and a stack overflow on absurd data) read as template problems too.
+        const detail = error instanceof TemplateRenderError ? error.message : firstLine(error);
+        throw new TemplateRenderError(`its ${status} message (${pointer}) cannot be rendered: ${detail}`, { cause: error });
+      }
+    };
   };
   return { pass: compile("pass"), fail: compile("fail"), not_applicable: compile("not_applicable") };
 }
+
+const firstLine = (error: unknown): string => (error instanceof Error ? error.message : String(error)).split("\n")[0] ?? "";
 
 /** Templates with {{#if}} blocks leave double spaces and line breaks; a sentence has neither. */
 const tidy = (text: string): string => text.replace(/\s+/g, " ").replace(/\s+([,.;:])/g, "$1").trim();

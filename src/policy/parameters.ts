@@ -10,7 +10,8 @@
  */
 import type { Ajv2020 } from "ajv/dist/2020.js";
 import { PolicyError } from "../errors.js";
-import { compileSchema, escapePointer } from "./ajv.js";
+import { escapePointer } from "../json-pointer.js";
+import { compileSchema } from "./ajv.js";
 import type { PolicyFile } from "./types.js";
 
 const PLACEHOLDER_KEYS = new Set(["$param", "ifEmpty", "ifSet"]);

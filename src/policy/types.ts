@@ -40,14 +40,17 @@ export interface PolicyFile {
   title: string;
   severity: Severity;
   description: string;
-  rationale: string;
-  remediation: Remediation;
+  /** Optional: DEFAULT_RATIONALE when absent. */
+  rationale?: string;
+  /** Optional: `{ guidance: DEFAULT_GUIDANCE, fix: "manual" }` when absent; `fix` defaults to `manual`. */
+  remediation?: Omit<Remediation, "fix"> & { fix?: string };
   frameworks?: Record<string, string[]>;
   links?: string[];
   parameters?: Record<string, ParameterDeclaration>;
   appliesTo: unknown;
   check: unknown;
-  messages: PolicyMessages;
+  /** Each optional: DEFAULT_MESSAGES (messages.ts) fills in. */
+  messages?: Partial<PolicyMessages>;
 }
 
 /** A pack file as written (`$defs/pack` of the meta-schema). */

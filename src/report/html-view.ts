@@ -74,6 +74,7 @@ export function reportView(snapshot: Snapshot, policies: readonly ReportPolicy[]
     partialBuckets: snapshot.buckets
       .filter((b) => b.errors.length > 0)
       .map((b) => ({ arn: b.arn, accountId: b.account.id, errors: b.errors })),
+    activeSuppressions: snapshot.activeSuppressions ?? [],
     expiredSuppressions: snapshot.expiredSuppressions,
     severities: SEVERITIES,
     accountOptions: snapshot.accounts.map((a) => ({ id: a.id, name: a.name })),

@@ -24,14 +24,17 @@ const KEY_ORDER: readonly (keyof Snapshot)[] = [
   "accounts",
   "buckets",
   "results",
+  "activeSuppressions",
   "expiredSuppressions",
 ];
 
 export async function writeSnapshotJson(snapshot: Snapshot, file: string): Promise<void> {
   await withReportFile(file, async (out) => {
     await out.write("{\n");
-    for (const [index, key] of KEY_ORDER.entries()) {
-      const separator = index === KEY_ORDER.length - 1 ? "\n" : ",\n";
+    // Optional fields (activeSuppressions of an older snapshot re-rendered) are left out, not written as `undefined`.
+    const keys = KEY_ORDER.filter((key) => snapshot[key] !== undefined);
+    for (const [index, key] of keys.entries()) {
+      const separator = index === keys.length - 1 ? "\n" : ",\n";
       await out.write(`  ${JSON.stringify(key)}: `);
       if (isStreamed(key)) await writeArray(out, snapshot[key]);
       else await out.write(JSON.stringify(snapshot[key]));

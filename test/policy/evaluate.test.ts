@@ -71,7 +71,8 @@ describe("policy/expiredSuppressions", () => {
 
 describe("policy/evaluateBucket errors", () => {
   it("turns a policy that throws at evaluation into an error result and evaluates the others", async () => {
-    const messages = { pass: "ok", fail: "{{#with}}no argument{{/with}}", not_applicable: "n/a" };
+    // The failure is not inside a replication rule, so there is no rule to print.
+    const messages = { pass: "ok", fail: "rule {{rule.id}} fails", not_applicable: "n/a" };
     const dir = policyDir({ "throws.json": minimalPolicy("throws", { messages }) });
     const set = await loadPolicies({ dirs: [dir] });
     const doc = fixtureDocument("source-versioning-enabled/fail-suspended");

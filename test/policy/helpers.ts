@@ -2,6 +2,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { expect } from "vitest";
 import type { BucketDocument } from "../../src/model/index.js";
 
 /** A valid minimal policy; tests break one field at a time. */
@@ -35,4 +36,38 @@ export function policyDir(files: Record<string, unknown>): string {
 export function fixtureDocument(path: string): BucketDocument {
   const file = join(import.meta.dirname, "..", "policies", `${path}.json`);
   return (JSON.parse(readFileSync(file, "utf8")) as { document: BucketDocument }).document;
+}
+
+export interface MainRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `replguard <argv>` in-process (src/cli/program.ts `main`), capturing what it prints. */
+export async function runMain(argv: string[]): Promise<MainRun> {
+  const { main } = await import("../../src/cli/program.js");
+  let stdout = "";
+  let stderr = "";
+  const out = process.stdout.write.bind(process.stdout);
+  const err = process.stderr.write.bind(process.stderr);
+  process.stdout.write = ((chunk: string | Uint8Array) => ((stdout += String(chunk)), true)) as typeof process.stdout.write;
+  process.stderr.write = ((chunk: string | Uint8Array) => ((stderr += String(chunk)), true)) as typeof process.stderr.write;
+  try {
+    const code = await main(argv);
+    return { code, stdout, stderr };
+  } finally {
+    process.stdout.write = out;
+    process.stderr.write = err;
+  }
+}
+
+/** A single-line refusal naming `file`: exit 2, no stack trace. */
+export function expectRefusal(run: MainRun, file: string, pointer?: string): void {
+  expect(run.code).toBe(2);
+  const lines = run.stderr.trimEnd().split("\n");
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toContain(file);
+  if (pointer !== undefined) expect(lines[0]).toContain(pointer);
+  expect(run.stderr).not.toMatch(/\n\s+at /);
 }

@@ -51,7 +51,7 @@ describe("policy/loadPolicies", () => {
   it.each([
     ["a title starting with Ensure", { title: "Ensure buckets are versioned" }, "/title"],
     ["an unknown severity", { severity: "urgent" }, "/severity"],
-    ["a remediation without fix", { remediation: { guidance: "Enable versioning on the bucket." } }, "/remediation/fix"],
+    ["a remediation without guidance", { remediation: { fix: "manual" } }, "/remediation/guidance"],
     ["an unknown top-level field", { owner: "me" }, "/owner"],
     ["a check that is not a schema", { check: 42 }, "/check"],
     ["a framework mapping to a string", { frameworks: { SOC2: "A1.2" } }, "/frameworks/SOC2"],

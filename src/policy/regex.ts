@@ -1,0 +1,36 @@
+/**
+ * Policy patterns (`pattern`, `patternProperties`, and `pattern` under `propertyNames`) run on
+ * RE2 (re2js), whose matching time is linear in the input: a backtracking pattern such as
+ * `^(x+)+y$` would otherwise hang the audit at 100% CPU on one 40-character bucket name. RE2 has no
+ * lookaround and no backreferences; such a pattern is refused when the policy is loaded, naming
+ * the file and pointer, rather than evaluated by another engine.
+ */
+import type { RegExpEngine, RegExpLike } from "ajv/dist/types/index.js";
+import { RE2JS } from "re2js";
+
+/** Thrown by the engine while ajv compiles a schema; compileSchema turns it into a PolicyError. */
+export class UnsupportedPatternError extends Error {
+  constructor(
+    readonly pattern: string,
+    readonly reason: string,
+  ) {
+    super(`pattern ${JSON.stringify(pattern)} is not supported: ${reason}`);
+    this.name = "UnsupportedPatternError";
+  }
+}
+
+/** ECMAScript pattern syntax (`\u00e9`, `(?<name>…)`) translated to RE2's, then compiled. */
+export function compileLinear(pattern: string): RegExpLike {
+  let re: RE2JS;
+  try {
+    re = RE2JS.compile(RE2JS.translateRegExp(pattern));
+  } catch (error) {
+    const detail = error instanceof Error ? error.message.replace(/^error parsing regexp: /, "") : String(error);
+    throw new UnsupportedPatternError(pattern, `${detail} (lookahead, lookbehind and backreferences cannot run in linear time)`);
+  }
+  // ajv shares compiled patterns by `toString()`: it must be unique per pattern.
+  return { test: (text: string) => re.test(text), toString: () => `re2:${pattern}` } as RegExpLike;
+}
+
+/** ajv's `code.regExp` option. `code` is only used by ajv's standalone code generation, which replguard does not use. */
+export const linearRegExpEngine: RegExpEngine = Object.assign((pattern: string) => compileLinear(pattern), { code: "re2js" });
