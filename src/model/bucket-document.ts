@@ -13,7 +13,10 @@
  *   and set to `null`.
  */
 
-export const BUCKET_DOCUMENT_SCHEMA_VERSION = "1.0.0" as const;
+import type { DestinationFact, FactName } from "./facts.js";
+
+/** 1.1.0 added `destination.declaredAccountStatus`, `.declaredAccountInOrganization`, `destinationBucket` in `destination.unreadable`, and `HeadBucket` errors. */
+export const BUCKET_DOCUMENT_SCHEMA_VERSION = "1.1.0" as const;
 
 export type VersioningStatus = "Enabled" | "Suspended" | "Disabled";
 export type MfaDeleteStatus = "Enabled" | "Disabled";
@@ -25,9 +28,22 @@ export type RuleScope = "all" | "prefix" | "tags" | "prefix-and-tags";
  * - `outside-organization`: the bucket exists but is owned by an account outside the organization.
  * - `not-scanned`: owned by an organization account that was not scanned (excluded, suspended, role missing).
  * - `missing`: no such bucket exists (HeadBucket answered 404).
- * - `unknown`: could not be told apart (e.g. HeadBucket was denied and the owner is not declared).
+ * - `unknown`: could not be told apart: the bucket exists but its owner is not known (some
+ *   organization account was not scanned, or single-account mode), or HeadBucket failed.
+ * The owner is only ever learnt from a listing (the inventory), never from the rule's `Account`.
  */
 export type DestinationResolution = "resolved" | "outside-organization" | "not-scanned" | "missing" | "unknown";
+
+/**
+ * The rule's `Destination.Account` checked against the verified owner:
+ * - `matches`: it is the owner the inventory shows;
+ * - `mismatch`: the owner is another account, or the declared account was scanned and has no
+ *   such bucket;
+ * - `invalid`: not a 12-digit account id (kept raw in `declaredAccount`);
+ * - `unverified`: the owner is unknown and the declared account was not scanned.
+ * Null when the rule declares no account.
+ */
+export type DeclaredAccountStatus = "matches" | "mismatch" | "invalid" | "unverified";
 
 export interface AccountRef {
   id: string;
@@ -62,10 +78,18 @@ export interface ReplicationDestination {
   /** Bucket name parsed from the destination ARN. */
   bucket: string;
   bucketArn: string;
-  /** Owner account: the declared `Account` if set, else the resolved owner, else null. */
+  /** Verified owner account (from the scanned inventory), else null. Never the rule's declared `Account`. */
   account: string | null;
-  /** `Destination.Account` as written in the rule, or null. */
+  /** `Destination.Account` exactly as written in the rule (any string), or null. */
   declaredAccount: string | null;
+  /** The declared account checked against the verified owner; null when none is declared. */
+  declaredAccountStatus: DeclaredAccountStatus | null;
+  /**
+   * The declared account is an account of the organization (Organizations ListAccounts); null when
+   * none is declared, it is not an account id, or in single-account mode. A rule declaring an
+   * outside account means to send data out, whether or not the declaration is true.
+   */
+  declaredAccountInOrganization: boolean | null;
   /** Region of the destination bucket, when resolved (or learnt from HeadBucket), else null. */
   region: string | null;
   storageClass: string | null;
@@ -84,14 +108,12 @@ export interface ReplicationDestination {
   /** Destination bucket's Object Lock when resolved and collected, else null. */
   objectLock: ObjectLock | null;
   /**
-   * Facts of the resolved destination bucket whose read failed (its GetBucketVersioning or
-   * GetObjectLockConfiguration): their value above is null because unknown, not because absent.
+   * Facts of the destination whose read failed (the destination bucket's GetBucketVersioning or
+   * GetObjectLockConfiguration, or the HeadBucket probe: `destinationBucket`): their fields above
+   * are null or `unknown` because unknown, not because absent. See FACTS.
    */
   unreadable: DestinationFact[];
 }
-
-/** Destination fields read from the destination bucket's own configuration calls. */
-export type DestinationFact = "versioning" | "objectLock";
 
 export interface ReplicationRule {
   id: string;
@@ -126,7 +148,8 @@ export interface BucketError {
 }
 
 export interface BucketDocument {
-  schemaVersion: typeof BUCKET_DOCUMENT_SCHEMA_VERSION;
+  /** The format version this document was written in: BUCKET_DOCUMENT_SCHEMA_VERSION by this replguard, any 1.x when read back. */
+  schemaVersion: string;
   arn: string;
   name: string;
   region: string;
@@ -164,19 +187,6 @@ export function unreadBucketDocument(name: string, region: string, account: Acco
     errors: [],
   };
 }
-
-/**
- * Which S3 call each collected fact comes from. One table for the scanner (which calls to make)
- * and the evaluator (which failed call makes a policy `error`).
- */
-export const FACT_SOURCES = {
-  versioning: "GetBucketVersioning",
-  replication: "GetBucketReplication",
-  objectLock: "GetObjectLockConfiguration",
-  encryption: "GetBucketEncryption",
-  tags: "GetBucketTagging",
-} as const;
-export type FactName = keyof typeof FACT_SOURCES;
 
 /**
  * Which facts a scan collects, derived from the loaded policies (`policy/requiredFacts`):

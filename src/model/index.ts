@@ -1,7 +1,9 @@
 /** Types shared across stages, plain data; the only function builds the "nothing read yet" bucket document. */
 export type * from "./bucket-document.js";
+export type * from "./facts.js";
 export type * from "./results.js";
 export type * from "./snapshot.js";
-export { BUCKET_DOCUMENT_SCHEMA_VERSION, FACT_SOURCES, unreadBucketDocument } from "./bucket-document.js";
+export { BUCKET_DOCUMENT_SCHEMA_VERSION, unreadBucketDocument } from "./bucket-document.js";
+export { DESTINATION_FACTS, FACT_NAMES, FACT_SOURCES, FACTS, GIVEN_FIELDS, destinationFieldFact } from "./facts.js";
 export { SEVERITIES, RESULT_STATUSES } from "./results.js";
 export { SNAPSHOT_SCHEMA_VERSION } from "./snapshot.js";

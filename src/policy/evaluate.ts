@@ -1,5 +1,6 @@
 /**
  * Evaluation: every (bucket, policy) pair gets one result. Order of questions:
+ *   0. does the policy read a destination fact whose probe failed?  → error
  *   1. does the bucket match appliesTo?                             → no: not_applicable
  *      (when appliesTo reads a fact that failed or was not collected and the answer depends on
  *      it: error; see applicability.ts)
@@ -7,7 +8,16 @@
  *   4. does the bucket satisfy check?                               → pass, else fail (or suppressed)
  * A policy that throws yields `error` on that (bucket, policy), never a crashed run.
  */
-import { FACT_SOURCES, type BucketDocument, type DestinationFact, type FactName, type PolicyResult, type Suppression } from "../model/index.js";
+import {
+  DESTINATION_FACTS,
+  FACTS,
+  destinationFieldFact,
+  type BucketDocument,
+  type DestinationFact,
+  type FactName,
+  type PolicyResult,
+  type Suppression,
+} from "../model/index.js";
 import { scopeDespite } from "./applicability.js";
 import { groupEvidence, type EvidenceGroup } from "./evidence.js";
 import { findSuppression, suppressionIndex } from "./suppressions.js";
@@ -42,6 +52,8 @@ export function evaluatePolicy(policy: LoadedPolicy, doc: BucketDocument, suppre
   };
   try {
     const context = { bucket: doc, account: doc.account, params: policy.parameters };
+    const probe = failedProbe(doc, policy.facts.destinations);
+    if (probe !== null) return { ...result, message: probe };
     const unreadable = unreadableFacts(doc, policy.facts.appliesTo);
     const scope =
       unreadable.length === 0
@@ -84,16 +96,24 @@ function failContext(base: object, doc: BucketDocument, group: EvidenceGroup): o
   };
 }
 
-/** Destination facts learnt by reading the destination bucket or its owner (the rest is declared in the rule). */
-const DESTINATION_POINTER = /^\/replication\/rules\/\d+\/destination\/(versioning|objectLock|region|account|inOrganization|crossAccount|crossRegion)(\/|$)/;
-const DESTINATION_FACT_POINTER = /^\/replication\/rules\/\d+\/destination\/(versioning|objectLock)(\/|$)/;
+/** `/replication/rules/<i>/destination/<field>`: the field, for fields some destination fact fills (FACTS). */
+const DESTINATION_FIELD = new RegExp(
+  `^/replication/rules/\\d+/destination/(${DESTINATION_FACTS.flatMap((fact) => FACTS[fact].destination).join("|")})(/|$)`,
+);
+const factAt = (pointer: string): DestinationFact | undefined => {
+  const field = DESTINATION_FIELD.exec(pointer)?.[1];
+  return field === undefined ? undefined : destinationFieldFact(field);
+};
+/** A value that says "not known" rather than a verified answer. */
+const unverified = (value: unknown): boolean => value === null || value === undefined || value === "unverified";
 
 /**
  * A failure that rests only on facts of destinations replguard could not read is not a finding
- * but missing evidence: `error`, like any fact whose call failed. That is a destination whose
- * account was not scanned (AssumeRole failed, excluded, ...), or a scanned destination whose
- * GetBucketVersioning / GetObjectLockConfiguration failed. A destination outside the organization
- * stays a `fail`: its facts can never be verified by the organization, which is itself the finding.
+ * but missing evidence: `error`, like any fact whose call failed. That is a destination whose owner
+ * could not be verified or which was not scanned (resolution `unknown` / `not-scanned`) failing on
+ * a value that is unknown, or a destination whose read of that fact failed (listed in its
+ * `unreadable`). A destination outside the organization or missing stays a `fail`: its facts can
+ * never be verified by the organization, which is itself the finding.
  */
 function unscannedDestinationError(doc: BucketDocument, groups: EvidenceGroup[]): string | null {
   if (groups.length === 0) return null;
@@ -103,23 +123,38 @@ function unscannedDestinationError(doc: BucketDocument, groups: EvidenceGroup[])
     if (rule === undefined) return null;
     const { id, destination } = rule;
     const blind = destination.resolution === "not-scanned" || destination.resolution === "unknown";
-    if (blind && group.evidence.every((e) => DESTINATION_POINTER.test(e.pointer))) {
+    if (blind && group.evidence.every((e) => factAt(e.pointer) !== undefined && unverified(e.actual))) {
       sentences.push(
         destination.account !== null
-          ? `destination bucket ${destination.bucket} of rule \`${id}\` is in account ${destination.account}, which was not scanned; its facts are unknown, so this policy cannot be evaluated`
-          : `the owner of destination bucket ${destination.bucket} of rule \`${id}\` could not be determined (not every organization account was scanned), so this policy cannot be evaluated`,
+          ? `destination bucket ${destination.bucket} of rule \`${id}\` is in account ${destination.account}, outside the scanned regions; its facts are unknown, so this policy cannot be evaluated`
+          : `the owner of destination bucket ${destination.bucket} of rule \`${id}\` could not be determined (no scanned account lists it, and not every account was scanned), so this policy cannot be evaluated`,
       );
       continue;
     }
-    const unreadable = group.evidence.map((e) => DESTINATION_FACT_POINTER.exec(e.pointer)?.[1]);
-    if (unreadable.every((fact) => fact !== undefined && destination.unreadable.includes(fact as DestinationFact))) {
-      const facts = [...new Set(unreadable)].join(" and ");
-      sentences.push(`${facts} of destination bucket ${destination.bucket} of rule \`${id}\` could not be read (its call failed), so this policy cannot be evaluated`);
+    const facts = group.evidence.map((e) => factAt(e.pointer));
+    if (facts.every((fact) => fact !== undefined && destination.unreadable.includes(fact))) {
+      const fields = [...new Set(group.evidence.map((e) => DESTINATION_FIELD.exec(e.pointer)?.[1]))].join(" and ");
+      sentences.push(`${fields} of destination bucket ${destination.bucket} of rule \`${id}\` could not be read (its call failed), so this policy cannot be evaluated`);
       continue;
     }
     return null;
   }
   return [...new Set(sentences)].join("; ");
+}
+
+/**
+ * A policy that reads a destination fact learnt by a probe (HeadBucket) on a bucket where that probe
+ * failed: the verdict, pass included, could rest on the unknown, so it is `error` (FACTS: a failed
+ * probe is an entry of the source bucket's errors[]).
+ */
+function failedProbe(doc: BucketDocument, facts: DestinationFact[]): string | null {
+  for (const fact of facts) {
+    const { call, kind } = FACTS[fact];
+    if (kind !== "probe") continue;
+    const failure = doc.errors.find((e) => e.operation === call);
+    if (failure) return `${call} failed with ${failure.code} (${failure.message}); whether that destination exists, and who owns it, is unknown, so this policy cannot be evaluated`;
+  }
+  return null;
 }
 
 interface Unreadable {
@@ -131,7 +166,7 @@ interface Unreadable {
 function unreadableFacts(doc: BucketDocument, facts: FactName[]): Unreadable[] {
   const out: Unreadable[] = [];
   for (const fact of facts) {
-    const operation = FACT_SOURCES[fact];
+    const operation = FACTS[fact].call;
     const failure = doc.errors.find((e) => e.operation === operation);
     if (failure) {
       out.push({ fact, message: `${operation} failed with ${failure.code} (${failure.message}); ${fact} of ${doc.name} is unknown, so this policy cannot be evaluated` });

@@ -4,17 +4,16 @@
  * evaluator turns a policy into `error` when a fact it reads could not be collected.
  *
  * The walk follows the document's shape: top-level `properties` (and `required`) name top-level
- * facts; `replication.rules[*].destination.<fact>` names a fact read from destination buckets.
+ * facts; `replication.rules[*].destination.<field>` names the destination fact that fills the field
+ * (the FACTS table in model/facts.ts: `versioning`/`objectLock` copied from the destination bucket,
+ * `destinationBucket` for owner, region and existence learnt from the inventory or HeadBucket).
  * Anything that could read every property (additionalProperties, patternProperties, a `const` on
  * the whole document, a `$ref` outside the schema) is counted as reading every fact: over-collecting
  * costs a call, under-collecting would turn a real finding into a false `fail`.
  */
-import { FACT_SOURCES, type FactName, type FactPlan } from "../model/index.js";
+import { DESTINATION_FACTS, FACT_NAMES as FACTS, FACTS as TABLE, destinationFieldFact, type DestinationFact, type FactName, type FactPlan } from "../model/index.js";
 import type { PolicyFacts, PolicySet } from "./types.js";
 
-const FACTS = Object.keys(FACT_SOURCES) as FactName[];
-/** Destination fields that come from the destination bucket's own configuration calls. */
-const DESTINATION_FACTS: readonly FactName[] = ["versioning", "objectLock"];
 const ALWAYS: readonly FactName[] = ["versioning", "replication"];
 
 type Context = "doc" | "replication" | "rules" | "rule" | "destination" | "other";
@@ -25,7 +24,7 @@ const OPEN_KEYWORDS = ["additionalProperties", "patternProperties", "unevaluated
 
 interface Found {
   top: Set<FactName>;
-  destinations: Set<FactName>;
+  destinations: Set<DestinationFact>;
 }
 
 /** Facts read by one schema. */
@@ -41,7 +40,7 @@ export function policyFacts(appliesTo: unknown, check: unknown): PolicyFacts {
   return {
     appliesTo: ordered(a.top),
     check: ordered(c.top),
-    destinations: ordered(new Set([...a.destinations, ...c.destinations])),
+    destinations: DESTINATION_FACTS.filter((fact) => a.destinations.has(fact) || c.destinations.has(fact)),
   };
 }
 
@@ -54,10 +53,12 @@ export function requiredFacts(set: PolicySet): FactPlan {
   const all = new Set<FactName>(ALWAYS);
   const replicating = new Set<FactName>();
   const destinations = new Set<FactName>();
+  const collectable = (fact: DestinationFact): fact is DestinationFact & FactName => TABLE[fact].kind === "bucket";
   for (const policy of set.policies) {
     const tier = appliesOnlyToReplicating(policy.schemas.appliesTo) ? replicating : all;
     for (const fact of [...policy.facts.appliesTo, ...policy.facts.check]) tier.add(fact);
-    for (const fact of policy.facts.destinations) destinations.add(fact);
+    // A probe (HeadBucket) is made for every unresolved destination; only bucket facts are planned.
+    for (const fact of policy.facts.destinations) if (collectable(fact)) destinations.add(fact);
   }
   return {
     all: ordered(all),
@@ -125,8 +126,10 @@ function walk(schema: unknown, ctx: Context, root: unknown, seen: Set<string>, f
       break;
     case "destination": {
       const required = Array.isArray(node["required"]) ? (node["required"] as unknown[]) : [];
-      for (const fact of DESTINATION_FACTS) {
-        if (open || fact in properties || required.includes(fact)) found.destinations.add(fact);
+      if (open) DESTINATION_FACTS.forEach((fact) => found.destinations.add(fact));
+      for (const key of [...Object.keys(properties), ...required]) {
+        const fact = typeof key === "string" ? destinationFieldFact(key) : undefined;
+        if (fact !== undefined) found.destinations.add(fact);
       }
       break;
     }
@@ -160,4 +163,4 @@ function resolveLocal(root: unknown, pointer: string): unknown {
   return node;
 }
 
-const isFact = (key: unknown): key is FactName => typeof key === "string" && Object.hasOwn(FACT_SOURCES, key);
+const isFact = (key: unknown): key is FactName => typeof key === "string" && (FACTS as readonly string[]).includes(key);

@@ -1,6 +1,6 @@
 /** Types of the policy stage: what a policy file holds and what the loader makes of it. */
 import type { ErrorObject } from "ajv/dist/2020.js";
-import type { FactName, Severity } from "../model/index.js";
+import type { DestinationFact, FactName, Severity } from "../model/index.js";
 import type { SchemaPart } from "./applicability.js";
 
 export interface LoadOptions {
@@ -67,8 +67,8 @@ export interface PolicyFacts {
   appliesTo: FactName[];
   /** Top-level facts read by check. */
   check: FactName[];
-  /** Facts read from destination buckets (`replication.rules[*].destination.<fact>`). */
-  destinations: FactName[];
+  /** Destination facts read (`replication.rules[*].destination.<field>`, by the FACTS table). */
+  destinations: DestinationFact[];
 }
 
 /** A compiled schema. Plain boolean (not ajv's type guard) so a failed check does not narrow the document to `never`. */

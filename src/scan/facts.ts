@@ -19,7 +19,7 @@ import {
   GetObjectLockConfigurationCommand,
   type S3Client,
 } from "@aws-sdk/client-s3";
-import { FACT_SOURCES, type BucketDocument, type FactName } from "../model/index.js";
+import { FACT_NAMES, FACTS, type BucketDocument, type FactName } from "../model/index.js";
 import { awsErrorCode, toBucketError, type RequestLimiter } from "../aws/index.js";
 import { notConfigured, parseEncryption, parseObjectLock, parseReplication, parseTags, parseVersioning } from "./parse.js";
 
@@ -61,7 +61,7 @@ async function readFact(doc: BucketDocument, fact: FactName, s3: S3Client, reque
       Object.assign(doc, ABSENT_VALUES[fact]());
       return;
     }
-    doc.errors.push(toBucketError(FACT_SOURCES[fact], error));
+    doc.errors.push(toBucketError(FACTS[fact].call, error));
   }
 }
 
@@ -83,8 +83,8 @@ export async function readFacts(doc: BucketDocument, facts: readonly FactName[],
   };
   const others = wanted.filter((f) => f !== "versioning" && f !== "replication");
   await Promise.all([chain(), ...others.map((f) => readFact(doc, f, s3, request))]);
-  // Stable order (FACT_SOURCES order), whatever order the calls finished in.
+  // Stable order (the FACTS table's), whatever order the calls finished in.
   doc.collected.sort((a, b) => FACT_ORDER.indexOf(a) - FACT_ORDER.indexOf(b));
 }
 
-const FACT_ORDER = Object.keys(FACT_SOURCES) as FactName[];
+const FACT_ORDER: readonly FactName[] = FACT_NAMES;

@@ -14,7 +14,7 @@ import {
 } from "../aws/index.js";
 import { UsageError } from "../errors.js";
 import type { AccountRecord, AccountRef, BucketDocument, Coverage, FactName, FactPlan, ScanInfo } from "../model/index.js";
-import { FACT_SOURCES } from "../model/index.js";
+import { FACT_NAMES } from "../model/index.js";
 import { discoverOrganization, scopeAccounts, type Organization } from "../org/index.js";
 import { scanAccount } from "./account.js";
 import { ProgressTracker, type AccountSession, type ScanContext, type ScanProgress } from "./context.js";
@@ -70,7 +70,7 @@ function positive(name: string, value: number | undefined, fallback: number): nu
 
 /** Versioning and replication are always read; unknown fact names are a usage error. */
 function normalisePlan(plan: FactPlan | undefined): FactPlan {
-  const known = Object.keys(FACT_SOURCES) as FactName[];
+  const known = FACT_NAMES;
   const check = (facts: FactName[]): FactName[] => {
     for (const f of facts) if (!known.includes(f)) throw new UsageError(`Unknown fact "${f}"; known: ${known.join(", ")}`);
     return known.filter((f) => facts.includes(f));
@@ -160,6 +160,7 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
     await resolveDestinations(ctx, documents, sessions, {
       mode: singleAccount ? "single-account" : "organization",
       accountIds: new Set(records.map((r) => r.id)),
+      scannedAccountIds: new Set(records.filter((r) => r.scan === "scanned").map((r) => r.id)),
       allScanned: records.every((r) => r.scan === "scanned"),
     });
 

@@ -90,8 +90,10 @@ function parseDestination(rule: SdkReplicationRule): ReplicationDestination {
   return {
     bucket: bucketNameFromArn(bucketArn),
     bucketArn,
-    account: declaredAccount,
+    account: null,
     declaredAccount,
+    declaredAccountStatus: null,
+    declaredAccountInOrganization: null,
     region: null,
     storageClass: d?.StorageClass ?? null,
     ownerOverride: d?.AccessControlTranslation?.Owner === "Destination",

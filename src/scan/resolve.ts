@@ -3,12 +3,22 @@
  * inventory built by the first pass; the buckets found get `isReplicaDestination`, `replicatedFrom`
  * and the facts `plan.destinations` asks for (second pass). A destination not in the inventory is
  * probed once with HeadBucket (read-only, with the source account's credentials) to tell a missing
- * bucket from one that exists elsewhere.
+ * bucket from one that exists elsewhere; a probe that fails is an error of the source bucket.
+ * The owner of a destination is what a listing shows (the inventory), or unknown: the rule's own
+ * `Destination.Account` is only checked against it (`declaredAccountStatus`).
  */
 import { HeadBucketCommand } from "@aws-sdk/client-s3";
 import pLimit from "p-limit";
-import { httpStatusOf, responseHeaderOf } from "../aws/index.js";
-import { FACT_SOURCES, type BucketDocument, type DestinationFact, type ReplicationDestination } from "../model/index.js";
+import { httpStatusOf, responseHeaderOf, toBucketError } from "../aws/index.js";
+import {
+  DESTINATION_FACTS,
+  FACTS,
+  type BucketDocument,
+  type BucketError,
+  type DeclaredAccountStatus,
+  type DestinationFact,
+  type ReplicationDestination,
+} from "../model/index.js";
 import type { AccountSession, ScanContext } from "./context.js";
 import { readFacts } from "./facts.js";
 
@@ -17,36 +27,64 @@ export interface OrganizationView {
   mode: "organization" | "single-account";
   /** Every account of the organization (any scope), or the caller's only in single-account mode. */
   accountIds: Set<string>;
+  /** Accounts whose bucket listing was read: a bucket none of them lists is not theirs. */
+  scannedAccountIds: Set<string>;
   /** Every organization account was scanned (so a bucket owned by none of them is outside). */
   allScanned: boolean;
 }
 
-/** HeadBucket's answer: `exists` null when it could not tell (throttled, network...). */
+/** HeadBucket's answer: `exists` null, with the error, when it could not tell (throttled, 5xx, network...). */
 export interface HeadResult {
   exists: boolean | null;
   region: string | null;
+  error: BucketError | null;
 }
+
+const PROBE = FACTS.destinationBucket.call;
 
 async function headBucket(ctx: ScanContext, session: AccountSession, region: string, bucket: string): Promise<HeadResult> {
   try {
     const out = await ctx.request(() => session.s3(region).send(new HeadBucketCommand({ Bucket: bucket })));
-    return { exists: true, region: out.BucketRegion ?? null };
+    return { exists: true, region: out.BucketRegion ?? null, error: null };
   } catch (error) {
     const status = httpStatusOf(error);
     const headerRegion = responseHeaderOf(error, "x-amz-bucket-region") ?? null;
-    if (status === 404) return { exists: false, region: null };
+    if (status === 404) return { exists: false, region: null, error: null };
     // 403: someone else's bucket; 301: it lives in another region. Either way it exists.
-    if (status === 403 || status === 301) return { exists: true, region: headerRegion };
-    return { exists: null, region: headerRegion };
+    if (status === 403 || status === 301) return { exists: true, region: headerRegion, error: null };
+    return { exists: null, region: headerRegion, error: probeError(bucket, toBucketError(PROBE, error)) };
   }
 }
 
-const DESTINATION_FACTS: readonly DestinationFact[] = ["versioning", "objectLock"];
+/** The failed probe as an entry of the source bucket's errors[]: the message names the destination it was for. */
+const probeError = (bucket: string, error: BucketError): BucketError => ({ ...error, message: `destination ${bucket}: ${error.message}` });
 
-export function fillResolved(dest: ReplicationDestination, source: BucketDocument, target: BucketDocument): void {
+/** Destination facts copied from a scanned destination bucket (kind `bucket` in FACTS). */
+const COPIED: readonly DestinationFact[] = DESTINATION_FACTS.filter((f) => FACTS[f].kind === "bucket");
+
+const ACCOUNT_ID = /^[0-9]{12}$/;
+
+/** The rule's declared `Account` against the verified owner (null when unknown). Never the other way round. */
+export function declaredAccountStatus(declared: string | null, owner: string | null, org: OrganizationView): DeclaredAccountStatus | null {
+  if (declared === null) return null;
+  if (!ACCOUNT_ID.test(declared)) return "invalid";
+  if (owner !== null) return declared === owner ? "matches" : "mismatch";
+  // The declared account's listing was read and does not have this bucket: it is not the owner.
+  return org.scannedAccountIds.has(declared) ? "mismatch" : "unverified";
+}
+
+/** Whether a declared account id is a member account; null when nothing (valid) is declared or the organization is unknown. */
+export function declaredAccountInOrganization(declared: string | null, org: OrganizationView): boolean | null {
+  if (declared === null || !ACCOUNT_ID.test(declared) || org.mode === "single-account") return null;
+  return org.accountIds.has(declared);
+}
+
+export function fillResolved(dest: ReplicationDestination, source: BucketDocument, target: BucketDocument, org: OrganizationView): void {
   dest.resolved = true;
   dest.resolution = "resolved";
-  dest.account = dest.declaredAccount ?? target.account.id;
+  dest.account = target.account.id;
+  dest.declaredAccountStatus = declaredAccountStatus(dest.declaredAccount, target.account.id, org);
+  dest.declaredAccountInOrganization = declaredAccountInOrganization(dest.declaredAccount, org);
   dest.region = target.region;
   dest.inOrganization = true;
   dest.crossAccount = target.account.id !== source.account.id;
@@ -54,9 +92,13 @@ export function fillResolved(dest: ReplicationDestination, source: BucketDocumen
   dest.versioning = target.versioning?.status ?? null;
   dest.objectLock = target.objectLock;
   // A destination fact whose call failed is unknown, not absent: policies resting on it give `error`.
-  dest.unreadable = DESTINATION_FACTS.filter((fact) => target.errors.some((e) => e.operation === FACT_SOURCES[fact]));
+  dest.unreadable = COPIED.filter((fact) => target.errors.some((e) => e.operation === FACTS[fact].call));
 }
 
+/**
+ * A destination outside the scanned inventory. `owner` is the account whose listing showed the
+ * bucket (outside --regions), else null: the rule's declared account is checked, never believed.
+ */
 export function fillUnresolved(
   dest: ReplicationDestination,
   source: BucketDocument,
@@ -65,36 +107,32 @@ export function fillUnresolved(
   org: OrganizationView,
 ): void {
   dest.resolved = false;
-  dest.account = dest.declaredAccount ?? owner;
+  dest.account = owner;
+  dest.declaredAccountStatus = declaredAccountStatus(dest.declaredAccount, owner, org);
+  dest.declaredAccountInOrganization = declaredAccountInOrganization(dest.declaredAccount, org);
   dest.region = head.region;
   dest.crossRegion = head.region === null ? null : head.region !== source.region;
   dest.versioning = null;
   dest.objectLock = null;
-  dest.unreadable = [];
-  const ownerInOrg = owner === null ? null : org.accountIds.has(owner);
-  // An existing bucket absent from a scanned account's listing is not that account's.
-  dest.crossAccount = owner !== null ? owner !== source.account.id : head.exists === true ? true : null;
-  if (head.exists === false) {
+  dest.unreadable = head.error === null ? [] : ["destinationBucket"];
+  const listed = owner !== null;
+  const exists = listed ? true : head.exists;
+  // An existing bucket absent from the source account's own listing is not that account's.
+  dest.crossAccount = listed ? owner !== source.account.id : exists === true ? true : null;
+  if (listed) {
+    // Listed by an organization account, but outside the scan's --regions.
+    dest.resolution = "not-scanned";
+    dest.inOrganization = org.accountIds.has(owner);
+  } else if (exists === false) {
     dest.resolution = "missing";
     dest.inOrganization = null;
-  } else if (head.exists === null) {
-    dest.resolution = "unknown";
-    dest.inOrganization = org.mode === "organization" ? ownerInOrg : null;
-  } else if (ownerInOrg === true) {
-    dest.resolution = "not-scanned";
-    dest.inOrganization = true;
-  } else if (org.mode === "single-account") {
-    dest.resolution = "unknown";
-    dest.inOrganization = null;
-  } else if (ownerInOrg === false) {
+  } else if (exists === true && org.mode === "organization" && org.allScanned) {
     dest.resolution = "outside-organization";
     dest.inOrganization = false;
-  } else if (!org.allScanned) {
-    dest.resolution = "not-scanned";
-    dest.inOrganization = null;
   } else {
-    dest.resolution = "outside-organization";
-    dest.inOrganization = false;
+    // Probe failed, single-account mode, or an organization account that was not scanned might own it.
+    dest.resolution = "unknown";
+    dest.inOrganization = null;
   }
 }
 
@@ -141,15 +179,22 @@ export async function resolveDestinations(
       (source.replication?.rules ?? []).map(async (rule) => {
         const dest = rule.destination;
         const target = inventory.get(dest.bucket);
-        if (target !== undefined) return fillResolved(dest, source, target);
+        if (target !== undefined) return fillResolved(dest, source, target, org);
         const session = sessions.get(source.account.id);
         let head = heads.get(dest.bucket);
         if (head === undefined) {
-          head = session === undefined ? Promise.resolve({ exists: null, region: null }) : headBucket(ctx, session, source.region, dest.bucket);
+          head =
+            session === undefined
+              ? Promise.resolve({ exists: null, region: null, error: { operation: PROBE, code: "NotProbed", message: `destination ${dest.bucket}: no session for account ${source.account.id}` } })
+              : headBucket(ctx, session, source.region, dest.bucket);
           heads.set(dest.bucket, head);
         }
-        const owner = ctx.outOfScopeBuckets.get(dest.bucket) ?? dest.declaredAccount;
-        fillUnresolved(dest, source, await head, owner, org);
+        const result = await head;
+        fillUnresolved(dest, source, result, ctx.outOfScopeBuckets.get(dest.bucket) ?? null, org);
+        if (result.error !== null && !source.errors.some((e) => e.operation === PROBE && e.message === result.error?.message)) {
+          source.errors.push(result.error);
+          ctx.progress.errors++;
+        }
       }),
     ),
   );

@@ -1,25 +1,18 @@
 /**
  * Every default policy over its fixtures: test/policies/<policy-id>/<status>-<what-it-shows>.json.
- * A fixture is { description, message, pointers?, parameters?, document }: the file-name prefix
- * is the expected status (pass, fail, not-applicable, error), `message` the exact sentence,
- * `pointers` the failing JSON pointers, `parameters` the policy's config values, and `document` a
- * full bucket document, itself checked against schemas/bucket-document.schema.json.
+ * A fixture is { description, message, pointers?, parameters?, base, patch?, rules? }: the file-name
+ * prefix is the expected status (pass, fail, not-applicable, error), `message` the exact sentence,
+ * `pointers` the failing JSON pointers, `parameters` the policy's config values, and `base` +
+ * `patch` + `rules` the bucket document as merge patches over a base (see fixture.ts), the merged
+ * document itself checked against schemas/bucket-document.schema.json.
  * Adding a policy or a case = adding JSON files here, no code.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { Ajv2020 } from "ajv/dist/2020.js";
 import { describe, expect, it } from "vitest";
-import type { BucketDocument, ResultStatus } from "../../src/model/index.js";
-import { BUCKET_DOCUMENT_SCHEMA_FILE, evaluateBucket, loadPolicies, type PolicySet } from "../../src/policy/index.js";
-
-interface Fixture {
-  description: string;
-  message: string;
-  pointers?: string[];
-  parameters?: Record<string, unknown>;
-  document: BucketDocument;
-}
+import type { ResultStatus } from "../../src/model/index.js";
+import { evaluateBucket, loadPolicies, type PolicySet } from "../../src/policy/index.js";
+import { BASES, baseDocument, documentValidator as validateDocument, fixtureDocument, mergePatch, type PatchFixture } from "./fixture.js";
 
 const root = import.meta.dirname;
 const PREFIXES: [string, ResultStatus][] = [
@@ -30,7 +23,7 @@ const PREFIXES: [string, ResultStatus][] = [
 ];
 
 const policyDirs = readdirSync(root, { withFileTypes: true })
-  .filter((entry) => entry.isDirectory())
+  .filter((entry) => entry.isDirectory() && !entry.name.startsWith("_"))
   .map((entry) => entry.name)
   .sort();
 
@@ -39,13 +32,11 @@ const cases = policyDirs.flatMap((policyId) =>
     .filter((name) => name.endsWith(".json"))
     .sort()
     .map((name) => {
-      const fixture = JSON.parse(readFileSync(join(root, policyId, name), "utf8")) as Fixture;
+      const fixture = JSON.parse(readFileSync(join(root, policyId, name), "utf8")) as PatchFixture;
       const status = PREFIXES.find(([prefix]) => name.startsWith(prefix))?.[1];
-      return { policyId, name: name.replace(/\.json$/, ""), status, fixture };
+      return { policyId, name: name.replace(/\.json$/, ""), status, fixture: { ...fixture, document: fixtureDocument(fixture) } };
     }),
 );
-
-const validateDocument = new Ajv2020({ allErrors: true, strict: true }).compile(JSON.parse(readFileSync(BUCKET_DOCUMENT_SCHEMA_FILE, "utf8")) as object);
 
 const sets = new Map<string, Promise<PolicySet>>();
 function policySet(policyId: string, parameters: Record<string, unknown> | undefined): Promise<PolicySet> {
@@ -53,6 +44,26 @@ function policySet(policyId: string, parameters: Record<string, unknown> | undef
   if (!sets.has(key)) sets.set(key, loadPolicies(parameters ? { parameters: { [policyId]: parameters } } : {}));
   return sets.get(key) as Promise<PolicySet>;
 }
+
+describe("policies/fixture mergePatch", () => {
+  // RFC 7396 appendix A, a few of its test cases.
+  it.each([
+    [{ a: "b" }, { a: "c" }, { a: "c" }],
+    [{ a: "b" }, { b: "c" }, { a: "b", b: "c" }],
+    [{ a: "b" }, { a: null }, {}],
+    [{ a: ["b"] }, { a: "c" }, { a: "c" }],
+    [{ a: [{ b: "c" }] }, { a: [1] }, { a: [1] }],
+    [{ a: { b: "c" } }, { a: { b: "d", c: null } }, { a: { b: "d" } }],
+    [[1, 2], { a: "b", c: null }, { a: "b" }],
+    [{}, { a: { bb: { ccc: null } } }, { a: { bb: {} } }],
+  ])("merges %j with %j", (target, patch, expected) => {
+    expect(mergePatch(target, patch)).toEqual(expected);
+  });
+
+  it("has a complete, valid document for every base", () => {
+    for (const base of BASES) expect(validateDocument(baseDocument(base)), base).toBe(true);
+  });
+});
 
 describe("policies (fixtures)", () => {
   it("has fixtures for every built-in policy, with at least one pass and one fail each", async () => {

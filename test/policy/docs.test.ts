@@ -35,8 +35,11 @@ describe("policy/docs", () => {
     expect(all.map(([path]) => path).filter((path) => !doc.includes(`| \`${path}\` |`))).toEqual([]);
   });
 
-  it("pins schemaVersion to the model's version", () => {
-    expect((schema["properties"] as Record<string, Schema>)["schemaVersion"]?.["const"]).toBe(BUCKET_DOCUMENT_SCHEMA_VERSION);
+  it("accepts the model's schemaVersion and every earlier minor version of its major", () => {
+    const pattern = new RegExp((schema["properties"] as Record<string, Schema>)["schemaVersion"]?.["pattern"] as string);
+    expect(pattern.test(BUCKET_DOCUMENT_SCHEMA_VERSION)).toBe(true);
+    expect(pattern.test("1.0.0")).toBe(true);
+    expect(pattern.test("2.0.0")).toBe(false);
   });
 
   it("documents every default policy, its severity and its packs in docs/policies.md", async () => {

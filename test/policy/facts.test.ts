@@ -14,7 +14,8 @@ describe("policy/factsRead", () => {
     ["additionalProperties on the document (reads everything)", { additionalProperties: false }, ["versioning", "replication", "objectLock", "encryption", "tags"], []],
     ["destination Object Lock through items", destination({ properties: { objectLock: { type: "object" } } }), ["replication"], ["objectLock"]],
     ["destination versioning through contains and oneOf", { properties: { replication: { properties: { rules: { contains: { oneOf: [{ properties: { destination: { required: ["versioning"] } } }] } } } } } }, ["replication"], ["versioning"]],
-    ["destination fields that are not facts", destination({ properties: { crossAccount: { const: true }, region: {} } }), ["replication"], []],
+    ["destination owner and region (learnt from the inventory or HeadBucket)", destination({ properties: { crossAccount: { const: true }, region: {} } }), ["replication"], ["destinationBucket"]],
+    ["destination fields as written in the rule", destination({ properties: { ownerOverride: { const: true }, declaredAccount: {}, storageClass: {} } }), ["replication"], []],
     ["account and bucket identity only", { properties: { account: { properties: { tags: {} } }, name: {}, isReplicaDestination: {} } }, [], []],
   ])("finds the facts read by %s", (_what, schema, top, destinations) => {
     const found = factsRead(schema);

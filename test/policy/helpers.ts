@@ -1,9 +1,10 @@
 /** Shared test helpers: temporary policy directories and fixture documents. */
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "vitest";
 import type { BucketDocument } from "../../src/model/index.js";
+import { fixtureDocument as mergedFixture, readFixture } from "../policies/fixture.js";
 
 /** A valid minimal policy; tests break one field at a time. */
 export function minimalPolicy(id: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
@@ -34,8 +35,7 @@ export function policyDir(files: Record<string, unknown>): string {
 
 /** The bucket document of a policy fixture, e.g. fixtureDocument("destination-exists/pass-resolved"). */
 export function fixtureDocument(path: string): BucketDocument {
-  const file = join(import.meta.dirname, "..", "policies", `${path}.json`);
-  return (JSON.parse(readFileSync(file, "utf8")) as { document: BucketDocument }).document;
+  return mergedFixture(readFixture(path));
 }
 
 export interface MainRun {

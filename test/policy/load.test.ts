@@ -6,6 +6,7 @@ import { minimalPolicy, policyDir } from "./helpers.js";
 
 const DEFAULT_IDS = [
   "delete-marker-replication-disabled",
+  "destination-account-verified",
   "destination-different-region",
   "destination-exists",
   "destination-in-organization",

@@ -60,6 +60,8 @@ function rule(id: string, destBucket: string, destAccount: string, destRegion: s
       bucketArn: `arn:aws:s3:::${destBucket}`,
       account: destAccount,
       declaredAccount: destAccount === sourceAccount ? null : destAccount,
+      declaredAccountStatus: destAccount === sourceAccount ? null : "matches",
+      declaredAccountInOrganization: destAccount === sourceAccount ? null : true,
       region: destRegion,
       storageClass: "STANDARD_IA",
       ownerOverride: destAccount !== sourceAccount,

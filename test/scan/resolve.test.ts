@@ -57,7 +57,10 @@ describe("scan/resolveDestinations", () => {
       expect(rule(bucket(result, "prod-data"), "to-ghost").destination).toMatchObject({
         resolved: false,
         resolution: "missing",
-        account: "333333333333",
+        account: null,
+        declaredAccount: "333333333333",
+        // 333333333333 was scanned and its listing has no such bucket.
+        declaredAccountStatus: "mismatch",
         region: null,
         inOrganization: null,
         versioning: null,
@@ -66,12 +69,12 @@ describe("scan/resolveDestinations", () => {
     });
   });
 
-  it("marks an existing destination of unknown owner not-scanned while some organization account was not scanned", async () => {
+  it("marks an existing destination of unknown owner unknown while some organization account was not scanned", async () => {
     await withSandbox(async (sandbox) => {
       const result = await scanSandbox(sandbox);
       expect(rule(bucket(result, "prod-data"), "to-partner").destination).toMatchObject({
         resolved: false,
-        resolution: "not-scanned",
+        resolution: "unknown",
         account: null,
         inOrganization: null,
         crossAccount: true,
@@ -93,26 +96,60 @@ describe("scan/resolveDestinations", () => {
     }, fullyScannableScenario());
   });
 
-  it("marks a destination declared in a non-member account outside-organization", async () => {
-    const scenario = testScenario();
-    const prodData = scenario.accounts[1]?.buckets?.[0];
-    const partnerRule = prodData?.replication?.Rules.find((r) => r.ID === "to-partner");
+  it("never takes the owner from the rule's declared account: a bucket outside the organization declaring a member account is outside, and the declaration a mismatch", async () => {
+    const scenario = fullyScannableScenario();
+    const partnerRule = scenario.accounts[1]?.buckets?.[0]?.replication?.Rules.find((r) => r.ID === "to-partner");
     if (partnerRule?.Destination === undefined) throw new Error("scenario changed");
-    partnerRule.Destination.Account = "444444444444";
+    partnerRule.Destination.Account = "333333333333";
     await withSandbox(async (sandbox) => {
       const result = await scanSandbox(sandbox);
       expect(rule(bucket(result, "prod-data"), "to-partner").destination).toMatchObject({
-        account: "444444444444",
+        account: null,
+        declaredAccount: "333333333333",
+        declaredAccountStatus: "mismatch",
         resolution: "outside-organization",
         inOrganization: false,
       });
     }, scenario);
   });
 
-  it("marks a destination in an excluded organization account not-scanned", async () => {
+  it("does not believe a declared account while an organization account is unscanned: owner unknown, declaration unverified", async () => {
+    const scenario = testScenario();
+    const partnerRule = scenario.accounts[1]?.buckets?.[0]?.replication?.Rules.find((r) => r.ID === "to-partner");
+    if (partnerRule?.Destination === undefined) throw new Error("scenario changed");
+    partnerRule.Destination.Account = "777777777777"; // the member account without an audit role
+    await withSandbox(async (sandbox) => {
+      const result = await scanSandbox(sandbox);
+      expect(rule(bucket(result, "prod-data"), "to-partner").destination).toMatchObject({
+        account: null,
+        declaredAccountStatus: "unverified",
+        resolution: "unknown",
+        inOrganization: null,
+      });
+    }, scenario);
+  });
+
+  it("flags a declared account that is not the owner the inventory shows, and keeps the owner from the inventory", async () => {
+    const scenario = testScenario();
+    const backupRule = scenario.accounts[1]?.buckets?.[0]?.replication?.Rules.find((r) => r.ID === "to-backup");
+    if (backupRule?.Destination === undefined) throw new Error("scenario changed");
+    backupRule.Destination.Account = "555555555555";
+    await withSandbox(async (sandbox) => {
+      const result = await scanSandbox(sandbox);
+      expect(rule(bucket(result, "prod-data"), "to-backup").destination).toMatchObject({
+        account: "333333333333",
+        declaredAccount: "555555555555",
+        declaredAccountStatus: "mismatch",
+        resolution: "resolved",
+      });
+      expect(rule(bucket(result, "mgmt-trail"), "trail-to-backup").destination.declaredAccountStatus).toBeNull();
+    }, scenario);
+  });
+
+  it("marks a destination in an excluded organization account unknown: no scanned listing shows its owner", async () => {
     await withSandbox(async (sandbox) => {
       const result = await scanSandbox(sandbox, { excludeAccounts: ["555555555555"] });
-      expect(rule(bucket(result, "prod-data"), "to-dev").destination).toMatchObject({ resolved: false, resolution: "not-scanned", region: "us-east-1" });
+      expect(rule(bucket(result, "prod-data"), "to-dev").destination).toMatchObject({ resolved: false, resolution: "unknown", account: null, region: "us-east-1" });
       expect(result.buckets.some((b) => b.name === "dev-scratch")).toBe(false);
     });
   });
@@ -153,23 +190,35 @@ describe("scan/fillUnresolved", () => {
   const destination = (account?: string): ReplicationDestination =>
     parseRule({ ID: "r", Status: "Enabled", Destination: { Bucket: "arn:aws:s3:::elsewhere", ...(account === undefined ? {} : { Account: account }) } }, 0)
       .destination;
-  const org: OrganizationView = { mode: "organization", accountIds: new Set(["111111111111", "222222222222"]), allScanned: false };
+  const org: OrganizationView = {
+    mode: "organization",
+    accountIds: new Set(["111111111111", "222222222222"]),
+    scannedAccountIds: new Set(["222222222222"]),
+    allScanned: false,
+  };
+  const failed = { operation: "HeadBucket", code: "InternalError", message: "destination elsewhere: boom" };
 
-  it("says unknown when HeadBucket could not tell whether the bucket exists", () => {
+  it("says unknown, with destinationBucket unreadable, when HeadBucket could not tell whether the bucket exists", () => {
     const dest = destination();
-    fillUnresolved(dest, source, { exists: null, region: null }, null, org);
-    expect(dest).toMatchObject({ resolution: "unknown", inOrganization: null, crossAccount: null, crossRegion: null, resolved: false });
+    fillUnresolved(dest, source, { exists: null, region: null, error: failed }, null, org);
+    expect(dest).toMatchObject({ resolution: "unknown", inOrganization: null, crossAccount: null, crossRegion: null, resolved: false, unreadable: ["destinationBucket"] });
   });
 
-  it("says not-scanned for an existing bucket owned by an organization account that was not scanned", () => {
+  it("says not-scanned for an existing bucket that an organization account lists outside the scanned regions", () => {
     const dest = destination("111111111111");
-    fillUnresolved(dest, source, { exists: true, region: "us-east-1" }, "111111111111", org);
-    expect(dest).toMatchObject({ resolution: "not-scanned", inOrganization: true, crossAccount: true, crossRegion: false });
+    fillUnresolved(dest, source, { exists: true, region: "us-east-1", error: null }, "111111111111", org);
+    expect(dest).toMatchObject({ resolution: "not-scanned", account: "111111111111", declaredAccountStatus: "matches", inOrganization: true, crossAccount: true, crossRegion: false });
   });
 
-  it("says unknown in single-account mode for an existing bucket of another account", () => {
+  it("says unknown in single-account mode for an existing bucket of another account, whatever the rule declares", () => {
     const dest = destination("999999999999");
-    fillUnresolved(dest, source, { exists: true, region: null }, "999999999999", { mode: "single-account", accountIds: new Set(["222222222222"]), allScanned: true });
-    expect(dest).toMatchObject({ resolution: "unknown", inOrganization: null, crossAccount: true });
+    fillUnresolved(dest, source, { exists: true, region: null, error: null }, null, { mode: "single-account", accountIds: new Set(["222222222222"]), scannedAccountIds: new Set(["222222222222"]), allScanned: true });
+    expect(dest).toMatchObject({ resolution: "unknown", account: null, declaredAccountStatus: "unverified", inOrganization: null, crossAccount: true });
+  });
+
+  it("keeps a declared account that is not an account id raw, and flags it invalid", () => {
+    const dest = destination("backup");
+    fillUnresolved(dest, source, { exists: false, region: null, error: null }, null, org);
+    expect(dest).toMatchObject({ resolution: "missing", account: null, declaredAccount: "backup", declaredAccountStatus: "invalid" });
   });
 });

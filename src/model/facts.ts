@@ -1,0 +1,85 @@
+/**
+ * The one table of facts: every field of the bucket document that replguard learns from AWS (rather
+ * than from the rule as written, or the scan's own bookkeeping), with the call that reads it, where
+ * it lands, and how a failed read is recorded. The scanner (`scan/facts.ts`, `scan/resolve.ts`),
+ * the fact plan (`policy/facts.ts`) and the evaluator (`policy/evaluate.ts`) all read this table,
+ * so adding a fact is one entry here plus its reader; `test/model/facts.test.ts` fails when a field
+ * of the model is neither a fact's nor listed in GIVEN_FIELDS.
+ *
+ * How a failed read is recorded, by kind:
+ * - `bucket`: a configuration call on one bucket. Its `document` field is null and the bucket's
+ *   `errors[]` names the call; a rule into that bucket copies the value into its `destination`
+ *   fields, and lists the fact in `destination.unreadable` when the call failed on the destination.
+ * - `probe`: HeadBucket, made for a rule's destination outside the scanned inventory, on behalf of
+ *   the source bucket. A failed probe is an entry in the source bucket's `errors[]` (operation
+ *   `HeadBucket`, the message naming the destination) and the fact in `destination.unreadable`; its
+ *   `destination` fields are null or `unknown`.
+ * - `organization`: read once per scan from Organizations; a failed read stops the scan (exit 3),
+ *   so within a snapshot it is always known.
+ * Either way a policy that reads a fact whose read failed evaluates to `error`, and the bucket
+ * counts as partially read (coverage incomplete, exit 3).
+ */
+import type { BucketDocument, ReplicationDestination } from "./bucket-document.js";
+
+export interface FactEntry {
+  /** The AWS call that reads it. */
+  call: string;
+  kind: "bucket" | "probe" | "organization";
+  /** Top-level document field it fills (kind `bucket`), or null. */
+  document: keyof BucketDocument | null;
+  /** Fields of `replication.rules[].destination` it fills. */
+  destination: readonly (keyof ReplicationDestination)[];
+}
+
+export const FACTS = {
+  versioning: { call: "GetBucketVersioning", kind: "bucket", document: "versioning", destination: ["versioning"] },
+  replication: { call: "GetBucketReplication", kind: "bucket", document: "replication", destination: [] },
+  objectLock: { call: "GetObjectLockConfiguration", kind: "bucket", document: "objectLock", destination: ["objectLock"] },
+  encryption: { call: "GetBucketEncryption", kind: "bucket", document: "encryption", destination: [] },
+  tags: { call: "GetBucketTagging", kind: "bucket", document: "tags", destination: [] },
+  /**
+   * Who owns a rule's destination bucket, where it is, whether it exists: from the scanned inventory
+   * (ListBuckets of every scanned account) when the bucket is in it, else from HeadBucket. Never
+   * from the rule's own `Destination.Account`, which whoever writes the rule controls.
+   */
+  destinationBucket: {
+    call: "HeadBucket",
+    kind: "probe",
+    document: null,
+    destination: ["resolved", "resolution", "account", "declaredAccountStatus", "region", "inOrganization", "crossAccount", "crossRegion"],
+  },
+  /** Whether the rule's declared account is a member account: Organizations ListAccounts, read once per scan. */
+  declaredAccountMembership: {
+    call: "ListAccounts",
+    kind: "organization",
+    document: null,
+    destination: ["declaredAccountInOrganization"],
+  },
+} as const satisfies Record<string, FactEntry>;
+
+/** Any fact of the table. */
+export type AnyFact = keyof typeof FACTS;
+/** Facts read per bucket by a configuration call: what `collected[]` lists and a scan plan names. */
+export type FactName = { [K in AnyFact]: (typeof FACTS)[K]["kind"] extends "bucket" ? K : never }[AnyFact];
+/** Facts a destination copies from the destination bucket, or learns by probing it. */
+export type DestinationFact = { [K in AnyFact]: (typeof FACTS)[K]["destination"] extends readonly [] ? never : K }[AnyFact];
+
+export const FACT_NAMES = (Object.keys(FACTS) as AnyFact[]).filter((f): f is FactName => FACTS[f].kind === "bucket");
+export const DESTINATION_FACTS = (Object.keys(FACTS) as AnyFact[]).filter((f): f is DestinationFact => FACTS[f].destination.length > 0);
+
+/** Which S3 call each collected fact comes from (derived from FACTS). */
+export const FACT_SOURCES = Object.fromEntries(FACT_NAMES.map((f) => [f, FACTS[f].call])) as { [K in FactName]: (typeof FACTS)[K]["call"] };
+
+/** The fact that fills a destination field, or undefined for a field taken from the rule as written. */
+export function destinationFieldFact(field: string): DestinationFact | undefined {
+  return DESTINATION_FACTS.find((f) => (FACTS[f].destination as readonly string[]).includes(field));
+}
+
+/**
+ * Fields that are no fact: identity, the rule as written, and the scan's bookkeeping. Each is
+ * known whenever the document exists (a failed ListBuckets leaves no document at all).
+ */
+export const GIVEN_FIELDS = {
+  document: ["schemaVersion", "arn", "name", "region", "isReplicaDestination", "replicatedFrom", "account", "collected", "errors"],
+  destination: ["bucket", "bucketArn", "declaredAccount", "storageClass", "ownerOverride", "replicaKmsKeyId", "replicationTime", "metrics", "unreadable"],
+} as const satisfies { document: readonly (keyof BucketDocument)[]; destination: readonly (keyof ReplicationDestination)[] };

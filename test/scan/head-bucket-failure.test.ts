@@ -1,0 +1,58 @@
+/**
+ * A failed destination probe is an error, never a pass (issue 10 point 2): the endpoint goes away
+ * while destinations are checked, so every HeadBucket fails. Through the real SDK against the
+ * sandbox, on an organization whose clean scan is complete.
+ */
+import { describe, expect, it } from "vitest";
+import { audit } from "../../src/audit/index.js";
+import { startSandbox } from "../../src/sandbox/index.js";
+import { testScenario } from "./support/scenario.js";
+
+function fullyScannableScenario() {
+  const scenario = testScenario();
+  scenario.accounts = scenario.accounts.filter((a) => a.id !== "666666666666" && a.id !== "777777777777");
+  return scenario;
+}
+
+describe("scan/resolveDestinations when HeadBucket fails", () => {
+  it("records the failed probe on the source bucket, makes dependent policies error, and the audit incomplete (exit 3)", async () => {
+    const sandbox = await startSandbox({ scenario: fullyScannableScenario() });
+    let closing: Promise<void> | null = null;
+    try {
+      const result = await audit({
+        scan: {
+          endpoint: sandbox.endpoint,
+          credentials: sandbox.credentials,
+          region: sandbox.region,
+          maxAttempts: 1,
+          // Every bucket has been read; only the destination probes are left.
+          onProgress: (p) => {
+            if (p.phase === "destinations" && closing === null) closing = sandbox.close();
+          },
+        },
+        formats: [],
+      });
+      expect(closing).not.toBeNull();
+      const prodData = result.snapshot.buckets.find((b) => b.name === "prod-data");
+      expect(prodData?.errors).toContainEqual(expect.objectContaining({ operation: "HeadBucket", message: expect.stringMatching(/^destination partner-drop: /) }));
+      const partner = prodData?.replication?.rules.find((r) => r.id === "to-partner")?.destination;
+      expect(partner).toMatchObject({ resolution: "unknown", account: null, inOrganization: null, unreadable: ["destinationBucket"] });
+      // The resolved destination was listed before the endpoint went away; only its Object Lock,
+      // read in the destinations phase, failed, and says so the same way.
+      expect(prodData?.replication?.rules.find((r) => r.id === "to-backup")?.destination).toMatchObject({ resolution: "resolved", account: "333333333333", unreadable: ["objectLock"] });
+
+      const status = (policyId: string) => result.snapshot.results.find((r) => r.bucket === "prod-data" && r.policyId === policyId);
+      for (const policyId of ["destination-exists", "destination-in-organization", "destination-separate-account", "destination-account-verified"]) {
+        expect(status(policyId)?.status, policyId).toBe("error");
+      }
+      expect(status("destination-exists")?.message).toMatch(/^HeadBucket failed with \w+ \(destination \S+: .*\); whether that destination exists, and who owns it, is unknown/);
+      // A policy that reads only the source's own configuration is still decided.
+      expect(status("replication-rules-enabled")?.status).toBe("pass");
+      expect(result.snapshot.coverage.complete).toBe(false);
+      expect(result.snapshot.coverage.buckets.partial).toBeGreaterThan(0);
+      expect(result.exitCode).toBe(3);
+    } finally {
+      await (closing ?? sandbox.close());
+    }
+  });
+});
