@@ -50,6 +50,14 @@ export interface AuthSuccess {
   body: Buffer;
 }
 
+/**
+ * The principal of an unsigned S3 request ("anonymous requests", https://docs.aws.amazon.com/AmazonS3/latest/userguide/example-bucket-policies.html):
+ * it belongs to no account, so only a policy granting Principal "*" lets it in.
+ */
+export const ANONYMOUS: KeyState = { accessKeyId: "", secretAccessKey: "", accountId: "", principalArn: "*", userId: "anonymous" };
+
+export const isAnonymous = (caller: KeyState): boolean => caller.accountId === "";
+
 /** AWS's allowed clock difference between the signer and the service. */
 const MAX_SKEW_MS = 15 * 60 * 1000;
 const EMPTY_SHA256 = sha256Hex("");

@@ -4,6 +4,7 @@
  * the bucket exists (404 NoSuchBucket), the request was signed for the bucket's Region
  * (301 PermanentRedirect), and the caller is allowed (403 AccessDenied).
  */
+import { isAnonymous } from "../auth.js";
 import type { SandboxRequest, SandboxResponse, ServiceHandler, World } from "../types.js";
 import { authorize } from "./access.js";
 import { createBucket, getBucketLocation, headBucket } from "./bucket-ops.js";
@@ -54,14 +55,16 @@ function route(request: SandboxRequest, world: World): SandboxResponse {
   const keyPart = request.hostBucket === null ? segments.slice(2).join("/") : segments.slice(1).join("/");
   const { method } = request;
 
+  const anonymous = isAnonymous(request.caller);
   if (bucketName === null) {
-    if (method === "GET") return listBuckets(request, world);
+    // An anonymous caller owns no buckets to list: S3 answers 403 AccessDenied.
+    if (method === "GET") return anonymous ? accessDenied("ListBuckets", null) : listBuckets(request, world);
     return notImplemented(null);
   }
   if (keyPart !== "") return notImplemented(bucketName);
 
   const subresource = SUBRESOURCES.find((name) => request.query.has(name)) ?? "";
-  if (method === "PUT" && subresource === "") return createBucket(request, world, bucketName);
+  if (method === "PUT" && subresource === "") return anonymous ? accessDenied("CreateBucket", bucketName) : createBucket(request, world, bucketName);
   const entry = ROUTES[`${method} ${subresource}`];
   if (entry === undefined) return notImplemented(bucketName);
   const [operation, handler] = entry;
@@ -85,6 +88,8 @@ function route(request: SandboxRequest, world: World): SandboxResponse {
   }
   return handler({ request, world, bucket, operation });
 }
+
+const accessDenied = (operation: string, bucket: string | null): SandboxResponse => s3Error(403, "AccessDenied", "Access Denied", operation, { bucket });
 
 /** HEAD answers carry the status and headers only. */
 function withoutBodyIf(isHead: boolean, response: SandboxResponse): SandboxResponse {
