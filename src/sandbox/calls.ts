@@ -21,6 +21,16 @@ const SUBRESOURCES: Record<string, string> = {
   notification: "BucketNotificationConfiguration",
   ownershipControls: "BucketOwnershipControls",
   publicAccessBlock: "PublicAccessBlock",
+  policyStatus: "BucketPolicyStatus",
+  requestPayment: "BucketRequestPayment",
+  accelerate: "BucketAccelerateConfiguration",
+  analytics: "BucketAnalyticsConfiguration",
+  inventory: "BucketInventoryConfiguration",
+  metrics: "BucketMetricsConfiguration",
+  "intelligent-tiering": "BucketIntelligentTieringConfiguration",
+  abac: "BucketAbac",
+  metadataConfiguration: "BucketMetadataConfiguration",
+  metadataTable: "BucketMetadataTableConfiguration",
 };
 
 const VERBS: Record<string, string> = { GET: "Get", PUT: "Put", DELETE: "Delete" };

@@ -126,6 +126,21 @@ const operations: Record<string, Operation> = {
       },
     });
   },
+  /**
+   * https://docs.aws.amazon.com/organizations/latest/APIReference/API_DescribeAccount.html — an id
+   * that is not a member: 400 AccountNotFoundException.
+   */
+  DescribeAccount: (world, input) => {
+    const op = "DescribeAccount";
+    const accountId = requiredId(input, "AccountId", op, ACCOUNT_ID);
+    if (typeof accountId !== "string") return accountId;
+    const account = world.accounts.get(accountId);
+    if (account?.member !== true) {
+      return orgsError(400, "AccountNotFoundException",
+        "We can't find an AWS account with the AccountId that you specified, or the account whose credentials you used to make this request isn't a member of an organization.", op);
+    }
+    return ok(op, { Account: accountJson(world, account) });
+  },
   ListAccounts: (world, input) => page("ListAccounts", input, "", treeOf(world).accounts, "Accounts", (a) => accountJson(world, a)),
   ListRoots: (world, input) =>
     page("ListRoots", input, "", [world.rootId], "Roots", (id) => ({

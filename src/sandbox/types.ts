@@ -23,8 +23,30 @@ export interface ScenarioBucket {
   replication?: { Role: string; Rules: NonNullable<ReplicationConfiguration["Rules"]> };
   /** Bucket policy document (JSON text or object). */
   policy?: string | Record<string, unknown>;
+  /** PutPublicAccessBlock's PublicAccessBlockConfiguration (SDK v3 shape); absent = never configured. */
+  publicAccessBlock?: PublicAccessBlockSettings;
+  /** PutBucketOwnershipControls' OwnershipControls (SDK v3 shape); absent = never configured. */
+  ownershipControls?: OwnershipControlsSettings;
+  /** PutBucketLifecycleConfiguration's LifecycleConfiguration (SDK v3 shape, dates as ISO strings); absent = none. */
+  lifecycle?: LifecycleSettings;
   /** Operations on this bucket that answer AccessDenied, e.g. ["GetBucketReplication"]. */
   deny?: string[];
+}
+
+export interface PublicAccessBlockSettings {
+  BlockPublicAcls?: boolean;
+  IgnorePublicAcls?: boolean;
+  BlockPublicPolicy?: boolean;
+  RestrictPublicBuckets?: boolean;
+}
+
+export interface OwnershipControlsSettings {
+  Rules: Array<{ ObjectOwnership: "BucketOwnerPreferred" | "ObjectWriter" | "BucketOwnerEnforced" }>;
+}
+
+/** Rules as LifecycleRule in SDK v3 (ID, Filter, Status, Expiration, Transitions, ...), kept as written. */
+export interface LifecycleSettings {
+  Rules: Array<Record<string, unknown> & { Status: "Enabled" | "Disabled" }>;
 }
 
 export interface ScenarioAccount {
@@ -133,6 +155,9 @@ export interface BucketState {
   encryption: { algorithm: string; kmsKeyId?: string; bucketKeyEnabled?: boolean } | undefined;
   tags: Record<string, string> | undefined;
   policy: string | undefined;
+  publicAccessBlock: PublicAccessBlockSettings | undefined;
+  ownershipControls: OwnershipControlsSettings | undefined;
+  lifecycle: LifecycleSettings | undefined;
   replication: { Role: string; Rules: NonNullable<ReplicationConfiguration["Rules"]> } | undefined;
   deny: Set<string>;
   objects: number;

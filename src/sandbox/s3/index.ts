@@ -9,6 +9,11 @@ import type { SandboxRequest, SandboxResponse, ServiceHandler, World } from "../
 import { authorize } from "./access.js";
 import { createBucket, getBucketLocation, headBucket } from "./bucket-ops.js";
 import { getBucketEncryption, getBucketPolicy, getBucketTagging } from "./bucket-config.js";
+import {
+  getBucketAbac, getBucketAccelerateConfiguration, getBucketAcl, getBucketCors, getBucketLifecycleConfiguration, getBucketLogging,
+  getBucketMetadataConfiguration, getBucketNotificationConfiguration, getBucketOwnershipControls, getBucketPolicyStatus,
+  getBucketRequestPayment, getBucketWebsite, getConfigurationById, getPublicAccessBlock,
+} from "./bucket-settings.js";
 import type { BucketHandler } from "./context.js";
 import { s3Error } from "./errors.js";
 import { listBuckets } from "./list-buckets.js";
@@ -32,6 +37,24 @@ const ROUTES: Readonly<Record<string, readonly [string, BucketHandler]>> = {
   "GET encryption": ["GetBucketEncryption", getBucketEncryption],
   "GET tagging": ["GetBucketTagging", getBucketTagging],
   "GET policy": ["GetBucketPolicy", getBucketPolicy],
+  "GET acl": ["GetBucketAcl", getBucketAcl],
+  "GET policyStatus": ["GetBucketPolicyStatus", getBucketPolicyStatus],
+  "GET publicAccessBlock": ["GetPublicAccessBlock", getPublicAccessBlock],
+  "GET ownershipControls": ["GetBucketOwnershipControls", getBucketOwnershipControls],
+  "GET lifecycle": ["GetBucketLifecycleConfiguration", getBucketLifecycleConfiguration],
+  "GET website": ["GetBucketWebsite", getBucketWebsite],
+  "GET logging": ["GetBucketLogging", getBucketLogging],
+  "GET notification": ["GetBucketNotificationConfiguration", getBucketNotificationConfiguration],
+  "GET cors": ["GetBucketCors", getBucketCors],
+  "GET requestPayment": ["GetBucketRequestPayment", getBucketRequestPayment],
+  "GET accelerate": ["GetBucketAccelerateConfiguration", getBucketAccelerateConfiguration],
+  "GET abac": ["GetBucketAbac", getBucketAbac],
+  "GET analytics": ["GetBucketAnalyticsConfiguration", getConfigurationById],
+  "GET inventory": ["GetBucketInventoryConfiguration", getConfigurationById],
+  "GET metrics": ["GetBucketMetricsConfiguration", getConfigurationById],
+  "GET intelligent-tiering": ["GetBucketIntelligentTieringConfiguration", getConfigurationById],
+  "GET metadataConfiguration": ["GetBucketMetadataConfiguration", getBucketMetadataConfiguration],
+  "GET metadataTable": ["GetBucketMetadataTableConfiguration", getBucketMetadataConfiguration],
 };
 
 /** Bucket subresources S3 knows; any of them in the query selects that subresource. */
@@ -39,7 +62,7 @@ const SUBRESOURCES = [
   "location", "versioning", "replication", "object-lock", "encryption", "tagging", "policy", "acl", "cors",
   "lifecycle", "logging", "notification", "website", "ownershipControls", "publicAccessBlock", "requestPayment",
   "accelerate", "analytics", "inventory", "metrics", "intelligent-tiering", "policyStatus", "uploads", "versions",
-  "delete", "list-type",
+  "delete", "list-type", "abac", "metadataConfiguration", "metadataTable",
 ] as const;
 
 const MUTATING_METHODS = new Set(["PUT", "POST", "DELETE"]);
