@@ -48,6 +48,8 @@ export interface AuthSuccess {
   scope: SignedScope;
   /** The payload, decoded when it came aws-chunked. */
   body: Buffer;
+  /** The aws-chunked body's trailing headers (none otherwise). */
+  trailers: Record<string, string>;
 }
 
 /**
@@ -112,6 +114,7 @@ export function authenticate(raw: RawRequest, query: URLSearchParams, body: Buff
   }
 
   let payload = body;
+  let trailers: Record<string, string> = {};
   if (s3 && isStreamingPayload(contentSha256)) {
     const decoded = decodeChunked(body);
     if (decoded === null) return { ok: false, kind: "malformed", scope, message: "The aws-chunked body is not well formed." };
@@ -120,10 +123,11 @@ export function authenticate(raw: RawRequest, query: URLSearchParams, body: Buff
       return { ok: false, kind: "signature", scope };
     }
     payload = decoded.payload;
+    trailers = decoded.trailers;
   } else if (s3 && /^[0-9a-f]{64}$/.test(payloadHash) && payloadHash !== sha256Hex(body)) {
     return { ok: false, kind: "contentSha256Mismatch", scope };
   }
-  return { ok: true, caller: key, scope, body: payload };
+  return { ok: true, caller: key, scope, body: payload, trailers };
 }
 
 const SIGNATURE_MESSAGE = "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.";

@@ -143,6 +143,7 @@ async function route(context: ServerContext, request: IncomingMessage, body: Buf
     query,
     headers,
     body: auth.ok ? auth.body : body,
+    trailers: auth.ok ? auth.trailers : {},
     region: auth.ok ? auth.scope.region : UNSIGNED_REGION,
     service: auth.ok ? auth.scope.service : service,
     caller,

@@ -218,6 +218,8 @@ export interface SandboxRequest {
   query: URLSearchParams;
   headers: Record<string, string>;
   body: Buffer;
+  /** Trailing headers of an aws-chunked body (e.g. x-amz-checksum-crc32), lower-case names; absent = none. */
+  trailers?: Record<string, string>;
   /** Region and service from the SigV4 credential scope. */
   region: string;
   service: string;

@@ -16,6 +16,7 @@ import {
 } from "./bucket-settings.js";
 import type { BucketHandler } from "./context.js";
 import { s3Error } from "./errors.js";
+import { integrityProblem, NEEDS_INTEGRITY_HEADER } from "./integrity.js";
 import { listBuckets } from "./list-buckets.js";
 import { getObjectLockConfiguration, putObjectLockConfiguration } from "./object-lock.js";
 import { permanentRedirect } from "./redirect.js";
@@ -108,6 +109,10 @@ function route(request: SandboxRequest, world: World): SandboxResponse {
     // HeadBucket tells any caller the bucket's Region, whatever its permissions (API_HeadBucket).
     const headers: Record<string, string> = isHead ? { "x-amz-bucket-region": bucket.region } : {};
     return withoutBodyIf(isHead, s3Error(403, "AccessDenied", "Access Denied", operation, { bucket: bucketName, headers }));
+  }
+  if (NEEDS_INTEGRITY_HEADER.has(operation)) {
+    const problem = integrityProblem(request, operation, bucket.name);
+    if (problem !== undefined) return problem;
   }
   return handler({ request, world, bucket, operation });
 }
