@@ -105,6 +105,12 @@ function assumeRole(request: SandboxRequest, world: World, params: URLSearchPara
   if (role === null) return denied;
   if (!role.trustedAccounts.includes(request.caller.accountId)) return denied;
   if (role.externalId !== null && externalId !== role.externalId) return denied;
+  // "If you specify a value higher than this setting ... the operation fails" (AssumeRole,
+  // DurationSeconds: https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html);
+  // the role's MaxSessionDuration defaults to one hour (IAM API_CreateRole).
+  if (duration > role.maxSessionDuration) {
+    return stsError(400, "ValidationError", "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.", op);
+  }
 
   const expiresAt = new Date(now.getTime() + duration * 1000);
   const roleId = randomKeyId("AROA", 17);

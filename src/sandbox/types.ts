@@ -58,7 +58,7 @@ export interface ScenarioAccount {
   status?: "ACTIVE" | "SUSPENDED" | "PENDING_CLOSURE";
   tags?: Record<string, string>;
   /** false = the audit role does not exist in this account. Default true. */
-  auditRole?: boolean | { trusts?: string[]; externalId?: string | null };
+  auditRole?: boolean | { trusts?: string[]; externalId?: string | null; maxSessionDuration?: number };
   /** Access key pair for this account's own principal; generated from the id when absent. */
   credentials?: { accessKeyId: string; secretAccessKey: string };
   buckets?: ScenarioBucket[];
@@ -71,6 +71,8 @@ export interface Scenario {
     externalId?: string | null;
     /** Account ids allowed to assume it; default: the management account. */
     trustedAccounts?: string[];
+    /** The role's MaxSessionDuration in seconds (IAM: 3600 to 43200, default 3600). */
+    maxSessionDuration?: number;
   };
   accounts: ScenarioAccount[];
   /** Accounts that are not members of the organization but own buckets (for "destination outside the organization"). */
@@ -173,7 +175,7 @@ export interface AccountState {
   tags: Record<string, string>;
   member: boolean;
   /** The audit role, if it exists: who may assume it and the ExternalId it requires. */
-  auditRole: { trustedAccounts: string[]; externalId: string | null } | null;
+  auditRole: { trustedAccounts: string[]; externalId: string | null; maxSessionDuration: number } | null;
   joinedAt: Date;
 }
 

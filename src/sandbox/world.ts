@@ -8,6 +8,8 @@ import { createHash } from "node:crypto";
 import type { AccountState, BucketState, KeyState, OrganizationalUnitState, Scenario, ScenarioAccount, ScenarioBucket, World } from "./types.js";
 
 const DEFAULT_AUDIT_ROLE = "OrganizationAccountAccessRole";
+/** "If you do not specify a value for this setting, the default maximum of one hour is applied" (IAM CreateRole, MaxSessionDuration). */
+const DEFAULT_MAX_SESSION_SECONDS = 3600;
 /** Fixed dates so answers are reproducible: the organization's creation and the buckets' creation. */
 const JOINED_AT = Date.UTC(2021, 2, 1);
 const CREATED_AT = Date.UTC(2022, 0, 15);
@@ -63,14 +65,16 @@ function buildOus(world: World, organizationId: string, accounts: ScenarioAccoun
 function auditRoleOf(scenario: Scenario, account: ScenarioAccount, member: boolean): AccountState["auditRole"] {
   const trustedAccounts = scenario.auditRole?.trustedAccounts ?? [scenario.organization.managementAccountId];
   const externalId = scenario.auditRole?.externalId ?? null;
+  const maxSessionDuration = scenario.auditRole?.maxSessionDuration ?? DEFAULT_MAX_SESSION_SECONDS;
   const setting = account.auditRole;
   if (setting === false) return null;
   // Accounts outside the organization have no audit role unless the scenario describes one.
-  if (setting === undefined) return member ? { trustedAccounts, externalId } : null;
-  if (setting === true) return { trustedAccounts, externalId };
+  if (setting === undefined) return member ? { trustedAccounts, externalId, maxSessionDuration } : null;
+  if (setting === true) return { trustedAccounts, externalId, maxSessionDuration };
   return {
     trustedAccounts: setting.trusts ?? trustedAccounts,
     externalId: setting.externalId === undefined ? externalId : setting.externalId,
+    maxSessionDuration: setting.maxSessionDuration ?? maxSessionDuration,
   };
 }
 

@@ -100,7 +100,7 @@ describe("sandbox/scenario", () => {
     expect(keys.secretAccessKey).toHaveLength(40);
     expect(derivedCredentials(MANAGEMENT)).toEqual(keys);
     expect(world.keys.get(keys.accessKeyId)?.accountId).toBe(MANAGEMENT);
-    expect(world.accounts.get(PROD)?.auditRole).toEqual({ trustedAccounts: [MANAGEMENT], externalId: null });
+    expect(world.accounts.get(PROD)?.auditRole).toEqual({ trustedAccounts: [MANAGEMENT], externalId: null, maxSessionDuration: 3600 });
     expect(world.accounts.get(NO_ROLE)?.auditRole).toBeNull();
     expect(world.accounts.get("999999999999")).toMatchObject({ member: false, auditRole: null });
   });
@@ -110,8 +110,8 @@ describe("sandbox/scenario", () => {
     scenario.accounts[1]!.auditRole = { trusts: [PROD] };
     scenario.auditRole = { ...scenario.auditRole, externalId: "org-wide-id" };
     const world = buildWorld(scenario);
-    expect(world.accounts.get(PROD)?.auditRole).toEqual({ trustedAccounts: [PROD], externalId: "org-wide-id" });
-    expect(world.accounts.get("444444444444")?.auditRole).toEqual({ trustedAccounts: [MANAGEMENT], externalId: "audit-7f3a" });
+    expect(world.accounts.get(PROD)?.auditRole).toEqual({ trustedAccounts: [PROD], externalId: "org-wide-id", maxSessionDuration: 3600 });
+    expect(world.accounts.get("444444444444")?.auditRole).toEqual({ trustedAccounts: [MANAGEMENT], externalId: "audit-7f3a", maxSessionDuration: 3600 });
   });
 
   it("uses the scenario's credentials when it gives them", async () => {
