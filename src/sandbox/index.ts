@@ -11,7 +11,7 @@ import { generateScenario } from "./generate.js";
 import { loadScenario } from "./scenario.js";
 import { createSandboxServer } from "./server.js";
 import type { Sandbox, SandboxOptions } from "./types.js";
-import { buildWorld, longTermKey } from "./world.js";
+import { buildWorld, homeAccountId, longTermKey } from "./world.js";
 
 export { loadScenario, validateScenario } from "./scenario.js";
 export { generateScenario, parseGenerateSpec, type GenerateSpec } from "./generate.js";
@@ -28,7 +28,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const generated = options.generate !== undefined;
   const scenario = options.generate !== undefined ? generateScenario(options.generate) : await loadScenario(options.scenario ?? "demo");
   const world = buildWorld(scenario, { shareScenarioObjects: generated });
-  const management = scenario.accounts.find((account) => account.id === scenario.organization.managementAccountId);
+  const home = homeAccountId(scenario);
+  const management = scenario.accounts.find((account) => account.id === home);
   if (management === undefined) throw new SandboxError("The scenario has no management account");
   const key = longTermKey(management);
 

@@ -59,6 +59,11 @@ function checkSemantics(scenario: Scenario, file: string): void {
       });
     });
   }
+  if (scenario.organization === null) {
+    // A standalone account: the credentials startSandbox hands out are that one account's.
+    if (scenario.accounts.length !== 1) throw at(file, "/accounts", "must hold exactly one account when /organization is null (an account in no organization)");
+    return;
+  }
   const management = accountIds.get(scenario.organization.managementAccountId);
   if (management === undefined || !management.startsWith("/accounts/")) {
     throw at(file, "/organization/managementAccountId", `names account ${scenario.organization.managementAccountId}, which is not in /accounts`);

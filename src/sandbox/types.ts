@@ -65,7 +65,11 @@ export interface ScenarioAccount {
 }
 
 export interface Scenario {
-  organization: { id: string; managementAccountId: string };
+  /**
+   * null = a standalone account that is in no organization: `accounts` then holds that one account,
+   * and Organizations answers AWSOrganizationsNotInUseException.
+   */
+  organization: { id: string; managementAccountId: string } | null;
   auditRole?: {
     name?: string;
     externalId?: string | null;
@@ -199,7 +203,9 @@ export interface KeyState {
 }
 
 export interface World {
-  organizationId: string;
+  /** null when the scenario's account is in no organization. */
+  organizationId: string | null;
+  /** The management account, or the standalone account when there is no organization. */
   managementAccountId: string;
   rootId: string;
   auditRoleName: string;

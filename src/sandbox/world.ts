@@ -62,8 +62,11 @@ function buildOus(world: World, organizationId: string, accounts: ScenarioAccoun
   return byPath;
 }
 
+/** The management account, or the one standalone account of a scenario without an organization. */
+export const homeAccountId = (scenario: Scenario): string => scenario.organization?.managementAccountId ?? (scenario.accounts[0] as ScenarioAccount).id;
+
 function auditRoleOf(scenario: Scenario, account: ScenarioAccount, member: boolean): AccountState["auditRole"] {
-  const trustedAccounts = scenario.auditRole?.trustedAccounts ?? [scenario.organization.managementAccountId];
+  const trustedAccounts = scenario.auditRole?.trustedAccounts ?? [homeAccountId(scenario)];
   const externalId = scenario.auditRole?.externalId ?? null;
   const maxSessionDuration = scenario.auditRole?.maxSessionDuration ?? DEFAULT_MAX_SESSION_SECONDS;
   const setting = account.auditRole;
@@ -124,18 +127,18 @@ export interface BuildOptions {
 /** The World a scenario describes. The scenario must already be validated (see scenario.ts). */
 export function buildWorld(scenario: Scenario, options: BuildOptions = {}): World {
   const share = options.shareScenarioObjects ?? false;
-  const organizationId = scenario.organization.id;
+  const organizationId = scenario.organization?.id ?? null;
   const world: World = {
     organizationId,
-    managementAccountId: scenario.organization.managementAccountId,
-    rootId: rootIdFor(organizationId),
+    managementAccountId: homeAccountId(scenario),
+    rootId: organizationId === null ? "" : rootIdFor(organizationId),
     auditRoleName: scenario.auditRole?.name ?? DEFAULT_AUDIT_ROLE,
     accounts: new Map(),
     ous: new Map(),
     buckets: new Map(),
     keys: new Map(),
   };
-  const ouIds = buildOus(world, organizationId, scenario.accounts);
+  const ouIds = organizationId === null ? new Map<string, string>() : buildOus(world, organizationId, scenario.accounts);
   const add = (account: ScenarioAccount, member: boolean, index: number): void => {
     const ou = (account.ou ?? "").split("/").filter((name) => name !== "").join("/");
     world.accounts.set(account.id, {
@@ -146,14 +149,16 @@ export function buildWorld(scenario: Scenario, options: BuildOptions = {}): Worl
       parentId: ou === "" ? world.rootId : (ouIds.get(ou) as string),
       tags: { ...account.tags },
       member,
-      auditRole: auditRoleOf(scenario, account, member),
+      // A standalone account has its audit role as a member would (the caller may assume it in its own account).
+      auditRole: auditRoleOf(scenario, account, member || organizationId === null),
       joinedAt: new Date(JOINED_AT + index * 86_400_000),
     });
     const key = longTermKey(account);
     world.keys.set(key.accessKeyId, key);
     for (const bucket of account.buckets ?? []) world.buckets.set(bucket.name, bucketStateFrom(bucket, account.id, share));
   };
-  scenario.accounts.forEach((account, index) => add(account, true, index));
+  // Without an organization, the one account is a member of nothing: Organizations answers AWSOrganizationsNotInUseException.
+  scenario.accounts.forEach((account, index) => add(account, organizationId !== null, index));
   (scenario.externalAccounts ?? []).forEach((account, index) => add(account, false, scenario.accounts.length + index));
   return world;
 }

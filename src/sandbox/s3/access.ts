@@ -106,7 +106,7 @@ function conditionMatches(condition: unknown, caller: KeyState, world: World): b
   if (condition === undefined) return true;
   if (typeof condition !== "object" || condition === null) return false;
   const callerAccount = world.accounts.get(caller.accountId);
-  const orgId = callerAccount?.member === true ? world.organizationId : undefined;
+  const orgId = callerAccount?.member === true ? (world.organizationId ?? undefined) : undefined;
   for (const [operator, block] of Object.entries(condition)) {
     if (operator !== "StringEquals" && operator !== "StringLike") return false;
     if (typeof block !== "object" || block === null) return false;
