@@ -6,12 +6,10 @@
  * https://docs.aws.amazon.com/STS/latest/APIReference/CommonErrors.html
  */
 import { randomBytes, randomUUID } from "node:crypto";
+import { escapeXml } from "./escape-xml.js";
 import type { KeyState, SandboxRequest, SandboxResponse, World } from "./types.js";
 
 const XMLNS = "https://sts.amazonaws.com/doc/2011-06-15/";
-
-const escapeXml = (text: string): string =>
-  text.replace(/[<>&'"]/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", "'": "&apos;", '"': "&quot;" })[c] as string);
 
 export function stsError(status: number, code: string, message: string, operation: string): SandboxResponse {
   const requestId = randomUUID();

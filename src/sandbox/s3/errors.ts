@@ -5,10 +5,8 @@
  * (e.g. <BucketName>, <Endpoint>, <Region> for PermanentRedirect).
  */
 import type { SandboxResponse } from "../types.js";
+import { escapeXml } from "../escape-xml.js";
 import { nextRequestIds } from "./request-id.js";
-
-const escapeXml = (text: string): string =>
-  text.replace(/[<>&'"]/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", "'": "&apos;", '"': "&quot;" })[c] as string);
 
 export interface S3ErrorExtra {
   bucket?: string | null;
