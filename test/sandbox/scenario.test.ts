@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ScenarioError } from "../../src/errors.js";
 import { loadScenario, startSandbox } from "../../src/sandbox/index.js";
-import { buildWorld, derivedCredentials } from "../../src/sandbox/world.js";
+import { buildWorld, derivedCredentials } from "../../src/sandbox/core/world.js";
 import type { Scenario } from "../../src/sandbox/types.js";
 import { MANAGEMENT, NO_ROLE, PROD, smallScenario } from "./fixtures.js";
 

@@ -16,7 +16,7 @@
  * A statement using anything else (NotPrincipal, NotAction, other condition keys) never matches,
  * so it neither grants nor denies.
  */
-import type { BucketState, KeyState, World } from "../types.js";
+import type { BucketState, KeyState, World } from "../core/contracts.js";
 
 /** The IAM action each S3 operation is authorized as (Actions, resources, and condition keys for S3). */
 export const ACTION_OF: Readonly<Record<string, string>> = {

@@ -1,5 +1,5 @@
 /** GetBucketLocation, HeadBucket and CreateBucket. */
-import type { BucketState, SandboxRequest, SandboxResponse, World } from "../types.js";
+import type { BucketState, SandboxRequest, SandboxResponse, World } from "../core/contracts.js";
 import { addBucket } from "./bucket-index.js";
 import { isValidBucketName } from "./bucket-name.js";
 import { ok, type BucketContext } from "./context.js";

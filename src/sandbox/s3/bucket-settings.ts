@@ -3,7 +3,7 @@
  * that has never been configured, or the configuration the scenario (or CreateBucket's defaults)
  * gave it. Error codes and statuses: https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#ErrorCodeList
  */
-import type { SandboxResponse } from "../types.js";
+import type { SandboxResponse } from "../core/contracts.js";
 import { ok, type BucketContext } from "./context.js";
 import { s3Error } from "./errors.js";
 import { ownerXml, canonicalUserId } from "./owner.js";

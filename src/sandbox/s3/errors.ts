@@ -4,8 +4,8 @@
  * <Error><Code/><Message/><Resource/><RequestId/><HostId/></Error>, plus code-specific fields
  * (e.g. <BucketName>, <Endpoint>, <Region> for PermanentRedirect).
  */
-import type { SandboxResponse } from "../types.js";
-import { escapeXml } from "../escape-xml.js";
+import type { SandboxResponse } from "../core/contracts.js";
+import { escapeXml } from "../core/escape-xml.js";
 import { nextRequestIds } from "./request-id.js";
 
 export interface S3ErrorExtra {

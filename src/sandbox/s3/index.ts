@@ -4,8 +4,8 @@
  * the bucket exists (404 NoSuchBucket), the request was signed for the bucket's Region
  * (301 PermanentRedirect), and the caller is allowed (403 AccessDenied).
  */
-import { isAnonymous } from "../auth.js";
-import type { SandboxRequest, SandboxResponse, ServiceHandler, World } from "../types.js";
+import { isAnonymous } from "../core/anonymous.js";
+import type { SandboxRequest, SandboxResponse, ServiceHandler, World } from "../core/contracts.js";
 import { authorize } from "./access.js";
 import { createBucket, getBucketLocation, headBucket } from "./bucket-ops.js";
 import { getBucketEncryption, getBucketPolicy, getBucketTagging } from "./bucket-config.js";

@@ -13,7 +13,7 @@
  *   more than one: 400 InvalidRequest (https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html).
  */
 import { createHash } from "node:crypto";
-import type { SandboxRequest, SandboxResponse } from "../types.js";
+import type { SandboxRequest, SandboxResponse } from "../core/contracts.js";
 import { CHECKSUMS } from "./checksums.js";
 import { s3Error } from "./errors.js";
 

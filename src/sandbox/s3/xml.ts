@@ -3,7 +3,7 @@
  * https://docs.aws.amazon.com/AmazonS3/latest/API/RESTCommonResponseHeaders.html
  */
 import { XMLParser } from "fast-xml-parser";
-import { escapeXml } from "../escape-xml.js";
+import { escapeXml } from "../core/escape-xml.js";
 
 export { escapeXml };
 

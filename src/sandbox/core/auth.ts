@@ -12,13 +12,13 @@
  *   ExpiredTokenException 403, MissingAuthenticationTokenException 403)
  */
 import { createHmac } from "node:crypto";
+import { orgsError } from "../organizations/index.js";
+import { s3Error } from "../s3/errors.js";
+import { stsError } from "../sts/index.js";
 import { decodeChunked, isStreamingPayload } from "./chunked.js";
-import { orgsError } from "./organizations.js";
-import { s3Error } from "./s3/errors.js";
+import type { KeyState, SandboxResponse, World } from "./contracts.js";
 import type { RawRequest, SignedScope } from "./sigv4.js";
 import { canonicalRequest, credentialScope, expectedSignature, parseAmzDate, parseAuth, sha256Hex, signaturesEqual, signingKey, stringToSign, UNSIGNED_PAYLOAD } from "./sigv4.js";
-import { stsError } from "./sts.js";
-import type { KeyState, SandboxResponse, World } from "./types.js";
 
 export type AuthFailureKind =
   | "missing"
@@ -51,14 +51,6 @@ export interface AuthSuccess {
   /** The aws-chunked body's trailing headers (none otherwise). */
   trailers: Record<string, string>;
 }
-
-/**
- * The principal of an unsigned S3 request ("anonymous requests", https://docs.aws.amazon.com/AmazonS3/latest/userguide/example-bucket-policies.html):
- * it belongs to no account, so only a policy granting Principal "*" lets it in.
- */
-export const ANONYMOUS: KeyState = { accessKeyId: "", secretAccessKey: "", accountId: "", principalArn: "*", userId: "anonymous" };
-
-export const isAnonymous = (caller: KeyState): boolean => caller.accountId === "";
 
 /** AWS's allowed clock difference between the signer and the service. */
 const MAX_SKEW_MS = 15 * 60 * 1000;

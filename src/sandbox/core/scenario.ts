@@ -5,10 +5,10 @@
  * ScenarioError naming the file and the JSON pointer of the first problem.
  */
 import { readFile } from "node:fs/promises";
-import { ScenarioError } from "../errors.js";
-import { shippedPath } from "../paths.js";
-import { schemaProblem, shippedValidator } from "../schemas.js";
-import type { Scenario, ScenarioAccount } from "./types.js";
+import { ScenarioError } from "../../errors.js";
+import { shippedPath } from "../../paths.js";
+import { schemaProblem, shippedValidator } from "../../schemas.js";
+import type { Scenario, ScenarioAccount } from "../types.js";
 
 const at = (file: string, pointer: string, message: string): ScenarioError =>
   new ScenarioError(`Scenario ${file}: ${pointer === "" ? "(root)" : pointer} ${message}`, { file, pointer });

@@ -6,8 +6,8 @@
  * InvalidInputException and *NotFoundException answer 400 (each operation's "Errors" section).
  */
 import { randomUUID } from "node:crypto";
-import type { AccountState, SandboxRequest, SandboxResponse, World } from "./types.js";
-import { paginate, PaginationError } from "./organizations-pages.js";
+import type { AccountState, SandboxRequest, SandboxResponse, World } from "../core/contracts.js";
+import { paginate, PaginationError } from "./pages.js";
 
 export const TARGET_PREFIX = "AWSOrganizationsV20161128.";
 

@@ -5,15 +5,17 @@
  * the call log with the server time spent (injected latency excluded).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { ANONYMOUS, authenticate, authErrorResponse } from "./auth.js";
+import { orgsError, organizationsOperation, handleOrganizations } from "../organizations/index.js";
+import { s3Error } from "../s3/errors.js";
+import { handleS3 } from "../s3/index.js";
+import { createStsHandler, stsError, stsOperation, stsParams } from "../sts/index.js";
+import type { CallRecord } from "../types.js";
+import { ANONYMOUS } from "./anonymous.js";
+import { authenticate, authErrorResponse } from "./auth.js";
 import { type CallLog, isMutatingMethod, microsSince, s3OperationName } from "./calls.js";
+import type { SandboxRequest, SandboxResponse, ServiceHandler, World } from "./contracts.js";
 import type { FaultInjector } from "./faults.js";
-import { orgsError, organizationsOperation, handleOrganizations } from "./organizations.js";
-import { s3Error } from "./s3/errors.js";
-import { handleS3 } from "./s3/index.js";
 import { parseAuth } from "./sigv4.js";
-import { createStsHandler, stsError, stsOperation, stsParams } from "./sts.js";
-import type { CallRecord, SandboxRequest, SandboxResponse, ServiceHandler, World } from "./types.js";
 
 export interface ServerContext {
   world: World;

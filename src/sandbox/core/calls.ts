@@ -3,7 +3,7 @@
  * refused before they reach a service handler (bad signature, throttled) are named here from the
  * request alone, so the log still says which call was refused.
  */
-import type { CallRecord } from "./types.js";
+import type { CallRecord } from "../types.js";
 
 /** S3 sub-resources (query parameters) → operation name stem, per the S3 API reference. */
 const SUBRESOURCES: Record<string, string> = {

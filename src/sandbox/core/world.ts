@@ -5,7 +5,8 @@
  * scenario always yields the same root, OU ids and keys.
  */
 import { createHash } from "node:crypto";
-import type { AccountState, BucketState, KeyState, OrganizationalUnitState, Scenario, ScenarioAccount, ScenarioBucket, World } from "./types.js";
+import type { Scenario, ScenarioAccount, ScenarioBucket } from "../types.js";
+import type { AccountState, BucketState, KeyState, OrganizationalUnitState, World } from "./contracts.js";
 
 const DEFAULT_AUDIT_ROLE = "OrganizationAccountAccessRole";
 /** "If you do not specify a value for this setting, the default maximum of one hour is applied" (IAM CreateRole, MaxSessionDuration). */
@@ -124,7 +125,7 @@ export interface BuildOptions {
   shareScenarioObjects?: boolean;
 }
 
-/** The World a scenario describes. The scenario must already be validated (see scenario.ts). */
+/** The World a scenario describes. The scenario must already be validated (see core/scenario.ts). */
 export function buildWorld(scenario: Scenario, options: BuildOptions = {}): World {
   const share = options.shareScenarioObjects ?? false;
   const organizationId = scenario.organization?.id ?? null;

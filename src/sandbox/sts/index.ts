@@ -6,8 +6,8 @@
  * https://docs.aws.amazon.com/STS/latest/APIReference/CommonErrors.html
  */
 import { randomBytes, randomUUID } from "node:crypto";
-import { escapeXml } from "./escape-xml.js";
-import type { KeyState, SandboxRequest, SandboxResponse, World } from "./types.js";
+import { escapeXml } from "../core/escape-xml.js";
+import type { KeyState, SandboxRequest, SandboxResponse, World } from "../core/contracts.js";
 
 const XMLNS = "https://sts.amazonaws.com/doc/2011-06-15/";
 
