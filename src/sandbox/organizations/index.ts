@@ -136,8 +136,7 @@ const operations: Record<string, Operation> = {
     if (typeof accountId !== "string") return accountId;
     const account = world.accounts.get(accountId);
     if (account?.member !== true) {
-      return orgsError(400, "AccountNotFoundException",
-        "We can't find an AWS account with the AccountId that you specified, or the account whose credentials you used to make this request isn't a member of an organization.", op);
+      return orgsError(400, "AccountNotFoundException", "You specified an account that doesn't exist.", op);
     }
     return ok(op, { Account: accountJson(world, account) });
   },
