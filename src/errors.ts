@@ -85,6 +85,15 @@ export class OrganizationAccessError extends ReplguardError {
   override readonly exitCode = ExitCode.Incomplete;
 }
 
+/**
+ * The caller's account is not in an AWS Organization (Organizations answers
+ * AWSOrganizationsNotInUseException): there is no organization to list, so nothing was scanned.
+ * `--single-account` audits the caller's account alone.
+ */
+export class OrganizationNotInUseError extends ReplguardError {
+  override readonly exitCode = ExitCode.Usage;
+}
+
 /** The AWS endpoint cannot be reached at all (refused, unknown host, timeout): nothing can be read. */
 export class NetworkError extends ReplguardError {
   override readonly exitCode = ExitCode.Incomplete;
@@ -110,6 +119,7 @@ export const errorClasses = [
   SnapshotError,
   CredentialsError,
   OrganizationAccessError,
+  OrganizationNotInUseError,
   NetworkError,
   OutputError,
   SandboxError,

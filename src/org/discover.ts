@@ -17,7 +17,7 @@ import {
   type Account,
   type OrganizationsClient,
 } from "@aws-sdk/client-organizations";
-import { OrganizationAccessError } from "../errors.js";
+import { OrganizationAccessError, OrganizationNotInUseError } from "../errors.js";
 import type { BucketError } from "../model/index.js";
 import { awsErrorCode, awsErrorMessage, toBucketError, type RequestLimiter } from "../aws/index.js";
 
@@ -59,13 +59,20 @@ async function orgCall<T>(request: RequestLimiter, operation: string, call: () =
     return await request(call);
   } catch (error) {
     const code = awsErrorCode(error);
+    if (code === "AWSOrganizationsNotInUseException") {
+      // https://docs.aws.amazon.com/organizations/latest/APIReference/API_DescribeOrganization.html#API_DescribeOrganization_Errors
+      throw new OrganizationNotInUseError(
+        `The caller's account is not in an AWS Organization (${operation}: ${code}), so nothing was scanned; use --single-account to audit this account alone.`,
+        { cause: error, operation, code },
+      );
+    }
     const hint =
-      code === "AWSOrganizationsNotInUseException"
-        ? " The caller's account is not in an organization: use --single-account."
-        : code === "AccessDeniedException" || code === "AccessDenied"
-          ? " Run replguard with credentials of the management account (or a delegated administrator), or use --single-account."
-          : "";
-    throw new OrganizationAccessError(`Cannot read the organization: ${operation} failed (${code}): ${awsErrorMessage(error)}.${hint}`, {
+      code === "AccessDeniedException" || code === "AccessDenied"
+        ? " Run replguard with credentials of the management account (or a delegated administrator), or use --single-account."
+        : "";
+    // AWS messages usually end with a period already; one sentence, one period.
+    const message = awsErrorMessage(error).replace(/\.+\s*$/, "");
+    throw new OrganizationAccessError(`Cannot read the organization: ${operation} failed (${code}): ${message}.${hint}`, {
       cause: error,
       operation,
       code,

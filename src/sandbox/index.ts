@@ -2,21 +2,26 @@
  * startSandbox: loads (or generates) a scenario, builds the world and serves it on 127.0.0.1.
  * The returned handle carries the management account's keys, the live call log and `exports()`
  * lines for a shell.
+ *
+ * Layout: one folder per service (`s3/`, `sts/`, `organizations/`; later `iam/`, `kms/`,
+ * `s3control/`), each exporting its handler; `core/` holds what they share: the HTTP server and
+ * routing, SigV4 and authentication, the call log, faults, the world and its internal contracts,
+ * scenario loading and the generator. `types.ts` is the public API (what startSandbox takes and returns).
  */
 import type { AddressInfo } from "node:net";
 import { SandboxError } from "../errors.js";
-import { CallLog } from "./calls.js";
-import { createFaultInjector, mergeFaults } from "./faults.js";
-import { generateScenario } from "./generate.js";
-import { loadScenario } from "./scenario.js";
-import { createSandboxServer } from "./server.js";
+import { CallLog } from "./core/calls.js";
+import { createFaultInjector, mergeFaults } from "./core/faults.js";
+import { generateScenario } from "./core/generate.js";
+import { loadScenario } from "./core/scenario.js";
+import { createSandboxServer } from "./core/server.js";
+import { buildWorld, homeAccountId, longTermKey } from "./core/world.js";
 import type { Sandbox, SandboxOptions } from "./types.js";
-import { buildWorld, longTermKey } from "./world.js";
 
-export { loadScenario, validateScenario } from "./scenario.js";
-export { generateScenario, parseGenerateSpec, type GenerateSpec } from "./generate.js";
-export { derivedCredentials } from "./world.js";
-export type { Sandbox, SandboxOptions, Scenario, CallRecord, FaultOptions } from "./types.js";
+export { loadScenario, validateScenario } from "./core/scenario.js";
+export { generateScenario, parseGenerateSpec, type GenerateSpec } from "./core/generate.js";
+export { derivedCredentials } from "./core/world.js";
+export type { Sandbox, SandboxOptions, Scenario, ScenarioAccount, ScenarioBucket, CallRecord, FaultOptions, World } from "./types.js";
 
 /** The region the exported environment names; bucket calls in other regions are redirected by S3 as in AWS. */
 const DEFAULT_REGION = "us-east-1";
@@ -28,7 +33,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const generated = options.generate !== undefined;
   const scenario = options.generate !== undefined ? generateScenario(options.generate) : await loadScenario(options.scenario ?? "demo");
   const world = buildWorld(scenario, { shareScenarioObjects: generated });
-  const management = scenario.accounts.find((account) => account.id === scenario.organization.managementAccountId);
+  const home = homeAccountId(scenario);
+  const management = scenario.accounts.find((account) => account.id === home);
   if (management === undefined) throw new SandboxError("The scenario has no management account");
   const key = longTermKey(management);
 

@@ -1,9 +1,13 @@
 /**
- * Sandbox contracts: the scenario file shape (hand-written by users and tests, see README
- * "Scenarios"), the in-memory world the server mutates, and the interface each service handler
- * implements. The sandbox is an independent oracle: nothing here is shared with the scanner.
+ * The sandbox's public API types: the scenario file shape (hand-written by users and tests, see
+ * README "Scenarios"), what startSandbox takes and what it returns. The internal contracts (the
+ * world the server mutates, the service handler interface) are in core/contracts.ts.
+ * The sandbox is an independent oracle: nothing here is shared with the scanner.
  */
 import type { ReplicationConfiguration } from "@aws-sdk/client-s3";
+import type { World } from "./core/contracts.js";
+
+export type { World };
 
 // ---------------------------------------------------------------- scenario file (the contract)
 
@@ -23,8 +27,30 @@ export interface ScenarioBucket {
   replication?: { Role: string; Rules: NonNullable<ReplicationConfiguration["Rules"]> };
   /** Bucket policy document (JSON text or object). */
   policy?: string | Record<string, unknown>;
+  /** PutPublicAccessBlock's PublicAccessBlockConfiguration (SDK v3 shape); absent = never configured. */
+  publicAccessBlock?: PublicAccessBlockSettings;
+  /** PutBucketOwnershipControls' OwnershipControls (SDK v3 shape); absent = never configured. */
+  ownershipControls?: OwnershipControlsSettings;
+  /** PutBucketLifecycleConfiguration's LifecycleConfiguration (SDK v3 shape, dates as ISO strings); absent = none. */
+  lifecycle?: LifecycleSettings;
   /** Operations on this bucket that answer AccessDenied, e.g. ["GetBucketReplication"]. */
   deny?: string[];
+}
+
+export interface PublicAccessBlockSettings {
+  BlockPublicAcls?: boolean;
+  IgnorePublicAcls?: boolean;
+  BlockPublicPolicy?: boolean;
+  RestrictPublicBuckets?: boolean;
+}
+
+export interface OwnershipControlsSettings {
+  Rules: Array<{ ObjectOwnership: "BucketOwnerPreferred" | "ObjectWriter" | "BucketOwnerEnforced" }>;
+}
+
+/** Rules as LifecycleRule in SDK v3 (ID, Filter, Status, Expiration, Transitions, ...), kept as written. */
+export interface LifecycleSettings {
+  Rules: Array<Record<string, unknown> & { Status: "Enabled" | "Disabled" }>;
 }
 
 export interface ScenarioAccount {
@@ -36,19 +62,25 @@ export interface ScenarioAccount {
   status?: "ACTIVE" | "SUSPENDED" | "PENDING_CLOSURE";
   tags?: Record<string, string>;
   /** false = the audit role does not exist in this account. Default true. */
-  auditRole?: boolean | { trusts?: string[]; externalId?: string | null };
+  auditRole?: boolean | { trusts?: string[]; externalId?: string | null; maxSessionDuration?: number };
   /** Access key pair for this account's own principal; generated from the id when absent. */
   credentials?: { accessKeyId: string; secretAccessKey: string };
   buckets?: ScenarioBucket[];
 }
 
 export interface Scenario {
-  organization: { id: string; managementAccountId: string };
+  /**
+   * null = a standalone account that is in no organization: `accounts` then holds that one account,
+   * and Organizations answers AWSOrganizationsNotInUseException.
+   */
+  organization: { id: string; managementAccountId: string } | null;
   auditRole?: {
     name?: string;
     externalId?: string | null;
     /** Account ids allowed to assume it; default: the management account. */
     trustedAccounts?: string[];
+    /** The role's MaxSessionDuration in seconds (IAM: 3600 to 43200, default 3600). */
+    maxSessionDuration?: number;
   };
   accounts: ScenarioAccount[];
   /** Accounts that are not members of the organization but own buckets (for "destination outside the organization"). */
@@ -118,97 +150,3 @@ export interface Sandbox {
   world: World;
   close(): Promise<void>;
 }
-
-// ---------------------------------------------------------------- world state (mutable)
-
-export interface BucketState {
-  name: string;
-  accountId: string;
-  region: string;
-  createdAt: Date;
-  versioning: "Enabled" | "Suspended" | undefined;
-  mfaDelete: "Enabled" | "Disabled" | undefined;
-  objectLockEnabled: boolean;
-  objectLockRule: { mode: "GOVERNANCE" | "COMPLIANCE"; days?: number; years?: number } | undefined;
-  encryption: { algorithm: string; kmsKeyId?: string; bucketKeyEnabled?: boolean } | undefined;
-  tags: Record<string, string> | undefined;
-  policy: string | undefined;
-  replication: { Role: string; Rules: NonNullable<ReplicationConfiguration["Rules"]> } | undefined;
-  deny: Set<string>;
-  objects: number;
-}
-
-export interface AccountState {
-  id: string;
-  name: string;
-  email: string;
-  status: "ACTIVE" | "SUSPENDED" | "PENDING_CLOSURE";
-  /** OU id the account sits in (root id when directly under the root). */
-  parentId: string;
-  tags: Record<string, string>;
-  member: boolean;
-  /** The audit role, if it exists: who may assume it and the ExternalId it requires. */
-  auditRole: { trustedAccounts: string[]; externalId: string | null } | null;
-  joinedAt: Date;
-}
-
-export interface OrganizationalUnitState {
-  id: string;
-  name: string;
-  parentId: string;
-  arn: string;
-}
-
-/** A key the sandbox accepts: long-term (per account) or issued by AssumeRole. */
-export interface KeyState {
-  accessKeyId: string;
-  secretAccessKey: string;
-  accountId: string;
-  /** ARN of the principal, e.g. arn:aws:iam::111111111111:root or an assumed-role ARN. */
-  principalArn: string;
-  userId: string;
-  sessionToken?: string;
-  expiresAt?: Date;
-}
-
-export interface World {
-  organizationId: string;
-  managementAccountId: string;
-  rootId: string;
-  auditRoleName: string;
-  accounts: Map<string, AccountState>;
-  ous: Map<string, OrganizationalUnitState>;
-  /** Bucket names are global, as in S3. */
-  buckets: Map<string, BucketState>;
-  keys: Map<string, KeyState>;
-}
-
-// ---------------------------------------------------------------- handlers
-
-/** An authenticated request, as a service handler sees it. */
-export interface SandboxRequest {
-  method: string;
-  /** Path without the bucket when the bucket came from a virtual-hosted Host header. */
-  path: string;
-  query: URLSearchParams;
-  headers: Record<string, string>;
-  body: Buffer;
-  /** Region and service from the SigV4 credential scope. */
-  region: string;
-  service: string;
-  caller: KeyState;
-  /** Bucket named by the Host header (virtual-hosted style), if any. */
-  hostBucket: string | null;
-}
-
-export interface SandboxResponse {
-  status: number;
-  headers?: Record<string, string>;
-  body?: string | Buffer;
-  /** For the call log. */
-  operation: string;
-  bucket?: string | null;
-  mutating?: boolean;
-}
-
-export type ServiceHandler = (request: SandboxRequest, world: World) => SandboxResponse | Promise<SandboxResponse>;

@@ -184,6 +184,48 @@ export const KNOWN_DIFFERENCES = [
     moto: "400 AccountNotFoundException",
     docs: ["https://docs.aws.amazon.com/organizations/latest/APIReference/API_ListParents.html"],
   },
+  {
+    id: "policy-status-needs-policy",
+    operation: "S3 GetBucketPolicyStatus",
+    aws: "a bucket without a bucket policy: 404 NoSuchBucketPolicy; otherwise PolicyStatus with IsPublic",
+    moto: "answers 200 with an empty PolicyStatus (no IsPublic), with or without a policy",
+    docs: [`${S3_API}/API_GetBucketPolicyStatus.html`, "https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html#access-control-block-public-access-policy-status"],
+  },
+  {
+    id: "request-payment-payer",
+    operation: "S3 GetBucketRequestPayment",
+    aws: "answers the Payer, BucketOwner unless Requester Pays was enabled",
+    moto: "answers an empty RequestPaymentConfiguration (no Payer)",
+    docs: [`${S3_API}/API_GetBucketRequestPayment.html`],
+  },
+  {
+    id: "configuration-by-id-not-found",
+    operation: "S3 GetBucketMetricsConfiguration (and analytics, inventory, Intelligent-Tiering)",
+    aws: "an id with no configuration: 404 NoSuchConfiguration",
+    moto: "answers 200 with an empty MetricsConfiguration",
+    docs: [`${S3_API}/API_GetBucketMetricsConfiguration.html`, `${S3_API}/ErrorResponses.html#ErrorCodeList`],
+  },
+  {
+    id: "write-needs-integrity-header",
+    operation: "S3 PutBucketVersioning (and PutBucketReplication, PutObjectLockConfiguration)",
+    aws: "requires Content-MD5 or an x-amz-checksum-* header: 400 InvalidRequest without one, 400 BadDigest for a wrong one",
+    moto: "accepts the write without the header and with a wrong checksum (200)",
+    docs: [`${S3_API}/API_PutBucketVersioning.html`, "https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html"],
+  },
+  {
+    id: "anonymous-head-bucket",
+    operation: "S3 HeadBucket (unsigned)",
+    aws: "an anonymous caller gets 403 (or 301 from another Region) with x-amz-bucket-region, 404 for a missing bucket",
+    moto: "answers 200 to an anonymous caller",
+    docs: [`${S3_API}/API_HeadBucket.html`],
+  },
+  {
+    id: "assume-role-max-session-duration",
+    operation: "STS AssumeRole",
+    aws: "DurationSeconds above the role's MaxSessionDuration (default 3600): 400 ValidationError",
+    moto: "issues 7200-second credentials for a role with the default maximum",
+    docs: ["https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html", "https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html"],
+  },
 ] as const satisfies readonly KnownDifference[];
 
 export type KnownDifferenceId = (typeof KNOWN_DIFFERENCES)[number]["id"];

@@ -193,4 +193,22 @@ describe.skipIf(awsCli === undefined)("sandbox/awscli", () => {
     expect(await aws(["s3api", "get-bucket-versioning", ...inEu])).toMatchObject({ code: 0, json: { Status: "Enabled" } });
     expect(sandbox.calls.filter((call) => call.operation === "PutBucketVersioning").map((call) => [call.bucket, call.status])).toEqual([["cli-new", 200]]);
   });
+
+  it("answers s3api head-bucket --no-sign-request with 404, 403 or 301 as S3 does for an anonymous caller", async () => {
+    // https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadBucket.html: the Region header whatever the permissions.
+    const [missing, here, elsewhere] = await Promise.all([
+      aws(["s3api", "head-bucket", "--no-sign-request", "--bucket", "cli-nothing-here"]),
+      aws(["s3api", "head-bucket", "--no-sign-request", "--bucket", "cli-plain"]),
+      aws(["s3api", "head-bucket", "--no-sign-request", "--bucket", "cli-replica"]),
+    ]);
+    expect(missing.stderr).toMatch(/\(404\).*HeadBucket/);
+    expect(here.stderr).toMatch(/\(403\).*HeadBucket/);
+    expect(elsewhere.stderr).toMatch(/\(301\).*HeadBucket/);
+    const heads = sandbox.calls.filter((call) => call.operation === "HeadBucket" && call.account === null);
+    expect(heads.map((call) => [call.bucket, call.status]).sort()).toEqual(expect.arrayContaining([
+      ["cli-nothing-here", 404],
+      ["cli-plain", 403],
+      ["cli-replica", 301],
+    ]));
+  });
 });

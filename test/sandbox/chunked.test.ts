@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { verifyChunkSignatures } from "../../src/sandbox/auth.js";
-import { decodeChunked } from "../../src/sandbox/chunked.js";
-import { parseAuth } from "../../src/sandbox/sigv4.js";
+import { verifyChunkSignatures } from "../../src/sandbox/core/auth.js";
+import { decodeChunked } from "../../src/sandbox/core/chunked.js";
+import { parseAuth } from "../../src/sandbox/core/sigv4.js";
 
 /** https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-streaming.html, "Example: PUT Object" (64 KB + 1 KB of "a"). */
 const SEED = "4f232c4386841ef735655705268965c44a0e4690baa4adea153f7db9fa80a0a9";

@@ -12,6 +12,7 @@ import { startSandbox } from "../../src/sandbox/index.js";
 import type { Sandbox } from "../../src/sandbox/types.js";
 import { answerOf, s3For, type LoopbackTarget } from "../helpers/aws-clients.js";
 import { createHarness, knownDifferenceTitle, type Answer } from "../helpers/conformance-harness.js";
+import { describeS3ReadsConformance } from "../helpers/conformance-s3-reads.js";
 import { describeS3ReplicationConformance } from "../helpers/conformance-s3-replication.js";
 import { describeStsAndOrganizationsConformance } from "../helpers/conformance-sts-organizations.js";
 import {
@@ -181,6 +182,7 @@ describe.skipIf(moto === undefined)("sandbox/conformance against moto_server", (
     });
 
     describeS3ReplicationConformance(harness);
+    describeS3ReadsConformance(harness);
 
     it("answers Get/PutObjectLockConfiguration", async () => {
       await expectBoth((t) => s3For(t).send(new s3.GetObjectLockConfigurationCommand({ Bucket: SOURCE })), {

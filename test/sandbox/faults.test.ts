@@ -2,7 +2,7 @@ import { ListRootsCommand, OrganizationsClient } from "@aws-sdk/client-organizat
 import { ListBucketsCommand, S3Client } from "@aws-sdk/client-s3";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { describe, expect, it } from "vitest";
-import { createFaultInjector, mergeFaults } from "../../src/sandbox/faults.js";
+import { createFaultInjector, mergeFaults } from "../../src/sandbox/core/faults.js";
 import { startSandbox } from "../../src/sandbox/index.js";
 import { clientConfig, failure, smallScenario } from "./fixtures.js";
 

@@ -27,7 +27,7 @@ describe("sandbox/generate", () => {
     expect(buckets.some((b) => b.versioning === undefined)).toBe(true);
     expect(buckets.some((b) => b.versioning === "Suspended")).toBe(true);
     expect(buckets.some((b) => b.deny?.includes("GetBucketReplication"))).toBe(true);
-    expect(scenario.accounts.some((a) => a.auditRole === false && a.id !== scenario.organization.managementAccountId)).toBe(true);
+    expect(scenario.accounts.some((a) => a.auditRole === false && a.id !== scenario.organization?.managementAccountId)).toBe(true);
     expect(archive.buckets?.some((b) => b.versioning === undefined)).toBe(true);
     const kmsSources = buckets.filter((b) => b.encryption?.algorithm === "aws:kms" && b.replication !== undefined);
     expect(kmsSources.some((b) => b.replication!.Rules.some((r) => r.SourceSelectionCriteria?.SseKmsEncryptedObjects?.Status === "Enabled"))).toBe(true);

@@ -1,4 +1,5 @@
 import {
+  DescribeAccountCommand,
   DescribeOrganizationCommand,
   ListAccountsCommand,
   ListAccountsForParentCommand,
@@ -82,6 +83,16 @@ describe("sandbox/organizations", () => {
       { Key: "env", Value: "prod" },
       { Key: "team", Value: "payments" },
     ]);
+  });
+
+  it("describes one account with DescribeAccount, and answers AccountNotFoundException for a non-member", async () => {
+    const out = await org.send(new DescribeAccountCommand({ AccountId: PROD }));
+    expect(out.Account).toMatchObject({ Id: PROD, Name: "prod", Status: "ACTIVE", Arn: `arn:aws:organizations::${MANAGEMENT}:account/o-test123456/${PROD}` });
+    expect(out.Account?.JoinedTimestamp).toBeInstanceOf(Date);
+    const outside = await failure(org.send(new DescribeAccountCommand({ AccountId: OUTSIDE })));
+    expect([outside.name, outside.$metadata.httpStatusCode]).toEqual(["AccountNotFoundException", 400]);
+    const malformed = await failure(org.send(new DescribeAccountCommand({ AccountId: "12" })));
+    expect(malformed.name).toBe("InvalidInputException");
   });
 
   it("answers the documented not-found errors for unknown ids", async () => {

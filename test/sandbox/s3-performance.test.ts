@@ -2,7 +2,7 @@ import { GetBucketVersioningCommand, ListBucketsCommand } from "@aws-sdk/client-
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSandbox, type Sandbox } from "../../src/sandbox/index.js";
 import { handleS3 } from "../../src/sandbox/s3/index.js";
-import type { SandboxRequest } from "../../src/sandbox/types.js";
+import type { SandboxRequest } from "../../src/sandbox/core/contracts.js";
 import { s3As } from "./s3-world.js";
 
 let sandbox: Sandbox;

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ScenarioError } from "../../src/errors.js";
 import { loadScenario, startSandbox } from "../../src/sandbox/index.js";
-import { buildWorld, derivedCredentials } from "../../src/sandbox/world.js";
+import { buildWorld, derivedCredentials } from "../../src/sandbox/core/world.js";
 import type { Scenario } from "../../src/sandbox/types.js";
 import { MANAGEMENT, NO_ROLE, PROD, smallScenario } from "./fixtures.js";
 
@@ -31,7 +31,7 @@ describe("sandbox/scenario", () => {
     expect(demo.accounts.length).toBeGreaterThanOrEqual(5);
     const sandbox = await startSandbox({ scenario: "demo" });
     await sandbox.close();
-    expect(sandbox.managementAccountId).toBe(demo.organization.managementAccountId);
+    expect(sandbox.managementAccountId).toBe(demo.organization?.managementAccountId);
   });
 
   it("names the file and the JSON pointer of a value the schema refuses", async () => {
@@ -71,7 +71,7 @@ describe("sandbox/scenario", () => {
     expect((await scenarioError(repeated)).location.pointer).toBe("/accounts/2/id");
 
     const headless = smallScenario();
-    headless.organization.managementAccountId = "123123123123";
+    headless.organization = { id: "o-test123456", managementAccountId: "123123123123" };
     expect((await scenarioError(headless)).location.pointer).toBe("/organization/managementAccountId");
 
     const badName = smallScenario();
@@ -100,7 +100,7 @@ describe("sandbox/scenario", () => {
     expect(keys.secretAccessKey).toHaveLength(40);
     expect(derivedCredentials(MANAGEMENT)).toEqual(keys);
     expect(world.keys.get(keys.accessKeyId)?.accountId).toBe(MANAGEMENT);
-    expect(world.accounts.get(PROD)?.auditRole).toEqual({ trustedAccounts: [MANAGEMENT], externalId: null });
+    expect(world.accounts.get(PROD)?.auditRole).toEqual({ trustedAccounts: [MANAGEMENT], externalId: null, maxSessionDuration: 3600 });
     expect(world.accounts.get(NO_ROLE)?.auditRole).toBeNull();
     expect(world.accounts.get("999999999999")).toMatchObject({ member: false, auditRole: null });
   });
@@ -110,8 +110,8 @@ describe("sandbox/scenario", () => {
     scenario.accounts[1]!.auditRole = { trusts: [PROD] };
     scenario.auditRole = { ...scenario.auditRole, externalId: "org-wide-id" };
     const world = buildWorld(scenario);
-    expect(world.accounts.get(PROD)?.auditRole).toEqual({ trustedAccounts: [PROD], externalId: "org-wide-id" });
-    expect(world.accounts.get("444444444444")?.auditRole).toEqual({ trustedAccounts: [MANAGEMENT], externalId: "audit-7f3a" });
+    expect(world.accounts.get(PROD)?.auditRole).toEqual({ trustedAccounts: [PROD], externalId: "org-wide-id", maxSessionDuration: 3600 });
+    expect(world.accounts.get("444444444444")?.auditRole).toEqual({ trustedAccounts: [MANAGEMENT], externalId: "audit-7f3a", maxSessionDuration: 3600 });
   });
 
   it("uses the scenario's credentials when it gives them", async () => {

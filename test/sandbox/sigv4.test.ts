@@ -3,7 +3,7 @@ import { ListRootsCommand, OrganizationsClient } from "@aws-sdk/client-organizat
 import { ListBucketsCommand, PutBucketVersioningCommand, S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSandbox } from "../../src/sandbox/index.js";
-import { canonicalQuery, expectedSignature, parseAuth } from "../../src/sandbox/sigv4.js";
+import { canonicalQuery, expectedSignature, parseAuth } from "../../src/sandbox/core/sigv4.js";
 import type { Sandbox } from "../../src/sandbox/types.js";
 import { afterSigning, clientConfig, failure, PROD, roleArn, smallScenario } from "./fixtures.js";
 

@@ -113,6 +113,35 @@ describe("sandbox/sts", () => {
     expect(long.message).toContain("less than or equal to 43200");
   });
 
+  it("refuses DurationSeconds above the role's MaxSessionDuration (default one hour) with AWS's ValidationError", async () => {
+    for (const DurationSeconds of [7200, 43_200]) {
+      const error = await failure(assume(PROD, { DurationSeconds }));
+      expect([error.name, error.$metadata.httpStatusCode, error.message]).toEqual([
+        "ValidationError",
+        400,
+        "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.",
+      ]);
+    }
+    expect((await assume(PROD, { DurationSeconds: 3600 })).Credentials?.AccessKeyId).toMatch(/^ASIA/);
+  });
+
+  it("takes the MaxSessionDuration a scenario sets on the audit role, and per account", async () => {
+    const scenario = smallScenario();
+    scenario.auditRole = { ...scenario.auditRole, maxSessionDuration: 43_200 };
+    const prod = scenario.accounts.find((account) => account.id === PROD);
+    if (prod !== undefined) prod.auditRole = { maxSessionDuration: 7200 };
+    const longer = await startSandbox({ scenario, clock: () => NOW });
+    try {
+      const client = new STSClient(clientConfig(longer));
+      const session = await assume(WITH_EXTERNAL_ID, { ExternalId: "audit-7f3a", DurationSeconds: 43_200 }, client);
+      expect(session.Credentials?.Expiration?.getTime()).toBe(NOW.getTime() + 43_200_000);
+      expect((await assume(PROD, { DurationSeconds: 7200 }, client)).Credentials?.AccessKeyId).toMatch(/^ASIA/);
+      expect((await failure(assume(PROD, { DurationSeconds: 7201 }, client))).name).toBe("ValidationError");
+    } finally {
+      await longer.close();
+    }
+  });
+
   it("trusts the accounts a scenario names instead of the management account", async () => {
     const scenario = smallScenario();
     scenario.auditRole = { ...scenario.auditRole, trustedAccounts: [PROD] };

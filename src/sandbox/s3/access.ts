@@ -16,7 +16,7 @@
  * A statement using anything else (NotPrincipal, NotAction, other condition keys) never matches,
  * so it neither grants nor denies.
  */
-import type { BucketState, KeyState, World } from "../types.js";
+import type { BucketState, KeyState, World } from "../core/contracts.js";
 
 /** The IAM action each S3 operation is authorized as (Actions, resources, and condition keys for S3). */
 export const ACTION_OF: Readonly<Record<string, string>> = {
@@ -32,6 +32,24 @@ export const ACTION_OF: Readonly<Record<string, string>> = {
   GetBucketEncryption: "s3:GetEncryptionConfiguration",
   GetBucketTagging: "s3:GetBucketTagging",
   GetBucketPolicy: "s3:GetBucketPolicy",
+  GetBucketAcl: "s3:GetBucketAcl",
+  GetBucketPolicyStatus: "s3:GetBucketPolicyStatus",
+  GetPublicAccessBlock: "s3:GetBucketPublicAccessBlock",
+  GetBucketOwnershipControls: "s3:GetBucketOwnershipControls",
+  GetBucketLifecycleConfiguration: "s3:GetLifecycleConfiguration",
+  GetBucketWebsite: "s3:GetBucketWebsite",
+  GetBucketLogging: "s3:GetBucketLogging",
+  GetBucketNotificationConfiguration: "s3:GetBucketNotification",
+  GetBucketCors: "s3:GetBucketCORS",
+  GetBucketRequestPayment: "s3:GetBucketRequestPayment",
+  GetBucketAccelerateConfiguration: "s3:GetAccelerateConfiguration",
+  GetBucketAbac: "s3:GetBucketAbac",
+  GetBucketAnalyticsConfiguration: "s3:GetAnalyticsConfiguration",
+  GetBucketInventoryConfiguration: "s3:GetInventoryConfiguration",
+  GetBucketMetricsConfiguration: "s3:GetMetricsConfiguration",
+  GetBucketIntelligentTieringConfiguration: "s3:GetIntelligentTieringConfiguration",
+  GetBucketMetadataConfiguration: "s3:GetBucketMetadataTableConfiguration",
+  GetBucketMetadataTableConfiguration: "s3:GetBucketMetadataTableConfiguration",
 };
 
 interface Statement {
@@ -88,7 +106,7 @@ function conditionMatches(condition: unknown, caller: KeyState, world: World): b
   if (condition === undefined) return true;
   if (typeof condition !== "object" || condition === null) return false;
   const callerAccount = world.accounts.get(caller.accountId);
-  const orgId = callerAccount?.member === true ? world.organizationId : undefined;
+  const orgId = callerAccount?.member === true ? (world.organizationId ?? undefined) : undefined;
   for (const [operator, block] of Object.entries(condition)) {
     if (operator !== "StringEquals" && operator !== "StringLike") return false;
     if (typeof block !== "object" || block === null) return false;

@@ -1,5 +1,5 @@
 /** GetBucketEncryption, GetBucketTagging and GetBucketPolicy. */
-import type { SandboxResponse } from "../types.js";
+import type { SandboxResponse } from "../core/contracts.js";
 import { ok, type BucketContext } from "./context.js";
 import { s3Error } from "./errors.js";
 import { el, wrap, xmlDocument } from "./xml.js";

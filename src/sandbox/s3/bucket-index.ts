@@ -3,7 +3,7 @@
  * scanning World.buckets (a 1,000-account × 100-bucket world has 100,000 of them). Built lazily per
  * World and kept in step by CreateBucket; rebuilt if the world's bucket count changes behind it.
  */
-import type { BucketState, World } from "../types.js";
+import type { BucketState, World } from "../core/contracts.js";
 
 interface Index {
   /** world.buckets.size when the index was last in step. */

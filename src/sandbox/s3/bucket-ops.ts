@@ -1,5 +1,5 @@
 /** GetBucketLocation, HeadBucket and CreateBucket. */
-import type { BucketState, SandboxRequest, SandboxResponse, World } from "../types.js";
+import type { BucketState, SandboxRequest, SandboxResponse, World } from "../core/contracts.js";
 import { addBucket } from "./bucket-index.js";
 import { isValidBucketName } from "./bucket-name.js";
 import { ok, type BucketContext } from "./context.js";
@@ -34,6 +34,7 @@ export function headBucket({ bucket, operation }: BucketContext): SandboxRespons
 }
 
 const OPERATION = "CreateBucket";
+const OBJECT_OWNERSHIP = new Set(["BucketOwnerPreferred", "ObjectWriter", "BucketOwnerEnforced"]);
 
 /**
  * CreateBucket (https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucket.html).
@@ -43,6 +44,7 @@ const OPERATION = "CreateBucket";
  *   is 400 InvalidLocationConstraint (us-east-1 buckets are created without a constraint).
  * - Names are global: another account's name is 409 BucketAlreadyExists; your own is 409
  *   BucketAlreadyOwnedByYou, except in us-east-1 where "Amazon S3 returns 200 OK" for legacy compatibility.
+ * - `x-amz-object-ownership` sets Object Ownership (default BucketOwnerEnforced); Block Public Access is on.
  * - `x-amz-bucket-object-lock-enabled: true` enables Object Lock, and "enabling Object Lock
  *   automatically enables versioning" (https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock.html).
  */
@@ -89,6 +91,8 @@ export function createBucket(request: SandboxRequest, world: World, name: string
   }
 
   const objectLock = (request.headers["x-amz-bucket-object-lock-enabled"] ?? "").toLowerCase() === "true";
+  const ownership = request.headers["x-amz-object-ownership"] ?? "BucketOwnerEnforced";
+  if (!OBJECT_OWNERSHIP.has(ownership)) return fail(400, "InvalidArgument", "Invalid x-amz-object-ownership header: " + ownership);
   const bucket: BucketState = {
     name,
     accountId: request.caller.accountId,
@@ -101,6 +105,12 @@ export function createBucket(request: SandboxRequest, world: World, name: string
     encryption: undefined,
     tags,
     policy: undefined,
+    // New buckets block public access and disable ACLs: "By default, all Block Public Access settings
+    // are enabled for new buckets" and "By default, ObjectOwnership is set to BucketOwnerEnforced"
+    // (API_CreateBucket, since April 2023). Scenario buckets predate that (created 2022) and have neither.
+    publicAccessBlock: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true },
+    ownershipControls: { Rules: [{ ObjectOwnership: ownership as "BucketOwnerEnforced" }] },
+    lifecycle: undefined,
     replication: undefined,
     deny: new Set(),
     objects: 0,

@@ -1,5 +1,5 @@
 /** What a bucket-level operation handler receives, and small helpers for its answers. */
-import type { BucketState, SandboxRequest, SandboxResponse, World } from "../types.js";
+import type { BucketState, SandboxRequest, SandboxResponse, World } from "../core/contracts.js";
 
 export interface BucketContext {
   request: SandboxRequest;

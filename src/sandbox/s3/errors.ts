@@ -4,11 +4,9 @@
  * <Error><Code/><Message/><Resource/><RequestId/><HostId/></Error>, plus code-specific fields
  * (e.g. <BucketName>, <Endpoint>, <Region> for PermanentRedirect).
  */
-import type { SandboxResponse } from "../types.js";
+import type { SandboxResponse } from "../core/contracts.js";
+import { escapeXml } from "../core/escape-xml.js";
 import { nextRequestIds } from "./request-id.js";
-
-const escapeXml = (text: string): string =>
-  text.replace(/[<>&'"]/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", "'": "&apos;", '"': "&quot;" })[c] as string);
 
 export interface S3ErrorExtra {
   bucket?: string | null;

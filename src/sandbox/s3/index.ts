@@ -4,12 +4,19 @@
  * the bucket exists (404 NoSuchBucket), the request was signed for the bucket's Region
  * (301 PermanentRedirect), and the caller is allowed (403 AccessDenied).
  */
-import type { SandboxRequest, SandboxResponse, ServiceHandler, World } from "../types.js";
+import { isAnonymous } from "../core/anonymous.js";
+import type { SandboxRequest, SandboxResponse, ServiceHandler, World } from "../core/contracts.js";
 import { authorize } from "./access.js";
 import { createBucket, getBucketLocation, headBucket } from "./bucket-ops.js";
 import { getBucketEncryption, getBucketPolicy, getBucketTagging } from "./bucket-config.js";
+import {
+  getBucketAbac, getBucketAccelerateConfiguration, getBucketAcl, getBucketCors, getBucketLifecycleConfiguration, getBucketLogging,
+  getBucketMetadataConfiguration, getBucketNotificationConfiguration, getBucketOwnershipControls, getBucketPolicyStatus,
+  getBucketRequestPayment, getBucketWebsite, getConfigurationById, getPublicAccessBlock,
+} from "./bucket-settings.js";
 import type { BucketHandler } from "./context.js";
 import { s3Error } from "./errors.js";
+import { integrityProblem, NEEDS_INTEGRITY_HEADER } from "./integrity.js";
 import { listBuckets } from "./list-buckets.js";
 import { getObjectLockConfiguration, putObjectLockConfiguration } from "./object-lock.js";
 import { permanentRedirect } from "./redirect.js";
@@ -31,6 +38,24 @@ const ROUTES: Readonly<Record<string, readonly [string, BucketHandler]>> = {
   "GET encryption": ["GetBucketEncryption", getBucketEncryption],
   "GET tagging": ["GetBucketTagging", getBucketTagging],
   "GET policy": ["GetBucketPolicy", getBucketPolicy],
+  "GET acl": ["GetBucketAcl", getBucketAcl],
+  "GET policyStatus": ["GetBucketPolicyStatus", getBucketPolicyStatus],
+  "GET publicAccessBlock": ["GetPublicAccessBlock", getPublicAccessBlock],
+  "GET ownershipControls": ["GetBucketOwnershipControls", getBucketOwnershipControls],
+  "GET lifecycle": ["GetBucketLifecycleConfiguration", getBucketLifecycleConfiguration],
+  "GET website": ["GetBucketWebsite", getBucketWebsite],
+  "GET logging": ["GetBucketLogging", getBucketLogging],
+  "GET notification": ["GetBucketNotificationConfiguration", getBucketNotificationConfiguration],
+  "GET cors": ["GetBucketCors", getBucketCors],
+  "GET requestPayment": ["GetBucketRequestPayment", getBucketRequestPayment],
+  "GET accelerate": ["GetBucketAccelerateConfiguration", getBucketAccelerateConfiguration],
+  "GET abac": ["GetBucketAbac", getBucketAbac],
+  "GET analytics": ["GetBucketAnalyticsConfiguration", getConfigurationById],
+  "GET inventory": ["GetBucketInventoryConfiguration", getConfigurationById],
+  "GET metrics": ["GetBucketMetricsConfiguration", getConfigurationById],
+  "GET intelligent-tiering": ["GetBucketIntelligentTieringConfiguration", getConfigurationById],
+  "GET metadataConfiguration": ["GetBucketMetadataConfiguration", getBucketMetadataConfiguration],
+  "GET metadataTable": ["GetBucketMetadataTableConfiguration", getBucketMetadataConfiguration],
 };
 
 /** Bucket subresources S3 knows; any of them in the query selects that subresource. */
@@ -38,7 +63,7 @@ const SUBRESOURCES = [
   "location", "versioning", "replication", "object-lock", "encryption", "tagging", "policy", "acl", "cors",
   "lifecycle", "logging", "notification", "website", "ownershipControls", "publicAccessBlock", "requestPayment",
   "accelerate", "analytics", "inventory", "metrics", "intelligent-tiering", "policyStatus", "uploads", "versions",
-  "delete", "list-type",
+  "delete", "list-type", "abac", "metadataConfiguration", "metadataTable",
 ] as const;
 
 const MUTATING_METHODS = new Set(["PUT", "POST", "DELETE"]);
@@ -54,14 +79,16 @@ function route(request: SandboxRequest, world: World): SandboxResponse {
   const keyPart = request.hostBucket === null ? segments.slice(2).join("/") : segments.slice(1).join("/");
   const { method } = request;
 
+  const anonymous = isAnonymous(request.caller);
   if (bucketName === null) {
-    if (method === "GET") return listBuckets(request, world);
+    // An anonymous caller owns no buckets to list: S3 answers 403 AccessDenied.
+    if (method === "GET") return anonymous ? accessDenied("ListBuckets", null) : listBuckets(request, world);
     return notImplemented(null);
   }
   if (keyPart !== "") return notImplemented(bucketName);
 
   const subresource = SUBRESOURCES.find((name) => request.query.has(name)) ?? "";
-  if (method === "PUT" && subresource === "") return createBucket(request, world, bucketName);
+  if (method === "PUT" && subresource === "") return anonymous ? accessDenied("CreateBucket", bucketName) : createBucket(request, world, bucketName);
   const entry = ROUTES[`${method} ${subresource}`];
   if (entry === undefined) return notImplemented(bucketName);
   const [operation, handler] = entry;
@@ -83,8 +110,14 @@ function route(request: SandboxRequest, world: World): SandboxResponse {
     const headers: Record<string, string> = isHead ? { "x-amz-bucket-region": bucket.region } : {};
     return withoutBodyIf(isHead, s3Error(403, "AccessDenied", "Access Denied", operation, { bucket: bucketName, headers }));
   }
+  if (NEEDS_INTEGRITY_HEADER.has(operation)) {
+    const problem = integrityProblem(request, operation, bucket.name);
+    if (problem !== undefined) return problem;
+  }
   return handler({ request, world, bucket, operation });
 }
+
+const accessDenied = (operation: string, bucket: string | null): SandboxResponse => s3Error(403, "AccessDenied", "Access Denied", operation, { bucket });
 
 /** HEAD answers carry the status and headers only. */
 function withoutBodyIf(isHead: boolean, response: SandboxResponse): SandboxResponse {

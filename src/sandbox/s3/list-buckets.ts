@@ -5,7 +5,7 @@
  * sent without `max-buckets`, S3 pages at 10,000 (the API reference's note on ContinuationToken).
  * BucketRegion is emitted for every bucket, as S3 does since it added the field (2024).
  */
-import type { SandboxRequest, SandboxResponse, World } from "../types.js";
+import type { SandboxRequest, SandboxResponse, World } from "../core/contracts.js";
 import { accountBucketNames } from "./bucket-index.js";
 import { s3Error } from "./errors.js";
 import { ownerXml } from "./owner.js";

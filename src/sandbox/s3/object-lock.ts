@@ -1,5 +1,5 @@
 /** Get/PutObjectLockConfiguration. */
-import type { SandboxResponse } from "../types.js";
+import type { SandboxResponse } from "../core/contracts.js";
 import { ok, type BucketContext } from "./context.js";
 import { s3Error } from "./errors.js";
 import { MALFORMED_XML_MESSAGE, child, el, has, parseRoot, text, wrap, xmlDocument } from "./xml.js";

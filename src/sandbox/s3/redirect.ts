@@ -6,7 +6,7 @@
  * endpoint. Please send all future requests to this endpoint." 301 Moved Permanently). S3's body
  * carries <Endpoint> (bucket.s3.REGION.amazonaws.com, bucket.s3.amazonaws.com for us-east-1) and <Bucket>.
  */
-import type { BucketState, SandboxResponse } from "../types.js";
+import type { BucketState, SandboxResponse } from "../core/contracts.js";
 import { s3Error } from "./errors.js";
 
 export function endpointFor(bucket: BucketState): string {

@@ -5,7 +5,7 @@
  * API reference: https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketReplication.html
  */
 import type { Destination, ReplicationRule } from "@aws-sdk/client-s3";
-import type { BucketState, World } from "../types.js";
+import type { BucketState, World } from "../core/contracts.js";
 import type { StoredReplication } from "./replication-xml.js";
 
 export interface ReplicationProblem {

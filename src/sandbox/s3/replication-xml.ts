@@ -8,7 +8,7 @@
  * Element names and nesting: https://docs.aws.amazon.com/AmazonS3/latest/API/API_ReplicationRule.html
  */
 import type { Destination, ReplicationRule, ReplicationRuleFilter, Tag } from "@aws-sdk/client-s3";
-import type { BucketState } from "../types.js";
+import type { BucketState } from "../core/contracts.js";
 import { child, children, el, has, text, wrap, xmlDocument, type XmlNode } from "./xml.js";
 
 export type StoredReplication = NonNullable<BucketState["replication"]>;

@@ -1,6 +1,6 @@
 /** Get/Put/DeleteBucketReplication. */
 import { randomUUID } from "node:crypto";
-import type { SandboxResponse } from "../types.js";
+import type { SandboxResponse } from "../core/contracts.js";
 import { ok, type BucketContext } from "./context.js";
 import { s3Error } from "./errors.js";
 import { MalformedReplication, readReplication, replicationXml, type StoredReplication } from "./replication-xml.js";

@@ -1,5 +1,5 @@
 /** GetBucketVersioning and PutBucketVersioning. */
-import type { SandboxResponse } from "../types.js";
+import type { SandboxResponse } from "../core/contracts.js";
 import { ok, type BucketContext } from "./context.js";
 import { s3Error } from "./errors.js";
 import { MALFORMED_XML_MESSAGE, el, parseRoot, text, xmlDocument } from "./xml.js";

@@ -3,11 +3,11 @@
  * https://docs.aws.amazon.com/AmazonS3/latest/API/RESTCommonResponseHeaders.html
  */
 import { XMLParser } from "fast-xml-parser";
+import { escapeXml } from "../core/escape-xml.js";
+
+export { escapeXml };
 
 export const S3_NS = "http://s3.amazonaws.com/doc/2006-03-01/";
-
-export const escapeXml = (text: string): string =>
-  text.replace(/[<>&'"]/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", "'": "&apos;", '"': "&quot;" })[c] as string);
 
 /** `<name>value</name>`, or nothing when the value is undefined. */
 export function el(name: string, value: string | number | boolean | undefined): string {

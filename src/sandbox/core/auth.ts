@@ -12,13 +12,13 @@
  *   ExpiredTokenException 403, MissingAuthenticationTokenException 403)
  */
 import { createHmac } from "node:crypto";
+import { orgsError } from "../organizations/index.js";
+import { s3Error } from "../s3/errors.js";
+import { stsError } from "../sts/index.js";
 import { decodeChunked, isStreamingPayload } from "./chunked.js";
-import { orgsError } from "./organizations.js";
-import { s3Error } from "./s3/errors.js";
+import type { KeyState, SandboxResponse, World } from "./contracts.js";
 import type { RawRequest, SignedScope } from "./sigv4.js";
 import { canonicalRequest, credentialScope, expectedSignature, parseAmzDate, parseAuth, sha256Hex, signaturesEqual, signingKey, stringToSign, UNSIGNED_PAYLOAD } from "./sigv4.js";
-import { stsError } from "./sts.js";
-import type { KeyState, SandboxResponse, World } from "./types.js";
 
 export type AuthFailureKind =
   | "missing"
@@ -48,6 +48,8 @@ export interface AuthSuccess {
   scope: SignedScope;
   /** The payload, decoded when it came aws-chunked. */
   body: Buffer;
+  /** The aws-chunked body's trailing headers (none otherwise). */
+  trailers: Record<string, string>;
 }
 
 /** AWS's allowed clock difference between the signer and the service. */
@@ -104,6 +106,7 @@ export function authenticate(raw: RawRequest, query: URLSearchParams, body: Buff
   }
 
   let payload = body;
+  let trailers: Record<string, string> = {};
   if (s3 && isStreamingPayload(contentSha256)) {
     const decoded = decodeChunked(body);
     if (decoded === null) return { ok: false, kind: "malformed", scope, message: "The aws-chunked body is not well formed." };
@@ -112,10 +115,11 @@ export function authenticate(raw: RawRequest, query: URLSearchParams, body: Buff
       return { ok: false, kind: "signature", scope };
     }
     payload = decoded.payload;
+    trailers = decoded.trailers;
   } else if (s3 && /^[0-9a-f]{64}$/.test(payloadHash) && payloadHash !== sha256Hex(body)) {
     return { ok: false, kind: "contentSha256Mismatch", scope };
   }
-  return { ok: true, caller: key, scope, body: payload };
+  return { ok: true, caller: key, scope, body: payload, trailers };
 }
 
 const SIGNATURE_MESSAGE = "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.";

@@ -5,10 +5,10 @@
  * ScenarioError naming the file and the JSON pointer of the first problem.
  */
 import { readFile } from "node:fs/promises";
-import { ScenarioError } from "../errors.js";
-import { shippedPath } from "../paths.js";
-import { schemaProblem, shippedValidator } from "../schemas.js";
-import type { Scenario, ScenarioAccount } from "./types.js";
+import { ScenarioError } from "../../errors.js";
+import { shippedPath } from "../../paths.js";
+import { schemaProblem, shippedValidator } from "../../schemas.js";
+import type { Scenario, ScenarioAccount } from "../types.js";
 
 const at = (file: string, pointer: string, message: string): ScenarioError =>
   new ScenarioError(`Scenario ${file}: ${pointer === "" ? "(root)" : pointer} ${message}`, { file, pointer });
@@ -58,6 +58,11 @@ function checkSemantics(scenario: Scenario, file: string): void {
         }
       });
     });
+  }
+  if (scenario.organization === null) {
+    // A standalone account: the credentials startSandbox hands out are that one account's.
+    if (scenario.accounts.length !== 1) throw at(file, "/accounts", "must hold exactly one account when /organization is null (an account in no organization)");
+    return;
   }
   const management = accountIds.get(scenario.organization.managementAccountId);
   if (management === undefined || !management.startsWith("/accounts/")) {

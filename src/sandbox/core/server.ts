@@ -5,15 +5,17 @@
  * the call log with the server time spent (injected latency excluded).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { orgsError, organizationsOperation, handleOrganizations } from "../organizations/index.js";
+import { s3Error } from "../s3/errors.js";
+import { handleS3 } from "../s3/index.js";
+import { createStsHandler, stsError, stsOperation, stsParams } from "../sts/index.js";
+import type { CallRecord } from "../types.js";
+import { ANONYMOUS } from "./anonymous.js";
 import { authenticate, authErrorResponse } from "./auth.js";
 import { type CallLog, isMutatingMethod, microsSince, s3OperationName } from "./calls.js";
+import type { SandboxRequest, SandboxResponse, ServiceHandler, World } from "./contracts.js";
 import type { FaultInjector } from "./faults.js";
-import { orgsError, organizationsOperation, handleOrganizations } from "./organizations.js";
-import { s3Error } from "./s3/errors.js";
-import { handleS3 } from "./s3/index.js";
 import { parseAuth } from "./sigv4.js";
-import { createStsHandler, stsError, stsOperation, stsParams } from "./sts.js";
-import type { CallRecord, SandboxRequest, SandboxResponse, ServiceHandler, World } from "./types.js";
 
 export interface ServerContext {
   world: World;
@@ -24,6 +26,12 @@ export interface ServerContext {
 }
 
 type Service = CallRecord["service"];
+
+/**
+ * The Region an unsigned request is taken to address: the sandbox's one endpoint plays the global
+ * endpoint s3.amazonaws.com, which is us-east-1 (the Region `exports()` names).
+ */
+const UNSIGNED_REGION = "us-east-1";
 
 /** Hosts the sandbox answers on; anything in front of them is a virtual-hosted bucket name. */
 const LOOPBACK_HOSTS = ["localhost", "127.0.0.1"];
@@ -116,11 +124,17 @@ async function route(context: ServerContext, request: IncomingMessage, body: Buf
   const base = { service, operation, bucket, region, mutatingDefault: service === "s3" && isMutatingMethod(method) };
 
   const auth = authenticate({ method, rawPath, rawQuery, headers }, query, body, context.world, context.clock(), Date.now());
-  if (!auth.ok) return { ...base, account: null, response: authErrorResponse(service, auth, operation, bucket) };
-  const account = auth.caller.accountId;
+  // S3 serves unsigned requests as the anonymous principal: the bucket checks still run (404 for a
+  // missing bucket, 301 for another Region, 403 unless a policy grants "*"), and HeadBucket's answer
+  // carries x-amz-bucket-region whatever the permissions
+  // (https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadBucket.html). Other services refuse them.
+  const anonymous = !auth.ok && auth.kind === "missing" && service === "s3";
+  if (!auth.ok && !anonymous) return { ...base, account: null, response: authErrorResponse(service, auth, operation, bucket) };
+  const caller = auth.ok ? auth.caller : ANONYMOUS;
+  const account = auth.ok ? caller.accountId : null;
   const handler = handlers[service];
   if (handler === undefined) {
-    return { ...base, account, response: s3Error(400, "InvalidRequest", `The sandbox does not simulate the ${auth.scope.service} service.`, "Unknown") };
+    return { ...base, account, response: s3Error(400, "InvalidRequest", `The sandbox does not simulate the ${auth.ok ? auth.scope.service : service} service.`, "Unknown") };
   }
   if (throttle) {
     return { ...base, account, response: throttled(service, operation, bucket) };
@@ -130,10 +144,11 @@ async function route(context: ServerContext, request: IncomingMessage, body: Buf
     path,
     query,
     headers,
-    body: auth.body,
-    region: auth.scope.region,
-    service: auth.scope.service,
-    caller: auth.caller,
+    body: auth.ok ? auth.body : body,
+    trailers: auth.ok ? auth.trailers : {},
+    region: auth.ok ? auth.scope.region : UNSIGNED_REGION,
+    service: auth.ok ? auth.scope.service : service,
+    caller,
     hostBucket,
   };
   try {

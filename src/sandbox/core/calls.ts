@@ -3,7 +3,7 @@
  * refused before they reach a service handler (bad signature, throttled) are named here from the
  * request alone, so the log still says which call was refused.
  */
-import type { CallRecord } from "./types.js";
+import type { CallRecord } from "../types.js";
 
 /** S3 sub-resources (query parameters) → operation name stem, per the S3 API reference. */
 const SUBRESOURCES: Record<string, string> = {
@@ -21,6 +21,16 @@ const SUBRESOURCES: Record<string, string> = {
   notification: "BucketNotificationConfiguration",
   ownershipControls: "BucketOwnershipControls",
   publicAccessBlock: "PublicAccessBlock",
+  policyStatus: "BucketPolicyStatus",
+  requestPayment: "BucketRequestPayment",
+  accelerate: "BucketAccelerateConfiguration",
+  analytics: "BucketAnalyticsConfiguration",
+  inventory: "BucketInventoryConfiguration",
+  metrics: "BucketMetricsConfiguration",
+  "intelligent-tiering": "BucketIntelligentTieringConfiguration",
+  abac: "BucketAbac",
+  metadataConfiguration: "BucketMetadataConfiguration",
+  metadataTable: "BucketMetadataTableConfiguration",
 };
 
 const VERBS: Record<string, string> = { GET: "Get", PUT: "Put", DELETE: "Delete" };

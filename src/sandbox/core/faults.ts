@@ -6,7 +6,7 @@
  * - STS 400 Throttling ("Rate exceeded"), as STS's query protocol answers it
  * - Organizations 400 TooManyRequestsException: https://docs.aws.amazon.com/organizations/latest/APIReference/API_ListAccounts.html#API_ListAccounts_Errors
  */
-import type { FaultOptions } from "./types.js";
+import type { FaultOptions } from "../types.js";
 
 /** mulberry32: small, fast, good enough for fault decisions; same seed → same sequence. */
 export function seededRandom(seed: number): () => number {

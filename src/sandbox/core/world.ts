@@ -5,9 +5,12 @@
  * scenario always yields the same root, OU ids and keys.
  */
 import { createHash } from "node:crypto";
-import type { AccountState, BucketState, KeyState, OrganizationalUnitState, Scenario, ScenarioAccount, ScenarioBucket, World } from "./types.js";
+import type { Scenario, ScenarioAccount, ScenarioBucket } from "../types.js";
+import type { AccountState, BucketState, KeyState, OrganizationalUnitState, World } from "./contracts.js";
 
 const DEFAULT_AUDIT_ROLE = "OrganizationAccountAccessRole";
+/** "If you do not specify a value for this setting, the default maximum of one hour is applied" (IAM CreateRole, MaxSessionDuration). */
+const DEFAULT_MAX_SESSION_SECONDS = 3600;
 /** Fixed dates so answers are reproducible: the organization's creation and the buckets' creation. */
 const JOINED_AT = Date.UTC(2021, 2, 1);
 const CREATED_AT = Date.UTC(2022, 0, 15);
@@ -60,17 +63,22 @@ function buildOus(world: World, organizationId: string, accounts: ScenarioAccoun
   return byPath;
 }
 
+/** The management account, or the one standalone account of a scenario without an organization. */
+export const homeAccountId = (scenario: Scenario): string => scenario.organization?.managementAccountId ?? (scenario.accounts[0] as ScenarioAccount).id;
+
 function auditRoleOf(scenario: Scenario, account: ScenarioAccount, member: boolean): AccountState["auditRole"] {
-  const trustedAccounts = scenario.auditRole?.trustedAccounts ?? [scenario.organization.managementAccountId];
+  const trustedAccounts = scenario.auditRole?.trustedAccounts ?? [homeAccountId(scenario)];
   const externalId = scenario.auditRole?.externalId ?? null;
+  const maxSessionDuration = scenario.auditRole?.maxSessionDuration ?? DEFAULT_MAX_SESSION_SECONDS;
   const setting = account.auditRole;
   if (setting === false) return null;
   // Accounts outside the organization have no audit role unless the scenario describes one.
-  if (setting === undefined) return member ? { trustedAccounts, externalId } : null;
-  if (setting === true) return { trustedAccounts, externalId };
+  if (setting === undefined) return member ? { trustedAccounts, externalId, maxSessionDuration } : null;
+  if (setting === true) return { trustedAccounts, externalId, maxSessionDuration };
   return {
     trustedAccounts: setting.trusts ?? trustedAccounts,
     externalId: setting.externalId === undefined ? externalId : setting.externalId,
+    maxSessionDuration: setting.maxSessionDuration ?? maxSessionDuration,
   };
 }
 
@@ -95,6 +103,9 @@ export function bucketStateFrom(bucket: ScenarioBucket, accountId: string, share
     encryption: bucket.encryption === undefined || share ? bucket.encryption : { ...bucket.encryption },
     tags: bucket.tags === undefined || share ? bucket.tags : { ...bucket.tags },
     policy: bucket.policy === undefined ? undefined : typeof bucket.policy === "string" ? bucket.policy : JSON.stringify(bucket.policy),
+    publicAccessBlock: bucket.publicAccessBlock === undefined || share ? bucket.publicAccessBlock : { ...bucket.publicAccessBlock },
+    ownershipControls: bucket.ownershipControls === undefined || share ? bucket.ownershipControls : copyJson(bucket.ownershipControls),
+    lifecycle: bucket.lifecycle === undefined || share ? bucket.lifecycle : copyJson(bucket.lifecycle),
     replication: bucket.replication === undefined ? undefined : share ? bucket.replication : copyJson(bucket.replication),
     deny: new Set(bucket.deny ?? []),
     objects: bucket.objects ?? 0,
@@ -114,21 +125,21 @@ export interface BuildOptions {
   shareScenarioObjects?: boolean;
 }
 
-/** The World a scenario describes. The scenario must already be validated (see scenario.ts). */
+/** The World a scenario describes. The scenario must already be validated (see core/scenario.ts). */
 export function buildWorld(scenario: Scenario, options: BuildOptions = {}): World {
   const share = options.shareScenarioObjects ?? false;
-  const organizationId = scenario.organization.id;
+  const organizationId = scenario.organization?.id ?? null;
   const world: World = {
     organizationId,
-    managementAccountId: scenario.organization.managementAccountId,
-    rootId: rootIdFor(organizationId),
+    managementAccountId: homeAccountId(scenario),
+    rootId: organizationId === null ? "" : rootIdFor(organizationId),
     auditRoleName: scenario.auditRole?.name ?? DEFAULT_AUDIT_ROLE,
     accounts: new Map(),
     ous: new Map(),
     buckets: new Map(),
     keys: new Map(),
   };
-  const ouIds = buildOus(world, organizationId, scenario.accounts);
+  const ouIds = organizationId === null ? new Map<string, string>() : buildOus(world, organizationId, scenario.accounts);
   const add = (account: ScenarioAccount, member: boolean, index: number): void => {
     const ou = (account.ou ?? "").split("/").filter((name) => name !== "").join("/");
     world.accounts.set(account.id, {
@@ -139,14 +150,16 @@ export function buildWorld(scenario: Scenario, options: BuildOptions = {}): Worl
       parentId: ou === "" ? world.rootId : (ouIds.get(ou) as string),
       tags: { ...account.tags },
       member,
-      auditRole: auditRoleOf(scenario, account, member),
+      // A standalone account has its audit role as a member would (the caller may assume it in its own account).
+      auditRole: auditRoleOf(scenario, account, member || organizationId === null),
       joinedAt: new Date(JOINED_AT + index * 86_400_000),
     });
     const key = longTermKey(account);
     world.keys.set(key.accessKeyId, key);
     for (const bucket of account.buckets ?? []) world.buckets.set(bucket.name, bucketStateFrom(bucket, account.id, share));
   };
-  scenario.accounts.forEach((account, index) => add(account, true, index));
+  // Without an organization, the one account is a member of nothing: Organizations answers AWSOrganizationsNotInUseException.
+  scenario.accounts.forEach((account, index) => add(account, organizationId !== null, index));
   (scenario.externalAccounts ?? []).forEach((account, index) => add(account, false, scenario.accounts.length + index));
   return world;
 }

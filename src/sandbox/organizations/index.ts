@@ -6,8 +6,8 @@
  * InvalidInputException and *NotFoundException answer 400 (each operation's "Errors" section).
  */
 import { randomUUID } from "node:crypto";
-import type { AccountState, SandboxRequest, SandboxResponse, World } from "./types.js";
-import { paginate, PaginationError } from "./organizations-pages.js";
+import type { AccountState, SandboxRequest, SandboxResponse, World } from "../core/contracts.js";
+import { paginate, PaginationError } from "./pages.js";
 
 export const TARGET_PREFIX = "AWSOrganizationsV20161128.";
 
@@ -125,6 +125,20 @@ const operations: Record<string, Operation> = {
         AvailablePolicyTypes: [{ Type: "SERVICE_CONTROL_POLICY", Status: "ENABLED" }],
       },
     });
+  },
+  /**
+   * https://docs.aws.amazon.com/organizations/latest/APIReference/API_DescribeAccount.html — an id
+   * that is not a member: 400 AccountNotFoundException.
+   */
+  DescribeAccount: (world, input) => {
+    const op = "DescribeAccount";
+    const accountId = requiredId(input, "AccountId", op, ACCOUNT_ID);
+    if (typeof accountId !== "string") return accountId;
+    const account = world.accounts.get(accountId);
+    if (account?.member !== true) {
+      return orgsError(400, "AccountNotFoundException", "You specified an account that doesn't exist.", op);
+    }
+    return ok(op, { Account: accountJson(world, account) });
   },
   ListAccounts: (world, input) => page("ListAccounts", input, "", treeOf(world).accounts, "Accounts", (a) => accountJson(world, a)),
   ListRoots: (world, input) =>

@@ -6,12 +6,10 @@
  * https://docs.aws.amazon.com/STS/latest/APIReference/CommonErrors.html
  */
 import { randomBytes, randomUUID } from "node:crypto";
-import type { KeyState, SandboxRequest, SandboxResponse, World } from "./types.js";
+import { escapeXml } from "../core/escape-xml.js";
+import type { KeyState, SandboxRequest, SandboxResponse, World } from "../core/contracts.js";
 
 const XMLNS = "https://sts.amazonaws.com/doc/2011-06-15/";
-
-const escapeXml = (text: string): string =>
-  text.replace(/[<>&'"]/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", "'": "&apos;", '"': "&quot;" })[c] as string);
 
 export function stsError(status: number, code: string, message: string, operation: string): SandboxResponse {
   const requestId = randomUUID();
@@ -105,6 +103,12 @@ function assumeRole(request: SandboxRequest, world: World, params: URLSearchPara
   if (role === null) return denied;
   if (!role.trustedAccounts.includes(request.caller.accountId)) return denied;
   if (role.externalId !== null && externalId !== role.externalId) return denied;
+  // "If you specify a value higher than this setting ... the operation fails" (AssumeRole,
+  // DurationSeconds: https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html);
+  // the role's MaxSessionDuration defaults to one hour (IAM API_CreateRole).
+  if (duration > role.maxSessionDuration) {
+    return stsError(400, "ValidationError", "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.", op);
+  }
 
   const expiresAt = new Date(now.getTime() + duration * 1000);
   const roleId = randomKeyId("AROA", 17);

@@ -4,9 +4,9 @@
  * account whose buckets receive cross-account replication, workload accounts in nested OUs, a few
  * accounts without the audit role or suspended, and an account outside the organization.
  */
-import { UsageError } from "../errors.js";
+import { UsageError } from "../../errors.js";
 import { seededRandom } from "./faults.js";
-import type { Scenario, ScenarioAccount, ScenarioBucket } from "./types.js";
+import type { Scenario, ScenarioAccount, ScenarioBucket } from "../types.js";
 
 export interface GenerateSpec {
   /** Accounts in the organization (including the management and log-archive accounts). */

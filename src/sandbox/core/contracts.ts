@@ -1,0 +1,108 @@
+/**
+ * The sandbox's internal contracts: the in-memory world the server mutates (built from a scenario
+ * by world.ts), and the request/response every service handler (s3/, sts/, organizations/) speaks.
+ * Not part of the public API (types.ts), except that `Sandbox.world` exposes the World to tests.
+ */
+import type { ReplicationConfiguration } from "@aws-sdk/client-s3";
+import type { LifecycleSettings, OwnershipControlsSettings, PublicAccessBlockSettings } from "../types.js";
+
+// ---------------------------------------------------------------- world state (mutable)
+
+export interface BucketState {
+  name: string;
+  accountId: string;
+  region: string;
+  createdAt: Date;
+  versioning: "Enabled" | "Suspended" | undefined;
+  mfaDelete: "Enabled" | "Disabled" | undefined;
+  objectLockEnabled: boolean;
+  objectLockRule: { mode: "GOVERNANCE" | "COMPLIANCE"; days?: number; years?: number } | undefined;
+  encryption: { algorithm: string; kmsKeyId?: string; bucketKeyEnabled?: boolean } | undefined;
+  tags: Record<string, string> | undefined;
+  policy: string | undefined;
+  publicAccessBlock: PublicAccessBlockSettings | undefined;
+  ownershipControls: OwnershipControlsSettings | undefined;
+  lifecycle: LifecycleSettings | undefined;
+  replication: { Role: string; Rules: NonNullable<ReplicationConfiguration["Rules"]> } | undefined;
+  deny: Set<string>;
+  objects: number;
+}
+
+export interface AccountState {
+  id: string;
+  name: string;
+  email: string;
+  status: "ACTIVE" | "SUSPENDED" | "PENDING_CLOSURE";
+  /** OU id the account sits in (root id when directly under the root). */
+  parentId: string;
+  tags: Record<string, string>;
+  member: boolean;
+  /** The audit role, if it exists: who may assume it and the ExternalId it requires. */
+  auditRole: { trustedAccounts: string[]; externalId: string | null; maxSessionDuration: number } | null;
+  joinedAt: Date;
+}
+
+export interface OrganizationalUnitState {
+  id: string;
+  name: string;
+  parentId: string;
+  arn: string;
+}
+
+/** A key the sandbox accepts: long-term (per account) or issued by AssumeRole. */
+export interface KeyState {
+  accessKeyId: string;
+  secretAccessKey: string;
+  accountId: string;
+  /** ARN of the principal, e.g. arn:aws:iam::111111111111:root or an assumed-role ARN. */
+  principalArn: string;
+  userId: string;
+  sessionToken?: string;
+  expiresAt?: Date;
+}
+
+export interface World {
+  /** null when the scenario's account is in no organization. */
+  organizationId: string | null;
+  /** The management account, or the standalone account when there is no organization. */
+  managementAccountId: string;
+  rootId: string;
+  auditRoleName: string;
+  accounts: Map<string, AccountState>;
+  ous: Map<string, OrganizationalUnitState>;
+  /** Bucket names are global, as in S3. */
+  buckets: Map<string, BucketState>;
+  keys: Map<string, KeyState>;
+}
+
+// ---------------------------------------------------------------- handlers
+
+/** An authenticated request, as a service handler sees it. */
+export interface SandboxRequest {
+  method: string;
+  /** Path without the bucket when the bucket came from a virtual-hosted Host header. */
+  path: string;
+  query: URLSearchParams;
+  headers: Record<string, string>;
+  body: Buffer;
+  /** Trailing headers of an aws-chunked body (e.g. x-amz-checksum-crc32), lower-case names; absent = none. */
+  trailers?: Record<string, string>;
+  /** Region and service from the SigV4 credential scope. */
+  region: string;
+  service: string;
+  caller: KeyState;
+  /** Bucket named by the Host header (virtual-hosted style), if any. */
+  hostBucket: string | null;
+}
+
+export interface SandboxResponse {
+  status: number;
+  headers?: Record<string, string>;
+  body?: string | Buffer;
+  /** For the call log. */
+  operation: string;
+  bucket?: string | null;
+  mutating?: boolean;
+}
+
+export type ServiceHandler = (request: SandboxRequest, world: World) => SandboxResponse | Promise<SandboxResponse>;

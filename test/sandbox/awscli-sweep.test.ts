@@ -1,0 +1,195 @@
+/**
+ * A third-party scanner's read-only sweep (issue 11), with the AWS CLI over the demo organization:
+ * every `aws s3api get-bucket-*` read (and get-public-access-block, get-object-lock-configuration),
+ * as the account that owns the bucket, must answer what the S3 API reference allows: success, the
+ * operation's documented not-found code, or AccessDenied where the scenario denies that call.
+ * Never 501. The CLI is slow to start, so each command runs once and each bucket at least once
+ * (commands and buckets paired round-robin), plus the configured settings on the one bucket that has them.
+ */
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { derivedCredentials, startSandbox } from "../../src/sandbox/index.js";
+import type { Sandbox } from "../../src/sandbox/types.js";
+import { requireToolOrSkip, resolvePyenvShim } from "../helpers/executables.js";
+
+const awsCli = requireToolOrSkip("aws", "pip install awscli");
+const run = promisify(execFile);
+
+/**
+ * Each read: extra arguments, and the not-found code its API reference page documents (none: the
+ * read always succeeds for an existing bucket). Error codes:
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#ErrorCodeList
+ */
+const READS: Readonly<Record<string, { args?: string[]; notFound?: string }>> = {
+  "get-bucket-abac": {},
+  "get-bucket-accelerate-configuration": {},
+  "get-bucket-acl": {},
+  "get-bucket-analytics-configuration": { args: ["--id", "sweep"], notFound: "NoSuchConfiguration" },
+  "get-bucket-cors": { notFound: "NoSuchCORSConfiguration" },
+  "get-bucket-encryption": {},
+  "get-bucket-intelligent-tiering-configuration": { args: ["--id", "sweep"], notFound: "NoSuchConfiguration" },
+  "get-bucket-inventory-configuration": { args: ["--id", "sweep"], notFound: "NoSuchConfiguration" },
+  "get-bucket-lifecycle-configuration": { notFound: "NoSuchLifecycleConfiguration" },
+  "get-bucket-location": {},
+  "get-bucket-logging": {},
+  "get-bucket-metadata-configuration": { notFound: "MetadataConfigurationNotFound" },
+  "get-bucket-metadata-table-configuration": { notFound: "MetadataConfigurationNotFound" },
+  "get-bucket-metrics-configuration": { args: ["--id", "sweep"], notFound: "NoSuchConfiguration" },
+  "get-bucket-notification-configuration": {},
+  "get-bucket-ownership-controls": { notFound: "OwnershipControlsNotFoundError" },
+  "get-bucket-policy": { notFound: "NoSuchBucketPolicy" },
+  "get-bucket-policy-status": { notFound: "NoSuchBucketPolicy" },
+  "get-bucket-replication": { notFound: "ReplicationConfigurationNotFoundError" },
+  "get-bucket-request-payment": {},
+  "get-bucket-tagging": { notFound: "NoSuchTagSet" },
+  "get-bucket-versioning": {},
+  "get-bucket-website": { notFound: "NoSuchWebsiteConfiguration" },
+  "get-object-lock-configuration": { notFound: "ObjectLockConfigurationNotFoundError" },
+  "get-public-access-block": { notFound: "NoSuchPublicAccessBlockConfiguration" },
+};
+
+/**
+ * Reads jobs `[{env, args}]` on stdin, runs each through the CLI's driver, prints `[{code, stderr}]`.
+ * One driver per set of credentials (a driver's session keeps the credentials it first resolved).
+ */
+const DRIVER = `
+import io, json, os, sys
+import awscli.clidriver
+drivers = {}
+results = []
+for job in json.load(sys.stdin):
+    key = json.dumps(job["env"], sort_keys=True)
+    if key not in drivers:
+        for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
+            os.environ.pop(name, None)
+        os.environ.update(job["env"])
+        drivers[key] = awscli.clidriver.create_clidriver()
+    real_out, real_err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = io.StringIO(), io.StringIO()
+    try:
+        code = drivers[key].main(job["args"])
+    finally:
+        err = sys.stderr.getvalue()
+        sys.stdout, sys.stderr = real_out, real_err
+    results.append({"code": code, "stderr": err})
+json.dump(results, sys.stdout)
+`;
+
+/** get-bucket-acl → GetBucketAcl */
+const operationOf = (command: string): string => command.split("-").map((word) => word[0]?.toUpperCase() + word.slice(1)).join("");
+
+type Keys = { AWS_ACCESS_KEY_ID: string; AWS_SECRET_ACCESS_KEY: string; AWS_SESSION_TOKEN?: string };
+
+interface Answer {
+  command: string;
+  bucket: string;
+  /** "ok", or the error code the CLI printed. */
+  outcome: string;
+}
+
+describe.skipIf(awsCli === undefined)("sandbox/awscli read-only sweep of the demo organization", () => {
+  let sandbox: Sandbox;
+  let cli: string;
+  let home: string;
+  let baseEnv: NodeJS.ProcessEnv;
+
+  beforeAll(async () => {
+    [sandbox, cli] = await Promise.all([startSandbox({ scenario: "demo" }), resolvePyenvShim(awsCli ?? "aws")]);
+    home = mkdtempSync(join(tmpdir(), "replguard-sweep-"));
+    const emptyFile = join(home, "empty");
+    writeFileSync(emptyFile, "");
+    baseEnv = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("AWS_")));
+    Object.assign(baseEnv, { HOME: home, AWS_CONFIG_FILE: emptyFile, AWS_SHARED_CREDENTIALS_FILE: emptyFile, AWS_PAGER: "" });
+  });
+  afterAll(async () => {
+    await sandbox?.close();
+    if (home !== undefined) rmSync(home, { recursive: true, force: true });
+  });
+
+  /** The owner's keys: the audit role's session where the account has one, else the account's own principal. */
+  async function ownerKeys(accountId: string): Promise<Keys> {
+    const account = sandbox.world.accounts.get(accountId);
+    if (account?.auditRole != null && account.status === "ACTIVE") {
+      const sts = new STSClient({ endpoint: sandbox.endpoint, region: sandbox.region, credentials: sandbox.credentials, maxAttempts: 1 });
+      const roleArn = `arn:aws:iam::${accountId}:role/${sandbox.world.auditRoleName}`;
+      const { Credentials: c } = await sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: "sweep" }));
+      return { AWS_ACCESS_KEY_ID: c?.AccessKeyId ?? "", AWS_SECRET_ACCESS_KEY: c?.SecretAccessKey ?? "", AWS_SESSION_TOKEN: c?.SessionToken ?? "" };
+    }
+    const own = derivedCredentials(accountId);
+    return { AWS_ACCESS_KEY_ID: own.accessKeyId, AWS_SECRET_ACCESS_KEY: own.secretAccessKey };
+  }
+
+  /**
+   * Runs reads through the AWS CLI's own driver (`awscli.clidriver`, what the `aws` script calls),
+   * many per Python process: starting the CLI costs seconds here, a command in a running driver
+   * milliseconds. Each account's reads share one driver and session, as an `aws` shell session's would.
+   */
+  async function readAll(reads: ReadonlyArray<{ command: string; bucket: string; keys: Keys; region: string }>): Promise<Answer[]> {
+    const python = readFileSync(cli, "utf8").split("\n")[0]?.replace(/^#!\s*/, "").trim() || "python3";
+    const jobs = reads.map(({ command, bucket, keys, region }) => ({
+      env: keys,
+      args: ["s3api", command, "--bucket", bucket, ...(READS[command]?.args ?? []), "--endpoint-url", sandbox.endpoint, "--region", region, "--output", "json"],
+    }));
+    const child = execFile(python, ["-c", DRIVER], { env: baseEnv, timeout: 240_000, maxBuffer: 64 * 1024 * 1024 });
+    child.stdin?.end(JSON.stringify(jobs));
+    let stdout = "";
+    child.stdout?.on("data", (chunk: string) => (stdout += chunk));
+    let stderr = "";
+    child.stderr?.on("data", (chunk: string) => (stderr += chunk));
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    if (code !== 0) throw new Error(`the AWS CLI driver exited ${code}: ${stderr}`);
+    const results = JSON.parse(stdout) as Array<{ code: number; stderr: string }>;
+    return results.map((result, i) => {
+      const { command, bucket } = reads[i] as (typeof reads)[number];
+      if (result.code === 0) return { command, bucket, outcome: "ok" };
+      return { command, bucket, outcome: /An error occurred \(([^)]+)\)/.exec(result.stderr)?.[1] ?? `unparsed: ${result.stderr.trim()}` };
+    });
+  }
+
+  it("covers every get-bucket-* read this AWS CLI has", async () => {
+    // Help is a man page: strip its overstrike (char, backspace) before reading the command list.
+    const { stdout } = await run(cli, ["s3api", "help"], { env: { ...baseEnv, MANPAGER: "cat", PAGER: "cat" }, timeout: 60_000 });
+    const parts = stdout.split("\u0008");
+    const plain = parts.map((part, i) => (i < parts.length - 1 ? part.slice(0, -1) : part)).join("");
+    const listed = [...plain.matchAll(/^\s*o\s+(get-bucket-[a-z-]+|get-public-access-block|get-object-lock-configuration)\s*$/gm)].map((m) => m[1]);
+    expect(listed.length).toBeGreaterThan(20);
+    expect(listed.filter((command) => READS[command as string] === undefined)).toEqual([]);
+  });
+
+  it("answers every read of every bucket as the S3 API reference allows, never 501", async () => {
+    const buckets = [...sandbox.world.buckets.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
+    const commands = Object.keys(READS);
+    const pairs: Array<[string, (typeof buckets)[number]]> = [];
+    for (let k = 0; k < Math.max(commands.length, buckets.length); k++) pairs.push([commands[k % commands.length] as string, buckets[k % buckets.length] as (typeof buckets)[number]]);
+    // The demo bucket whose settings are configured answers them with content, not not-found.
+    const configured = sandbox.world.buckets.get("archive-inventory");
+    expect(configured?.lifecycle).toBeDefined();
+    for (const command of ["get-public-access-block", "get-bucket-ownership-controls", "get-bucket-lifecycle-configuration"]) pairs.push([command, configured as (typeof buckets)[number]]);
+    // And each read a bucket's deny list refuses, so AccessDenied is seen where the scenario asks for it.
+    const denied: Array<[string, (typeof buckets)[number]]> = buckets.flatMap((bucket) =>
+      commands.filter((command) => bucket.deny.has(operationOf(command))).map((command): [string, (typeof buckets)[number]] => [command, bucket]),
+    );
+    expect(denied.length).toBeGreaterThan(0);
+    pairs.push(...denied);
+
+    const keysByAccount = new Map<string, Keys>();
+    for (const accountId of new Set(buckets.map((bucket) => bucket.accountId))) keysByAccount.set(accountId, await ownerKeys(accountId));
+
+    const answers = await readAll(pairs.map(([command, bucket]) => ({ command, bucket: bucket.name, keys: keysByAccount.get(bucket.accountId) as Keys, region: bucket.region })));
+    const wrong = answers.filter(({ command, bucket, outcome }) => {
+      const state = sandbox.world.buckets.get(bucket);
+      if (state?.deny.has(operationOf(command))) return outcome !== "AccessDenied";
+      return outcome !== "ok" && outcome !== READS[command]?.notFound;
+    });
+    expect(wrong).toEqual([]);
+    expect(new Set(answers.map((answer) => answer.bucket)).size).toBe(buckets.length);
+    const tail = answers.slice(pairs.length - denied.length - 3);
+    expect(tail.map((answer) => answer.outcome)).toEqual([...["ok", "ok", "ok"], ...denied.map(() => "AccessDenied")]);
+    expect(sandbox.calls.filter((call) => call.status === 501)).toEqual([]);
+  }, 240_000);
+});
