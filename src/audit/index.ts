@@ -16,11 +16,9 @@ import {
   type Suppression,
 } from "../model/index.js";
 import { evaluateBucket, expiredSuppressions, loadPolicies, policyRefs, requiredFacts, type LoadOptions } from "../policy/index.js";
-import { countStatuses, writeReports, type ReportFormat } from "../report/index.js";
+import { countStatuses, REPORT_FORMATS, runCompleteness, writeReports, type ReportFormat } from "../report/index.js";
 import { scan, type ScanOptions } from "../scan/index.js";
 import { toolVersion } from "../version.js";
-
-export const ALL_FORMATS: readonly ReportFormat[] = ["html", "csv", "sarif", "json"];
 
 export interface AuditOptions {
   /** Everything about what and how to scan (credentials, endpoint, filters, concurrency). `facts` is derived from the policies. */
@@ -66,11 +64,13 @@ export function summarize(results: readonly PolicyResult[], failOn: Severity): A
 }
 
 /**
- * Exit code for a finished audit. An incomplete scan (3) outranks findings (1): results drawn from
- * a partial picture cannot be called clean or complete, and the scheduler must look at it.
+ * Exit code for a finished audit. An incomplete run (3: an unread account or bucket, or an `error`
+ * result, see runCompleteness) outranks findings (1): results drawn from a partial picture cannot be
+ * called clean or complete, and the scheduler must look at it. README "Exit codes" gives the full
+ * precedence, including the reserved drift (5) and fix (6) codes.
  */
-export function auditExitCode(snapshot: Snapshot, summary: AuditSummary): ExitCode {
-  if (!snapshot.coverage.complete) return ExitCode.Incomplete;
+export function auditExitCode(snapshot: Pick<Snapshot, "coverage" | "results">, summary: AuditSummary): ExitCode {
+  if (!runCompleteness(snapshot).complete) return ExitCode.Incomplete;
   return summary.failuresAtOrAboveFailOn > 0 ? ExitCode.Findings : ExitCode.Ok;
 }
 
@@ -80,7 +80,7 @@ export const defaultOutDir = (now: Date): string =>
 export async function audit(options: AuditOptions = {}): Promise<AuditResult> {
   const now = options.now ?? new Date();
   const failOn = options.failOn ?? "high";
-  const formats = options.formats ?? ALL_FORMATS;
+  const formats = options.formats ?? REPORT_FORMATS;
   const suppressions = options.suppressions ?? [];
 
   const policySet = await loadPolicies(options.policies);

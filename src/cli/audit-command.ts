@@ -1,10 +1,10 @@
 /** `replguard audit`: flags + config file → AuditOptions → audit() → summary and exit code. */
 import { Command, Option } from "commander";
-import { ALL_FORMATS, audit, type AuditOptions, type AuditResult } from "../audit/index.js";
+import { audit, type AuditOptions, type AuditResult } from "../audit/index.js";
 import { loadConfig, type ConfigFile } from "../config/index.js";
 import { UsageError } from "../errors.js";
 import type { Severity } from "../model/index.js";
-import type { ReportFormat } from "../report/index.js";
+import { errorResultLine, REPORT_FORMATS, runCompleteness, type ReportFormat } from "../report/index.js";
 import { startSandbox } from "../sandbox/index.js";
 import type { Sandbox } from "../sandbox/types.js";
 import { accountList, formatList, positiveInt, regionList, severity, splitList } from "./parse.js";
@@ -52,7 +52,7 @@ export function auditCommand(run: (exitCode: number) => void): Command {
     .option("--regions <regions>", "only buckets in these regions (comma-separated)", regionList)
     .option("--policies <dirs>", "extra policy directories: add policies or replace built-ins (comma-separated)", splitList)
     .option("--pack <names>", "only the policies of these packs (comma-separated)", splitList)
-    .option("--format <formats>", `report formats: ${ALL_FORMATS.join(",")} or all (default all)`, formatList)
+    .option("--format <formats>", `report formats: ${REPORT_FORMATS.join(",")} or all (default all)`, formatList)
     .option("--out <dir>", "report directory (default reports/<UTC timestamp>/)")
     .addOption(new Option("--fail-on <severity>", "exit 1 on failures at or above this severity (default high)").argParser(severity))
     .option("--concurrency <n>", "AWS requests in flight (default 32)", positiveInt)
@@ -123,7 +123,8 @@ function capped(lines: string[], limit = 10): string[] {
 function printSummary(result: AuditResult, flags: AuditFlags): void {
   const { snapshot, summary, reports, exitCode } = result;
   if (flags.json) {
-    const json = { exitCode, failOn: snapshot.failOn, coverage: snapshot.coverage, ...summary, reports };
+    const { complete } = runCompleteness(snapshot);
+    const json = { exitCode, complete, failOn: snapshot.failOn, coverage: snapshot.coverage, ...summary, reports };
     process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
     return;
   }
@@ -137,13 +138,17 @@ function printSummary(result: AuditResult, flags: AuditFlags): void {
   const partialBuckets = snapshot.buckets
     .filter((b) => b.errors.length > 0)
     .map((b) => `  partly read: ${b.name} (${b.account.id}): ${b.errors.map((e) => `${e.operation} ${e.code}`).join(", ")}`);
+  const completeness = runCompleteness(snapshot);
+  const undecided = completeness.errorResults.map((result) => `  not decided: ${errorResultLine(result)}`);
   const lines = [
     `replguard: scanned ${accounts.scanned} of ${plural(accounts.inScope, "account")} in scope and ${buckets.scanned} of ${plural(buckets.inScope, "bucket")}` +
       ` (${plural(accounts.outOfScope, "account")} out of scope)`,
     ...capped(failedAccounts),
     ...capped(partialBuckets),
+    ...capped(undecided, 5),
     `results: ${c.fail} fail (${summary.failuresAtOrAboveFailOn} at or above ${snapshot.failOn}), ${c.pass} pass, ${c.error} error,` +
       ` ${c.suppressed} suppressed, ${c.not_applicable} not applicable`,
+    completeness.complete ? "complete: every in-scope account and bucket was read and every policy decided" : "INCOMPLETE: see the lines above (exit 3)",
     ...reports.map((report) => `  ${report.format.padEnd(5)} ${report.file}`),
   ];
   process.stdout.write(`${lines.join("\n")}\n`);

@@ -1,9 +1,7 @@
 /** Flag value parsers for commander: each rejects bad input with a UsageError naming the flag. */
 import { InvalidArgumentError } from "commander";
 import { SEVERITIES, type Severity } from "../model/index.js";
-import type { ReportFormat } from "../report/index.js";
-
-const FORMATS: readonly ReportFormat[] = ["html", "csv", "sarif", "json"];
+import { REPORT_FORMATS, type ReportFormat } from "../report/index.js";
 
 export const splitList = (value: string): string[] =>
   value.split(",").map((item) => item.trim()).filter((item) => item.length > 0);
@@ -23,9 +21,11 @@ export function regionList(value: string): string[] {
 }
 
 export function formatList(value: string): ReportFormat[] {
-  const formats = value === "all" ? [...FORMATS] : splitList(value);
-  const bad = formats.find((format) => !FORMATS.includes(format as ReportFormat));
-  if (bad !== undefined) throw new InvalidArgumentError(`"${bad}" is not a report format (${FORMATS.join(", ")}, or all).`);
+  const formats = value === "all" ? [...REPORT_FORMATS] : splitList(value);
+  // An empty list would write nothing and say nothing: refuse it rather than guess a default.
+  if (formats.length === 0) throw new InvalidArgumentError(`no format given (${REPORT_FORMATS.join(", ")}, or all).`);
+  const bad = formats.find((format) => !(REPORT_FORMATS as readonly string[]).includes(format));
+  if (bad !== undefined) throw new InvalidArgumentError(`"${bad}" is not a report format (${REPORT_FORMATS.join(", ")}, or all).`);
   return formats as ReportFormat[];
 }
 

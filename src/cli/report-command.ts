@@ -1,8 +1,8 @@
 /** `replguard report`: re-render reports from a JSON snapshot, with no AWS call. */
 import { Command } from "commander";
-import { ALL_FORMATS, defaultOutDir } from "../audit/index.js";
+import { defaultOutDir } from "../audit/index.js";
 import { loadPolicies } from "../policy/index.js";
-import { readSnapshot, writeReports, type ReportFormat } from "../report/index.js";
+import { readSnapshot, REPORT_FORMATS, writeReports, type ReportFormat } from "../report/index.js";
 import { formatList, splitList } from "./parse.js";
 
 interface ReportFlags {
@@ -15,7 +15,7 @@ export function reportCommand(): Command {
   return new Command("report")
     .description("Re-render reports from a snapshot.json, without scanning.")
     .argument("<snapshot>", "snapshot.json written by `replguard audit`")
-    .option("--format <formats>", `report formats: ${ALL_FORMATS.join(",")} or all (default html,csv,sarif)`, formatList)
+    .option("--format <formats>", `report formats: ${REPORT_FORMATS.join(",")} or all (default html,csv,sarif)`, formatList)
     .option("--out <dir>", "report directory (default reports/<UTC timestamp>/)")
     .option("--policies <dirs>", "policy directories the audit used, for the policies' help text (comma-separated)", splitList)
     .action(async (snapshotFile: string, flags: ReportFlags) => {

@@ -23,6 +23,7 @@ export { renderSarif, writeSarif, findingFingerprint, bucketUri, FINGERPRINT_KEY
 export { SECURITY_SEVERITY, SARIF_LEVEL } from "./sarif-rules.js";
 export { renderHtml, renderHtmlString, writeHtml, jsonForScript, DEFAULT_DETAILED_BUCKET_LIMIT } from "./html.js";
 export { countStatuses } from "./summary.js";
+export { runCompleteness, errorResultLine, type RunCompleteness } from "./completeness.js";
 
 type Writer = (snapshot: Snapshot, policies: ReportPolicy[], file: string, options: WriteReportsOptions) => Promise<void>;
 
