@@ -101,6 +101,14 @@ export class OutputError extends ReplguardError {
   override readonly exitCode = ExitCode.Internal;
 }
 
+/**
+ * The report folder cannot be used: `--out` is empty, names a file or a device, sits where no
+ * folder can be made, or another run is writing into it. Nothing was scanned (checked first).
+ */
+export class OutDirError extends ReplguardError {
+  override readonly exitCode = ExitCode.Usage;
+}
+
 /** The sandbox could not start (port in use, bad option). */
 export class SandboxError extends ReplguardError {
   override readonly exitCode = ExitCode.Usage;
@@ -118,5 +126,6 @@ export const errorClasses = [
   OrganizationAccessError,
   NetworkError,
   OutputError,
+  OutDirError,
   SandboxError,
 ] as const;

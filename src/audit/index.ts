@@ -15,8 +15,8 @@ import {
   type Snapshot,
   type Suppression,
 } from "../model/index.js";
-import { evaluateBucket, expiredSuppressions, loadPolicies, policyRefs, requiredFacts, type LoadOptions } from "../policy/index.js";
-import { countStatuses, REPORT_FORMATS, runCompleteness, writeReports, type ReportFormat } from "../report/index.js";
+import { evaluateBucket, expiredSuppressions, loadPolicies, policyRefs, requiredFacts, type LoadOptions, type PolicySet } from "../policy/index.js";
+import { countStatuses, openReportDir, REPORT_FORMATS, runCompleteness, writeReports, type ReportDir, type ReportFormat } from "../report/index.js";
 import { scan, type ScanOptions } from "../scan/index.js";
 import { toolVersion } from "../version.js";
 
@@ -74,8 +74,11 @@ export function auditExitCode(snapshot: Pick<Snapshot, "coverage" | "results">, 
   return summary.failuresAtOrAboveFailOn > 0 ? ExitCode.Findings : ExitCode.Ok;
 }
 
-export const defaultOutDir = (now: Date): string =>
-  join("reports", now.toISOString().replace(/\.\d{3}Z$/, "Z").replace(/:/g, "-"));
+/**
+ * `reports/<UTC timestamp to the millisecond>`. Open it with `openReportDir(dir, { fresh: true })`,
+ * which appends `-2`, `-3`... when two runs start in the same millisecond, so no two runs share it.
+ */
+export const defaultOutDir = (now: Date): string => join("reports", now.toISOString().replace(/:/g, "-"));
 
 export async function audit(options: AuditOptions = {}): Promise<AuditResult> {
   const now = options.now ?? new Date();
@@ -84,6 +87,27 @@ export async function audit(options: AuditOptions = {}): Promise<AuditResult> {
   const suppressions = options.suppressions ?? [];
 
   const policySet = await loadPolicies(options.policies);
+  // The report folder is checked and locked before the scan: a bad --out or a folder another run
+  // is writing fails in a second, not after an hour of scanning.
+  const reportDir =
+    formats.length === 0
+      ? undefined
+      : options.outDir === undefined
+        ? await openReportDir(defaultOutDir(now), { fresh: true })
+        : await openReportDir(options.outDir);
+  try {
+    return await auditInto(options, policySet, reportDir, { now, failOn, formats, suppressions });
+  } finally {
+    reportDir?.release();
+  }
+}
+
+async function auditInto(
+  options: AuditOptions,
+  policySet: PolicySet,
+  reportDir: ReportDir | undefined,
+  { now, failOn, formats, suppressions }: { now: Date; failOn: Severity; formats: readonly ReportFormat[]; suppressions: Suppression[] },
+): Promise<AuditResult> {
   const scanResult = await scan({ ...options.scan, facts: requiredFacts(policySet) });
 
   const results: PolicyResult[] = [];
@@ -109,8 +133,6 @@ export async function audit(options: AuditOptions = {}): Promise<AuditResult> {
 
   const summary = summarize(results, failOn);
   const reports =
-    formats.length === 0
-      ? []
-      : await writeReports(snapshot, { outDir: options.outDir ?? defaultOutDir(now), formats: [...formats], policies: policySet.policies });
+    reportDir === undefined ? [] : await writeReports(snapshot, { outDir: reportDir.path, dir: reportDir, formats: [...formats], policies: policySet.policies });
   return { snapshot, reports, summary, exitCode: auditExitCode(snapshot, summary) };
 }

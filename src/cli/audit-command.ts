@@ -9,6 +9,8 @@ import { startSandbox } from "../sandbox/index.js";
 import type { Sandbox } from "../sandbox/types.js";
 import { accountList, formatList, positiveInt, regionList, severity, splitList } from "./parse.js";
 import { progressReporter } from "./progress.js";
+import { withInterruptCleanup } from "./interrupt.js";
+import { printOut } from "./terminal.js";
 
 interface AuditFlags {
   config?: string;
@@ -72,7 +74,7 @@ export function auditCommand(run: (exitCode: number) => void): Command {
         if (sandboxScenario !== undefined) sandbox = await startSandbox({ scenario: sandboxScenario });
         const options = auditOptions(flags, config, sandbox);
         options.scan = { ...options.scan, onProgress: (p) => progress.update(p) };
-        const result = await audit(options);
+        const result = await withInterruptCleanup(() => audit(options));
         progress.stop();
         printSummary(result, flags);
         run(result.exitCode);
@@ -125,7 +127,7 @@ function printSummary(result: AuditResult, flags: AuditFlags): void {
   if (flags.json) {
     const { complete } = runCompleteness(snapshot);
     const json = { exitCode, complete, failOn: snapshot.failOn, coverage: snapshot.coverage, ...summary, reports };
-    process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+    printOut(`${JSON.stringify(json, null, 2)}\n`);
     return;
   }
   if (flags.quiet) return;
@@ -151,5 +153,5 @@ function printSummary(result: AuditResult, flags: AuditFlags): void {
     completeness.complete ? "complete: every in-scope account and bucket was read and every policy decided" : "INCOMPLETE: see the lines above (exit 3)",
     ...reports.map((report) => `  ${report.format.padEnd(5)} ${report.file}`),
   ];
-  process.stdout.write(`${lines.join("\n")}\n`);
+  printOut(`${lines.join("\n")}\n`);
 }

@@ -2,8 +2,10 @@
 import { Command } from "commander";
 import { defaultOutDir } from "../audit/index.js";
 import { loadPolicies } from "../policy/index.js";
-import { readSnapshot, REPORT_FORMATS, writeReports, type ReportFormat } from "../report/index.js";
+import { openReportDir, readSnapshot, REPORT_FORMATS, writeReports, type ReportFormat } from "../report/index.js";
 import { formatList, splitList } from "./parse.js";
+import { withInterruptCleanup } from "./interrupt.js";
+import { printOut } from "./terminal.js";
 
 interface ReportFlags {
   format?: ReportFormat[];
@@ -23,11 +25,9 @@ export function reportCommand(): Command {
       // Policy text (rationale, remediation) is not in the snapshot; load it again. Policies the
       // snapshot names but that no longer exist are rendered from the snapshot's own refs.
       const { policies } = await loadPolicies({ dirs: flags.policies });
-      const written = await writeReports(snapshot, {
-        outDir: flags.out ?? defaultOutDir(new Date()),
-        formats: flags.format ?? ["html", "csv", "sarif"],
-        policies,
-      });
-      for (const report of written) process.stdout.write(`${report.format.padEnd(5)} ${report.file}\n`);
+      const dir = await openReportDir(flags.out ?? defaultOutDir(new Date()), { fresh: flags.out === undefined });
+      const formats = flags.format ?? ["html", "csv", "sarif"];
+      const written = await withInterruptCleanup(() => writeReports(snapshot, { outDir: dir.path, dir, formats, policies })).finally(() => dir.release());
+      for (const report of written) printOut(`${report.format.padEnd(5)} ${report.file}\n`);
     });
 }

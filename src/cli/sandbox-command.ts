@@ -2,6 +2,7 @@
 import { Command } from "commander";
 import { parseGenerateSpec, startSandbox } from "../sandbox/index.js";
 import { nonNegativeInt, rate } from "./parse.js";
+import { printOut, printErr } from "./terminal.js";
 
 interface SandboxFlags {
   scenario?: string;
@@ -29,8 +30,8 @@ export function sandboxCommand(): Command {
         port: flags.port,
         faults: { latencyMs: flags.latencyMs, jitterMs: flags.jitterMs, throttleRate: flags.throttleRate, seed: flags.seed },
       });
-      process.stdout.write(`${sandbox.exports()}\n`);
-      process.stderr.write(`replguard sandbox listening on ${sandbox.endpoint} (Ctrl-C to stop; call log at ${sandbox.endpoint}/_sandbox/calls)\n`);
+      printOut(`${sandbox.exports()}\n`);
+      printErr(`replguard sandbox listening on ${sandbox.endpoint} (Ctrl-C to stop; call log at ${sandbox.endpoint}/_sandbox/calls)\n`);
       await new Promise<void>((resolve) => {
         const stop = (): void => resolve();
         process.once("SIGINT", stop);
