@@ -3,11 +3,12 @@ import { Command, Option } from "commander";
 import { audit, type AuditOptions, type AuditResult } from "../audit/index.js";
 import { loadConfig, type ConfigFile } from "../config/index.js";
 import { UsageError } from "../errors.js";
+import { endpointUrlProblem, withoutUserInfo } from "../url.js";
 import type { Severity } from "../model/index.js";
 import { errorResultLine, REPORT_FORMATS, runCompleteness, type ReportFormat } from "../report/index.js";
 import { startSandbox } from "../sandbox/index.js";
 import type { Sandbox } from "../sandbox/types.js";
-import { accountList, formatList, positiveInt, regionList, severity, splitList } from "./parse.js";
+import { accountList, configField, formatList, positiveInt, regionList, severity, splitList } from "./parse.js";
 import { progressReporter } from "./progress.js";
 import { withInterruptCleanup } from "./interrupt.js";
 import { printOut } from "./terminal.js";
@@ -43,10 +44,10 @@ export function auditCommand(run: (exitCode: number) => void): Command {
     .option("--config <file>", "JSON config file (schemas/config.schema.json); flags override it")
     .option("--sandbox [scenario]", "start the built-in sandbox in-process (demo, or a scenario FILE) and audit it")
     .option("--endpoint-url <url>", "send every AWS call to this endpoint (AWS_ENDPOINT_URL works too)")
-    .option("--profile <name>", "AWS profile for the caller's credentials")
+    .option("--profile <name>", "AWS profile for the caller's credentials", configField("profile"))
     .option("--region <region>", "home region for STS and Organizations")
-    .option("--role-name <name>", "audit role to assume in each account (default OrganizationAccountAccessRole)")
-    .option("--external-id <id>", "ExternalId for AssumeRole")
+    .option("--role-name <name>", "audit role to assume in each account (default OrganizationAccountAccessRole)", configField("roleName"))
+    .option("--external-id <id>", "ExternalId for AssumeRole", configField("externalId"))
     .option("--single-account", "scan only the caller's account, without Organizations")
     .option("--accounts <ids>", "only these account ids (comma-separated)", accountList)
     .option("--exclude-accounts <ids>", "never these account ids (comma-separated)", accountList)
@@ -55,7 +56,7 @@ export function auditCommand(run: (exitCode: number) => void): Command {
     .option("--policies <dirs>", "extra policy directories: add policies or replace built-ins (comma-separated)", splitList)
     .option("--pack <names>", "only the policies of these packs (comma-separated)", splitList)
     .option("--format <formats>", `report formats: ${REPORT_FORMATS.join(",")} or all (default all)`, formatList)
-    .option("--out <dir>", "report directory (default reports/<UTC timestamp>/)")
+    .option("--out <dir>", "report directory (default reports/<UTC timestamp>/)", configField("out"))
     .addOption(new Option("--fail-on <severity>", "exit 1 on failures at or above this severity (default high)").argParser(severity))
     .option("--concurrency <n>", "AWS requests in flight (default 32)", positiveInt)
     .option("--account-concurrency <n>", "accounts scanned at once (default 8)", positiveInt)
@@ -93,7 +94,7 @@ export function auditOptions(flags: AuditFlags, config: ConfigFile, sandbox?: Sa
     scan: {
       ...(sandbox
         ? { endpoint: sandbox.endpoint, credentials: sandbox.credentials, region: sandbox.region }
-        : { endpoint: flags.endpointUrl ?? config.endpointUrl, profile: flags.profile ?? config.profile, region: flags.region ?? config.region }),
+        : { endpoint: recordableEndpoint(flags.endpointUrl, config.endpointUrl, flags.config), profile: flags.profile ?? config.profile, region: flags.region ?? config.region }),
       roleName: flags.roleName ?? config.roleName,
       externalId: flags.externalId ?? config.externalId,
       singleAccount: flags.singleAccount ?? config.singleAccount,
@@ -113,6 +114,21 @@ export function auditOptions(flags: AuditFlags, config: ConfigFile, sandbox?: Sa
     formats: flags.format ?? config.formats,
     outDir: flags.out ?? config.out,
   };
+}
+
+/**
+ * The endpoint to use, checked (http or https) and without user-info: credentials in the URL are
+ * dropped here, before anything can record or print them.
+ */
+function recordableEndpoint(flag: string | undefined, configured: string | undefined, configFile: string | undefined): string | undefined {
+  const url = flag ?? configured;
+  if (url === undefined) return undefined;
+  const problem = endpointUrlProblem(url);
+  if (problem !== null) {
+    const where = flag !== undefined ? "--endpoint-url" : `${configFile ?? "config file"}: /endpointUrl`;
+    throw new UsageError(`${where}: ${JSON.stringify(withoutUserInfo(url))} ${problem}`, { ...(flag === undefined && configFile ? { file: configFile, pointer: "/endpointUrl" } : {}) });
+  }
+  return withoutUserInfo(url);
 }
 
 const plural = (count: number, word: string): string => `${count} ${word}${count === 1 ? "" : "s"}`;

@@ -2,6 +2,7 @@
 import { InvalidArgumentError } from "commander";
 import { SEVERITIES, type Severity } from "../model/index.js";
 import { REPORT_FORMATS, type ReportFormat } from "../report/index.js";
+import { schemaProblem, shippedValidator } from "../schemas.js";
 
 export const splitList = (value: string): string[] =>
   value.split(",").map((item) => item.trim()).filter((item) => item.length > 0);
@@ -49,5 +50,24 @@ export function nonNegativeInt(value: string): number {
 export function rate(value: string): number {
   const number = Number(value);
   if (!Number.isFinite(number) || number < 0 || number > 1) throw new InvalidArgumentError("must be a number from 0 to 1.");
+  return number;
+}
+
+/**
+ * A flag that mirrors a config-file field is checked by the config schema itself
+ * (schemas/config.schema.json), so `--role-name` and `"roleName"` can never accept different values.
+ */
+export function configField(field: "roleName" | "externalId" | "profile" | "out"): (value: string) => string {
+  return (value) => {
+    const validate = shippedValidator("config.schema.json");
+    if (!validate({ [field]: value })) throw new InvalidArgumentError(`${schemaProblem(validate.errors).message} (as "${field}" in a config file).`);
+    return value;
+  };
+}
+
+/** A TCP port: 0 (any free port) to 65535. */
+export function port(value: string): number {
+  const number = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isInteger(number) || number > 65535) throw new InvalidArgumentError("must be a port number from 0 to 65535.");
   return number;
 }

@@ -14,8 +14,7 @@ export async function main(argv: string[]): Promise<number> {
     .description("Audit Amazon S3 replication across an AWS Organization.")
     .version(toolVersion)
     .option("--debug", "print stack traces of unexpected errors")
-    .exitOverride()
-    .showHelpAfterError("(run with --help for usage)");
+    .exitOverride();
   program.addCommand(auditCommand((code) => (exitCode = code)));
   program.addCommand(reportCommand());
   program.addCommand(policiesCommand());

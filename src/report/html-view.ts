@@ -7,6 +7,7 @@ import type { AccountRecord, BucketDocument, PolicyResult, Snapshot, StatusCount
 import type { ReportPolicy } from "./policy-catalog.js";
 import { countStatuses, emptyCounts, worstStatus, type ResultSummary } from "./summary.js";
 import { runCompleteness } from "./completeness.js";
+import { withoutUserInfo } from "../url.js";
 
 const entries = (map: Record<string, string> | null | undefined): { key: string; value: string }[] =>
   Object.entries(map ?? {}).map(([key, value]) => ({ key, value }));
@@ -57,6 +58,7 @@ export function reportView(snapshot: Snapshot, policies: readonly ReportPolicy[]
     tool: snapshot.tool,
     scan: {
       ...scan,
+      endpoint: scan.endpoint === null ? null : withoutUserInfo(scan.endpoint),
       duration: duration(scan.startedAt, scan.finishedAt),
       regionsText: scan.regions?.join(", ") ?? "all regions",
       filtersText: filtersText(snapshot),
