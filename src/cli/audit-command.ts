@@ -56,7 +56,7 @@ export function auditCommand(run: (exitCode: number) => void): Command {
     .option("--policies <dirs>", "extra policy directories: add policies or replace built-ins (comma-separated)", splitList)
     .option("--pack <names>", "only the policies of these packs (comma-separated)", splitList)
     .option("--format <formats>", `report formats: ${REPORT_FORMATS.join(",")} or all (default all)`, formatList)
-    .option("--out <dir>", "report directory (default reports/<UTC timestamp>/)", configField("out"))
+    .option("--out <dir>", "report directory (default reports/<UTC timestamp>/, unique per run)", configField("out"))
     .addOption(new Option("--fail-on <severity>", "exit 1 on failures at or above this severity (default high)").argParser(severity))
     .option("--concurrency <n>", "AWS requests in flight (default 32)", positiveInt)
     .option("--account-concurrency <n>", "accounts scanned at once (default 8)", positiveInt)

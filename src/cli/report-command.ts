@@ -3,7 +3,7 @@ import { Command } from "commander";
 import { defaultOutDir } from "../audit/index.js";
 import { loadPolicies } from "../policy/index.js";
 import { openReportDir, readSnapshot, REPORT_FORMATS, writeReports, type ReportFormat } from "../report/index.js";
-import { formatList, splitList } from "./parse.js";
+import { configField, formatList, splitList } from "./parse.js";
 import { withInterruptCleanup } from "./interrupt.js";
 import { printOut } from "./terminal.js";
 
@@ -18,7 +18,7 @@ export function reportCommand(): Command {
     .description("Re-render reports from a snapshot.json, without scanning.")
     .argument("<snapshot>", "snapshot.json written by `replguard audit`")
     .option("--format <formats>", `report formats: ${REPORT_FORMATS.join(",")} or all (default html,csv,sarif)`, formatList)
-    .option("--out <dir>", "report directory (default reports/<UTC timestamp>/)")
+    .option("--out <dir>", "report directory (default reports/<UTC timestamp>/, unique per run)", configField("out"))
     .option("--policies <dirs>", "policy directories the audit used, for the policies' help text (comma-separated)", splitList)
     .action(async (snapshotFile: string, flags: ReportFlags) => {
       const snapshot = await readSnapshot(snapshotFile);
