@@ -22,6 +22,8 @@ const MAX_NEW_LEVELS = 32;
 
 /** Files this process must remove if interrupted: temporary reports and held locks. */
 const pending = new Set<string>();
+/** Fresh default folders this process made, removed on interrupt when still empty. */
+const freshFolders = new Set<string>();
 /** Reports renamed into place by this process. */
 const completed: string[] = [];
 
@@ -135,10 +137,12 @@ export async function openReportDir(dir: string, options: { fresh?: boolean } = 
     await makeFolders(dir);
   }
   const lock = takeLock(path);
+  if (options.fresh) freshFolders.add(path);
   return {
     path,
     release: () => {
       pending.delete(lock);
+      freshFolders.delete(path);
       try {
         unlinkSync(lock);
         if (options.fresh) rmdirSync(path); // fails, as it should, once a report is in it
@@ -184,5 +188,13 @@ export function interruptReportWrites(): { complete: string[] } {
     }
   }
   pending.clear();
+  for (const folder of freshFolders) {
+    try {
+      rmdirSync(folder);
+    } catch {
+      // Holds a complete report: it stays.
+    }
+  }
+  freshFolders.clear();
   return { complete: [...completed] };
 }
