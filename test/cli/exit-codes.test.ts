@@ -17,7 +17,11 @@ beforeAll(async () => {
   await writeFile(join(dir, "broken.json"), JSON.stringify(cleanScenario({ replicaVersioning: undefined })));
 });
 
-/** A policy that applies to every bucket and whose pass message throws when rendered (Handlebars' #if takes one argument). */
+/**
+ * A policy that applies to every bucket and whose pass message throws when rendered on a bucket
+ * with replication (Handlebars' #if takes one argument): a data-dependent template failure, which
+ * no load-time check can rule out.
+ */
 async function undecidablePolicyDir(): Promise<string> {
   const policies = join(dir, "undecidable-policies");
   await mkdir(policies, { recursive: true });
@@ -28,7 +32,7 @@ async function undecidablePolicyDir(): Promise<string> {
     title: "Every bucket has a name",
     appliesTo: {},
     check: { required: ["name"] },
-    messages: { pass: "{{#if bucket.name bucket.region}}named{{/if}}", fail: "{{bucket.name}} has no name", not_applicable: "n/a" },
+    messages: { pass: "{{bucket.name}} is named{{#with bucket.replication}}{{#if rules role}}, with rules{{/if}}{{/with}}", fail: "{{bucket.name}} has no name", not_applicable: "n/a" },
   };
   await writeFile(join(policies, "undecidable-message.json"), JSON.stringify(policy));
   return policies;
