@@ -13,10 +13,16 @@ export const ExitCode = {
   Findings: 1,
   /** Bad flag, config file, policy, scenario or snapshot: nothing was scanned. */
   Usage: 2,
-  /** Some account or bucket in scope could not be read (the results are incomplete). */
+  /** Some account or bucket in scope could not be read, or a result is `error` (the results are incomplete). */
   Incomplete: 3,
   /** A bug or an environment fault replguard could not attribute to the input (e.g. disk full). */
   Internal: 4,
+  /** Reserved for the coming drift command (`--fail-on-drift`): the organization drifted from a baseline. */
+  Drift: 5,
+  /** Reserved for the coming fix command: a fix could not be applied, so production changed in an unplanned way. */
+  FixFailed: 6,
+  /** Interrupted (SIGINT/SIGTERM): no incomplete report was left under its final name. 128 + SIGINT, as shells report it. */
+  Interrupted: 130,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -104,6 +110,14 @@ export class OutputError extends ReplguardError {
   override readonly exitCode = ExitCode.Internal;
 }
 
+/**
+ * The report folder cannot be used: `--out` is empty, names a file or a device, sits where no
+ * folder can be made, or another run is writing into it. Nothing was scanned (checked first).
+ */
+export class OutDirError extends ReplguardError {
+  override readonly exitCode = ExitCode.Usage;
+}
+
 /** The sandbox could not start (port in use, bad option). */
 export class SandboxError extends ReplguardError {
   override readonly exitCode = ExitCode.Usage;
@@ -122,5 +136,6 @@ export const errorClasses = [
   OrganizationNotInUseError,
   NetworkError,
   OutputError,
+  OutDirError,
   SandboxError,
 ] as const;

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config/index.js";
 import { validateScenario } from "../src/sandbox/index.js";
-import { runCli } from "./support/cli.js";
+import { runMain } from "./support/cli.js";
 
 const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
 const packageJson = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
@@ -43,7 +43,7 @@ describe("README", () => {
   });
 
   it("documents only audit flags the command accepts", async () => {
-    const { stdout, code } = await runCli(["audit", "--help"]);
+    const { stdout, code } = await runMain(["audit", "--help"]);
     expect(code).toBe(0);
     const table = readme.slice(readme.indexOf("`audit` flags"), readme.indexOf("## Exit codes"));
     const documented = [...table.matchAll(/`(--[a-z-]+)/g)].map((m) => m[1]!);

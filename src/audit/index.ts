@@ -15,12 +15,10 @@ import {
   type Snapshot,
   type Suppression,
 } from "../model/index.js";
-import { evaluateBucket, loadPolicies, policyRefs, requiredFacts, SuppressionTracker, type LoadOptions } from "../policy/index.js";
-import { countStatuses, writeReports, type ReportFormat } from "../report/index.js";
+import { evaluateBucket, loadPolicies, policyRefs, requiredFacts, SuppressionTracker, type LoadOptions, type PolicySet } from "../policy/index.js";
+import { countStatuses, openReportDir, REPORT_FORMATS, runCompleteness, writeReports, type ReportDir, type ReportFormat } from "../report/index.js";
 import { scan, type ScanOptions } from "../scan/index.js";
 import { toolVersion } from "../version.js";
-
-export const ALL_FORMATS: readonly ReportFormat[] = ["html", "csv", "sarif", "json"];
 
 export interface AuditOptions {
   /** Everything about what and how to scan (credentials, endpoint, filters, concurrency). `facts` is derived from the policies. */
@@ -66,24 +64,50 @@ export function summarize(results: readonly PolicyResult[], failOn: Severity): A
 }
 
 /**
- * Exit code for a finished audit. An incomplete scan (3) outranks findings (1): results drawn from
- * a partial picture cannot be called clean or complete, and the scheduler must look at it.
+ * Exit code for a finished audit. An incomplete run (3: an unread account or bucket, or an `error`
+ * result, see runCompleteness) outranks findings (1): results drawn from a partial picture cannot be
+ * called clean or complete, and the scheduler must look at it. README "Exit codes" gives the full
+ * precedence, including the reserved drift (5) and fix (6) codes.
  */
-export function auditExitCode(snapshot: Snapshot, summary: AuditSummary): ExitCode {
-  if (!snapshot.coverage.complete) return ExitCode.Incomplete;
+export function auditExitCode(snapshot: Pick<Snapshot, "coverage" | "results">, summary: AuditSummary): ExitCode {
+  if (!runCompleteness(snapshot).complete) return ExitCode.Incomplete;
   return summary.failuresAtOrAboveFailOn > 0 ? ExitCode.Findings : ExitCode.Ok;
 }
 
-export const defaultOutDir = (now: Date): string =>
-  join("reports", now.toISOString().replace(/\.\d{3}Z$/, "Z").replace(/:/g, "-"));
+/**
+ * `reports/<UTC timestamp to the millisecond>`. Open it with `openReportDir(dir, { fresh: true })`,
+ * which appends `-2`, `-3`... when two runs start in the same millisecond, so no two runs share it.
+ */
+export const defaultOutDir = (now: Date): string => join("reports", now.toISOString().replace(/:/g, "-"));
 
 export async function audit(options: AuditOptions = {}): Promise<AuditResult> {
   const now = options.now ?? new Date();
   const failOn = options.failOn ?? "high";
-  const formats = options.formats ?? ALL_FORMATS;
+  const formats = options.formats ?? REPORT_FORMATS;
   const suppressions = options.suppressions ?? [];
 
   const policySet = await loadPolicies(options.policies);
+  // The report folder is checked and locked before the scan: a bad --out or a folder another run
+  // is writing fails in a second, not after an hour of scanning.
+  const reportDir =
+    formats.length === 0
+      ? undefined
+      : options.outDir === undefined
+        ? await openReportDir(defaultOutDir(now), { fresh: true })
+        : await openReportDir(options.outDir);
+  try {
+    return await auditInto(options, policySet, reportDir, { now, failOn, formats, suppressions });
+  } finally {
+    reportDir?.release();
+  }
+}
+
+async function auditInto(
+  options: AuditOptions,
+  policySet: PolicySet,
+  reportDir: ReportDir | undefined,
+  { now, failOn, formats, suppressions }: { now: Date; failOn: Severity; formats: readonly ReportFormat[]; suppressions: Suppression[] },
+): Promise<AuditResult> {
   const scanResult = await scan({ ...options.scan, facts: requiredFacts(policySet) });
 
   const results: PolicyResult[] = [];
@@ -114,8 +138,6 @@ export async function audit(options: AuditOptions = {}): Promise<AuditResult> {
 
   const summary = summarize(results, failOn);
   const reports =
-    formats.length === 0
-      ? []
-      : await writeReports(snapshot, { outDir: options.outDir ?? defaultOutDir(now), formats: [...formats], policies: policySet.policies });
+    reportDir === undefined ? [] : await writeReports(snapshot, { outDir: reportDir.path, dir: reportDir, formats: [...formats], policies: policySet.policies });
   return { snapshot, reports, summary, exitCode: auditExitCode(snapshot, summary) };
 }

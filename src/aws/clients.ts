@@ -8,6 +8,7 @@ import { S3Client } from "@aws-sdk/client-s3";
 import { STSClient, type STSClientConfig } from "@aws-sdk/client-sts";
 import { OrganizationsClient } from "@aws-sdk/client-organizations";
 import type { AwsCredentialIdentityProvider } from "@aws-sdk/types";
+import { withoutUserInfo } from "../url.js";
 
 export interface AwsSettings {
   /** Endpoint override for every client (sandbox), or undefined for the SDK's own resolution (incl. AWS_ENDPOINT_URL). */
@@ -23,9 +24,14 @@ export interface AwsSettings {
 /** Reads the home region the way the CLI documents it. */
 export const defaultRegion = (): string => process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? "us-east-1";
 
-/** The endpoint every client talks to, if overridden by option or by the SDK's environment variables. */
-export const effectiveEndpoint = (endpoint: string | undefined): string | null =>
-  endpoint ?? process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL ?? null;
+/**
+ * The endpoint every client talks to, if overridden by option or by the SDK's environment
+ * variables, as it may be recorded: without user-info (credentials) in it.
+ */
+export const effectiveEndpoint = (endpoint: string | undefined): string | null => {
+  const url = endpoint ?? process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL ?? null;
+  return url === null ? null : withoutUserInfo(url);
+};
 
 /**
  * Builds clients that share one pair of keep-alive agents: thousands of (account, region) clients
@@ -48,7 +54,8 @@ export class AwsClientFactory {
       maxAttempts: this.settings.maxAttempts,
       retryMode: "adaptive",
       requestHandler: { httpAgent: this.httpAgent, httpsAgent: this.httpsAgent, connectionTimeout: 10_000, requestTimeout: 60_000 },
-      ...(this.settings.endpoint === undefined ? {} : { endpoint: this.settings.endpoint }),
+      // User-info is never handed on: the SDK has no use for it, and it would reach error messages.
+      ...(this.settings.endpoint === undefined ? {} : { endpoint: withoutUserInfo(this.settings.endpoint) }),
     } as const;
   }
 

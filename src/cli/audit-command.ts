@@ -1,14 +1,17 @@
 /** `replguard audit`: flags + config file → AuditOptions → audit() → summary and exit code. */
 import { Command, Option } from "commander";
-import { ALL_FORMATS, audit, type AuditOptions, type AuditResult } from "../audit/index.js";
+import { audit, type AuditOptions, type AuditResult } from "../audit/index.js";
 import { loadConfig, type ConfigFile } from "../config/index.js";
 import { UsageError } from "../errors.js";
+import { endpointUrlProblem, withoutUserInfo } from "../url.js";
 import type { Severity } from "../model/index.js";
-import type { ReportFormat } from "../report/index.js";
+import { errorResultLine, REPORT_FORMATS, runCompleteness, type ReportFormat } from "../report/index.js";
 import { startSandbox } from "../sandbox/index.js";
 import type { Sandbox } from "../sandbox/types.js";
-import { accountList, formatList, positiveInt, regionList, severity, splitList } from "./parse.js";
+import { accountList, configField, formatList, positiveInt, regionList, severity, splitList } from "./parse.js";
 import { progressReporter } from "./progress.js";
+import { withInterruptCleanup } from "./interrupt.js";
+import { printOut } from "./terminal.js";
 
 interface AuditFlags {
   config?: string;
@@ -41,10 +44,10 @@ export function auditCommand(run: (exitCode: number) => void): Command {
     .option("--config <file>", "JSON config file (schemas/config.schema.json); flags override it")
     .option("--sandbox [scenario]", "start the built-in sandbox in-process (demo, or a scenario FILE) and audit it")
     .option("--endpoint-url <url>", "send every AWS call to this endpoint (AWS_ENDPOINT_URL works too)")
-    .option("--profile <name>", "AWS profile for the caller's credentials")
+    .option("--profile <name>", "AWS profile for the caller's credentials", configField("profile"))
     .option("--region <region>", "home region for STS and Organizations")
-    .option("--role-name <name>", "audit role to assume in each account (default OrganizationAccountAccessRole)")
-    .option("--external-id <id>", "ExternalId for AssumeRole")
+    .option("--role-name <name>", "audit role to assume in each account (default OrganizationAccountAccessRole)", configField("roleName"))
+    .option("--external-id <id>", "ExternalId for AssumeRole", configField("externalId"))
     .option("--single-account", "scan only the caller's account, without Organizations")
     .option("--accounts <ids>", "only these account ids (comma-separated)", accountList)
     .option("--exclude-accounts <ids>", "never these account ids (comma-separated)", accountList)
@@ -52,8 +55,8 @@ export function auditCommand(run: (exitCode: number) => void): Command {
     .option("--regions <regions>", "only buckets in these regions (comma-separated)", regionList)
     .option("--policies <dirs>", "extra policy directories: add policies or replace built-ins (comma-separated)", splitList)
     .option("--pack <names>", "only the policies of these packs (comma-separated)", splitList)
-    .option("--format <formats>", `report formats: ${ALL_FORMATS.join(",")} or all (default all)`, formatList)
-    .option("--out <dir>", "report directory (default reports/<UTC timestamp>/)")
+    .option("--format <formats>", `report formats: ${REPORT_FORMATS.join(",")} or all (default all)`, formatList)
+    .option("--out <dir>", "report directory (default reports/<UTC timestamp>/, unique per run)", configField("out"))
     .addOption(new Option("--fail-on <severity>", "exit 1 on failures at or above this severity (default high)").argParser(severity))
     .option("--concurrency <n>", "AWS requests in flight (default 32)", positiveInt)
     .option("--account-concurrency <n>", "accounts scanned at once (default 8)", positiveInt)
@@ -72,7 +75,7 @@ export function auditCommand(run: (exitCode: number) => void): Command {
         if (sandboxScenario !== undefined) sandbox = await startSandbox({ scenario: sandboxScenario });
         const options = auditOptions(flags, config, sandbox);
         options.scan = { ...options.scan, onProgress: (p) => progress.update(p) };
-        const result = await audit(options);
+        const result = await withInterruptCleanup(() => audit(options));
         progress.stop();
         printSummary(result, flags);
         run(result.exitCode);
@@ -91,7 +94,7 @@ export function auditOptions(flags: AuditFlags, config: ConfigFile, sandbox?: Sa
     scan: {
       ...(sandbox
         ? { endpoint: sandbox.endpoint, credentials: sandbox.credentials, region: sandbox.region }
-        : { endpoint: flags.endpointUrl ?? config.endpointUrl, profile: flags.profile ?? config.profile, region: flags.region ?? config.region }),
+        : { endpoint: recordableEndpoint(flags.endpointUrl, config.endpointUrl, flags.config), profile: flags.profile ?? config.profile, region: flags.region ?? config.region }),
       roleName: flags.roleName ?? config.roleName,
       externalId: flags.externalId ?? config.externalId,
       singleAccount: flags.singleAccount ?? config.singleAccount,
@@ -113,6 +116,21 @@ export function auditOptions(flags: AuditFlags, config: ConfigFile, sandbox?: Sa
   };
 }
 
+/**
+ * The endpoint to use, checked (http or https) and without user-info: credentials in the URL are
+ * dropped here, before anything can record or print them.
+ */
+function recordableEndpoint(flag: string | undefined, configured: string | undefined, configFile: string | undefined): string | undefined {
+  const url = flag ?? configured;
+  if (url === undefined) return undefined;
+  const problem = endpointUrlProblem(url);
+  if (problem !== null) {
+    const where = flag !== undefined ? "--endpoint-url" : `${configFile ?? "config file"}: /endpointUrl`;
+    throw new UsageError(`${where}: ${JSON.stringify(withoutUserInfo(url))} ${problem}`, { ...(flag === undefined && configFile ? { file: configFile, pointer: "/endpointUrl" } : {}) });
+  }
+  return withoutUserInfo(url);
+}
+
 const plural = (count: number, word: string): string => `${count} ${word}${count === 1 ? "" : "s"}`;
 
 /** At most `limit` lines, then how many more the reports hold. */
@@ -123,8 +141,9 @@ function capped(lines: string[], limit = 10): string[] {
 function printSummary(result: AuditResult, flags: AuditFlags): void {
   const { snapshot, summary, reports, exitCode } = result;
   if (flags.json) {
-    const json = { exitCode, failOn: snapshot.failOn, coverage: snapshot.coverage, ...summary, reports };
-    process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+    const { complete } = runCompleteness(snapshot);
+    const json = { exitCode, complete, failOn: snapshot.failOn, coverage: snapshot.coverage, ...summary, reports };
+    printOut(`${JSON.stringify(json, null, 2)}\n`);
     return;
   }
   if (flags.quiet) return;
@@ -137,14 +156,18 @@ function printSummary(result: AuditResult, flags: AuditFlags): void {
   const partialBuckets = snapshot.buckets
     .filter((b) => b.errors.length > 0)
     .map((b) => `  partly read: ${b.name} (${b.account.id}): ${b.errors.map((e) => `${e.operation} ${e.code}`).join(", ")}`);
+  const completeness = runCompleteness(snapshot);
+  const undecided = completeness.errorResults.map((result) => `  not decided: ${errorResultLine(result)}`);
   const lines = [
     `replguard: scanned ${accounts.scanned} of ${plural(accounts.inScope, "account")} in scope and ${buckets.scanned} of ${plural(buckets.inScope, "bucket")}` +
       ` (${plural(accounts.outOfScope, "account")} out of scope)`,
     ...capped(failedAccounts),
     ...capped(partialBuckets),
+    ...capped(undecided, 5),
     `results: ${c.fail} fail (${summary.failuresAtOrAboveFailOn} at or above ${snapshot.failOn}), ${c.pass} pass, ${c.error} error,` +
       ` ${c.suppressed} suppressed, ${c.not_applicable} not applicable`,
+    completeness.complete ? "complete: every in-scope account and bucket was read and every policy decided" : "INCOMPLETE: see the lines above (exit 3)",
     ...reports.map((report) => `  ${report.format.padEnd(5)} ${report.file}`),
   ];
-  process.stdout.write(`${lines.join("\n")}\n`);
+  printOut(`${lines.join("\n")}\n`);
 }

@@ -1,9 +1,8 @@
 /** Flag value parsers for commander: each rejects bad input with a UsageError naming the flag. */
 import { InvalidArgumentError } from "commander";
 import { SEVERITIES, type Severity } from "../model/index.js";
-import type { ReportFormat } from "../report/index.js";
-
-const FORMATS: readonly ReportFormat[] = ["html", "csv", "sarif", "json"];
+import { REPORT_FORMATS, type ReportFormat } from "../report/index.js";
+import { schemaProblem, shippedValidator } from "../schemas.js";
 
 export const splitList = (value: string): string[] =>
   value.split(",").map((item) => item.trim()).filter((item) => item.length > 0);
@@ -23,9 +22,11 @@ export function regionList(value: string): string[] {
 }
 
 export function formatList(value: string): ReportFormat[] {
-  const formats = value === "all" ? [...FORMATS] : splitList(value);
-  const bad = formats.find((format) => !FORMATS.includes(format as ReportFormat));
-  if (bad !== undefined) throw new InvalidArgumentError(`"${bad}" is not a report format (${FORMATS.join(", ")}, or all).`);
+  const formats = value === "all" ? [...REPORT_FORMATS] : splitList(value);
+  // An empty list would write nothing and say nothing: refuse it rather than guess a default.
+  if (formats.length === 0) throw new InvalidArgumentError(`no format given (${REPORT_FORMATS.join(", ")}, or all).`);
+  const bad = formats.find((format) => !(REPORT_FORMATS as readonly string[]).includes(format));
+  if (bad !== undefined) throw new InvalidArgumentError(`"${bad}" is not a report format (${REPORT_FORMATS.join(", ")}, or all).`);
   return formats as ReportFormat[];
 }
 
@@ -49,5 +50,24 @@ export function nonNegativeInt(value: string): number {
 export function rate(value: string): number {
   const number = Number(value);
   if (!Number.isFinite(number) || number < 0 || number > 1) throw new InvalidArgumentError("must be a number from 0 to 1.");
+  return number;
+}
+
+/**
+ * A flag that mirrors a config-file field is checked by the config schema itself
+ * (schemas/config.schema.json), so `--role-name` and `"roleName"` can never accept different values.
+ */
+export function configField(field: "roleName" | "externalId" | "profile" | "out"): (value: string) => string {
+  return (value) => {
+    const validate = shippedValidator("config.schema.json");
+    if (!validate({ [field]: value })) throw new InvalidArgumentError(`${schemaProblem(validate.errors).message} (as "${field}" in a config file).`);
+    return value;
+  };
+}
+
+/** A TCP port: 0 (any free port) to 65535. */
+export function port(value: string): number {
+  const number = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isInteger(number) || number > 65535) throw new InvalidArgumentError("must be a port number from 0 to 65535.");
   return number;
 }

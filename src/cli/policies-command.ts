@@ -3,6 +3,7 @@ import { Command } from "commander";
 import { explainPolicy, loadPolicies } from "../policy/index.js";
 import { UsageError } from "../errors.js";
 import { splitList } from "./parse.js";
+import { printOut } from "./terminal.js";
 
 interface PolicyFlags {
   policies?: string[];
@@ -24,10 +25,10 @@ export function policiesCommand(): Command {
       const set = await loadPolicies({ dirs: flags.policies, packs: flags.pack });
       if (flags.json) {
         const rows = set.policies.map(({ id, severity, title, source }) => ({ id, severity, title, source }));
-        process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+        printOut(`${JSON.stringify(rows, null, 2)}\n`);
         return;
       }
-      for (const policy of set.policies) process.stdout.write(`${policy.id.padEnd(38)} ${policy.severity.padEnd(8)} ${policy.title}\n`);
+      for (const policy of set.policies) printOut(`${policy.id.padEnd(38)} ${policy.severity.padEnd(8)} ${policy.title}\n`);
     });
 
   command
@@ -36,7 +37,7 @@ export function policiesCommand(): Command {
     .argument("[dirs...]", "policy directories to validate besides the built-ins")
     .action(async (dirs: string[]) => {
       const set = await loadPolicies({ dirs });
-      process.stdout.write(`${set.policies.length} policies valid\n`);
+      printOut(`${set.policies.length} policies valid\n`);
     });
 
   policyOptions(command.command("explain").description("Say what a policy checks, in words, with its schemas."))
@@ -47,7 +48,7 @@ export function policiesCommand(): Command {
       if (policy === undefined) {
         throw new UsageError(`no policy "${id}"; \`replguard policies list\` shows the ids`, { policyId: id });
       }
-      process.stdout.write(`${explainPolicy(policy)}\n`);
+      printOut(`${explainPolicy(policy)}\n`);
     });
   return command;
 }

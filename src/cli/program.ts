@@ -6,6 +6,7 @@ import { describeError } from "./exit.js";
 import { policiesCommand } from "./policies-command.js";
 import { reportCommand } from "./report-command.js";
 import { sandboxCommand } from "./sandbox-command.js";
+import { printErr, printOut } from "./terminal.js";
 
 export async function main(argv: string[]): Promise<number> {
   let exitCode = 0;
@@ -13,15 +14,17 @@ export async function main(argv: string[]): Promise<number> {
     .description("Audit Amazon S3 replication across an AWS Organization.")
     .version(toolVersion)
     .option("--debug", "print stack traces of unexpected errors")
-    .exitOverride()
-    .showHelpAfterError("(run with --help for usage)");
+    .exitOverride();
   program.addCommand(auditCommand((code) => (exitCode = code)));
   program.addCommand(reportCommand());
   program.addCommand(policiesCommand());
   program.addCommand(sandboxCommand());
   // Commander exits the process itself on a bad flag unless told not to, at every level.
+  // Commander echoes what the user typed (an unknown option may hold escape sequences): its output
+  // goes through the same control-character filter as everything else printed.
   const overrideExit = (command: Command): void => {
     command.exitOverride();
+    command.configureOutput({ writeOut: printOut, writeErr: printErr });
     command.commands.forEach(overrideExit);
   };
   overrideExit(program);
@@ -30,7 +33,7 @@ export async function main(argv: string[]): Promise<number> {
     return exitCode;
   } catch (error) {
     const { message, exitCode: code } = describeError(error, argv.includes("--debug"));
-    if (message !== "") process.stderr.write(`${message}\n`);
+    if (message !== "") printErr(`${message}\n`);
     return code;
   }
 }

@@ -1,9 +1,11 @@
 /** `replguard report`: re-render reports from a JSON snapshot, with no AWS call. */
 import { Command } from "commander";
-import { ALL_FORMATS, defaultOutDir } from "../audit/index.js";
+import { defaultOutDir } from "../audit/index.js";
 import { loadPolicies } from "../policy/index.js";
-import { readSnapshot, writeReports, type ReportFormat } from "../report/index.js";
-import { formatList, splitList } from "./parse.js";
+import { openReportDir, readSnapshot, REPORT_FORMATS, writeReports, type ReportFormat } from "../report/index.js";
+import { configField, formatList, splitList } from "./parse.js";
+import { withInterruptCleanup } from "./interrupt.js";
+import { printOut } from "./terminal.js";
 
 interface ReportFlags {
   format?: ReportFormat[];
@@ -15,19 +17,17 @@ export function reportCommand(): Command {
   return new Command("report")
     .description("Re-render reports from a snapshot.json, without scanning.")
     .argument("<snapshot>", "snapshot.json written by `replguard audit`")
-    .option("--format <formats>", `report formats: ${ALL_FORMATS.join(",")} or all (default html,csv,sarif)`, formatList)
-    .option("--out <dir>", "report directory (default reports/<UTC timestamp>/)")
+    .option("--format <formats>", `report formats: ${REPORT_FORMATS.join(",")} or all (default html,csv,sarif)`, formatList)
+    .option("--out <dir>", "report directory (default reports/<UTC timestamp>/, unique per run)", configField("out"))
     .option("--policies <dirs>", "policy directories the audit used, for the policies' help text (comma-separated)", splitList)
     .action(async (snapshotFile: string, flags: ReportFlags) => {
       const snapshot = await readSnapshot(snapshotFile);
       // Policy text (rationale, remediation) is not in the snapshot; load it again. Policies the
       // snapshot names but that no longer exist are rendered from the snapshot's own refs.
       const { policies } = await loadPolicies({ dirs: flags.policies });
-      const written = await writeReports(snapshot, {
-        outDir: flags.out ?? defaultOutDir(new Date()),
-        formats: flags.format ?? ["html", "csv", "sarif"],
-        policies,
-      });
-      for (const report of written) process.stdout.write(`${report.format.padEnd(5)} ${report.file}\n`);
+      const dir = await openReportDir(flags.out ?? defaultOutDir(new Date()), { fresh: flags.out === undefined });
+      const formats = flags.format ?? ["html", "csv", "sarif"];
+      const written = await withInterruptCleanup(() => writeReports(snapshot, { outDir: dir.path, dir, formats, policies })).finally(() => dir.release());
+      for (const report of written) printOut(`${report.format.padEnd(5)} ${report.file}\n`);
     });
 }

@@ -1,7 +1,8 @@
 /** `replguard sandbox`: run the AWS-compatible sandbox in the foreground until interrupted. */
 import { Command } from "commander";
 import { parseGenerateSpec, startSandbox } from "../sandbox/index.js";
-import { nonNegativeInt, rate } from "./parse.js";
+import { nonNegativeInt, port, rate } from "./parse.js";
+import { printOut, printErr } from "./terminal.js";
 
 interface SandboxFlags {
   scenario?: string;
@@ -18,7 +19,7 @@ export function sandboxCommand(): Command {
     .description("Start the loopback AWS-compatible sandbox (Organizations, STS, S3) and print its environment.")
     .option("--scenario <demo|file>", "scenario to load (default demo)")
     .option("--generate <spec>", "generate a large scenario instead: accounts=N,buckets=M[,seed=S]")
-    .option("--port <n>", "TCP port on 127.0.0.1 (default: a free port)", nonNegativeInt)
+    .option("--port <n>", "TCP port on 127.0.0.1, 0 to 65535 (default: a free port)", port)
     .option("--latency-ms <n>", "latency added to every call", nonNegativeInt)
     .option("--jitter-ms <n>", "random extra latency, up to this much", nonNegativeInt)
     .option("--throttle-rate <r>", "share of calls answered with throttling errors (0..1)", rate)
@@ -29,8 +30,8 @@ export function sandboxCommand(): Command {
         port: flags.port,
         faults: { latencyMs: flags.latencyMs, jitterMs: flags.jitterMs, throttleRate: flags.throttleRate, seed: flags.seed },
       });
-      process.stdout.write(`${sandbox.exports()}\n`);
-      process.stderr.write(`replguard sandbox listening on ${sandbox.endpoint} (Ctrl-C to stop; call log at ${sandbox.endpoint}/_sandbox/calls)\n`);
+      printOut(`${sandbox.exports()}\n`);
+      printErr(`replguard sandbox listening on ${sandbox.endpoint} (Ctrl-C to stop; call log at ${sandbox.endpoint}/_sandbox/calls)\n`);
       await new Promise<void>((resolve) => {
         const stop = (): void => resolve();
         process.once("SIGINT", stop);

@@ -6,6 +6,8 @@ import { RESULT_STATUSES, SEVERITIES } from "../model/index.js";
 import type { AccountRecord, BucketDocument, PolicyResult, Snapshot, StatusCounts } from "../model/index.js";
 import type { ReportPolicy } from "./policy-catalog.js";
 import { countStatuses, emptyCounts, worstStatus, type ResultSummary } from "./summary.js";
+import { runCompleteness } from "./completeness.js";
+import { withoutUserInfo } from "../url.js";
 
 const entries = (map: Record<string, string> | null | undefined): { key: string; value: string }[] =>
   Object.entries(map ?? {}).map(([key, value]) => ({ key, value }));
@@ -35,6 +37,7 @@ function notScannedReason(account: AccountRecord): string {
 
 export function reportView(snapshot: Snapshot, policies: readonly ReportPolicy[], summary: ResultSummary) {
   const { scan, coverage } = snapshot;
+  const completeness = runCompleteness(snapshot);
   const policyRows = policies.map((policy) => {
     const info = policy.info;
     return {
@@ -55,6 +58,7 @@ export function reportView(snapshot: Snapshot, policies: readonly ReportPolicy[]
     tool: snapshot.tool,
     scan: {
       ...scan,
+      endpoint: scan.endpoint === null ? null : withoutUserInfo(scan.endpoint),
       duration: duration(scan.startedAt, scan.finishedAt),
       regionsText: scan.regions?.join(", ") ?? "all regions",
       filtersText: filtersText(snapshot),
@@ -63,6 +67,9 @@ export function reportView(snapshot: Snapshot, policies: readonly ReportPolicy[]
     failOn: snapshot.failOn,
     schemaVersion: snapshot.schemaVersion,
     coverage,
+    complete: completeness.complete,
+    coverageComplete: completeness.coverageComplete,
+    errorResultCount: completeness.errorResults.length,
     statusColumns,
     total: countsRow(summary.total),
     totalResults: snapshot.results.length,

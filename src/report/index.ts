@@ -2,12 +2,13 @@
  * The report stage: renders a Snapshot as HTML, CSV, SARIF 2.1.0 and the JSON snapshot, with no
  * network. Formats, files and columns are documented in docs/reports.md.
  */
-import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { Snapshot } from "../model/index.js";
 import { writeCsv } from "./csv.js";
 import { writeHtml } from "./html.js";
 import { outputError } from "./output-stream.js";
+import { openReportDir, writeWhole, type ReportDir } from "./report-dir.js";
+import { OutputError } from "../errors.js";
 import { buildPolicyCatalog, type ReportPolicy } from "./policy-catalog.js";
 import { writeSarif } from "./sarif.js";
 import { writeSnapshotJson } from "./snapshot-json.js";
@@ -23,6 +24,8 @@ export { renderSarif, writeSarif, findingFingerprint, bucketUri, FINGERPRINT_KEY
 export { SECURITY_SEVERITY, SARIF_LEVEL } from "./sarif-rules.js";
 export { renderHtml, renderHtmlString, writeHtml, jsonForScript, DEFAULT_DETAILED_BUCKET_LIMIT } from "./html.js";
 export { countStatuses } from "./summary.js";
+export { openReportDir, interruptReportWrites, LOCK_FILE, type ReportDir } from "./report-dir.js";
+export { runCompleteness, errorResultLine, type RunCompleteness } from "./completeness.js";
 
 type Writer = (snapshot: Snapshot, policies: ReportPolicy[], file: string, options: WriteReportsOptions) => Promise<void>;
 
@@ -34,21 +37,29 @@ const WRITERS: Record<ReportFormat, Writer> = {
 };
 
 /**
- * Writes each requested format into `outDir` (created when missing), one after another so only one
- * large output is in flight. Throws OutputError naming the file that could not be written.
+ * Writes each requested format into the report folder, one after another so only one large output
+ * is in flight. Each file is written under a temporary name and renamed when complete (see
+ * report-dir.ts); the folder is created and locked unless the caller passes one it already opened.
+ * Throws OutDirError (exit 2) for a folder that cannot be used, OutputError naming the file that
+ * could not be written.
  */
-export async function writeReports(snapshot: Snapshot, options: WriteReportsOptions): Promise<WrittenReport[]> {
+export async function writeReports(snapshot: Snapshot, options: WriteReportsOptions & { dir?: ReportDir }): Promise<WrittenReport[]> {
+  const dir = options.dir ?? (await openReportDir(options.outDir));
   try {
-    await mkdir(options.outDir, { recursive: true });
-  } catch (error) {
-    throw outputError(options.outDir, error);
+    const catalog = buildPolicyCatalog(snapshot, options.policies);
+    const written: WrittenReport[] = [];
+    for (const format of new Set(options.formats)) {
+      const file = join(dir.path, REPORT_FILE_NAMES[format]);
+      try {
+        await writeWhole(file, (temporary) => WRITERS[format](snapshot, catalog, temporary, options));
+      } catch (error) {
+        // Name the report, not its temporary file.
+        throw outputError(file, error instanceof OutputError ? error.cause : error);
+      }
+      written.push({ format, file });
+    }
+    return written;
+  } finally {
+    if (options.dir === undefined) dir.release();
   }
-  const catalog = buildPolicyCatalog(snapshot, options.policies);
-  const written: WrittenReport[] = [];
-  for (const format of new Set(options.formats)) {
-    const file = join(options.outDir, REPORT_FILE_NAMES[format]);
-    await WRITERS[format](snapshot, catalog, file, options);
-    written.push({ format, file });
-  }
-  return written;
 }

@@ -59,9 +59,15 @@ export class ReportFileWriter {
     this.throwIfFailed();
   }
 
-  /** Closes without flushing, after a failure elsewhere. */
-  destroy(): void {
+  /**
+   * Closes without flushing, after a failure elsewhere, and waits until the file is closed: the
+   * caller removes it next, and a stream still opening would create it again after the removal.
+   */
+  async destroy(): Promise<void> {
+    if (this.stream.closed) return;
+    const closed = new Promise<void>((resolve) => this.stream.once("close", () => resolve()));
     this.stream.destroy();
+    await closed;
   }
 
   private throwIfFailed(): void {
@@ -83,7 +89,7 @@ export async function withReportFile(file: string, body: (writer: ReportFileWrit
     await body(writer);
     await writer.close();
   } catch (error) {
-    writer.destroy();
+    await writer.destroy();
     throw outputError(file, error);
   }
 }

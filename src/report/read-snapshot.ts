@@ -29,7 +29,7 @@ export function validateSnapshot(value: unknown, file?: string): Snapshot {
 }
 
 
-/** Reads, parses and validates a snapshot file (large files are read line by line). */
+/** Reads, parses (as a token stream, any JSON layout) and validates a snapshot file. */
 export async function readSnapshot(file: string): Promise<Snapshot> {
   let value: unknown;
   try {

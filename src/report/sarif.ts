@@ -8,6 +8,7 @@ import type { Snapshot, PolicyResult, BucketError } from "../model/index.js";
 import type { ReportPolicy } from "./policy-catalog.js";
 import { SARIF_LEVEL, sarifRule } from "./sarif-rules.js";
 import { withReportFile } from "./output-stream.js";
+import { runCompleteness } from "./completeness.js";
 
 export const SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json";
 export const TOOL_INFORMATION_URI = "https://replguard.dev/";
@@ -74,6 +75,16 @@ function notification(text: string, error: BucketError, where: Json, time: strin
   };
 }
 
+function errorResultNotification(result: PolicyResult, time: string): Json {
+  return {
+    level: "error",
+    message: { text: sentence(`Policy ${result.policyId} could not be evaluated on ${result.bucketArn}: ${result.message || "no reason given"}`) },
+    associatedRule: { id: result.policyId },
+    timeUtc: time,
+    properties: { accountId: result.accountId, bucketArn: result.bucketArn, policyId: result.policyId, status: result.status },
+  };
+}
+
 /** The run without its results, which are streamed after it. */
 export function sarifRunHead(snapshot: Snapshot, policies: readonly ReportPolicy[]): Json {
   const { scan, coverage } = snapshot;
@@ -88,6 +99,9 @@ export function sarifRunHead(snapshot: Snapshot, policies: readonly ReportPolicy
       notifications.push(notification(`Bucket ${bucket.arn}`, error, { accountId: bucket.account.id, bucketArn: bucket.arn }, scan.finishedAt));
     }
   }
+  const completeness = runCompleteness(snapshot);
+  // An error result is a policy the audit could not decide: the run did not do its job there.
+  for (const result of completeness.errorResults) notifications.push(errorResultNotification(result, scan.finishedAt));
   return {
     tool: {
       driver: {
@@ -106,7 +120,7 @@ export function sarifRunHead(snapshot: Snapshot, policies: readonly ReportPolicy
     },
     invocations: [
       {
-        executionSuccessful: coverage.complete,
+        executionSuccessful: completeness.complete,
         startTimeUtc: scan.startedAt,
         endTimeUtc: scan.finishedAt,
         toolExecutionNotifications: notifications,

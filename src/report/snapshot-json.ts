@@ -5,6 +5,7 @@
  */
 import type { Snapshot } from "../model/index.js";
 import { withReportFile, type ReportFileWriter } from "./output-stream.js";
+import { withoutUserInfo } from "../url.js";
 
 /** Arrays written element by element; everything else is small and written whole. */
 const STREAMED_ARRAYS = ["accounts", "buckets", "results"] as const satisfies readonly (keyof Snapshot)[];
@@ -37,7 +38,7 @@ export async function writeSnapshotJson(snapshot: Snapshot, file: string): Promi
       const separator = index === keys.length - 1 ? "\n" : ",\n";
       await out.write(`  ${JSON.stringify(key)}: `);
       if (isStreamed(key)) await writeArray(out, snapshot[key]);
-      else await out.write(JSON.stringify(snapshot[key]));
+      else await out.write(JSON.stringify(key === "scan" ? recordedScan(snapshot.scan) : snapshot[key]));
       await out.write(separator);
     }
     await out.write("}\n");
@@ -57,3 +58,7 @@ async function writeArray(out: ReportFileWriter, items: readonly unknown[]): Pro
   }
   await out.write("  ]");
 }
+
+/** A snapshot made by an older version (or by hand) may hold an endpoint with credentials: never copied on. */
+const recordedScan = (scan: Snapshot["scan"]): Snapshot["scan"] =>
+  scan.endpoint === null ? scan : { ...scan, endpoint: withoutUserInfo(scan.endpoint) };

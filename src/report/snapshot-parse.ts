@@ -1,91 +1,85 @@
 /**
- * Parsing a snapshot file without holding it as one string: at 100,000 buckets × 14 policies the
- * file passes V8's maximum string length (~512 MiB), so JSON.parse of the whole text cannot work.
- * writeSnapshotJson puts each top-level field, and each element of the large arrays, on its own line;
- * this reads that layout line by line. Any other layout (e.g. a pretty-printed, hand-edited file) is
- * parsed whole, which is fine at the sizes a person edits.
+ * Parsing a snapshot file in any valid JSON layout without holding it as one string: at 100,000
+ * buckets × 14 policies the file passes V8's maximum string length (~512 MiB), so JSON.parse of the
+ * whole text cannot work. The file is tokenised as a stream (stream-json) and the tokens assembled
+ * into the value, so a snapshot re-indented by `jq .`, minified, or with CRLF line ends reads the
+ * same as the writer's own layout. Only invalid JSON fails; then a second, validating pass over
+ * the file (error path only) finds the line and column to name.
  */
 import { createReadStream } from "node:fs";
-import { readFile, stat } from "node:fs/promises";
-import { createInterface } from "node:readline";
+import { Transform } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import Assembler from "stream-json/assembler.js";
+import { jsonParser, type Token } from "stream-json/parser.js";
+import { verifier } from "stream-json/utils/verifier.js";
 import { SnapshotError } from "../errors.js";
 
-/** Files above this size are only read in the streamed layout. */
-const WHOLE_FILE_LIMIT = 256 * 1024 * 1024;
-
-const FIELD_LINE = /^ {2}("(?:[^"\\]|\\.)*"): (.*)$/;
-
-class NotStreamedLayout extends Error {}
+/** stream-chain's end-of-input marker (a registered symbol), which makes the tokeniser flush. */
+const END_OF_INPUT = Symbol.for("object-stream.none");
 
 export async function parseSnapshotFile(file: string): Promise<unknown> {
+  const assembler = new Assembler();
+  // The bare tokeniser, called per chunk: a token stream in object mode costs ~3× the time. Packed
+  // values only, since the assembler reads nothing else. `encoding` keeps multi-byte characters
+  // whole across chunks (the job the full parser's UTF-8 front would do).
+  const tokenise = jsonParser({ streamValues: false }) as unknown as (chunk: string | symbol) => { values?: Token[] } | symbol;
+  const consume = (out: { values?: Token[] } | symbol): void => {
+    if (typeof out === "symbol") return;
+    for (const token of out.values ?? []) assembler.consume(token);
+  };
   try {
-    return await parseLines(file);
-  } catch (error) {
-    if (!(error instanceof NotStreamedLayout)) throw error;
-  }
-  const { size } = await stat(file);
-  if (size > WHOLE_FILE_LIMIT) {
-    throw new SnapshotError(`${file}: too large (${size} bytes) to read unless it is laid out as replguard writes it (one element per line)`, {
-      file,
-      pointer: "",
-    });
-  }
-  const text = await readFile(file, "utf8");
-  try {
-    return JSON.parse(text) as unknown;
+    let first = true;
+    for await (const chunk of createReadStream(file, { encoding: "utf8" })) {
+      const text = chunk as string;
+      consume(tokenise(first && text.startsWith("\uFEFF") ? text.slice(1) : text));
+      first = false;
+    }
+    consume(tokenise(END_OF_INPUT));
   } catch (cause) {
-    throw new SnapshotError(`${file}: not valid JSON: ${(cause as Error).message}`, { file, pointer: "", cause });
+    // A missing file or a folder is the caller's to word ("cannot read snapshot ..."); bad JSON is ours.
+    if (isFileSystemError(cause)) throw cause;
+    throw await invalidJson(file, cause);
   }
+  if (!assembler.done) throw new SnapshotError(`${file}: ends before the snapshot is complete`, { file, pointer: "" });
+  return assembler.current;
 }
 
-async function parseLines(file: string): Promise<unknown> {
-  const lines = createInterface({ input: createReadStream(file, { encoding: "utf8" }), crlfDelay: Infinity });
-  const root: Record<string, unknown> = {};
-  let lineNumber = 0;
-  let array: unknown[] | null = null;
-  let arrayKey = "";
-  let state: "start" | "fields" | "end" = "start";
-  const parse = (text: string, pointer: string): unknown => {
-    try {
-      return JSON.parse(text) as unknown;
-    } catch (cause) {
-      throw new SnapshotError(`${file}:${lineNumber}: not valid JSON at ${pointer}: ${(cause as Error).message}`, { file, pointer, cause });
-    }
-  };
-  for await (const line of lines) {
-    lineNumber += 1;
-    if (state === "start") {
-      if (line !== "{") throw new NotStreamedLayout();
-      state = "fields";
-    } else if (state === "end") {
-      if (line.trim() !== "") throw new NotStreamedLayout();
-    } else if (array) {
-      if (line === "  ]" || line === "  ],") {
-        array = null;
-      } else if (line.startsWith("    ")) {
-        array.push(parse(line.slice(4).replace(/,$/, ""), `/${arrayKey}/${array.length}`));
-      } else {
-        throw new NotStreamedLayout();
-      }
-    } else if (line === "}") {
-      state = "end";
-    } else {
-      const match = FIELD_LINE.exec(line);
-      if (!match) throw new NotStreamedLayout();
-      const key = JSON.parse(match[1]!) as string;
-      const rest = match[2]!;
-      if (rest === "[") {
-        arrayKey = key;
-        array = [];
-        root[key] = array;
-      } else {
-        root[key] = parse(rest.replace(/,$/, ""), `/${key}`);
-      }
-    }
+const isFileSystemError = (error: unknown): boolean => (error as NodeJS.ErrnoException | null)?.syscall !== undefined;
+
+interface VerifierFailure extends Error {
+  line?: number;
+  pos?: number;
+  offset?: number;
+}
+
+/**
+ * Where the JSON goes wrong, as `line L, column C`, and whether it merely ends too early (a
+ * truncated copy, an interrupted download) rather than containing a bad character.
+ */
+async function invalidJson(file: string, cause: unknown): Promise<SnapshotError> {
+  let chars = 0;
+  let failure: VerifierFailure | null = null;
+  const count = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      chars += chunk.toString("utf8").length;
+      done(null, chunk);
+    },
+  });
+  try {
+    const sink = verifier.asStream();
+    sink.resume();
+    await pipeline(createReadStream(file), count, sink);
+  } catch (error) {
+    failure = error as VerifierFailure;
   }
-  if (state !== "end" || array) {
-    if (state === "start") throw new NotStreamedLayout();
-    throw new SnapshotError(`${file}: ends before the snapshot is complete (line ${lineNumber})`, { file, pointer: "" });
+  const detail = ((failure ?? (cause as Error)).message ?? String(cause)).replace(/^ERROR at \d+ \(\d+, \d+\): /, "");
+  if (failure?.offset !== undefined && failure.offset >= chars) {
+    return new SnapshotError(`${file}: not valid JSON: it ends before the snapshot is complete (line ${failure.line ?? "?"}): the file is truncated`, {
+      file,
+      pointer: "",
+      cause,
+    });
   }
-  return root;
+  const where = failure?.line === undefined ? "" : `:${failure.line}:${failure.pos ?? 0}`;
+  return new SnapshotError(`${file}${where}: not valid JSON: ${detail}`, { file, pointer: "", cause });
 }

@@ -12,7 +12,7 @@ import { audit, type AuditResult } from "../../src/audit/index.js";
 import { readSnapshot } from "../../src/report/index.js";
 import { startSandbox } from "../../src/sandbox/index.js";
 import type { Sandbox } from "../../src/sandbox/types.js";
-import { runCli } from "../support/cli.js";
+import { runMain } from "../support/cli.js";
 import { multitoolErrors } from "../support/sarif-multitool.js";
 
 let sandbox: Sandbox;
@@ -61,7 +61,7 @@ describe("audit/reports of the demo", () => {
     const snapshot = await readSnapshot(fileOf("json"));
     expect(snapshot.results).toEqual(result.snapshot.results);
     const again = join(out, "again");
-    const run = await runCli(["report", fileOf("json"), "--format", "csv", "--out", again]);
+    const run = await runMain(["report", fileOf("json"), "--format", "csv", "--out", again]);
     expect(run.code).toBe(0);
     expect(await readFile(join(again, "results.csv"), "utf8")).toBe(await readFile(fileOf("csv"), "utf8"));
   });

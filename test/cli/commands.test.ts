@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { describe, expect, it } from "vitest";
 import type { Snapshot } from "../../src/model/index.js";
-import { runCli } from "../support/cli.js";
+import { runMain } from "../support/cli.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -39,7 +39,7 @@ describe("cli/sandbox", () => {
 
 describe("cli/policies", () => {
   it("lists the fifteen default policies", async () => {
-    const run = await runCli(["policies", "list", "--json"]);
+    const run = await runMain(["policies", "list", "--json"]);
     expect(run.code).toBe(0);
     const ids = (JSON.parse(run.stdout) as { id: string }[]).map((p) => p.id);
     expect(ids).toHaveLength(15);
@@ -47,10 +47,10 @@ describe("cli/policies", () => {
   });
 
   it("explains a policy in words, and exits 2 naming an unknown id", async () => {
-    const explained = await runCli(["policies", "explain", "destination-separate-account"]);
+    const explained = await runMain(["policies", "explain", "destination-separate-account"]);
     expect(explained.code).toBe(0);
     expect(explained.stdout).toContain("A replica is kept in a separate account");
-    const unknown = await runCli(["policies", "explain", "no-such-policy"]);
+    const unknown = await runMain(["policies", "explain", "no-such-policy"]);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("no-such-policy");
   });
@@ -72,7 +72,7 @@ describe("cli/audit with a config file", () => {
         out: join(dir, "out"),
       }),
     );
-    const run = await runCli(["audit", "--sandbox", "demo", "--config", config, "--quiet"]);
+    const run = await runMain(["audit", "--sandbox", "demo", "--config", config, "--quiet"]);
     expect(run.code).toBe(3);
     const snapshot = JSON.parse(await readFile(join(dir, "out", "snapshot.json"), "utf8")) as Snapshot;
     const resultOf = (bucket: string, policyId: string) => snapshot.results.find((r) => r.bucket === bucket && r.policyId === policyId);

@@ -1,8 +1,12 @@
-import { mkdtemp, writeFile, mkdir } from "node:fs/promises";
+/**
+ * Exit codes (README "Exit codes"). Most cases run `main(argv)` in-process; the few that are about
+ * the process itself (the status a shell sees) go through the real executable.
+ */
+import { mkdtemp, writeFile, mkdir, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { runCli } from "../support/cli.js";
+import { runCli, runMain } from "../support/cli.js";
 import { cleanScenario } from "../support/scenarios.js";
 
 let dir: string;
@@ -13,24 +17,50 @@ beforeAll(async () => {
   await writeFile(join(dir, "broken.json"), JSON.stringify(cleanScenario({ replicaVersioning: undefined })));
 });
 
-describe("cli/exit codes", () => {
+/**
+ * A policy that applies to every bucket and whose pass message throws when rendered on a bucket
+ * with replication (Handlebars' #if takes one argument): a data-dependent template failure, which
+ * no load-time check can rule out.
+ */
+async function undecidablePolicyDir(): Promise<string> {
+  const policies = join(dir, "undecidable-policies");
+  await mkdir(policies, { recursive: true });
+  const { $schema: _schema, ...base } = JSON.parse(await readFile(new URL("../../policies/replication-configured.json", import.meta.url), "utf8")) as Record<string, unknown>;
+  const policy = {
+    ...base,
+    id: "undecidable-message",
+    title: "Every bucket has a name",
+    appliesTo: {},
+    check: { required: ["name"] },
+    messages: { pass: "{{bucket.name}} is named{{#with bucket.replication}}{{#if rules role}}, with rules{{/if}}{{/with}}", fail: "{{bucket.name}} has no name", not_applicable: "n/a" },
+  };
+  await writeFile(join(policies, "undecidable-message.json"), JSON.stringify(policy));
+  return policies;
+}
+
+describe("cli/exit codes through the executable", () => {
   it("exits 0 when no failure reaches --fail-on and the scan is complete", async () => {
     const run = await runCli(["audit", "--sandbox", join(dir, "clean.json"), "--format", "json", "--out", join(dir, "out0"), "--quiet"]);
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
   });
 
-  it("exits 1 when a failure is at or above --fail-on", async () => {
-    const run = await runCli(["audit", "--sandbox", join(dir, "broken.json"), "--format", "json", "--out", join(dir, "out1"), "--json"]);
-    expect(run.code).toBe(1);
-    const summary = JSON.parse(run.stdout) as { exitCode: number; failuresBySeverity: Record<string, number> };
-    expect(summary.exitCode).toBe(1);
-    expect(summary.failuresBySeverity.high).toBeGreaterThan(0);
-  });
-
-  it("exits 0 on the same findings when --fail-on is above their severity", async () => {
-    const run = await runCli(["audit", "--sandbox", join(dir, "broken.json"), "--format", "json", "--out", join(dir, "out1b"), "--quiet", "--fail-on", "critical"]);
-    expect(run.code).toBe(0);
+  it("exits 3, not 0, when a result is error: the audit could not decide, so the run is not complete", async () => {
+    const policies = await undecidablePolicyDir();
+    const out = join(dir, "out-error");
+    const run = await runCli(["audit", "--sandbox", join(dir, "clean.json"), "--policies", policies, "--format", "sarif,json", "--out", out]);
+    expect(run.code).toBe(3);
+    expect(run.stdout).toMatch(/\b[1-9]\d* error\b/);
+    expect(run.stdout).toContain("not decided: policy undecidable-message on arn:aws:s3:::clean-source");
+    const sarif = JSON.parse(await readFile(join(out, "results.sarif"), "utf8")) as {
+      runs: { invocations: { executionSuccessful: boolean; toolExecutionNotifications: { level: string; message: { text: string } }[] }[] }[];
+    };
+    const invocation = sarif.runs[0]!.invocations[0]!;
+    expect(invocation.executionSuccessful).toBe(false);
+    const notes = invocation.toolExecutionNotifications.filter((n) => n.message.text.includes("undecidable-message"));
+    expect(notes.length).toBeGreaterThan(0);
+    expect(notes[0]).toMatchObject({ level: "error" });
+    expect(notes[0]!.message.text).toContain("arn:aws:s3:::clean-source");
   });
 
   it("exits 2 with one line naming the flag on a bad flag value", async () => {
@@ -39,15 +69,42 @@ describe("cli/exit codes", () => {
     expect(run.stderr).toContain("--fail-on");
     expect(run.stderr).not.toMatch(/\n\s+at /); // no stack trace
   });
+});
+
+describe("cli/exit codes", () => {
+  it("exits 1 when a failure is at or above --fail-on", async () => {
+    const run = await runMain(["audit", "--sandbox", join(dir, "broken.json"), "--format", "json", "--out", join(dir, "out1"), "--json"]);
+    expect(run.code).toBe(1);
+    const summary = JSON.parse(run.stdout) as { exitCode: number; complete: boolean; failuresBySeverity: Record<string, number> };
+    expect(summary.exitCode).toBe(1);
+    expect(summary.complete).toBe(true);
+    expect(summary.failuresBySeverity.high).toBeGreaterThan(0);
+  });
+
+  it("exits 0 on the same findings when --fail-on is above their severity", async () => {
+    const run = await runMain(["audit", "--sandbox", join(dir, "broken.json"), "--format", "json", "--out", join(dir, "out1b"), "--quiet", "--fail-on", "critical"]);
+    expect(run.code).toBe(0);
+  });
+
+  it("exits 3 and says INCOMPLETE in the HTML too when a result is error", async () => {
+    const policies = await undecidablePolicyDir();
+    const out = join(dir, "out-error-html");
+    const run = await runMain(["audit", "--sandbox", join(dir, "clean.json"), "--policies", policies, "--format", "html", "--out", out, "--json"]);
+    expect(run.code).toBe(3);
+    expect(JSON.parse(run.stdout)).toMatchObject({ exitCode: 3, complete: false });
+    const html = await readFile(join(out, "report.html"), "utf8");
+    expect(html).toContain('class="banner incomplete"');
+    expect(html).not.toContain('class="banner complete"');
+  });
 
   it("exits 2 when --sandbox is combined with another endpoint or credentials", async () => {
-    const run = await runCli(["audit", "--sandbox", "demo", "--endpoint-url", "http://127.0.0.1:9"]);
+    const run = await runMain(["audit", "--sandbox", "demo", "--endpoint-url", "http://127.0.0.1:9"]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain("--sandbox");
   });
 
   it("exits 2 on an unknown flag", async () => {
-    const run = await runCli(["audit", "--no-such-flag"]);
+    const run = await runMain(["audit", "--no-such-flag"]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain("--no-such-flag");
   });
@@ -55,7 +112,7 @@ describe("cli/exit codes", () => {
   it("exits 2 naming the file and field of a bad config file", async () => {
     const config = join(dir, "bad-config.json");
     await writeFile(config, JSON.stringify({ failOn: "urgent" }));
-    const run = await runCli(["audit", "--sandbox", "--config", config]);
+    const run = await runMain(["audit", "--sandbox", "--config", config]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(config);
     expect(run.stderr).toContain("/failOn");
@@ -66,7 +123,7 @@ describe("cli/exit codes", () => {
     const policies = join(dir, "bad-policies");
     await mkdir(policies, { recursive: true });
     await writeFile(join(policies, "my-policy.json"), JSON.stringify({ id: "other-id" }));
-    const run = await runCli(["audit", "--sandbox", "--policies", policies]);
+    const run = await runMain(["audit", "--sandbox", "--policies", policies]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain("my-policy.json");
   });
@@ -74,13 +131,13 @@ describe("cli/exit codes", () => {
   it("exits 2 naming the scenario file and pointer of a bad sandbox scenario", async () => {
     const scenario = join(dir, "bad-scenario.json");
     await writeFile(scenario, JSON.stringify({ organization: { id: "o-x", managementAccountId: "1" }, accounts: [] }));
-    const run = await runCli(["audit", "--sandbox", scenario]);
+    const run = await runMain(["audit", "--sandbox", scenario]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(scenario);
   });
 
   it("exits 3 when an account in scope cannot be read (the demo's missing role and denied bucket)", async () => {
-    const run = await runCli(["audit", "--sandbox", "demo", "--format", "json", "--out", join(dir, "out3"), "--quiet"]);
+    const run = await runMain(["audit", "--sandbox", "demo", "--format", "json", "--out", join(dir, "out3"), "--quiet"]);
     expect(run.code).toBe(3);
   });
 });

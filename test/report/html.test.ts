@@ -91,8 +91,20 @@ describe("report/renderHtml", () => {
     expect([...criticalRow.matchAll(/>(\d+)</g)].map((m) => Number(m[1]))).toEqual([1, 1, 1, 2, 0]);
   });
 
+  it("does not call a run complete while a result is error, even with complete coverage", async () => {
+    const covered = { ...snapshot, coverage: { ...snapshot.coverage, complete: true } };
+    const out = await renderHtmlString(covered, buildPolicyCatalog(covered, POLICY_INFOS));
+    expect(out).toContain('<div class="banner incomplete">Incomplete: 3 result(s) are error');
+    expect(out).not.toContain('class="banner complete"');
+    const decided = { ...covered, results: covered.results.filter((r) => r.status !== "error") };
+    expect(await renderHtmlString(decided, buildPolicyCatalog(decided, POLICY_INFOS))).toContain('class="banner complete"');
+  });
+
   it("states coverage and why each account was not scanned", () => {
-    expect(html).toContain("Incomplete: 1 in-scope account(s) and 1 bucket(s) could not be read completely.");
+    const errors = buildSnapshot().results.filter((r) => r.status === "error").length;
+    expect(html).toContain(
+      `Incomplete: 1 in-scope account(s) and 1 bucket(s) could not be read completely; results for them are missing or marked error. ${errors} result(s) are error`,
+    );
     expect(html).toContain("<dt>Accounts listed</dt><dd>6</dd>");
     expect(html).toContain("<dt>Buckets read partially</dt><dd>1</dd>");
     expect(html).toContain("<td>AssumeRole failed: AccessDenied</td>");

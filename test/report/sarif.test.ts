@@ -144,11 +144,22 @@ describe("report/writeSarif", () => {
     expect(invocation.startTimeUtc).toBe(snapshot.scan.startedAt);
     expect(invocation.endTimeUtc).toBe(snapshot.scan.finishedAt);
     const texts = invocation.toolExecutionNotifications.map((n: SarifLog) => n.message.text);
-    expect(texts).toHaveLength(2);
+    const errors = snapshot.results.filter((r) => r.status === "error");
+    expect(errors.length).toBeGreaterThan(0);
+    expect(texts).toHaveLength(2 + errors.length);
     expect(texts[0]).toContain("AssumeRole failed with AccessDenied");
     expect(texts[1]).toContain("arn:aws:s3:::mgmt-trail: GetBucketReplication failed with AccessDenied");
-    const complete = renderSarif({ ...snapshot, coverage: { ...snapshot.coverage, complete: true } }, catalog) as SarifLog;
-    expect(complete.runs[0].invocations[0].executionSuccessful).toBe(true);
+    // Each error result is a notification naming the policy, the bucket and the reason.
+    for (const [index, error] of errors.entries()) {
+      const note = invocation.toolExecutionNotifications[2 + index];
+      expect(note).toMatchObject({ level: "error", associatedRule: { id: error.policyId }, properties: { bucketArn: error.bucketArn } });
+      expect(note.message.text).toContain(`Policy ${error.policyId} could not be evaluated on ${error.bucketArn}`);
+    }
+    // Complete coverage is not enough while a result is error; with neither, the run succeeded.
+    const covered = { ...snapshot, coverage: { ...snapshot.coverage, complete: true } };
+    expect((renderSarif(covered, catalog) as SarifLog).runs[0].invocations[0].executionSuccessful).toBe(false);
+    const decided = { ...covered, results: snapshot.results.filter((r) => r.status !== "error") };
+    expect((renderSarif(decided, catalog) as SarifLog).runs[0].invocations[0].executionSuccessful).toBe(true);
   });
 
   it("names the tool with its version, semantic version and information URI", () => {

@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -115,32 +116,69 @@ describe("report/readSnapshot", () => {
     await expect(readSnapshot(file)).rejects.toMatchObject({ name: "SnapshotError", location: { file, pointer: "/results/7/severity" } });
   });
 
-  it("reads a snapshot laid out differently (pretty-printed by hand) by parsing it whole", async () => {
-    const file = join(dir, "pretty.json");
-    await writeFile(file, JSON.stringify(buildSnapshot(), null, 4));
+  const layouts: [string, (snapshot: Snapshot) => string][] = [
+    ["re-indented by jq with 2 spaces", (s) => JSON.stringify(s, null, 2)],
+    ["indented with 4 spaces", (s) => JSON.stringify(s, null, 4)],
+    ["indented with tabs", (s) => JSON.stringify(s, null, "\t")],
+    ["minified", (s) => JSON.stringify(s)],
+    ["with CRLF line ends", (s) => JSON.stringify(s, null, 2).replace(/\n/g, "\r\n")],
+    ["with a byte-order mark", (s) => `\uFEFF${JSON.stringify(s, null, 1)}`],
+  ];
+  for (const [layout, render] of layouts) {
+    it(`reads a snapshot ${layout}`, async () => {
+      const file = join(dir, `layout-${layouts.findIndex(([name]) => name === layout)}.json`);
+      await writeFile(file, render(buildSnapshot()));
+      expect(await readSnapshot(file)).toEqual(buildSnapshot());
+    });
+  }
+
+  it("reads a snapshot that `jq .` re-indented (the real jq, not a stand-in)", async () => {
+    const written = join(dir, "written.json");
+    await writeSnapshotJson(buildSnapshot(), written);
+    const file = join(dir, "jq.json");
+    await writeFile(file, execFileSync("jq", [".", written], { encoding: "utf8" }));
+    expect(await readFile(file, "utf8")).not.toBe(await readFile(written, "utf8"));
     expect(await readSnapshot(file)).toEqual(buildSnapshot());
   });
 
-  it("names the line and pointer of a corrupt element in a streamed snapshot", async () => {
+  it("names the file, line and column of a corrupt element", async () => {
     const file = join(dir, "corrupt.json");
     await writeSnapshotJson(buildSnapshot(), file);
     const lines = (await readFile(file, "utf8")).split("\n");
     const third = lines.findIndex((line) => line.startsWith('    {"policyId"')) + 2;
-    lines[third] = lines[third]!.slice(0, 40);
+    lines[third] = `${lines[third]!.slice(0, 40)}}}},`;
     await writeFile(file, lines.join("\n"));
-    await expect(readSnapshot(file)).rejects.toMatchObject({
-      name: "SnapshotError",
-      message: expect.stringContaining(`corrupt.json:${third + 1}: not valid JSON at /results/2`) as unknown,
-      location: { file, pointer: "/results/2" },
-    });
+    const error = (await readSnapshot(file).catch((e: unknown) => e)) as SnapshotError;
+    expect(error).toBeInstanceOf(SnapshotError);
+    expect(error.message).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:${third + 1}:\\d+: not valid JSON: `));
+    expect(error.location).toEqual({ file, pointer: "" });
   });
 
-  it("says a streamed snapshot is truncated", async () => {
-    const file = join(dir, "truncated.json");
-    await writeSnapshotJson(buildSnapshot(), file);
-    const lines = (await readFile(file, "utf8")).split("\n");
-    await writeFile(file, lines.slice(0, 20).join("\n"));
-    await expect(readSnapshot(file)).rejects.toMatchObject({ name: "SnapshotError", message: expect.stringContaining("ends before the snapshot is complete") as unknown });
+  it("says a snapshot is truncated, whatever its layout", async () => {
+    for (const [name, text] of [["streamed", null], ["pretty", JSON.stringify(buildSnapshot(), null, 2)]] as const) {
+      const file = join(dir, `truncated-${name}.json`);
+      if (text === null) await writeSnapshotJson(buildSnapshot(), file);
+      else await writeFile(file, text);
+      const full = await readFile(file, "utf8");
+      await writeFile(file, full.slice(0, Math.floor(full.length / 2)));
+      await expect(readSnapshot(file)).rejects.toMatchObject({
+        name: "SnapshotError",
+        message: expect.stringContaining("ends before the snapshot is complete") as unknown,
+      });
+    }
+  });
+
+  it("refuses trailing content after the snapshot as invalid JSON", async () => {
+    const file = join(dir, "trailing.json");
+    await writeFile(file, `${JSON.stringify(buildSnapshot())}\n{"again": true}\n`);
+    await expect(readSnapshot(file)).rejects.toMatchObject({ name: "SnapshotError", message: expect.stringMatching(/trailing\.json:2:\d+: not valid JSON/) as unknown });
+  });
+
+  it("names the file of an empty file and of a folder", async () => {
+    const empty = join(dir, "empty.json");
+    await writeFile(empty, "");
+    await expect(readSnapshot(empty)).rejects.toMatchObject({ name: "SnapshotError", location: { file: empty } });
+    await expect(readSnapshot(dir)).rejects.toMatchObject({ name: "SnapshotError", location: { file: dir } });
   });
 
   it("refuses a snapshot written in a newer major format", async () => {

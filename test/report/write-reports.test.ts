@@ -1,8 +1,8 @@
 import { mkdir, readFile, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { OutputError } from "../../src/errors.js";
-import { readSnapshot, writeReports } from "../../src/report/index.js";
+import { OutDirError, OutputError } from "../../src/errors.js";
+import { LOCK_FILE, openReportDir, readSnapshot, writeReports } from "../../src/report/index.js";
 import { POLICY_INFOS, buildSnapshot } from "./fixture.js";
 import { tempDir } from "./helpers.js";
 
@@ -42,13 +42,57 @@ describe("report/writeReports", () => {
     expect(sarif.runs[0]!.tool.driver.rules.every((r) => r.help.text.includes("not in the current policy set"))).toBe(true);
   });
 
-  it("throws an OutputError naming the folder when it cannot be created", async () => {
+  it("throws an OutDirError (exit 2) naming the folder when it cannot be created", async () => {
     const blocker = join(dir, "a-file");
     await writeFile(blocker, "not a folder");
-    const outDir = join(blocker, "reports");
-    const error: unknown = await writeReports(buildSnapshot(), { outDir, formats: ["json"], policies: POLICY_INFOS }).catch((e: unknown) => e);
+    for (const outDir of [join(blocker, "reports"), blocker]) {
+      const error: unknown = await writeReports(buildSnapshot(), { outDir, formats: ["json"], policies: POLICY_INFOS }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(OutDirError);
+      expect((error as OutDirError).exitCode).toBe(2);
+      expect((error as OutDirError).location).toMatchObject({ file: outDir, code: "ENOTDIR" });
+    }
+  });
+
+  it("leaves nothing under a final name when a writer fails mid-way, and no temporary file either", async () => {
+    const outDir = join(dir, "fails-midway");
+    const snapshot = buildSnapshot();
+    // A value JSON.stringify cannot write, in the last bucket: the snapshot writer fails after writing most of the file
+    // (the CSV does not read bucket documents, so it completes).
+    const buckets = [...snapshot.buckets];
+    buckets[buckets.length - 1] = { ...buckets[buckets.length - 1]!, unwritable: 1n } as unknown as (typeof buckets)[number];
+    const broken = { ...snapshot, buckets };
+    const error: unknown = await writeReports(broken, { outDir, formats: ["csv", "json"], policies: POLICY_INFOS }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OutputError);
-    expect((error as OutputError).location).toMatchObject({ file: outDir, code: "ENOTDIR" });
+    expect((error as OutputError).location.file).toBe(join(outDir, "snapshot.json"));
+    // The CSV was complete and stays; the snapshot never appears; no temporary file and no lock remain.
+    expect((await readdir(outDir)).sort()).toEqual(["results.csv"]);
+  });
+
+  it("refuses a folder another live run has locked, and takes over a lock whose run is dead", async () => {
+    const outDir = join(dir, "locked");
+    await mkdir(outDir);
+    await writeFile(join(outDir, LOCK_FILE), `${process.ppid}\n`); // a live process that is not us
+    const error: unknown = await writeReports(buildSnapshot(), { outDir, formats: ["csv"], policies: POLICY_INFOS }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OutDirError);
+    expect((error as Error).message).toContain(`another replguard run (pid ${process.ppid}) is writing reports there`);
+    expect(await readdir(outDir)).toEqual([LOCK_FILE]);
+
+    await writeFile(join(outDir, LOCK_FILE), "2147483646\n"); // no such process: a killed run's stale lock
+    await writeReports(buildSnapshot(), { outDir, formats: ["csv"], policies: POLICY_INFOS });
+    expect(await readdir(outDir)).toEqual(["results.csv"]);
+  });
+
+  it("gives two runs opening the same fresh default folder two folders", async () => {
+    const base = join(dir, "reports", "2026-11-25T10-03-12.500Z");
+    const [a, b] = await Promise.all([openReportDir(base, { fresh: true }), openReportDir(base, { fresh: true })]);
+    expect(new Set([a.path, b.path])).toEqual(new Set([base, `${base}-2`]));
+    a.release();
+    b.release();
+  });
+
+  it("refuses an empty folder name and a device as the folder", async () => {
+    await expect(openReportDir("")).rejects.toBeInstanceOf(OutDirError);
+    await expect(openReportDir("/dev/null")).rejects.toMatchObject({ name: "OutDirError", location: { file: "/dev/null" } });
   });
 
   it("throws an OutputError naming the file when a report cannot be written", async () => {

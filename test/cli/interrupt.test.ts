@@ -1,0 +1,87 @@
+/**
+ * Reports are whole or absent (issue 10 point 4), through the real executable: Ctrl-C while writing
+ * and a file-size limit hit mid-write leave no file under a final name that is not complete, and no
+ * temporary file or lock behind.
+ */
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdtemp, readFile, readdir } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { beforeAll, describe, expect, it } from "vitest";
+import { writeSnapshotJson } from "../../src/report/index.js";
+import { buildSnapshot } from "../report/fixture.js";
+
+const root = fileURLToPath(new URL("../..", import.meta.url));
+const FINAL_NAMES = ["report.html", "results.csv", "results.sarif", "snapshot.json"];
+
+let dir: string;
+let big: string;
+let resultCount: number;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "replguard-interrupt-"));
+  // Large enough that writing the reports takes a moment, small enough to read back quickly.
+  const base = buildSnapshot();
+  const buckets = Array.from({ length: 4000 }, (_, i) => ({ ...base.buckets[0]!, name: `bulk-${i}`, arn: `arn:aws:s3:::bulk-${i}` }));
+  const results = buckets.flatMap((b) => Array.from({ length: 14 }, (_, p) => ({ ...base.results[0]!, policyId: `policy-${p}`, bucket: b.name, bucketArn: b.arn })));
+  resultCount = results.length;
+  big = join(dir, "big.json");
+  await writeSnapshotJson({ ...base, buckets, results }, big);
+});
+
+/** Every file under a final name is complete: it parses, and holds every result. */
+async function expectWholeOrAbsent(out: string): Promise<string[]> {
+  const files = await readdir(out);
+  expect(files.filter((f) => !FINAL_NAMES.includes(f)), "temporary files or a lock were left").toEqual([]);
+  for (const file of files) {
+    const text = await readFile(join(out, file), "utf8");
+    if (file === "snapshot.json") expect((JSON.parse(text) as { results: unknown[] }).results).toHaveLength(resultCount);
+    if (file === "results.sarif") expect(JSON.parse(text)).toHaveProperty("runs");
+    if (file === "results.csv") expect(text.trimEnd().split("\n").length).toBeGreaterThan(resultCount);
+    if (file === "report.html") expect(text.trimEnd().endsWith("</html>")).toBe(true);
+  }
+  return files;
+}
+
+describe("cli/interrupt", () => {
+  it("on SIGINT while writing removes the temporary files, says what was complete, and exits 130", async () => {
+    const out = join(dir, "interrupted");
+    const child = spawn(process.execPath, ["--import", "tsx", `${root}src/cli/main.ts`, "report", big, "--format", "json,html,csv,sarif", "--out", out], {
+      cwd: root,
+      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
+    });
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    // Interrupt as soon as the first temporary report appears: it is being written.
+    for (;;) {
+      const files = existsSync(out) ? await readdir(out) : [];
+      if (files.some((f) => f.includes(".tmp-"))) break;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    child.kill("SIGINT");
+    expect(await exited).toBe(130);
+    expect(stderr).toMatch(/^replguard: interrupted \(SIGINT\): (no report was written|only these reports are complete: .*)\n$/);
+    const files = await expectWholeOrAbsent(out);
+    expect(files).not.toContain("report.html"); // it comes after the snapshot, which was still being written
+  });
+
+  it("with a file-size limit hit mid-write leaves no truncated file under a final name (exit 4, one line)", async () => {
+    const out = join(dir, "limited");
+    const run = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const child = spawn("bash", ["-c", `ulimit -f 256; exec "${process.execPath}" --import tsx "${root}src/cli/main.ts" report "${big}" --format csv,json --out "${out}"`], {
+        cwd: root,
+        env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
+      });
+      let stderr = "";
+      child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+      child.once("exit", (code) => resolve({ code, stderr }));
+    });
+    expect(run.code, run.stderr).toBe(4);
+    expect(run.stderr).toContain(`cannot write ${join(out, "results.csv")}`);
+    expect(run.stderr.trimEnd().split("\n")).toHaveLength(1);
+    expect(await expectWholeOrAbsent(out)).toEqual([]);
+  });
+});
