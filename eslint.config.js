@@ -63,6 +63,20 @@ function rulesFor(stage, depth) {
   return { "no-restricted-imports": ["error", { patterns }] };
 }
 
+// Speed is measured by `npm run bench`, never asserted by a test: a test that reads a clock to
+// judge elapsed time fails on a busy machine and passes on a fast one for the wrong reason.
+const CLOCK_WHY = "Tests assert no elapsed time; measure speed in bench/ (npm run bench).";
+const noClocksInTests = {
+  files: ["test/**/*.ts"],
+  rules: {
+    "no-restricted-properties": [
+      "error",
+      { object: "performance", property: "now", message: CLOCK_WHY },
+      { object: "process", property: "hrtime", message: CLOCK_WHY },
+    ],
+  },
+};
+
 const boundaries = [
   { files: ["src/*.ts"], rules: rulesFor(undefined, -1) },
   ...STAGES.flatMap((stage) =>
@@ -88,5 +102,6 @@ export default tseslint.config(
     },
   },
   ...boundaries,
+  noClocksInTests,
   { files: ["**/*.js"], languageOptions: { globals: { process: "readonly", console: "readonly" } } },
 );

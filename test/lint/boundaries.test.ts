@@ -1,6 +1,7 @@
 /**
- * The architecture's boundaries are lint rules (eslint.config.js); these fixtures break each one
- * on purpose and show the rule fires with its reason, and that what is allowed stays allowed.
+ * The architecture's boundaries, and "tests read no clock", are lint rules (eslint.config.js); these
+ * fixtures break each one on purpose and show the rule fires with its reason, and that what is
+ * allowed stays allowed.
  * Each fixture is linted as if it lived at `lintAs`, through ESLint's Node API and the project's
  * own config, with type information off (the fixtures are not part of any tsconfig project).
  */
@@ -20,12 +21,14 @@ const MODEL = "src/model holds the types every stage shares";
 const NO_SANDBOX = "Only the CLI and the public index start the sandbox";
 const INDEX = "src/index.ts is the public surface";
 const OUTSIDE = "src/ imports nothing outside src/";
+const CLOCK = "Tests assert no elapsed time";
 
 interface Case {
   fixture: string;
   lintAs: string;
-  /** [import source, start of the rule's message], in source order. */
+  /** [what is restricted, as the message quotes it, and the reason], in source order. */
   expected: [string, string][];
+  rule?: string;
 }
 
 const cases: Case[] = [
@@ -47,6 +50,17 @@ const cases: Case[] = [
   { fixture: "model-imports-scan.ts", lintAs: "src/model/violation.ts", expected: [["../scan/index.js", MODEL]] },
   { fixture: "scan-imports-sandbox.ts", lintAs: "src/scan/violation.ts", expected: [["../sandbox/calls.js", NO_SANDBOX]] },
   { fixture: "escapes-src.ts", lintAs: "src/report/violation.ts", expected: [["../../test/support/cli.js", OUTSIDE]] },
+  {
+    fixture: "test-reads-clock.ts",
+    lintAs: "test/sandbox/violation.test.ts",
+    rule: "no-restricted-properties",
+    expected: [
+      ["'performance.now' is restricted", CLOCK],
+      ["'process.hrtime' is restricted", CLOCK],
+      ["'performance.now' is restricted", CLOCK],
+      ["'process.hrtime' is restricted", CLOCK],
+    ],
+  },
   { fixture: "allowed.ts", lintAs: "src/sandbox/s3/allowed.ts", expected: [] },
   { fixture: "cli-imports-commander.ts", lintAs: "src/cli/allowed.ts", expected: [] },
 ];
@@ -56,7 +70,7 @@ beforeAll(() => {
   eslint = new ESLint({
     cwd: root,
     overrideConfig: [{ languageOptions: { parserOptions: { projectService: false } } }],
-    ruleFilter: ({ ruleId }) => ruleId === "no-restricted-imports",
+    ruleFilter: ({ ruleId }) => ruleId === "no-restricted-imports" || ruleId === "no-restricted-properties",
   });
 });
 
@@ -67,12 +81,12 @@ async function lintAs(fixture: string, path: string): Promise<ESLint.LintResult>
 }
 
 describe("lint/boundaries", () => {
-  it.each(cases)("$fixture linted as $lintAs", async ({ fixture, lintAs: path, expected }) => {
+  it.each(cases)("$fixture linted as $lintAs", async ({ fixture, lintAs: path, expected, rule = "no-restricted-imports" }) => {
     const result = await lintAs(fixture, path);
-    expect(result.messages.map((m) => m.ruleId)).toEqual(expected.map(() => "no-restricted-imports"));
-    expected.forEach(([source, reason], i) => {
+    expect(result.messages.map((m) => m.ruleId)).toEqual(expected.map(() => rule));
+    expected.forEach(([what, reason], i) => {
       const message = result.messages[i]?.message ?? "";
-      expect(message).toContain(`'${source}' import is restricted`);
+      expect(message).toContain(rule === "no-restricted-imports" ? `'${what}' import is restricted` : what);
       expect(message).toContain(reason);
     });
   });
