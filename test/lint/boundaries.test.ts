@@ -69,7 +69,7 @@ let eslint: ESLint;
 beforeAll(() => {
   eslint = new ESLint({
     cwd: root,
-    overrideConfig: [{ languageOptions: { parserOptions: { projectService: false } } }],
+    overrideConfig: [{ languageOptions: { parserOptions: { project: null, projectService: false } } }],
     ruleFilter: ({ ruleId }) => ruleId === "no-restricted-imports" || ruleId === "no-restricted-properties",
   });
 });
