@@ -4,7 +4,10 @@
  * 2. Audit: a generated organization scanned end to end through the real SDK over HTTP, with the
  *    sandbox in its own process (as AWS would be) so the figures are the scanner's own:
  *    wall time, buckets/s, S3 calls per bucket, the audit process's peak RSS and heap.
+ * 3. Injected latency: the wall time it adds per call, kept out of the call log's server time.
  * Sizes: BENCH_ACCOUNTS (default 200) × BENCH_BUCKETS (default 50) for the audit.
+ * `npm run bench -- --quick`: smaller worlds and fewer calls (20 × 20 audit, 200-account sandbox),
+ * to see the figures move in seconds; compare like with like.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -13,11 +16,12 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { audit } from "../src/audit/index.js";
 import type { CallRecord } from "../src/sandbox/types.js";
-import { benchSandbox } from "./sandbox.js";
+import { benchLatency, benchSandbox } from "./sandbox.js";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
-const accounts = Number(process.env.BENCH_ACCOUNTS ?? 200);
-const bucketsPerAccount = Number(process.env.BENCH_BUCKETS ?? 50);
+const quick = process.argv.includes("--quick");
+const accounts = Number(process.env.BENCH_ACCOUNTS ?? (quick ? 20 : 200));
+const bucketsPerAccount = Number(process.env.BENCH_BUCKETS ?? (quick ? 20 : 50));
 const root = fileURLToPath(new URL("..", import.meta.url));
 
 function sampleMemory(): () => { rssMb: number; heapMb: number } {
@@ -87,5 +91,6 @@ async function benchAudit(): Promise<void> {
   }
 }
 
-await benchSandbox();
+await benchSandbox({ quick });
+await benchLatency(50, quick ? 10 : 20);
 await benchAudit();

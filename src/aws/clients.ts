@@ -7,6 +7,7 @@ import { Agent as HttpsAgent } from "node:https";
 import { S3Client } from "@aws-sdk/client-s3";
 import { STSClient, type STSClientConfig } from "@aws-sdk/client-sts";
 import { OrganizationsClient } from "@aws-sdk/client-organizations";
+import type { S3ClientConfig } from "@aws-sdk/client-s3";
 import type { AwsCredentialIdentityProvider } from "@aws-sdk/types";
 import { withoutUserInfo } from "../url.js";
 
@@ -17,9 +18,17 @@ export interface AwsSettings {
   region: string;
   /** Adaptive retry mode's maximum attempts per call. */
   maxAttempts: number;
+  /**
+   * The SDK's `retryStrategy` client option, given to every client in place of adaptive mode and
+   * `maxAttempts` (e.g. tests that keep the retry decisions but not the seconds of backoff).
+   */
+  retryStrategy?: RetryStrategy;
   /** Upper bound of sockets in flight; matches the request limiter. */
   maxSockets: number;
 }
+
+/** What the SDK clients accept as `retryStrategy` (one type for S3, STS and Organizations). */
+export type RetryStrategy = NonNullable<S3ClientConfig["retryStrategy"]>;
 
 /** Reads the home region the way the CLI documents it. */
 export const defaultRegion = (): string => process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? "us-east-1";
@@ -51,8 +60,9 @@ export class AwsClientFactory {
   private common(region: string) {
     return {
       region,
-      maxAttempts: this.settings.maxAttempts,
-      retryMode: "adaptive",
+      ...(this.settings.retryStrategy === undefined
+        ? { maxAttempts: this.settings.maxAttempts, retryMode: "adaptive" }
+        : { retryStrategy: this.settings.retryStrategy }),
       requestHandler: { httpAgent: this.httpAgent, httpsAgent: this.httpsAgent, connectionTimeout: 10_000, requestTimeout: 60_000 },
       // User-info is never handed on: the SDK has no use for it, and it would reach error messages.
       ...(this.settings.endpoint === undefined ? {} : { endpoint: withoutUserInfo(this.settings.endpoint) }),

@@ -1,5 +1,5 @@
 /** AWS plumbing for the scanner: clients, credentials, the shared request limiter, error codes. */
-export { AwsClientFactory, defaultRegion, effectiveEndpoint, type AwsSettings } from "./clients.js";
+export { AwsClientFactory, defaultRegion, effectiveEndpoint, type AwsSettings, type RetryStrategy } from "./clients.js";
 export {
   assumeRoleCredentials,
   cachedCredentials,

@@ -131,6 +131,8 @@ export interface CallRecord {
   mutating: boolean;
   /** Server time spent, in microseconds, excluding injected latency. */
   serverMicros: number;
+  /** Latency the fault injector added to this answer, in milliseconds (0 without latency faults). */
+  injectedLatencyMs: number;
 }
 
 export interface Sandbox {

@@ -11,6 +11,7 @@ import {
   effectiveEndpoint,
   getCallerIdentity,
   type CredentialsInput,
+  type RetryStrategy,
 } from "../aws/index.js";
 import { UsageError } from "../errors.js";
 import type { AccountRecord, AccountRef, BucketDocument, Coverage, FactName, FactPlan, ScanInfo } from "../model/index.js";
@@ -49,6 +50,8 @@ export interface ScanOptions {
   concurrency?: { accounts?: number; requests?: number };
   /** Adaptive retry mode's maximum attempts per call; default 10. */
   maxAttempts?: number;
+  /** The SDK's `retryStrategy` for every client, replacing adaptive mode and `maxAttempts` (tests use a quick backoff). */
+  retryStrategy?: RetryStrategy;
   onProgress?: (p: ScanProgress) => void;
 }
 
@@ -102,7 +105,13 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   const region = options.region ?? defaultRegion();
   const roleName = options.roleName ?? DEFAULT_ROLE_NAME;
   const singleAccount = options.singleAccount ?? false;
-  const factory = new AwsClientFactory({ ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }), region, maxAttempts, maxSockets: requests });
+  const factory = new AwsClientFactory({
+    ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
+    ...(options.retryStrategy === undefined ? {} : { retryStrategy: options.retryStrategy }),
+    region,
+    maxAttempts,
+    maxSockets: requests,
+  });
   const request = createRequestLimiter(requests);
   const progress = new ProgressTracker(options.onProgress);
   try {

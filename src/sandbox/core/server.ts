@@ -202,6 +202,7 @@ export function createSandboxServer(context: ServerContext): Server {
         // A write is a mutating call whether or not it succeeded ("an audit issues no mutating call").
         mutating: routed.service === "s3" ? routed.mutatingDefault : (routed.response.mutating ?? false),
         serverMicros,
+        injectedLatencyMs: fault.latencyMs,
       });
       if (fault.latencyMs > 0) await delay(fault.latencyMs);
       send(response, routed.response);
