@@ -18,9 +18,10 @@ beforeAll(async () => {
 });
 
 /**
- * A policy that applies to every bucket and whose pass message throws when rendered on a bucket
- * with replication (Handlebars' #if takes one argument): a data-dependent template failure, which
- * no load-time check can rule out.
+ * A policy that applies to every bucket and whose pass message prints the bucket's Object Lock mode,
+ * a fact read only for replica destinations: on the source bucket it is null, so rendering fails
+ * there (printing a missing value is an error, not a blank) — a data-dependent template failure,
+ * which no load-time check can rule out.
  */
 async function undecidablePolicyDir(): Promise<string> {
   const policies = join(dir, "undecidable-policies");
@@ -32,7 +33,7 @@ async function undecidablePolicyDir(): Promise<string> {
     title: "Every bucket has a name",
     appliesTo: {},
     check: { required: ["name"] },
-    messages: { pass: "{{bucket.name}} is named{{#with bucket.replication}}{{#if rules role}}, with rules{{/if}}{{/with}}", fail: "{{bucket.name}} has no name", not_applicable: "n/a" },
+    messages: { pass: "{{bucket.name}} is named, with Object Lock mode {{bucket.objectLock.mode}}", fail: "{{bucket.name}} has no name", not_applicable: "n/a" },
   };
   await writeFile(join(policies, "undecidable-message.json"), JSON.stringify(policy));
   return policies;
