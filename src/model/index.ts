@@ -1,5 +1,6 @@
 /** Types shared across stages, plain data; the only function builds the "nothing read yet" bucket document. */
 export type * from "./bucket-document.js";
+export type * from "./drift.js";
 export type * from "./facts.js";
 export type * from "./results.js";
 export type * from "./snapshot.js";
@@ -7,3 +8,4 @@ export { BUCKET_DOCUMENT_SCHEMA_VERSION, unreadBucketDocument } from "./bucket-d
 export { DESTINATION_FACTS, FACT_NAMES, FACT_SOURCES, FACTS, GIVEN_FIELDS, destinationFieldFact } from "./facts.js";
 export { SEVERITIES, RESULT_STATUSES } from "./results.js";
 export { SNAPSHOT_SCHEMA_VERSION } from "./snapshot.js";
+export { COMPLIANCE_STATES, DRIFT_SCHEMA_VERSION, FAIL_ON_DRIFT } from "./drift.js";
