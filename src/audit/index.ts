@@ -3,20 +3,33 @@
  * assemble the snapshot, write the reports, and decide the exit code. The CLI only maps flags to
  * these options; tests and other programs call this directly.
  */
-import { join } from "node:path";
-import { ExitCode } from "../errors.js";
+import { dirname, join } from "node:path";
+import { diffSnapshots, driftFails, findLatestSnapshot } from "../drift/index.js";
+import { ExitCode, SnapshotError, UsageError } from "../errors.js";
 import { contentHash } from "../hash.js";
 import {
   BUCKET_DOCUMENT_SCHEMA_VERSION,
   SEVERITIES,
   SNAPSHOT_SCHEMA_VERSION,
+  type Drift,
+  type FailOnDrift,
   type PolicyResult,
   type Severity,
   type Snapshot,
   type Suppression,
 } from "../model/index.js";
 import { evaluateBucket, loadPolicies, policyRefs, requiredFacts, SuppressionTracker, type LoadOptions, type PolicySet } from "../policy/index.js";
-import { countStatuses, openReportDir, REPORT_FORMATS, runCompleteness, writeReports, type ReportDir, type ReportFormat } from "../report/index.js";
+import {
+  countStatuses,
+  openReportDir,
+  readSnapshot,
+  REPORT_FORMATS,
+  runCompleteness,
+  writeReports,
+  type ReportDir,
+  type ReportFormat,
+  type WrittenReport,
+} from "../report/index.js";
 import { scan, type ScanOptions } from "../scan/index.js";
 import { toolVersion } from "../version.js";
 
@@ -34,6 +47,13 @@ export interface AuditOptions {
   outDir?: string;
   /** Clock for suppression expiry and the default report folder (tests). */
   now?: Date;
+  /**
+   * A snapshot to compare with: a file, or `latest` (the newest snapshot.json in the folders beside
+   * the report folder, see drift/latest.ts). The reports then carry the drift. Read before scanning.
+   */
+  baseline?: string;
+  /** With a baseline: exit 5 when the drift has new failures, or any change. */
+  failOnDrift?: FailOnDrift;
 }
 
 export interface AuditSummary {
@@ -45,9 +65,13 @@ export interface AuditSummary {
 
 export interface AuditResult {
   snapshot: Snapshot;
-  reports: { format: ReportFormat; file: string }[];
+  reports: WrittenReport[];
   summary: AuditSummary;
   exitCode: ExitCode;
+  /** The drift from the baseline, or null without one (or on a first run with `latest`). */
+  drift: Drift | null;
+  /** The baseline file compared with, or null. */
+  baselineFile: string | null;
 }
 
 const severityRank = (severity: Severity): number => SEVERITIES.indexOf(severity);
@@ -69,8 +93,13 @@ export function summarize(results: readonly PolicyResult[], failOn: Severity): A
  * called clean or complete, and the scheduler must look at it. README "Exit codes" gives the full
  * precedence, including the reserved drift (5) and fix (6) codes.
  */
-export function auditExitCode(snapshot: Pick<Snapshot, "coverage" | "results">, summary: AuditSummary): ExitCode {
+export function auditExitCode(
+  snapshot: Pick<Snapshot, "coverage" | "results">,
+  summary: AuditSummary,
+  drift?: { drift: Drift; failOn: FailOnDrift | undefined },
+): ExitCode {
   if (!runCompleteness(snapshot).complete) return ExitCode.Incomplete;
+  if (drift?.failOn !== undefined && driftFails(drift.drift, drift.failOn)) return ExitCode.Drift;
   return summary.failuresAtOrAboveFailOn > 0 ? ExitCode.Findings : ExitCode.Ok;
 }
 
@@ -96,7 +125,16 @@ export async function audit(options: AuditOptions = {}): Promise<AuditResult> {
         ? await openReportDir(defaultOutDir(now), { fresh: true })
         : await openReportDir(options.outDir);
   try {
-    return await auditInto(options, policySet, reportDir, { now, failOn, formats, suppressions });
+    const baselineFile = await baselinePath(options.baseline, reportDir?.path ?? options.outDir ?? defaultOutDir(now));
+    if (baselineFile === null && options.failOnDrift !== undefined) {
+      // A CI gate on drift cannot pass when there is nothing to compare with.
+      throw options.baseline === undefined
+        ? new UsageError("--fail-on-drift needs --baseline SNAPSHOT or --baseline latest")
+        : new SnapshotError(`--baseline latest: no earlier snapshot.json in the folders beside ${reportDir?.path ?? options.outDir ?? defaultOutDir(now)}, so --fail-on-drift cannot be decided; run once without --fail-on-drift to make one`);
+    }
+    // Read (and validated) before the scan: a bad baseline fails in a second.
+    const baseline = baselineFile === null ? undefined : await readSnapshot(baselineFile);
+    return await auditInto(options, policySet, reportDir, { now, failOn, formats, suppressions, baseline, baselineFile });
   } finally {
     reportDir?.release();
   }
@@ -106,7 +144,14 @@ async function auditInto(
   options: AuditOptions,
   policySet: PolicySet,
   reportDir: ReportDir | undefined,
-  { now, failOn, formats, suppressions }: { now: Date; failOn: Severity; formats: readonly ReportFormat[]; suppressions: Suppression[] },
+  {
+    now,
+    failOn,
+    formats,
+    suppressions,
+    baseline,
+    baselineFile,
+  }: { now: Date; failOn: Severity; formats: readonly ReportFormat[]; suppressions: Suppression[]; baseline: Snapshot | undefined; baselineFile: string | null },
 ): Promise<AuditResult> {
   const scanResult = await scan({ ...options.scan, facts: requiredFacts(policySet) });
 
@@ -137,7 +182,27 @@ async function auditInto(
   };
 
   const summary = summarize(results, failOn);
+  const drift = baseline === undefined ? null : diffSnapshots(baseline, snapshot);
   const reports =
-    reportDir === undefined ? [] : await writeReports(snapshot, { outDir: reportDir.path, dir: reportDir, formats: [...formats], policies: policySet.policies });
-  return { snapshot, reports, summary, exitCode: auditExitCode(snapshot, summary) };
+    reportDir === undefined
+      ? []
+      : await writeReports(snapshot, {
+          outDir: reportDir.path,
+          dir: reportDir,
+          formats: [...formats],
+          policies: policySet.policies,
+          ...(baseline !== undefined && drift !== null ? { baseline: { snapshot: baseline, drift } } : {}),
+        });
+  const exitCode = auditExitCode(snapshot, summary, drift === null ? undefined : { drift, failOn: options.failOnDrift });
+  return { snapshot, reports, summary, exitCode, drift, baselineFile };
+}
+
+/**
+ * The baseline file: as given, or for `latest` the newest snapshot beside the report folder (null
+ * on a first run, when there is none: the audit goes on without drift and says so).
+ */
+async function baselinePath(baseline: string | undefined, outDir: string): Promise<string | null> {
+  if (baseline === undefined) return null;
+  if (baseline !== "latest") return baseline;
+  return findLatestSnapshot(dirname(outDir), outDir);
 }

@@ -4,14 +4,15 @@ import { audit, type AuditOptions, type AuditResult } from "../audit/index.js";
 import { loadConfig, type ConfigFile } from "../config/index.js";
 import { UsageError } from "../errors.js";
 import { endpointUrlProblem, withoutUserInfo } from "../url.js";
-import type { Severity } from "../model/index.js";
+import { FAIL_ON_DRIFT, type FailOnDrift, type Severity } from "../model/index.js";
 import { errorResultLine, REPORT_FORMATS, runCompleteness, type ReportFormat } from "../report/index.js";
 import { startSandbox } from "../sandbox/index.js";
 import type { Sandbox } from "../sandbox/types.js";
 import { accountList, configField, formatList, positiveInt, regionList, severity, splitList } from "./parse.js";
 import { progressReporter } from "./progress.js";
 import { withInterruptCleanup } from "./interrupt.js";
-import { printOut } from "./terminal.js";
+import { printErr, printOut } from "./terminal.js";
+import { driftSummaryLines } from "./drift-summary.js";
 
 interface AuditFlags {
   config?: string;
@@ -36,6 +37,8 @@ interface AuditFlags {
   maxAttempts?: number;
   quiet?: boolean;
   json?: boolean;
+  baseline?: string;
+  failOnDrift?: FailOnDrift;
 }
 
 export function auditCommand(run: (exitCode: number) => void): Command {
@@ -61,6 +64,8 @@ export function auditCommand(run: (exitCode: number) => void): Command {
     .option("--concurrency <n>", "AWS requests in flight (default 32)", positiveInt)
     .option("--account-concurrency <n>", "accounts scanned at once (default 8)", positiveInt)
     .option("--max-attempts <n>", "attempts per AWS call with adaptive retry (default 10)", positiveInt)
+    .option("--baseline <snapshot>", "compare with this snapshot.json, or `latest` (the newest one in the folders beside --out); the reports then carry the drift")
+    .addOption(new Option("--fail-on-drift <when>", "with --baseline: exit 5 on new failures, or on any change").choices([...FAIL_ON_DRIFT]))
     .option("--quiet", "no progress bar and no summary line")
     .option("--json", "print the summary as JSON on stdout")
     .action(async (flags: AuditFlags) => {
@@ -113,6 +118,8 @@ export function auditOptions(flags: AuditFlags, config: ConfigFile, sandbox?: Sa
     failOn: flags.failOn ?? config.failOn,
     formats: flags.format ?? config.formats,
     outDir: flags.out ?? config.out,
+    ...(flags.baseline === undefined ? {} : { baseline: flags.baseline }),
+    ...(flags.failOnDrift === undefined ? {} : { failOnDrift: flags.failOnDrift }),
   };
 }
 
@@ -140,9 +147,14 @@ function capped(lines: string[], limit = 10): string[] {
 
 function printSummary(result: AuditResult, flags: AuditFlags): void {
   const { snapshot, summary, reports, exitCode } = result;
+  if (flags.baseline === "latest" && result.baselineFile === null && !flags.json) {
+    // A first run has nothing to compare with: said, not silent.
+    printErr("replguard: --baseline latest: no earlier snapshot.json beside the report folder: this is the first run, no drift reported\n");
+  }
   if (flags.json) {
     const { complete } = runCompleteness(snapshot);
-    const json = { exitCode, complete, failOn: snapshot.failOn, coverage: snapshot.coverage, ...summary, reports };
+    const drift = result.drift === null ? null : { baseline: result.baselineFile, ...result.drift.summary };
+    const json = { exitCode, complete, failOn: snapshot.failOn, coverage: snapshot.coverage, ...summary, drift, reports };
     printOut(`${JSON.stringify(json, null, 2)}\n`);
     return;
   }
@@ -167,6 +179,7 @@ function printSummary(result: AuditResult, flags: AuditFlags): void {
     `results: ${c.fail} fail (${summary.failuresAtOrAboveFailOn} at or above ${snapshot.failOn}), ${c.pass} pass, ${c.error} error,` +
       ` ${c.suppressed} suppressed, ${c.not_applicable} not applicable`,
     completeness.complete ? "complete: every in-scope account and bucket was read and every policy decided" : "INCOMPLETE: see the lines above (exit 3)",
+    ...(result.drift === null || result.baselineFile === null ? [] : driftSummaryLines(result.drift, result.baselineFile)),
     ...reports.map((report) => `  ${report.format.padEnd(5)} ${report.file}`),
   ];
   printOut(`${lines.join("\n")}\n`);

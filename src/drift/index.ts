@@ -10,6 +10,7 @@ import { configurationDrift } from "./config.js";
 import { scopeDrift } from "./scope.js";
 
 export { complianceState } from "./compliance.js";
+export { findLatestSnapshot } from "./latest.js";
 
 const side = (snapshot: Snapshot): DriftSide => ({
   startedAt: snapshot.scan.startedAt,

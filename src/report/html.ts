@@ -20,6 +20,7 @@ import type { ReportPolicy } from "./policy-catalog.js";
 import type { HtmlOptions } from "./types.js";
 import { summariseResults } from "./summary.js";
 import { STATUS_LABELS, accountView, bucketView, isClean, reportView } from "./html-view.js";
+import { driftView } from "./html-drift.js";
 
 const ACCOUNTS_SLOT = "<!-- replguard:accounts -->";
 const BUCKETS_SLOT = "<!-- replguard:buckets -->";
@@ -136,7 +137,8 @@ export async function renderHtml(
   const compactClean = snapshot.buckets.length > (options.detailedBucketLimit ?? DEFAULT_DETAILED_BUCKET_LIMIT);
   const view = reportView(snapshot, policies, summary);
   const data = { accounts: view.accountOptions };
-  const page = t.page({ ...view, csp: t.csp, data, compactClean, bucketCount: snapshot.buckets.length });
+  const drift = options.drift === undefined ? null : driftView(options.drift);
+  const page = t.page({ ...view, drift, csp: t.csp, data, compactClean, bucketCount: snapshot.buckets.length });
   const [pageHead, pageTail] = splitAt(page, ACCOUNTS_SLOT, "report.html.hbs");
   await write(pageHead);
   for (const { account, buckets } of groupByAccount(snapshot, summary.byBucket)) {

@@ -12,10 +12,13 @@ import { OutputError } from "../errors.js";
 import { buildPolicyCatalog, type ReportPolicy } from "./policy-catalog.js";
 import { writeSarif } from "./sarif.js";
 import { writeSnapshotJson } from "./snapshot-json.js";
-import { REPORT_FILE_NAMES, type ReportFormat, type WriteReportsOptions, type WrittenReport } from "./types.js";
+import { writeDriftCsv, writeDriftJson } from "./drift-files.js";
+import { DRIFT_FILE_NAMES, DRIFT_FORMATS, REPORT_FILE_NAMES, type DriftFormat, type ReportFormat, type WriteReportsOptions, type WrittenReport } from "./types.js";
+import type { Drift } from "../model/index.js";
 
-export { REPORT_FORMATS, REPORT_FILE_NAMES } from "./types.js";
-export type { HtmlOptions, PolicyInfo, ReportFormat, WriteReportsOptions, WrittenReport } from "./types.js";
+export { REPORT_FORMATS, REPORT_FILE_NAMES, DRIFT_FORMATS, DRIFT_FILE_NAMES } from "./types.js";
+export type { DriftFormat, HtmlOptions, PolicyInfo, ReportBaseline, ReportFormat, WriteReportsOptions, WrittenReport } from "./types.js";
+export { DRIFT_CSV_COLUMNS, driftRows, writeDriftCsv, writeDriftJson } from "./drift-files.js";
 export { buildPolicyCatalog, type ReportPolicy } from "./policy-catalog.js";
 export { readSnapshot, validateSnapshot } from "./read-snapshot.js";
 export { writeSnapshotJson } from "./snapshot-json.js";
@@ -32,9 +35,11 @@ type Writer = (snapshot: Snapshot, policies: ReportPolicy[], file: string, optio
 const WRITERS: Record<ReportFormat, Writer> = {
   json: (snapshot, _policies, file) => writeSnapshotJson(snapshot, file),
   csv: (snapshot, policies, file) => writeCsv(snapshot, policies, file),
-  sarif: (snapshot, policies, file) => writeSarif(snapshot, policies, file),
-  html: (snapshot, policies, file, options) => writeHtml(snapshot, policies, file, options.html),
+  sarif: (snapshot, policies, file, options) => writeSarif(snapshot, policies, file, options.baseline),
+  html: (snapshot, policies, file, options) => writeHtml(snapshot, policies, file, { ...options.html, ...(options.baseline ? { drift: options.baseline.drift } : {}) }),
 };
+
+const DRIFT_WRITERS: Record<DriftFormat, (drift: Drift, file: string) => Promise<void>> = { json: writeDriftJson, csv: writeDriftCsv };
 
 /**
  * Writes each requested format into the report folder, one after another so only one large output
@@ -57,6 +62,17 @@ export async function writeReports(snapshot: Snapshot, options: WriteReportsOpti
         throw outputError(file, error instanceof OutputError ? error.cause : error);
       }
       written.push({ format, file });
+    }
+    if (options.baseline !== undefined) {
+      for (const format of new Set(options.driftFormats ?? DRIFT_FORMATS)) {
+        const file = join(dir.path, DRIFT_FILE_NAMES[format]);
+        try {
+          await writeWhole(file, (temporary) => DRIFT_WRITERS[format](options.baseline!.drift, temporary));
+        } catch (error) {
+          throw outputError(file, error instanceof OutputError ? error.cause : error);
+        }
+        written.push({ format: `drift-${format}`, file });
+      }
     }
     return written;
   } finally {

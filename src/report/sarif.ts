@@ -5,6 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import type { Snapshot, PolicyResult, BucketError } from "../model/index.js";
+import type { ReportBaseline } from "./types.js";
 import type { ReportPolicy } from "./policy-catalog.js";
 import { SARIF_LEVEL, sarifRule } from "./sarif-rules.js";
 import { withReportFile } from "./output-stream.js";
@@ -136,32 +137,70 @@ export function sarifRunHead(snapshot: Snapshot, policies: readonly ReportPolicy
   };
 }
 
-/** Only findings: `fail` and `suppressed` results. */
-export function* sarifResults(snapshot: Snapshot, policies: readonly ReportPolicy[]): Generator<Json> {
+const isFinding = (result: PolicyResult): boolean => result.status === "fail" || result.status === "suppressed";
+const findingKey = (result: PolicyResult): string => `${result.policyId}\u0000${result.bucketArn}`;
+
+/**
+ * SARIF 2.1.0 §3.27.24 `baselineState` against the baseline's findings: `new` (not a finding
+ * before), `unchanged` (same status, bucket configuration unchanged), `updated` (a finding both
+ * times, but its status moved between fail and suppressed or its bucket's configuration changed).
+ */
+function baselineStateOf(result: PolicyResult, before: PolicyResult | undefined, changedBuckets: ReadonlySet<string>): string {
+  if (before === undefined) return "new";
+  return before.status === result.status && !changedBuckets.has(result.bucketArn) ? "unchanged" : "updated";
+}
+
+/**
+ * Only findings: `fail` and `suppressed` results. With a baseline, each carries `baselineState`,
+ * and every finding of the baseline that is gone now (fixed, bucket or account gone) follows as an
+ * `absent` result, so a viewer can close it.
+ */
+export function* sarifResults(snapshot: Snapshot, policies: readonly ReportPolicy[], baseline?: ReportBaseline): Generator<Json> {
   const ruleIndex = new Map(policies.map((p, index) => [p.id, index]));
   const accountNames = new Map(snapshot.accounts.map((a) => [a.id, a.name]));
+  const before = new Map<string, PolicyResult>();
+  for (const result of baseline?.snapshot.results ?? []) if (isFinding(result)) before.set(findingKey(result), result);
+  const changedBuckets = new Set(baseline?.drift.configuration.map((c) => c.bucketArn) ?? []);
   for (const result of snapshot.results) {
-    if (result.status !== "fail" && result.status !== "suppressed") continue;
-    yield sarifResult(result, ruleIndex.get(result.policyId) ?? -1, accountNames.get(result.accountId));
+    if (!isFinding(result)) continue;
+    const sarif = sarifResult(result, ruleIndex.get(result.policyId) ?? -1, accountNames.get(result.accountId));
+    if (baseline !== undefined) {
+      sarif.baselineState = baselineStateOf(result, before.get(findingKey(result)), changedBuckets);
+      before.delete(findingKey(result));
+    }
+    yield sarif;
+  }
+  if (baseline === undefined) return;
+  const namesBefore = new Map(baseline.snapshot.accounts.map((a) => [a.id, a.name]));
+  const now = new Map(snapshot.results.map((r) => [findingKey(r), r.status]));
+  for (const result of before.values()) {
+    const index = ruleIndex.get(result.policyId);
+    const sarif = sarifResult(result, index ?? -1, namesBefore.get(result.accountId));
+    if (index === undefined) delete sarif.ruleIndex; // the policy no longer runs: name it by id only
+    const status = now.get(findingKey(result)) ?? null;
+    sarif.message = { text: sentence(`No longer reported (${status === null ? "no result now: the bucket, its account or the policy is gone" : `now ${status}`}); it was: ${result.message || result.policyId}`) };
+    sarif.baselineState = "absent";
+    (sarif.properties as Json).statusNow = status;
+    yield sarif;
   }
 }
 
 /** The whole log as one object (tests, small snapshots); `writeSarif` streams the same content. */
-export function renderSarif(snapshot: Snapshot, policies: readonly ReportPolicy[]): Json {
+export function renderSarif(snapshot: Snapshot, policies: readonly ReportPolicy[], baseline?: ReportBaseline): Json {
   return {
     $schema: SARIF_SCHEMA_URI,
     version: "2.1.0",
-    runs: [{ ...sarifRunHead(snapshot, policies), results: [...sarifResults(snapshot, policies)] }],
+    runs: [{ ...sarifRunHead(snapshot, policies), results: [...sarifResults(snapshot, policies, baseline)] }],
   };
 }
 
-export async function writeSarif(snapshot: Snapshot, policies: readonly ReportPolicy[], file: string): Promise<void> {
+export async function writeSarif(snapshot: Snapshot, policies: readonly ReportPolicy[], file: string, baseline?: ReportBaseline): Promise<void> {
   await withReportFile(file, async (out) => {
     const head = JSON.stringify(sarifRunHead(snapshot, policies));
     // The run head is an object: reopen it to append the results array last.
     await out.write(`{"$schema":${JSON.stringify(SARIF_SCHEMA_URI)},"version":"2.1.0","runs":[${head.slice(0, -1)},"results":[\n`);
     let first = true;
-    for (const result of sarifResults(snapshot, policies)) {
+    for (const result of sarifResults(snapshot, policies, baseline)) {
       await out.write(`${first ? "" : ",\n"}${JSON.stringify(result)}`);
       first = false;
     }

@@ -1,5 +1,5 @@
 /** Types of the report stage's public surface. */
-import type { Severity } from "../model/index.js";
+import type { Drift, Severity, Snapshot } from "../model/index.js";
 
 export const REPORT_FORMATS = ["html", "csv", "sarif", "json"] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -19,6 +19,8 @@ export interface HtmlOptions {
    * Default 2,000.
    */
   detailedBucketLimit?: number;
+  /** Drift from a baseline: the report then opens with it (broke since last time, fixed, configuration changed). */
+  drift?: Drift;
 }
 
 /** A policy's help text, as loaded by the policy stage; the snapshot carries only its PolicyRef. */
@@ -43,10 +45,33 @@ export interface WriteReportsOptions {
   policies: PolicyInfo[];
   /** HTML rendering options (e.g. when clean buckets are listed in one line). */
   html?: HtmlOptions;
+  /**
+   * The baseline this run is compared with: SARIF then sets `baselineState` (and lists the gone
+   * findings as `absent`), the HTML opens with the drift, and `driftFormats` are written too.
+   */
+  baseline?: ReportBaseline;
+  /** Drift documents to write when a baseline is given (`drift.json`, `drift.csv`). Default: both. */
+  driftFormats?: DriftFormat[];
 }
 
+/** A baseline snapshot and the drift from it to the snapshot being reported. */
+export interface ReportBaseline {
+  snapshot: Snapshot;
+  drift: Drift;
+}
+
+export const DRIFT_FORMATS = ["json", "csv"] as const;
+export type DriftFormat = (typeof DRIFT_FORMATS)[number];
+
+/** File name of each drift document inside `outDir`. */
+export const DRIFT_FILE_NAMES: Readonly<Record<DriftFormat, string>> = {
+  json: "drift.json",
+  csv: "drift.csv",
+};
+
 export interface WrittenReport {
-  format: ReportFormat;
+  /** The report format, or `drift-json` / `drift-csv` for a drift document. */
+  format: ReportFormat | `drift-${DriftFormat}`;
   /** Absolute or outDir-relative path as given, joined with the format's file name. */
   file: string;
 }
