@@ -178,7 +178,7 @@ export function* sarifResults(snapshot: Snapshot, policies: readonly ReportPolic
     const sarif = sarifResult(result, index ?? -1, namesBefore.get(result.accountId));
     if (index === undefined) delete sarif.ruleIndex; // the policy no longer runs: name it by id only
     const status = now.get(findingKey(result)) ?? null;
-    sarif.message = { text: sentence(`No longer reported (${status === null ? "no result now: the bucket, its account or the policy is gone" : `now ${status}`}); it was: ${result.message || result.policyId}`) };
+    sarif.message = { text: sentence(`No longer reported (${status === null ? "no result now: the bucket, the policy or its account is gone, or the account could not be read" : `now ${status}`}); it was: ${result.message || result.policyId}`) };
     sarif.baselineState = "absent";
     (sarif.properties as Json).statusNow = status;
     yield sarif;
