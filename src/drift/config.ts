@@ -3,7 +3,7 @@
  * configuration, field by field. Compared (docs/drift.md "What is compared"):
  * - bucket: versioning (status, MFA delete), Object Lock, default encryption, tags, replication
  *   role and whether replication is configured, and which configuration reads failed;
- * - each rule, matched by ID and then by priority (so reordering is no change): priority, status,
+ * - each rule, matched by ID and then by priority (so reordering is no change): ID, priority, status,
  *   scope, prefix, tags, delete-marker / existing-object / replica-modification / SSE-KMS
  *   replication, and the destination as configured or verified (bucket, verified account,
  *   declared account, region, storage class, owner override, KMS key, RTC, metrics).
@@ -111,6 +111,8 @@ function bucketChanges(before: BucketDocument, after: BucketDocument): ConfigCha
     for (const rule of removed) changes.push({ change: "rule-removed", ...base, ruleId: ruleLabel(rule), field: null, before: ruleView(rule), after: null });
     for (const rule of added) changes.push({ change: "rule-added", ...base, ruleId: ruleLabel(rule), field: null, before: null, after: ruleView(rule) });
     for (const [was, now] of pairs) {
+      // Paired by priority after its ID changed: the rename is a change too.
+      push(ruleLabel(now), "id", was.id, now.id);
       for (const field of RULE_FIELDS) push(ruleLabel(now), field, at(was, field), at(now, field));
     }
   }
