@@ -17,7 +17,7 @@ export const ExitCode = {
   Incomplete: 3,
   /** A bug or an environment fault replguard could not attribute to the input (e.g. disk full). */
   Internal: 4,
-  /** Reserved for the coming drift command (`--fail-on-drift`): the organization drifted from a baseline. */
+  /** `--fail-on-drift` applies: the organization drifted from the baseline (new failures, or any change). */
   Drift: 5,
   /** Reserved for the coming fix command: a fix could not be applied, so production changed in an unplanned way. */
   FixFailed: 6,

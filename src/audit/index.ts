@@ -91,7 +91,8 @@ export function summarize(results: readonly PolicyResult[], failOn: Severity): A
  * Exit code for a finished audit. An incomplete run (3: an unread account or bucket, or an `error`
  * result, see runCompleteness) outranks findings (1): results drawn from a partial picture cannot be
  * called clean or complete, and the scheduler must look at it. README "Exit codes" gives the full
- * precedence, including the reserved drift (5) and fix (6) codes.
+ * precedence: 6 > 3 > 5 > 1 > 0. Drift (5, under `failOnDrift`) outranks findings but not an incomplete scan:
+ * a drift drawn from a partial picture is itself partial.
  */
 export function auditExitCode(
   snapshot: Pick<Snapshot, "coverage" | "results">,
