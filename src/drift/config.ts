@@ -140,8 +140,12 @@ export function configurationDrift(baseline: Snapshot, current: Snapshot): Confi
       changes.push({ ...base, change: "bucket-removed", before: before.region, after: null });
     }
   }
+  const accountsBefore = new Map<string, AccountRecord>(baseline.accounts.map((account) => [account.id, account]));
   for (const [arn, after] of now) {
-    if (!was.has(arn)) changes.push({ change: "bucket-added", accountId: after.account.id, bucket: after.name, bucketArn: arn, ruleId: null, field: null, before: null, after: after.region });
+    if (was.has(arn)) continue;
+    // Its account was not read in the baseline: the bucket may be old, only newly seen.
+    const unreadBefore = accountsBefore.get(after.account.id)?.scan !== undefined && accountsBefore.get(after.account.id)?.scan !== "scanned";
+    changes.push({ change: unreadBefore ? "bucket-read-again" : "bucket-added", accountId: after.account.id, bucket: after.name, bucketArn: arn, ruleId: null, field: null, before: null, after: after.region });
   }
   return sortBy(changes, (c) => c.bucketArn, (c) => c.ruleId, (c) => c.field, (c) => c.change);
 }

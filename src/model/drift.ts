@@ -19,11 +19,11 @@ export interface DriftSide {
  * One configuration change on one bucket:
  * - `bucket-added` / `bucket-removed`: the bucket is listed on one side only (its account was read on both);
  * - `bucket-unread`: the bucket was read before, and its account could not be read now (role lost,
- *   suspended, excluded): unknown, not removed;
+ *   suspended, excluded): unknown, not removed; `bucket-read-again` is the reverse (its account was not read in the baseline);
  * - `rule-added` / `rule-removed`: a replication rule on one side only (`before`/`after` hold the rule);
  * - `changed`: one field (`field`, a dotted path; for a rule, relative to the rule) from `before` to `after`.
  */
-export type ConfigChangeKind = "bucket-added" | "bucket-removed" | "bucket-unread" | "rule-added" | "rule-removed" | "changed";
+export type ConfigChangeKind = "bucket-added" | "bucket-removed" | "bucket-unread" | "bucket-read-again" | "rule-added" | "rule-removed" | "changed";
 
 export interface ConfigChange {
   change: ConfigChangeKind;

@@ -5,6 +5,11 @@
 import type { ComplianceChange, Drift } from "../model/index.js";
 import { cellValue } from "./drift-files.js";
 
+/** Rows per table: the full list is in drift.json / drift.csv, and a 100,000-row table is no page. */
+export const DRIFT_HTML_ROWS = 1000;
+
+const capped = <T>(rows: T[]): { rows: T[]; more: number } => ({ rows: rows.slice(0, DRIFT_HTML_ROWS), more: Math.max(0, rows.length - DRIFT_HTML_ROWS) });
+
 const shown = (value: unknown): string => (value === null || value === undefined ? "—" : cellValue(value));
 
 const complianceRow = (c: ComplianceChange) => ({
@@ -36,5 +41,14 @@ export function driftView(drift: Drift) {
   const scope = drift.scope.map((s) => ({ ...s, before: shown(s.before), after: shown(s.after) }));
   const policies = drift.policies.map((p) => ({ ...p, beforeHash: p.beforeHash ?? "—", afterHash: p.afterHash ?? "—" }));
   const none = broke.length + fixed.length + configuration.length + scope.length + policies.length === 0;
-  return { baseline: drift.baseline, summary: drift.summary, broke, fixed, configuration, scope, policies, none };
+  return {
+    baseline: drift.baseline,
+    summary: drift.summary,
+    broke: capped(broke),
+    fixed: capped(fixed),
+    configuration: capped(configuration),
+    scope: capped(scope),
+    policies: capped(policies),
+    none,
+  };
 }

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { diffSnapshots, driftFails, hasChanges } from "../../src/drift/index.js";
 import type { BucketDocument, Snapshot } from "../../src/model/index.js";
 import { renderHtmlString, buildPolicyCatalog } from "../../src/report/index.js";
+import { DRIFT_HTML_ROWS } from "../../src/report/html-drift.js";
 import { HOSTILE, buildSnapshot } from "../report/fixture.js";
 
 const clone = (snapshot: Snapshot): Snapshot => structuredClone(snapshot);
@@ -103,6 +104,32 @@ describe("drift/diffSnapshots", () => {
       ["666666666666", "suspended", "ACTIVE", "SUSPENDED"],
       ["777777777777", "account-joined", null, "Root/New"],
     ]);
+  });
+
+  it("calls a bucket whose account is read again `bucket-read-again`, not added", () => {
+    const after = buildSnapshot();
+    const before = clone(after);
+    const prod = before.accounts.find((a) => a.id === "222222222222")!;
+    prod.scan = "failed";
+    prod.errors = [{ operation: "AssumeRole", code: "AccessDenied", message: "denied" }];
+    before.buckets = before.buckets.filter((b) => b.account.id !== "222222222222");
+    before.results = before.results.filter((r) => r.accountId !== "222222222222");
+    const drift = diffSnapshots(before, after);
+    expect(new Set(drift.configuration.filter((c) => c.accountId === "222222222222").map((c) => c.change))).toEqual(new Set(["bucket-read-again"]));
+    expect(drift.scope.map((s) => s.change)).toEqual(["role-regained"]);
+    // The reverse: the buckets are unread, not removed.
+    expect(new Set(diffSnapshots(after, before).configuration.filter((c) => c.accountId === "222222222222").map((c) => c.change))).toEqual(new Set(["bucket-unread"]));
+  });
+
+  it("caps each HTML drift table and points to the full lists", async () => {
+    const before = buildSnapshot();
+    const after = clone(before);
+    const extra = Array.from({ length: DRIFT_HTML_ROWS + 5 }, (_, i) => ({ ...structuredClone(after.buckets[0]!), name: `many-${i}`, arn: `arn:aws:s3:::many-${i}` }));
+    after.buckets.push(...extra);
+    const drift = diffSnapshots(before, after);
+    const html = await renderHtmlString(after, buildPolicyCatalog(after, []), { drift });
+    expect(html.match(/<tr data-change="bucket-added">/g)).toHaveLength(DRIFT_HTML_ROWS);
+    expect(html).toContain("… and 5 more: see drift.csv / drift.json.");
   });
 
   it("turns results that became undecidable into `error` drift, never silence", () => {
