@@ -23,9 +23,13 @@ export async function parseSnapshotFile(file: string): Promise<unknown> {
   // values only, since the assembler reads nothing else. `encoding` keeps multi-byte characters
   // whole across chunks (the job the full parser's UTF-8 front would do).
   const tokenise = jsonParser({ streamValues: false }) as unknown as (chunk: string | symbol) => { values?: Token[] } | symbol;
+  const intern = interner();
   const consume = (out: { values?: Token[] } | symbol): void => {
     if (typeof out === "symbol") return;
-    for (const token of out.values ?? []) assembler.consume(token);
+    for (const token of out.values ?? []) {
+      if (token.name === "stringValue" && typeof token.value === "string") token.value = intern(token.value);
+      assembler.consume(token);
+    }
   };
   try {
     let first = true;
@@ -43,6 +47,38 @@ export async function parseSnapshotFile(file: string): Promise<unknown> {
   if (!assembler.done) throw new SnapshotError(`${file}: ends before the snapshot is complete`, { file, pointer: "" });
   return assembler.current;
 }
+
+/** Strings up to this long are shared: ids, ARNs, statuses, regions, policy ids, expected values. */
+const INTERN_MAX_LENGTH = 96;
+/** The table is started afresh past this many entries, so it stays a bounded cache. */
+const INTERN_MAX_ENTRIES = 1 << 20;
+
+/**
+ * One copy of each short string value: a 100,000-bucket snapshot repeats each account id, region,
+ * status, severity, policy id and bucket ARN in up to 15 results, and every token is a fresh
+ * string, so sharing them cuts the parsed snapshot's size (drift holds two at once).
+ */
+function interner(): (value: string) => string {
+  let table = new Map<string, string>();
+  return (value) => {
+    if (value.length > INTERN_MAX_LENGTH) return detached(value);
+    const known = table.get(value);
+    if (known !== undefined) return known;
+    if (table.size >= INTERN_MAX_ENTRIES) table = new Map();
+    const copy = detached(value);
+    table.set(copy, copy);
+    return copy;
+  };
+}
+
+/**
+ * A copy that does not share memory with the chunk it was cut from: the tokeniser's strings are
+ * slices of the 64 KiB text chunk, and one kept slice keeps its whole chunk alive, so a parsed
+ * snapshot would otherwise hold the file's text as well. Slicing a concatenation makes V8 flatten
+ * it into a fresh string first (a UTF-8 round trip would not do: it replaces lone surrogates,
+ * which JSON may hold as `\ud800`). V8 copies strings under 13 characters already.
+ */
+const detached = (value: string): string => (value.length < 13 ? value : ` ${value}`.slice(1));
 
 const isFileSystemError = (error: unknown): boolean => (error as NodeJS.ErrnoException | null)?.syscall !== undefined;
 
