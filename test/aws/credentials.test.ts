@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { AwsCredentialIdentity } from "@aws-sdk/types";
 import { cachedCredentials, roleArn, ROLE_SESSION_NAME } from "../../src/aws/index.js";
-import { callsOf, scanSandbox, withSandbox } from "../scan/support/sandbox.js";
+import { callsOf, scanSandbox, withSandbox } from "../support/scan.js";
 
 function countingProvider(expiresInMs: number) {
   let calls = 0;

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { scan } from "../../src/scan/index.js";
-import { withSandbox } from "../scan/support/sandbox.js";
+import { withSandbox } from "../support/scan.js";
 
 describe("aws/AwsClientFactory", () => {
   const saved = { url: process.env.AWS_ENDPOINT_URL, region: process.env.AWS_REGION };

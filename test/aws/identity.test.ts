@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { CredentialsError } from "../../src/errors.js";
-import { scanSandbox, withSandbox } from "../scan/support/sandbox.js";
+import { scanSandbox, withSandbox } from "../support/scan.js";
 
 const CREDENTIAL_ENV = [
   "AWS_ACCESS_KEY_ID",

@@ -3,7 +3,7 @@ import { AwsClientFactory, createRequestLimiter, cachedCredentials } from "../..
 import { OrganizationAccessError, UsageError } from "../../src/errors.js";
 import { discoverOrganization, scopeAccounts, type Organization } from "../../src/org/index.js";
 import { derivedCredentials, type Sandbox } from "../../src/sandbox/index.js";
-import { callsOf, withSandbox } from "../scan/support/sandbox.js";
+import { callsOf, withSandbox } from "../support/scan.js";
 
 async function discover(sandbox: Sandbox, credentials = sandbox.credentials): Promise<Organization> {
   const factory = new AwsClientFactory({ endpoint: sandbox.endpoint, region: sandbox.region, maxAttempts: 3, maxSockets: 8 });

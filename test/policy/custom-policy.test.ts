@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { BucketDocument } from "../../src/model/index.js";
 import { evaluateBucket, loadPolicies, requiredFacts } from "../../src/policy/index.js";
-import { fixtureDocument } from "./helpers.js";
+import { fixtureDocument } from "../support/policy.js";
 
 const CUSTOM_DIR = join(import.meta.dirname, "custom");
 const ID = "prod-replicas-in-backup-account";

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../src/errors.js";
 import type { PolicyResult, Suppression } from "../../src/model/index.js";
 import { ExpiredSuppressionTracker, evaluateBucket, expiredSuppressions, loadPolicies } from "../../src/policy/index.js";
-import { fixtureDocument, minimalPolicy, policyDir } from "./helpers.js";
+import { fixtureDocument, minimalPolicy, policyDir } from "../support/policy.js";
 
 const NOW = new Date("2026-06-15T12:00:00Z");
 const sameAccount = fixtureDocument("destination-separate-account/fail-same-account");

@@ -3,8 +3,8 @@ import { join } from "node:path";
 import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CSV_COLUMNS, buildPolicyCatalog, neutraliseCell, writeCsv } from "../../src/report/index.js";
-import { HOSTILE, POLICY_INFOS, RETIRED_POLICY, buildSnapshot } from "./fixture.js";
-import { tempDir } from "./helpers.js";
+import { HOSTILE, POLICY_INFOS, RETIRED_POLICY, buildSnapshot } from "../support/report-fixture.js";
+import { tempDir } from "../support/temp-dir.js";
 
 const snapshot = buildSnapshot();
 let dir: string;

@@ -9,8 +9,8 @@ import { promisify } from "node:util";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeReports } from "../../src/report/index.js";
-import { HOSTILE, POLICY_INFOS, buildSnapshot } from "./fixture.js";
-import { tempDir } from "./helpers.js";
+import { HOSTILE, POLICY_INFOS, buildSnapshot } from "../support/report-fixture.js";
+import { tempDir } from "../support/temp-dir.js";
 
 const chromium = ["chromium", "chromium-browser", "google-chrome"].find((name) => {
   try {

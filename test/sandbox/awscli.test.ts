@@ -11,7 +11,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSandbox } from "../../src/sandbox/index.js";
 import type { Sandbox, Scenario } from "../../src/sandbox/types.js";
-import { requireToolOrSkip, resolvePyenvShim } from "../helpers/executables.js";
+import { requireToolOrSkip, resolvePyenvShim } from "../support/executables.js";
 
 const awsCli = requireToolOrSkip("aws", "pip install awscli");
 const run = promisify(execFile);

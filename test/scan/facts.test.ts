@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { FACT_SOURCES } from "../../src/model/index.js";
-import { testScenario } from "./support/scenario.js";
-import { bucket, callsOf, scanSandbox, withSandbox } from "./support/sandbox.js";
+import { testScenario } from "../support/scenarios/scan.js";
+import { bucket, callsOf, scanSandbox, withSandbox } from "../support/scan.js";
 
 describe("scan/readFacts", () => {
   it("skips GetBucketReplication for a bucket whose versioning was never enabled, and reads it when Suspended", async () => {

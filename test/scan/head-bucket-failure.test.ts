@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { audit } from "../../src/audit/index.js";
 import { startSandbox } from "../../src/sandbox/index.js";
-import { testScenario } from "./support/scenario.js";
+import { testScenario } from "../support/scenarios/scan.js";
 
 function fullyScannableScenario() {
   const scenario = testScenario();

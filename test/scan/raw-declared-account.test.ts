@@ -11,7 +11,7 @@ import { describe, expect, it } from "vitest";
 import { audit } from "../../src/audit/index.js";
 import { readSnapshot } from "../../src/report/index.js";
 import { startSandbox } from "../../src/sandbox/index.js";
-import { testScenario } from "./support/scenario.js";
+import { testScenario } from "../support/scenarios/scan.js";
 
 describe("scan/raw declared account", () => {
   it("keeps Destination.Account \"backup\" raw, flags it invalid, fails destination-account-verified, and writes a readable snapshot", async () => {

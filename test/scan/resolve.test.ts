@@ -3,8 +3,8 @@ import type { BucketDocument, ReplicationDestination } from "../../src/model/ind
 import { fillUnresolved, type OrganizationView } from "../../src/scan/resolve.js";
 import { unreadBucketDocument } from "../../src/model/index.js";
 import { parseRule } from "../../src/scan/parse.js";
-import { testScenario } from "./support/scenario.js";
-import { bucket, callsOf, rule, scanSandbox, withSandbox } from "./support/sandbox.js";
+import { testScenario } from "../support/scenarios/scan.js";
+import { bucket, callsOf, rule, scanSandbox, withSandbox } from "../support/scan.js";
 
 /** The test organization without the accounts that cannot be scanned (suspended, no role). */
 function fullyScannableScenario() {

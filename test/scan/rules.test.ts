@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { bucketNameFromArn, parseRule, regionFromLocation } from "../../src/scan/parse.js";
-import { testScenario } from "./support/scenario.js";
-import { bucket, rule, scanSandbox, withSandbox } from "./support/sandbox.js";
+import { testScenario } from "../support/scenarios/scan.js";
+import { bucket, rule, scanSandbox, withSandbox } from "../support/scan.js";
 
 describe("scan/parseRule", () => {
   it("reads a V1 rule (no Filter) as prefix-scoped, without priority, replicating delete markers", async () => {

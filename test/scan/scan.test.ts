@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { CredentialsError } from "../../src/errors.js";
 import type { ScanProgress } from "../../src/scan/index.js";
-import { testScenario } from "./support/scenario.js";
-import { bucket, callsOf, scanSandbox, withSandbox } from "./support/sandbox.js";
+import { testScenario } from "../support/scenarios/scan.js";
+import { bucket, callsOf, scanSandbox, withSandbox } from "../support/scan.js";
 
 describe("scan/scan", () => {
   it("scans every in-scope account, keeps out-of-scope ones as records, and counts coverage", async () => {

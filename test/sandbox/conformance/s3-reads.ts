@@ -9,8 +9,8 @@ import * as sts from "@aws-sdk/client-sts";
 import type { FinalizeRequestMiddleware } from "@smithy/types";
 import { expect, it } from "vitest";
 import { s3For, stsFor, type LoopbackTarget } from "./aws-clients.js";
-import { knownDifferenceTitle, type Answer, type Harness } from "./conformance-harness.js";
-import { AUDIT_ROLE_NAME, MEMBER_ACCOUNT_ID, REPLICATED_BUCKET } from "./conformance-world.js";
+import { knownDifferenceTitle, type Answer, type Harness } from "./harness.js";
+import { AUDIT_ROLE_NAME, MEMBER_ACCOUNT_ID, REPLICATED_BUCKET } from "./world.js";
 
 const Bucket = REPLICATED_BUCKET.name;
 

@@ -11,7 +11,7 @@
 import { describe, expect, it } from "vitest";
 import type { BucketDocument, ReplicationDestination, ResultStatus } from "../../src/model/index.js";
 import { evaluateBucket, loadPolicies } from "../../src/policy/index.js";
-import { baseDocument, documentValidator } from "./fixture.js";
+import { baseDocument, documentValidator } from "../support/policy-fixtures.js";
 
 const unresolved: Partial<ReplicationDestination> = { resolved: false, versioning: null, objectLock: null, unreadable: [] };
 const COLUMNS: Record<string, { destination: Partial<ReplicationDestination>; probeFailed?: boolean }> = {

@@ -1,10 +1,11 @@
-/** Shared test helpers: temporary policy directories and fixture documents. */
+/** Policy test helpers: temporary policy directories, fixture documents, refusals of bad policies. */
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "vitest";
 import type { BucketDocument } from "../../src/model/index.js";
-import { fixtureDocument as mergedFixture, readFixture } from "../policies/fixture.js";
+import { fixtureDocument as mergedFixture, readFixture } from "./policy-fixtures.js";
+import type { CliRun } from "./cli.js";
 
 /** A valid minimal policy; tests break one field at a time. */
 export function minimalPolicy(id: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
@@ -38,29 +39,9 @@ export function fixtureDocument(path: string): BucketDocument {
   return mergedFixture(readFixture(path));
 }
 
-export interface MainRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `replguard <argv>` in-process (src/cli/program.ts `main`), capturing what it prints. */
-export async function runMain(argv: string[]): Promise<MainRun> {
-  const { main } = await import("../../src/cli/program.js");
-  let stdout = "";
-  let stderr = "";
-  const out = process.stdout.write.bind(process.stdout);
-  const err = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((chunk: string | Uint8Array) => ((stdout += String(chunk)), true)) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string | Uint8Array) => ((stderr += String(chunk)), true)) as typeof process.stderr.write;
-  try {
-    const code = await main(argv);
-    return { code, stdout, stderr };
-  } finally {
-    process.stdout.write = out;
-    process.stderr.write = err;
-  }
-}
+// One in-process runner for every test (the CLI tests' own, which also restores the environment).
+export { runMain } from "./cli.js";
+export type MainRun = CliRun;
 
 /** A single-line refusal naming `file`: exit 2, no stack trace. */
 export function expectRefusal(run: MainRun, file: string, pointer?: string): void {

@@ -1,8 +1,8 @@
 /** Starting the sandbox on the scanner's test organization and scanning it, in one place. */
-import { startSandbox, type Sandbox, type Scenario, type SandboxOptions } from "../../../src/sandbox/index.js";
-import { scan, type ScanOptions, type ScanResult } from "../../../src/scan/index.js";
-import type { BucketDocument, ReplicationRule } from "../../../src/model/index.js";
-import { testScenario } from "./scenario.js";
+import { startSandbox, type Sandbox, type Scenario, type SandboxOptions } from "../../src/sandbox/index.js";
+import { scan, type ScanOptions, type ScanResult } from "../../src/scan/index.js";
+import type { BucketDocument, ReplicationRule } from "../../src/model/index.js";
+import { testScenario } from "./scenarios/scan.js";
 
 export async function withSandbox<T>(
   run: (sandbox: Sandbox) => Promise<T>,

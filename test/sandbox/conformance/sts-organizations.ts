@@ -7,8 +7,8 @@ import * as org from "@aws-sdk/client-organizations";
 import * as sts from "@aws-sdk/client-sts";
 import { beforeAll, describe, expect, it } from "vitest";
 import { answerOf, organizationsFor, stsFor, type LoopbackTarget } from "./aws-clients.js";
-import { knownDifferenceTitle, type Answer, type Harness, type Side } from "./conformance-harness.js";
-import { AUDIT_ROLE_NAME, MANAGEMENT_ACCOUNT_ID, MEMBER_ACCOUNT_ID, WORLD_ACCOUNTS } from "./conformance-world.js";
+import { knownDifferenceTitle, type Answer, type Harness, type Side } from "./harness.js";
+import { AUDIT_ROLE_NAME, MANAGEMENT_ACCOUNT_ID, MEMBER_ACCOUNT_ID, WORLD_ACCOUNTS } from "./world.js";
 import { FORMATS, isDate, matches, normalise, sortedBy, token, without } from "./normalise-aws.js";
 import { listAllAccounts, symbolicIds, walkOrganization, type OrgIds } from "./org-walk.js";
 

@@ -6,8 +6,8 @@
 import * as s3 from "@aws-sdk/client-s3";
 import { beforeAll, describe, expect, it } from "vitest";
 import { s3For, type LoopbackTarget } from "./aws-clients.js";
-import { knownDifferenceTitle, statusOf, type Answer, type Harness, type Side } from "./conformance-harness.js";
-import { REPLICATED_BUCKET, SEQUENCE_BUCKETS, detailedReplication, oneRule, plainReplication } from "./conformance-world.js";
+import { knownDifferenceTitle, statusOf, type Answer, type Harness, type Side } from "./harness.js";
+import { REPLICATED_BUCKET, SEQUENCE_BUCKETS, detailedReplication, oneRule, plainReplication } from "./world.js";
 
 const { SOURCE, DEST, MISSING } = SEQUENCE_BUCKETS;
 const inEu = (t: LoopbackTarget) => s3For(t, "eu-west-1");

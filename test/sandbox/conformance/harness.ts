@@ -5,7 +5,7 @@
  */
 import { expect } from "vitest";
 import { observe, type answerOf, type LoopbackTarget } from "./aws-clients.js";
-import { knownDifference, type KnownDifferenceId } from "./moto-known-differences.js";
+import { knownDifference, type KnownDifferenceId } from "./known-differences.js";
 
 export type Side = "sandbox" | "moto";
 export type Answer = Awaited<ReturnType<typeof answerOf>>;

@@ -23,7 +23,7 @@ import {
   type ReplicationConfiguration,
   type ReplicationRule,
 } from "@aws-sdk/client-s3";
-import type { Scenario } from "../../src/sandbox/types.js";
+import type { Scenario } from "../../../src/sandbox/types.js";
 import { organizationsFor, s3For, type LoopbackTarget } from "./aws-clients.js";
 
 /**

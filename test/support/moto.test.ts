@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { findOnPath, requireToolOrSkip } from "./executables.js";
 import { MOTO_INSTALL_HINT, MotoUnavailableError, startMoto, startMotoOrSkip } from "./moto.js";
 
-describe("test/helpers/moto", () => {
+describe("test/support/moto", () => {
   afterEach(() => {
     vi.unstubAllEnvs();
     vi.restoreAllMocks();

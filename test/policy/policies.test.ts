@@ -1,20 +1,20 @@
 /**
- * Every default policy over its fixtures: test/policies/<policy-id>/<status>-<what-it-shows>.json.
+ * Every default policy over its fixtures: test/policy/fixtures/<policy-id>/<status>-<what-it-shows>.json.
  * A fixture is { description, message, pointers?, parameters?, base, patch?, rules? }: the file-name
  * prefix is the expected status (pass, fail, not-applicable, error), `message` the exact sentence,
  * `pointers` the failing JSON pointers, `parameters` the policy's config values, and `base` +
- * `patch` + `rules` the bucket document as merge patches over a base (see fixture.ts), the merged
+ * `patch` + `rules` the bucket document as merge patches over a base (see test/support/policy-fixtures.ts), the merged
  * document itself checked against schemas/bucket-document.schema.json.
- * Adding a policy or a case = adding JSON files here, no code.
+ * Adding a policy or a case = adding JSON files under test/policy/fixtures/, no code.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { ResultStatus } from "../../src/model/index.js";
 import { evaluateBucket, loadPolicies, type PolicySet } from "../../src/policy/index.js";
-import { BASES, baseDocument, documentValidator as validateDocument, fixtureDocument, mergePatch, type PatchFixture } from "./fixture.js";
+import { BASES, baseDocument, documentValidator as validateDocument, fixtureDocument, mergePatch, type PatchFixture, FIXTURES_DIR } from "../support/policy-fixtures.js";
 
-const root = import.meta.dirname;
+const root = FIXTURES_DIR;
 const PREFIXES: [string, ResultStatus][] = [
   ["pass-", "pass"],
   ["fail-", "fail"],

@@ -67,7 +67,9 @@ export function restoreNulls(doc: unknown): unknown {
   return doc;
 }
 
-const root = import.meta.dirname;
+/** test/policy/fixtures: `_bases/` and one folder of fixtures per policy id. */
+export const FIXTURES_DIR = join(import.meta.dirname, "..", "policy", "fixtures");
+const root = FIXTURES_DIR;
 const bases = new Map<BaseName, BucketDocument>(BASES.map((name) => [name, JSON.parse(readFileSync(join(root, "_bases", `${name}.json`), "utf8")) as BucketDocument]));
 
 export function baseDocument(name: BaseName): BucketDocument {
@@ -89,7 +91,7 @@ export function fixtureDocument(fixture: PatchFixture): BucketDocument {
   return restoreNulls(doc) as BucketDocument;
 }
 
-/** Reads test/policies/<policyId>/<name>.json. */
+/** Reads test/policy/fixtures/<policyId>/<name>.json. */
 export function readFixture(path: string): PatchFixture {
   return JSON.parse(readFileSync(join(root, `${path}.json`), "utf8")) as PatchFixture;
 }
