@@ -3,6 +3,7 @@ import { AwsClientFactory, createRequestLimiter, cachedCredentials } from "../..
 import { OrganizationAccessError, UsageError } from "../../src/errors.js";
 import { discoverOrganization, scopeAccounts, type Organization } from "../../src/org/index.js";
 import { derivedCredentials, type Sandbox } from "../../src/sandbox/index.js";
+import { ACCOUNTS } from "../support/accounts.js";
 import { callsOf, withSandbox } from "../support/scan.js";
 
 async function discover(sandbox: Sandbox, credentials = sandbox.credentials): Promise<Organization> {
@@ -72,8 +73,8 @@ describe("org/scopeAccounts", () => {
 
   it("rejects an --accounts id that is not a member of the organization", async () => {
     const org = await withSandbox((sandbox) => discover(sandbox));
-    expect(() => scopeAccounts(org, { accounts: ["222222222222", "444444444444"] })).toThrow(
-      "--accounts names 444444444444, not an account of organization o-scantest01",
+    expect(() => scopeAccounts(org, { accounts: ["222222222222", ACCOUNTS.external] })).toThrow(
+      `--accounts names ${ACCOUNTS.external}, not an account of organization o-scantest01`,
     );
   });
 

@@ -103,7 +103,7 @@ describe("sandbox/scenario", () => {
     expect(world.keys.get(keys.accessKeyId)?.accountId).toBe(ACCOUNTS.management);
     expect(world.accounts.get(ACCOUNTS.prod)?.auditRole).toEqual({ trustedAccounts: [ACCOUNTS.management], externalId: null, maxSessionDuration: 3600 });
     expect(world.accounts.get(ACCOUNTS.noRole)?.auditRole).toBeNull();
-    expect(world.accounts.get("999999999999")).toMatchObject({ member: false, auditRole: null });
+    expect(world.accounts.get(ACCOUNTS.external)).toMatchObject({ member: false, auditRole: null });
   });
 
   it("lets an account's auditRole name whom it trusts and the ExternalId it requires", () => {
@@ -112,7 +112,7 @@ describe("sandbox/scenario", () => {
     scenario.auditRole = { ...scenario.auditRole, externalId: "org-wide-id" };
     const world = buildWorld(scenario);
     expect(world.accounts.get(ACCOUNTS.prod)?.auditRole).toEqual({ trustedAccounts: [ACCOUNTS.prod], externalId: "org-wide-id", maxSessionDuration: 3600 });
-    expect(world.accounts.get("444444444444")?.auditRole).toEqual({ trustedAccounts: [ACCOUNTS.management], externalId: "audit-7f3a", maxSessionDuration: 3600 });
+    expect(world.accounts.get(ACCOUNTS.externalId)?.auditRole).toEqual({ trustedAccounts: [ACCOUNTS.management], externalId: "audit-7f3a", maxSessionDuration: 3600 });
   });
 
   it("uses the scenario's credentials when it gives them", async () => {

@@ -2,7 +2,9 @@
  * A realistic snapshot for the report tests: six accounts (scanned, failed AssumeRole, suspended,
  * excluded), five buckets with replication rules, all five result statuses, an expired suppression,
  * a policy unknown to the current policy set, and hostile strings wherever AWS lets users write text.
- * `fixtures/snapshot.json` is this snapshot as writeSnapshotJson writes it (a test keeps them equal);
+ * Account ids are the named ACCOUNTS: the failed one is ACCOUNTS.noRole (its AssumeRole is denied),
+ * the vault holding the replicas ACCOUNTS.backup.
+ * `test/report/fixtures/snapshot.json` is this snapshot as writeSnapshotJson writes it (a test keeps them equal);
  * regenerate it with writeSnapshotJson(buildSnapshot(), …) after changing the builder.
  */
 import type {
@@ -15,6 +17,7 @@ import type {
   Snapshot,
 } from "../../src/model/index.js";
 import type { PolicyInfo } from "../../src/report/index.js";
+import { ACCOUNTS } from "./accounts.js";
 
 export const HOSTILE = {
   scriptTag: "</script><script>alert(1)</script>",
@@ -133,7 +136,7 @@ export const POLICY_INFOS: PolicyInfo[] = [
     remediation: {
       guidance: "Point the rule at a bucket in a dedicated backup account.",
       fix: "manual",
-      terraform: 'resource "aws_s3_bucket_replication_configuration" "this" {\n  # destination { account = "666666666666" }\n}',
+      terraform: `resource "aws_s3_bucket_replication_configuration" "this" {\n  # destination { account = "${ACCOUNTS.backup}" }\n}`,
     },
   },
   {
@@ -170,34 +173,34 @@ const STATUS_TABLE: Record<string, ResultStatus[]> = {
 };
 
 export function buildSnapshot(): Snapshot {
-  const management = account("111111111111", "management", { access: "caller", bucketCount: 1 });
-  const prod = account("222222222222", HOSTILE.imgTag, {
+  const management = account(ACCOUNTS.management, "management", { access: "caller", bucketCount: 1 });
+  const prod = account(ACCOUNTS.prod, HOSTILE.imgTag, {
     ouPath: "Root/Workloads/Prod",
     tags: { team: HOSTILE.scriptTag, owner: "platform" },
     bucketCount: 3,
   });
-  const failed = account("333333333333", HOSTILE.formula, {
+  const failed = account(ACCOUNTS.noRole, HOSTILE.formula, {
     ouPath: "Root/Workloads/Dev",
     scan: "failed",
     access: null,
     errors: [{ operation: "AssumeRole", code: "AccessDenied", message: "not authorized to perform: sts:AssumeRole on OrganizationAccountAccessRole" }],
   });
-  const suspended = account("444444444444", "old-project", { status: "SUSPENDED", ouPath: "Root/Suspended", scope: "suspended", scan: "not-scanned", access: null });
-  const excluded = account("555555555555", "sandbox-playground", {
+  const suspended = account(ACCOUNTS.suspended, "old-project", { status: "SUSPENDED", ouPath: "Root/Suspended", scope: "suspended", scan: "not-scanned", access: null });
+  const excluded = account(ACCOUNTS.dev, "sandbox-playground", {
     ouPath: "Root/Sandbox",
     scope: "excluded",
     scopeReason: "excluded by --exclude-accounts",
     scan: "not-scanned",
     access: null,
   });
-  const vault = account("666666666666", HOSTILE.atFormula, { ouPath: "Root/Security", bucketCount: 1 });
+  const vault = account(ACCOUNTS.backup, HOSTILE.atFormula, { ouPath: "Root/Security", bucketCount: 1 });
 
   const buckets: BucketDocument[] = [
     bucket("prod-data", prod, "us-east-1", {
       tags: { team: HOSTILE.scriptTag, "data-class": "confidential" },
       replication: {
         configured: true,
-        role: "arn:aws:iam::222222222222:role/replication",
+        role: `arn:aws:iam::${ACCOUNTS.prod}:role/replication`,
         rules: [rule("to-vault", "backup-vault-replica", vault.id, "us-west-2", prod.id, "us-east-1")],
       },
     }),
@@ -205,7 +208,7 @@ export function buildSnapshot(): Snapshot {
       tags: { cost: HOSTILE.formula },
       replication: {
         configured: true,
-        role: "arn:aws:iam::222222222222:role/replication",
+        role: `arn:aws:iam::${ACCOUNTS.prod}:role/replication`,
         rules: [rule(HOSTILE.imgTag, "prod-logs-replica", prod.id, "us-east-1", prod.id, "us-east-1")],
       },
     }),

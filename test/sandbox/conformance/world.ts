@@ -24,6 +24,7 @@ import {
   type ReplicationRule,
 } from "@aws-sdk/client-s3";
 import type { Scenario } from "../../../src/sandbox/types.js";
+import { ACCOUNTS } from "../../support/accounts.js";
 import { organizationsFor, s3For, type LoopbackTarget } from "./aws-clients.js";
 
 /**
@@ -31,7 +32,7 @@ import { organizationsFor, s3For, type LoopbackTarget } from "./aws-clients.js";
  * recognises the credentials its own AssumeRole issued (GetCallerIdentity answers the user "moto").
  */
 export const MANAGEMENT_ACCOUNT_ID = "123456789012";
-export const MEMBER_ACCOUNT_ID = "222222222222";
+export const MEMBER_ACCOUNT_ID = ACCOUNTS.prod;
 export const AUDIT_ROLE_NAME = "OrganizationAccountAccessRole";
 
 interface WorldAccount {
@@ -43,14 +44,18 @@ interface WorldAccount {
   tags: Record<string, string>;
 }
 
-/** moto names its management account "master" with this email; the scenario copies both. */
+/**
+ * moto names its management account "master" with this email; the scenario copies both. Member ids
+ * are the sandbox's only (moto generates its own): prod and dev are the named ACCOUNTS, the three
+ * sandbox-* accounts are fillers that make listings span pages, with ids that name no role.
+ */
 export const WORLD_ACCOUNTS: readonly WorldAccount[] = [
   { id: MANAGEMENT_ACCOUNT_ID, name: "master", email: "master@example.com", ou: "", tags: {} },
   { id: MEMBER_ACCOUNT_ID, name: "prod", email: "prod@example.com", ou: "Workloads/Prod", tags: { env: "prod", team: "payments" } },
-  { id: "333333333333", name: "dev", email: "dev@example.com", ou: "Workloads", tags: { env: "dev" } },
-  { id: "444444444444", name: "sandbox-a", email: "sandbox-a@example.com", ou: "", tags: {} },
-  { id: "555555555555", name: "sandbox-b", email: "sandbox-b@example.com", ou: "", tags: {} },
-  { id: "666666666666", name: "sandbox-c", email: "sandbox-c@example.com", ou: "", tags: {} },
+  { id: ACCOUNTS.dev, name: "dev", email: "dev@example.com", ou: "Workloads", tags: { env: "dev" } },
+  { id: "600000000001", name: "sandbox-a", email: "sandbox-a@example.com", ou: "", tags: {} },
+  { id: "600000000002", name: "sandbox-b", email: "sandbox-b@example.com", ou: "", tags: {} },
+  { id: "600000000003", name: "sandbox-c", email: "sandbox-c@example.com", ou: "", tags: {} },
 ];
 
 /** A bucket that exists before the S3 sequence starts, with tags, SSE-KMS and a policy. */
