@@ -4,13 +4,15 @@
  * outside-organization, not-scanned, unknown, or whose HeadBucket probe failed. One test per cell.
  * Each column is the destination as the scanner writes it for that case (see scan/resolve.ts); the
  * resolved one satisfies every policy, so a cell that is not `pass` is the resolution's doing.
- * Every column declares an account (999999999999 outside the organization where the bucket is
- * missing or outside, 444444444444 an unscanned member otherwise); a rule that declares an outside
- * account fails destination-in-organization whatever the column (last test).
+ * Every column declares an account (ACCOUNTS.external, outside the organization, where the bucket
+ * is missing or outside; ACCOUNTS.dev, a member left out of the scan, where it is not scanned;
+ * ACCOUNTS.noRole, a member whose scan failed, where the owner is unknown); a rule that declares an
+ * outside account fails destination-in-organization whatever the column (last test).
  */
 import { describe, expect, it } from "vitest";
 import type { BucketDocument, ReplicationDestination, ResultStatus } from "../../src/model/index.js";
 import { evaluateBucket, loadPolicies } from "../../src/policy/index.js";
+import { ACCOUNTS } from "../support/accounts.js";
 import { baseDocument, documentValidator } from "../support/policy-fixtures.js";
 
 const unresolved: Partial<ReplicationDestination> = { resolved: false, versioning: null, objectLock: null, unreadable: [] };
@@ -19,19 +21,19 @@ const COLUMNS: Record<string, { destination: Partial<ReplicationDestination>; pr
     destination: { objectLock: { enabled: true, mode: "COMPLIANCE", days: 30, years: null } },
   },
   missing: {
-    destination: { ...unresolved, resolution: "missing", account: null, declaredAccount: "999999999999", declaredAccountStatus: "unverified", declaredAccountInOrganization: false, region: null, inOrganization: null, crossAccount: null, crossRegion: null },
+    destination: { ...unresolved, resolution: "missing", account: null, declaredAccount: ACCOUNTS.external, declaredAccountStatus: "unverified", declaredAccountInOrganization: false, region: null, inOrganization: null, crossAccount: null, crossRegion: null },
   },
   "outside-organization": {
-    destination: { ...unresolved, resolution: "outside-organization", account: null, declaredAccount: "999999999999", declaredAccountStatus: "unverified", declaredAccountInOrganization: false, region: "eu-central-1", inOrganization: false, crossAccount: true, crossRegion: true },
+    destination: { ...unresolved, resolution: "outside-organization", account: null, declaredAccount: ACCOUNTS.external, declaredAccountStatus: "unverified", declaredAccountInOrganization: false, region: "eu-central-1", inOrganization: false, crossAccount: true, crossRegion: true },
   },
   "not-scanned": {
-    destination: { ...unresolved, resolution: "not-scanned", account: "333333333333", declaredAccount: "333333333333", declaredAccountStatus: "matches", region: "eu-west-1", inOrganization: true, crossAccount: true, crossRegion: true },
+    destination: { ...unresolved, resolution: "not-scanned", account: ACCOUNTS.dev, declaredAccount: ACCOUNTS.dev, declaredAccountStatus: "matches", region: "eu-west-1", inOrganization: true, crossAccount: true, crossRegion: true },
   },
   unknown: {
-    destination: { ...unresolved, resolution: "unknown", account: null, declaredAccount: "444444444444", declaredAccountStatus: "unverified", region: "eu-west-1", inOrganization: null, crossAccount: true, crossRegion: true },
+    destination: { ...unresolved, resolution: "unknown", account: null, declaredAccount: ACCOUNTS.noRole, declaredAccountStatus: "unverified", region: "eu-west-1", inOrganization: null, crossAccount: true, crossRegion: true },
   },
   "HeadBucket failed": {
-    destination: { ...unresolved, resolution: "unknown", account: null, declaredAccount: "444444444444", declaredAccountStatus: "unverified", region: null, inOrganization: null, crossAccount: null, crossRegion: null, unreadable: ["destinationBucket"] },
+    destination: { ...unresolved, resolution: "unknown", account: null, declaredAccount: ACCOUNTS.noRole, declaredAccountStatus: "unverified", region: null, inOrganization: null, crossAccount: null, crossRegion: null, unreadable: ["destinationBucket"] },
     probeFailed: true,
   },
 };
@@ -83,7 +85,7 @@ describe("policies/destinations replguard cannot see", () => {
     for (const column of ["resolved", "missing", "outside-organization", "not-scanned", "unknown"]) {
       const doc = documentFor(column);
       const destination = doc.replication?.rules[0]?.destination as ReplicationDestination;
-      Object.assign(destination, { declaredAccount: "999999999999", declaredAccountInOrganization: false });
+      Object.assign(destination, { declaredAccount: ACCOUNTS.external, declaredAccountInOrganization: false });
       const result = evaluateBucket(await set, doc).find((r) => r.policyId === "destination-in-organization");
       expect(result?.status, column).toBe("fail");
     }
