@@ -10,18 +10,17 @@ import { ACCOUNTS, AUDIT_ROLE } from "./accounts.js";
 type ReplicationRule = NonNullable<ScenarioBucket["replication"]>["Rules"][number];
 
 /**
- * An organization (`organization` is its id) whose management account is ACCOUNTS.management
- * unless `management` says otherwise, audited through AUDIT_ROLE with no external id.
+ * An organization (`organization` is its id) whose management account is ACCOUNTS.management,
+ * audited through AUDIT_ROLE with no external id.
  */
 export function scenario(spec: {
   organization: string;
-  management?: string;
   accounts: ScenarioAccount[];
   /** Accounts outside the organization that own buckets; omitted when absent. */
   external?: ScenarioAccount[];
 }): Scenario {
   return {
-    organization: { id: spec.organization, managementAccountId: spec.management ?? ACCOUNTS.management },
+    organization: { id: spec.organization, managementAccountId: ACCOUNTS.management },
     auditRole: { name: AUDIT_ROLE, externalId: null },
     accounts: spec.accounts,
     ...(spec.external === undefined ? {} : { externalAccounts: spec.external }),
