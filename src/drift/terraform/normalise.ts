@@ -192,7 +192,7 @@ function factsOf(resource: TerraformResource): { strong: Facts; weak: Facts } {
   switch (resource.type) {
     case "aws_s3_bucket_versioning": {
       const config = block(v.versioning_configuration);
-      return { strong: { versioning: declared(resource, { status: versioningStatus(config?.status), mfaDelete: mfa(config?.mfa_delete) }) }, weak: {} };
+      return { strong: { versioning: declared(resource, { status: versioningStatus(config?.status), mfaDelete: mfa(config?.mfa_delete) } satisfies DeclaredVersioning) }, weak: {} };
     }
     case "aws_s3_bucket_replication_configuration":
       return { strong: { replication: declared(resource, replicationOf(v, blocks(v.rule), ruleFromResource)) }, weak: {} };
