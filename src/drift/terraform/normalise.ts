@@ -58,7 +58,7 @@ const minutes = (enabled: boolean, value: unknown): { enabled: boolean; minutes:
 
 /** One `rule` of `aws_s3_bucket_replication_configuration`. */
 export function ruleFromResource(rule: Values): ComparableRule {
-  const filter = block(rule.filter);
+  const filter = block(rule.filter) ?? (Array.isArray(rule.filter) && rule.filter.length > 0 ? {} : undefined);
   const and = block(filter?.and);
   const tag = block(filter?.tag);
   // An empty `filter {}` is still a filter (V2, every object); no filter block at all is V1.
@@ -94,14 +94,15 @@ export function ruleFromResource(rule: Values): ComparableRule {
 // ---------------------------------------------------------------- provider v3 inline blocks
 
 /**
- * One `rules` block of provider v3's inline `replication_configuration`. The v3 provider sends a
- * rule as V2 only when its `filter` has a prefix or tags; an empty `filter {}` goes out as a V1
- * rule (terraform-provider-aws #10235), so that is the meaning it has in AWS.
+ * One `rules` block of provider v3's inline `replication_configuration`. A `filter` block, even an
+ * empty one, makes the rule V2, as the configuration means it and as the provider reads a V2 rule
+ * back; the v3 provider itself sends an empty `filter {}` as a V1 rule (terraform-provider-aws
+ * #10235), and then AWS holds a rule that replicates delete markers: that difference is real.
  */
 export function ruleFromV3Inline(rule: Values): ComparableRule {
-  const filter = block(rule.filter);
+  const filter = block(rule.filter) ?? (Array.isArray(rule.filter) && rule.filter.length > 0 ? {} : undefined);
   const filterTags = stringMap(filter?.tags);
-  const v1 = text(filter?.prefix) === null && Object.keys(filterTags).length === 0;
+  const v1 = filter === undefined;
   const criteria = block(rule.source_selection_criteria);
   const d = block(rule.destination) ?? {};
   const rtc = block(d.replication_time);
@@ -200,8 +201,9 @@ function factsOf(resource: TerraformResource): { strong: Facts; weak: Facts } {
       return { strong: { objectLock: declared(resource, { enabled: true, retention: retention(block(v.rule)) } satisfies DeclaredObjectLock) }, weak: {} };
     case "aws_s3_bucket": {
       if (!isV3Bucket(resource)) {
-        const enabled = v.object_lock_enabled;
-        return { strong: {}, weak: typeof enabled === "boolean" || resource.unknown.includes("object_lock_enabled") ? { objectLock: declared(resource, { enabled: enabled === true }, ["object_lock_enabled"]) } : {} };
+        // `false` is also what the provider writes when the configuration says nothing: only `true` declares.
+        const declares = v.object_lock_enabled === true || resource.unknown.includes("object_lock_enabled");
+        return { strong: {}, weak: declares ? { objectLock: declared(resource, { enabled: true }, ["object_lock_enabled"]) } : {} };
       }
       const weak: Facts = {};
       const versioning = block(v.versioning);
