@@ -7,15 +7,13 @@
 import { readFile, writeFile, mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readTerraform, terraformDrift, terraformDriftExitCode, type TerraformDrift } from "../../../src/drift/terraform/index.js";
 import { startSandbox } from "../../../src/sandbox/index.js";
 import type { Sandbox } from "../../../src/sandbox/types.js";
 import { terraformScenario } from "./scenario.js";
-import { driftTheSandbox, scanSandbox, type Scan } from "./world.js";
+import { driftTheSandbox, fixture, scanSandbox, type Scan } from "./world.js";
 
-export const fixture = (name: string): string => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 const PLAN = fixture("plan-v4.json");
 const STATE = fixture("state-v3.json");
 

@@ -20,7 +20,7 @@ export function terraformScenario(options: { denyReplicationOn?: string; backupA
         id: PROD.id,
         name: "prod",
         ou: "Workloads",
-        credentials: PROD.credentials,
+        credentials: { ...PROD.credentials },
         buckets: [
           {
             name: "tf-logs",
@@ -76,7 +76,7 @@ export function terraformScenario(options: { denyReplicationOn?: string; backupA
         id: BACKUP.id,
         name: "backup",
         ou: "Backup",
-        credentials: BACKUP.credentials,
+        credentials: { ...BACKUP.credentials },
         ...(options.backupAuditRole === false ? { auditRole: false } : {}),
         buckets: [
           { name: "tf-logs-replica", region: "eu-central-1", versioning: "Enabled", objectLock: { mode: "GOVERNANCE", days: 7 } },

@@ -2,11 +2,15 @@
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { PutBucketReplicationCommand, PutBucketVersioningCommand, PutObjectLockConfigurationCommand, S3Client } from "@aws-sdk/client-s3";
 import { audit } from "../../../src/audit/index.js";
 import type { Snapshot } from "../../../src/model/index.js";
 import type { Sandbox } from "../../../src/sandbox/types.js";
 import { BACKUP, PROD, ROLE } from "./scenario.js";
+
+/** Path of a hand-written `terraform show -json` fixture. */
+export const fixture = (name: string): string => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 
 export interface Scan {
   snapshot: Snapshot;
