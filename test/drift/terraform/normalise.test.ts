@@ -6,7 +6,9 @@
  */
 import type { ReplicationRule as SdkRule } from "@aws-sdk/client-s3";
 import { describe, expect, it } from "vitest";
-import { ruleFromLive, ruleFromResource, ruleFromV3Inline } from "../../../src/drift/terraform/normalise.js";
+import { declareBuckets, ruleFromLive, ruleFromResource, ruleFromV3Inline } from "../../../src/drift/terraform/normalise.js";
+import type { TerraformResource } from "../../../src/drift/terraform/read.js";
+import { TerraformError } from "../../../src/errors.js";
 import { parseRule } from "../../../src/scan/parse.js";
 
 const live = (rule: SdkRule) => ruleFromLive(parseRule(rule, 0));
@@ -116,5 +118,37 @@ describe("drift/terraform normalise: different in meaning", () => {
     const declared = ruleFromV3Inline({ id: "m", status: "Enabled", priority: 1, filter: [{ prefix: "", tags: {} }], destination: [{ bucket: "arn:aws:s3:::replica" }] });
     const v1InAws = live({ ID: "m", Status: "Enabled", Prefix: "", Destination: destination });
     expect([declared.deleteMarkerReplication, v1InAws.deleteMarkerReplication]).toEqual([false, true]);
+  });
+});
+
+describe("drift/terraform declareBuckets", () => {
+  const resource = (address: string, type: TerraformResource["type"], values: Record<string, unknown>): TerraformResource => ({ address, type, values, unknown: [], created: false });
+
+  it("lets a separate resource win over a provider v3 inline block for the same fact, and reads v3 `enabled = false` as not Enabled", () => {
+    const { buckets } = declareBuckets(
+      [
+        resource("aws_s3_bucket.a", "aws_s3_bucket", { bucket: "a", versioning: [{ enabled: false, mfa_delete: false }], replication_configuration: [{ role: "inline", rules: [] }] }),
+        resource("aws_s3_bucket_replication_configuration.a", "aws_s3_bucket_replication_configuration", { bucket: "a", role: "separate", rule: [] }),
+      ],
+      "main.json",
+    );
+    expect(buckets[0]?.replication?.value.role).toBe("separate");
+    expect(buckets[0]?.versioning?.value).toEqual({ status: "NotEnabled", mfaDelete: "Disabled" });
+  });
+
+  it("refuses two separate resources declaring the same fact of one bucket", () => {
+    const twice = [
+      resource("aws_s3_bucket_versioning.one", "aws_s3_bucket_versioning", { bucket: "a", versioning_configuration: [{ status: "Enabled" }] }),
+      resource("module.m.aws_s3_bucket_versioning.two", "aws_s3_bucket_versioning", { bucket: "arn:aws:s3:::a", versioning_configuration: [{ status: "Suspended" }] }),
+    ];
+    expect(() => declareBuckets(twice, "main.json")).toThrow(new TerraformError("main.json: aws_s3_bucket_versioning.one and module.m.aws_s3_bucket_versioning.two both declare the versioning of bucket a", { file: "main.json" }));
+  });
+
+  it("ignores the v4+ bucket's read-back versioning and replication blocks", () => {
+    const { buckets } = declareBuckets(
+      [resource("aws_s3_bucket.b", "aws_s3_bucket", { bucket: "b", object_lock_enabled: false, versioning: [{ enabled: true, mfa_delete: false }], replication_configuration: [{ role: "r", rules: [{ id: "x" }] }] })],
+      "main.json",
+    );
+    expect(buckets).toEqual([{ bucket: "b", addresses: ["aws_s3_bucket.b"], createdBy: null }]);
   });
 });
