@@ -9,6 +9,12 @@ export const PROD = { id: "222222222222", credentials: { accessKeyId: "AKIATFDRI
 export const BACKUP = { id: "333333333333", credentials: { accessKeyId: "AKIATFDRIFTBACKUP001", secretAccessKey: "tf-drift-backup-secret" } };
 export const ROLE = "arn:aws:iam::222222222222:role/replication";
 
+/** A fresh copy of the two keys: the SDK marks a credentials object it is given (`$source`), which the scenario schema refuses. */
+export const keys = (account: typeof PROD): { accessKeyId: string; secretAccessKey: string } => ({
+  accessKeyId: account.credentials.accessKeyId,
+  secretAccessKey: account.credentials.secretAccessKey,
+});
+
 export function terraformScenario(options: { denyReplicationOn?: string; backupAuditRole?: boolean } = {}): Scenario {
   const deny = (name: string): { deny?: string[] } => (options.denyReplicationOn === name ? { deny: ["GetBucketReplication"] } : {});
   return {
@@ -20,7 +26,7 @@ export function terraformScenario(options: { denyReplicationOn?: string; backupA
         id: PROD.id,
         name: "prod",
         ou: "Workloads",
-        credentials: { ...PROD.credentials },
+        credentials: keys(PROD),
         buckets: [
           {
             name: "tf-logs",
@@ -76,7 +82,7 @@ export function terraformScenario(options: { denyReplicationOn?: string; backupA
         id: BACKUP.id,
         name: "backup",
         ou: "Backup",
-        credentials: { ...BACKUP.credentials },
+        credentials: keys(BACKUP),
         ...(options.backupAuditRole === false ? { auditRole: false } : {}),
         buckets: [
           { name: "tf-logs-replica", region: "eu-central-1", versioning: "Enabled", objectLock: { mode: "GOVERNANCE", days: 7 } },

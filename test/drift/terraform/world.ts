@@ -7,7 +7,7 @@ import { PutBucketReplicationCommand, PutBucketVersioningCommand, PutObjectLockC
 import { audit } from "../../../src/audit/index.js";
 import type { Snapshot } from "../../../src/model/index.js";
 import type { Sandbox } from "../../../src/sandbox/types.js";
-import { BACKUP, PROD, ROLE } from "./scenario.js";
+import { BACKUP, keys, PROD, ROLE } from "./scenario.js";
 
 /** Path of a hand-written `terraform show -json` fixture. */
 export const fixture = (name: string): string => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
@@ -26,7 +26,7 @@ export async function scanSandbox(sandbox: Sandbox): Promise<Scan> {
 }
 
 const s3 = (sandbox: Sandbox, account: typeof PROD, region: string): S3Client =>
-  new S3Client({ endpoint: sandbox.endpoint, region, credentials: account.credentials, forcePathStyle: true, maxAttempts: 1 });
+  new S3Client({ endpoint: sandbox.endpoint, region, credentials: keys(account), forcePathStyle: true, maxAttempts: 1 });
 
 /**
  * Changes AWS the way people do behind Terraform's back, one difference each:
