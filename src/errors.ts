@@ -118,6 +118,15 @@ export class OutDirError extends ReplguardError {
   override readonly exitCode = ExitCode.Usage;
 }
 
+/**
+ * A Terraform file given for drift (`--terraform`) is unreadable, is not the JSON of
+ * `terraform show -json` (a raw .tfstate, a binary plan), has another major `format_version`,
+ * errored, or declares no S3 bucket resource.
+ */
+export class TerraformError extends ReplguardError {
+  override readonly exitCode = ExitCode.Usage;
+}
+
 /** The sandbox could not start (port in use, bad option). */
 export class SandboxError extends ReplguardError {
   override readonly exitCode = ExitCode.Usage;
@@ -138,4 +147,5 @@ export const errorClasses = [
   OutputError,
   OutDirError,
   SandboxError,
+  TerraformError,
 ] as const;

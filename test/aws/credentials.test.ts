@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { AwsCredentialIdentity } from "@aws-sdk/types";
 import { cachedCredentials, roleArn, ROLE_SESSION_NAME } from "../../src/aws/index.js";
-import { callsOf, scanSandbox, withSandbox } from "../scan/support/sandbox.js";
+import { callsOf, scanSandbox, withSandbox } from "../support/scan.js";
+import { ACCOUNTS } from "../support/accounts.js";
 
 function countingProvider(expiresInMs: number) {
   let calls = 0;
@@ -50,16 +51,16 @@ describe("aws/assumeRoleCredentials", () => {
       const result = await scanSandbox(sandbox);
       // 111 (denied, falls back), 222 (two regions), 333, 555, 777 (denied): one AssumeRole each.
       expect(callsOf(sandbox, "AssumeRole")).toHaveLength(5);
-      expect(new Set(result.buckets.filter((b) => b.account.id === "222222222222").map((b) => b.region))).toEqual(new Set(["us-east-1", "us-west-2"]));
-      expect(sandbox.calls.filter((c) => c.service === "s3" && c.account === "222222222222").length).toBeGreaterThan(5);
+      expect(new Set(result.buckets.filter((b) => b.account.id === ACCOUNTS.prod).map((b) => b.region))).toEqual(new Set(["us-east-1", "us-west-2"]));
+      expect(sandbox.calls.filter((c) => c.service === "s3" && c.account === ACCOUNTS.prod).length).toBeGreaterThan(5);
       const sessions = [...sandbox.world.keys.values()].map((k) => k.principalArn).filter((arn) => arn.includes(":assumed-role/"));
       expect(sessions.sort()).toEqual(
-        ["222222222222", "333333333333", "555555555555"].map((id) => `arn:aws:sts::${id}:assumed-role/OrganizationAccountAccessRole/${ROLE_SESSION_NAME}`),
+        [ACCOUNTS.prod, ACCOUNTS.backup, ACCOUNTS.dev].map((id) => `arn:aws:sts::${id}:assumed-role/OrganizationAccountAccessRole/${ROLE_SESSION_NAME}`),
       );
     });
   });
 
   it("builds the audit role ARN from the account and role name", () => {
-    expect(roleArn("222222222222", "OrganizationAccountAccessRole")).toBe("arn:aws:iam::222222222222:role/OrganizationAccountAccessRole");
+    expect(roleArn(ACCOUNTS.prod, "OrganizationAccountAccessRole")).toBe("arn:aws:iam::222222222222:role/OrganizationAccountAccessRole");
   });
 });

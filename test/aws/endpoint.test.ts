@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { scan } from "../../src/scan/index.js";
-import { withSandbox } from "../scan/support/sandbox.js";
+import { withSandbox } from "../support/scan.js";
+import { ACCOUNTS } from "../support/accounts.js";
 
 describe("aws/AwsClientFactory", () => {
   const saved = { url: process.env.AWS_ENDPOINT_URL, region: process.env.AWS_REGION };
@@ -15,7 +16,7 @@ describe("aws/AwsClientFactory", () => {
     await withSandbox(async (sandbox) => {
       process.env.AWS_ENDPOINT_URL = sandbox.endpoint;
       process.env.AWS_REGION = "eu-west-1";
-      const result = await scan({ credentials: sandbox.credentials, accounts: ["333333333333"] });
+      const result = await scan({ credentials: sandbox.credentials, accounts: [ACCOUNTS.backup] });
       expect(result.scan.endpoint).toBe(sandbox.endpoint);
       expect(result.buckets.map((b) => b.name)).toEqual(["backup-vault"]);
       expect(sandbox.calls.find((c) => c.operation === "ListBuckets")?.region).toBe("eu-west-1");

@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { CredentialsError } from "../../src/errors.js";
-import { scanSandbox, withSandbox } from "../scan/support/sandbox.js";
+import { scanSandbox, withSandbox } from "../support/scan.js";
+import { ACCOUNTS } from "../support/accounts.js";
 
 const CREDENTIAL_ENV = [
   "AWS_ACCESS_KEY_ID",
@@ -41,7 +42,7 @@ describe("aws/callerCredentials", () => {
       process.env.AWS_ACCESS_KEY_ID = sandbox.credentials.accessKeyId;
       process.env.AWS_SECRET_ACCESS_KEY = sandbox.credentials.secretAccessKey;
       const result = await scanSandbox(sandbox, { credentials: undefined, singleAccount: true });
-      expect(result.scan.callerAccountId).toBe("111111111111");
+      expect(result.scan.callerAccountId).toBe(ACCOUNTS.management);
     });
   });
 
@@ -52,7 +53,7 @@ describe("aws/callerCredentials", () => {
         `[auditor]\naws_access_key_id = ${sandbox.credentials.accessKeyId}\naws_secret_access_key = ${sandbox.credentials.secretAccessKey}\n`,
       );
       const result = await scanSandbox(sandbox, { credentials: undefined, profile: "auditor", singleAccount: true });
-      expect(result.scan.callerAccountId).toBe("111111111111");
+      expect(result.scan.callerAccountId).toBe(ACCOUNTS.management);
     });
   });
 

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { runCli, runMain } from "../support/cli.js";
-import { cleanScenario } from "../support/scenarios.js";
+import { cleanScenario } from "../support/scenarios/clean.js";
 
 let dir: string;
 

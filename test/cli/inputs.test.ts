@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runMain, type CliRun } from "../support/cli.js";
-import { cleanScenario } from "../support/scenarios.js";
+import { cleanScenario } from "../support/scenarios/clean.js";
 
 let dir: string;
 let clean: string;

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { writeSnapshotJson } from "../../src/report/index.js";
-import { buildSnapshot } from "../report/fixture.js";
+import { buildSnapshot } from "../support/report-fixture.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const FINAL_NAMES = ["report.html", "results.csv", "results.sarif", "snapshot.json"];

@@ -11,7 +11,8 @@ import { startSandbox } from "../../src/sandbox/index.js";
 import type { Sandbox } from "../../src/sandbox/types.js";
 import { withoutUserInfo } from "../../src/url.js";
 import { runMain } from "../support/cli.js";
-import { cleanScenario } from "../support/scenarios.js";
+import { ACCOUNTS } from "../support/accounts.js";
+import { cleanScenario } from "../support/scenarios/clean.js";
 
 let dir: string;
 beforeAll(async () => {
@@ -38,7 +39,7 @@ describe("cli/terminal text", () => {
       const run = await runMain(["audit", "--sandbox", file, "--format", "csv", "--out", join(dir, `hostile-${mode.length}`), ...mode]);
       expect(run.code).toBe(3);
       expect(run.stdout + run.stderr).not.toMatch(RAW_CONTROL);
-      if (mode.length === 0) expect(run.stdout).toContain("not scanned: account 222222222222 evil\\u001b[2J\\u001b[1A\\u000dnot scanned");
+      if (mode.length === 0) expect(run.stdout).toContain(`not scanned: account ${ACCOUNTS.backup} evil\\u001b[2J\\u001b[1A\\u000dnot scanned`);
     }
   });
 

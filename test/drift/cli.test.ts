@@ -11,9 +11,9 @@ import { findLatestSnapshot } from "../../src/drift/index.js";
 import { writeSnapshotJson } from "../../src/report/index.js";
 import { startSandbox } from "../../src/sandbox/index.js";
 import type { Sandbox } from "../../src/sandbox/types.js";
-import { buildSnapshot } from "../report/fixture.js";
+import { buildSnapshot } from "../support/report-fixture.js";
 import { runMain } from "../support/cli.js";
-import { driftScenario } from "./scenario.js";
+import { SIDE, driftScenario } from "./scenario.js";
 
 let dir: string;
 let good: string;
@@ -132,7 +132,7 @@ describe("drift/cli: audit --baseline", () => {
   it("lets an incomplete scan (3) outrank drift (5)", async () => {
     const out = join(dir, "incomplete");
     const baseline = join(dir, "good.json");
-    sandbox.world.accounts.get("444444444444")!.auditRole = null;
+    sandbox.world.accounts.get(SIDE)!.auditRole = null;
     const result = await audit({
       scan: { endpoint: sandbox.endpoint, credentials: sandbox.credentials, region: sandbox.region },
       outDir: out,

@@ -4,7 +4,8 @@ import { diffSnapshots, driftFails, hasChanges } from "../../src/drift/index.js"
 import type { BucketDocument, Snapshot } from "../../src/model/index.js";
 import { renderHtmlString, buildPolicyCatalog } from "../../src/report/index.js";
 import { DRIFT_HTML_ROWS } from "../../src/report/html-drift.js";
-import { HOSTILE, buildSnapshot } from "../report/fixture.js";
+import { ACCOUNTS } from "../support/accounts.js";
+import { HOSTILE, buildSnapshot } from "../support/report-fixture.js";
 
 const clone = (snapshot: Snapshot): Snapshot => structuredClone(snapshot);
 const reversedKeys = <T extends object>(value: T): T => Object.fromEntries(Object.entries(value).reverse()) as T;
@@ -59,7 +60,7 @@ describe("drift/diffSnapshots", () => {
     bucketOf(after, "prod-data").replication!.rules[0]!.id = "renamed";
     const drift = diffSnapshots(before, after);
     expect(drift.configuration).toEqual([
-      { change: "changed", accountId: "222222222222", bucket: "prod-data", bucketArn: "arn:aws:s3:::prod-data", ruleId: "renamed", field: "id", before: "to-vault", after: "renamed" },
+      { change: "changed", accountId: ACCOUNTS.prod, bucket: "prod-data", bucketArn: "arn:aws:s3:::prod-data", ruleId: "renamed", field: "id", before: "to-vault", after: "renamed" },
     ]);
   });
 
@@ -90,35 +91,35 @@ describe("drift/diffSnapshots", () => {
   it("reports accounts that joined, left, were suspended or moved OU", () => {
     const before = buildSnapshot();
     const after = clone(before);
-    const prod = after.accounts.find((a) => a.id === "222222222222")!;
+    const prod = after.accounts.find((a) => a.id === ACCOUNTS.prod)!;
     prod.ouPath = "Root/Workloads/Archive";
-    const vault = after.accounts.find((a) => a.id === "666666666666")!;
+    const vault = after.accounts.find((a) => a.id === ACCOUNTS.backup)!;
     vault.status = "SUSPENDED";
     vault.scope = "suspended";
-    after.accounts = after.accounts.filter((a) => a.id !== "555555555555");
-    after.accounts.push({ ...structuredClone(vault), id: "777777777777", name: "newcomer", status: "ACTIVE", scope: "in-scope", ouPath: "Root/New" });
+    after.accounts = after.accounts.filter((a) => a.id !== ACCOUNTS.dev);
+    after.accounts.push({ ...structuredClone(vault), id: ACCOUNTS.other, name: "newcomer", status: "ACTIVE", scope: "in-scope", ouPath: "Root/New" });
     const drift = diffSnapshots(before, after);
     expect(drift.scope.map((s) => [s.accountId, s.change, s.before, s.after])).toEqual([
-      ["222222222222", "ou-moved", "Root/Workloads/Prod", "Root/Workloads/Archive"],
-      ["555555555555", "account-left", "Root/Sandbox", null],
-      ["666666666666", "suspended", "ACTIVE", "SUSPENDED"],
-      ["777777777777", "account-joined", null, "Root/New"],
+      [ACCOUNTS.prod, "ou-moved", "Root/Workloads/Prod", "Root/Workloads/Archive"],
+      [ACCOUNTS.backup, "suspended", "ACTIVE", "SUSPENDED"],
+      [ACCOUNTS.dev, "account-left", "Root/Sandbox", null],
+      [ACCOUNTS.other, "account-joined", null, "Root/New"],
     ]);
   });
 
   it("calls a bucket whose account is read again `bucket-read-again`, not added", () => {
     const after = buildSnapshot();
     const before = clone(after);
-    const prod = before.accounts.find((a) => a.id === "222222222222")!;
+    const prod = before.accounts.find((a) => a.id === ACCOUNTS.prod)!;
     prod.scan = "failed";
     prod.errors = [{ operation: "AssumeRole", code: "AccessDenied", message: "denied" }];
-    before.buckets = before.buckets.filter((b) => b.account.id !== "222222222222");
-    before.results = before.results.filter((r) => r.accountId !== "222222222222");
+    before.buckets = before.buckets.filter((b) => b.account.id !== ACCOUNTS.prod);
+    before.results = before.results.filter((r) => r.accountId !== ACCOUNTS.prod);
     const drift = diffSnapshots(before, after);
-    expect(new Set(drift.configuration.filter((c) => c.accountId === "222222222222").map((c) => c.change))).toEqual(new Set(["bucket-read-again"]));
+    expect(new Set(drift.configuration.filter((c) => c.accountId === ACCOUNTS.prod).map((c) => c.change))).toEqual(new Set(["bucket-read-again"]));
     expect(drift.scope.map((s) => s.change)).toEqual(["role-regained"]);
     // The reverse: the buckets are unread, not removed.
-    expect(new Set(diffSnapshots(after, before).configuration.filter((c) => c.accountId === "222222222222").map((c) => c.change))).toEqual(new Set(["bucket-unread"]));
+    expect(new Set(diffSnapshots(after, before).configuration.filter((c) => c.accountId === ACCOUNTS.prod).map((c) => c.change))).toEqual(new Set(["bucket-unread"]));
   });
 
   it("caps each HTML drift table and points to the full lists", async () => {

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { readSnapshot } from "../../src/report/index.js";
-import { buildSnapshot } from "../report/fixture.js";
+import { buildSnapshot } from "../support/report-fixture.js";
 
 describe("drift/reading snapshots", () => {
   it("reads every string exactly: lone surrogates, escapes, long and repeated values", async () => {

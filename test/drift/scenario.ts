@@ -1,10 +1,12 @@
 /** A small organization for the drift tests: two workload accounts, a backup account, one account whose role will go. */
 import type { ReplicationRule } from "@aws-sdk/client-s3";
 import type { Scenario } from "../../src/sandbox/types.js";
+import { ACCOUNTS, AUDIT_ROLE } from "../support/accounts.js";
 
-export const PROD = "222222222222";
-export const BACKUP = "333333333333";
-export const SIDE = "444444444444";
+export const PROD = ACCOUNTS.prod;
+export const BACKUP = ACCOUNTS.backup;
+/** Read in the first scan; its audit role is removed before the second. */
+export const SIDE = ACCOUNTS.dev;
 export const PROD_KEYS = { accessKeyId: "AKIADRIFTPROD0000001", secretAccessKey: "drift-prod-secret-key-0000000000000000000" };
 export const ROLE = `arn:aws:iam::${PROD}:role/s3-replication`;
 
@@ -20,10 +22,10 @@ export const rule = (id: string, priority: number, bucket: string, account: stri
 
 export function driftScenario(): Scenario {
   return {
-    organization: { id: "o-drift12345", managementAccountId: "111111111111" },
-    auditRole: { name: "OrganizationAccountAccessRole", externalId: null },
+    organization: { id: "o-drift12345", managementAccountId: ACCOUNTS.management },
+    auditRole: { name: AUDIT_ROLE, externalId: null },
     accounts: [
-      { id: "111111111111", name: "management", auditRole: false, buckets: [] },
+      { id: ACCOUNTS.management, name: "management", auditRole: false, buckets: [] },
       {
         id: PROD,
         name: "prod",

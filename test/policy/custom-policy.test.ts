@@ -7,7 +7,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { BucketDocument } from "../../src/model/index.js";
 import { evaluateBucket, loadPolicies, requiredFacts } from "../../src/policy/index.js";
-import { fixtureDocument } from "./helpers.js";
+import { ACCOUNTS } from "../support/accounts.js";
+import { fixtureDocument } from "../support/policy.js";
 
 const CUSTOM_DIR = join(import.meta.dirname, "custom");
 const ID = "prod-replicas-in-backup-account";
@@ -18,18 +19,18 @@ function withTags(doc: BucketDocument, tags: Record<string, string>): BucketDocu
 
 describe("policy/custom policies", () => {
   it.each([
-    ["pass", fixtureDocument("destination-separate-account/pass-cross-account"), "prod-data keeps its replicas in the backup account 222222222222"],
+    ["pass", fixtureDocument("destination-separate-account/pass-cross-account"), `prod-data keeps its replicas in the backup account ${ACCOUNTS.backup}`],
     [
       "fail",
       fixtureDocument("destination-separate-account/fail-not-allowed-account"),
-      "rule `analytics` of prod-data (Root/Workloads/Prod) replicates to account 333333333333, not the backup account 222222222222",
+      `rule \`analytics\` of prod-data (Root/Workloads/Prod) replicates to account ${ACCOUNTS.other}, not the backup account ${ACCOUNTS.backup}`,
     ],
     [
       "fail",
       withTags(fixtureDocument("destination-separate-account/pass-cross-account"), { "data-classification": "restricted" }),
       "rule `backup` of prod-data (Root/Workloads/Prod) replicates to prod-data-replica, which has no Object Lock although the bucket is tagged data-classification=restricted",
     ],
-    ["pass", withTags(fixtureDocument("destination-object-lock/pass-locked"), { "data-classification": "restricted" }), "prod-data keeps its replicas in the backup account 222222222222"],
+    ["pass", withTags(fixtureDocument("destination-object-lock/pass-locked"), { "data-classification": "restricted" }), `prod-data keeps its replicas in the backup account ${ACCOUNTS.backup}`],
     ["not_applicable", fixtureDocument("destination-separate-account/fail-same-account"), "prod-logs is not a replicating production bucket (Root/Infrastructure)"],
   ])("evaluates to %s: %s", async (status, doc, message) => {
     const set = await loadPolicies({ dirs: [CUSTOM_DIR] });
@@ -38,7 +39,7 @@ describe("policy/custom policies", () => {
   });
 
   it("takes its parameter from the config", async () => {
-    const set = await loadPolicies({ dirs: [CUSTOM_DIR], parameters: { [ID]: { backupAccount: "333333333333" } } });
+    const set = await loadPolicies({ dirs: [CUSTOM_DIR], parameters: { [ID]: { backupAccount: ACCOUNTS.other } } });
     const doc = fixtureDocument("destination-separate-account/fail-not-allowed-account");
     expect(evaluateBucket(set, { ...doc, collected: [...doc.collected, "tags"] }).find((r) => r.policyId === ID)?.status).toBe("pass");
   });

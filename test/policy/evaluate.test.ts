@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../src/errors.js";
 import type { PolicyResult, Suppression } from "../../src/model/index.js";
 import { ExpiredSuppressionTracker, evaluateBucket, expiredSuppressions, loadPolicies } from "../../src/policy/index.js";
-import { fixtureDocument, minimalPolicy, policyDir } from "./helpers.js";
+import { ACCOUNTS } from "../support/accounts.js";
+import { fixtureDocument, minimalPolicy, policyDir } from "../support/policy.js";
 
 const NOW = new Date("2026-06-15T12:00:00Z");
 const sameAccount = fixtureDocument("destination-separate-account/fail-same-account");
@@ -20,7 +21,7 @@ describe("policy/evaluateBucket suppressions", () => {
   it("suppresses a failure matched by exact ARN, keeping its message and evidence", async () => {
     const s = suppression({});
     const result = await resultFor("destination-separate-account", [s]);
-    expect(result).toMatchObject({ status: "suppressed", suppression: s, message: "rule `backup` replicates to prod-logs-replica in the same account 222222222222" });
+    expect(result).toMatchObject({ status: "suppressed", suppression: s, message: `rule \`backup\` replicates to prod-logs-replica in the same account ${ACCOUNTS.backup}` });
     expect(result.evidence[0]).toEqual({ pointer: "/replication/rules/0/destination/crossAccount", actual: false, expected: "must be true" });
   });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { factsRead, loadPolicies, requiredFacts } from "../../src/policy/index.js";
 import { appliesOnlyToReplicating } from "../../src/policy/facts.js";
-import { minimalPolicy, policyDir } from "./helpers.js";
+import { minimalPolicy, policyDir } from "../support/policy.js";
 
 const destination = (schema: object) => ({ properties: { replication: { properties: { rules: { items: { properties: { destination: schema } } } } } } });
 

@@ -6,7 +6,7 @@ import { loadConfig } from "../../src/config/index.js";
 import { ConfigError, PolicyError } from "../../src/errors.js";
 import { appendPointer, escapePointer, pointerSegments, unescapePointer, valueAt } from "../../src/json-pointer.js";
 import { evaluatePolicy, loadPolicies } from "../../src/policy/index.js";
-import { fixtureDocument, minimalPolicy, policyDir } from "./helpers.js";
+import { fixtureDocument, minimalPolicy, policyDir } from "../support/policy.js";
 
 describe("json-pointer", () => {
   it("escapes ~ before / and unescapes in the reverse order", () => {

@@ -2,7 +2,7 @@
 import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "vitest";
-import { expectRefusal, minimalPolicy, policyDir, runMain } from "./helpers.js";
+import { expectRefusal, minimalPolicy, policyDir, runMain } from "../support/policy.js";
 
 /** `{ "not": { "not": ... true } }` nested `levels` deep, as text (JSON.stringify would recurse too). */
 const deepSchema = (levels: number): string => `${'{"not":'.repeat(levels)}true${"}".repeat(levels)}`;

@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { PolicyError } from "../../src/errors.js";
 import { loadPolicies, policyRefs } from "../../src/policy/index.js";
-import { minimalPolicy, policyDir } from "./helpers.js";
+import { minimalPolicy, policyDir } from "../support/policy.js";
 
 const DEFAULT_IDS = [
   "delete-marker-replication-disabled",

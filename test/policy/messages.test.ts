@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import type { BucketDocument, Snapshot } from "../../src/model/index.js";
 import { evaluateBucket, loadPolicies } from "../../src/policy/index.js";
 import { registeredHelpers, TemplateRenderError } from "../../src/policy/template-helpers.js";
-import { expectRefusal, fixtureDocument, minimalPolicy, policyDir, runMain } from "./helpers.js";
+import { expectRefusal, fixtureDocument, minimalPolicy, policyDir, runMain } from "../support/policy.js";
 
 const messages = (overrides: Record<string, string>): Record<string, string> => ({
   pass: "{{bucket.name}} is versioned",

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Snapshot } from "../../src/model/index.js";
 import { evaluateBucket, explainPolicy, loadPolicies } from "../../src/policy/index.js";
-import { fixtureDocument, policyDir, runMain } from "./helpers.js";
+import { fixtureDocument, policyDir, runMain } from "../support/policy.js";
 
 const MINIMAL = {
   id: "dev-versioning-on",

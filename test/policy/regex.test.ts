@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { evaluatePolicy, findSuppression, loadPolicies } from "../../src/policy/index.js";
 import { globMatches } from "../../src/policy/suppressions.js";
-import { expectRefusal, fixtureDocument, minimalPolicy, policyDir, runMain } from "./helpers.js";
+import { expectRefusal, fixtureDocument, minimalPolicy, policyDir, runMain } from "../support/policy.js";
 
 describe("policy/suppressions globs", () => {
   it.each([

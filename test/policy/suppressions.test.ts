@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config/index.js";
 import type { Snapshot } from "../../src/model/index.js";
 import { activeSuppressions, evaluateBucket, loadPolicies } from "../../src/policy/index.js";
-import { fixtureDocument, policyDir, runMain } from "./helpers.js";
+import { fixtureDocument, policyDir, runMain } from "../support/policy.js";
 
 
 describe("config/suppressions without an end date", () => {

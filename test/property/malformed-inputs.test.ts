@@ -14,8 +14,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config/index.js";
 import { validateScenario } from "../../src/sandbox/index.js";
 import { runMain } from "../support/cli.js";
-import { cleanScenario } from "../support/scenarios.js";
-import { buildSnapshot } from "../report/fixture.js";
+import { cleanScenario } from "../support/scenarios/clean.js";
+import { buildSnapshot } from "../support/report-fixture.js";
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 

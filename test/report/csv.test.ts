@@ -3,8 +3,9 @@ import { join } from "node:path";
 import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CSV_COLUMNS, buildPolicyCatalog, neutraliseCell, writeCsv } from "../../src/report/index.js";
-import { HOSTILE, POLICY_INFOS, RETIRED_POLICY, buildSnapshot } from "./fixture.js";
-import { tempDir } from "./helpers.js";
+import { ACCOUNTS } from "../support/accounts.js";
+import { HOSTILE, POLICY_INFOS, RETIRED_POLICY, buildSnapshot } from "../support/report-fixture.js";
+import { tempDir } from "../support/temp-dir.js";
 
 const snapshot = buildSnapshot();
 let dir: string;
@@ -79,7 +80,7 @@ describe("report/writeCsv", () => {
   });
 
   it("neutralises formula-like account names and suppression reasons and keeps hostile HTML exact", () => {
-    const vaultRows = rows.filter((r) => r.account_id === "666666666666");
+    const vaultRows = rows.filter((r) => r.account_id === ACCOUNTS.backup);
     expect(vaultRows.length).toBe(5);
     for (const row of vaultRows) expect(row.account_name).toBe(`'${HOSTILE.atFormula}`);
     const suppressed = rows.filter((r) => r.status === "suppressed");

@@ -9,8 +9,9 @@ import { promisify } from "node:util";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeReports } from "../../src/report/index.js";
-import { HOSTILE, POLICY_INFOS, buildSnapshot } from "./fixture.js";
-import { tempDir } from "./helpers.js";
+import { ACCOUNTS } from "../support/accounts.js";
+import { HOSTILE, POLICY_INFOS, buildSnapshot } from "../support/report-fixture.js";
+import { tempDir } from "../support/temp-dir.js";
 
 const chromium = ["chromium", "chromium-browser", "google-chrome"].find((name) => {
   try {
@@ -70,9 +71,9 @@ describe.skipIf(!chromium)("report/renderHtml in a browser", () => {
   });
 
   it("filters by account and by text", async () => {
-    const [vault, search] = await Promise.all([dumpDom("#filter?account=666666666666"), dumpDom("#filter?q=prod-logs-replica")]);
+    const [vault, search] = await Promise.all([dumpDom(`#filter?account=${ACCOUNTS.backup}`), dumpDom("#filter?q=prod-logs-replica")]);
     expect(shownText(vault)).toBe("1 buckets, 5 results shown");
-    expect(visibleAccounts(vault)).toEqual(["666666666666"]);
+    expect(visibleAccounts(vault)).toEqual([ACCOUNTS.backup]);
     expect(shownText(search)).toBe("2 buckets, 10 results shown");
   });
 

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { buildPolicyCatalog, renderHtmlString } from "../../src/report/index.js";
-import { HOSTILE, POLICY_INFOS, RETIRED_POLICY, buildSnapshot } from "./fixture.js";
+import { HOSTILE, POLICY_INFOS, RETIRED_POLICY, buildSnapshot } from "../support/report-fixture.js";
 
 const snapshot = buildSnapshot();
 const html = await renderHtmlString(snapshot, buildPolicyCatalog(snapshot, POLICY_INFOS));

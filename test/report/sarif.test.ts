@@ -5,8 +5,8 @@ import addFormats from "ajv-formats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FINGERPRINT_KEY, SARIF_URI_BASE_ID, buildPolicyCatalog, renderSarif, writeSarif } from "../../src/report/index.js";
 import type { Snapshot } from "../../src/model/index.js";
-import { POLICY_INFOS, RETIRED_POLICY, buildSnapshot } from "./fixture.js";
-import { tempDir } from "./helpers.js";
+import { POLICY_INFOS, RETIRED_POLICY, buildSnapshot } from "../support/report-fixture.js";
+import { tempDir } from "../support/temp-dir.js";
 import { SARIF_SCHEMA_FILE, multitoolErrors } from "../support/sarif-multitool.js";
 
 

@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SnapshotError } from "../../src/errors.js";
 import type { Snapshot } from "../../src/model/index.js";
 import { readSnapshot, validateSnapshot, writeSnapshotJson } from "../../src/report/index.js";
-import { buildSnapshot } from "./fixture.js";
-import { tempDir } from "./helpers.js";
+import { buildSnapshot } from "../support/report-fixture.js";
+import { tempDir } from "../support/temp-dir.js";
 
 let dir: string;
 let cleanup: () => Promise<void>;

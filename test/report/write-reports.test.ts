@@ -3,8 +3,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OutDirError, OutputError } from "../../src/errors.js";
 import { LOCK_FILE, openReportDir, readSnapshot, writeReports } from "../../src/report/index.js";
-import { POLICY_INFOS, buildSnapshot } from "./fixture.js";
-import { tempDir } from "./helpers.js";
+import { POLICY_INFOS, buildSnapshot } from "../support/report-fixture.js";
+import { tempDir } from "../support/temp-dir.js";
 
 let dir: string;
 let cleanup: () => Promise<void>;

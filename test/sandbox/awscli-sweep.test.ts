@@ -15,7 +15,7 @@ import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { derivedCredentials, startSandbox } from "../../src/sandbox/index.js";
 import type { Sandbox } from "../../src/sandbox/types.js";
-import { requireToolOrSkip, resolvePyenvShim } from "../helpers/executables.js";
+import { requireToolOrSkip, resolvePyenvShim } from "../support/executables.js";
 
 const awsCli = requireToolOrSkip("aws", "pip install awscli");
 const run = promisify(execFile);

@@ -11,50 +11,37 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSandbox } from "../../src/sandbox/index.js";
 import type { Sandbox, Scenario } from "../../src/sandbox/types.js";
-import { requireToolOrSkip, resolvePyenvShim } from "../helpers/executables.js";
+import { ACCOUNTS, AUDIT_ROLE } from "../support/accounts.js";
+import { requireToolOrSkip, resolvePyenvShim } from "../support/executables.js";
+import { account, bucket, replication as replicationOf, scenario as scenarioOf } from "../support/scenario.js";
 
 const awsCli = requireToolOrSkip("aws", "pip install awscli");
 const run = promisify(execFile);
 
-const MANAGEMENT = "111111111111";
-const MEMBER = "222222222222";
-const ROLE = "OrganizationAccountAccessRole";
-const replication = {
-  Role: `arn:aws:iam::${MANAGEMENT}:role/s3-replication`,
-  Rules: [
-    {
-      ID: "logs-to-prod",
-      Priority: 1,
-      Status: "Enabled" as const,
-      Filter: { Prefix: "logs/" },
-      DeleteMarkerReplication: { Status: "Enabled" as const },
-      Destination: { Bucket: "arn:aws:s3:::cli-replica", Account: MEMBER, AccessControlTranslation: { Owner: "Destination" as const } },
-    },
-  ],
-};
-const scenario: Scenario = {
-  organization: { id: "o-cliscenario1", managementAccountId: MANAGEMENT },
-  auditRole: { name: ROLE, externalId: null },
+const MANAGEMENT = ACCOUNTS.management;
+const MEMBER = ACCOUNTS.prod;
+const ROLE = AUDIT_ROLE;
+const replication = replicationOf(MANAGEMENT, "s3-replication", [
+  {
+    ID: "logs-to-prod",
+    Priority: 1,
+    Status: "Enabled",
+    Filter: { Prefix: "logs/" },
+    DeleteMarkerReplication: { Status: "Enabled" },
+    Destination: { Bucket: "arn:aws:s3:::cli-replica", Account: MEMBER, AccessControlTranslation: { Owner: "Destination" } },
+  },
+]);
+const scenario: Scenario = scenarioOf({
+  organization: "o-cliscenario1",
   accounts: [
-    {
-      id: MANAGEMENT,
-      name: "management",
+    account(MANAGEMENT, "management", {
       email: "management@example.com",
-      buckets: [
-        { name: "cli-logs", region: "us-east-1", versioning: "Enabled", replication },
-        { name: "cli-plain", region: "us-east-1" },
-      ],
-    },
-    {
-      id: MEMBER,
-      name: "prod",
-      email: "prod@example.com",
-      ou: "Workloads",
-      buckets: [{ name: "cli-replica", region: "eu-west-1", versioning: "Enabled" }],
-    },
-    { id: "333333333333", name: "dev", email: "dev@example.com", ou: "Workloads" },
+      buckets: [bucket("cli-logs", "us-east-1", { versioning: "Enabled", replication }), bucket("cli-plain", "us-east-1")],
+    }),
+    account(MEMBER, "prod", { email: "prod@example.com", ou: "Workloads", buckets: [bucket("cli-replica", "eu-west-1", { versioning: "Enabled" })] }),
+    account(ACCOUNTS.dev, "dev", { email: "dev@example.com", ou: "Workloads" }),
   ],
-};
+});
 
 /** As `aws sts assume-role` prints them. */
 interface TemporaryCredentials {
@@ -156,9 +143,9 @@ describe.skipIf(awsCli === undefined)("sandbox/awscli", () => {
     expect(accounts.map((account) => [account.Id, account.Name, account.Email, account.Status]).sort()).toEqual([
       [MANAGEMENT, "management", "management@example.com", "ACTIVE"],
       [MEMBER, "prod", "prod@example.com", "ACTIVE"],
-      ["333333333333", "dev", "dev@example.com", "ACTIVE"],
+      [ACCOUNTS.dev, "dev", "dev@example.com", "ACTIVE"],
     ]);
-    expect(accounts[0]?.Arn).toMatch(/^arn:aws:organizations::111111111111:account\/o-cliscenario1\/\d{12}$/);
+    expect(accounts[0]?.Arn).toMatch(new RegExp(`^arn:aws:organizations::${MANAGEMENT}:account/o-cliscenario1/\\d{12}$`));
   });
 
   it("answers s3api get-bucket-replication with the scenario's configuration, and the error code without one", async () => {

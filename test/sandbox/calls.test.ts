@@ -3,7 +3,9 @@ import { GetBucketVersioningCommand, ListBucketsCommand, PutBucketVersioningComm
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSandbox } from "../../src/sandbox/index.js";
 import type { CallRecord, Sandbox } from "../../src/sandbox/types.js";
-import { afterSigning, clientConfig, MANAGEMENT, smallScenario } from "./fixtures.js";
+import { ACCOUNTS } from "../support/accounts.js";
+import { afterSigning, clientConfig } from "../support/sandbox.js";
+import { smallScenario } from "../support/scenarios/small.js";
 
 describe("sandbox/calls", () => {
   let sandbox: Sandbox;
@@ -20,10 +22,10 @@ describe("sandbox/calls", () => {
     await new OrganizationsClient(clientConfig(sandbox)).send(new ListAccountsCommand({}));
 
     expect(sandbox.calls.map((c) => [c.service, c.operation, c.account, c.mutating])).toEqual([
-      ["s3", "ListBuckets", MANAGEMENT, false],
-      ["s3", "GetBucketVersioning", MANAGEMENT, false],
-      ["s3", "PutBucketVersioning", MANAGEMENT, true],
-      ["organizations", "ListAccounts", MANAGEMENT, false],
+      ["s3", "ListBuckets", ACCOUNTS.management, false],
+      ["s3", "GetBucketVersioning", ACCOUNTS.management, false],
+      ["s3", "PutBucketVersioning", ACCOUNTS.management, true],
+      ["organizations", "ListAccounts", ACCOUNTS.management, false],
     ]);
     expect(sandbox.calls[1]).toMatchObject({ bucket: "mgmt-trail", region: "us-east-1" });
     expect(sandbox.calls.every((c) => Number.isInteger(c.serverMicros) && c.serverMicros >= 0)).toBe(true);

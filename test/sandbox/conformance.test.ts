@@ -1,30 +1,30 @@
 /**
  * Fidelity against a reference nobody here wrote: the same AWS SDK v3 calls go to the sandbox and to
  * moto_server, and the parsed answers are compared field by field (volatile values compared on
- * format only, see test/helpers/normalise-aws.ts). Where moto is known to differ from AWS, the
+ * format only, see test/sandbox/conformance/normalise-aws.ts). Where moto is known to differ from AWS, the
  * sandbox is held to the AWS documentation and moto is checked to still differ
- * (test/helpers/moto-known-differences.ts, docs/sandbox-conformance.md).
+ * (test/sandbox/conformance/known-differences.ts, docs/sandbox-conformance.md).
  */
 import { readFileSync } from "node:fs";
 import * as s3 from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSandbox } from "../../src/sandbox/index.js";
 import type { Sandbox } from "../../src/sandbox/types.js";
-import { answerOf, s3For, type LoopbackTarget } from "../helpers/aws-clients.js";
-import { createHarness, knownDifferenceTitle, type Answer } from "../helpers/conformance-harness.js";
-import { describeS3ReadsConformance } from "../helpers/conformance-s3-reads.js";
-import { describeS3ReplicationConformance } from "../helpers/conformance-s3-replication.js";
-import { describeStsAndOrganizationsConformance } from "../helpers/conformance-sts-organizations.js";
+import { answerOf, s3For, type LoopbackTarget } from "./conformance/aws-clients.js";
+import { createHarness, knownDifferenceTitle, type Answer } from "./conformance/harness.js";
+import { describeS3ReadsConformance } from "./conformance/s3-reads.js";
+import { describeS3ReplicationConformance } from "./conformance/s3-replication.js";
+import { describeStsAndOrganizationsConformance } from "./conformance/sts-organizations.js";
 import {
   CONFIGURED_BUCKET,
   REPLICATED_BUCKET,
   SEQUENCE_BUCKETS,
   buildWorldInMoto,
   conformanceScenario,
-} from "../helpers/conformance-world.js";
-import { KNOWN_DIFFERENCES } from "../helpers/moto-known-differences.js";
-import { startMotoOrSkip } from "../helpers/moto.js";
-import { FORMATS, isDate, matches, normalise, sortedBy, token, without } from "../helpers/normalise-aws.js";
+} from "./conformance/world.js";
+import { KNOWN_DIFFERENCES } from "./conformance/known-differences.js";
+import { startMotoOrSkip } from "../support/moto.js";
+import { FORMATS, isDate, matches, normalise, sortedBy, token, without } from "./conformance/normalise-aws.js";
 
 const moto = await startMotoOrSkip();
 

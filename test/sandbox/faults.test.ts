@@ -4,7 +4,8 @@ import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { describe, expect, it } from "vitest";
 import { createFaultInjector, mergeFaults } from "../../src/sandbox/core/faults.js";
 import { startSandbox } from "../../src/sandbox/index.js";
-import { clientConfig, failure, smallScenario } from "./fixtures.js";
+import { clientConfig, failure } from "../support/sandbox.js";
+import { smallScenario } from "../support/scenarios/small.js";
 
 describe("sandbox/faults", () => {
   it("throttles every service in its own words at rate 1.0", async () => {

@@ -4,7 +4,8 @@ import type { SourceData } from "@smithy/types";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSandbox } from "../../src/sandbox/index.js";
 import type { Sandbox } from "../../src/sandbox/types.js";
-import { MANAGEMENT, smallScenario } from "./fixtures.js";
+import { ACCOUNTS } from "../support/accounts.js";
+import { smallScenario } from "../support/scenarios/small.js";
 
 const bytes = (data: SourceData): string | Uint8Array =>
   typeof data === "string" ? data : data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
@@ -60,7 +61,7 @@ describe("sandbox/presigned", () => {
   it("accepts a presigned URL within its expiry", async () => {
     const response = await fetch(await presignedUrl(new Date(), 300));
     expect(response.status).toBe(200);
-    expect(sandbox.calls.at(-1)).toMatchObject({ operation: "GetBucketVersioning", account: MANAGEMENT, status: 200 });
+    expect(sandbox.calls.at(-1)).toMatchObject({ operation: "GetBucketVersioning", account: ACCOUNTS.management, status: 200 });
   });
 
   it("refuses a presigned URL past X-Amz-Expires with AccessDenied", async () => {

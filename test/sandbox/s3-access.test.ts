@@ -11,7 +11,9 @@ import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { Agent } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { derivedCredentials, startSandbox, type Sandbox } from "../../src/sandbox/index.js";
-import { OTHER, OUTSIDER, PROD, errorOf, s3As, s3Scenario } from "./s3-world.js";
+import { ACCOUNTS } from "../support/accounts.js";
+import { errorOf, s3As } from "../support/sandbox.js";
+import { s3Scenario } from "../support/scenarios/s3.js";
 
 let sandbox: Sandbox;
 beforeAll(async () => {
@@ -19,7 +21,7 @@ beforeAll(async () => {
 });
 afterAll(async () => sandbox.close());
 
-const prod = () => s3As(sandbox.endpoint, PROD);
+const prod = () => s3As(sandbox.endpoint, ACCOUNTS.prod);
 
 describe("sandbox/s3 cross-account access", () => {
   it("denies another account's bucket without a policy grant", async () => {
@@ -37,7 +39,7 @@ describe("sandbox/s3 cross-account access", () => {
   it("lets an explicit Deny win over an Allow", async () => {
     const error = await errorOf(prod().send(new GetBucketEncryptionCommand({ Bucket: "other-shared" })));
     expect(error.name).toBe("AccessDenied");
-    expect((await s3As(sandbox.endpoint, OTHER).send(new GetBucketEncryptionCommand({ Bucket: "other-shared" }))).ServerSideEncryptionConfiguration).toBeDefined();
+    expect((await s3As(sandbox.endpoint, ACCOUNTS.other).send(new GetBucketEncryptionCommand({ Bucket: "other-shared" }))).ServerSideEncryptionConfiguration).toBeDefined();
   });
 
   it("denies actions the policy does not grant", async () => {
@@ -47,7 +49,7 @@ describe("sandbox/s3 cross-account access", () => {
 
   it("grants through aws:PrincipalOrgID to organization members only", async () => {
     expect((await prod().send(new GetBucketVersioningCommand({ Bucket: "other-org-shared" }))).Status).toBe("Enabled");
-    const error = await errorOf(s3As(sandbox.endpoint, OUTSIDER).send(new GetBucketVersioningCommand({ Bucket: "other-org-shared" })));
+    const error = await errorOf(s3As(sandbox.endpoint, ACCOUNTS.external).send(new GetBucketVersioningCommand({ Bucket: "other-org-shared" })));
     expect(error.name).toBe("AccessDenied");
   });
 
@@ -60,14 +62,14 @@ describe("sandbox/s3 cross-account access", () => {
     const before = sandbox.calls.length;
     await errorOf(prod().send(new GetBucketVersioningCommand({ Bucket: "other-private" })));
     expect(sandbox.calls.slice(before)).toEqual([
-      expect.objectContaining({ service: "s3", operation: "GetBucketVersioning", account: PROD, bucket: "other-private", status: 403, mutating: false }),
+      expect.objectContaining({ service: "s3", operation: "GetBucketVersioning", account: ACCOUNTS.prod, bucket: "other-private", status: 403, mutating: false }),
     ]);
   });
 });
 
 describe("sandbox/s3 bucket policy Deny for the owner", () => {
   it("denies the owner an action its own bucket policy denies, and nothing else", async () => {
-    const owner = s3As(sandbox.endpoint, PROD, "eu-west-1");
+    const owner = s3As(sandbox.endpoint, ACCOUNTS.prod, "eu-west-1");
     const error = await errorOf(owner.send(new GetBucketVersioningCommand({ Bucket: "prod-self-denied" })));
     expect([error.name, error.$metadata.httpStatusCode]).toEqual(["AccessDenied", 403]);
     expect((await owner.send(new GetBucketEncryptionCommand({ Bucket: "prod-self-denied" }))).ServerSideEncryptionConfiguration).toBeDefined();
@@ -82,7 +84,7 @@ describe("sandbox/s3 virtual-hosted-style requests", () => {
     const client = new S3Client({
       endpoint: `http://localhost:${port}`,
       region: "eu-west-1",
-      credentials: derivedCredentials(PROD),
+      credentials: derivedCredentials(ACCOUNTS.prod),
       forcePathStyle: false,
       maxAttempts: 1,
       requestHandler: { httpAgent: agent },
@@ -95,7 +97,7 @@ describe("sandbox/s3 virtual-hosted-style requests", () => {
 describe("sandbox/s3 with AssumeRole credentials", () => {
   it("acts as the account whose audit role was assumed", async () => {
     const sts = new STSClient({ endpoint: sandbox.endpoint, region: "us-east-1", credentials: sandbox.credentials, maxAttempts: 1 });
-    const assumed = await sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${PROD}:role/OrganizationAccountAccessRole`, RoleSessionName: "s3-test" }));
+    const assumed = await sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${ACCOUNTS.prod}:role/OrganizationAccountAccessRole`, RoleSessionName: "s3-test" }));
     const creds = assumed.Credentials;
     const s3 = new S3Client({
       endpoint: sandbox.endpoint,

@@ -8,7 +8,8 @@ import { request as httpRequest } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSandbox } from "../../src/sandbox/index.js";
 import type { Sandbox } from "../../src/sandbox/types.js";
-import { MANAGEMENT, smallScenario } from "./fixtures.js";
+import { ACCOUNTS } from "../support/accounts.js";
+import { smallScenario } from "../support/scenarios/small.js";
 
 /** A raw HEAD or GET with no Authorization header; `host` overrides the Host header (virtual-hosted style). */
 function unsigned(sandbox: Sandbox, method: string, path: string, host?: string): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
@@ -86,6 +87,6 @@ describe("sandbox/s3 anonymous requests", () => {
   it("logs anonymous calls under no account", async () => {
     await fetch(`${sandbox.endpoint}/mgmt-trail`, { method: "HEAD" });
     expect(sandbox.calls.at(-1)).toMatchObject({ operation: "HeadBucket", bucket: "mgmt-trail", account: null, status: 403 });
-    expect(sandbox.calls.some((call) => call.account === MANAGEMENT)).toBe(false);
+    expect(sandbox.calls.some((call) => call.account === ACCOUNTS.management)).toBe(false);
   });
 });

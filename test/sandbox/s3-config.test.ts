@@ -9,7 +9,9 @@ import {
 } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSandbox, type Sandbox } from "../../src/sandbox/index.js";
-import { OTHER, PROD, errorOf, s3As, s3Scenario } from "./s3-world.js";
+import { ACCOUNTS } from "../support/accounts.js";
+import { errorOf, s3As } from "../support/sandbox.js";
+import { s3Scenario } from "../support/scenarios/s3.js";
 
 let sandbox: Sandbox;
 beforeAll(async () => {
@@ -17,7 +19,7 @@ beforeAll(async () => {
 });
 afterAll(async () => sandbox.close());
 
-const prod = (region = "eu-west-1") => s3As(sandbox.endpoint, PROD, region);
+const prod = (region = "eu-west-1") => s3As(sandbox.endpoint, ACCOUNTS.prod, region);
 
 describe("sandbox/s3 GetBucketVersioning", () => {
   it("answers an empty configuration for a bucket never versioned", async () => {
@@ -131,7 +133,7 @@ describe("sandbox/s3 GetBucketEncryption", () => {
   it("answers the scenario's SSE-KMS key and bucket key", async () => {
     const out = await prod().send(new GetBucketEncryptionCommand({ Bucket: "prod-kms" }));
     expect(out.ServerSideEncryptionConfiguration?.Rules?.[0]).toEqual({
-      ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "aws:kms", KMSMasterKeyID: `arn:aws:kms:eu-west-1:${PROD}:key/abc` },
+      ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "aws:kms", KMSMasterKeyID: `arn:aws:kms:eu-west-1:${ACCOUNTS.prod}:key/abc` },
       BucketKeyEnabled: true,
     });
   });
@@ -161,8 +163,8 @@ describe("sandbox/s3 GetBucketPolicy", () => {
   });
 
   it("answers 405 MethodNotAllowed to another account the policy lets read it", async () => {
-    const error = await errorOf(s3As(sandbox.endpoint, PROD).send(new GetBucketPolicyCommand({ Bucket: "other-shared" })));
+    const error = await errorOf(s3As(sandbox.endpoint, ACCOUNTS.prod).send(new GetBucketPolicyCommand({ Bucket: "other-shared" })));
     expect([error.name, error.$metadata.httpStatusCode]).toEqual(["MethodNotAllowed", 405]);
-    expect((await s3As(sandbox.endpoint, OTHER).send(new GetBucketPolicyCommand({ Bucket: "other-shared" }))).Policy).toContain("s3:Get*");
+    expect((await s3As(sandbox.endpoint, ACCOUNTS.other).send(new GetBucketPolicyCommand({ Bucket: "other-shared" }))).Policy).toContain("s3:Get*");
   });
 });

@@ -13,7 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSandbox } from "../../src/sandbox/index.js";
 import { crc32c, crc64nvme } from "../../src/sandbox/s3/checksums.js";
 import type { Sandbox } from "../../src/sandbox/types.js";
-import { clientConfig, smallScenario } from "./fixtures.js";
+import { clientConfig } from "../support/sandbox.js";
+import { smallScenario } from "../support/scenarios/small.js";
 
 const bytes = (data: SourceData): string | Uint8Array =>
   typeof data === "string" ? data : data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);

@@ -9,7 +9,9 @@ import {
 } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSandbox, type Sandbox } from "../../src/sandbox/index.js";
-import { OTHER, PROD, errorOf, s3As, s3Scenario } from "./s3-world.js";
+import { ACCOUNTS } from "../support/accounts.js";
+import { errorOf, s3As } from "../support/sandbox.js";
+import { s3Scenario } from "../support/scenarios/s3.js";
 
 let sandbox: Sandbox;
 beforeAll(async () => {
@@ -17,8 +19,8 @@ beforeAll(async () => {
 });
 afterAll(async () => sandbox.close());
 
-const ROLE = `arn:aws:iam::${PROD}:role/s3-replication`;
-const client = () => s3As(sandbox.endpoint, PROD, "eu-west-1");
+const ROLE = `arn:aws:iam::${ACCOUNTS.prod}:role/s3-replication`;
+const client = () => s3As(sandbox.endpoint, ACCOUNTS.prod, "eu-west-1");
 const rule = (overrides: Partial<ReplicationRule> = {}): ReplicationRule => ({
   ID: "r1",
   Priority: 1,
@@ -71,10 +73,10 @@ describe("sandbox/s3 PutBucketReplication round trip", () => {
           ExistingObjectReplication: { Status: "Enabled" },
           Destination: {
             Bucket: "arn:aws:s3:::other-private",
-            Account: OTHER,
+            Account: ACCOUNTS.other,
             StorageClass: "STANDARD_IA",
             AccessControlTranslation: { Owner: "Destination" },
-            EncryptionConfiguration: { ReplicaKmsKeyID: `arn:aws:kms:us-east-1:${OTHER}:key/replica` },
+            EncryptionConfiguration: { ReplicaKmsKeyID: `arn:aws:kms:us-east-1:${ACCOUNTS.other}:key/replica` },
             ReplicationTime: { Status: "Enabled", Time: { Minutes: 15 } },
             Metrics: { Status: "Enabled", EventThreshold: { Minutes: 15 } },
           },

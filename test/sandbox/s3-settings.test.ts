@@ -22,7 +22,9 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSandbox, type Sandbox } from "../../src/sandbox/index.js";
 import type { Scenario } from "../../src/sandbox/types.js";
-import { OTHER, PROD, errorOf, s3As, s3Scenario } from "./s3-world.js";
+import { ACCOUNTS } from "../support/accounts.js";
+import { errorOf, s3As } from "../support/sandbox.js";
+import { s3Scenario } from "../support/scenarios/s3.js";
 
 const PUBLIC_POLICY = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "arn:aws:s3:::prod-configured/*" }] };
 
@@ -52,7 +54,7 @@ beforeAll(async () => {
 });
 afterAll(async () => sandbox.close());
 
-const prod = () => s3As(sandbox.endpoint, PROD, "eu-west-1");
+const prod = () => s3As(sandbox.endpoint, ACCOUNTS.prod, "eu-west-1");
 const Bucket = "prod-unversioned";
 
 describe("sandbox/s3 reads of a bucket never configured", () => {
@@ -118,19 +120,19 @@ describe("sandbox/s3 reads of a bucket the scenario configures", () => {
   it("denies the reads the scenario's deny list names, and another account's reads without a grant", async () => {
     const denied = await errorOf(prod().send(new GetBucketLoggingCommand({ Bucket })));
     expect([denied.name, denied.$metadata.httpStatusCode]).toEqual(["AccessDenied", 403]);
-    const other = await errorOf(s3As(sandbox.endpoint, OTHER, "eu-west-1").send(new GetBucketAclCommand({ Bucket })));
+    const other = await errorOf(s3As(sandbox.endpoint, ACCOUNTS.other, "eu-west-1").send(new GetBucketAclCommand({ Bucket })));
     expect([other.name, other.$metadata.httpStatusCode]).toEqual(["AccessDenied", 403]);
   });
 
   it("lets another account read what a bucket policy grants (s3:Get* on other-shared)", async () => {
-    const out = await s3As(sandbox.endpoint, PROD).send(new GetBucketRequestPaymentCommand({ Bucket: "other-shared" }));
+    const out = await s3As(sandbox.endpoint, ACCOUNTS.prod).send(new GetBucketRequestPaymentCommand({ Bucket: "other-shared" }));
     expect(out.Payer).toBe("BucketOwner");
   });
 });
 
 describe("sandbox/s3 CreateBucket defaults", () => {
   it("blocks public access and enforces bucket-owner ownership on a new bucket, as S3 has since April 2023", async () => {
-    const client = s3As(sandbox.endpoint, PROD, "eu-west-1");
+    const client = s3As(sandbox.endpoint, ACCOUNTS.prod, "eu-west-1");
     await client.send(new CreateBucketCommand({ Bucket: "prod-created-now", CreateBucketConfiguration: { LocationConstraint: "eu-west-1" } }));
     const block = await client.send(new GetPublicAccessBlockCommand({ Bucket: "prod-created-now" }));
     expect(Object.values(block.PublicAccessBlockConfiguration ?? {})).toEqual([true, true, true, true]);

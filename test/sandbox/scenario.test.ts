@@ -6,7 +6,8 @@ import { ScenarioError } from "../../src/errors.js";
 import { loadScenario, startSandbox } from "../../src/sandbox/index.js";
 import { buildWorld, derivedCredentials } from "../../src/sandbox/core/world.js";
 import type { Scenario } from "../../src/sandbox/types.js";
-import { MANAGEMENT, NO_ROLE, PROD, smallScenario } from "./fixtures.js";
+import { ACCOUNTS } from "../support/accounts.js";
+import { smallScenario } from "../support/scenarios/small.js";
 
 async function writeScenario(content: unknown): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), "replguard-scenario-"));
@@ -67,7 +68,7 @@ describe("sandbox/scenario", () => {
 
   it("refuses a repeated account id, a missing management account and an invalid bucket name", async () => {
     const repeated = smallScenario();
-    repeated.accounts[2]!.id = PROD;
+    repeated.accounts[2]!.id = ACCOUNTS.prod;
     expect((await scenarioError(repeated)).location.pointer).toBe("/accounts/2/id");
 
     const headless = smallScenario();
@@ -95,23 +96,23 @@ describe("sandbox/scenario", () => {
 
   it("derives stable AKIA keys per account and gives the audit role to members by default", () => {
     const world = buildWorld(smallScenario());
-    const keys = derivedCredentials(MANAGEMENT);
+    const keys = derivedCredentials(ACCOUNTS.management);
     expect(keys.accessKeyId).toMatch(/^AKIA[A-Z2-7]{16}$/);
     expect(keys.secretAccessKey).toHaveLength(40);
-    expect(derivedCredentials(MANAGEMENT)).toEqual(keys);
-    expect(world.keys.get(keys.accessKeyId)?.accountId).toBe(MANAGEMENT);
-    expect(world.accounts.get(PROD)?.auditRole).toEqual({ trustedAccounts: [MANAGEMENT], externalId: null, maxSessionDuration: 3600 });
-    expect(world.accounts.get(NO_ROLE)?.auditRole).toBeNull();
-    expect(world.accounts.get("999999999999")).toMatchObject({ member: false, auditRole: null });
+    expect(derivedCredentials(ACCOUNTS.management)).toEqual(keys);
+    expect(world.keys.get(keys.accessKeyId)?.accountId).toBe(ACCOUNTS.management);
+    expect(world.accounts.get(ACCOUNTS.prod)?.auditRole).toEqual({ trustedAccounts: [ACCOUNTS.management], externalId: null, maxSessionDuration: 3600 });
+    expect(world.accounts.get(ACCOUNTS.noRole)?.auditRole).toBeNull();
+    expect(world.accounts.get(ACCOUNTS.external)).toMatchObject({ member: false, auditRole: null });
   });
 
   it("lets an account's auditRole name whom it trusts and the ExternalId it requires", () => {
     const scenario = smallScenario();
-    scenario.accounts[1]!.auditRole = { trusts: [PROD] };
+    scenario.accounts[1]!.auditRole = { trusts: [ACCOUNTS.prod] };
     scenario.auditRole = { ...scenario.auditRole, externalId: "org-wide-id" };
     const world = buildWorld(scenario);
-    expect(world.accounts.get(PROD)?.auditRole).toEqual({ trustedAccounts: [PROD], externalId: "org-wide-id", maxSessionDuration: 3600 });
-    expect(world.accounts.get("444444444444")?.auditRole).toEqual({ trustedAccounts: [MANAGEMENT], externalId: "audit-7f3a", maxSessionDuration: 3600 });
+    expect(world.accounts.get(ACCOUNTS.prod)?.auditRole).toEqual({ trustedAccounts: [ACCOUNTS.prod], externalId: "org-wide-id", maxSessionDuration: 3600 });
+    expect(world.accounts.get(ACCOUNTS.externalId)?.auditRole).toEqual({ trustedAccounts: [ACCOUNTS.management], externalId: "audit-7f3a", maxSessionDuration: 3600 });
   });
 
   it("uses the scenario's credentials when it gives them", async () => {

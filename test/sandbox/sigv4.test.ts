@@ -5,7 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSandbox } from "../../src/sandbox/index.js";
 import { canonicalQuery, expectedSignature, parseAuth } from "../../src/sandbox/core/sigv4.js";
 import type { Sandbox } from "../../src/sandbox/types.js";
-import { afterSigning, clientConfig, failure, PROD, roleArn, smallScenario } from "./fixtures.js";
+import { ACCOUNTS } from "../support/accounts.js";
+import { afterSigning, clientConfig, failure, roleArn } from "../support/sandbox.js";
+import { smallScenario } from "../support/scenarios/small.js";
 
 describe("sandbox/sigv4", () => {
   it("computes the signature of AWS's published IAM ListUsers example", () => {
@@ -80,10 +82,10 @@ describe("sandbox/identity", () => {
 
   it("answers ExpiredToken once assumed-role credentials pass their expiry", async () => {
     const sts = new STSClient(clientConfig(sandbox));
-    const { Credentials } = await sts.send(new AssumeRoleCommand({ RoleArn: roleArn(PROD), RoleSessionName: "expiry", DurationSeconds: 900 }));
+    const { Credentials } = await sts.send(new AssumeRoleCommand({ RoleArn: roleArn(ACCOUNTS.prod), RoleSessionName: "expiry", DurationSeconds: 900 }));
     const assumed = { accessKeyId: Credentials!.AccessKeyId!, secretAccessKey: Credentials!.SecretAccessKey!, sessionToken: Credentials!.SessionToken! };
     const before = await new STSClient(clientConfig(sandbox, assumed)).send(new GetCallerIdentityCommand({}));
-    expect(before.Account).toBe(PROD);
+    expect(before.Account).toBe(ACCOUNTS.prod);
 
     sandbox.advanceClock(901_000);
     const stsError = await failure(new STSClient(clientConfig(sandbox, assumed)).send(new GetCallerIdentityCommand({})));
@@ -95,7 +97,7 @@ describe("sandbox/identity", () => {
   });
 
   it("refuses assumed-role keys sent with another session token", async () => {
-    const { Credentials } = await new STSClient(clientConfig(sandbox)).send(new AssumeRoleCommand({ RoleArn: roleArn(PROD), RoleSessionName: "token" }));
+    const { Credentials } = await new STSClient(clientConfig(sandbox)).send(new AssumeRoleCommand({ RoleArn: roleArn(ACCOUNTS.prod), RoleSessionName: "token" }));
     const forged = { accessKeyId: Credentials!.AccessKeyId!, secretAccessKey: Credentials!.SecretAccessKey!, sessionToken: "forged-token" };
     const error = await failure(new STSClient(clientConfig(sandbox, forged)).send(new GetCallerIdentityCommand({})));
     expect(error.name).toBe("InvalidClientTokenId");

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSandbox, validateScenario } from "../../src/sandbox/index.js";
 import type { Sandbox, Scenario } from "../../src/sandbox/types.js";
 import { runCli } from "../support/cli.js";
-import { clientConfig, failure } from "./fixtures.js";
+import { clientConfig, failure } from "../support/sandbox.js";
 
 const ALONE = "121212121212";
 const standalone = (): Scenario => ({

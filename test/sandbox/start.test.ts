@@ -1,14 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { SandboxError } from "../../src/errors.js";
 import { startSandbox } from "../../src/sandbox/index.js";
-import { MANAGEMENT, smallScenario } from "./fixtures.js";
+import { ACCOUNTS } from "../support/accounts.js";
+import { smallScenario } from "../support/scenarios/small.js";
 
 describe("sandbox/startSandbox", () => {
   it("prints export lines for the management account's keys and the endpoint", async () => {
     const sandbox = await startSandbox({ scenario: smallScenario() });
     await sandbox.close();
     expect(sandbox.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    expect(sandbox.managementAccountId).toBe(MANAGEMENT);
+    expect(sandbox.managementAccountId).toBe(ACCOUNTS.management);
     expect(sandbox.exports().split("\n")).toEqual([
       `export AWS_ENDPOINT_URL=${sandbox.endpoint}`,
       `export AWS_ACCESS_KEY_ID=${sandbox.credentials.accessKeyId}`,

@@ -6,7 +6,7 @@ import {
   S3Client,
 } from "@aws-sdk/client-s3";
 import { scan } from "../../src/scan/index.js";
-import { startMotoOrSkip, type MotoServer } from "../helpers/moto.js";
+import { startMotoOrSkip, type MotoServer } from "../support/moto.js";
 
 // moto's ListBuckets answers without BucketRegion (as S3 did before 2024): the GetBucketLocation path.
 const credentials = { accessKeyId: "AKIAMOTOTEST", secretAccessKey: "moto" };

@@ -1,12 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { FACT_SOURCES } from "../../src/model/index.js";
-import { testScenario } from "./support/scenario.js";
-import { bucket, callsOf, scanSandbox, withSandbox } from "./support/sandbox.js";
+import { testScenario } from "../support/scenarios/scan.js";
+import { bucket, callsOf, scanSandbox, withSandbox } from "../support/scan.js";
+import { ACCOUNTS } from "../support/accounts.js";
 
 describe("scan/readFacts", () => {
   it("skips GetBucketReplication for a bucket whose versioning was never enabled, and reads it when Suspended", async () => {
     await withSandbox(async (sandbox) => {
-      const result = await scanSandbox(sandbox, { accounts: ["222222222222"] });
+      const result = await scanSandbox(sandbox, { accounts: [ACCOUNTS.prod] });
       expect(bucket(result, "prod-unversioned")).toMatchObject({
         versioning: { status: "Disabled", mfaDelete: "Disabled" },
         replication: { configured: false, role: null, rules: [] },
@@ -22,7 +23,7 @@ describe("scan/readFacts", () => {
 
   it("turns a denied GetBucketReplication into an error entry, a null field and a partial bucket", async () => {
     await withSandbox(async (sandbox) => {
-      const result = await scanSandbox(sandbox, { accounts: ["222222222222"] });
+      const result = await scanSandbox(sandbox, { accounts: [ACCOUNTS.prod] });
       const denied = bucket(result, "prod-denied");
       expect(denied.replication).toBeNull();
       expect(denied.versioning?.status).toBe("Enabled");
@@ -65,7 +66,7 @@ describe("scan/readFacts", () => {
   it("reads every fact of the plan for every bucket, with explicit values for absent configurations", async () => {
     await withSandbox(async (sandbox) => {
       const all = Object.keys(FACT_SOURCES) as (keyof typeof FACT_SOURCES)[];
-      const result = await scanSandbox(sandbox, { accounts: ["222222222222", "333333333333"], facts: { all, destinations: [] } });
+      const result = await scanSandbox(sandbox, { accounts: [ACCOUNTS.prod, ACCOUNTS.backup], facts: { all, destinations: [] } });
       for (const operation of Object.values(FACT_SOURCES).filter((op) => op !== "GetBucketReplication")) {
         expect(callsOf(sandbox, operation), operation).toHaveLength(result.buckets.length);
       }
@@ -88,7 +89,7 @@ describe("scan/readFacts", () => {
     if (denied === undefined) throw new Error("scenario changed");
     denied.deny = ["GetBucketVersioning"];
     await withSandbox(async (sandbox) => {
-      const doc = bucket(await scanSandbox(sandbox, { accounts: ["222222222222"] }), "prod-denied");
+      const doc = bucket(await scanSandbox(sandbox, { accounts: [ACCOUNTS.prod] }), "prod-denied");
       expect(doc).toMatchObject({ versioning: null, replication: { configured: false }, collected: ["versioning", "replication"] });
       expect(doc.errors).toEqual([{ operation: "GetBucketVersioning", code: "AccessDenied", message: "Access Denied" }]);
       expect(callsOf(sandbox, "GetBucketReplication", "prod-denied")).toHaveLength(1);

@@ -6,11 +6,12 @@
 import { describe, expect, it } from "vitest";
 import { audit } from "../../src/audit/index.js";
 import { startSandbox } from "../../src/sandbox/index.js";
-import { testScenario } from "./support/scenario.js";
+import { testScenario } from "../support/scenarios/scan.js";
+import { ACCOUNTS } from "../support/accounts.js";
 
 function fullyScannableScenario() {
   const scenario = testScenario();
-  scenario.accounts = scenario.accounts.filter((a) => a.id !== "666666666666" && a.id !== "777777777777");
+  scenario.accounts = scenario.accounts.filter((a) => a.id !== ACCOUNTS.suspended && a.id !== ACCOUNTS.noRole);
   return scenario;
 }
 
@@ -39,7 +40,7 @@ describe("scan/resolveDestinations when HeadBucket fails", () => {
       expect(partner).toMatchObject({ resolution: "unknown", account: null, inOrganization: null, unreadable: ["destinationBucket"] });
       // The resolved destination was listed before the endpoint went away; only its Object Lock,
       // read in the destinations phase, failed, and says so the same way.
-      expect(prodData?.replication?.rules.find((r) => r.id === "to-backup")?.destination).toMatchObject({ resolution: "resolved", account: "333333333333", unreadable: ["objectLock"] });
+      expect(prodData?.replication?.rules.find((r) => r.id === "to-backup")?.destination).toMatchObject({ resolution: "resolved", account: ACCOUNTS.backup, unreadable: ["objectLock"] });
 
       const status = (policyId: string) => result.snapshot.results.find((r) => r.bucket === "prod-data" && r.policyId === policyId);
       for (const policyId of ["destination-exists", "destination-in-organization", "destination-separate-account", "destination-account-verified"]) {

@@ -11,7 +11,8 @@ import { describe, expect, it } from "vitest";
 import { audit } from "../../src/audit/index.js";
 import { readSnapshot } from "../../src/report/index.js";
 import { startSandbox } from "../../src/sandbox/index.js";
-import { testScenario } from "./support/scenario.js";
+import { testScenario } from "../support/scenarios/scan.js";
+import { ACCOUNTS } from "../support/accounts.js";
 
 describe("scan/raw declared account", () => {
   it("keeps Destination.Account \"backup\" raw, flags it invalid, fails destination-account-verified, and writes a readable snapshot", async () => {
@@ -28,7 +29,7 @@ describe("scan/raw declared account", () => {
         outDir: out,
       });
       const destination = result.snapshot.buckets.find((b) => b.name === "prod-data")?.replication?.rules.find((r) => r.id === "to-backup")?.destination;
-      expect(destination).toMatchObject({ declaredAccount: "backup", declaredAccountStatus: "invalid", declaredAccountInOrganization: null, account: "333333333333", resolution: "resolved" });
+      expect(destination).toMatchObject({ declaredAccount: "backup", declaredAccountStatus: "invalid", declaredAccountInOrganization: null, account: ACCOUNTS.backup, resolution: "resolved" });
       const finding = result.snapshot.results.find((r) => r.bucket === "prod-data" && r.policyId === "destination-account-verified");
       expect(finding?.status).toBe("fail");
       expect(finding?.message.split("; ")).toContain('rule `to-backup` declares account "backup" for backup-vault, which is not an account id');

@@ -3,13 +3,14 @@ import type { BucketDocument, ReplicationDestination } from "../../src/model/ind
 import { fillUnresolved, type OrganizationView } from "../../src/scan/resolve.js";
 import { unreadBucketDocument } from "../../src/model/index.js";
 import { parseRule } from "../../src/scan/parse.js";
-import { testScenario } from "./support/scenario.js";
-import { bucket, callsOf, rule, scanSandbox, withSandbox } from "./support/sandbox.js";
+import { testScenario } from "../support/scenarios/scan.js";
+import { bucket, callsOf, rule, scanSandbox, withSandbox } from "../support/scan.js";
+import { ACCOUNTS } from "../support/accounts.js";
 
 /** The test organization without the accounts that cannot be scanned (suspended, no role). */
 function fullyScannableScenario() {
   const scenario = testScenario();
-  scenario.accounts = scenario.accounts.filter((a) => a.id !== "666666666666" && a.id !== "777777777777");
+  scenario.accounts = scenario.accounts.filter((a) => a.id !== ACCOUNTS.suspended && a.id !== ACCOUNTS.noRole);
   return scenario;
 }
 
@@ -19,8 +20,8 @@ describe("scan/resolveDestinations", () => {
       const result = await scanSandbox(sandbox);
       expect(rule(bucket(result, "prod-data"), "to-backup").destination).toMatchObject({
         bucket: "backup-vault",
-        account: "333333333333",
-        declaredAccount: "333333333333",
+        account: ACCOUNTS.backup,
+        declaredAccount: ACCOUNTS.backup,
         region: "eu-west-1",
         storageClass: "STANDARD_IA",
         ownerOverride: true,
@@ -47,7 +48,7 @@ describe("scan/resolveDestinations", () => {
       const result = await scanSandbox(sandbox);
       const same = rule(bucket(result, "prod-data"), "same-account");
       expect(same).toMatchObject({ scope: "prefix-and-tags", prefix: "logs/", tags: { keep: "yes" }, priority: 5 });
-      expect(same.destination).toMatchObject({ account: "222222222222", declaredAccount: null, resolved: true, crossAccount: false, crossRegion: true });
+      expect(same.destination).toMatchObject({ account: ACCOUNTS.prod, declaredAccount: null, resolved: true, crossAccount: false, crossRegion: true });
     });
   });
 
@@ -58,7 +59,7 @@ describe("scan/resolveDestinations", () => {
         resolved: false,
         resolution: "missing",
         account: null,
-        declaredAccount: "333333333333",
+        declaredAccount: ACCOUNTS.backup,
         // 333333333333 was scanned and its listing has no such bucket.
         declaredAccountStatus: "mismatch",
         region: null,
@@ -100,12 +101,12 @@ describe("scan/resolveDestinations", () => {
     const scenario = fullyScannableScenario();
     const partnerRule = scenario.accounts[1]?.buckets?.[0]?.replication?.Rules.find((r) => r.ID === "to-partner");
     if (partnerRule?.Destination === undefined) throw new Error("scenario changed");
-    partnerRule.Destination.Account = "333333333333";
+    partnerRule.Destination.Account = ACCOUNTS.backup;
     await withSandbox(async (sandbox) => {
       const result = await scanSandbox(sandbox);
       expect(rule(bucket(result, "prod-data"), "to-partner").destination).toMatchObject({
         account: null,
-        declaredAccount: "333333333333",
+        declaredAccount: ACCOUNTS.backup,
         declaredAccountStatus: "mismatch",
         resolution: "outside-organization",
         inOrganization: false,
@@ -117,7 +118,7 @@ describe("scan/resolveDestinations", () => {
     const scenario = testScenario();
     const partnerRule = scenario.accounts[1]?.buckets?.[0]?.replication?.Rules.find((r) => r.ID === "to-partner");
     if (partnerRule?.Destination === undefined) throw new Error("scenario changed");
-    partnerRule.Destination.Account = "777777777777"; // the member account without an audit role
+    partnerRule.Destination.Account = ACCOUNTS.noRole; // the member account without an audit role
     await withSandbox(async (sandbox) => {
       const result = await scanSandbox(sandbox);
       expect(rule(bucket(result, "prod-data"), "to-partner").destination).toMatchObject({
@@ -133,12 +134,12 @@ describe("scan/resolveDestinations", () => {
     const scenario = testScenario();
     const backupRule = scenario.accounts[1]?.buckets?.[0]?.replication?.Rules.find((r) => r.ID === "to-backup");
     if (backupRule?.Destination === undefined) throw new Error("scenario changed");
-    backupRule.Destination.Account = "555555555555";
+    backupRule.Destination.Account = ACCOUNTS.dev;
     await withSandbox(async (sandbox) => {
       const result = await scanSandbox(sandbox);
       expect(rule(bucket(result, "prod-data"), "to-backup").destination).toMatchObject({
-        account: "333333333333",
-        declaredAccount: "555555555555",
+        account: ACCOUNTS.backup,
+        declaredAccount: ACCOUNTS.dev,
         declaredAccountStatus: "mismatch",
         resolution: "resolved",
       });
@@ -148,7 +149,7 @@ describe("scan/resolveDestinations", () => {
 
   it("marks a destination in an excluded organization account unknown: no scanned listing shows its owner", async () => {
     await withSandbox(async (sandbox) => {
-      const result = await scanSandbox(sandbox, { excludeAccounts: ["555555555555"] });
+      const result = await scanSandbox(sandbox, { excludeAccounts: [ACCOUNTS.dev] });
       expect(rule(bucket(result, "prod-data"), "to-dev").destination).toMatchObject({ resolved: false, resolution: "unknown", account: null, region: "us-east-1" });
       expect(result.buckets.some((b) => b.name === "dev-scratch")).toBe(false);
     });
@@ -158,7 +159,7 @@ describe("scan/resolveDestinations", () => {
     await withSandbox(async (sandbox) => {
       const result = await scanSandbox(sandbox, { regions: ["us-east-1", "eu-west-1"] });
       expect(rule(bucket(result, "prod-data"), "same-account").destination).toMatchObject({
-        account: "222222222222",
+        account: ACCOUNTS.prod,
         resolution: "not-scanned",
         inOrganization: true,
         crossAccount: false,
@@ -186,14 +187,14 @@ describe("scan/resolveDestinations", () => {
 });
 
 describe("scan/fillUnresolved", () => {
-  const source: BucketDocument = unreadBucketDocument("src", "us-east-1", { id: "222222222222", name: "prod", ouPath: "Root", tags: {} });
+  const source: BucketDocument = unreadBucketDocument("src", "us-east-1", { id: ACCOUNTS.prod, name: "prod", ouPath: "Root", tags: {} });
   const destination = (account?: string): ReplicationDestination =>
     parseRule({ ID: "r", Status: "Enabled", Destination: { Bucket: "arn:aws:s3:::elsewhere", ...(account === undefined ? {} : { Account: account }) } }, 0)
       .destination;
   const org: OrganizationView = {
     mode: "organization",
-    accountIds: new Set(["111111111111", "222222222222"]),
-    scannedAccountIds: new Set(["222222222222"]),
+    accountIds: new Set([ACCOUNTS.management, ACCOUNTS.prod]),
+    scannedAccountIds: new Set([ACCOUNTS.prod]),
     allScanned: false,
   };
   const failed = { operation: "HeadBucket", code: "InternalError", message: "destination elsewhere: boom" };
@@ -205,14 +206,14 @@ describe("scan/fillUnresolved", () => {
   });
 
   it("says not-scanned for an existing bucket that an organization account lists outside the scanned regions", () => {
-    const dest = destination("111111111111");
-    fillUnresolved(dest, source, { exists: true, region: "us-east-1", error: null }, "111111111111", org);
-    expect(dest).toMatchObject({ resolution: "not-scanned", account: "111111111111", declaredAccountStatus: "matches", inOrganization: true, crossAccount: true, crossRegion: false });
+    const dest = destination(ACCOUNTS.management);
+    fillUnresolved(dest, source, { exists: true, region: "us-east-1", error: null }, ACCOUNTS.management, org);
+    expect(dest).toMatchObject({ resolution: "not-scanned", account: ACCOUNTS.management, declaredAccountStatus: "matches", inOrganization: true, crossAccount: true, crossRegion: false });
   });
 
   it("says unknown in single-account mode for an existing bucket of another account, whatever the rule declares", () => {
-    const dest = destination("999999999999");
-    fillUnresolved(dest, source, { exists: true, region: null, error: null }, null, { mode: "single-account", accountIds: new Set(["222222222222"]), scannedAccountIds: new Set(["222222222222"]), allScanned: true });
+    const dest = destination(ACCOUNTS.external);
+    fillUnresolved(dest, source, { exists: true, region: null, error: null }, null, { mode: "single-account", accountIds: new Set([ACCOUNTS.prod]), scannedAccountIds: new Set([ACCOUNTS.prod]), allScanned: true });
     expect(dest).toMatchObject({ resolution: "unknown", account: null, declaredAccountStatus: "unverified", inOrganization: null, crossAccount: true });
   });
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { bucketNameFromArn, parseRule, regionFromLocation } from "../../src/scan/parse.js";
-import { testScenario } from "./support/scenario.js";
-import { bucket, rule, scanSandbox, withSandbox } from "./support/sandbox.js";
+import { testScenario } from "../support/scenarios/scan.js";
+import { bucket, rule, scanSandbox, withSandbox } from "../support/scan.js";
+import { ACCOUNTS } from "../support/accounts.js";
 
 describe("scan/parseRule", () => {
   it("reads a V1 rule (no Filter) as prefix-scoped, without priority, replicating delete markers", async () => {
@@ -31,7 +32,7 @@ describe("scan/parseRule", () => {
       },
     });
     await withSandbox(async (sandbox) => {
-      const doc = bucket(await scanSandbox(sandbox, { accounts: ["333333333333"] }), "backup-legacy");
+      const doc = bucket(await scanSandbox(sandbox, { accounts: [ACCOUNTS.backup] }), "backup-legacy");
       expect(rule(doc, "legacy")).toMatchObject({ priority: null, scope: "prefix", prefix: "db/", tags: {}, enabled: true, deleteMarkerReplication: true });
       expect(rule(doc, "tagged")).toMatchObject({
         priority: 2,

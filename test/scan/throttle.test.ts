@@ -1,7 +1,7 @@
 import type { RetryErrorType, RetryStrategyV2, StandardRetryToken } from "@smithy/types";
 import { describe, expect, it } from "vitest";
-import { scanSandbox, withSandbox } from "./support/sandbox.js";
-import { testScenario } from "./support/scenario.js";
+import { scanSandbox, withSandbox } from "../support/scan.js";
+import { testScenario } from "../support/scenarios/scan.js";
 
 /**
  * The retry decisions of the SDK's standard mode (throttling and transient errors are retried, up
