@@ -54,6 +54,23 @@ describe("drift/diffSnapshots", () => {
     expect(diffSnapshots(permuted(snapshot), snapshot).compliance).toEqual(diffSnapshots(snapshot, snapshot).compliance);
   });
 
+  it("reads a format upgrade as no drift: bucket documents 1.0 (before declaredAccountStatus) against 1.1", () => {
+    const current = buildSnapshot();
+    const older = clone(current);
+    older.bucketDocumentSchemaVersion = "1.0.0";
+    for (const doc of older.buckets) {
+      doc.schemaVersion = "1.0.0";
+      for (const rule of doc.replication?.rules ?? []) {
+        const destination = rule.destination as Partial<typeof rule.destination>;
+        delete destination.declaredAccountStatus;
+        delete destination.declaredAccountInOrganization;
+      }
+    }
+    const drift = diffSnapshots(older, current);
+    expect(drift.configuration).toEqual([]);
+    expect(hasChanges(drift)).toBe(false);
+  });
+
   it("pairs a renamed rule by its priority and reports the rename, not a removal and an addition", () => {
     const before = buildSnapshot();
     const after = clone(before);
