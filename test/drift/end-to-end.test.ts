@@ -17,7 +17,7 @@ import type { Sandbox } from "../../src/sandbox/types.js";
 import { shippedValidator } from "../../src/schemas.js";
 import { runMain } from "../support/cli.js";
 import { multitoolErrors } from "../support/sarif-multitool.js";
-import { BACKUP, PROD, PROD_KEYS, ROLE, SIDE, driftScenario, rule } from "./scenario.js";
+import { BACKUP, PROD, ROLE, SIDE, driftScenario, prodKeys, rule } from "./scenario.js";
 
 let sandbox: Sandbox;
 let parent: string;
@@ -32,7 +32,7 @@ beforeAll(async () => {
   sandbox = await startSandbox({ scenario: driftScenario() });
   first = await audit({ scan: scanOptions(), outDir: join(parent, "night-1") });
 
-  const s3 = new S3Client({ endpoint: sandbox.endpoint, region: "eu-west-1", credentials: PROD_KEYS, forcePathStyle: true, maxAttempts: 1 });
+  const s3 = new S3Client({ endpoint: sandbox.endpoint, region: "eu-west-1", credentials: prodKeys(), forcePathStyle: true, maxAttempts: 1 });
   // S3 refuses to suspend versioning while a replication configuration is present (409
   // InvalidBucketState), so a source is suspended the only way AWS allows: replication first.
   await s3.send(new DeleteBucketReplicationCommand({ Bucket: "prod-c" }));

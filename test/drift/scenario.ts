@@ -7,7 +7,15 @@ export const PROD = ACCOUNTS.prod;
 export const BACKUP = ACCOUNTS.backup;
 /** Read in the first scan; its audit role is removed before the second. */
 export const SIDE = ACCOUNTS.dev;
-export const PROD_KEYS = { accessKeyId: "AKIADRIFTPROD0000001", secretAccessKey: "drift-prod-secret-key-0000000000000000000" };
+/**
+ * A fresh copy of prod's keys each call: the SDK marks a credentials object it is given
+ * (`$source`), and a marked object in a scenario is refused by the scenario schema (test files
+ * share a worker).
+ */
+export const prodKeys = (): { accessKeyId: string; secretAccessKey: string } => ({
+  accessKeyId: "AKIADRIFTPROD0000001",
+  secretAccessKey: "drift-prod-secret-key-0000000000000000000",
+});
 export const ROLE = `arn:aws:iam::${PROD}:role/s3-replication`;
 
 export const rule = (id: string, priority: number, bucket: string, account: string, extra: Partial<ReplicationRule> = {}): ReplicationRule => ({
@@ -30,7 +38,7 @@ export function driftScenario(): Scenario {
         id: PROD,
         name: "prod",
         ou: "Workloads/Prod",
-        credentials: PROD_KEYS,
+        credentials: prodKeys(),
         buckets: [
           {
             name: "prod-a",
