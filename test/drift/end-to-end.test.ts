@@ -11,6 +11,7 @@ import { DeleteBucketReplicationCommand, PutBucketReplicationCommand, PutBucketV
 import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { audit, type AuditResult } from "../../src/audit/index.js";
+import { diffSnapshots, hasChanges } from "../../src/drift/index.js";
 import type { ConfigChange, Drift } from "../../src/model/index.js";
 import { startSandbox } from "../../src/sandbox/index.js";
 import type { Sandbox } from "../../src/sandbox/types.js";
@@ -77,6 +78,18 @@ const EXPECTED: Omit<ConfigChange, "accountId" | "bucketArn">[] = [
 ];
 
 describe("drift/end to end through the sandbox", () => {
+  it("finds no drift between the first scan and itself listed in another order (buckets, rules, accounts, results)", () => {
+    const permuted = structuredClone(first.snapshot);
+    permuted.buckets.reverse();
+    permuted.accounts.reverse();
+    permuted.results.reverse();
+    for (const doc of permuted.buckets) doc.replication?.rules.reverse();
+    expect(permuted.buckets.find((b) => b.name === "prod-a")!.replication!.rules.map((r) => r.id)).toEqual(["second", "to-backup"]);
+    const none = diffSnapshots(first.snapshot, permuted);
+    expect(hasChanges(none)).toBe(false);
+    expect([none.configuration, none.scope, none.policies]).toEqual([[], [], []]);
+  });
+
   it("finds the baseline with --baseline latest: the newest other folder's snapshot", () => {
     expect(second.baselineFile).toBe(join(parent, "night-1", "snapshot.json"));
   });
