@@ -2,8 +2,8 @@
 export { audit, summarize, auditExitCode, type AuditOptions, type AuditResult, type AuditSummary } from "./audit/index.js";
 export { scan, type ScanOptions, type ScanResult, type ScanProgress } from "./scan/index.js";
 export { loadPolicies, requiredFacts, evaluateBucket, explainPolicy, type LoadOptions, type PolicySet, type LoadedPolicy } from "./policy/index.js";
-export { writeReports, readSnapshot, type ReportFormat } from "./report/index.js";
-export { diffSnapshots, driftFails, hasChanges, findLatestSnapshot } from "./drift/index.js";
+export { writeReports, writeTerraformDriftReports, readSnapshot, type ReportFormat } from "./report/index.js";
+export { diffSnapshots, driftFails, hasChanges, findLatestSnapshot, terraformDrift } from "./drift/index.js";
 export { loadConfig, type ConfigFile } from "./config/index.js";
 export { startSandbox } from "./sandbox/index.js";
 export type { Sandbox, SandboxOptions, Scenario, CallRecord } from "./sandbox/types.js";

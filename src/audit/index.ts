@@ -4,7 +4,7 @@
  * these options; tests and other programs call this directly.
  */
 import { dirname, join } from "node:path";
-import { diffSnapshots, driftFails, findLatestSnapshot } from "../drift/index.js";
+import { compareWithTerraform, diffSnapshots, driftFails, findLatestSnapshot, readTerraform, terraformDriftExitCode } from "../drift/index.js";
 import { ExitCode, SnapshotError, UsageError } from "../errors.js";
 import { contentHash } from "../hash.js";
 import {
@@ -12,11 +12,14 @@ import {
   SEVERITIES,
   SNAPSHOT_SCHEMA_VERSION,
   type Drift,
+  type FactPlan,
   type FailOnDrift,
   type PolicyResult,
   type Severity,
   type Snapshot,
   type Suppression,
+  type TerraformDeclaration,
+  type TerraformDrift,
 } from "../model/index.js";
 import { evaluateBucket, loadPolicies, policyRefs, requiredFacts, SuppressionTracker, type LoadOptions, type PolicySet } from "../policy/index.js";
 import {
@@ -26,6 +29,7 @@ import {
   REPORT_FORMATS,
   runCompleteness,
   writeReports,
+  writeTerraformDriftReports,
   type ReportDir,
   type ReportFormat,
   type WrittenReport,
@@ -52,8 +56,13 @@ export interface AuditOptions {
    * the report folder, see drift/latest.ts). The reports then carry the drift. Read before scanning.
    */
   baseline?: string;
-  /** With a baseline: exit 5 when the drift has new failures, or any change. */
+  /** With a baseline: exit 5 when the drift has new failures, or any change; with `terraform`, when the live buckets drifted from it. */
   failOnDrift?: FailOnDrift;
+  /**
+   * A `terraform show -json` file (saved plan or state): the scanned buckets are compared with what
+   * it declares (docs/terraform.md), and terraform-drift.json / .csv join the reports.
+   */
+  terraform?: string;
 }
 
 export interface AuditSummary {
@@ -72,6 +81,8 @@ export interface AuditResult {
   drift: Drift | null;
   /** The baseline file compared with, or null. */
   baselineFile: string | null;
+  /** Drift from the `terraform` file, or null without one. */
+  terraformDrift: TerraformDrift | null;
 }
 
 const severityRank = (severity: Severity): number => SEVERITIES.indexOf(severity);
@@ -127,15 +138,16 @@ export async function audit(options: AuditOptions = {}): Promise<AuditResult> {
         : await openReportDir(options.outDir);
   try {
     const baselineFile = await baselinePath(options.baseline, reportDir?.path ?? options.outDir ?? defaultOutDir(now));
-    if (baselineFile === null && options.failOnDrift !== undefined) {
+    if (baselineFile === null && options.failOnDrift !== undefined && options.terraform === undefined) {
       // A CI gate on drift cannot pass when there is nothing to compare with.
       throw options.baseline === undefined
-        ? new UsageError("--fail-on-drift needs --baseline SNAPSHOT or --baseline latest")
+        ? new UsageError("--fail-on-drift needs --baseline SNAPSHOT, --baseline latest or --terraform FILE")
         : new SnapshotError(`--baseline latest: no earlier snapshot.json in the folders beside ${reportDir?.path ?? options.outDir ?? defaultOutDir(now)}, so --fail-on-drift cannot be decided; run once without --fail-on-drift to make one`);
     }
     // Read (and validated) before the scan: a bad baseline fails in a second.
     const baseline = baselineFile === null ? undefined : await readSnapshot(baselineFile);
-    return await auditInto(options, policySet, reportDir, { now, failOn, formats, suppressions, baseline, baselineFile });
+    const declaration = options.terraform === undefined ? undefined : await readTerraform(options.terraform);
+    return await auditInto(options, policySet, reportDir, { now, failOn, formats, suppressions, baseline, baselineFile, declaration });
   } finally {
     reportDir?.release();
   }
@@ -152,9 +164,18 @@ async function auditInto(
     suppressions,
     baseline,
     baselineFile,
-  }: { now: Date; failOn: Severity; formats: readonly ReportFormat[]; suppressions: Suppression[]; baseline: Snapshot | undefined; baselineFile: string | null },
+    declaration,
+  }: {
+    now: Date;
+    failOn: Severity;
+    formats: readonly ReportFormat[];
+    suppressions: Suppression[];
+    baseline: Snapshot | undefined;
+    baselineFile: string | null;
+    declaration: TerraformDeclaration | undefined;
+  },
 ): Promise<AuditResult> {
-  const scanResult = await scan({ ...options.scan, facts: requiredFacts(policySet) });
+  const scanResult = await scan({ ...options.scan, facts: withDeclaredFacts(requiredFacts(policySet), declaration) });
 
   const results: PolicyResult[] = [];
   const tracker = new SuppressionTracker(suppressions, now);
@@ -194,8 +215,38 @@ async function auditInto(
           policies: policySet.policies,
           ...(baseline !== undefined && drift !== null ? { baseline: { snapshot: baseline, drift } } : {}),
         });
+  const terraformDrift = declaration === undefined ? null : compareWithTerraform(declaration, snapshot);
+  if (terraformDrift !== null && reportDir !== undefined) reports.push(...(await writeTerraformDriftReports(terraformDrift, reportDir.path, { dir: reportDir })));
   const exitCode = auditExitCode(snapshot, summary, drift === null ? undefined : { drift, failOn: options.failOnDrift });
-  return { snapshot, reports, summary, exitCode, drift, baselineFile };
+  return { snapshot, reports, summary, exitCode: withTerraformExit(exitCode, terraformDrift, options.failOnDrift), drift, baselineFile, terraformDrift };
+}
+
+/** The exit codes in README order of seriousness: the first that applies wins. */
+const EXIT_PRECEDENCE: readonly ExitCode[] = [ExitCode.FixFailed, ExitCode.Incomplete, ExitCode.Drift, ExitCode.Findings, ExitCode.Ok];
+
+/**
+ * Folds the Terraform comparison into the audit's exit code: something it could not compare (a
+ * value known only after apply, a fact not read) is 3, as in `replguard drift --terraform`; drift
+ * from it is 5 under `failOnDrift`, as drift from a baseline is.
+ */
+function withTerraformExit(exitCode: ExitCode, drift: TerraformDrift | null, failOnDrift: FailOnDrift | undefined): ExitCode {
+  if (drift === null) return exitCode;
+  const own = terraformDriftExitCode(drift);
+  const counted = own === ExitCode.Drift && failOnDrift === undefined ? ExitCode.Ok : own;
+  return EXIT_PRECEDENCE.find((code) => code === exitCode || code === counted) ?? exitCode;
+}
+
+/**
+ * Object Lock declared in Terraform is compared on every declared bucket, not only on replica
+ * destinations (where the policies need it): read it on every bucket when any bucket declares it.
+ */
+function withDeclaredFacts(plan: FactPlan, declaration: TerraformDeclaration | undefined): FactPlan {
+  if (declaration === undefined || !declaration.buckets.some((b) => b.objectLock !== undefined) || plan.all.includes("objectLock")) return plan;
+  return {
+    all: [...plan.all, "objectLock"],
+    replicating: (plan.replicating ?? []).filter((fact) => fact !== "objectLock"),
+    destinations: plan.destinations.filter((fact) => fact !== "objectLock"),
+  };
 }
 
 /**

@@ -10,6 +10,7 @@ import { startSandbox } from "../sandbox/index.js";
 import type { Sandbox } from "../sandbox/types.js";
 import { accountList, configField, formatList, positiveInt, regionList, severity, splitList } from "./parse.js";
 import { progressReporter } from "./progress.js";
+import { terraformDriftSummary } from "./terraform-drift.js";
 import { withInterruptCleanup } from "./interrupt.js";
 import { printErr, printOut } from "./terminal.js";
 import { driftSummaryLines } from "./drift-summary.js";
@@ -39,6 +40,7 @@ interface AuditFlags {
   json?: boolean;
   baseline?: string;
   failOnDrift?: FailOnDrift;
+  terraform?: string;
 }
 
 export function auditCommand(run: (exitCode: number) => void): Command {
@@ -65,7 +67,8 @@ export function auditCommand(run: (exitCode: number) => void): Command {
     .option("--account-concurrency <n>", "accounts scanned at once (default 8)", positiveInt)
     .option("--max-attempts <n>", "attempts per AWS call with adaptive retry (default 10)", positiveInt)
     .option("--baseline <snapshot>", "compare with this snapshot.json, or `latest` (the newest one in the folders beside --out); the reports then carry the drift")
-    .addOption(new Option("--fail-on-drift <when>", "with --baseline: exit 5 on new failures, or on any change").choices([...FAIL_ON_DRIFT]))
+    .option("--terraform <file>", "compare the live buckets with what this `terraform show -json` file (plan or state) declares; adds terraform-drift.json/.csv")
+    .addOption(new Option("--fail-on-drift <when>", "with --baseline: exit 5 on new failures, or on any change; with --terraform: exit 5 on drift from it").choices([...FAIL_ON_DRIFT]))
     .option("--quiet", "no progress bar and no summary line")
     .option("--json", "print the summary as JSON on stdout")
     .action(async (flags: AuditFlags) => {
@@ -120,6 +123,7 @@ export function auditOptions(flags: AuditFlags, config: ConfigFile, sandbox?: Sa
     outDir: flags.out ?? config.out,
     ...(flags.baseline === undefined ? {} : { baseline: flags.baseline }),
     ...(flags.failOnDrift === undefined ? {} : { failOnDrift: flags.failOnDrift }),
+    ...(flags.terraform === undefined ? {} : { terraform: flags.terraform }),
   };
 }
 
@@ -154,7 +158,8 @@ function printSummary(result: AuditResult, flags: AuditFlags): void {
   if (flags.json) {
     const { complete } = runCompleteness(snapshot);
     const drift = result.drift === null ? null : { baseline: result.baselineFile, ...result.drift.summary };
-    const json = { exitCode, complete, failOn: snapshot.failOn, coverage: snapshot.coverage, ...summary, drift, reports };
+    const terraform = result.terraformDrift === null ? null : { file: result.terraformDrift.terraform.file, drifted: result.terraformDrift.drifted, counts: result.terraformDrift.counts };
+    const json = { exitCode, complete, failOn: snapshot.failOn, coverage: snapshot.coverage, ...summary, drift, terraform, reports };
     printOut(`${JSON.stringify(json, null, 2)}\n`);
     return;
   }
@@ -180,6 +185,7 @@ function printSummary(result: AuditResult, flags: AuditFlags): void {
       ` ${c.suppressed} suppressed, ${c.not_applicable} not applicable`,
     completeness.complete ? "complete: every in-scope account and bucket was read and every policy decided" : "INCOMPLETE: see the lines above (exit 3)",
     ...(result.drift === null || result.baselineFile === null ? [] : driftSummaryLines(result.drift, result.baselineFile)),
+    ...(result.terraformDrift === null ? [] : terraformDriftSummary(result.terraformDrift)),
     ...reports.map((report) => `  ${report.format.padEnd(5)} ${report.file}`),
   ];
   printOut(`${lines.join("\n")}\n`);

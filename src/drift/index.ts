@@ -11,6 +11,7 @@ import { scopeDrift } from "./scope.js";
 
 export { complianceState } from "./compliance.js";
 export { findLatestSnapshot } from "./latest.js";
+export { compareWithTerraform, readTerraform, terraformDrift, terraformDriftExitCode } from "./terraform/index.js";
 
 const side = (snapshot: Snapshot): DriftSide => ({
   startedAt: snapshot.scan.startedAt,

@@ -79,3 +79,4 @@ export async function writeReports(snapshot: Snapshot, options: WriteReportsOpti
     if (options.dir === undefined) dir.release();
   }
 }
+export { TERRAFORM_DRIFT_CSV_COLUMNS, TERRAFORM_DRIFT_FILES, writeTerraformDriftReports } from "./terraform-drift.js";

@@ -7,7 +7,7 @@
 import { FACTS, type BucketDocument, type FactName, type Snapshot } from "../../model/index.js";
 import { ruleFromLive } from "./normalise.js";
 import {
-  DRIFT_KINDS,
+  TERRAFORM_DRIFTED_KINDS,
   TERRAFORM_DRIFT_KINDS,
   TERRAFORM_DRIFT_SCHEMA_VERSION,
   type ComparableRule,
@@ -20,7 +20,7 @@ import {
   type TerraformDrift,
   type TerraformDriftItem,
   type TerraformDriftKind,
-} from "./types.js";
+} from "../../model/terraform-drift.js";
 
 /** JSON with object keys sorted, so `{a,b}` and `{b,a}` (tags) compare equal. */
 function canonical(value: unknown): string {
@@ -266,7 +266,7 @@ export function compareWithTerraform(declaration: TerraformDeclaration, snapshot
     terraform: { file: declaration.file, kind: declaration.kind, formatVersion: declaration.formatVersion, terraformVersion: declaration.terraformVersion },
     snapshot: { startedAt: snapshot.scan.startedAt, finishedAt: snapshot.scan.finishedAt, complete: snapshot.coverage.complete },
     counts,
-    drifted: items.some((i) => DRIFT_KINDS.includes(i.kind)),
+    drifted: items.some((i) => TERRAFORM_DRIFTED_KINDS.includes(i.kind)),
     items,
   };
 }

@@ -23,7 +23,7 @@ import type {
   DeclaredVersioning,
   DeclaredVersioningStatus,
   UnplacedResource,
-} from "./types.js";
+} from "../../model/terraform-drift.js";
 
 type Values = Record<string, unknown>;
 

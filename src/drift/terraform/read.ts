@@ -8,7 +8,7 @@
 import { readFile } from "node:fs/promises";
 import { TerraformError } from "../../errors.js";
 import { declareBuckets } from "./normalise.js";
-import type { TerraformDeclaration } from "./types.js";
+import type { TerraformDeclaration } from "../../model/terraform-drift.js";
 
 /** The resource types replguard reads; other resources are ignored. */
 export const TERRAFORM_TYPES = [

@@ -4,7 +4,8 @@
  * role is gone). Both leave drift false but the exit code 3, not 0.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { terraformDrift, terraformDriftExitCode, type TerraformDrift } from "../../../src/drift/terraform/index.js";
+import { terraformDrift, terraformDriftExitCode } from "../../../src/drift/terraform/index.js";
+import type { TerraformDrift } from "../../../src/model/index.js";
 import { startSandbox } from "../../../src/sandbox/index.js";
 import type { Sandbox } from "../../../src/sandbox/types.js";
 import { terraformScenario } from "./scenario.js";

@@ -2,7 +2,7 @@
  * Types of the Terraform half of drift: what a `terraform show -json` file declares, normalised to
  * the bucket document's meaning, and how the live buckets of a snapshot differ from it.
  */
-import type { MfaDeleteStatus, VersioningStatus } from "../../model/index.js";
+import type { MfaDeleteStatus, VersioningStatus } from "./bucket-document.js";
 
 /** Where a declaration comes from: the resource's address and the file. */
 export interface DeclaredSource {
@@ -132,7 +132,7 @@ export const TERRAFORM_DRIFT_KINDS = [
 export type TerraformDriftKind = (typeof TERRAFORM_DRIFT_KINDS)[number];
 
 /** Kinds that are drift (exit 5); the others say a comparison could not be made. */
-export const DRIFT_KINDS: readonly TerraformDriftKind[] = ["changed", "rule-missing", "rule-undeclared", "bucket-missing", "replication-undeclared"];
+export const TERRAFORM_DRIFTED_KINDS: readonly TerraformDriftKind[] = ["changed", "rule-missing", "rule-undeclared", "bucket-missing", "replication-undeclared"];
 
 export interface TerraformDriftItem {
   kind: TerraformDriftKind;
@@ -160,7 +160,7 @@ export interface TerraformDrift {
   snapshot: { startedAt: string; finishedAt: string; complete: boolean };
   /** Items per kind (every kind present, zero included). */
   counts: Record<TerraformDriftKind, number>;
-  /** True when at least one item is drift (a kind in DRIFT_KINDS). */
+  /** True when at least one item is drift (a kind in TERRAFORM_DRIFTED_KINDS). */
   drifted: boolean;
   /** Sorted by bucket, field, kind. */
   items: TerraformDriftItem[];
