@@ -3,7 +3,7 @@ export { audit, summarize, auditExitCode, type AuditOptions, type AuditResult, t
 export { scan, type ScanOptions, type ScanResult, type ScanProgress } from "./scan/index.js";
 export { loadPolicies, requiredFacts, evaluateBucket, explainPolicy, type LoadOptions, type PolicySet, type LoadedPolicy } from "./policy/index.js";
 export { writeReports, writeTerraformDriftReports, readSnapshot, type ReportFormat } from "./report/index.js";
-export { diffSnapshots, driftFails, hasChanges, findLatestSnapshot, terraformDrift } from "./drift/index.js";
+export { diffSnapshots, driftFails, hasChanges, findLatestSnapshot, terraformDrift, terraformDriftExitCode } from "./drift/index.js";
 export { loadConfig, type ConfigFile } from "./config/index.js";
 export { startSandbox } from "./sandbox/index.js";
 export type { Sandbox, SandboxOptions, Scenario, CallRecord } from "./sandbox/types.js";
