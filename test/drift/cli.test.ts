@@ -97,7 +97,7 @@ describe("drift/cli: audit --baseline", () => {
     const parent = join(dir, "gate");
     const noBaseline = await runMain(["audit", "--sandbox", scenarioFile, "--out", join(parent, "n1"), "--fail-on-drift", "any-change"]);
     expect(noBaseline.code).toBe(2);
-    expect(noBaseline.stderr).toBe("replguard: --fail-on-drift needs --baseline SNAPSHOT or --baseline latest\n");
+    expect(noBaseline.stderr).toBe("replguard: --fail-on-drift needs --baseline SNAPSHOT, --baseline latest or --terraform FILE\n");
     const none = await runMain(["audit", "--sandbox", scenarioFile, "--out", join(parent, "n2"), "--baseline", "latest", "--fail-on-drift", "any-change"]);
     expect(none.code).toBe(2);
     oneLine(none.stderr);
