@@ -210,4 +210,17 @@ describe.skipIf(awsCli === undefined)("sandbox/awscli", () => {
       ["cli-replica", 301],
     ]));
   });
+
+  it("signs the next command again after --no-sign-request, in its own region: no command sees the one before", async () => {
+    await aws(["s3api", "head-bucket", "--no-sign-request", "--bucket", "cli-plain", "--region", "eu-west-1"]);
+    const listed = await aws(["s3api", "list-buckets"]);
+    expect(listed.code).toBe(0);
+    expect(sandbox.calls.filter((call) => call.operation === "ListBuckets").at(-1)).toMatchObject({ account: MANAGEMENT, status: 200 });
+  });
+
+  it("refuses missing arguments with argparse's exit code 2 and message, as the aws executable does", async () => {
+    const refused = await aws(["s3api", "get-bucket-acl"]);
+    expect(refused).toMatchObject({ code: 2, json: null });
+    expect(refused.stderr).toContain("aws: error: the following arguments are required: --bucket");
+  });
 });

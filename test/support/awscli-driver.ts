@@ -46,6 +46,7 @@ import awscli.clidriver
 answers = os.fdopen(os.dup(1), "w", encoding="utf-8")
 os.dup2(2, 1)
 base_env = dict(os.environ)
+script = sys.argv[1]
 real_out, real_err = sys.stdout, sys.stderr
 loader = None
 
@@ -54,6 +55,8 @@ def run(args, env):
     os.environ.clear()
     os.environ.update(base_env)
     os.environ.update(env)
+    # argv as the script would see it: argparse names the program after argv[0] ("aws: error: ...").
+    sys.argv = [script, *args]
     out = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", write_through=True)
     err = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors="replace", write_through=True)
     sys.stdout, sys.stderr = out, err
@@ -109,7 +112,7 @@ interface Pending {
  */
 export async function startAwsCli(cli: string, baseEnv: NodeJS.ProcessEnv): Promise<AwsCli> {
   const [python = "python3", ...pythonArgs] = interpreterOf(cli);
-  const child = spawn(python, [...pythonArgs, "-c", DRIVER], { env: baseEnv, stdio: ["pipe", "pipe", "pipe"] });
+  const child = spawn(python, [...pythonArgs, "-c", DRIVER, cli], { env: baseEnv, stdio: ["pipe", "pipe", "pipe"] });
   let stderrTail = "";
   child.stderr.setEncoding("utf8");
   // Only the tail is kept: it says why the process died, should it.
