@@ -7,7 +7,7 @@
  * (commands and buckets paired round-robin), plus the configured settings on the one bucket that has them.
  */
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -15,6 +15,7 @@ import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { derivedCredentials, startSandbox } from "../../src/sandbox/index.js";
 import type { Sandbox } from "../../src/sandbox/types.js";
+import { type AwsCli, startAwsCli } from "../support/awscli-driver.js";
 import { requireToolOrSkip, resolvePyenvShim } from "../support/executables.js";
 
 const awsCli = requireToolOrSkip("aws", "pip install awscli");
@@ -53,33 +54,6 @@ const READS: Readonly<Record<string, { args?: string[]; notFound?: string }>> = 
   "get-public-access-block": { notFound: "NoSuchPublicAccessBlockConfiguration" },
 };
 
-/**
- * Reads jobs `[{env, args}]` on stdin, runs each through the CLI's driver, prints `[{code, stderr}]`.
- * One driver per set of credentials (a driver's session keeps the credentials it first resolved).
- */
-const DRIVER = `
-import io, json, os, sys
-import awscli.clidriver
-drivers = {}
-results = []
-for job in json.load(sys.stdin):
-    key = json.dumps(job["env"], sort_keys=True)
-    if key not in drivers:
-        for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
-            os.environ.pop(name, None)
-        os.environ.update(job["env"])
-        drivers[key] = awscli.clidriver.create_clidriver()
-    real_out, real_err = sys.stdout, sys.stderr
-    sys.stdout, sys.stderr = io.StringIO(), io.StringIO()
-    try:
-        code = drivers[key].main(job["args"])
-    finally:
-        err = sys.stderr.getvalue()
-        sys.stdout, sys.stderr = real_out, real_err
-    results.append({"code": code, "stderr": err})
-json.dump(results, sys.stdout)
-`;
-
 /** get-bucket-acl → GetBucketAcl */
 const operationOf = (command: string): string => command.split("-").map((word) => word[0]?.toUpperCase() + word.slice(1)).join("");
 
@@ -97,6 +71,7 @@ describe.skipIf(awsCli === undefined)("sandbox/awscli read-only sweep of the dem
   let cli: string;
   let home: string;
   let baseEnv: NodeJS.ProcessEnv;
+  let driver: AwsCli;
 
   beforeAll(async () => {
     [sandbox, cli] = await Promise.all([startSandbox({ scenario: "demo" }), resolvePyenvShim(awsCli ?? "aws")]);
@@ -105,8 +80,10 @@ describe.skipIf(awsCli === undefined)("sandbox/awscli read-only sweep of the dem
     writeFileSync(emptyFile, "");
     baseEnv = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("AWS_")));
     Object.assign(baseEnv, { HOME: home, AWS_CONFIG_FILE: emptyFile, AWS_SHARED_CREDENTIALS_FILE: emptyFile, AWS_PAGER: "" });
+    driver = await startAwsCli(cli, baseEnv);
   });
   afterAll(async () => {
+    await driver?.close();
     await sandbox?.close();
     if (home !== undefined) rmSync(home, { recursive: true, force: true });
   });
@@ -125,25 +102,15 @@ describe.skipIf(awsCli === undefined)("sandbox/awscli read-only sweep of the dem
   }
 
   /**
-   * Runs reads through the AWS CLI's own driver (`awscli.clidriver`, what the `aws` script calls),
-   * many per Python process: starting the CLI costs seconds here, a command in a running driver
-   * milliseconds. Each account's reads share one driver and session, as an `aws` shell session's would.
+   * Runs reads through the AWS CLI's own driver (test/support/awscli-driver.ts), all in one Python
+   * process: starting the CLI costs seconds here, a command in a running driver milliseconds.
    */
   async function readAll(reads: ReadonlyArray<{ command: string; bucket: string; keys: Keys; region: string }>): Promise<Answer[]> {
-    const python = readFileSync(cli, "utf8").split("\n")[0]?.replace(/^#!\s*/, "").trim() || "python3";
-    const jobs = reads.map(({ command, bucket, keys, region }) => ({
-      env: keys,
-      args: ["s3api", command, "--bucket", bucket, ...(READS[command]?.args ?? []), "--endpoint-url", sandbox.endpoint, "--region", region, "--output", "json"],
-    }));
-    const child = execFile(python, ["-c", DRIVER], { env: baseEnv, timeout: 240_000, maxBuffer: 64 * 1024 * 1024 });
-    child.stdin?.end(JSON.stringify(jobs));
-    let stdout = "";
-    child.stdout?.on("data", (chunk: string) => (stdout += chunk));
-    let stderr = "";
-    child.stderr?.on("data", (chunk: string) => (stderr += chunk));
-    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
-    if (code !== 0) throw new Error(`the AWS CLI driver exited ${code}: ${stderr}`);
-    const results = JSON.parse(stdout) as Array<{ code: number; stderr: string }>;
+    const results = await Promise.all(
+      reads.map(({ command, bucket, keys, region }) =>
+        driver.run(["s3api", command, "--bucket", bucket, ...(READS[command]?.args ?? []), "--endpoint-url", sandbox.endpoint, "--region", region, "--output", "json"], keys),
+      ),
+    );
     return results.map((result, i) => {
       const { command, bucket } = reads[i] as (typeof reads)[number];
       if (result.code === 0) return { command, bucket, outcome: "ok" };

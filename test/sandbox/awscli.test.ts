@@ -2,6 +2,8 @@
  * The AWS CLI (v1, botocore: a second independent client stack) against the sandbox:
  * `aws --endpoint-url <sandbox> … --output json` with the sandbox's keys in the environment and an
  * empty config, so nothing on this machine can interfere. Checks the JSON each command prints.
+ * Commands run through the CLI's own driver in one Python process (test/support/awscli-driver.ts);
+ * the real `aws` executable runs once, with nothing but what `exports()` printed.
  */
 import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -12,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSandbox } from "../../src/sandbox/index.js";
 import type { Sandbox, Scenario } from "../../src/sandbox/types.js";
 import { ACCOUNTS, AUDIT_ROLE } from "../support/accounts.js";
+import { type AwsCli, startAwsCli } from "../support/awscli-driver.js";
 import { requireToolOrSkip, resolvePyenvShim } from "../support/executables.js";
 import { account, bucket, replication as replicationOf, scenario as scenarioOf } from "../support/scenario.js";
 
@@ -62,22 +65,29 @@ describe.skipIf(awsCli === undefined)("sandbox/awscli", () => {
   let cli: string;
   let home: string;
   let baseEnv: NodeJS.ProcessEnv;
+  let driver: AwsCli;
 
   /**
    * Runs `aws <args> --endpoint-url <sandbox> --output json` with the sandbox's management keys (or
-   * `credentials`); a non-zero exit is returned, not thrown. `endpointFlag: false` leaves the
-   * endpoint to the environment the sandbox's `exports()` printed.
+   * `credentials`) through the driver; a non-zero exit is returned, not thrown. `endpointFlag: false`
+   * leaves the endpoint to the environment the sandbox's `exports()` printed, and runs the real `aws`
+   * executable: that is what a user pasting those lines into a shell would run.
    */
   async function aws(args: string[], credentials?: TemporaryCredentials, endpointFlag = true): Promise<CliResult> {
-    const env: NodeJS.ProcessEnv = { ...baseEnv };
+    const env: Record<string, string> = {};
     if (credentials !== undefined) {
       env.AWS_ACCESS_KEY_ID = credentials.AccessKeyId;
       env.AWS_SECRET_ACCESS_KEY = credentials.SecretAccessKey;
       env.AWS_SESSION_TOKEN = credentials.SessionToken;
     }
     const endpoint = endpointFlag ? ["--endpoint-url", sandbox.endpoint] : [];
+    const argv = [...args, ...endpoint, "--output", "json", "--cli-connect-timeout", "5"];
+    if (endpointFlag) {
+      const { code, stdout, stderr } = await driver.run(argv, env);
+      return { code, json: code === 0 && stdout.trim() !== "" ? JSON.parse(stdout) : null, stderr };
+    }
     try {
-      const { stdout, stderr } = await run(cli, [...args, ...endpoint, "--output", "json", "--cli-connect-timeout", "5"], { env, timeout: 20_000 });
+      const { stdout, stderr } = await run(cli, argv, { env: { ...baseEnv, ...env }, timeout: 20_000 });
       return { code: 0, json: stdout.trim() === "" ? null : JSON.parse(stdout), stderr };
     } catch (error) {
       const failed = error as { code?: number | string; stderr?: string };
@@ -99,8 +109,10 @@ describe.skipIf(awsCli === undefined)("sandbox/awscli", () => {
       const assignment = /^export (AWS_[A-Z_]+)=(.*)$/.exec(line.trim());
       if (assignment?.[1] !== undefined) baseEnv[assignment[1]] = assignment[2]?.replace(/^'(.*)'$/, "$1");
     }
+    driver = await startAwsCli(cli, baseEnv);
   });
   afterAll(async () => {
+    await driver?.close();
     await sandbox?.close();
     if (home !== undefined) rmSync(home, { recursive: true, force: true });
   });
@@ -197,5 +209,18 @@ describe.skipIf(awsCli === undefined)("sandbox/awscli", () => {
       ["cli-plain", 403],
       ["cli-replica", 301],
     ]));
+  });
+
+  it("signs the next command again after --no-sign-request, in its own region: no command sees the one before", async () => {
+    await aws(["s3api", "head-bucket", "--no-sign-request", "--bucket", "cli-plain", "--region", "eu-west-1"]);
+    const listed = await aws(["s3api", "list-buckets"]);
+    expect(listed.code).toBe(0);
+    expect(sandbox.calls.filter((call) => call.operation === "ListBuckets").at(-1)).toMatchObject({ account: MANAGEMENT, status: 200 });
+  });
+
+  it("refuses missing arguments with argparse's exit code 2 and message, as the aws executable does", async () => {
+    const refused = await aws(["s3api", "get-bucket-acl"]);
+    expect(refused).toMatchObject({ code: 2, json: null });
+    expect(refused.stderr).toContain("aws: error: the following arguments are required: --bucket");
   });
 });
