@@ -4,35 +4,18 @@
  * Content-MD5, each x-amz-checksum-* algorithm, a checksum in an aws-chunked trailer), and the
  * real SDK still succeeds with every checksum algorithm it offers.
  */
-import { createHash, createHmac, type Hash, type Hmac } from "node:crypto";
+import { createHash } from "node:crypto";
 import { crc32 } from "node:zlib";
 import { ChecksumAlgorithm, PutBucketVersioningCommand, S3Client } from "@aws-sdk/client-s3";
 import { SignatureV4 } from "@smithy/signature-v4";
-import type { SourceData } from "@smithy/types";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSandbox } from "../../src/sandbox/index.js";
 import { crc32c, crc64nvme } from "../../src/sandbox/s3/checksums.js";
 import type { Sandbox } from "../../src/sandbox/types.js";
 import { clientConfig } from "../support/sandbox.js";
 import { smallScenario } from "../support/scenarios/small.js";
+import { Sha256 } from "../support/sha256.js";
 
-const bytes = (data: SourceData): string | Uint8Array =>
-  typeof data === "string" ? data : data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-
-/** The Checksum the SDK's signer expects, over node:crypto. */
-class Sha256 {
-  private hash: Hash | Hmac;
-  constructor(secret?: SourceData) {
-    this.hash = secret === undefined ? createHash("sha256") : createHmac("sha256", bytes(secret));
-  }
-  update(data: SourceData): void {
-    this.hash.update(bytes(data));
-  }
-  digest(): Promise<Uint8Array> {
-    return Promise.resolve(new Uint8Array(this.hash.digest()));
-  }
-  reset(): void {}
-}
 
 const VERSIONING = '<VersioningConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Status>Enabled</Status></VersioningConfiguration>';
 const b64 = (data: Buffer): string => data.toString("base64");
