@@ -13,10 +13,8 @@ import { terraformDriftAction } from "../../../src/cli/terraform-drift.js";
 import { describeError } from "../../../src/cli/exit.js";
 import type { TerraformDrift } from "../../../src/model/index.js";
 import { TERRAFORM_DRIFT_CSV_COLUMNS, writeTerraformDriftReports } from "../../../src/report/index.js";
-import { startSandbox } from "../../../src/sandbox/index.js";
 import type { Sandbox } from "../../../src/sandbox/types.js";
-import { terraformScenario } from "./scenario.js";
-import { driftTheSandbox, fixture, scanSandbox, type Scan } from "./world.js";
+import { fixture, scannedBeforeAndAfterDrift, type Scan } from "./world.js";
 
 let sandbox: Sandbox;
 let before: Scan;
@@ -25,10 +23,7 @@ let tmp: string;
 
 beforeAll(async () => {
   tmp = await mkdtemp(join(tmpdir(), "replguard-tf-action-"));
-  sandbox = await startSandbox({ scenario: terraformScenario() });
-  before = await scanSandbox(sandbox);
-  await driftTheSandbox(sandbox);
-  after = await scanSandbox(sandbox);
+  ({ sandbox, before, after } = await scannedBeforeAndAfterDrift());
 });
 afterAll(async () => {
   await sandbox.close();

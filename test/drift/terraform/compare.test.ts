@@ -10,10 +10,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readTerraform, terraformDrift, terraformDriftExitCode } from "../../../src/drift/terraform/index.js";
 import type { TerraformDrift } from "../../../src/model/index.js";
-import { startSandbox } from "../../../src/sandbox/index.js";
 import type { Sandbox } from "../../../src/sandbox/types.js";
-import { terraformScenario } from "./scenario.js";
-import { driftTheSandbox, fixture, scanSandbox, type Scan } from "./world.js";
+import { fixture, scannedBeforeAndAfterDrift, type Scan } from "./world.js";
 
 const PLAN = fixture("plan-v4.json");
 const STATE = fixture("state-v3.json");
@@ -26,10 +24,7 @@ let before: Scan;
 let after: Scan;
 
 beforeAll(async () => {
-  sandbox = await startSandbox({ scenario: terraformScenario() });
-  before = await scanSandbox(sandbox);
-  await driftTheSandbox(sandbox);
-  after = await scanSandbox(sandbox);
+  ({ sandbox, before, after } = await scannedBeforeAndAfterDrift());
 });
 afterAll(async () => {
   await sandbox.close();

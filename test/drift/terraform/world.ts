@@ -6,8 +6,9 @@ import { fileURLToPath } from "node:url";
 import { PutBucketReplicationCommand, PutBucketVersioningCommand, PutObjectLockConfigurationCommand, S3Client } from "@aws-sdk/client-s3";
 import { audit } from "../../../src/audit/index.js";
 import type { Snapshot } from "../../../src/model/index.js";
+import { startSandbox } from "../../../src/sandbox/index.js";
 import type { Sandbox } from "../../../src/sandbox/types.js";
-import { BACKUP, keys, PROD, ROLE } from "./scenario.js";
+import { BACKUP, keys, PROD, ROLE, terraformScenario } from "./scenario.js";
 
 /** Path of a hand-written `terraform show -json` fixture. */
 export const fixture = (name: string): string => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
@@ -98,4 +99,12 @@ export async function driftTheSandbox(sandbox: Sandbox): Promise<void> {
       ObjectLockConfiguration: { ObjectLockEnabled: "Enabled", Rule: { DefaultRetention: { Mode: "GOVERNANCE", Days: 30 } } },
     }),
   );
+}
+
+/** A sandbox of the Terraform scenario, scanned as declared (`before`) and again after `driftTheSandbox` (`after`). */
+export async function scannedBeforeAndAfterDrift(): Promise<{ sandbox: Sandbox; before: Scan; after: Scan }> {
+  const sandbox = await startSandbox({ scenario: terraformScenario() });
+  const before = await scanSandbox(sandbox);
+  await driftTheSandbox(sandbox);
+  return { sandbox, before, after: await scanSandbox(sandbox) };
 }
