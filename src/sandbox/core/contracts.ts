@@ -25,7 +25,23 @@ export interface BucketState {
   lifecycle: LifecycleSettings | undefined;
   replication: { Role: string; Rules: NonNullable<ReplicationConfiguration["Rules"]> } | undefined;
   deny: Set<string>;
+  /** The scenario's object count (objects that exist but whose bodies the sandbox does not hold). */
   objects: number;
+  /** Objects with bodies, by key: written through PutObject/multipart, or by the sandbox itself (e.g. a Batch Operations completion report). */
+  stored: Map<string, StoredObject>;
+}
+
+/** One object the sandbox holds (latest version only). */
+export interface StoredObject {
+  body: Buffer;
+  contentType: string;
+  /** Quoted hex MD5 for a single PUT, or `"<md5-of-md5s>-<parts>"` for a multipart upload, as S3 gives. */
+  etag: string;
+  lastModified: Date;
+  /** x-amz-meta-* headers, lower-case names without the prefix. */
+  metadata: Record<string, string>;
+  /** Server-side encryption as requested: AES256, aws:kms (with key id) or absent. */
+  sse?: { algorithm: string; kmsKeyId?: string };
 }
 
 export interface AccountState {

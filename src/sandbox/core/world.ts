@@ -109,6 +109,7 @@ export function bucketStateFrom(bucket: ScenarioBucket, accountId: string, share
     replication: bucket.replication === undefined ? undefined : share ? bucket.replication : copyJson(bucket.replication),
     deny: new Set(bucket.deny ?? []),
     objects: bucket.objects ?? 0,
+    stored: new Map(),
   };
 }
 

@@ -114,6 +114,7 @@ export function createBucket(request: SandboxRequest, world: World, name: string
     replication: undefined,
     deny: new Set(),
     objects: 0,
+    stored: new Map(),
   };
   addBucket(world, bucket);
   return created(name);
