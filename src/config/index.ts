@@ -30,6 +30,38 @@ export interface ConfigFile {
   out?: string;
   concurrency?: { accounts?: number; requests?: number };
   maxAttempts?: number;
+  /** How `audit --fix` and `fix plan` remediate (docs/fix.md). */
+  remediation?: RemediationSettings;
+}
+
+/**
+ * Remediation settings. Patterns take `{bucket}`, `{account}`, `{region}` (the source bucket's) and
+ * `{destinationAccount}`, `{destinationRegion}`.
+ */
+export interface RemediationSettings {
+  /** Where `configure-replication` sends a bucket's replicas. Without it, that fix is manual. */
+  destination?: {
+    /** Account owning the replica bucket (default: the source bucket's account). */
+    account?: string;
+    /** Region of the replica bucket (default: the source bucket's Region). */
+    region?: string;
+    /** Replica bucket name pattern, e.g. `{bucket}-replica`. */
+    bucket: string;
+    /** Storage class of the replicas (default: the source object's). */
+    storageClass?: string;
+  };
+  /** IAM role S3 assumes to replicate, e.g. `arn:aws:iam::{account}:role/replguard-replication`. */
+  replicationRoleArn?: string;
+  /** Create a missing replica bucket (with versioning, and Object Lock when `objectLock`). Default false. */
+  createDestination?: boolean;
+  /** Replica buckets get Object Lock (created with it, or enabled on an existing versioned one). Default false. */
+  objectLock?: boolean;
+  /** KMS key for replicas of SSE-KMS objects (pattern); without it `set-replica-kms-key` is manual. */
+  replicaKmsKeyId?: string;
+  /** New rules get Replication Time Control (15 minutes) with metrics. Default false. */
+  replicationTime?: boolean;
+  /** Buckets written at once while applying (default 4). */
+  concurrency?: number;
 }
 
 /** Deepest nesting of objects and arrays a config file may have (parameter values included). */

@@ -1,0 +1,82 @@
+/**
+ * Credentials and S3 clients for writing: the caller's credentials, then per account a session
+ * of the fix role (`--fix-role-name`, default the audit role), and one client per account and
+ * Region so every call is signed for the bucket's own Region.
+ */
+import type { S3Client } from "@aws-sdk/client-s3";
+import {
+  AwsClientFactory,
+  assumeRoleCredentials,
+  callerCredentials,
+  defaultRegion,
+  type CredentialsInput,
+  type RetryStrategy,
+} from "../aws/index.js";
+import type { AwsCredentialIdentityProvider } from "@aws-sdk/types";
+
+export interface FixAwsOptions {
+  /** Caller credentials; default: the standard chain. */
+  credentials?: CredentialsInput;
+  profile?: string;
+  /** Endpoint override (sandbox). */
+  endpoint?: string;
+  /** Home region for STS. */
+  region?: string;
+  /** Role assumed in each account for the writes; default the audit role (OrganizationAccountAccessRole). */
+  roleName?: string;
+  externalId?: string;
+  /** Write with the caller's own credentials, assuming no role (the plan was made in single-account mode). */
+  singleAccount?: boolean;
+  maxAttempts?: number;
+  retryStrategy?: RetryStrategy;
+}
+
+export const DEFAULT_FIX_ROLE_NAME = "OrganizationAccountAccessRole";
+
+export class FixSession {
+  private readonly factory: AwsClientFactory;
+  private readonly caller: AwsCredentialIdentityProvider;
+  private readonly accounts = new Map<string, AwsCredentialIdentityProvider>();
+  private readonly clients = new Map<string, S3Client>();
+
+  constructor(private readonly options: FixAwsOptions) {
+    this.factory = new AwsClientFactory({
+      ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
+      ...(options.retryStrategy === undefined ? {} : { retryStrategy: options.retryStrategy }),
+      region: options.region ?? defaultRegion(),
+      maxAttempts: options.maxAttempts ?? 5,
+      maxSockets: 16,
+    });
+    this.caller = callerCredentials(options);
+  }
+
+  private credentials(accountId: string): AwsCredentialIdentityProvider {
+    if (this.options.singleAccount === true) return this.caller;
+    let provider = this.accounts.get(accountId);
+    if (provider === undefined) {
+      provider = assumeRoleCredentials({
+        accountId,
+        roleName: this.options.roleName ?? DEFAULT_FIX_ROLE_NAME,
+        ...(this.options.externalId === undefined ? {} : { externalId: this.options.externalId }),
+        masterCredentials: this.caller,
+        stsConfig: this.factory.stsConfig(),
+      });
+      this.accounts.set(accountId, provider);
+    }
+    return provider;
+  }
+
+  s3(accountId: string, region: string): S3Client {
+    const key = `${accountId}/${region}`;
+    let client = this.clients.get(key);
+    if (client === undefined) {
+      client = this.factory.s3(this.credentials(accountId), region);
+      this.clients.set(key, client);
+    }
+    return client;
+  }
+
+  close(): void {
+    this.factory.close();
+  }
+}
