@@ -14,8 +14,9 @@ import { terraformDriftSummary } from "./terraform-drift.js";
 import { withInterruptCleanup } from "./interrupt.js";
 import { printErr, printOut } from "./terminal.js";
 import { driftSummaryLines } from "./drift-summary.js";
+import { checkFixFlags, runAuditFix, type AuditFixFlags } from "./audit-fix.js";
 
-interface AuditFlags {
+interface AuditFlags extends AuditFixFlags {
   config?: string;
   sandbox?: string | true;
   endpointUrl?: string;
@@ -71,7 +72,14 @@ export function auditCommand(run: (exitCode: number) => void): Command {
     .addOption(new Option("--fail-on-drift <when>", "with --baseline: exit 5 on new failures, or on any change; with --terraform: exit 5 on drift from it").choices([...FAIL_ON_DRIFT]))
     .option("--quiet", "no progress bar and no summary line")
     .option("--json", "print the summary as JSON on stdout")
+    .option("--fix", "after the audit, plan the fixes of its failures (plan.json, fix.sh, fix.tf), confirm, apply, re-scan (docs/fix.md)")
+    .option("--fix-role-name <name>", "with --fix: role assumed in each account for the writes (default: the audit role)")
+    .option("--fix-out <dir>", "with --fix: folder for the plan files and the rollback file (default <report folder>/fix)")
+    .option("--yes", "with --fix: apply without asking (unattended runs)")
+    .option("--dry-run", "with --fix: print the plan and change nothing")
+    .option("--replicate-existing", "with --fix: also replicate the objects that already exist (S3 Batch Replication)")
     .action(async (flags: AuditFlags) => {
+      checkFixFlags(flags);
       if (flags.sandbox !== undefined && (flags.endpointUrl !== undefined || flags.profile !== undefined)) {
         throw new UsageError("--sandbox supplies its own endpoint and credentials: drop --endpoint-url and --profile, or drop --sandbox");
       }
@@ -86,7 +94,7 @@ export function auditCommand(run: (exitCode: number) => void): Command {
         const result = await withInterruptCleanup(() => audit(options));
         progress.stop();
         printSummary(result, flags);
-        run(result.exitCode);
+        run(flags.fix === true ? await runAuditFix(result, options, config, flags) : result.exitCode);
       } finally {
         progress.stop();
         await sandbox?.close();

@@ -3,6 +3,8 @@ import { Command } from "commander";
 import { toolVersion } from "../version.js";
 import { auditCommand } from "./audit-command.js";
 import { driftCommand } from "./drift-command.js";
+import { fixCommand } from "./fix-command.js";
+import { rollbackCommand } from "./rollback-command.js";
 import { describeError } from "./exit.js";
 import { policiesCommand } from "./policies-command.js";
 import { reportCommand } from "./report-command.js";
@@ -19,6 +21,8 @@ export async function main(argv: string[]): Promise<number> {
   program.addCommand(auditCommand((code) => (exitCode = code)));
   program.addCommand(reportCommand());
   program.addCommand(driftCommand((code) => (exitCode = code)));
+  program.addCommand(fixCommand((code) => (exitCode = code)));
+  program.addCommand(rollbackCommand((code) => (exitCode = code)));
   program.addCommand(policiesCommand());
   program.addCommand(sandboxCommand());
   // Commander exits the process itself on a bad flag unless told not to, at every level.

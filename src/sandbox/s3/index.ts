@@ -110,6 +110,13 @@ function route(request: SandboxRequest, world: World): SandboxResponse {
     const headers: Record<string, string> = isHead ? { "x-amz-bucket-region": bucket.region } : {};
     return withoutBodyIf(isHead, s3Error(403, "AccessDenied", "Access Denied", operation, { bucket: bucketName, headers }));
   }
+  // "If the account ID that you provide does not match the actual owner of the bucket, the request
+  // fails with the HTTP status code 403 Forbidden (access denied)" — ExpectedBucketOwner, e.g.
+  // https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketReplication.html
+  const expectedOwner = request.headers["x-amz-expected-bucket-owner"];
+  if (expectedOwner !== undefined && expectedOwner !== bucket.accountId) {
+    return withoutBodyIf(isHead, s3Error(403, "AccessDenied", "Access Denied", operation, { bucket: bucketName }));
+  }
   if (NEEDS_INTEGRITY_HEADER.has(operation)) {
     const problem = integrityProblem(request, operation, bucket.name);
     if (problem !== undefined) return problem;
