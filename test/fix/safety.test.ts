@@ -1,0 +1,92 @@
+/**
+ * What makes apply safe to run against production: no write without a confirmation (dry-run,
+ * declined, no terminal), a bucket changed since the plan is skipped, and one bucket's failure is
+ * contained and reported with exit 6.
+ */
+import { PutBucketReplicationCommand } from "@aws-sdk/client-s3";
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { applyPlan, type FixPlan } from "../../src/fix/index.js";
+import { startSandbox, type Sandbox } from "../../src/sandbox/index.js";
+import { ACCOUNTS } from "../support/accounts.js";
+import { runMain } from "../support/cli.js";
+import { s3As } from "../support/sandbox.js";
+import { auditAndPlan, mutatingCalls, rulesOf, scanOf, worldState } from "./helpers.js";
+import { fixWorld, REMEDIATION } from "./world.js";
+
+let sandbox: Sandbox;
+let plan: FixPlan;
+let dir: string;
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ scenario: fixWorld() });
+  plan = (await auditAndPlan(sandbox)).plan;
+  dir = await mkdtemp(join(tmpdir(), "replguard-fix-safety-"));
+});
+afterAll(() => sandbox.close());
+
+describe("fix/applyPlan safety", () => {
+  it("--dry-run makes no call at all", async () => {
+    const calls = sandbox.calls.length;
+    const result = await applyPlan(plan, { ...scanOf(sandbox), dryRun: true, confirm: () => Promise.resolve(true), rollbackFile: join(dir, "rb0.json") });
+    expect(result.counts["dry-run"]).toBe(6);
+    expect(sandbox.calls.length).toBe(calls);
+  });
+
+  it("a declined confirmation makes no mutating call", async () => {
+    const state = worldState(sandbox);
+    const result = await applyPlan(plan, { ...scanOf(sandbox), confirm: () => Promise.resolve(false), rollbackFile: join(dir, "rb1.json") });
+    expect(result.declined).toBe(true);
+    expect(mutatingCalls(sandbox)).toEqual([]);
+    expect(worldState(sandbox)).toEqual(state);
+  });
+
+  it("skips a bucket changed since the plan, and applies the others", async () => {
+    // Someone edits fx-owner's replication between plan and apply.
+    const owner = s3As(sandbox.endpoint, ACCOUNTS.prod);
+    const rules = await rulesOf(sandbox, ACCOUNTS.prod, "fx-owner");
+    const edited = rules.map((r) => (r.ID === "loose" ? { ...r, Priority: 7 } : r));
+    await owner.send(new PutBucketReplicationCommand({ Bucket: "fx-owner", ReplicationConfiguration: { Role: `arn:aws:iam::${ACCOUNTS.prod}:role/replication`, Rules: edited } }));
+    const theirs = sandbox.world.buckets.get("fx-owner")!.replication;
+    const result = await applyPlan(plan, { ...scanOf(sandbox), confirm: () => Promise.resolve(true), rollbackFile: join(dir, "rb2.json") });
+    const ownerStep = result.results.find((r) => r.step.bucket === "fx-owner")!;
+    expect(ownerStep.outcome).toMatchObject({ status: "skipped-conflict", detail: expect.stringContaining("fx-owner changed since the plan") as unknown });
+    expect(sandbox.world.buckets.get("fx-owner")!.replication).toEqual(theirs);
+    expect(result.counts).toMatchObject({ applied: 5, "skipped-conflict": 1, failed: 0 });
+  });
+});
+
+describe("replguard audit --fix", () => {
+  let scenarioFile: string;
+  let configFile: string;
+  beforeAll(async () => {
+    scenarioFile = join(dir, "deny.json");
+    await writeFile(scenarioFile, JSON.stringify(fixWorld({ deny: ["PutBucketReplication"] })));
+    configFile = join(dir, "config.json");
+    await writeFile(configFile, JSON.stringify({ remediation: REMEDIATION }));
+  });
+
+  it("refuses without a terminal and without --yes (exit 2), before scanning", async () => {
+    const run = await runMain(["audit", "--sandbox", scenarioFile, "--fix", "--config", configFile, "--format", "json", "--out", join(dir, "r0"), "--quiet"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("audit --fix needs a confirmation, and stdin is not a terminal: pass --yes");
+  });
+
+  it("contains a bucket's failure (AccessDenied on PutBucketReplication), applies the rest, and exits 6", async () => {
+    const run = await runMain(["audit", "--sandbox", scenarioFile, "--fix", "--yes", "--config", configFile, "--format", "json", "--out", join(dir, "r1"), "--quiet"]);
+    expect(run.code).toBe(6);
+    expect(run.stdout).toMatch(/failed +PutBucketReplication fx-owner \(222222222222, us-east-1\): AccessDenied/);
+    expect(run.stdout).toContain("fix: 5 applied, 1 failed");
+    expect(run.stdout).toMatch(/fail → pass +replication-rules-enabled fx-disabled/);
+    expect(run.stdout).toMatch(/fail → fail +destination-owner-override fx-owner/);
+  });
+
+  it("--dry-run prints the plan and writes the plan files, changing nothing", async () => {
+    const run = await runMain(["audit", "--sandbox", scenarioFile, "--fix", "--dry-run", "--config", configFile, "--format", "json", "--out", join(dir, "r2"), "--quiet"]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain("dry run: nothing changed (6 change(s) planned)");
+    expect(run.stdout).toContain(`plan  ${join(dir, "r2", "fix", "plan.json")}`);
+  });
+});
