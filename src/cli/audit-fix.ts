@@ -5,7 +5,7 @@
 import { dirname, join } from "node:path";
 import type { AuditOptions, AuditResult } from "../audit/index.js";
 import type { ConfigFile } from "../config/index.js";
-import { ExitCode, UsageError } from "../errors.js";
+import { UsageError, type ExitCode } from "../errors.js";
 import { buildPlan, refreshFromLive, writePlanFiles, type FixAwsOptions } from "../fix/index.js";
 import { loadPolicies } from "../policy/index.js";
 import { applyAndReport, confirmation, printPlan, requireConfirmable } from "./fix-flow.js";

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { applyPlan, writePlanFiles } from "../../src/fix/index.js";
 import { derivedCredentials, startSandbox, type Sandbox } from "../../src/sandbox/index.js";
 import { ACCOUNTS } from "../support/accounts.js";
-import { startAwsCli, type AwsCli } from "../support/awscli-driver.js";
+import { startAwsCli } from "../support/awscli-driver.js";
 import { requireToolOrSkip, resolvePyenvShim } from "../support/executables.js";
 import { auditAndPlan, scanOf, worldState } from "./helpers.js";
 import { fixWorld } from "./world.js";
