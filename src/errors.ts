@@ -19,7 +19,7 @@ export const ExitCode = {
   Internal: 4,
   /** `--fail-on-drift` applies: the organization drifted from the baseline (new failures, or any change). */
   Drift: 5,
-  /** Reserved for the coming fix command: a fix could not be applied, so production changed in an unplanned way. */
+  /** `audit --fix`, `fix apply`, `rollback`: some fix could not be applied (or verified), so production is not as planned. */
   FixFailed: 6,
   /** Interrupted (SIGINT/SIGTERM): no incomplete report was left under its final name. 128 + SIGINT, as shells report it. */
   Interrupted: 130,

@@ -4,7 +4,26 @@ export { scan, type ScanOptions, type ScanResult, type ScanProgress } from "./sc
 export { loadPolicies, requiredFacts, evaluateBucket, explainPolicy, type LoadOptions, type PolicySet, type LoadedPolicy } from "./policy/index.js";
 export { writeReports, writeTerraformDriftReports, readSnapshot, type ReportFormat } from "./report/index.js";
 export { diffSnapshots, driftFails, hasChanges, findLatestSnapshot, terraformDrift, terraformDriftExitCode } from "./drift/index.js";
-export { loadConfig, type ConfigFile } from "./config/index.js";
+export { loadConfig, type ConfigFile, type RemediationSettings } from "./config/index.js";
+export {
+  buildPlan,
+  refreshFromLive,
+  writePlanFiles,
+  readPlan,
+  applyPlan,
+  rollback,
+  rescanTargets,
+  type FixPlan,
+  type FixStep,
+  type PlanInput,
+  type ApplyOptions,
+  type ApplyResult,
+  type StepResult,
+  type StepOutcome,
+  type RollbackOptions,
+  type RollbackResult,
+  type BeforeAfter,
+} from "./fix/index.js";
 export { startSandbox } from "./sandbox/index.js";
 export type { Sandbox, SandboxOptions, Scenario, CallRecord } from "./sandbox/types.js";
 export * from "./errors.js";
