@@ -169,6 +169,12 @@ const HANDLERS: Record<FixName, Handler> = {
     const { draft, before } = replicationDraft(ctx);
     const rules = (draft.replication ? draft.replication.before : before)?.Rules ?? [];
     const template = sdkRule(model);
+    // In an SSE-KMS bucket the new rule replicates SSE-KMS objects too, or it would fail kms-replica-encryption.
+    const d = model.destination;
+    const kmsKey =
+      d.replicaKmsKeyId ??
+      (ctx.doc.encryption?.algorithm.startsWith("aws:kms") === true && d.account !== null && d.region !== null ? replicaKmsKey(ctx.doc, ctx.input.remediation, d.account, d.region) : null);
+    const sse = kmsKey === null ? template.SourceSelectionCriteria : { ...template.SourceSelectionCriteria, SseKmsEncryptedObjects: { Status: "Enabled" as const } };
     ctx.drafts.replication(draft, before, {
       kind: "add-rule",
       rule: {
@@ -177,8 +183,8 @@ const HANDLERS: Record<FixName, Handler> = {
         Status: "Enabled",
         Filter: { Prefix: "" },
         DeleteMarkerReplication: { Status: "Disabled" },
-        Destination: template.Destination,
-        ...(template.SourceSelectionCriteria ? { SourceSelectionCriteria: template.SourceSelectionCriteria } : {}),
+        Destination: kmsKey === null ? template.Destination : { ...template.Destination, Bucket: d.bucketArn, EncryptionConfiguration: { ReplicaKmsKeyID: kmsKey } },
+        ...(sse ? { SourceSelectionCriteria: sse } : {}),
       },
     }, ctx.policyId);
     const dest = ctx.docs.get(model.destination.bucket);

@@ -25,7 +25,7 @@ beforeAll(async () => {
   sandbox = await startSandbox({ scenario: fixWorld() });
   before = worldState(sandbox);
   keepBefore = Object.fromEntries(
-    await Promise.all(["fx-disabled", "fx-owner", "fx-to-unversioned"].map(async (b) => [b, (await rulesOf(sandbox, ACCOUNTS.prod, b)).find((r) => r.ID === "keep-me")])),
+    await Promise.all(["fx-disabled", "fx-owner", "fx-to-unversioned", "fx-kms"].map(async (b) => [b, (await rulesOf(sandbox, ACCOUNTS.prod, b)).find((r) => r.ID === "keep-me")])),
   );
   const made = await auditAndPlan(sandbox);
   plan = made.plan;
@@ -37,7 +37,7 @@ afterAll(() => sandbox.close());
 
 describe("fix/applyPlan", () => {
   it("applies every planned step", () => {
-    expect(applied.counts).toEqual({ applied: 6, "dry-run": 0, "skipped-conflict": 0, "skipped-dependency": 0, failed: 0 });
+    expect(applied.counts).toEqual({ applied: 8, "dry-run": 0, "skipped-conflict": 0, "skipped-dependency": 0, failed: 0 });
   });
 
   it.each([
@@ -48,6 +48,9 @@ describe("fix/applyPlan", () => {
     ["fx-owner", "destination-owner-override", "enable-owner-override"],
     ["fx-owner", "delete-marker-replication-disabled", "disable-delete-marker-replication"],
     ["fx-owner", "replication-time-control", "enable-replication-time-control"],
+    ["fx-disabled", "replication-covers-all-objects", "cover-all-objects"],
+    ["fx-kms", "kms-replica-encryption", "set-replica-kms-key"],
+    ["fx-to-open", "destination-object-lock", "enable-destination-object-lock"],
   ])("%s: %s passes after %s (re-scanned)", (bucket, policyId, fix) => {
     expect(plan.targets).toContainEqual(expect.objectContaining({ bucket, policyId, fix }));
     expect(rescan.find((r) => r.bucket === bucket && r.policyId === policyId)).toMatchObject({ before: "fail", after: "pass" });
@@ -59,6 +62,15 @@ describe("fix/applyPlan", () => {
       expect(rules.find((r) => r.ID === "keep-me")).toEqual(keepBefore[bucket]);
       expect(keepBefore[bucket]).toMatchObject({ ID: goodRule.ID, Priority: goodRule.Priority });
     }
+    // The one rule a fix edits keeps every other field as it was.
+    const kms = (await rulesOf(sandbox, ACCOUNTS.prod, "fx-kms")).find((r) => r.ID === "keep-me")!;
+    const { SourceSelectionCriteria, Destination, ...rest } = kms;
+    const { EncryptionConfiguration, ...destinationRest } = Destination!;
+    expect({ ...rest, Destination: destinationRest }).toEqual(keepBefore["fx-kms"]);
+    expect({ SourceSelectionCriteria, EncryptionConfiguration }).toEqual({
+      SourceSelectionCriteria: { SseKmsEncryptedObjects: { Status: "Enabled" } },
+      EncryptionConfiguration: { ReplicaKmsKeyID: `arn:aws:kms:us-west-2:${ACCOUNTS.backup}:alias/replicas` },
+    });
     // The sandbox stores what was put: the untouched rule is the scenario's own object, field for field.
     expect(sandbox.world.buckets.get("fx-owner")!.replication!.Rules[0]).toEqual(goodRule);
   });
@@ -75,7 +87,7 @@ describe("fix/applyPlan", () => {
 
   it("records the exact previous configurations in the rollback file", async () => {
     const file = await readRollbackFile(rollbackFile);
-    expect(file.entries).toHaveLength(6);
+    expect(file.entries).toHaveLength(8);
     expect(file.entries.every((e) => e.applied)).toBe(true);
     const owner = file.entries.find((e) => e.step.bucket === "fx-owner")!;
     expect(owner.previous).toEqual({ Role: `arn:aws:iam::${ACCOUNTS.prod}:role/replication`, Rules: (before["fx-owner"] as { replication: { Rules: unknown[] } }).replication.Rules });
@@ -83,7 +95,7 @@ describe("fix/applyPlan", () => {
 
   it("rollback restores the original state (versioning can only go back to Suspended)", async () => {
     const result = await rollback(rollbackFile, { ...scanOf(sandbox), confirm: () => Promise.resolve(true) });
-    expect(result.results.map((r) => r.outcome.status).sort()).toEqual(["not-reversible", "restored", "restored", "restored", "restored", "restored"]);
+    expect(result.results.map((r) => r.outcome.status).sort()).toEqual(["not-reversible", "not-reversible", "restored", "restored", "restored", "restored", "restored", "restored"]);
     const after = worldState(sandbox);
     // S3 cannot return a bucket to "never versioned", and replguard deletes no bucket it created.
     const expected = {
@@ -91,6 +103,8 @@ describe("fix/applyPlan", () => {
       "fx-plain": { ...(before["fx-plain"] as object), versioning: "Suspended" },
       "fx-raw": { ...(before["fx-raw"] as object), versioning: "Suspended" },
       "fx-plain-replica": after["fx-plain-replica"],
+      // Object Lock cannot be turned off once on.
+      "fx-open": { ...(before["fx-open"] as object), objectLock: true },
     };
     expect(after).toEqual(expected);
   });

@@ -49,7 +49,7 @@ describe.skipIf(awsCli === undefined)("fix.sh", () => {
   it("run by the AWS CLI gives the same end state as applying the plan", async () => {
     const applied = await auditAndPlan(viaApply);
     const result = await applyPlan(applied.plan, { ...scanOf(viaApply), confirm: () => Promise.resolve(true), rollbackFile: join(dir, "rollback.json") });
-    expect(result.counts.applied).toBe(6);
+    expect(result.counts.applied).toBe(8);
 
     const { plan } = await auditAndPlan(viaScript);
     await writePlanFiles(plan, join(dir, "plan"));
@@ -79,7 +79,7 @@ describe.skipIf(awsCli === undefined)("fix.sh", () => {
     } finally {
       await cli.close();
     }
-    expect(viaScript.calls.filter((c) => c.mutating).length - before).toBe(6);
+    expect(viaScript.calls.filter((c) => c.mutating).length - before).toBe(8);
     expect(worldState(viaScript)).toEqual(worldState(viaApply));
   });
 });

@@ -118,13 +118,13 @@ describe("replguard fix plan / fix apply", () => {
     const planned = await runMain(["fix", "plan", snapshotFile, "--out", join(dir, "plan"), "--config", config]);
     expect(planned.code).toBe(0);
     expect(sandbox.calls.length).toBe(calls);
-    expect(planned.stdout).toContain("fix plan: 6 changes to 5 bucket(s)");
+    expect(planned.stdout).toContain("fix plan: 8 changes to 7 bucket(s)");
     expect(planned.stdout).toContain("rule keep-me: unchanged");
 
     const env = { AWS_ACCESS_KEY_ID: sandbox.credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: sandbox.credentials.secretAccessKey, AWS_REGION: sandbox.region };
     const applied = await runMain(["fix", "apply", join(dir, "plan", "plan.json"), "--yes", "--endpoint-url", sandbox.endpoint], { env });
     expect(applied.stderr).toBe("");
-    expect(applied.stdout).toContain("fix: 6 applied, 0 failed");
+    expect(applied.stdout).toContain("fix: 8 applied, 0 failed");
     expect(applied.code).toBe(0);
     expect((await rulesOf(sandbox, ACCOUNTS.prod, "fx-owner"))[0]).toEqual(goodRule);
   });

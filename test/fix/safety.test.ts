@@ -31,7 +31,7 @@ describe("fix/applyPlan safety", () => {
   it("--dry-run makes no call at all", async () => {
     const calls = sandbox.calls.length;
     const result = await applyPlan(plan, { ...scanOf(sandbox), dryRun: true, confirm: () => Promise.resolve(true), rollbackFile: join(dir, "rb0.json") });
-    expect(result.counts["dry-run"]).toBe(6);
+    expect(result.counts["dry-run"]).toBe(8);
     expect(sandbox.calls.length).toBe(calls);
   });
 
@@ -54,7 +54,7 @@ describe("fix/applyPlan safety", () => {
     const ownerStep = result.results.find((r) => r.step.bucket === "fx-owner")!;
     expect(ownerStep.outcome).toMatchObject({ status: "skipped-conflict", detail: expect.stringContaining("fx-owner changed since the plan") as unknown });
     expect(sandbox.world.buckets.get("fx-owner")!.replication).toEqual(theirs);
-    expect(result.counts).toMatchObject({ applied: 5, "skipped-conflict": 1, failed: 0 });
+    expect(result.counts).toMatchObject({ applied: 7, "skipped-conflict": 1, failed: 0 });
   });
 });
 
@@ -78,7 +78,7 @@ describe("replguard audit --fix", () => {
     const run = await runMain(["audit", "--sandbox", scenarioFile, "--fix", "--yes", "--config", configFile, "--format", "json", "--out", join(dir, "r1"), "--quiet"]);
     expect(run.code).toBe(6);
     expect(run.stdout).toMatch(/failed +PutBucketReplication fx-owner \(222222222222, us-east-1\): AccessDenied/);
-    expect(run.stdout).toContain("fix: 5 applied, 1 failed");
+    expect(run.stdout).toContain("fix: 7 applied, 1 failed");
     expect(run.stdout).toMatch(/fail → pass +replication-rules-enabled fx-disabled/);
     expect(run.stdout).toMatch(/fail → fail +destination-owner-override fx-owner/);
   });
@@ -86,7 +86,7 @@ describe("replguard audit --fix", () => {
   it("--dry-run prints the plan and writes the plan files, changing nothing", async () => {
     const run = await runMain(["audit", "--sandbox", scenarioFile, "--fix", "--dry-run", "--config", configFile, "--format", "json", "--out", join(dir, "r2"), "--quiet"]);
     expect(run.code).toBe(1);
-    expect(run.stdout).toContain("dry run: nothing changed (6 change(s) planned)");
+    expect(run.stdout).toContain("dry run: nothing changed (8 change(s) planned)");
     expect(run.stdout).toContain(`plan  ${join(dir, "r2", "fix", "plan.json")}`);
   });
 });

@@ -43,6 +43,17 @@ export function fixWorld(extra: { deny?: string[] } = {}): Scenario {
             replication: replication(ACCOUNTS.prod, ROLE, [goodRule, v2Rule("loose", 4, "fx-vault", { DeleteMarkerReplication: { Status: "Enabled" }, Destination: crossAccount("fx-vault") })]),
             ...(extra.deny ? { deny: extra.deny } : {}),
           }),
+          // set-replica-kms-key (an SSE-KMS bucket whose rule skips SSE-KMS objects)
+          bucket("fx-kms", "us-east-1", {
+            versioning: "Enabled",
+            encryption: { algorithm: "aws:kms", kmsKeyId: `arn:aws:kms:us-east-1:${ACCOUNTS.prod}:key/source` },
+            replication: replication(ACCOUNTS.prod, ROLE, [goodRule]),
+          }),
+          // enable-destination-object-lock (its only destination is versioned but not locked)
+          bucket("fx-to-open", "us-east-1", {
+            versioning: "Enabled",
+            replication: replication(ACCOUNTS.prod, ROLE, [v2Rule("open", 2, "fx-open", { Destination: { ...crossAccount("fx-open"), AccessControlTranslation: { Owner: "Destination" }, ReplicationTime: { Status: "Enabled", Time: { Minutes: 15 } }, Metrics: { Status: "Enabled", EventThreshold: { Minutes: 15 } } } })]),
+          }),
           // enable-destination-versioning
           bucket("fx-to-unversioned", "us-east-1", {
             versioning: "Enabled",
@@ -54,6 +65,7 @@ export function fixWorld(extra: { deny?: string[] } = {}): Scenario {
         buckets: [
           bucket("fx-vault", "us-west-2", { versioning: "Enabled", objectLock: true }),
           bucket("fx-raw", "us-west-2"),
+          bucket("fx-open", "us-west-2", { versioning: "Enabled" }),
         ],
       }),
     ],
@@ -66,4 +78,5 @@ export const REMEDIATION = {
   replicationRoleArn: "arn:aws:iam::{account}:role/replication",
   createDestination: true,
   objectLock: true,
+  replicaKmsKeyId: "arn:aws:kms:{destinationRegion}:{destinationAccount}:alias/replicas",
 } as const;
