@@ -3,7 +3,7 @@
  * plan.json valid against its schema, fix.sh and fix.tf; then `fix plan SNAPSHOT` (no AWS call) and
  * `fix apply plan.json` through the command line.
  */
-import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -15,7 +15,7 @@ import { startSandbox, type Sandbox } from "../../src/sandbox/index.js";
 import type { Snapshot } from "../../src/model/index.js";
 import { ACCOUNTS } from "../support/accounts.js";
 import { runMain } from "../support/cli.js";
-import { rulesOf, scanOf } from "./helpers.js";
+import { rulesOf, scanOf, worldState } from "./helpers.js";
 import { fixWorld, goodRule, REMEDIATION } from "./world.js";
 
 let sandbox: Sandbox;
@@ -121,11 +121,31 @@ describe("replguard fix plan / fix apply", () => {
     expect(planned.stdout).toContain("fix plan: 8 changes to 7 bucket(s)");
     expect(planned.stdout).toContain("rule keep-me: unchanged");
 
+    const original = worldState(sandbox);
     const env = { AWS_ACCESS_KEY_ID: sandbox.credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: sandbox.credentials.secretAccessKey, AWS_REGION: sandbox.region };
     const applied = await runMain(["fix", "apply", join(dir, "plan", "plan.json"), "--yes", "--endpoint-url", sandbox.endpoint], { env });
     expect(applied.stderr).toBe("");
     expect(applied.stdout).toContain("fix: 8 applied, 0 failed");
     expect(applied.code).toBe(0);
     expect((await rulesOf(sandbox, ACCOUNTS.prod, "fx-owner"))[0]).toEqual(goodRule);
+
+    // replguard rollback: the same confirmation rules, then the original state back.
+    const rollbackFile = join(dir, "plan", (await readdir(join(dir, "plan"))).find((f) => /^rollback-.*\.json$/.test(f))!);
+    const applied2 = worldState(sandbox);
+    const refused = await runMain(["rollback", rollbackFile, "--endpoint-url", sandbox.endpoint], { env });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain("rollback needs a confirmation, and stdin is not a terminal: pass --yes");
+    expect(worldState(sandbox)).toEqual(applied2);
+    const restored = await runMain(["rollback", rollbackFile, "--yes", "--endpoint-url", sandbox.endpoint], { env });
+    expect(restored.code).toBe(0);
+    expect(restored.stdout).toContain("rollback: 6 of 8 restored");
+    const now = worldState(sandbox);
+    expect(now).toEqual({
+      ...original,
+      "fx-plain": { ...(original["fx-plain"] as object), versioning: "Suspended" },
+      "fx-raw": { ...(original["fx-raw"] as object), versioning: "Suspended" },
+      "fx-open": { ...(original["fx-open"] as object), objectLock: true },
+      "fx-plain-replica": now["fx-plain-replica"],
+    });
   });
 });
