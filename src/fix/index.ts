@@ -16,3 +16,4 @@ export { rescanTargets, type BeforeAfter } from "./rescan.js";
 export { DEFAULT_FIX_ROLE_NAME, type FixAwsOptions } from "./session.js";
 export { sameConfiguration, sdkConfiguration } from "./rules.js";
 export * from "./types.js";
+export { newlyReplicatedBuckets, type NewlyReplicated } from "./new-replication.js";

@@ -7,7 +7,7 @@ import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { applyPlan, readRollbackFile, rescanTargets, rollback, type ApplyResult, type BeforeAfter, type FixPlan } from "../../src/fix/index.js";
+import { applyPlan, newlyReplicatedBuckets, readRollbackFile, rescanTargets, rollback, type ApplyResult, type BeforeAfter, type FixPlan } from "../../src/fix/index.js";
 import { startSandbox, type Sandbox } from "../../src/sandbox/index.js";
 import { ACCOUNTS } from "../support/accounts.js";
 import { auditAndPlan, rulesOf, scanOf, worldState } from "./helpers.js";
@@ -73,6 +73,14 @@ describe("fix/applyPlan", () => {
     });
     // The sandbox stores what was put: the untouched rule is the scenario's own object, field for field.
     expect(sandbox.world.buckets.get("fx-owner")!.replication!.Rules[0]).toEqual(goodRule);
+  });
+
+  it("names the buckets that just started replicating (for S3 Batch Replication of existing objects)", () => {
+    expect(newlyReplicatedBuckets(applied).map((b) => [b.bucket, b.ruleIds])).toEqual([
+      ["fx-disabled", ["replguard-all-objects", "off"]],
+      ["fx-kms", ["replguard-all-objects"]],
+      ["fx-plain", ["replguard-fx-plain-replica"]],
+    ]);
   });
 
   it("creates the configured destination with Object Lock in the destination account and Region", () => {
