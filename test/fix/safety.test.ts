@@ -3,7 +3,7 @@
  * declined, no terminal), a bucket changed since the plan is skipped, and one bucket's failure is
  * contained and reported with exit 6.
  */
-import { PutBucketReplicationCommand } from "@aws-sdk/client-s3";
+import { PutBucketReplicationCommand, PutBucketVersioningCommand } from "@aws-sdk/client-s3";
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,7 +12,7 @@ import { applyPlan, type FixPlan } from "../../src/fix/index.js";
 import { startSandbox, type Sandbox } from "../../src/sandbox/index.js";
 import { ACCOUNTS } from "../support/accounts.js";
 import { runMain } from "../support/cli.js";
-import { s3As } from "../support/sandbox.js";
+import { failure, s3As } from "../support/sandbox.js";
 import { auditAndPlan, mutatingCalls, rulesOf, scanOf, worldState } from "./helpers.js";
 import { fixWorld, REMEDIATION } from "./world.js";
 
@@ -43,6 +43,21 @@ describe("fix/applyPlan safety", () => {
     expect(worldState(sandbox)).toEqual(state);
   });
 
+  it("writes through the role --fix-role-name names (here one that does not exist: every step fails, nothing is written)", async () => {
+    const state = worldState(sandbox);
+    const result = await applyPlan(plan, { ...scanOf(sandbox), roleName: "replguard-remediation", confirm: () => Promise.resolve(true), rollbackFile: join(dir, "rb-role.json") });
+    expect(result.counts).toMatchObject({ applied: 0, failed: 6, "skipped-dependency": 2 });
+    expect(result.results.find((r) => r.outcome.status === "failed")?.outcome).toMatchObject({ code: "AccessDenied" });
+    expect(sandbox.calls.filter((c) => c.operation === "AssumeRole" && c.status === 403).length).toBeGreaterThan(0);
+    expect(worldState(sandbox)).toEqual(state);
+  });
+
+  it("the sandbox refuses a write whose ExpectedBucketOwner is not the owner (403 AccessDenied), as S3 does", async () => {
+    const error = await owner403();
+    expect({ name: error.name, status: error.$metadata.httpStatusCode }).toEqual({ name: "AccessDenied", status: 403 });
+    expect(sandbox.world.buckets.get("fx-plain")!.versioning).toBeUndefined();
+  });
+
   it("skips a bucket changed since the plan, and applies the others", async () => {
     // Someone edits fx-owner's replication between plan and apply.
     const owner = s3As(sandbox.endpoint, ACCOUNTS.prod);
@@ -57,6 +72,14 @@ describe("fix/applyPlan safety", () => {
     expect(result.counts).toMatchObject({ applied: 7, "skipped-conflict": 1, failed: 0 });
   });
 });
+
+async function owner403() {
+  return failure(
+    s3As(sandbox.endpoint, ACCOUNTS.prod).send(
+      new PutBucketVersioningCommand({ Bucket: "fx-plain", ExpectedBucketOwner: ACCOUNTS.backup, VersioningConfiguration: { Status: "Enabled" } }),
+    ),
+  );
+}
 
 describe("replguard audit --fix", () => {
   let scenarioFile: string;
