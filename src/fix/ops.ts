@@ -57,7 +57,9 @@ async function bucketExists(s3: S3Client, bucket: string): Promise<{ exists: tru
     return { exists: true };
   } catch (error) {
     if (notFound(error, ["NotFound", "NoSuchBucket"])) return null;
-    if (notFound(error, ["Forbidden", "AccessDenied", "403"])) return { exists: true };
+    // S3's bodiless 403 to HEAD: the name is taken (by another account). Not "AccessDenied": that
+    // is a failed AssumeRole or a denied caller, which says nothing about the bucket.
+    if (notFound(error, ["Forbidden", "403"])) return { exists: true };
     throw error;
   }
 }

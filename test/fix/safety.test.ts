@@ -46,7 +46,7 @@ describe("fix/applyPlan safety", () => {
   it("writes through the role --fix-role-name names (here one that does not exist: every step fails, nothing is written)", async () => {
     const state = worldState(sandbox);
     const result = await applyPlan(plan, { ...scanOf(sandbox), roleName: "replguard-remediation", confirm: () => Promise.resolve(true), rollbackFile: join(dir, "rb-role.json") });
-    expect(result.counts).toMatchObject({ applied: 0, failed: 6, "skipped-dependency": 2 });
+    expect(result.counts).toMatchObject({ applied: 0, failed: 7, "skipped-dependency": 1 });
     expect(result.results.find((r) => r.outcome.status === "failed")?.outcome).toMatchObject({ code: "AccessDenied" });
     expect(sandbox.calls.filter((c) => c.operation === "AssumeRole" && c.status === 403).length).toBeGreaterThan(0);
     expect(worldState(sandbox)).toEqual(state);
