@@ -26,6 +26,7 @@ function fieldDiff(before: unknown, after: unknown, indent: string): string[] {
 function replicationLines(step: Extract<FixStep, { operation: "PutBucketReplication" }>): string[] {
   const lines: string[] = [];
   if (step.before === null) lines.push(`      (no replication configuration before)`);
+  else if (step.beforeSource === "snapshot") lines.push(`      (rules as the snapshot shows them: fix apply re-reads them and changes only what is listed)`);
   if ((step.before?.Role ?? null) !== step.after.Role) lines.push(`      role: ${step.before?.Role ?? "(none)"} → ${step.after.Role}`);
   const beforeRules = new Map((step.before?.Rules ?? []).map((r) => [r.ID, r]));
   for (const rule of step.after.Rules ?? []) {

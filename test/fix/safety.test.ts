@@ -8,7 +8,7 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { applyPlan, type FixPlan } from "../../src/fix/index.js";
+import { applyPlan, rollback, type FixPlan } from "../../src/fix/index.js";
 import { startSandbox, type Sandbox } from "../../src/sandbox/index.js";
 import { ACCOUNTS } from "../support/accounts.js";
 import { runMain } from "../support/cli.js";
@@ -70,6 +70,19 @@ describe("fix/applyPlan safety", () => {
     expect(ownerStep.outcome).toMatchObject({ status: "skipped-conflict", detail: expect.stringContaining("fx-owner changed since the plan") as unknown });
     expect(sandbox.world.buckets.get("fx-owner")!.replication).toEqual(theirs);
     expect(result.counts).toMatchObject({ applied: 7, "skipped-conflict": 1, failed: 0 });
+  });
+
+  it("rollback skips a bucket changed since the fix, and restores the others", async () => {
+    const changed = (await rulesOf(sandbox, ACCOUNTS.prod, "fx-disabled")).filter((r) => r.ID !== "replguard-all-objects");
+    await s3As(sandbox.endpoint, ACCOUNTS.prod).send(
+      new PutBucketReplicationCommand({ Bucket: "fx-disabled", ReplicationConfiguration: { Role: `arn:aws:iam::${ACCOUNTS.prod}:role/replication`, Rules: changed } }),
+    );
+    const theirs = sandbox.world.buckets.get("fx-disabled")!.replication;
+    const result = await rollback(join(dir, "rb2.json"), { ...scanOf(sandbox), confirm: () => Promise.resolve(true) });
+    const byBucket = new Map(result.results.map((r) => [`${r.entry.step.bucket} ${r.entry.step.operation}`, r.outcome.status]));
+    expect(byBucket.get("fx-disabled PutBucketReplication")).toBe("skipped-conflict");
+    expect(byBucket.get("fx-kms PutBucketReplication")).toBe("restored");
+    expect(sandbox.world.buckets.get("fx-disabled")!.replication).toEqual(theirs);
   });
 });
 
