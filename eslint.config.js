@@ -12,7 +12,7 @@ import tseslint from "typescript-eslint";
 // files (the package rules, the stage rules, and "nothing outside src/").
 
 /** The folders of src/ that are stages; a file directly in src/ (errors.ts, paths.ts…) is shared. */
-const STAGES = ["audit", "aws", "cli", "config", "drift", "model", "org", "policy", "report", "sandbox", "scan"];
+const STAGES = ["audit", "aws", "cli", "config", "drift", "fix", "model", "org", "policy", "report", "sandbox", "scan"];
 
 const SANDBOX_WHY =
   "The sandbox is an independent oracle: it speaks AWS's shapes and shares no code with the scanner, policies or reports, or a shared bug would be invisible to every end-to-end test.";
@@ -36,6 +36,7 @@ const FORBIDDEN = {
   aws: { stages: ["sandbox", "cli"], packages: [], why: NO_SANDBOX_WHY },
   audit: { stages: ["sandbox", "cli"], packages: [], why: NO_SANDBOX_WHY },
   config: { stages: ["sandbox", "cli"], packages: [], why: NO_SANDBOX_WHY },
+  fix: { stages: ["sandbox", "cli", "audit"], packages: [], why: NO_SANDBOX_WHY },
   cli: { stages: [], packages: [], why: "" },
 };
 

@@ -49,6 +49,7 @@ const cases: Case[] = [
   { fixture: "scan-imports-commander.ts", lintAs: "src/scan/violation.ts", expected: [["commander", NO_CLI]] },
   { fixture: "model-imports-scan.ts", lintAs: "src/model/violation.ts", expected: [["../scan/index.js", MODEL]] },
   { fixture: "scan-imports-sandbox.ts", lintAs: "src/scan/violation.ts", expected: [["../sandbox/calls.js", NO_SANDBOX]] },
+  { fixture: "fix-imports-sandbox.ts", lintAs: "src/fix/violation.ts", expected: [["../sandbox/index.js", NO_SANDBOX], ["commander", NO_CLI]] },
   { fixture: "escapes-src.ts", lintAs: "src/report/violation.ts", expected: [["../../test/support/cli.js", OUTSIDE]] },
   {
     fixture: "test-reads-clock.ts",
