@@ -19,12 +19,18 @@ export function requireConfirmable(flags: { yes?: boolean; dryRun?: boolean }, w
   throw new UsageError(`${what} needs a confirmation, and stdin is not a terminal: pass --yes to ${what} unattended, or --dry-run to only see the plan`);
 }
 
-/** `--yes`, else an interactive "yes" on the terminal. */
-export function confirmation(yes: boolean | undefined, question: string): () => Promise<boolean> {
+/** Where the question is asked (tests pass their own streams). */
+export interface PromptStreams {
+  input: NodeJS.ReadableStream & { isTTY?: boolean };
+  output: NodeJS.WritableStream;
+}
+
+/** `--yes`, else an interactive "yes" on the terminal; anything else is a no. */
+export function confirmation(yes: boolean | undefined, question: string, io: PromptStreams = { input: process.stdin, output: process.stderr }): () => Promise<boolean> {
   return async () => {
     if (yes === true) return true;
-    if (process.stdin.isTTY !== true) throw new UsageError(`${question}: needs --yes when stdin is not a terminal`);
-    const rl = createInterface({ input: process.stdin, output: process.stderr });
+    if (io.input.isTTY !== true) throw new UsageError(`${question}: needs --yes when stdin is not a terminal`);
+    const rl = createInterface({ input: io.input, output: io.output });
     try {
       const answer = await rl.question(`${question}? Type yes to go on: `);
       return answer.trim().toLowerCase() === "yes";
