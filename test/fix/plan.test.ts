@@ -3,6 +3,7 @@
  * plan.json valid against its schema, fix.sh and fix.tf; then `fix plan SNAPSHOT` (no AWS call) and
  * `fix apply plan.json` through the command line.
  */
+import { spawnSync } from "node:child_process";
 import { mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,6 +16,7 @@ import { startSandbox, type Sandbox } from "../../src/sandbox/index.js";
 import type { Snapshot } from "../../src/model/index.js";
 import { ACCOUNTS } from "../support/accounts.js";
 import { runMain } from "../support/cli.js";
+import { findOnPath } from "../support/executables.js";
 import { rulesOf, scanOf, worldState } from "./helpers.js";
 import { fixWorld, goodRule, REMEDIATION } from "./world.js";
 
@@ -99,6 +101,11 @@ describe("fix/buildPlan", () => {
     expect(tf).toContain('resource "aws_s3_bucket" "fx_plain_replica"');
     expect(tf).toContain("depends_on = [aws_s3_bucket_versioning.fx_plain, aws_s3_bucket.fx_plain_replica]");
     expect(tf).toMatch(/filter \{\n\s+and \{\n\s+prefix = "keep\/"\n\s+tags = \{ "tier" = "gold" \}/);
+    // Valid HCL: `terraform fmt -` parses it (no provider needed), when terraform is installed.
+    if (findOnPath("terraform") !== undefined) {
+      const fmt = spawnSync("terraform", ["fmt", "-"], { input: tf, encoding: "utf8", env: { ...process.env, CHECKPOINT_DISABLE: "1" }, timeout: 30_000 });
+      expect(fmt.status, fmt.stderr).toBe(0);
+    }
   });
 
   it("refuses a plan.json that does not match its schema, naming the field", async () => {
