@@ -18,6 +18,7 @@ import type { BucketHandler } from "./context.js";
 import { s3Error } from "./errors.js";
 import { integrityProblem, NEEDS_INTEGRITY_HEADER } from "./integrity.js";
 import { listBuckets } from "./list-buckets.js";
+import { getObject } from "./objects-read.js";
 import { getObjectLockConfiguration, putObjectLockConfiguration } from "./object-lock.js";
 import { permanentRedirect } from "./redirect.js";
 import { nextRequestIds } from "./request-id.js";
@@ -85,7 +86,7 @@ function route(request: SandboxRequest, world: World): SandboxResponse {
     if (method === "GET") return anonymous ? accessDenied("ListBuckets", null) : listBuckets(request, world);
     return notImplemented(null);
   }
-  if (keyPart !== "") return notImplemented(bucketName);
+  if (keyPart !== "") return method === "GET" ? getObject(request, world, bucketName, keyPart) : notImplemented(bucketName);
 
   const subresource = SUBRESOURCES.find((name) => request.query.has(name)) ?? "";
   if (method === "PUT" && subresource === "") return anonymous ? accessDenied("CreateBucket", bucketName) : createBucket(request, world, bucketName);
