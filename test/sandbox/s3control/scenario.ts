@@ -32,7 +32,7 @@ export function batchScenario(): Scenario {
       account(ACCOUNTS.backup, "backup", {
         buckets: [bucket("backup-data", REGION, { versioning: "Enabled" }), bucket("backup-denying", REGION, { versioning: "Enabled", deny: ["ReplicateObject"] })],
       }),
-      account(ACCOUNTS.dev, "dev", { batchOperations: { deny: ["ListJobs"] } }),
+      account(ACCOUNTS.dev, "dev", { buckets: [replicated("dev-data", "backup-data", { objects: 2 })], batchOperations: { deny: ["ListJobs", "CreateJob"] } }),
     ],
   });
 }
