@@ -29,6 +29,8 @@ export interface FactEntry {
   document: keyof BucketDocument | null;
   /** Fields of `replication.rules[].destination` it fills. */
   destination: readonly (keyof ReplicationDestination)[];
+  /** IAM actions the audit role needs to read it (`replguard permissions`). */
+  actions?: readonly string[];
 }
 
 export const FACTS = {
@@ -37,6 +39,19 @@ export const FACTS = {
   objectLock: { call: "GetObjectLockConfiguration", kind: "bucket", document: "objectLock", destination: ["objectLock"] },
   encryption: { call: "GetBucketEncryption", kind: "bucket", document: "encryption", destination: [] },
   tags: { call: "GetBucketTagging", kind: "bucket", document: "tags", destination: [] },
+  /**
+   * Completed S3 Batch Replication jobs of the bucket: S3 Control ListJobs (Complete) in the
+   * bucket's account and Region, then DescribeJob of each S3ReplicateObject job for its source
+   * bucket; read once per account and Region and shared by its buckets. A failed ListJobs or
+   * DescribeJob is recorded as a `ListJobs` error (the message names the call).
+   */
+  batchReplication: {
+    call: "ListJobs",
+    kind: "bucket",
+    document: "batchReplication",
+    destination: [],
+    actions: ["s3:ListJobs", "s3:DescribeJob"],
+  },
   /**
    * Who owns a rule's destination bucket, where it is, whether it exists: from the scanned inventory
    * (ListBuckets of every scanned account) when the bucket is in it, else from HeadBucket. Never
