@@ -1,7 +1,10 @@
 /**
  * S3 Control's REST-XML answers (namespace 2018-08-20; lists as <member> elements) and errors.
  * S3 Control errors are not wrapped in <ErrorResponse>: <Error><Code/><Message/></Error>, as the
- * SDK's restXml (noErrorWrapping) reads them.
+ * SDK's restXml (noErrorWrapping) reads them. The API model gives the Batch Operations errors
+ * (BadRequestException, JobStatusException, IdempotencyException, NotFoundException) no HTTP
+ * status, so a client tells them apart by Code only; the sandbox answers 400 for a refused
+ * request or transition, 404 for an unknown job and 409 for a reused ClientRequestToken.
  * https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DescribeJob.html
  * https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_ListJobs.html
  */

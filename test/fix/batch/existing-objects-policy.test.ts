@@ -6,7 +6,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { audit, type AuditResult } from "../../../src/audit/index.js";
-import { startSandbox, type Sandbox } from "../../../src/sandbox/index.js";
+import { AwsClientFactory } from "../../../src/aws/clients.js";
+import { replicateExisting } from "../../../src/fix/batch/index.js";
+import { derivedCredentials, startSandbox, type Sandbox } from "../../../src/sandbox/index.js";
 import { ACCOUNTS } from "../../support/accounts.js";
 import { account, bucket, replication, scenario, v2Rule } from "../../support/scenario.js";
 
@@ -26,7 +28,10 @@ const world = () =>
     accounts: [
       account(ACCOUNTS.management, "management"),
       account(ACCOUNTS.prod, "prod", {
-        buckets: [replicated("prod-covered"), replicated("prod-leaky"), replicated("prod-new"), replicated("prod-eor", REGION, true), replicated("prod-east", "us-east-1")],
+        buckets: [
+          replicated("prod-covered"), replicated("prod-leaky"), replicated("prod-new"), replicated("prod-eor", REGION, true), replicated("prod-east", "us-east-1"),
+          bucket("prod-reports", REGION),
+        ],
         batchOperations: {
           jobs: [
             { region: REGION, sourceBucket: "prod-covered", status: "Complete", createdAt: "2026-01-02T00:00:00.000Z" },
@@ -88,5 +93,25 @@ describe("policy existing-objects-replicated, scanned from the sandbox", () => {
     expect(calls.filter((c) => c.operation === "DescribeJob")).toHaveLength(3);
     expect(calls.some((c) => c.mutating)).toBe(false);
     expect(baselineCalls.filter((op) => op === "ListJobs" || op === "DescribeJob")).toEqual([]);
+  });
+
+  it("passes on the next audit once replicateExisting has run a job for the bucket", async () => {
+    const factory = new AwsClientFactory({ endpoint: sandbox.endpoint, region: REGION, maxAttempts: 1, maxSockets: 4 });
+    try {
+      const [run] = await replicateExisting([{ accountId: ACCOUNTS.prod, bucket: "prod-new", region: REGION }], {
+        s3control: (accountId, region) => factory.s3control(async () => derivedCredentials(accountId), region),
+        s3: (accountId, region) => factory.s3(async () => derivedCredentials(accountId), region),
+        batchRoleArn: (t) => `arn:aws:iam::${t.accountId}:role/batch-replication`,
+        reportLocation: () => ({ bucket: "prod-reports" }),
+        confirm: async () => true,
+        pollIntervalMs: 0,
+      });
+      expect(run?.outcome === "completed" && [run.succeeded, run.failed]).toEqual([5, 0]);
+    } finally {
+      factory.close();
+    }
+    const after = await audit({ scan: { endpoint: sandbox.endpoint, credentials: sandbox.credentials, region: sandbox.region }, formats: [], policies: { packs: ["resilience"] } });
+    const verdict = after.snapshot.results.find((r) => r.bucket === "prod-new" && r.policyId === "existing-objects-replicated");
+    expect([verdict?.status, verdict?.message]).toEqual(["pass", "prod-new's existing objects are replicated (1 completed batch replication job)"]);
   });
 });

@@ -180,3 +180,20 @@ describe("sandbox/s3control ListJobs", () => {
     expect(calls.every((call) => call.bucket === null && call.service === "s3")).toBe(true);
   });
 });
+
+describe("sandbox/s3control scenario", () => {
+  it("refuses a scenario job with an unknown status, naming its JSON pointer", async () => {
+    const bad = batchScenario();
+    const prod = bad.accounts[1];
+    if (prod?.batchOperations?.jobs?.[0] === undefined) throw new Error("scenario changed");
+    (prod.batchOperations.jobs[0] as { status: string }).status = "Sleeping";
+    const error = await startSandbox({ scenario: bad }).then(
+      async (started) => {
+        await started.close();
+        return undefined;
+      },
+      (e: unknown) => e as Error,
+    );
+    expect(error?.message).toMatch(/\/accounts\/1\/batchOperations\/jobs\/0\/status/);
+  });
+});
