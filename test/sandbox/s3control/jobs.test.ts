@@ -1,7 +1,8 @@
 import { GetObjectCommand } from "@aws-sdk/client-s3";
 import {
-  CreateJobCommand, DescribeJobCommand, ListJobsCommand, UpdateJobStatusCommand, type CreateJobCommandInput, type JobDescriptor, type S3ControlClient,
+  CreateJobCommand, DescribeJobCommand, ListJobsCommand, S3ControlClient, UpdateJobStatusCommand, type CreateJobCommandInput, type JobDescriptor,
 } from "@aws-sdk/client-s3-control";
+import { Agent } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AwsClientFactory } from "../../../src/aws/clients.js";
 import { derivedCredentials, startSandbox, type Sandbox } from "../../../src/sandbox/index.js";
@@ -195,5 +196,32 @@ describe("sandbox/s3control scenario", () => {
       (e: unknown) => e as Error,
     );
     expect(error?.message).toMatch(/\/accounts\/1\/batchOperations\/jobs\/0\/status/);
+  });
+});
+
+describe("sandbox/s3control addressing", () => {
+  it("answers the SDK's own addressing too: the account in front of the host (<account>.localhost), path-style on the one port", async () => {
+    // The SDK's endpoint rules prefix the account to a custom endpoint's host; resolve *.localhost to loopback as DNS would for s3-control.
+    const lookup = ((_host: string, options: unknown, callback: (error: null, address: string | { address: string; family: number }[], family?: number) => void) => {
+      if ((options as { all?: boolean }).all === true) callback(null, [{ address: "127.0.0.1", family: 4 }]);
+      else callback(null, "127.0.0.1", 4);
+    }) as unknown as NonNullable<ConstructorParameters<typeof Agent>[0]>["lookup"];
+    const agent = new Agent({ lookup });
+    const client = new S3ControlClient({
+      endpoint: sandbox.endpoint.replace("127.0.0.1", "localhost"),
+      region: REGION,
+      credentials: derivedCredentials(ACCOUNTS.prod),
+      maxAttempts: 1,
+      requestHandler: { httpAgent: agent },
+    });
+    const hosts: string[] = [];
+    client.middlewareStack.add((next) => async (args) => {
+      hosts.push((args.request as { hostname: string }).hostname);
+      return next(args);
+    }, { step: "finalizeRequest" });
+    const listed = await client.send(new ListJobsCommand({ AccountId: ACCOUNTS.prod, JobStatuses: ["Complete"] }));
+    agent.destroy();
+    expect(hosts).toEqual([`${ACCOUNTS.prod}.localhost`]);
+    expect(listed.Jobs?.some((job) => job.Status === "Complete")).toBe(true);
   });
 });
