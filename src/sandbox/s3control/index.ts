@@ -14,6 +14,14 @@ import { controlError, controlResult, jobDescriptor, jobListDescriptor } from ".
 
 export const S3CONTROL_PREFIX = "/v20180820/";
 
+/** The IAM action each operation is authorized as (Actions, resources, and condition keys for Amazon S3), for an authorizer to use. */
+export const S3CONTROL_ACTIONS: Readonly<Record<string, string>> = {
+  CreateJob: "s3:CreateJob",
+  DescribeJob: "s3:DescribeJob",
+  ListJobs: "s3:ListJobs",
+  UpdateJobStatus: "s3:UpdateJobStatus",
+};
+
 /** The operation a control request names (for the call log, also when it is refused before the handler). */
 export function s3controlOperation(method: string, path: string): string {
   const parts = path.slice(S3CONTROL_PREFIX.length).split("/");
