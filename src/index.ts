@@ -5,6 +5,7 @@ export { loadPolicies, requiredFacts, evaluateBucket, explainPolicy, type LoadOp
 export { writeReports, writeTerraformDriftReports, readSnapshot, type ReportFormat } from "./report/index.js";
 export { diffSnapshots, driftFails, hasChanges, findLatestSnapshot, terraformDrift, terraformDriftExitCode } from "./drift/index.js";
 export { loadConfig, type ConfigFile } from "./config/index.js";
+export { replicateExisting, summariseBatchResults, type BatchResult, type BatchTarget, type ReplicateExistingContext } from "./fix/batch/index.js";
 export { startSandbox } from "./sandbox/index.js";
 export type { Sandbox, SandboxOptions, Scenario, CallRecord } from "./sandbox/types.js";
 export * from "./errors.js";
