@@ -12,6 +12,7 @@ import {
   GetObjectCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
+  type ListObjectsV2CommandOutput,
   PutObjectCommand,
   UploadPartCommand,
   type S3Client,
@@ -88,7 +89,7 @@ describe("sandbox/s3 objects", () => {
     let token: string | undefined;
     let pages = 0;
     do {
-      const page = await s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: "runs/", MaxKeys: 2, ContinuationToken: token }));
+      const page: ListObjectsV2CommandOutput = await s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: "runs/", MaxKeys: 2, ContinuationToken: token }));
       keys.push(...(page.Contents ?? []).map((c) => c.Key!));
       token = page.NextContinuationToken;
       pages++;
@@ -100,7 +101,7 @@ describe("sandbox/s3 objects", () => {
     const delimitedPages: string[][] = [];
     token = undefined;
     do {
-      const page = await s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: "runs/", Delimiter: "/", MaxKeys: 1, ContinuationToken: token }));
+      const page: ListObjectsV2CommandOutput = await s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: "runs/", Delimiter: "/", MaxKeys: 1, ContinuationToken: token }));
       delimitedPages.push([...(page.CommonPrefixes ?? []).map((p) => p.Prefix!), ...(page.Contents ?? []).map((c) => c.Key!)]);
       token = page.NextContinuationToken;
     } while (token !== undefined);
