@@ -17,14 +17,16 @@ import { requiredFacts } from "./facts.js";
 import type { PolicySet } from "./types.js";
 
 /** Facts every scan reads whatever the policies: the destination probe and the organization's membership list. */
-const ALWAYS_READ: readonly AnyFact[] = (Object.keys(FACTS) as AnyFact[]).filter((fact) => FACTS[fact].kind !== "bucket");
+const ALWAYS_READ: readonly AnyFact[] = (Object.keys(FACTS) as AnyFact[]).filter((fact) => FACTS[fact].kind === "probe" || FACTS[fact].kind === "organization");
 
 const sorted = (actions: Iterable<string>): string[] => [...new Set(actions)].sort();
 
 /** Every IAM action a scan with this policy set makes, sorted, without duplicates. */
 export function auditActions(set: PolicySet): string[] {
-  const plan = requiredFacts(set);
-  const facts: AnyFact[] = [...plan.all, ...(plan.replicating ?? []), ...plan.destinations, ...ALWAYS_READ];
+  // Every tier of the plan (every bucket, replicating buckets, destinations, and any tier a later
+  // fact kind adds): a fact in any of them may be read, so its actions are needed.
+  const planned = Object.values(requiredFacts(set)).flatMap((tier: unknown) => (Array.isArray(tier) ? (tier as AnyFact[]) : []));
+  const facts: AnyFact[] = [...planned, ...ALWAYS_READ];
   return sorted([...facts.flatMap((fact) => FACTS[fact].actions), ...SCAN_CALLS.map((c) => c.action)]);
 }
 
