@@ -25,6 +25,8 @@ export interface IamPolicyDocument {
 export const REMEDIATION_CALLS = [
   { call: "PutBucketVersioning", action: "s3:PutBucketVersioning" },
   { call: "PutBucketReplication", action: "s3:PutReplicationConfiguration" },
+  // Rollback of a rule a fix added to a bucket that had none; S3 authorizes it as the Put.
+  { call: "DeleteBucketReplication", action: "s3:PutReplicationConfiguration" },
   { call: "CreateBucket", action: "s3:CreateBucket" },
   { call: "PutObjectLockConfiguration", action: "s3:PutBucketObjectLockConfiguration" },
   { call: "GetBucketVersioning", action: "s3:GetBucketVersioning" },
