@@ -92,8 +92,10 @@ function route(request: SandboxRequest, world: World): SandboxResponse {
   if (keyPart === "" && method === "PUT" && subresource === "") return anonymous ? accessDenied("CreateBucket", bucketName) : createBucket(request, world, bucketName);
   // A key in the path: an object call (objects*.ts), after the same bucket checks as a bucket call.
   const objectEntry = keyPart === "" ? undefined : objectRoute(method, request.query);
+  // `list-type=2` is ListObjectsV2; any other list-type is a call the sandbox does not simulate.
+  const bucketEntry = subresource === "list-type" && request.query.get("list-type") !== "2" ? undefined : ROUTES[`${method} ${subresource}`];
   const entry: readonly [string, BucketHandler] | undefined =
-    keyPart === "" ? (request.query.get("list-type") === "2" || subresource !== "list-type" ? ROUTES[`${method} ${subresource}`] : undefined) : objectEntry && [objectEntry[0], (context) => objectEntry[1](context, keyPart)];
+    keyPart === "" ? bucketEntry : objectEntry && [objectEntry[0], (context) => objectEntry[1](context, keyPart)];
   if (entry === undefined) return notImplemented(bucketName);
   const [operation, handler] = entry;
   const isHead = method === "HEAD";
