@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { AuditResult } from "../audit/index.js";
 import { downloadObject, isS3Url, latestSnapshotKey, parseS3Url, reportsClient, runFolder, uploadReports, type ReportsClientOptions, type S3Location } from "../aws/s3-reports.js";
-import { SnapshotError, UsageError } from "../errors.js";
+import { OutputError, SnapshotError, UsageError } from "../errors.js";
 import { printErr } from "./terminal.js";
 
 export interface DeliveryInput {
@@ -50,7 +50,8 @@ export async function s3Delivery(input: DeliveryInput): Promise<S3Delivery | nul
   };
   try {
     const temp = await mkdtemp(join(tmpdir(), "replguard-s3-"));
-    closers.push(() => rm(temp, { recursive: true, force: true }));
+    let keepTemp = false;
+    closers.push(() => (keepTemp ? undefined : rm(temp, { recursive: true, force: true })));
     const out = isS3Url(input.out) ? parseS3Url(input.out, "--out") : undefined;
     const outClient = out === undefined ? undefined : await reportsClient(out, input.client, "--out");
     if (outClient !== undefined) closers.push(outClient.close);
@@ -66,7 +67,15 @@ export async function s3Delivery(input: DeliveryInput): Promise<S3Delivery | nul
         // The summary names the baseline as the user knows it: its s3:// URL, not the download.
         const result = fetched !== undefined && audited.baselineFile === fetched.file ? { ...audited, baselineFile: fetched.source } : audited;
         if (out === undefined || outClient === undefined) return result;
-        const urls = await uploadReports(outClient.client, out, run, result.reports.map((r) => r.file), input.sseKmsKeyId === undefined ? {} : { sseKmsKeyId: input.sseKmsKeyId });
+        let urls: string[];
+        try {
+          urls = await uploadReports(outClient.client, out, run, result.reports.map((r) => r.file), input.sseKmsKeyId === undefined ? {} : { sseKmsKeyId: input.sseKmsKeyId });
+        } catch (error) {
+          // Reports that were made but not delivered are kept, and the one line says where.
+          if (!(error instanceof OutputError) || outDir === undefined) throw error;
+          keepTemp = input.localCopy === undefined;
+          throw new OutputError(`${error.message}; kept in ${outDir}`, { ...error.location, cause: error.cause });
+        }
         return { ...result, reports: result.reports.map((report, i) => ({ ...report, file: urls[i]! })) };
       },
     };

@@ -5,7 +5,8 @@
  * one line and exit 2 before anything is scanned.
  */
 import { readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { rm } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { reportsClient, uploadReports } from "../../src/aws/s3-reports.js";
@@ -28,7 +29,10 @@ beforeAll(async () => {
     scenario: scenario({
       organization: "o-delivery01",
       accounts: [
-        account(ACCOUNTS.management, "management", { auditRole: false, buckets: [bucket(REPORTS, "eu-west-1", { versioning: "Enabled" })] }),
+        account(ACCOUNTS.management, "management", {
+          auditRole: false,
+          buckets: [bucket(REPORTS, "eu-west-1", { versioning: "Enabled" }), bucket("sealed-reports", "us-east-1", { deny: ["PutObject", "CreateMultipartUpload"] })],
+        }),
         account(ACCOUNTS.prod, "prod", { buckets: [bucket("prod-data", "us-east-1", { versioning: "Enabled" })] }),
       ],
     }),
@@ -64,7 +68,7 @@ describe("cli/audit --out s3://", () => {
     expect(keys).toEqual(["html", "csv", "sarif", "json"].map((f) => `nightly/${firstRun}/${{ html: "report.html", csv: "results.csv", sarif: "results.sarif", json: "snapshot.json" }[f]}`).sort());
     const snapshot = JSON.parse(await read(`nightly/${firstRun}/snapshot.json`)) as { kind: string; buckets: { name: string }[] };
     expect(snapshot.kind).toBe("replguard-snapshot");
-    expect(snapshot.buckets.map((b) => b.name).sort()).toEqual(["prod-data", REPORTS]);
+    expect(snapshot.buckets.map((b) => b.name).sort()).toEqual(["prod-data", REPORTS, "sealed-reports"]);
     const head = await s3.send(new HeadObjectCommand({ Bucket: REPORTS, Key: `nightly/${firstRun}/report.html` }));
     expect(head.ContentType).toMatch(/^text\/html/);
   });
@@ -105,6 +109,16 @@ describe("cli/audit --out s3://", () => {
     expect(run.code).toBe(2);
     expect(run.stderr.trim().split("\n")).toEqual([expect.stringMatching(/--out: cannot use bucket no-such-reports-bucket \(GetBucketLocation NoSuchBucket/)]);
     expect(sandbox.calls.slice(before).some((c) => c.operation === "ListBuckets")).toBe(false);
+  });
+
+  it("says in one line, exit 4, when the reports cannot be delivered after the scan, and keeps them", async () => {
+    const run = await audit("--out", "s3://sealed-reports/nightly/", "--format", "json");
+    expect(run.code).toBe(4);
+    const lines = run.stderr.trim().split("\n");
+    expect(lines).toEqual([expect.stringMatching(/^replguard: --out: cannot write s3:\/\/sealed-reports\/nightly\/[^/]+\/snapshot\.json \(AccessDenied: .*not delivered; kept in (.+)$/)]);
+    const kept = /kept in (.+)$/.exec(lines[0]!)![1]!;
+    expect(JSON.parse(readFileSync(join(kept, "snapshot.json"), "utf8"))).toMatchObject({ kind: "replguard-snapshot" });
+    await rm(dirname(kept), { recursive: true, force: true });
   });
 
   it("refuses the S3-only flags without --out s3://", async () => {
