@@ -11,13 +11,14 @@ import { runMain } from "../support/cli.js";
 
 const ROOT = join(import.meta.dirname, "../..");
 const shipped = (file: string): unknown => JSON.parse(readFileSync(join(ROOT, "deploy", file), "utf8"));
+const REGENERATE = "the shipped policy differs from `replguard permissions`: run `node deploy/regenerate.js` and review the diff";
 const actionsOf = (document: { Statement: { Action: string[] }[] }): string[] => document.Statement.flatMap((s) => s.Action);
 
 describe("cli/permissions", () => {
   it("prints exactly the shipped deploy/audit-role-policy.json for the default policy set", async () => {
     const run = await runMain(["permissions"]);
     expect(run).toMatchObject({ code: 0, stderr: "" });
-    expect(JSON.parse(run.stdout)).toEqual(shipped("audit-role-policy.json"));
+    expect(JSON.parse(run.stdout), REGENERATE).toEqual(shipped("audit-role-policy.json"));
   });
 
   it("is read-only: no s3:GetObject, no write, only the reads the default scan makes", async () => {
@@ -41,7 +42,7 @@ describe("cli/permissions", () => {
     const run = await runMain(["permissions", "--fix"]);
     expect(run.code).toBe(0);
     const document = JSON.parse(run.stdout) as { Statement: { Action: string[]; Resource: unknown; Condition?: unknown }[] };
-    expect(document).toEqual(shipped("remediation-role-policy.json"));
+    expect(document, REGENERATE).toEqual(shipped("remediation-role-policy.json"));
     expect(actionsOf(document)).toEqual(
       expect.arrayContaining(["s3:PutBucketVersioning", "s3:PutReplicationConfiguration", "s3:CreateBucket", "s3:PutBucketObjectLockConfiguration", "iam:PassRole"]),
     );

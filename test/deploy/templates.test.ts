@@ -44,7 +44,7 @@ describe.each(ROLES)("deploy/$kind role", ({ kind, resource, template }) => {
     const role = parsed.Resources[resource];
     expect(role?.Type).toBe("AWS::IAM::Role");
     expect(role?.Properties.Policies).toHaveLength(1);
-    expect(role?.Properties.Policies[0]?.PolicyDocument).toEqual(policy);
+    expect(role?.Properties.Policies[0]?.PolicyDocument, "run `node deploy/regenerate.js`").toEqual(policy);
     expect(role?.Properties.AssumeRolePolicyDocument.Statement).toEqual([
       expect.objectContaining({ Action: "sts:AssumeRole", Principal: { AWS: { Ref: "TrustedPrincipalArn" } } }),
     ]);
