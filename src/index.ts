@@ -2,6 +2,8 @@
 export { audit, summarize, auditExitCode, type AuditOptions, type AuditResult, type AuditSummary } from "./audit/index.js";
 export { scan, type ScanOptions, type ScanResult, type ScanProgress } from "./scan/index.js";
 export { loadPolicies, requiredFacts, evaluateBucket, explainPolicy, type LoadOptions, type PolicySet, type LoadedPolicy } from "./policy/index.js";
+export { auditActions, auditRolePolicy, remediationRolePolicy } from "./policy/index.js";
+export { initialConfig, suggestVault, type InitOptions, type InitResult, type VaultSuggestion } from "./audit/init-config.js";
 export { writeReports, writeTerraformDriftReports, readSnapshot, type ReportFormat } from "./report/index.js";
 export { diffSnapshots, driftFails, hasChanges, findLatestSnapshot, terraformDrift, terraformDriftExitCode } from "./drift/index.js";
 export { loadConfig, type ConfigFile } from "./config/index.js";

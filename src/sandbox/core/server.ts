@@ -164,7 +164,9 @@ async function route(context: ServerContext, request: IncomingMessage, body: Buf
 
 function send(response: ServerResponse, answer: SandboxResponse): void {
   const body = answer.body === undefined ? Buffer.alloc(0) : Buffer.isBuffer(answer.body) ? answer.body : Buffer.from(answer.body);
-  response.writeHead(answer.status, { ...answer.headers, "content-length": String(body.length) });
+  // A HEAD answer has no body but may state the length a GET would send (HeadObject).
+  const length = body.length === 0 && answer.headers?.["content-length"] !== undefined ? answer.headers["content-length"] : String(body.length);
+  response.writeHead(answer.status, { ...answer.headers, "content-length": length });
   response.end(body);
 }
 
