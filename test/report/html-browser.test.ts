@@ -2,7 +2,8 @@
  * The HTML report in a real browser: Debian's Chromium driven by playwright-core, one browser for
  * the file and one page load per report. It checks what only a browser shows: the inline script
  * runs under the CSP and the filters work, hostile names stay text, nothing is requested beyond the
- * file, axe finds no serious or critical accessibility violation, the pictures are drawn, and the
+ * file (demo, fixture, and the demo with hostile names audited through the sandbox), axe finds no
+ * serious or critical accessibility violation, the pictures are drawn, and the
  * printable view (print media, PDF) starts with the scope. The static checks are in html.test.ts.
  *
  * `npm run screenshots` runs this file with REPLGUARD_SCREENSHOTS=docs/img: the demo report's first
@@ -11,13 +12,16 @@
  * CI, where its absence fails.
  */
 import { existsSync } from "node:fs";
-import { mkdir, readFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { AxeBuilder } from "@axe-core/playwright";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { audit } from "../../src/audit/index.js";
 import { diffSnapshots } from "../../src/drift/index.js";
+import { shippedPath } from "../../src/paths.js";
+import { startSandbox } from "../../src/sandbox/index.js";
 import type { Snapshot } from "../../src/model/index.js";
 import { writeReports } from "../../src/report/index.js";
 import { ACCOUNTS } from "../support/accounts.js";
@@ -38,7 +42,7 @@ let shotDir: string;
 /** Every request a page made other than its own file, and every dialog it opened. */
 const requests: string[] = [];
 const dialogs: string[] = [];
-const pages: Record<"fixture" | "compact" | "demo", Page> = {} as never;
+const pages: Record<"fixture" | "compact" | "demo" | "hostile", Page> = {} as never;
 let demoSnapshot: Snapshot;
 
 async function open(file: string, fragment = ""): Promise<Page> {
@@ -74,20 +78,55 @@ beforeAll(async () => {
     writeReports(current, { outDir: join(temp.dir, "fixture"), formats: ["html"], policies: POLICY_INFOS, baseline: { snapshot: baseline, drift }, driftFormats: [] }),
     writeReports(buildSnapshot(), { outDir: join(temp.dir, "compact"), formats: ["html"], policies: POLICY_INFOS, html: { detailedBucketLimit: 1 } }),
     runMain(["audit", "--sandbox", "demo", "--out", join(temp.dir, "demo"), "--format", "html,json"]),
+    auditHostileScenario(temp.dir),
   ]);
   expect(reports[2].code, reports[2].stderr).toBe(3); // the demo is incomplete by design
   demoSnapshot = JSON.parse(await readFile(join(temp.dir, "demo", "snapshot.json"), "utf8")) as Snapshot;
   browser = await chromium.launch({ executablePath, args: ["--no-sandbox"] });
-  [pages.fixture, pages.compact, pages.demo] = await Promise.all([
+  [pages.fixture, pages.compact, pages.demo, pages.hostile] = await Promise.all([
     open(reports[0][0]!.file),
     open(reports[1][0]!.file, "#filter?status=pass"), // a link that presets the filters
     open(join(temp.dir, "demo", "report.html")),
+    open(reports[3]),
   ]);
 }, 180_000);
 afterAll(async () => {
   await browser?.close();
   await cleanup();
 });
+
+/**
+ * Hostile text where AWS lets users write it: an account name and tags, bucket tags, a rule id.
+ * (Bucket tags are read only when a loaded policy needs them; the default set does not, so the
+ * report shows the account's tags and the bucket's as unknown.)
+ */
+const EVIL = { name: "<img src=x onerror=alert(1)>", tag: "</script><script>alert(2)</script>", ruleId: "<svg onload=alert(3)>" };
+
+/**
+ * The demo organization with hostile text in one account, through the whole chain (sandbox, SDK,
+ * scan, snapshot, report): the library's audit, so that it runs beside the CLI's demo audit.
+ */
+async function auditHostileScenario(dir: string): Promise<string> {
+  const scenario = JSON.parse(await readFile(shippedPath("scenarios", "demo.json"), "utf8")) as {
+    accounts: { name: string; tags?: Record<string, string>; buckets?: { tags?: Record<string, string>; replication?: { Rules: { ID: string }[] } }[] }[];
+  };
+  const target = scenario.accounts[1]!;
+  const bucket = target.buckets!.find((b) => b.replication)!;
+  target.name = EVIL.name;
+  target.tags = { ...target.tags, team: EVIL.tag, note: EVIL.name };
+  bucket.tags = { team: EVIL.tag, note: EVIL.name };
+  bucket.replication!.Rules[0]!.ID = EVIL.ruleId;
+  const file = join(dir, "hostile.json");
+  await writeFile(file, JSON.stringify(scenario));
+  const sandbox = await startSandbox({ scenario: file });
+  try {
+    const outDir = join(dir, "hostile");
+    await audit({ scan: { endpoint: sandbox.endpoint, credentials: sandbox.credentials, region: sandbox.region }, formats: ["html"], outDir });
+    return join(outDir, "report.html");
+  } finally {
+    await sandbox.close();
+  }
+}
 
 const shown = (page: Page): Promise<string> => page.locator("#filter-shown").innerText();
 const visibleAccounts = (page: Page): Promise<string[]> =>
@@ -118,6 +157,22 @@ describe.skipIf(!hasChromium)("report/renderHtml in Chromium", () => {
     expect(await page.locator("svg.map .edge").count()).toBe(rules.length);
     expect(await page.locator("svg.map .edge.outside-org").count()).toBeGreaterThan(0);
     expect(await page.locator("svg.map .edge.cross-region").count()).toBeGreaterThan(0);
+  });
+
+  it("keeps a scenario's hostile account name, tags and rule id inert through scan and report: no dialog, no element, shown as text", async () => {
+    const page = pages.hostile;
+    await page.locator("details.bucket").evaluateAll((all) => all.forEach((d) => d.setAttribute("open", "")));
+    expect(await page.locator("script").count()).toBe(2);
+    expect(await page.locator("img, iframe, object, embed").count()).toBe(0);
+    // No element carries an event handler attribute: nothing from the data became markup.
+    expect(await page.locator("*").evaluateAll((all) => all.filter((e) => [...e.getAttributeNames()].some((n) => n.startsWith("on"))).length)).toBe(0);
+    const account = page.locator("section.account").filter({ has: page.getByRole("heading", { name: EVIL.name, exact: true }) });
+    expect(await account.locator("h3").innerText()).toBe(EVIL.name);
+    const tags = await account.locator("header .tag").allInnerTexts();
+    expect(tags).toEqual(expect.arrayContaining([`team=${EVIL.tag}`, `note=${EVIL.name}`]));
+    expect(await account.locator("details.bucket code").allInnerTexts()).toContain(EVIL.ruleId);
+    expect(await page.locator("svg.map .edge title").allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining(`rule ${EVIL.ruleId}:`)]));
+    expect(dialogs).toEqual([]);
   });
 
   it("keeps hostile names, tags and rule ids inert: no dialog, no element, shown as text", async () => {
