@@ -1,10 +1,11 @@
 /**
  * The HTML report in a real browser: Debian's Chromium driven by playwright-core, one browser for
- * the file and one page load per report. It checks what only a browser shows: the inline script
- * runs under the CSP and the filters work, hostile names stay text, nothing is requested beyond the
- * file (demo, fixture, and the demo with hostile names audited through the sandbox), axe finds no
- * serious or critical accessibility violation, the pictures are drawn, and the
- * printable view (print media, PDF) starts with the scope. The static checks are in html.test.ts.
+ * the file and one page load per report (the demo audit, the report fixture with a baseline, its
+ * one-line variant, and the demo with hostile names audited through the sandbox). It checks what
+ * only a browser shows: the inline script runs under the CSP and the filters work, hostile names
+ * stay text, nothing is requested beyond the file, axe finds no serious or critical accessibility
+ * violation, the pictures are drawn, and the printable view (print media, PDF) starts with the
+ * scope. The static checks are in html.test.ts.
  *
  * `npm run screenshots` runs this file with REPLGUARD_SCREENSHOTS=docs/img: the demo report's first
  * screen and its map are then written there (the README shows them); otherwise to a temp folder.
