@@ -15,6 +15,8 @@ const NODE_W = 210;
 const NODE_H = 44;
 const GAP_X = 110;
 const GAP_Y = 70;
+/** Room around the grid for the arcs that bend outwards. */
+const MARGIN = 60;
 
 const STATUS_ORDER: readonly (ResultStatus | null)[] = ["fail", "error", "suppressed", "pass", "not_applicable", null];
 const worse = (a: ResultStatus | null, b: ResultStatus | null): ResultStatus | null => (STATUS_ORDER.indexOf(a) <= STATUS_ORDER.indexOf(b) ? a : b);
@@ -63,8 +65,12 @@ interface Pair {
   worst: ResultStatus | null;
 }
 
-/** Stroke width for a rule count: 1.5 for one rule, growing with the logarithm, at most 12. */
-export const weight = (rules: number): number => Math.min(12, 1.5 + 1.5 * Math.log2(rules));
+/**
+ * Stroke width for a rule count: 1 for one rule, growing with the logarithm, at most 12. A whole
+ * number, because it becomes a CSS class (`w1`..`w12`): the CSP allows no inline style, and CSS
+ * would override a `stroke-width` attribute anyway.
+ */
+export const weight = (rules: number): number => Math.min(12, Math.round(1 + 1.5 * Math.log2(rules)));
 
 export function accountMapView(
   buckets: readonly BucketDocument[],
@@ -113,8 +119,8 @@ export function accountMapView(
   const nodes: AccountNode[] = [];
   const addNode = (key: string, label: string, sub: string, title: string, cls: string): void => {
     const i = nodes.length;
-    const x = 20 + (i % columns) * (NODE_W + GAP_X);
-    const y = 20 + Math.floor(i / columns) * (NODE_H + GAP_Y);
+    const x = MARGIN + (i % columns) * (NODE_W + GAP_X);
+    const y = MARGIN + Math.floor(i / columns) * (NODE_H + GAP_Y);
     place.set(key, { cx: x + NODE_W / 2, cy: y + NODE_H / 2 });
     nodes.push({ key, label, sub, title, cls, x, y, width: NODE_W, height: NODE_H, textX: x + 8, textY: y + 18, subY: y + 35 });
   };
@@ -123,8 +129,9 @@ export function accountMapView(
     const label = name === id ? id : `${name.length > 18 ? `${name.slice(0, 17)}…` : name} ${id}`;
     addNode(id, label, `${a.buckets} bucket(s), ${a.rules} rule(s)`, `${name} ${id}`, `account ${statusClass(a.worst)}`);
   }
-  if (targets.has(OUTSIDE_SCAN)) addNode(OUTSIDE_SCAN, "Not scanned", "destinations in no scanned account", "destinations in no scanned account", "outside-scan st-none");
-  if (targets.has(OUTSIDE_ORG)) addNode(OUTSIDE_ORG, "Outside the organization", "destinations outside the organization", "destinations outside the organization", "outside-org st-none");
+  const into = (target: string): number => [...pairs.values()].filter((p) => p.to === target).reduce((sum, p) => sum + p.rules, 0);
+  if (targets.has(OUTSIDE_SCAN)) addNode(OUTSIDE_SCAN, "Not scanned", `${into(OUTSIDE_SCAN)} rule(s) to it`, "destinations in no scanned account", "outside-scan st-none");
+  if (targets.has(OUTSIDE_ORG)) addNode(OUTSIDE_ORG, "Outside the organization", `${into(OUTSIDE_ORG)} rule(s) to it`, "destinations outside the organization", "outside-org st-none");
 
   let hiddenRules = 0;
   const edges: AccountEdge[] = [];
@@ -138,8 +145,8 @@ export function accountMapView(
     const width = weight(pair.rules);
     const region = pair.crossRegion > 0 ? `, ${pair.crossRegion} cross-region` : "";
     edges.push({
-      ...(pair.from === pair.to ? loop(from) : curve(from, to)),
-      cls: `edge ${pair.kind}${pair.crossRegion > 0 ? " cross-region" : ""} ${statusClass(pair.worst)}`,
+      ...(pair.from === pair.to ? loop(from, width) : curve(from, to, width)),
+      cls: `edge ${pair.kind}${pair.crossRegion > 0 ? " cross-region" : ""} ${statusClass(pair.worst)} w${width}`,
       width,
       title: `${accountNames.get(pair.from) ?? pair.from} → ${pair.to}: ${pair.rules} rule(s) (${pair.kind.replace("-", " ")}${region}; worst result ${pair.worst ?? "none"})`,
     });
@@ -147,8 +154,8 @@ export function accountMapView(
   const rows = Math.ceil(nodes.length / columns);
   return {
     mode: "accounts",
-    width: 40 + columns * (NODE_W + GAP_X) - GAP_X,
-    height: 40 + rows * (NODE_H + GAP_Y) - GAP_Y,
+    width: 2 * MARGIN + columns * (NODE_W + GAP_X) - GAP_X,
+    height: 2 * MARGIN + rows * (NODE_H + GAP_Y) - GAP_Y,
     nodes,
     edges,
     hiddenAccounts: Math.max(0, ranked.length - shown.length),
@@ -158,7 +165,7 @@ export function accountMapView(
 }
 
 /** A gently bent curve between two node centres, ending (with its head) on the destination's border. */
-function curve(from: { cx: number; cy: number }, to: { cx: number; cy: number }): { path: string; head: string } {
+function curve(from: { cx: number; cy: number }, to: { cx: number; cy: number }, width: number): { path: string; head: string } {
   const dx = to.cx - from.cx;
   const dy = to.cy - from.cy;
   const length = Math.hypot(dx, dy) || 1;
@@ -168,8 +175,16 @@ function curve(from: { cx: number; cy: number }, to: { cx: number; cy: number })
   const end = border(to, qx, qy);
   const start = border(from, qx, qy);
   const r = (n: number): number => Math.round(n * 10) / 10;
-  return { path: `M${r(start.x)},${r(start.y)} Q${r(qx)},${r(qy)} ${r(end.x)},${r(end.y)}`, head: arrowHeadAt(end.x, end.y, end.x - qx, end.y - qy) };
+  // The head grows with the line, and the line stops inside the head so a wide line does not poke through its tip.
+  const size = headSize(width);
+  const ex = end.x - qx;
+  const ey = end.y - qy;
+  const norm = Math.hypot(ex, ey) || 1;
+  const stop = { x: end.x - (ex / norm) * size * 0.7, y: end.y - (ey / norm) * size * 0.7 };
+  return { path: `M${r(start.x)},${r(start.y)} Q${r(qx)},${r(qy)} ${r(stop.x)},${r(stop.y)}`, head: arrowHeadAt(end.x, end.y, ex, ey, size) };
 }
+
+const headSize = (width: number): number => 8 + width * 1.5;
 
 /** Where the segment from a node's centre towards (px, py) leaves the node's box. */
 function border(node: { cx: number; cy: number }, px: number, py: number): { x: number; y: number } {
@@ -180,7 +195,11 @@ function border(node: { cx: number; cy: number }, px: number, py: number): { x: 
 }
 
 /** Rules within one account: a loop on the node's right side. */
-function loop(node: { cx: number; cy: number }): { path: string; head: string } {
+function loop(node: { cx: number; cy: number }, width: number): { path: string; head: string } {
   const x = node.cx + NODE_W / 2;
-  return { path: `M${x},${node.cy - 8} C${x + 40},${node.cy - 30} ${x + 40},${node.cy + 30} ${x + 2},${node.cy + 8}`, head: arrowHeadAt(x, node.cy + 8, -1, 0) };
+  const size = headSize(width);
+  return {
+    path: `M${x},${node.cy - 8} C${x + 40},${node.cy - 30} ${x + 40},${node.cy + 30} ${x + size * 0.7},${node.cy + 8}`,
+    head: arrowHeadAt(x, node.cy + 8, -1, 0, size),
+  };
 }

@@ -22,11 +22,12 @@ export function edgeKind(destination: Destination): EdgeKind {
 export const statusClass = (status: ResultStatus | null): string => `st-${status ?? "none"}`;
 
 /** An arrowhead (SVG polygon points) with its tip at (x, y), pointing along (dx, dy). */
-export function arrowHeadAt(x: number, y: number, dx: number, dy: number): string {
+export function arrowHeadAt(x: number, y: number, dx: number, dy: number, size = 9): string {
   const length = Math.hypot(dx, dy) || 1;
   const ux = dx / length;
   const uy = dy / length;
   const r = (n: number): number => Math.round(n * 10) / 10;
-  const back = { x: x - ux * 9, y: y - uy * 9 };
-  return `${r(x)},${r(y)} ${r(back.x - uy * 4.5)},${r(back.y + ux * 4.5)} ${r(back.x + uy * 4.5)},${r(back.y - ux * 4.5)}`;
+  const back = { x: x - ux * size, y: y - uy * size };
+  const half = size / 2;
+  return `${r(x)},${r(y)} ${r(back.x - uy * half)},${r(back.y + ux * half)} ${r(back.x + uy * half)},${r(back.y - ux * half)}`;
 }
