@@ -2,6 +2,8 @@
 export { audit, summarize, auditExitCode, type AuditOptions, type AuditResult, type AuditSummary } from "./audit/index.js";
 export { scan, type ScanOptions, type ScanResult, type ScanProgress } from "./scan/index.js";
 export { loadPolicies, requiredFacts, evaluateBucket, explainPolicy, type LoadOptions, type PolicySet, type LoadedPolicy } from "./policy/index.js";
+export { auditActions, auditRolePolicy, remediationRolePolicy } from "./policy/index.js";
+export { initialConfig, suggestVault, type InitOptions, type InitResult, type VaultSuggestion } from "./audit/init-config.js";
 export { writeReports, writeTerraformDriftReports, readSnapshot, type ReportFormat } from "./report/index.js";
 export { diffSnapshots, driftFails, hasChanges, findLatestSnapshot, terraformDrift, terraformDriftExitCode } from "./drift/index.js";
 export { loadConfig, type ConfigFile, type RemediationSettings } from "./config/index.js";
@@ -24,6 +26,7 @@ export {
   type RollbackResult,
   type BeforeAfter,
 } from "./fix/index.js";
+export { replicateExisting, summariseBatchResults, type BatchResult, type BatchTarget, type ReplicateExistingContext } from "./fix/batch/index.js";
 export { startSandbox } from "./sandbox/index.js";
 export type { Sandbox, SandboxOptions, Scenario, CallRecord } from "./sandbox/types.js";
 export * from "./errors.js";
