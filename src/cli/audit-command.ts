@@ -84,7 +84,8 @@ export function auditCommand(run: (exitCode: number) => void): Command {
     .option("--dry-run", "with --fix: print the plan and change nothing")
     .option("--replicate-existing", "with --fix: also replicate the objects that already exist (S3 Batch Replication)")
     .action(async (flags: AuditFlags) => {
-      checkFixFlags(flags);
+      const fixConfig = flags.config === undefined || flags.fix !== true ? {} : await loadConfig(flags.config);
+      checkFixFlags(flags, fixConfig);
       if (flags.sandbox !== undefined && (flags.endpointUrl !== undefined || flags.profile !== undefined)) {
         throw new UsageError("--sandbox supplies its own endpoint and credentials: drop --endpoint-url and --profile, or drop --sandbox");
       }
@@ -116,7 +117,7 @@ export function auditCommand(run: (exitCode: number) => void): Command {
         const result = delivery === null ? audited : await delivery.deliver(audited);
         progress.stop();
         printSummary(result, effective);
-        run(flags.fix === true ? await runAuditFix(result, options, config, flags) : result.exitCode);
+        run(flags.fix === true ? await runAuditFix(result, options, config, flags, sandbox !== undefined) : result.exitCode);
       } finally {
         progress.stop();
         await delivery?.close();

@@ -5,11 +5,13 @@
 import { dirname, join } from "node:path";
 import type { AuditOptions, AuditResult } from "../audit/index.js";
 import type { ConfigFile } from "../config/index.js";
-import { UsageError, type ExitCode } from "../errors.js";
-import { buildPlan, refreshFromLive, writePlanFiles, type FixAwsOptions } from "../fix/index.js";
+import { ExitCode, UsageError } from "../errors.js";
+import { buildPlan, newlyReplicatedBuckets, refreshFromLive, replicateExistingObjects, writePlanFiles, type FixAwsOptions } from "../fix/index.js";
+import { summariseBatchResults } from "../fix/batch/index.js";
 import { loadPolicies } from "../policy/index.js";
 import { applyAndReport, confirmation, printPlan, requireConfirmable } from "./fix-flow.js";
 import { fixNames } from "./fix-command.js";
+import { printOut } from "./terminal.js";
 
 export interface AuditFixFlags {
   fix?: boolean;
@@ -22,19 +24,20 @@ export interface AuditFixFlags {
 }
 
 /** Checked before scanning, so a run that cannot apply fails in a second, not after the scan. */
-export function checkFixFlags(flags: AuditFixFlags): void {
+export function checkFixFlags(flags: AuditFixFlags, config: ConfigFile = {}): void {
   const fixOnly = (["fixRoleName", "fixOut", "yes", "dryRun", "replicateExisting"] as const).find((f) => flags[f] !== undefined);
   if (flags.fix !== true) {
     if (fixOnly !== undefined) throw new UsageError(`--${fixOnly.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} needs --fix`);
     return;
   }
   if (flags.json === true) throw new UsageError("--fix prints a plan and asks for confirmation: drop --json");
-  // Hook for S3 Batch Replication of existing objects (src/fix/batch, replicateExisting(buckets, context)): not in this build yet.
-  if (flags.replicateExisting === true) throw new UsageError("--replicate-existing is not available in this build yet (S3 Batch Replication, docs/fix.md)");
+  if (flags.replicateExisting === true && config.remediation?.batch === undefined) {
+    throw new UsageError("--replicate-existing needs remediation.batch (roleArn, reportBucket) in the config file: the jobs' role and where their completion reports go");
+  }
   requireConfirmable(flags, "audit --fix");
 }
 
-export async function runAuditFix(result: AuditResult, options: AuditOptions, config: ConfigFile, flags: AuditFixFlags): Promise<ExitCode> {
+export async function runAuditFix(result: AuditResult, options: AuditOptions, config: ConfigFile, flags: AuditFixFlags, sandbox = false): Promise<ExitCode> {
   const scan = options.scan ?? {};
   const policies = await loadPolicies(options.policies);
   const aws: FixAwsOptions = {
@@ -63,5 +66,23 @@ export async function runAuditFix(result: AuditResult, options: AuditOptions, co
     policies,
     scan: { ...scan, onProgress: undefined },
   });
-  return outcome.exitCode ?? result.exitCode;
+  const batch = config.remediation?.batch;
+  if (flags.replicateExisting !== true || batch === undefined) return outcome.exitCode ?? result.exitCode;
+  if (!outcome.applied) {
+    const buckets = newlyReplicatedBuckets({ results: outcome.result.results.map((r) => ({ ...r, outcome: { status: "applied" as const } })) });
+    printOut(`existing objects: would start S3 Batch Replication for ${buckets.map((b) => b.bucket).join(", ") || "no bucket"}\n`);
+    return outcome.exitCode ?? result.exitCode;
+  }
+  const batchResults = await replicateExistingObjects(outcome.result, {
+    ...aws,
+    ...(roleName === undefined ? {} : { roleName }),
+    batch,
+    confirm: (job) => confirmation(flags.yes, `start S3 Batch Replication job ${job.jobId} for ${job.tasks} existing object(s) of ${job.target.bucket}`)(),
+    onProgress: (p) => printOut(`  batch ${p.target.bucket}: job ${p.jobId} ${p.status} ${p.succeeded}/${p.total} replicated, ${p.failed} failed\n`),
+    // The sandbox moves a job on at each read; AWS takes minutes, read every 5 s.
+    ...(sandbox ? { pollIntervalMs: 0 } : {}),
+  });
+  printOut(`${["existing objects (S3 Batch Replication):", ...summariseBatchResults(batchResults).map((line) => `  ${line}`)].join("\n")}\n`);
+  const batchFailed = batchResults.some((r) => r.outcome === "error" || r.outcome === "job-failed" || (r.outcome === "completed" && r.failed > 0));
+  return outcome.exitCode ?? (batchFailed ? ExitCode.FixFailed : result.exitCode);
 }

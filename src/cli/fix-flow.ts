@@ -5,7 +5,7 @@
 import { createInterface } from "node:readline/promises";
 import { join } from "node:path";
 import { ExitCode, UsageError } from "../errors.js";
-import { applyPlan, planDiff, rescanTargets, stepCount, type ApplyOptions, type BeforeAfter, type FixPlan, type StepResult } from "../fix/index.js";
+import { applyPlan, planDiff, rescanTargets, stepCount, type ApplyOptions, type ApplyResult, type BeforeAfter, type FixPlan, type StepResult } from "../fix/index.js";
 import type { PolicySet } from "../policy/index.js";
 import type { ScanOptions } from "../scan/index.js";
 import { printErr, printOut } from "./terminal.js";
@@ -75,16 +75,16 @@ export interface FixRun {
 export async function applyAndReport(
   plan: FixPlan,
   options: Omit<ApplyOptions, "rollbackFile"> & { planDir: string; policies: PolicySet; scan: Omit<ScanOptions, "facts" | "accounts"> },
-): Promise<FixRun & { rescan: BeforeAfter[] }> {
+): Promise<FixRun & { rescan: BeforeAfter[]; result: ApplyResult }> {
   const rollbackFile = join(options.planDir, `rollback-${new Date().toISOString().replace(/:/g, "-")}.json`);
   const result = await applyPlan(plan, { ...options, rollbackFile });
   if (options.dryRun === true) {
     printOut(`dry run: nothing changed (${result.results.length} change(s) planned)\n`);
-    return { exitCode: null, applied: false, rescan: [] };
+    return { exitCode: null, applied: false, rescan: [], result };
   }
   if (result.declined) {
     printErr("replguard: not confirmed: nothing changed\n");
-    return { exitCode: null, applied: false, rescan: [] };
+    return { exitCode: null, applied: false, rescan: [], result };
   }
   const c = result.counts;
   const lines = [
@@ -97,5 +97,5 @@ export async function applyAndReport(
   if (rescan.length > 0) {
     printOut(`${["after the fix (re-scanned):", ...rescan.map((r) => `  ${r.before} → ${r.after.padEnd(14)} ${r.policyId} ${r.bucket} (${r.accountId}): ${r.message}`)].join("\n")}\n`);
   }
-  return { exitCode: c.failed > 0 ? ExitCode.FixFailed : null, applied: true, rescan };
+  return { exitCode: c.failed > 0 ? ExitCode.FixFailed : null, applied: true, rescan, result };
 }

@@ -62,6 +62,8 @@ export interface RemediationSettings {
   replicationTime?: boolean;
   /** Buckets written at once while applying (default 4). */
   concurrency?: number;
+  /** `--replicate-existing`: the S3 Batch Replication jobs' role and completion-report bucket (patterns). */
+  batch?: { roleArn: string; reportBucket: string; reportPrefix?: string };
 }
 
 /** Deepest nesting of objects and arrays a config file may have (parameter values included). */

@@ -17,3 +17,4 @@ export { DEFAULT_FIX_ROLE_NAME, type FixAwsOptions } from "./session.js";
 export { sameConfiguration, sdkConfiguration } from "./rules.js";
 export * from "./types.js";
 export { newlyReplicatedBuckets, type NewlyReplicated } from "./new-replication.js";
+export { replicateExistingObjects, type ExistingObjectsOptions } from "./existing.js";

@@ -4,6 +4,7 @@
  * Region so every call is signed for the bucket's own Region.
  */
 import type { S3Client } from "@aws-sdk/client-s3";
+import type { S3ControlClient } from "@aws-sdk/client-s3-control";
 import {
   AwsClientFactory,
   assumeRoleCredentials,
@@ -74,6 +75,10 @@ export class FixSession {
       this.clients.set(key, client);
     }
     return client;
+  }
+
+  s3control(accountId: string, region: string): S3ControlClient {
+    return this.factory.s3control(this.credentials(accountId), region);
   }
 
   close(): void {

@@ -20,7 +20,7 @@ export const goodRule = v2Rule("keep-me", 9, "fx-vault", {
   },
 });
 
-export function fixWorld(extra: { deny?: string[] } = {}): Scenario {
+export function fixWorld(extra: { deny?: string[]; objects?: number } = {}): Scenario {
   return scenario({
     organization: "o-fixtests01",
     accounts: [
@@ -28,7 +28,8 @@ export function fixWorld(extra: { deny?: string[] } = {}): Scenario {
       account(ACCOUNTS.prod, "prod", {
         buckets: [
           // enable-versioning + configure-replication (destination created)
-          bucket("fx-plain", "us-east-1"),
+          bucket("fx-plain", "us-east-1", extra.objects === undefined ? {} : { objects: extra.objects }),
+          ...(extra.objects === undefined ? [] : [bucket("fx-reports", "us-east-1", { versioning: "Enabled" })]),
           // enable-replication-rules
           bucket("fx-disabled", "us-east-1", {
             versioning: "Enabled",
