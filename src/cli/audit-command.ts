@@ -14,6 +14,7 @@ import { terraformDriftSummary } from "./terraform-drift.js";
 import { withInterruptCleanup } from "./interrupt.js";
 import { printErr, printOut } from "./terminal.js";
 import { driftSummaryLines } from "./drift-summary.js";
+import { parseShard, shardFromEnvironment, type Shard } from "../scan/index.js";
 
 interface AuditFlags {
   config?: string;
@@ -41,6 +42,7 @@ interface AuditFlags {
   baseline?: string;
   failOnDrift?: FailOnDrift;
   terraform?: string;
+  shard?: Shard;
 }
 
 export function auditCommand(run: (exitCode: number) => void): Command {
@@ -69,6 +71,7 @@ export function auditCommand(run: (exitCode: number) => void): Command {
     .option("--baseline <snapshot>", "compare with this snapshot.json, or `latest` (the newest one in the folders beside --out); the reports then carry the drift")
     .option("--terraform <file>", "compare the live buckets with what this `terraform show -json` file (plan or state) declares; adds terraform-drift.json/.csv")
     .addOption(new Option("--fail-on-drift <when>", "with --baseline: exit 5 on new failures, or on any change; with --terraform: exit 5 on drift from it").choices([...FAIL_ON_DRIFT]))
+    .option("--shard <index/count>", "scan only this shard of the accounts, e.g. 0/4 (default: from AWS_BATCH_JOB_ARRAY_INDEX/_SIZE or JOB_COMPLETION_INDEX + REPLGUARD_SHARD_COUNT); combine with `replguard merge`", (value: string) => parseShard(value))
     .option("--quiet", "no progress bar and no summary line")
     .option("--json", "print the summary as JSON on stdout")
     .action(async (flags: AuditFlags) => {
@@ -115,6 +118,7 @@ export function auditOptions(flags: AuditFlags, config: ConfigFile, sandbox?: Sa
         requests: flags.concurrency ?? config.concurrency?.requests,
       },
       maxAttempts: flags.maxAttempts ?? config.maxAttempts,
+      ...shardOption(flags.shard),
     },
     policies: { dirs: policyDirs, packs, parameters: config.policies?.parameters, parametersFile: flags.config },
     suppressions: config.suppressions,
@@ -142,11 +146,23 @@ function recordableEndpoint(flag: string | undefined, configured: string | undef
   return withoutUserInfo(url);
 }
 
+/** `--shard`, else the batch engine's variables (scan/shard.ts), else not sharded. */
+function shardOption(flag: Shard | undefined): { shard?: Shard } {
+  const shard = flag ?? shardFromEnvironment();
+  return shard === null ? {} : { shard };
+}
+
 const plural = (count: number, word: string): string => `${count} ${word}${count === 1 ? "" : "s"}`;
 
 /** At most `limit` lines, then how many more the reports hold. */
 function capped(lines: string[], limit = 10): string[] {
   return lines.length <= limit ? lines : [...lines.slice(0, limit), `  … and ${lines.length - limit} more (see the reports)`];
+}
+
+/** How many calls needed more than one attempt: throttling and transient errors cost time, not buckets. */
+function retryLines(retries: AuditResult["snapshot"]["scan"]["retries"]): string[] {
+  if (retries === undefined || retries.retriedCalls === 0) return [];
+  return [`retried: ${retries.retriedCalls} of ${plural(retries.calls, "AWS call")} (${plural(retries.extraAttempts, "extra attempt")}, throttling or transient errors)`];
 }
 
 function printSummary(result: AuditResult, flags: AuditFlags): void {
@@ -159,7 +175,7 @@ function printSummary(result: AuditResult, flags: AuditFlags): void {
     const { complete } = runCompleteness(snapshot);
     const drift = result.drift === null ? null : { baseline: result.baselineFile, ...result.drift.summary };
     const terraform = result.terraformDrift === null ? null : { file: result.terraformDrift.terraform.file, drifted: result.terraformDrift.drifted, counts: result.terraformDrift.counts };
-    const json = { exitCode, complete, failOn: snapshot.failOn, coverage: snapshot.coverage, ...summary, drift, terraform, reports };
+    const json = { exitCode, complete, failOn: snapshot.failOn, coverage: snapshot.coverage, retries: snapshot.scan.retries ?? null, ...summary, drift, terraform, reports };
     printOut(`${JSON.stringify(json, null, 2)}\n`);
     return;
   }
@@ -181,6 +197,8 @@ function printSummary(result: AuditResult, flags: AuditFlags): void {
     ...capped(failedAccounts),
     ...capped(partialBuckets),
     ...capped(undecided, 5),
+    ...retryLines(snapshot.scan.retries),
+    ...(snapshot.scan.shard === undefined ? [] : [`shard ${snapshot.scan.shard.index}/${snapshot.scan.shard.count}: findings are decided by \`replguard merge\` over every shard's snapshot`]),
     `results: ${c.fail} fail (${summary.failuresAtOrAboveFailOn} at or above ${snapshot.failOn}), ${c.pass} pass, ${c.error} error,` +
       ` ${c.suppressed} suppressed, ${c.not_applicable} not applicable`,
     completeness.complete ? "complete: every in-scope account and bucket was read and every policy decided" : "INCOMPLETE: see the lines above (exit 3)",

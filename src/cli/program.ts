@@ -3,6 +3,7 @@ import { Command } from "commander";
 import { toolVersion } from "../version.js";
 import { auditCommand } from "./audit-command.js";
 import { driftCommand } from "./drift-command.js";
+import { mergeCommand } from "./merge-command.js";
 import { describeError } from "./exit.js";
 import { policiesCommand } from "./policies-command.js";
 import { reportCommand } from "./report-command.js";
@@ -17,6 +18,7 @@ export async function main(argv: string[]): Promise<number> {
     .option("--debug", "print stack traces of unexpected errors")
     .exitOverride();
   program.addCommand(auditCommand((code) => (exitCode = code)));
+  program.addCommand(mergeCommand((code) => (exitCode = code)));
   program.addCommand(reportCommand());
   program.addCommand(driftCommand((code) => (exitCode = code)));
   program.addCommand(policiesCommand());

@@ -7,7 +7,7 @@
  * their hashes). No AWS call.
  */
 import { auditExitCode, summarize, type AuditSummary } from "../audit/index.js";
-import { ExitCode, UsageError } from "../errors.js";
+import { UsageError, type ExitCode } from "../errors.js";
 import type { PolicyResult, Severity, Snapshot, Suppression } from "../model/index.js";
 import { evaluateBucket, loadPolicies, SuppressionTracker, type LoadOptions, type PolicySet } from "../policy/index.js";
 import { readSnapshot, REPORT_FORMATS, writeReports, type ReportFormat, type WrittenReport } from "../report/index.js";
