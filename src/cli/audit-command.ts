@@ -14,6 +14,7 @@ import { terraformDriftSummary } from "./terraform-drift.js";
 import { withInterruptCleanup } from "./interrupt.js";
 import { printErr, printOut } from "./terminal.js";
 import { driftSummaryLines } from "./drift-summary.js";
+import { retryLines } from "./retry-summary.js";
 import { parseShard, shardFromEnvironment, type Shard } from "../scan/index.js";
 
 interface AuditFlags {
@@ -157,12 +158,6 @@ const plural = (count: number, word: string): string => `${count} ${word}${count
 /** At most `limit` lines, then how many more the reports hold. */
 function capped(lines: string[], limit = 10): string[] {
   return lines.length <= limit ? lines : [...lines.slice(0, limit), `  … and ${lines.length - limit} more (see the reports)`];
-}
-
-/** How many calls needed more than one attempt: throttling and transient errors cost time, not buckets. */
-function retryLines(retries: AuditResult["snapshot"]["scan"]["retries"]): string[] {
-  if (retries === undefined || retries.retriedCalls === 0) return [];
-  return [`retried: ${retries.retriedCalls} of ${plural(retries.calls, "AWS call")} (${plural(retries.extraAttempts, "extra attempt")}, throttling or transient errors)`];
 }
 
 function printSummary(result: AuditResult, flags: AuditFlags): void {

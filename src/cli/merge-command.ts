@@ -5,6 +5,7 @@ import { merge } from "../merge/index.js";
 import type { Severity } from "../model/index.js";
 import { REPORT_FORMATS, runCompleteness, type ReportFormat } from "../report/index.js";
 import { formatList, severity, splitList } from "./parse.js";
+import { retryLines } from "./retry-summary.js";
 import { printOut } from "./terminal.js";
 
 interface MergeFlags {
@@ -54,6 +55,7 @@ export function mergeCommand(run: (exitCode: number) => void): Command {
         const lines = [
           `replguard: merged ${snapshots.length} shards: ${accounts.scanned} of ${accounts.inScope} accounts in scope and ${buckets.scanned} of ${buckets.inScope} buckets read`,
           `results: ${c.fail} fail (${result.summary.failuresAtOrAboveFailOn} at or above ${result.snapshot.failOn}), ${c.pass} pass, ${c.error} error, ${c.suppressed} suppressed, ${c.not_applicable} not applicable`,
+          ...retryLines(result.snapshot.scan.retries),
           complete ? "complete: every in-scope account and bucket was read and every policy decided" : "INCOMPLETE: see the reports (exit 3)",
           ...result.reports.map((report) => `  ${report.format.padEnd(5)} ${report.file}`),
         ];
