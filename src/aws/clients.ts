@@ -47,9 +47,29 @@ export const effectiveEndpoint = (endpoint: string | undefined): string | null =
  * then cost no extra sockets. Clients are dropped, never destroyed one by one (destroying one would
  * close the shared agents); `close()` ends them all.
  */
+/**
+ * S3 client settings the SDK otherwise loads on every call through its provider chain (environment,
+ * then the shared config file, then a default), constructing a `ProviderError` at each step that
+ * finds nothing (docs/scale.md, "CPU"). They cannot change during a scan: resolved once.
+ */
+const S3_LOADED_SETTINGS = [
+  "authSchemePreference",
+  "disableS3ExpressSessionAuth",
+  "requestChecksumCalculation",
+  "responseChecksumValidation",
+  "sigv4aSigningRegionSet",
+  "useArnRegion",
+  "useDualstackEndpoint",
+  "useFipsEndpoint",
+  "userAgentAppId",
+] as const;
+
+type S3LoadedSettings = Partial<Pick<S3ClientConfig, (typeof S3_LOADED_SETTINGS)[number]>>;
+
 export class AwsClientFactory {
   private readonly httpAgent: HttpAgent;
   private readonly httpsAgent: HttpsAgent;
+  private s3Settings: S3LoadedSettings = {};
 
   constructor(readonly settings: AwsSettings) {
     const agentOptions = { keepAlive: true, maxSockets: settings.maxSockets };
@@ -82,10 +102,26 @@ export class AwsClientFactory {
     return new OrganizationsClient({ ...this.common(this.settings.region), credentials });
   }
 
+  /**
+   * Resolves the settings of S3_LOADED_SETTINGS once, the SDK's own way (a client's config
+   * providers), so every S3 client after this gets them as plain values.
+   */
+  async resolveS3Settings(): Promise<void> {
+    const probe = this.s3(() => Promise.resolve({ accessKeyId: "", secretAccessKey: "" }), this.settings.region);
+    const config = probe.config as unknown as Record<string, unknown>;
+    const entries = await Promise.all(
+      S3_LOADED_SETTINGS.map(async (name) => {
+        const value = config[name];
+        return [name, typeof value === "function" ? await (value as () => Promise<unknown>)() : value] as const;
+      }),
+    );
+    this.s3Settings = Object.fromEntries(entries.filter(([, value]) => value !== undefined)) as S3LoadedSettings;
+  }
+
   s3(credentials: AwsCredentialIdentityProvider, region: string): S3Client {
     // Path-style whenever an endpoint is overridden: `bucket.127.0.0.1` does not resolve.
     const forcePathStyle = effectiveEndpoint(this.settings.endpoint) !== null;
-    return new S3Client({ ...this.common(region), credentials, forcePathStyle, followRegionRedirects: false });
+    return new S3Client({ ...this.common(region), ...this.s3Settings, credentials, forcePathStyle, followRegionRedirects: false });
   }
 
   close(): void {

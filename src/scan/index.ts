@@ -149,6 +149,7 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   const request = createRequestLimiter(requests);
   const progress = new ProgressTracker(options.onProgress);
   try {
+    await factory.resolveS3Settings();
     const credentials = callerCredentials(options);
     const caller = await getCallerIdentity(factory.sts(credentials));
     progress.emit();
