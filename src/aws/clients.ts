@@ -70,6 +70,8 @@ export class AwsClientFactory {
   private readonly httpAgent: HttpAgent;
   private readonly httpsAgent: HttpsAgent;
   private s3Settings: S3LoadedSettings = {};
+  /** The two of them every client's middleware asks for on each call (user agent, auth scheme choice). */
+  private shared: Pick<S3LoadedSettings, "userAgentAppId" | "authSchemePreference"> = {};
 
   constructor(readonly settings: AwsSettings) {
     const agentOptions = { keepAlive: true, maxSockets: settings.maxSockets };
@@ -84,6 +86,7 @@ export class AwsClientFactory {
         ? { maxAttempts: this.settings.maxAttempts, retryMode: "adaptive" }
         : { retryStrategy: this.settings.retryStrategy }),
       requestHandler: { httpAgent: this.httpAgent, httpsAgent: this.httpsAgent, connectionTimeout: 10_000, requestTimeout: 60_000 },
+      ...this.shared,
       // User-info is never handed on: the SDK has no use for it, and it would reach error messages.
       ...(this.settings.endpoint === undefined ? {} : { endpoint: withoutUserInfo(this.settings.endpoint) }),
     } as const;
@@ -112,10 +115,13 @@ export class AwsClientFactory {
     const entries = await Promise.all(
       S3_LOADED_SETTINGS.map(async (name) => {
         const value = config[name];
-        return [name, typeof value === "function" ? await (value as () => Promise<unknown>)() : value] as const;
+        const resolved: unknown = typeof value === "function" ? await (value as () => Promise<unknown>)() : value;
+        // A constant provider, not the bare value: `undefined` (no app id) would send the SDK back to its chain.
+        return [name, () => Promise.resolve(resolved)] as const;
       }),
     );
-    this.s3Settings = Object.fromEntries(entries.filter(([, value]) => value !== undefined)) as S3LoadedSettings;
+    this.s3Settings = Object.fromEntries(entries) as S3LoadedSettings;
+    this.shared = { userAgentAppId: this.s3Settings.userAgentAppId, authSchemePreference: this.s3Settings.authSchemePreference };
   }
 
   s3(credentials: AwsCredentialIdentityProvider, region: string): S3Client {
