@@ -87,6 +87,9 @@ export class AwsClientFactory {
         : { retryStrategy: this.settings.retryStrategy }),
       requestHandler: { httpAgent: this.httpAgent, httpsAgent: this.httpsAgent, connectionTimeout: 10_000, requestTimeout: 60_000 },
       ...this.shared,
+      // One resolved middleware chain per command class and client, not one per call: nothing here
+      // changes a client's middleware stack after it is built (client.d.ts, `cacheMiddleware`).
+      cacheMiddleware: true,
       // User-info is never handed on: the SDK has no use for it, and it would reach error messages.
       ...(this.settings.endpoint === undefined ? {} : { endpoint: withoutUserInfo(this.settings.endpoint) }),
     } as const;
