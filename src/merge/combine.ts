@@ -16,10 +16,28 @@ export interface Combined {
   coverage: Snapshot["coverage"];
 }
 
-/** Each account's record from the shard that owns it (`shardOfAccount`), in the order Organizations listed them. */
+/**
+ * Each account's record from the shard that owns it (`shardOfAccount`), in the order Organizations
+ * listed them. An account its owner never listed (it joined the organization while the shards ran)
+ * was scanned by nobody: it is in scope and not scanned, with the reason, never `excluded`.
+ */
 function combineAccounts(shards: readonly Snapshot[], count: number): AccountRecord[] {
   const byShard = shards.map((s) => new Map(s.accounts.map((a) => [a.id, a])));
-  return shards[0]!.accounts.map((a) => byShard[shardOfAccount(a.id, count)]?.get(a.id) ?? a);
+  const seen = new Map<string, AccountRecord>();
+  for (const shard of shards) for (const a of shard.accounts) if (!seen.has(a.id)) seen.set(a.id, a);
+  return [...seen.values()].map((a) => {
+    const owner = shardOfAccount(a.id, count);
+    const own = byShard[owner]?.get(a.id);
+    if (own !== undefined) return own;
+    if (a.scope !== "excluded" || a.scopeReason?.startsWith("scanned by shard ") !== true) return a;
+    return {
+      ...a,
+      scope: "in-scope",
+      scopeReason: null,
+      scan: "not-scanned",
+      errors: [...a.errors, { operation: "ListAccounts", code: "NotListedByShard", message: `shard ${owner}/${count} did not list account ${a.id} (it joined the organization during the run): not scanned` }],
+    };
+  });
 }
 
 /** The source's failed probe of `bucket`, recorded by its shard (FACTS: an entry of the source's errors[]). */
