@@ -3,9 +3,12 @@ export { audit, summarize, auditExitCode, type AuditOptions, type AuditResult, t
 export { scan, parseShard, shardFromEnvironment, shardOfAccount, type ScanOptions, type ScanResult, type ScanProgress, type Shard } from "./scan/index.js";
 export { merge, type MergeOptions, type MergeResult } from "./merge/index.js";
 export { loadPolicies, requiredFacts, evaluateBucket, explainPolicy, type LoadOptions, type PolicySet, type LoadedPolicy } from "./policy/index.js";
+export { auditActions, auditRolePolicy, remediationRolePolicy } from "./policy/index.js";
+export { initialConfig, suggestVault, type InitOptions, type InitResult, type VaultSuggestion } from "./audit/init-config.js";
 export { writeReports, writeTerraformDriftReports, readSnapshot, type ReportFormat } from "./report/index.js";
 export { diffSnapshots, driftFails, hasChanges, findLatestSnapshot, terraformDrift, terraformDriftExitCode } from "./drift/index.js";
 export { loadConfig, type ConfigFile } from "./config/index.js";
+export { replicateExisting, summariseBatchResults, type BatchResult, type BatchTarget, type ReplicateExistingContext } from "./fix/batch/index.js";
 export { startSandbox } from "./sandbox/index.js";
 export type { Sandbox, SandboxOptions, Scenario, CallRecord } from "./sandbox/types.js";
 export * from "./errors.js";

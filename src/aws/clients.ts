@@ -5,6 +5,7 @@
 import { Agent as HttpAgent } from "node:http";
 import { Agent as HttpsAgent } from "node:https";
 import { S3Client } from "@aws-sdk/client-s3";
+import { S3ControlClient } from "@aws-sdk/client-s3-control";
 import { STSClient, type STSClientConfig } from "@aws-sdk/client-sts";
 import { OrganizationsClient } from "@aws-sdk/client-organizations";
 import type { S3ClientConfig } from "@aws-sdk/client-s3";
@@ -131,6 +132,18 @@ export class AwsClientFactory {
     // Path-style whenever an endpoint is overridden: `bucket.127.0.0.1` does not resolve.
     const forcePathStyle = effectiveEndpoint(this.settings.endpoint) !== null;
     return new S3Client({ ...this.common(region), ...this.s3Settings, credentials, forcePathStyle, followRegionRedirects: false });
+  }
+
+  /**
+   * S3 Control (Batch Operations). Its endpoint rules put the account id in front of the host
+   * (`<account>.s3-control.<region>.amazonaws.com`, and `<account>.<custom endpoint host>`), which
+   * cannot address a loopback IP; with an endpoint override the client therefore sends to that
+   * endpoint as given, path-style, and the account travels in the x-amz-account-id header as always.
+   */
+  s3control(credentials: AwsCredentialIdentityProvider, region: string): S3ControlClient {
+    const endpoint = effectiveEndpoint(this.settings.endpoint);
+    const override = endpoint === null ? {} : { endpointProvider: () => ({ url: new URL(endpoint) }) };
+    return new S3ControlClient({ ...this.common(region), credentials, ...override });
   }
 
   close(): void {

@@ -16,6 +16,7 @@ import { printErr, printOut } from "./terminal.js";
 import { driftSummaryLines } from "./drift-summary.js";
 import { retryLines } from "./retry-summary.js";
 import { parseShard, shardFromEnvironment, type Shard } from "../scan/index.js";
+import { s3Delivery } from "./s3-delivery.js";
 
 interface AuditFlags {
   config?: string;
@@ -44,6 +45,8 @@ interface AuditFlags {
   failOnDrift?: FailOnDrift;
   terraform?: string;
   shard?: Shard;
+  localCopy?: string;
+  sseKmsKeyId?: string;
 }
 
 export function auditCommand(run: (exitCode: number) => void): Command {
@@ -64,12 +67,14 @@ export function auditCommand(run: (exitCode: number) => void): Command {
     .option("--policies <dirs>", "extra policy directories: add policies or replace built-ins (comma-separated)", splitList)
     .option("--pack <names>", "only the policies of these packs (comma-separated)", splitList)
     .option("--format <formats>", `report formats: ${REPORT_FORMATS.join(",")} or all (default all)`, formatList)
-    .option("--out <dir>", "report directory (default reports/<UTC timestamp>/, unique per run)", configField("out"))
+    .option("--out <dir>", "report directory (default reports/<UTC timestamp>/, unique per run), or s3://BUCKET/PREFIX/ (one folder per run, named by its UTC timestamp)", configField("out"))
+    .option("--local-copy <dir>", "with --out s3://…: also keep the reports in this folder (e.g. for CI artifacts)")
+    .option("--sse-kms-key-id <key>", "with --out s3://…: encrypt the reports with this KMS key (SSE-KMS; default: the bucket's default encryption)")
     .addOption(new Option("--fail-on <severity>", "exit 1 on failures at or above this severity (default high)").argParser(severity))
     .option("--concurrency <n>", "AWS requests in flight (default 32)", positiveInt)
     .option("--account-concurrency <n>", "accounts scanned at once (default 8)", positiveInt)
     .option("--max-attempts <n>", "attempts per AWS call with adaptive retry (default 10)", positiveInt)
-    .option("--baseline <snapshot>", "compare with this snapshot.json, or `latest` (the newest one in the folders beside --out); the reports then carry the drift")
+    .option("--baseline <snapshot>", "compare with this snapshot.json, s3://BUCKET/PREFIX/ (its newest run), or `latest` (the newest one beside --out, local or S3); the reports then carry the drift")
     .option("--terraform <file>", "compare the live buckets with what this `terraform show -json` file (plan or state) declares; adds terraform-drift.json/.csv")
     .addOption(new Option("--fail-on-drift <when>", "with --baseline: exit 5 on new failures, or on any change; with --terraform: exit 5 on drift from it").choices([...FAIL_ON_DRIFT]))
     .option("--shard <index/count>", "scan only this shard of the accounts, e.g. 0/4 (default: from AWS_BATCH_JOB_ARRAY_INDEX/_SIZE or JOB_COMPLETION_INDEX + REPLGUARD_SHARD_COUNT); combine with `replguard merge`", (value: string) => parseShard(value))
@@ -81,18 +86,36 @@ export function auditCommand(run: (exitCode: number) => void): Command {
       }
       const config = flags.config === undefined ? {} : await loadConfig(flags.config);
       let sandbox: Sandbox | undefined;
+      let delivery: Awaited<ReturnType<typeof s3Delivery>> = null;
       const progress = progressReporter(!flags.quiet && !flags.json);
       try {
         const sandboxScenario = flags.sandbox === true ? "demo" : flags.sandbox;
         if (sandboxScenario !== undefined) sandbox = await startSandbox({ scenario: sandboxScenario });
-        const options = auditOptions(flags, config, sandbox);
+        const now = new Date();
+        delivery = await s3Delivery({
+          out: flags.out ?? config.out,
+          baseline: flags.baseline,
+          localCopy: flags.localCopy,
+          sseKmsKeyId: flags.sseKmsKeyId,
+          failOnDrift: flags.failOnDrift !== undefined,
+          quiet: flags.json === true,
+          now,
+          client: sandbox
+            ? { endpoint: sandbox.endpoint, credentials: sandbox.credentials, region: sandbox.region }
+            : { endpoint: flags.endpointUrl ?? config.endpointUrl, profile: flags.profile ?? config.profile, region: flags.region ?? config.region },
+        });
+        // With S3 in play the audit reads a downloaded baseline and writes to a local folder first.
+        const effective: AuditFlags = delivery === null ? flags : { ...flags, baseline: delivery.baseline, ...(delivery.outDir === undefined ? {} : { out: delivery.outDir }) };
+        const options = { ...auditOptions(effective, config, sandbox), now };
         options.scan = { ...options.scan, onProgress: (p) => progress.update(p) };
-        const result = await withInterruptCleanup(() => audit(options));
+        const audited = await withInterruptCleanup(() => audit(options));
+        const result = delivery === null ? audited : await delivery.deliver(audited);
         progress.stop();
-        printSummary(result, flags);
+        printSummary(result, effective);
         run(result.exitCode);
       } finally {
         progress.stop();
+        await delivery?.close();
         await sandbox?.close();
       }
     });

@@ -5,6 +5,8 @@ import { auditCommand } from "./audit-command.js";
 import { driftCommand } from "./drift-command.js";
 import { mergeCommand } from "./merge-command.js";
 import { describeError } from "./exit.js";
+import { initCommand } from "./init-command.js";
+import { permissionsCommand } from "./permissions-command.js";
 import { policiesCommand } from "./policies-command.js";
 import { reportCommand } from "./report-command.js";
 import { sandboxCommand } from "./sandbox-command.js";
@@ -22,6 +24,8 @@ export async function main(argv: string[]): Promise<number> {
   program.addCommand(reportCommand());
   program.addCommand(driftCommand((code) => (exitCode = code)));
   program.addCommand(policiesCommand());
+  program.addCommand(permissionsCommand());
+  program.addCommand(initCommand());
   program.addCommand(sandboxCommand());
   // Commander exits the process itself on a bad flag unless told not to, at every level.
   // Commander echoes what the user typed (an unknown option may hold escape sequences): its output

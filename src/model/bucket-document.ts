@@ -15,8 +15,11 @@
 
 import type { DestinationFact, FactName } from "./facts.js";
 
-/** 1.1.0 added `destination.declaredAccountStatus`, `.declaredAccountInOrganization`, `destinationBucket` in `destination.unreadable`, and `HeadBucket` errors. */
-export const BUCKET_DOCUMENT_SCHEMA_VERSION = "1.1.0" as const;
+/**
+ * 1.1.0 added `destination.declaredAccountStatus`, `.declaredAccountInOrganization`, `destinationBucket` in `destination.unreadable`, and `HeadBucket` errors.
+ * 1.2.0 added `batchReplication` (S3 Batch Replication jobs of the bucket; absent in older documents).
+ */
+export const BUCKET_DOCUMENT_SCHEMA_VERSION = "1.2.0" as const;
 
 export type VersioningStatus = "Enabled" | "Suspended" | "Disabled";
 export type MfaDeleteStatus = "Enabled" | "Disabled";
@@ -139,6 +142,26 @@ export interface Replication {
   rules: ReplicationRule[];
 }
 
+/** One completed S3 Batch Replication job (S3 Batch Operations, operation S3ReplicateObject) whose manifest generator read this bucket. */
+export interface BatchReplicationJob {
+  id: string;
+  /** Complete here: only finished jobs are collected (ListJobs with JobStatuses Complete). */
+  status: string;
+  /** ISO dates from DescribeJob, or null when S3 gave none. */
+  createdAt: string | null;
+  finishedAt: string | null;
+  /** ProgressSummary: TotalNumberOfTasks, NumberOfTasksSucceeded, NumberOfTasksFailed. */
+  tasks: number;
+  succeeded: number;
+  failed: number;
+}
+
+/** The bucket's batch replication history as S3 Control shows it (jobs of the last 90 days, which is what ListJobs keeps). */
+export interface BatchReplication {
+  /** Newest first. */
+  jobs: BatchReplicationJob[];
+}
+
 export interface BucketError {
   /** AWS operation that failed, e.g. `GetBucketReplication`. */
   operation: string;
@@ -163,6 +186,11 @@ export interface BucketDocument {
   objectLock: ObjectLock | null;
   encryption: Encryption | null;
   replication: Replication | null;
+  /**
+   * Completed batch replication jobs of the bucket (ListJobs + DescribeJob in its account and
+   * Region); null when not collected or the read failed. Absent in documents before 1.2.0.
+   */
+  batchReplication?: BatchReplication | null;
   /** Top-level facts that were collected for this bucket (see FACT_SOURCES). */
   collected: FactName[];
   errors: BucketError[];
@@ -183,6 +211,7 @@ export function unreadBucketDocument(name: string, region: string, account: Acco
     objectLock: null,
     encryption: null,
     replication: null,
+    batchReplication: null,
     collected: [],
     errors: [],
   };

@@ -29,14 +29,33 @@ export interface FactEntry {
   document: keyof BucketDocument | null;
   /** Fields of `replication.rules[].destination` it fills. */
   destination: readonly (keyof ReplicationDestination)[];
+  /**
+   * The IAM actions the reader needs (the call's name is not always the action's: GetBucketReplication
+   * is `s3:GetReplicationConfiguration`, HeadBucket is `s3:ListBucket`). `replguard permissions` and
+   * deploy/audit-role-policy.json are derived from this column, so the role cannot drift from the scanner.
+   */
+  actions: readonly string[];
 }
 
 export const FACTS = {
-  versioning: { call: "GetBucketVersioning", kind: "bucket", document: "versioning", destination: ["versioning"] },
-  replication: { call: "GetBucketReplication", kind: "bucket", document: "replication", destination: [] },
-  objectLock: { call: "GetObjectLockConfiguration", kind: "bucket", document: "objectLock", destination: ["objectLock"] },
-  encryption: { call: "GetBucketEncryption", kind: "bucket", document: "encryption", destination: [] },
-  tags: { call: "GetBucketTagging", kind: "bucket", document: "tags", destination: [] },
+  versioning: { call: "GetBucketVersioning", kind: "bucket", document: "versioning", destination: ["versioning"], actions: ["s3:GetBucketVersioning"] },
+  replication: { call: "GetBucketReplication", kind: "bucket", document: "replication", destination: [], actions: ["s3:GetReplicationConfiguration"] },
+  objectLock: { call: "GetObjectLockConfiguration", kind: "bucket", document: "objectLock", destination: ["objectLock"], actions: ["s3:GetBucketObjectLockConfiguration"] },
+  encryption: { call: "GetBucketEncryption", kind: "bucket", document: "encryption", destination: [], actions: ["s3:GetEncryptionConfiguration"] },
+  tags: { call: "GetBucketTagging", kind: "bucket", document: "tags", destination: [], actions: ["s3:GetBucketTagging"] },
+  /**
+   * Completed S3 Batch Replication jobs of the bucket: S3 Control ListJobs (Complete) in the
+   * bucket's account and Region, then DescribeJob of each S3ReplicateObject job for its source
+   * bucket; read once per account and Region and shared by its buckets. A failed ListJobs or
+   * DescribeJob is recorded as a `ListJobs` error (the message names the call).
+   */
+  batchReplication: {
+    call: "ListJobs",
+    kind: "bucket",
+    document: "batchReplication",
+    destination: [],
+    actions: ["s3:ListJobs", "s3:DescribeJob"],
+  },
   /**
    * Who owns a rule's destination bucket, where it is, whether it exists: from the scanned inventory
    * (ListBuckets of every scanned account) when the bucket is in it, else from HeadBucket. Never
@@ -47,6 +66,7 @@ export const FACTS = {
     kind: "probe",
     document: null,
     destination: ["resolved", "resolution", "account", "declaredAccountStatus", "region", "inOrganization", "crossAccount", "crossRegion"],
+    actions: ["s3:ListBucket"],
   },
   /** Whether the rule's declared account is a member account: Organizations ListAccounts, read once per scan. */
   declaredAccountMembership: {
@@ -54,6 +74,7 @@ export const FACTS = {
     kind: "organization",
     document: null,
     destination: ["declaredAccountInOrganization"],
+    actions: ["organizations:ListAccounts"],
   },
 } as const satisfies Record<string, FactEntry>;
 
@@ -83,3 +104,20 @@ export const GIVEN_FIELDS = {
   document: ["schemaVersion", "arn", "name", "region", "isReplicaDestination", "replicatedFrom", "account", "collected", "errors"],
   destination: ["bucket", "bucketArn", "declaredAccount", "storageClass", "ownerOverride", "replicaKmsKeyId", "replicationTime", "metrics", "unreadable"],
 } as const satisfies { document: readonly (keyof BucketDocument)[]; destination: readonly (keyof ReplicationDestination)[] };
+
+/**
+ * The calls every scan makes whatever policies are loaded, beside the facts above: the inventory
+ * (ListBuckets, GetBucketLocation for a bucket listed without a region) in each account, and the
+ * organization's tree in the management account (src/org/discover.ts). Each names its IAM action.
+ */
+export const SCAN_CALLS = [
+  { call: "ListBuckets", service: "s3", action: "s3:ListAllMyBuckets" },
+  { call: "GetBucketLocation", service: "s3", action: "s3:GetBucketLocation" },
+  { call: "DescribeOrganization", service: "organizations", action: "organizations:DescribeOrganization" },
+  { call: "ListRoots", service: "organizations", action: "organizations:ListRoots" },
+  { call: "ListAccounts", service: "organizations", action: "organizations:ListAccounts" },
+  { call: "ListOrganizationalUnitsForParent", service: "organizations", action: "organizations:ListOrganizationalUnitsForParent" },
+  { call: "ListAccountsForParent", service: "organizations", action: "organizations:ListAccountsForParent" },
+  { call: "ListParents", service: "organizations", action: "organizations:ListParents" },
+  { call: "ListTagsForResource", service: "organizations", action: "organizations:ListTagsForResource" },
+] as const satisfies readonly { call: string; service: "s3" | "organizations"; action: string }[];

@@ -7,6 +7,7 @@ import type { PolicySet } from "./types.js";
 
 export { loadPolicies, BUILTIN_POLICY_DIR } from "./load.js";
 export { requiredFacts, factsRead } from "./facts.js";
+export { auditActions, auditRolePolicy, remediationRolePolicy } from "./permissions.js";
 export { evaluateBucket, evaluatePolicy, type EvaluateOptions } from "./evaluate.js";
 export { activeSuppressions, expiredSuppressions, findSuppression, ExpiredSuppressionTracker, SuppressionTracker } from "./suppressions.js";
 export { explainPolicy, describeSchema } from "./explain.js";

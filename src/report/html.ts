@@ -21,6 +21,8 @@ import type { HtmlOptions } from "./types.js";
 import { summariseResults } from "./summary.js";
 import { STATUS_LABELS, accountView, bucketView, isClean, reportView } from "./html-view.js";
 import { driftView } from "./html-drift.js";
+import { picturesView } from "./html-pictures.js";
+import { printView } from "./html-print.js";
 
 const ACCOUNTS_SLOT = "<!-- replguard:accounts -->";
 const BUCKETS_SLOT = "<!-- replguard:buckets -->";
@@ -138,7 +140,9 @@ export async function renderHtml(
   const view = reportView(snapshot, policies, summary);
   const data = { accounts: view.accountOptions };
   const drift = options.drift === undefined ? null : driftView(options.drift);
-  const page = t.page({ ...view, drift, csp: t.csp, data, compactClean, bucketCount: snapshot.buckets.length });
+  const pictures = picturesView(snapshot, summary, options.drift);
+  const print = printView(snapshot, policies);
+  const page = t.page({ ...view, drift, pictures, print, csp: t.csp, data, compactClean, bucketCount: snapshot.buckets.length });
   const [pageHead, pageTail] = splitAt(page, ACCOUNTS_SLOT, "report.html.hbs");
   await write(pageHead);
   for (const { account, buckets } of groupByAccount(snapshot, summary.byBucket)) {

@@ -33,8 +33,36 @@ export interface ScenarioBucket {
   ownershipControls?: OwnershipControlsSettings;
   /** PutBucketLifecycleConfiguration's LifecycleConfiguration (SDK v3 shape, dates as ISO strings); absent = none. */
   lifecycle?: LifecycleSettings;
-  /** Operations on this bucket that answer AccessDenied, e.g. ["GetBucketReplication"]. */
+  /** Operations on this bucket that answer AccessDenied, e.g. ["GetBucketReplication"]; "ReplicateObject" fails every batch replication task into it. */
   deny?: string[];
+  /** Batch replication: how many of this bucket's objects an S3ReplicateObject job fails to replicate (the last N). */
+  replicationFailures?: number;
+}
+
+/** S3 Batch Operations state of one account (S3 Control): jobs that already exist, calls refused. */
+export interface ScenarioBatchOperations {
+  jobs?: ScenarioBatchJob[];
+  /** S3 Control operations this account's principals are refused (AccessDenied), e.g. ["ListJobs"]. */
+  deny?: Array<"CreateJob" | "DescribeJob" | "ListJobs" | "UpdateJobStatus">;
+}
+
+/** A batch job that exists when the sandbox starts, in a given status. */
+export interface ScenarioBatchJob {
+  /** Job id; derived from the account and position when absent. */
+  id?: string;
+  region: string;
+  /** The bucket the job's manifest generator reads (S3ReplicateObject: the source bucket). */
+  sourceBucket: string;
+  /** OperationName; default S3ReplicateObject. */
+  operation?: string;
+  status: "Complete" | "Failed" | "Cancelled" | "Suspended" | "Active";
+  /** Total tasks; default: the source bucket's object count. */
+  tasks?: number;
+  /** Failed tasks (the rest succeeded, for a finished job); default 0. */
+  failed?: number;
+  /** ISO date of creation; default 2024-01-01. */
+  createdAt?: string;
+  description?: string;
 }
 
 export interface PublicAccessBlockSettings {
@@ -66,6 +94,8 @@ export interface ScenarioAccount {
   /** Access key pair for this account's own principal; generated from the id when absent. */
   credentials?: { accessKeyId: string; secretAccessKey: string };
   buckets?: ScenarioBucket[];
+  /** S3 Batch Operations jobs and refusals (see s3control/). */
+  batchOperations?: ScenarioBatchOperations;
 }
 
 export interface Scenario {

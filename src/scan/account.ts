@@ -5,6 +5,7 @@ import { unreadBucketDocument, type AccountRecord, type AccountRef, type BucketD
 import { openAccount } from "./access.js";
 import { listBuckets, type ListedBucket } from "./buckets.js";
 import type { AccountSession, ScanContext } from "./context.js";
+import { batchReplicationReader } from "./batch-jobs.js";
 import { readFacts } from "./facts.js";
 
 async function readBucket(ctx: ScanContext, session: AccountSession, bucket: ListedBucket, account: AccountRef): Promise<BucketDocument> {
@@ -16,10 +17,11 @@ async function readBucket(ctx: ScanContext, session: AccountSession, bucket: Lis
   }
   const doc = unreadBucketDocument(bucket.name, bucket.region, account);
   const s3 = session.s3(bucket.region);
-  await readFacts(doc, ctx.plan.all, s3, ctx.request);
+  const readers = { batchReplication: batchReplicationReader(ctx, session) };
+  await readFacts(doc, ctx.plan.all, s3, ctx.request, readers);
   // Facts only replication policies read; also when replication could not be read (it may exist).
   const replicating = ctx.plan.replicating ?? [];
-  if (replicating.length > 0 && doc.replication?.configured !== false) await readFacts(doc, replicating, s3, ctx.request);
+  if (replicating.length > 0 && doc.replication?.configured !== false) await readFacts(doc, replicating, s3, ctx.request, readers);
   return doc;
 }
 

@@ -36,8 +36,12 @@ const ABSENT_CODES: Partial<Record<FactName, string[]>> = {
  * answer's `$metadata`) and parses the answer outside it, so a slot is held for the call only.
  */
 type Reader = (s3: S3Client, bucket: string, request: RequestLimiter) => Promise<Partial<BucketDocument>>;
+/** Facts read per account and Region rather than per bucket call (see batch-jobs.ts). */
+type AccountFact = "batchReplication";
+/** Readers of the account-level facts, built by the caller that holds the account's session. */
+export type AccountReaders = Partial<Record<AccountFact, (doc: BucketDocument) => Promise<Partial<BucketDocument>>>>;
 
-const READERS: Record<FactName, Reader> = {
+const READERS: Record<Exclude<FactName, AccountFact>, Reader> = {
   versioning: async (s3, Bucket, request) => ({ versioning: parseVersioning(await request(() => s3.send(new GetBucketVersioningCommand({ Bucket })))) }),
   replication: async (s3, Bucket, request) => ({
     replication: parseReplication((await request(() => s3.send(new GetBucketReplicationCommand({ Bucket })))).ReplicationConfiguration),
@@ -47,7 +51,7 @@ const READERS: Record<FactName, Reader> = {
   tags: async (s3, Bucket, request) => ({ tags: parseTags((await request(() => s3.send(new GetBucketTaggingCommand({ Bucket })))).TagSet) }),
 };
 
-const ABSENT_VALUES: Record<FactName, () => Partial<BucketDocument>> = {
+const ABSENT_VALUES: Record<Exclude<FactName, AccountFact>, () => Partial<BucketDocument>> = {
   versioning: () => ({ versioning: { status: "Disabled", mfaDelete: "Disabled" } }),
   replication: () => ({ replication: notConfigured() }),
   objectLock: () => ({ objectLock: null }),
@@ -56,12 +60,18 @@ const ABSENT_VALUES: Record<FactName, () => Partial<BucketDocument>> = {
 };
 
 /** Reads one fact; the document gets the value, or null plus an error entry. Never throws. */
-async function readFact(doc: BucketDocument, fact: FactName, s3: S3Client, request: RequestLimiter): Promise<void> {
+async function readFact(doc: BucketDocument, fact: FactName, s3: S3Client, request: RequestLimiter, readers: AccountReaders): Promise<void> {
   if (!doc.collected.includes(fact)) doc.collected.push(fact);
   try {
-    Object.assign(doc, await READERS[fact](s3, doc.name, request));
+    if (fact === "batchReplication") {
+      const read = readers.batchReplication;
+      if (read === undefined) throw new Error("batchReplication cannot be read here (no account session)");
+      Object.assign(doc, await read(doc));
+    } else {
+      Object.assign(doc, await READERS[fact](s3, doc.name, request));
+    }
   } catch (error) {
-    if (ABSENT_CODES[fact]?.includes(awsErrorCode(error))) {
+    if (fact !== "batchReplication" && ABSENT_CODES[fact]?.includes(awsErrorCode(error))) {
       Object.assign(doc, ABSENT_VALUES[fact]());
       return;
     }
@@ -73,20 +83,20 @@ async function readFact(doc: BucketDocument, fact: FactName, s3: S3Client, reque
  * Reads the facts not yet collected: versioning, then replication only if versioning is not
  * `Disabled` (when versioning could not be read, replication is read anyway); the others in parallel.
  */
-export async function readFacts(doc: BucketDocument, facts: readonly FactName[], s3: S3Client, request: RequestLimiter): Promise<void> {
+export async function readFacts(doc: BucketDocument, facts: readonly FactName[], s3: S3Client, request: RequestLimiter, readers: AccountReaders = {}): Promise<void> {
   const wanted = facts.filter((f, i) => !doc.collected.includes(f) && facts.indexOf(f) === i);
   const chain = async (): Promise<void> => {
-    if (wanted.includes("versioning")) await readFact(doc, "versioning", s3, request);
+    if (wanted.includes("versioning")) await readFact(doc, "versioning", s3, request, readers);
     if (!wanted.includes("replication")) return;
     if (doc.versioning?.status === "Disabled") {
       doc.collected.push("replication");
       doc.replication = notConfigured();
       return;
     }
-    await readFact(doc, "replication", s3, request);
+    await readFact(doc, "replication", s3, request, readers);
   };
   const others = wanted.filter((f) => f !== "versioning" && f !== "replication");
-  await Promise.all([chain(), ...others.map((f) => readFact(doc, f, s3, request))]);
+  await Promise.all([chain(), ...others.map((f) => readFact(doc, f, s3, request, readers))]);
   // Stable order (the FACTS table's), whatever order the calls finished in.
   doc.collected.sort((a, b) => FACT_ORDER.indexOf(a) - FACT_ORDER.indexOf(b));
 }

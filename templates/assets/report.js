@@ -1,4 +1,4 @@
-/* global document, location, URLSearchParams -- runs in the browser */
+/* global document, location, URLSearchParams, window -- runs in the browser */
 "use strict";
 // Client-side filtering: no network, no eval, text only (account names come from the JSON data block
 // and are inserted with textContent, so nothing from AWS is ever parsed as HTML).
@@ -84,4 +84,24 @@
     search.value = params.get("q") || "";
   }
   apply();
+
+  // "Print / PDF": the print layout on screen (evidence page first, no filters, every bucket shown
+  // and open); its "Print or save as PDF" button opens the browser's print dialog. @media print
+  // gives the same layout to Ctrl+P. The dialog is a second click so that the layout can be looked
+  // at (and tested: a headless browser cannot print twice at once) before printing.
+  var printToggle = document.getElementById("print-toggle");
+  printToggle.addEventListener("click", function () {
+    var on = document.documentElement.classList.toggle("print-view");
+    printToggle.setAttribute("aria-pressed", on ? "true" : "false");
+    printToggle.textContent = on ? "Back to the interactive report" : "Print / PDF";
+    if (!on) return;
+    severity.value = "";
+    status.value = "";
+    account.value = "";
+    search.value = "";
+    apply();
+    Array.prototype.forEach.call(document.querySelectorAll("details.bucket"), function (d) { d.open = true; });
+    window.scrollTo(0, 0);
+  });
+  document.getElementById("print-now").addEventListener("click", function () { window.print(); });
 })();

@@ -22,6 +22,7 @@ const DOCUMENT_KEYS: Record<keyof BucketDocument, true> = {
   objectLock: true,
   encryption: true,
   replication: true,
+  batchReplication: true,
   collected: true,
   errors: true,
 };

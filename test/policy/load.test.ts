@@ -14,6 +14,7 @@ const DEFAULT_IDS = [
   "destination-owner-override",
   "destination-separate-account",
   "destination-versioning-enabled",
+  "existing-objects-replicated",
   "kms-replica-encryption",
   "replication-configured",
   "replication-covers-all-objects",

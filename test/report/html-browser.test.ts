@@ -1,84 +1,304 @@
 /**
- * Opens the report in headless Chromium (when installed: `apt-get install chromium`) to check what a
- * browser does with it: the inline script runs under the CSP, filters work, and no hostile string
- * became an element. Skipped on a developer machine without Chromium; under CI (which installs it)
- * its absence fails. The static checks are in html.test.ts.
+ * The HTML report in a real browser: Debian's Chromium driven by playwright-core, one browser for
+ * the file and one page load per report (the demo audit, the report fixture with a baseline, its
+ * one-line variant, and the demo with hostile names audited through the sandbox). It checks what
+ * only a browser shows: the inline script runs under the CSP and the filters work, hostile names
+ * stay text, nothing is requested beyond the file, axe finds no serious or critical accessibility
+ * violation, the pictures are drawn, and the printable view (print media, PDF) starts with the
+ * scope. The static checks are in html.test.ts.
+ *
+ * `npm run screenshots` runs this file with REPLGUARD_SCREENSHOTS=docs/img: the demo report's first
+ * screen and its map are then written there (the README shows them); otherwise to a temp folder.
+ * Without Chromium (REPLGUARD_CHROMIUM, default /usr/bin/chromium) the file is skipped, except under
+ * CI, where its absence fails.
  */
-import { execFile, execFileSync } from "node:child_process";
-import { promisify } from "node:util";
+import { existsSync } from "node:fs";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { AxeBuilder } from "@axe-core/playwright";
+import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { audit } from "../../src/audit/index.js";
+import { diffSnapshots } from "../../src/drift/index.js";
+import { shippedPath } from "../../src/paths.js";
+import { startSandbox } from "../../src/sandbox/index.js";
+import type { Snapshot } from "../../src/model/index.js";
 import { writeReports } from "../../src/report/index.js";
 import { ACCOUNTS } from "../support/accounts.js";
+import { runMain } from "../support/cli.js";
+import { pdfText } from "../support/pdf-text.js";
 import { HOSTILE, POLICY_INFOS, buildSnapshot } from "../support/report-fixture.js";
 import { tempDir } from "../support/temp-dir.js";
 
-const chromium = ["chromium", "chromium-browser", "google-chrome"].find((name) => {
-  try {
-    execFileSync("which", [name], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-});
+const executablePath = process.env.REPLGUARD_CHROMIUM ?? "/usr/bin/chromium";
+const hasChromium = existsSync(executablePath);
+if (!hasChromium && process.env.CI === "true") {
+  throw new Error(`Chromium is required under CI for the browser tests of the HTML report (apt-get install chromium), not found at ${executablePath}`);
+}
 
-let reportUrl: string;
-let compactUrl: string;
+let browser: Browser;
 let cleanup: () => Promise<void> = async () => undefined;
+let shotDir: string;
+/** Every request a page made other than its own file, and every dialog it opened. */
+const requests: string[] = [];
+const dialogs: string[] = [];
+const pages: Record<"fixture" | "compact" | "demo" | "hostile", Page> = {} as never;
+let demoSnapshot: Snapshot;
+
+async function open(file: string, fragment = ""): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const url = pathToFileURL(file).href;
+  await context.route("**", (route) => {
+    const asked = route.request().url();
+    if (asked.split("#")[0] !== url) requests.push(asked);
+    return asked.split("#")[0] === url ? route.continue() : route.abort();
+  });
+  const page = await context.newPage();
+  page.on("dialog", (dialog) => {
+    dialogs.push(dialog.message());
+    void dialog.dismiss();
+  });
+  await page.goto(`${url}${fragment}`);
+  return page;
+}
 
 beforeAll(async () => {
+  if (!hasChromium) return;
   const temp = await tempDir("browser");
   cleanup = temp.cleanup;
-  const [written] = await writeReports(buildSnapshot(), { outDir: temp.dir, formats: ["html"], policies: POLICY_INFOS });
-  reportUrl = pathToFileURL(written!.file).href;
-  const compactDir = `${temp.dir}/compact`;
-  const options = { outDir: compactDir, formats: ["html" as const], policies: POLICY_INFOS, html: { detailedBucketLimit: 1 } };
-  const [compact] = await writeReports(buildSnapshot(), options);
-  compactUrl = pathToFileURL(compact!.file).href;
+  shotDir = process.env.REPLGUARD_SCREENSHOTS ?? join(temp.dir, "img");
+  await mkdir(shotDir, { recursive: true });
+  // The fixture with a baseline one failure better, so the drift section and the trend are drawn.
+  const current = buildSnapshot();
+  const baseline = buildSnapshot();
+  baseline.scan = { ...baseline.scan, startedAt: "2026-11-24T10:00:00.000Z", finishedAt: "2026-11-24T10:03:00.000Z" };
+  baseline.results = baseline.results.map((r) => (r.bucket === "prod-data" && r.status === "fail" ? { ...r, status: "pass", evidence: [] } : r));
+  const drift = diffSnapshots(baseline, current);
+  const reports = await Promise.all([
+    writeReports(current, { outDir: join(temp.dir, "fixture"), formats: ["html"], policies: POLICY_INFOS, baseline: { snapshot: baseline, drift }, driftFormats: [] }),
+    writeReports(buildSnapshot(), { outDir: join(temp.dir, "compact"), formats: ["html"], policies: POLICY_INFOS, html: { detailedBucketLimit: 1 } }),
+    runMain(["audit", "--sandbox", "demo", "--out", join(temp.dir, "demo"), "--format", "html,json"]),
+    auditHostileScenario(temp.dir),
+  ]);
+  expect(reports[2].code, reports[2].stderr).toBe(3); // the demo is incomplete by design
+  demoSnapshot = JSON.parse(await readFile(join(temp.dir, "demo", "snapshot.json"), "utf8")) as Snapshot;
+  browser = await chromium.launch({ executablePath, args: ["--no-sandbox"] });
+  [pages.fixture, pages.compact, pages.demo, pages.hostile] = await Promise.all([
+    open(reports[0][0]!.file),
+    open(reports[1][0]!.file, "#filter?status=pass"), // a link that presets the filters
+    open(join(temp.dir, "demo", "report.html")),
+    open(reports[3]),
+  ]);
+}, 180_000);
+afterAll(async () => {
+  await browser?.close();
+  await cleanup();
 });
-afterAll(() => cleanup());
 
-/** The DOM after scripts ran, with the filters preset through the URL fragment. */
-async function dumpDom(fragment = "", url = reportUrl): Promise<string> {
-  const args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--dump-dom", `${url}${fragment}`];
-  const { stdout } = await promisify(execFile)(chromium!, args, { timeout: 60_000, maxBuffer: 64 * 1024 * 1024 });
-  return stdout;
+/**
+ * Hostile text where AWS lets users write it: an account name and tags, bucket tags, a rule id.
+ * (Bucket tags are read only when a loaded policy needs them; the default set does not, so the
+ * report shows the account's tags and the bucket's as unknown.)
+ */
+const EVIL = { name: "<img src=x onerror=alert(1)>", tag: "</script><script>alert(2)</script>", ruleId: "<svg onload=alert(3)>" };
+
+/**
+ * The demo organization with hostile text in one account, through the whole chain (sandbox, SDK,
+ * scan, snapshot, report): the library's audit, so that it runs beside the CLI's demo audit.
+ */
+async function auditHostileScenario(dir: string): Promise<string> {
+  const scenario = JSON.parse(await readFile(shippedPath("scenarios", "demo.json"), "utf8")) as {
+    accounts: { name: string; tags?: Record<string, string>; buckets?: { tags?: Record<string, string>; replication?: { Rules: { ID: string }[] } }[] }[];
+  };
+  const target = scenario.accounts[1]!;
+  const bucket = target.buckets!.find((b) => b.replication)!;
+  target.name = EVIL.name;
+  target.tags = { ...target.tags, team: EVIL.tag, note: EVIL.name };
+  bucket.tags = { team: EVIL.tag, note: EVIL.name };
+  bucket.replication!.Rules[0]!.ID = EVIL.ruleId;
+  const file = join(dir, "hostile.json");
+  await writeFile(file, JSON.stringify(scenario));
+  const sandbox = await startSandbox({ scenario: file });
+  try {
+    const outDir = join(dir, "hostile");
+    await audit({ scan: { endpoint: sandbox.endpoint, credentials: sandbox.credentials, region: sandbox.region }, formats: ["html"], outDir });
+    return join(outDir, "report.html");
+  } finally {
+    await sandbox.close();
+  }
 }
 
-const shownText = (dom: string): string => /id="filter-shown">([^<]*)</.exec(dom)![1]!;
-const visibleAccounts = (dom: string): string[] =>
-  [...dom.matchAll(/<section class="account" id="account-(\d+)" data-account="\d+"( hidden="")?>/g)].filter((m) => !m[2]).map((m) => m[1]!);
+const shown = (page: Page): Promise<string> => page.locator("#filter-shown").innerText();
+const visibleAccounts = (page: Page): Promise<string[]> =>
+  page.locator("section.account:visible").evaluateAll((sections) => sections.map((s) => s.getAttribute("data-account")!));
+const visibleIds = (page: Page, selector: string): Promise<string[]> =>
+  page.locator(selector).evaluateAll((els) => els.filter((e) => e.getClientRects().length > 0).map((e) => e.id));
 
-if (!chromium && process.env.CI === "true") {
-  throw new Error("Chromium is required under CI for the browser tests of the HTML report (apt-get install chromium)");
+/** Sets the filters through the page's own controls. */
+async function filter(page: Page, { status = "", severity = "", account = "", q = "" } = {}): Promise<void> {
+  await page.selectOption("#filter-status", status);
+  await page.selectOption("#filter-severity", severity);
+  await page.selectOption("#filter-account", account);
+  await page.fill("#filter-search", q);
 }
 
-describe.skipIf(!chromium)("report/renderHtml in a browser", () => {
-  it("runs its script under the CSP and injects no element from hostile data", async () => {
-    const dom = await dumpDom();
-    expect(shownText(dom)).toBe("5 buckets, 25 results shown");
-    expect(dom.match(/<script/g)).toHaveLength(2);
-    expect(dom).not.toMatch(/<img/i);
-    // The account filter lists hostile names as text.
-    expect(dom).toContain(`<option value="222222222222">222222222222 — ${HOSTILE.imgTag.replace(/</g, "&lt;").replace(/>/g, "&gt;")}</option>`);
+describe.skipIf(!hasChromium)("report/renderHtml in Chromium", () => {
+  it("runs its script under the CSP and shows every bucket of the demo audit", async () => {
+    const page = pages.demo;
+    const names = demoSnapshot.buckets.map((b) => `bucket-${b.name}`);
+    expect(names.length).toBeGreaterThan(20);
+    expect((await visibleIds(page, ".bucket")).sort()).toEqual([...names].sort());
+    const results = demoSnapshot.results.length;
+    expect(await shown(page)).toBe(`${names.length} buckets, ${results} results shown`);
+    // The map draws every bucket and every enabled rule of the demo.
+    const rules = demoSnapshot.buckets.flatMap((b) => (b.replication?.rules ?? []).filter((r) => r.enabled));
+    const outside = new Set(rules.map((r) => r.destination.bucketArn).filter((arn) => !demoSnapshot.buckets.some((b) => b.arn === arn)));
+    expect(await page.locator("svg.map .node").count()).toBe(names.length + outside.size);
+    expect(await page.locator("svg.map .edge").count()).toBe(rules.length);
+    expect(await page.locator("svg.map .edge.outside-org").count()).toBeGreaterThan(0);
+    expect(await page.locator("svg.map .edge.cross-region").count()).toBeGreaterThan(0);
   });
 
-  it("filters by status and severity", async () => {
-    const [failures, critical] = await Promise.all([dumpDom("#filter?status=fail"), dumpDom("#filter?status=fail&severity=critical")]);
-    expect(shownText(failures)).toBe("3 buckets, 4 results shown");
-    expect(visibleAccounts(failures)).toEqual(["111111111111", "222222222222"]);
-    expect(shownText(critical)).toBe("1 buckets, 1 results shown");
+  it("keeps a scenario's hostile account name, tags and rule id inert through scan and report: no dialog, no element, shown as text", async () => {
+    const page = pages.hostile;
+    await page.locator("details.bucket").evaluateAll((all) => all.forEach((d) => d.setAttribute("open", "")));
+    expect(await page.locator("script").count()).toBe(2);
+    expect(await page.locator("img, iframe, object, embed").count()).toBe(0);
+    // No element carries an event handler attribute: nothing from the data became markup.
+    expect(await page.locator("*").evaluateAll((all) => all.filter((e) => [...e.getAttributeNames()].some((n) => n.startsWith("on"))).length)).toBe(0);
+    const account = page.locator("section.account").filter({ has: page.getByRole("heading", { name: EVIL.name, exact: true }) });
+    expect(await account.locator("h3").innerText()).toBe(EVIL.name);
+    const tags = await account.locator("header .tag").allInnerTexts();
+    expect(tags).toEqual(expect.arrayContaining([`team=${EVIL.tag}`, `note=${EVIL.name}`]));
+    expect(await account.locator("details.bucket code").allInnerTexts()).toContain(EVIL.ruleId);
+    expect(await page.locator("svg.map .edge title").allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining(`rule ${EVIL.ruleId}:`)]));
+    expect(dialogs).toEqual([]);
   });
 
-  it("filters by account and by text", async () => {
-    const [vault, search] = await Promise.all([dumpDom(`#filter?account=${ACCOUNTS.backup}`), dumpDom("#filter?q=prod-logs-replica")]);
-    expect(shownText(vault)).toBe("1 buckets, 5 results shown");
-    expect(visibleAccounts(vault)).toEqual([ACCOUNTS.backup]);
-    expect(shownText(search)).toBe("2 buckets, 10 results shown");
+  it("keeps hostile names, tags and rule ids inert: no dialog, no element, shown as text", async () => {
+    const page = pages.fixture;
+    expect(await shown(page)).toBe("5 buckets, 25 results shown");
+    expect(await page.locator("script").count()).toBe(2);
+    expect(await page.locator("img").count()).toBe(0);
+    await page.locator("details.bucket").evaluateAll((all) => all.forEach((d) => d.setAttribute("open", "")));
+    expect(dialogs).toEqual([]);
+    expect(await page.locator(`#account-${ACCOUNTS.prod} h3`).innerText()).toBe(HOSTILE.imgTag);
+    expect(await page.locator("#bucket-prod-data .tag").allInnerTexts()).toContain(`team=${HOSTILE.scriptTag}`);
+    expect(await page.locator("#bucket-prod-logs code").allInnerTexts()).toContain(HOSTILE.imgTag);
+    expect(await page.locator(`#filter-account option[value="${ACCOUNTS.prod}"]`).textContent()).toBe(`${ACCOUNTS.prod} — ${HOSTILE.imgTag}`);
+    // The same strings in the SVG labels and tooltips stay text too.
+    expect(await page.locator("#chart-accounts .bar title").allTextContents()).toContain(`${HOSTILE.imgTag} ${ACCOUNTS.prod}: 2`);
   });
 
-  it("counts the results of one-line (compact) buckets in the filters", async () => {
-    const doms = await Promise.all(["", "#filter?status=pass", "#filter?status=not_applicable&severity=critical"].map((f) => dumpDom(f, compactUrl)));
-    expect(doms.map(shownText)).toEqual(["5 buckets, 25 results shown", "4 buckets, 9 results shown", "2 buckets, 2 results shown"]);
+  it("filters by status and severity, from the selects and from the summary's chips", async () => {
+    const page = pages.fixture;
+    await filter(page, { status: "fail" });
+    expect(await shown(page)).toBe("3 buckets, 4 results shown");
+    expect(await page.locator("tr.result:visible").count()).toBe(4);
+    expect(await visibleAccounts(page)).toEqual([ACCOUNTS.management, ACCOUNTS.prod]);
+    await filter(page);
+    await page.click('a[data-filter-status="fail"][data-filter-severity="critical"]');
+    expect(await shown(page)).toBe("1 buckets, 1 results shown");
+    expect(await page.locator("tr.result:visible").count()).toBe(1);
+    await page.click('a.tile[data-filter-status="suppressed"]');
+    expect(await shown(page)).toBe("1 buckets, 1 results shown");
+    await filter(page);
+    expect(await shown(page)).toBe("5 buckets, 25 results shown");
+  });
+
+  it("filters by account and by typed text", async () => {
+    const page = pages.fixture;
+    await filter(page, { account: ACCOUNTS.backup });
+    expect(await shown(page)).toBe("1 buckets, 5 results shown");
+    expect(await visibleAccounts(page)).toEqual([ACCOUNTS.backup]);
+    await filter(page);
+    await page.locator("#filter-search").pressSequentially("prod-logs-replica");
+    expect(await shown(page)).toBe("2 buckets, 10 results shown");
+    expect((await visibleIds(page, ".bucket")).sort()).toEqual(["bucket-prod-logs", "bucket-prod-logs-replica"]);
+    await filter(page);
+  });
+
+  it("counts the results of one-line (compact) buckets in the filters, preset by the URL fragment", async () => {
+    const page = pages.compact;
+    expect(await page.locator("#filter-status").inputValue()).toBe("pass");
+    const counts: string[] = [await shown(page)];
+    await filter(page);
+    counts.push(await shown(page));
+    await filter(page, { status: "not_applicable", severity: "critical" });
+    counts.push(await shown(page));
+    expect(counts).toEqual(["4 buckets, 9 results shown", "5 buckets, 25 results shown", "2 buckets, 2 results shown"]);
+    await filter(page);
+  });
+
+  it("draws the charts, the map with its legend and the trend since the baseline", async () => {
+    const page = pages.fixture;
+    expect(await page.locator("#chart-severity title").first().textContent()).toBe("Failing results by severity: critical 1, high 1, medium 1, low 1, info 0");
+    expect(await page.locator("#chart-coverage title").first().textContent()).toContain("Accounts 3 scanned 1 could not be read 2 out of scope;");
+    expect(await page.locator("#chart-trend title").first().textContent()).toBe(
+      "Failing results: baseline 2026-11-24T10:03:00.000Z: 3, now 2026-11-25T10:03:12.500Z: 4",
+    );
+    expect(await page.locator("#chart-trend polyline.trend-line.up").count()).toBe(1);
+    // prod-data → vault crosses accounts and regions; prod-logs → its replica stays in the account.
+    expect(await page.locator("svg.map .edge").evaluateAll((edges) => edges.map((e) => e.getAttribute("class")))).toEqual(
+      expect.arrayContaining(["edge cross-account cross-region st-fail", "edge same-account st-fail"]),
+    );
+    expect(await page.locator("#map .legend").innerText()).toMatch(/cross-account[\s\S]*same account[\s\S]*cross-region[\s\S]*outside the organization/);
+  });
+
+  it("has no serious or critical accessibility violation (axe)", async () => {
+    // The whole demo report; of the fixture, what the demo lacks (drift, trend, hostile text).
+    const found = await Promise.all(
+      [new AxeBuilder({ page: pages.demo }), new AxeBuilder({ page: pages.fixture }).include("#drift").include("#chart-trend").include(`#account-${ACCOUNTS.prod}`)].map(async (axe) => {
+        const { violations } = await axe.analyze();
+        return violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id} (${v.nodes.length}): ${v.nodes[0]?.target.join(" ")}`);
+      }),
+    );
+    expect(found).toEqual([[], []]);
+  }, 240_000);
+
+  it("switches to the printable view: scope first, no interactive chrome, a PDF whose first page has the scope", async () => {
+    const page = pages.demo;
+    await page.emulateMedia({ media: "print" });
+    expect(await page.locator("#print-cover").isVisible()).toBe(true);
+    for (const chrome of [".filters", "#print-toggle", "#print-now"]) expect(await page.locator(chrome).isVisible(), chrome).toBe(false);
+    await page.emulateMedia({ media: "screen" });
+    expect(await page.locator("#print-cover").isVisible()).toBe(false);
+    await filter(page, { status: "fail" });
+    await page.click("#print-toggle");
+    expect(await page.locator("html.print-view #print-cover").isVisible()).toBe(true);
+    expect(await page.locator(".filters").isVisible()).toBe(false);
+    expect(await shown(page)).toBe(`${demoSnapshot.buckets.length} buckets, ${demoSnapshot.results.length} results shown`);
+    const cover = await page.locator("#print-cover").innerText();
+    for (const policy of demoSnapshot.policies) expect(cover).toContain(policy.hash);
+    expect(cover).toContain(demoSnapshot.configHash);
+
+    const pdf = await page.pdf({ pageRanges: "1" });
+    expect(pdf.subarray(0, 5).toString("latin1")).toBe("%PDF-");
+    const firstPage = pdfText(pdf).join(" ").normalize("NFKC").replace(/\s+/g, "");
+    for (const text of ["Auditevidence:scope,timeandversions", demoSnapshot.scan.organizationId!, demoSnapshot.configHash.slice(0, 20), "Accountsinscope", "replguard0.1.0"]) {
+      expect(firstPage).toContain(text);
+    }
+    await page.click("#print-toggle");
+    expect(await page.locator("#print-cover").isVisible()).toBe(false);
+    expect(await page.locator(".filters").isVisible()).toBe(true);
+  }, 60_000);
+
+  it("makes the README's screenshots: the demo report's first screen and its map", async () => {
+    const page = pages.demo;
+    await page.evaluate("window.scrollTo(0, 0)");
+    const first = join(shotDir, "report-demo.png");
+    const map = join(shotDir, "report-map.png");
+    await page.screenshot({ path: first });
+    await page.locator("#map").screenshot({ path: map });
+    for (const file of [first, map]) {
+      const png = await readFile(file);
+      expect(png.subarray(1, 4).toString("latin1")).toBe("PNG");
+      expect(png.readUInt32BE(16)).toBeGreaterThan(600); // IHDR width
+    }
+  });
+
+  it("requested nothing beyond the file itself, on any page, through all of the above", () => {
+    expect(requests).toEqual([]);
   });
 });

@@ -29,6 +29,8 @@ export interface BucketState {
   objects: number;
   /** Objects with bodies, by key: written through PutObject/multipart, or by the sandbox itself (e.g. a Batch Operations completion report). */
   stored: Map<string, StoredObject>;
+  /** Objects an S3ReplicateObject batch job fails to replicate (the last N of the bucket's objects); scenario `replicationFailures`. */
+  replicationFailures?: number;
 }
 
 /** One object the sandbox holds (latest version only). */
@@ -56,6 +58,8 @@ export interface AccountState {
   /** The audit role, if it exists: who may assume it and the ExternalId it requires. */
   auditRole: { trustedAccounts: string[]; externalId: string | null; maxSessionDuration: number } | null;
   joinedAt: Date;
+  /** S3 Control (Batch Operations) calls this account's principals are refused (scenario `batchOperations.deny`). */
+  batchDeny?: Set<string>;
 }
 
 export interface OrganizationalUnitState {
@@ -89,6 +93,49 @@ export interface World {
   /** Bucket names are global, as in S3. */
   buckets: Map<string, BucketState>;
   keys: Map<string, KeyState>;
+  /** S3 Batch Operations jobs (S3 Control), by job id; see s3control/. */
+  batchJobs: Map<string, BatchJobState>;
+}
+
+/** S3 Batch Operations job statuses (S3 Control JobStatus). */
+export type BatchJobStatus =
+  | "New" | "Preparing" | "Suspended" | "Ready" | "Active" | "Pausing" | "Paused" | "Completing" | "Complete"
+  | "Failing" | "Failed" | "Cancelling" | "Cancelled";
+
+/** One S3 Batch Operations job as the sandbox keeps it (s3control/jobs.ts moves it along its lifecycle). */
+export interface BatchJobState {
+  id: string;
+  accountId: string;
+  region: string;
+  status: BatchJobStatus;
+  /** OperationName, e.g. S3ReplicateObject. */
+  operation: string;
+  confirmationRequired: boolean;
+  priority: number;
+  roleArn: string;
+  description?: string;
+  clientRequestToken?: string;
+  /** SHA-256 of the CreateJob body: a retry under the same token must send the same request. */
+  requestDigest?: string;
+  /** The request's Operation, Manifest, ManifestGenerator and Report elements as XML, echoed by DescribeJob. */
+  echo: string;
+  /** Bucket named by the manifest generator's SourceBucket ARN (null when the job has a manifest file instead). */
+  sourceBucket: string | null;
+  report: { enabled: boolean; bucket?: string; prefix?: string; scope?: "AllTasks" | "FailedTasksOnly" };
+  /** Known once Preparing is over. */
+  totalTasks?: number;
+  succeeded: number;
+  failed: number;
+  createdAt: Date;
+  activeSince?: Date;
+  activeSeconds: number;
+  terminatedAt?: Date;
+  suspendedAt?: Date;
+  suspendedCause?: string;
+  statusUpdateReason?: string;
+  failureReasons: Array<{ code: string; reason: string }>;
+  /** Sub-steps of Active (0 = no task run yet); see s3control/jobs.ts. */
+  step: number;
 }
 
 // ---------------------------------------------------------------- handlers

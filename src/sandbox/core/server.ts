@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { orgsError, organizationsOperation, handleOrganizations } from "../organizations/index.js";
 import { s3Error } from "../s3/errors.js";
 import { handleS3 } from "../s3/index.js";
+import { createS3ControlHandler, S3CONTROL_PREFIX, s3controlOperation } from "../s3control/index.js";
 import { createStsHandler, stsError, stsOperation, stsParams } from "../sts/index.js";
 import type { CallRecord } from "../types.js";
 import { ANONYMOUS } from "./anonymous.js";
@@ -114,13 +115,16 @@ async function route(context: ServerContext, request: IncomingMessage, body: Buf
   const service = parsed.kind === "signed" ? asService(parsed.scope.service) : guessService(headers, body);
   const region = parsed.kind === "signed" ? parsed.scope.region : null;
 
-  const hostBucket = service === "s3" ? bucketFromHost(headers["host"]) : null;
+  // S3 Control is signed as "s3" too; its REST paths start /v20180820/ and its Host names an account, not a bucket.
+  const control = service === "s3" && rawPath.startsWith(S3CONTROL_PREFIX);
+  const hostBucket = service === "s3" && !control ? bucketFromHost(headers["host"]) : null;
   const path = decodePath(rawPath);
   const segments = path.split("/");
-  const bucket = hostBucket ?? (service === "s3" && segments[1] ? (segments[1] as string) : null);
+  const bucket = control ? null : hostBucket ?? (service === "s3" && segments[1] ? (segments[1] as string) : null);
   const key = hostBucket !== null ? path.slice(1) : segments.slice(2).join("/");
-  const operation =
-    service === "sts" ? stsOperation(stsParams({ body, query })) : service === "organizations" ? organizationsOperation(headers) : s3OperationName(method, bucket, key, query);
+  const operation = control
+    ? s3controlOperation(method, path)
+    : service === "sts" ? stsOperation(stsParams({ body, query })) : service === "organizations" ? organizationsOperation(headers) : s3OperationName(method, bucket, key, query);
   const base = { service, operation, bucket, region, mutatingDefault: service === "s3" && isMutatingMethod(method) };
 
   const auth = authenticate({ method, rawPath, rawQuery, headers }, query, body, context.world, context.clock(), Date.now());
@@ -132,7 +136,7 @@ async function route(context: ServerContext, request: IncomingMessage, body: Buf
   if (!auth.ok && !anonymous) return { ...base, account: null, response: authErrorResponse(service, auth, operation, bucket) };
   const caller = auth.ok ? auth.caller : ANONYMOUS;
   const account = auth.ok ? caller.accountId : null;
-  const handler = handlers[service];
+  const handler = handlers[control ? "s3control" : service];
   if (handler === undefined) {
     return { ...base, account, response: s3Error(400, "InvalidRequest", `The sandbox does not simulate the ${auth.ok ? auth.scope.service : service} service.`, "Unknown") };
   }
@@ -160,7 +164,9 @@ async function route(context: ServerContext, request: IncomingMessage, body: Buf
 
 function send(response: ServerResponse, answer: SandboxResponse): void {
   const body = answer.body === undefined ? Buffer.alloc(0) : Buffer.isBuffer(answer.body) ? answer.body : Buffer.from(answer.body);
-  response.writeHead(answer.status, { ...answer.headers, "content-length": String(body.length) });
+  // A HEAD answer has no body but may state the length a GET would send (HeadObject).
+  const length = body.length === 0 && answer.headers?.["content-length"] !== undefined ? answer.headers["content-length"] : String(body.length);
+  response.writeHead(answer.status, { ...answer.headers, "content-length": length });
   response.end(body);
 }
 
@@ -180,6 +186,7 @@ export function createSandboxServer(context: ServerContext): Server {
     s3: handleS3,
     sts: createStsHandler(context.clock),
     organizations: handleOrganizations,
+    s3control: createS3ControlHandler(context.clock),
   };
   const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -6,6 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import type { Scenario, ScenarioAccount, ScenarioBucket } from "../types.js";
+import { seedBatchOperations } from "../s3control/seed.js";
 import type { AccountState, BucketState, KeyState, OrganizationalUnitState, World } from "./contracts.js";
 
 const DEFAULT_AUDIT_ROLE = "OrganizationAccountAccessRole";
@@ -110,6 +111,7 @@ export function bucketStateFrom(bucket: ScenarioBucket, accountId: string, share
     deny: new Set(bucket.deny ?? []),
     objects: bucket.objects ?? 0,
     stored: new Map(),
+    ...(bucket.replicationFailures === undefined ? {} : { replicationFailures: bucket.replicationFailures }),
   };
 }
 
@@ -139,6 +141,7 @@ export function buildWorld(scenario: Scenario, options: BuildOptions = {}): Worl
     ous: new Map(),
     buckets: new Map(),
     keys: new Map(),
+    batchJobs: new Map(),
   };
   const ouIds = organizationId === null ? new Map<string, string>() : buildOus(world, organizationId, scenario.accounts);
   const add = (account: ScenarioAccount, member: boolean, index: number): void => {
@@ -159,8 +162,11 @@ export function buildWorld(scenario: Scenario, options: BuildOptions = {}): Worl
     world.keys.set(key.accessKeyId, key);
     for (const bucket of account.buckets ?? []) world.buckets.set(bucket.name, bucketStateFrom(bucket, account.id, share));
   };
+  const all = [...scenario.accounts, ...(scenario.externalAccounts ?? [])];
   // Without an organization, the one account is a member of nothing: Organizations answers AWSOrganizationsNotInUseException.
   scenario.accounts.forEach((account, index) => add(account, organizationId !== null, index));
   (scenario.externalAccounts ?? []).forEach((account, index) => add(account, false, scenario.accounts.length + index));
+  // After every bucket exists: a seeded job counts its source bucket's objects.
+  for (const account of all) seedBatchOperations(world, world.accounts.get(account.id) as AccountState, account.batchOperations);
   return world;
 }

@@ -50,6 +50,16 @@ export const ACTION_OF: Readonly<Record<string, string>> = {
   GetBucketIntelligentTieringConfiguration: "s3:GetIntelligentTieringConfiguration",
   GetBucketMetadataConfiguration: "s3:GetBucketMetadataTableConfiguration",
   GetBucketMetadataTableConfiguration: "s3:GetBucketMetadataTableConfiguration",
+  // Object calls (objects*.ts): multipart parts are authorized as the PutObject they build.
+  PutObject: "s3:PutObject",
+  GetObject: "s3:GetObject",
+  HeadObject: "s3:GetObject",
+  DeleteObject: "s3:DeleteObject",
+  ListObjectsV2: "s3:ListBucket",
+  CreateMultipartUpload: "s3:PutObject",
+  UploadPart: "s3:PutObject",
+  CompleteMultipartUpload: "s3:PutObject",
+  AbortMultipartUpload: "s3:AbortMultipartUpload",
 };
 
 interface Statement {

@@ -19,6 +19,8 @@ import { s3Error } from "./errors.js";
 import { integrityProblem, NEEDS_INTEGRITY_HEADER } from "./integrity.js";
 import { listBuckets } from "./list-buckets.js";
 import { getObjectLockConfiguration, putObjectLockConfiguration } from "./object-lock.js";
+import { listObjectsV2 } from "./objects-list.js";
+import { objectRoute } from "./objects-routes.js";
 import { permanentRedirect } from "./redirect.js";
 import { nextRequestIds } from "./request-id.js";
 import { deleteBucketReplication, getBucketReplication, putBucketReplication } from "./replication.js";
@@ -56,6 +58,7 @@ const ROUTES: Readonly<Record<string, readonly [string, BucketHandler]>> = {
   "GET intelligent-tiering": ["GetBucketIntelligentTieringConfiguration", getConfigurationById],
   "GET metadataConfiguration": ["GetBucketMetadataConfiguration", getBucketMetadataConfiguration],
   "GET metadataTable": ["GetBucketMetadataTableConfiguration", getBucketMetadataConfiguration],
+  "GET list-type": ["ListObjectsV2", listObjectsV2],
 };
 
 /** Bucket subresources S3 knows; any of them in the query selects that subresource. */
@@ -85,11 +88,14 @@ function route(request: SandboxRequest, world: World): SandboxResponse {
     if (method === "GET") return anonymous ? accessDenied("ListBuckets", null) : listBuckets(request, world);
     return notImplemented(null);
   }
-  if (keyPart !== "") return notImplemented(bucketName);
-
   const subresource = SUBRESOURCES.find((name) => request.query.has(name)) ?? "";
-  if (method === "PUT" && subresource === "") return anonymous ? accessDenied("CreateBucket", bucketName) : createBucket(request, world, bucketName);
-  const entry = ROUTES[`${method} ${subresource}`];
+  if (keyPart === "" && method === "PUT" && subresource === "") return anonymous ? accessDenied("CreateBucket", bucketName) : createBucket(request, world, bucketName);
+  // A key in the path: an object call (objects*.ts), after the same bucket checks as a bucket call.
+  const objectEntry = keyPart === "" ? undefined : objectRoute(method, request.query);
+  // `list-type=2` is ListObjectsV2; any other list-type is a call the sandbox does not simulate.
+  const bucketEntry = subresource === "list-type" && request.query.get("list-type") !== "2" ? undefined : ROUTES[`${method} ${subresource}`];
+  const entry: readonly [string, BucketHandler] | undefined =
+    keyPart === "" ? bucketEntry : objectEntry && [objectEntry[0], (context) => objectEntry[1](context, keyPart)];
   if (entry === undefined) return notImplemented(bucketName);
   const [operation, handler] = entry;
   const isHead = method === "HEAD";

@@ -1,0 +1,9 @@
+output "role_arn" {
+  description = "The audit role's ARN."
+  value       = aws_iam_role.this.arn
+}
+
+output "role_name" {
+  description = "The audit role's name."
+  value       = aws_iam_role.this.name
+}
