@@ -216,7 +216,10 @@ function printSummary(result: AuditResult, flags: AuditFlags): void {
     ...capped(partialBuckets),
     ...capped(undecided, 5),
     ...retryLines(snapshot.scan.retries),
-    ...(snapshot.scan.shard === undefined ? [] : [`shard ${snapshot.scan.shard.index}/${snapshot.scan.shard.count}: findings are decided by \`replguard merge\` over every shard's snapshot`]),
+    ...(snapshot.scan.shard === undefined ? [] : [
+          `shard ${snapshot.scan.shard.index}/${snapshot.scan.shard.count}: findings are decided by \`replguard merge\` over every shard's snapshot` +
+            ` (${plural(snapshot.scan.shard.pendingDestinations.length, "destination")} outside this shard's accounts left unresolved until then)`,
+        ]),
     `results: ${c.fail} fail (${summary.failuresAtOrAboveFailOn} at or above ${snapshot.failOn}), ${c.pass} pass, ${c.error} error,` +
       ` ${c.suppressed} suppressed, ${c.not_applicable} not applicable`,
     completeness.complete ? "complete: every in-scope account and bucket was read and every policy decided" : "INCOMPLETE: see the lines above (exit 3)",

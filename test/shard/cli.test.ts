@@ -40,6 +40,8 @@ describe("cli: audit --shard and merge", () => {
       expect(run.stdout).toContain(`shard ${index}/2: findings are decided by \`replguard merge\``);
       const shard = await snapshot(`s${index}`);
       expect(shard.scan.shard).toMatchObject({ index, count: 2 });
+      const pending = shard.scan.shard!.pendingDestinations.length;
+      expect(run.stdout).toContain(`(${pending} destination${pending === 1 ? "" : "s"} outside this shard's accounts left unresolved until then)`);
       expect(run.code).toBe(shard.coverage.complete ? 0 : 3);
     }
     // Findings alone never fail a shard: the demo has failures in both halves.
