@@ -12,7 +12,7 @@ import tseslint from "typescript-eslint";
 // files (the package rules, the stage rules, and "nothing outside src/").
 
 /** The folders of src/ that are stages; a file directly in src/ (errors.ts, paths.ts…) is shared. */
-const STAGES = ["audit", "aws", "cli", "config", "drift", "fix", "model", "org", "policy", "report", "sandbox", "scan"];
+const STAGES = ["audit", "aws", "cli", "config", "drift", "fix", "merge", "model", "org", "policy", "report", "sandbox", "scan"];
 
 const SANDBOX_WHY =
   "The sandbox is an independent oracle: it speaks AWS's shapes and shares no code with the scanner, policies or reports, or a shared bug would be invisible to every end-to-end test.";
@@ -31,6 +31,11 @@ const FORBIDDEN = {
   policy: { stages: ["aws", "scan", "org", "sandbox", "audit", "cli"], packages: ["@aws-sdk/*", "@smithy/*"], why: NO_AWS_WHY },
   report: { stages: ["aws", "scan", "org", "sandbox", "audit", "cli"], packages: ["@aws-sdk/*", "@smithy/*"], why: NO_AWS_WHY },
   drift: { stages: ["aws", "scan", "org", "sandbox", "audit", "cli"], packages: ["@aws-sdk/*", "@smithy/*"], why: "Drift compares snapshots and Terraform files: it never calls AWS." },
+  merge: {
+    stages: ["aws", "org", "sandbox", "cli"],
+    packages: ["@aws-sdk/*", "@smithy/*"],
+    why: "merge combines shard snapshots offline: it never calls AWS (what a shard could not see, it recorded).",
+  },
   scan: { stages: ["sandbox", "cli"], packages: [], why: NO_SANDBOX_WHY },
   org: { stages: ["sandbox", "cli"], packages: [], why: NO_SANDBOX_WHY },
   aws: { stages: ["sandbox", "cli"], packages: [], why: NO_SANDBOX_WHY },

@@ -1,6 +1,7 @@
 /** replguard's public library surface. Everything else is internal. */
 export { audit, summarize, auditExitCode, type AuditOptions, type AuditResult, type AuditSummary } from "./audit/index.js";
-export { scan, type ScanOptions, type ScanResult, type ScanProgress } from "./scan/index.js";
+export { scan, parseShard, shardFromEnvironment, shardOfAccount, type ScanOptions, type ScanResult, type ScanProgress, type Shard } from "./scan/index.js";
+export { merge, type MergeOptions, type MergeResult } from "./merge/index.js";
 export { loadPolicies, requiredFacts, evaluateBucket, explainPolicy, type LoadOptions, type PolicySet, type LoadedPolicy } from "./policy/index.js";
 export { auditActions, auditRolePolicy, remediationRolePolicy } from "./policy/index.js";
 export { initialConfig, suggestVault, type InitOptions, type InitResult, type VaultSuggestion } from "./audit/init-config.js";

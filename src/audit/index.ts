@@ -192,7 +192,7 @@ async function auditInto(
     bucketDocumentSchemaVersion: BUCKET_DOCUMENT_SCHEMA_VERSION,
     tool: { name: "replguard", version: toolVersion },
     scan: scanResult.scan,
-    configHash: contentHash({ scan: { ...options.scan, credentials: undefined }, policies: options.policies ?? {}, suppressions, failOn }),
+    configHash: contentHash({ scan: { ...options.scan, credentials: undefined, shard: undefined }, policies: options.policies ?? {}, suppressions, failOn }),
     failOn,
     policies: policyRefs(policySet),
     coverage: scanResult.coverage,
@@ -217,7 +217,8 @@ async function auditInto(
         });
   const terraformDrift = declaration === undefined ? null : compareWithTerraform(declaration, snapshot);
   if (terraformDrift !== null && reportDir !== undefined) reports.push(...(await writeTerraformDriftReports(terraformDrift, reportDir.path, { dir: reportDir })));
-  const exitCode = auditExitCode(snapshot, summary, drift === null ? undefined : { drift, failOn: options.failOnDrift });
+  // A shard's findings are decided by `replguard merge` (docs/scale.md): the shard says only whether its part was read.
+  const exitCode = options.scan?.shard !== undefined ? (snapshot.coverage.complete ? ExitCode.Ok : ExitCode.Incomplete) : auditExitCode(snapshot, summary, drift === null ? undefined : { drift, failOn: options.failOnDrift });
   return { snapshot, reports, summary, exitCode: withTerraformExit(exitCode, terraformDrift, options.failOnDrift), drift, baselineFile, terraformDrift };
 }
 

@@ -48,9 +48,31 @@ export const effectiveEndpoint = (endpoint: string | undefined): string | null =
  * then cost no extra sockets. Clients are dropped, never destroyed one by one (destroying one would
  * close the shared agents); `close()` ends them all.
  */
+/**
+ * S3 client settings the SDK otherwise loads on every call through its provider chain (environment,
+ * then the shared config file, then a default), constructing a `ProviderError` at each step that
+ * finds nothing (docs/scale.md, "CPU"). They cannot change during a scan: resolved once.
+ */
+const S3_LOADED_SETTINGS = [
+  "authSchemePreference",
+  "disableS3ExpressSessionAuth",
+  "requestChecksumCalculation",
+  "responseChecksumValidation",
+  "sigv4aSigningRegionSet",
+  "useArnRegion",
+  "useDualstackEndpoint",
+  "useFipsEndpoint",
+  "userAgentAppId",
+] as const;
+
+type S3LoadedSettings = Partial<Pick<S3ClientConfig, (typeof S3_LOADED_SETTINGS)[number]>>;
+
 export class AwsClientFactory {
   private readonly httpAgent: HttpAgent;
   private readonly httpsAgent: HttpsAgent;
+  private s3Settings: S3LoadedSettings = {};
+  /** The two of them every client's middleware asks for on each call (user agent, auth scheme choice). */
+  private shared: Pick<S3LoadedSettings, "userAgentAppId" | "authSchemePreference"> = {};
 
   constructor(readonly settings: AwsSettings) {
     const agentOptions = { keepAlive: true, maxSockets: settings.maxSockets };
@@ -65,6 +87,10 @@ export class AwsClientFactory {
         ? { maxAttempts: this.settings.maxAttempts, retryMode: "adaptive" }
         : { retryStrategy: this.settings.retryStrategy }),
       requestHandler: { httpAgent: this.httpAgent, httpsAgent: this.httpsAgent, connectionTimeout: 10_000, requestTimeout: 60_000 },
+      ...this.shared,
+      // One resolved middleware chain per command class and client, not one per call: nothing here
+      // changes a client's middleware stack after it is built (client.d.ts, `cacheMiddleware`).
+      cacheMiddleware: true,
       // User-info is never handed on: the SDK has no use for it, and it would reach error messages.
       ...(this.settings.endpoint === undefined ? {} : { endpoint: withoutUserInfo(this.settings.endpoint) }),
     } as const;
@@ -83,10 +109,29 @@ export class AwsClientFactory {
     return new OrganizationsClient({ ...this.common(this.settings.region), credentials });
   }
 
+  /**
+   * Resolves the settings of S3_LOADED_SETTINGS once, the SDK's own way (a client's config
+   * providers), so every S3 client after this gets them as plain values.
+   */
+  async resolveS3Settings(): Promise<void> {
+    const probe = this.s3(() => Promise.resolve({ accessKeyId: "", secretAccessKey: "" }), this.settings.region);
+    const config = probe.config as unknown as Record<string, unknown>;
+    const entries = await Promise.all(
+      S3_LOADED_SETTINGS.map(async (name) => {
+        const value = config[name];
+        const resolved: unknown = typeof value === "function" ? await (value as () => Promise<unknown>)() : value;
+        // A constant provider, not the bare value: `undefined` (no app id) would send the SDK back to its chain.
+        return [name, () => Promise.resolve(resolved)] as const;
+      }),
+    );
+    this.s3Settings = Object.fromEntries(entries) as S3LoadedSettings;
+    this.shared = { userAgentAppId: this.s3Settings.userAgentAppId, authSchemePreference: this.s3Settings.authSchemePreference };
+  }
+
   s3(credentials: AwsCredentialIdentityProvider, region: string): S3Client {
     // Path-style whenever an endpoint is overridden: `bucket.127.0.0.1` does not resolve.
     const forcePathStyle = effectiveEndpoint(this.settings.endpoint) !== null;
-    return new S3Client({ ...this.common(region), credentials, forcePathStyle, followRegionRedirects: false });
+    return new S3Client({ ...this.common(region), ...this.s3Settings, credentials, forcePathStyle, followRegionRedirects: false });
   }
 
   /**

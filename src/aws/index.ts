@@ -10,7 +10,7 @@ export {
   type CredentialsInput,
 } from "./credentials.js";
 export { getCallerIdentity, type CallerIdentity } from "./identity.js";
-export { createRequestLimiter, type RequestLimiter, type RequestLimiterOptions } from "./limiter.js";
+export { createRequestLimiter, type RequestLimiter, type RequestLimiterOptions, type RetryCounts } from "./limiter.js";
 export {
   awsErrorCode,
   awsErrorMessage,

@@ -15,6 +15,8 @@ import { withInterruptCleanup } from "./interrupt.js";
 import { printErr, printOut } from "./terminal.js";
 import { driftSummaryLines } from "./drift-summary.js";
 import { checkFixFlags, runAuditFix, type AuditFixFlags } from "./audit-fix.js";
+import { retryLines } from "./retry-summary.js";
+import { parseShard, shardFromEnvironment, type Shard } from "../scan/index.js";
 import { s3Delivery } from "./s3-delivery.js";
 
 interface AuditFlags extends AuditFixFlags {
@@ -43,6 +45,7 @@ interface AuditFlags extends AuditFixFlags {
   baseline?: string;
   failOnDrift?: FailOnDrift;
   terraform?: string;
+  shard?: Shard;
   localCopy?: string;
   sseKmsKeyId?: string;
 }
@@ -75,6 +78,7 @@ export function auditCommand(run: (exitCode: number) => void): Command {
     .option("--baseline <snapshot>", "compare with this snapshot.json, s3://BUCKET/PREFIX/ (its newest run), or `latest` (the newest one beside --out, local or S3); the reports then carry the drift")
     .option("--terraform <file>", "compare the live buckets with what this `terraform show -json` file (plan or state) declares; adds terraform-drift.json/.csv")
     .addOption(new Option("--fail-on-drift <when>", "with --baseline: exit 5 on new failures, or on any change; with --terraform: exit 5 on drift from it").choices([...FAIL_ON_DRIFT]))
+    .option("--shard <index/count>", "scan only this shard of the accounts, e.g. 0/4 (default: from AWS_BATCH_JOB_ARRAY_INDEX/_SIZE or JOB_COMPLETION_INDEX + REPLGUARD_SHARD_COUNT); combine with `replguard merge`", (value: string) => parseShard(value))
     .option("--quiet", "no progress bar and no summary line")
     .option("--json", "print the summary as JSON on stdout")
     .option("--fix", "after the audit, plan the fixes of its failures (plan.json, fix.sh, fix.tf), confirm, apply, re-scan (docs/fix.md)")
@@ -147,6 +151,7 @@ export function auditOptions(flags: AuditFlags, config: ConfigFile, sandbox?: Sa
         requests: flags.concurrency ?? config.concurrency?.requests,
       },
       maxAttempts: flags.maxAttempts ?? config.maxAttempts,
+      ...shardOption(flags.shard),
     },
     policies: { dirs: policyDirs, packs, parameters: config.policies?.parameters, parametersFile: flags.config },
     suppressions: config.suppressions,
@@ -174,6 +179,12 @@ function recordableEndpoint(flag: string | undefined, configured: string | undef
   return withoutUserInfo(url);
 }
 
+/** `--shard`, else the batch engine's variables (scan/shard.ts), else not sharded. */
+function shardOption(flag: Shard | undefined): { shard?: Shard } {
+  const shard = flag ?? shardFromEnvironment();
+  return shard === null ? {} : { shard };
+}
+
 const plural = (count: number, word: string): string => `${count} ${word}${count === 1 ? "" : "s"}`;
 
 /** At most `limit` lines, then how many more the reports hold. */
@@ -191,7 +202,7 @@ function printSummary(result: AuditResult, flags: AuditFlags): void {
     const { complete } = runCompleteness(snapshot);
     const drift = result.drift === null ? null : { baseline: result.baselineFile, ...result.drift.summary };
     const terraform = result.terraformDrift === null ? null : { file: result.terraformDrift.terraform.file, drifted: result.terraformDrift.drifted, counts: result.terraformDrift.counts };
-    const json = { exitCode, complete, failOn: snapshot.failOn, coverage: snapshot.coverage, ...summary, drift, terraform, reports };
+    const json = { exitCode, complete, failOn: snapshot.failOn, coverage: snapshot.coverage, retries: snapshot.scan.retries ?? null, ...summary, drift, terraform, reports };
     printOut(`${JSON.stringify(json, null, 2)}\n`);
     return;
   }
@@ -213,6 +224,11 @@ function printSummary(result: AuditResult, flags: AuditFlags): void {
     ...capped(failedAccounts),
     ...capped(partialBuckets),
     ...capped(undecided, 5),
+    ...retryLines(snapshot.scan.retries),
+    ...(snapshot.scan.shard === undefined ? [] : [
+          `shard ${snapshot.scan.shard.index}/${snapshot.scan.shard.count}: findings are decided by \`replguard merge\` over every shard's snapshot` +
+            ` (${plural(snapshot.scan.shard.pendingDestinations.length, "destination")} outside this shard's accounts left unresolved until then)`,
+        ]),
     `results: ${c.fail} fail (${summary.failuresAtOrAboveFailOn} at or above ${snapshot.failOn}), ${c.pass} pass, ${c.error} error,` +
       ` ${c.suppressed} suppressed, ${c.not_applicable} not applicable`,
     completeness.complete ? "complete: every in-scope account and bucket was read and every policy decided" : "INCOMPLETE: see the lines above (exit 3)",

@@ -5,6 +5,7 @@ import { auditCommand } from "./audit-command.js";
 import { driftCommand } from "./drift-command.js";
 import { fixCommand } from "./fix-command.js";
 import { rollbackCommand } from "./rollback-command.js";
+import { mergeCommand } from "./merge-command.js";
 import { describeError } from "./exit.js";
 import { initCommand } from "./init-command.js";
 import { permissionsCommand } from "./permissions-command.js";
@@ -21,6 +22,7 @@ export async function main(argv: string[]): Promise<number> {
     .option("--debug", "print stack traces of unexpected errors")
     .exitOverride();
   program.addCommand(auditCommand((code) => (exitCode = code)));
+  program.addCommand(mergeCommand((code) => (exitCode = code)));
   program.addCommand(reportCommand());
   program.addCommand(driftCommand((code) => (exitCode = code)));
   program.addCommand(fixCommand((code) => (exitCode = code)));

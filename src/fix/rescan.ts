@@ -20,7 +20,9 @@ export interface BeforeAfter {
 export async function rescanTargets(plan: FixPlan, policies: PolicySet, scanOptions: Omit<ScanOptions, "facts" | "accounts">): Promise<BeforeAfter[]> {
   if (plan.targets.length === 0) return [];
   const accounts = [...new Set(plan.accounts.map((a) => a.accountId).concat(plan.targets.map((t) => t.accountId)))];
-  const result = await scan({ ...scanOptions, ...(plan.mode === "single-account" ? {} : { accounts }), facts: requiredFacts(policies) });
+  // Every account the plan touched, whatever shard the audit was: the changed buckets and their destinations.
+  const { shard: _shard, ...unsharded } = scanOptions;
+  const result = await scan({ ...unsharded, ...(plan.mode === "single-account" ? {} : { accounts }), facts: requiredFacts(policies) });
   const docs = new Map(result.buckets.map((d) => [d.arn, d]));
   const cache = new Map<string, PolicyResult[]>();
   return plan.targets.map((target) => {

@@ -2,7 +2,7 @@
  * The JSON snapshot: everything one audit saw and concluded. Input to `replguard report` (re-render
  * without rescanning) and to drift. Schema: `schemas/snapshot.schema.json`.
  */
-import type { BucketDocument, BucketError } from "./bucket-document.js";
+import type { BucketDocument, BucketError, FactPlan } from "./bucket-document.js";
 import type { ActiveSuppression, ExpiredSuppression, PolicyResult, Severity } from "./results.js";
 
 export const SNAPSHOT_SCHEMA_VERSION = "1.0.0" as const;
@@ -61,6 +61,30 @@ export interface ScanInfo {
   /** Regions filter, or null for every region. */
   regions: string[] | null;
   filters: { accounts: string[]; excludeAccounts: string[]; ous: string[] };
+  /** AWS calls and their retries (throttling, 5xx): absent in snapshots written before it existed. */
+  retries?: RetryCounts;
+  /** One shard of a sharded run (`--shard`, docs/scale.md); absent for a whole run or a merged one. */
+  shard?: ShardInfo;
+}
+
+export interface RetryCounts {
+  /** Calls made, each counted once whatever its attempts. */
+  calls: number;
+  /** Calls that took more than one attempt. */
+  retriedCalls: number;
+  /** Attempts beyond the first, summed over all calls. */
+  extraAttempts: number;
+}
+
+export interface ShardInfo {
+  index: number;
+  count: number;
+  /** The fact plan read (merge trims destination-only facts off buckets that are no destination). */
+  factPlan: FactPlan;
+  /** Buckets listed outside --regions by this shard: name → owner. */
+  outOfScopeBuckets: Record<string, string>;
+  /** Destination buckets outside this shard's inventory, left `unknown` until `replguard merge`. */
+  pendingDestinations: string[];
 }
 
 export interface Snapshot {

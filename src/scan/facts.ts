@@ -31,20 +31,24 @@ const ABSENT_CODES: Partial<Record<FactName, string[]>> = {
   tags: ["NoSuchTagSet", "NoSuchTagSetError"],
 };
 
-type Reader = (s3: S3Client, bucket: string) => Promise<Partial<BucketDocument>>;
+/**
+ * Each reader sends its one call through the request limiter (which counts its attempts from the
+ * answer's `$metadata`) and parses the answer outside it, so a slot is held for the call only.
+ */
+type Reader = (s3: S3Client, bucket: string, request: RequestLimiter) => Promise<Partial<BucketDocument>>;
 /** Facts read per account and Region rather than per bucket call (see batch-jobs.ts). */
 type AccountFact = "batchReplication";
 /** Readers of the account-level facts, built by the caller that holds the account's session. */
 export type AccountReaders = Partial<Record<AccountFact, (doc: BucketDocument) => Promise<Partial<BucketDocument>>>>;
 
 const READERS: Record<Exclude<FactName, AccountFact>, Reader> = {
-  versioning: async (s3, Bucket) => ({ versioning: parseVersioning(await s3.send(new GetBucketVersioningCommand({ Bucket }))) }),
-  replication: async (s3, Bucket) => ({
-    replication: parseReplication((await s3.send(new GetBucketReplicationCommand({ Bucket }))).ReplicationConfiguration),
+  versioning: async (s3, Bucket, request) => ({ versioning: parseVersioning(await request(() => s3.send(new GetBucketVersioningCommand({ Bucket })))) }),
+  replication: async (s3, Bucket, request) => ({
+    replication: parseReplication((await request(() => s3.send(new GetBucketReplicationCommand({ Bucket })))).ReplicationConfiguration),
   }),
-  objectLock: async (s3, Bucket) => ({ objectLock: parseObjectLock(await s3.send(new GetObjectLockConfigurationCommand({ Bucket }))) }),
-  encryption: async (s3, Bucket) => ({ encryption: parseEncryption(await s3.send(new GetBucketEncryptionCommand({ Bucket }))) }),
-  tags: async (s3, Bucket) => ({ tags: parseTags((await s3.send(new GetBucketTaggingCommand({ Bucket }))).TagSet) }),
+  objectLock: async (s3, Bucket, request) => ({ objectLock: parseObjectLock(await request(() => s3.send(new GetObjectLockConfigurationCommand({ Bucket })))) }),
+  encryption: async (s3, Bucket, request) => ({ encryption: parseEncryption(await request(() => s3.send(new GetBucketEncryptionCommand({ Bucket })))) }),
+  tags: async (s3, Bucket, request) => ({ tags: parseTags((await request(() => s3.send(new GetBucketTaggingCommand({ Bucket })))).TagSet) }),
 };
 
 const ABSENT_VALUES: Record<Exclude<FactName, AccountFact>, () => Partial<BucketDocument>> = {
@@ -64,7 +68,7 @@ async function readFact(doc: BucketDocument, fact: FactName, s3: S3Client, reque
       if (read === undefined) throw new Error("batchReplication cannot be read here (no account session)");
       Object.assign(doc, await read(doc));
     } else {
-      Object.assign(doc, await request(() => READERS[fact](s3, doc.name)));
+      Object.assign(doc, await READERS[fact](s3, doc.name, request));
     }
   } catch (error) {
     if (fact !== "batchReplication" && ABSENT_CODES[fact]?.includes(awsErrorCode(error))) {

@@ -14,16 +14,19 @@ import {
   type RetryStrategy,
 } from "../aws/index.js";
 import { UsageError } from "../errors.js";
-import type { AccountRecord, AccountRef, BucketDocument, Coverage, FactName, FactPlan, ScanInfo } from "../model/index.js";
+import type { AccountRecord, AccountRef, BucketDocument, Coverage, FactName, FactPlan, ScanInfo, ShardInfo } from "../model/index.js";
 import { FACT_NAMES } from "../model/index.js";
 import { discoverOrganization, scopeAccounts, type Organization } from "../org/index.js";
 import { scanAccount } from "./account.js";
 import { ProgressTracker, type AccountSession, type ScanContext, type ScanProgress } from "./context.js";
 import { computeCoverage } from "./coverage.js";
 import { resolveDestinations } from "./resolve.js";
+import { shardOfAccount, type Shard } from "./shard.js";
 
 export type { ScanProgress } from "./context.js";
 export { computeCoverage } from "./coverage.js";
+export { parseShard, shardFromEnvironment, shardOfAccount, type Shard } from "./shard.js";
+export { fillResolved, fillUnresolved, markReplicaDestinations, type HeadResult, type OrganizationView } from "./destination-fill.js";
 
 export interface ScanOptions {
   /** Caller credentials; default: the standard chain (env, --profile, SSO, instance/task roles). */
@@ -53,6 +56,11 @@ export interface ScanOptions {
   /** The SDK's `retryStrategy` for every client, replacing adaptive mode and `maxAttempts` (tests use a quick backoff). */
   retryStrategy?: RetryStrategy;
   onProgress?: (p: ScanProgress) => void;
+  /**
+   * Scan only this shard's accounts (`shardOfAccount`); the others are recorded as excluded
+   * ("scanned by shard …") and destinations in them stay unresolved until `replguard merge`.
+   */
+  shard?: Shard;
 }
 
 export interface ScanResult {
@@ -96,6 +104,32 @@ function organizationRecords(org: Organization, options: ScanOptions): AccountRe
   });
 }
 
+/** Accounts of other shards leave this shard's scope, saying which shard scans them. */
+function assignShard(records: AccountRecord[], shard: Shard): void {
+  if (!Number.isInteger(shard.count) || shard.count < 1 || !Number.isInteger(shard.index) || shard.index < 0 || shard.index >= shard.count) {
+    throw new UsageError(`shard ${shard.index}/${shard.count}: the index must be a whole number from 0 to count - 1`);
+  }
+  for (const record of records) {
+    const owner = shardOfAccount(record.id, shard.count);
+    if (record.scope !== "in-scope" || owner === shard.index) continue;
+    record.scope = "excluded";
+    record.scopeReason = `scanned by shard ${owner}/${shard.count}`;
+  }
+}
+
+function shardInfo(shard: Shard, plan: FactPlan, ctx: ScanContext, documents: BucketDocument[]): ShardInfo {
+  const inventory = new Set(documents.map((d) => d.name));
+  const pending = new Set<string>();
+  for (const doc of documents) for (const rule of doc.replication?.rules ?? []) if (!inventory.has(rule.destination.bucket)) pending.add(rule.destination.bucket);
+  return {
+    index: shard.index,
+    count: shard.count,
+    factPlan: plan,
+    outOfScopeBuckets: Object.fromEntries([...ctx.outOfScopeBuckets].sort(([a], [b]) => a.localeCompare(b))),
+    pendingDestinations: [...pending].sort(),
+  };
+}
+
 export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   const startedAt = new Date().toISOString();
   const requests = positive("concurrency.requests", options.concurrency?.requests, 32);
@@ -115,6 +149,7 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   const request = createRequestLimiter(requests);
   const progress = new ProgressTracker(options.onProgress);
   try {
+    await factory.resolveS3Settings();
     const credentials = callerCredentials(options);
     const caller = await getCallerIdentity(factory.sts(credentials));
     progress.emit();
@@ -127,6 +162,7 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
       org = await discoverOrganization(factory.organizations(credentials), request);
       records = organizationRecords(org, options);
     }
+    if (options.shard !== undefined) assignShard(records, options.shard);
 
     const ctx: ScanContext = {
       factory,
@@ -171,7 +207,7 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
       accountIds: new Set(records.map((r) => r.id)),
       scannedAccountIds: new Set(records.filter((r) => r.scan === "scanned").map((r) => r.id)),
       allScanned: records.every((r) => r.scan === "scanned"),
-    });
+    }, { shard: options.shard !== undefined });
 
     documents.sort((a, b) => a.account.id.localeCompare(b.account.id) || a.name.localeCompare(b.name));
     progress.phase = "done";
@@ -187,6 +223,8 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
       roleName,
       regions: ctx.regions === null ? null : [...ctx.regions],
       filters: { accounts: options.accounts ?? [], excludeAccounts: options.excludeAccounts ?? [], ous: options.ous ?? [] },
+      retries: { ...request.counts },
+      ...(options.shard === undefined ? {} : { shard: shardInfo(options.shard, plan, ctx, documents) }),
     };
     return { scan: scanInfo, accounts: records, buckets: documents, coverage: computeCoverage(records, documents) };
   } finally {

@@ -22,6 +22,7 @@ const NO_SANDBOX = "Only the CLI and the public index start the sandbox";
 const INDEX = "src/index.ts is the public surface";
 const OUTSIDE = "src/ imports nothing outside src/";
 const CLOCK = "Tests assert no elapsed time";
+const MERGE = "merge combines shard snapshots offline";
 
 interface Case {
   fixture: string;
@@ -46,6 +47,14 @@ const cases: Case[] = [
   { fixture: "sandbox-imports-public-index.ts", lintAs: "src/sandbox/server.ts", expected: [["../index.js", INDEX]] },
   { fixture: "policy-imports-sdk.ts", lintAs: "src/policy/violation.ts", expected: [["@aws-sdk/client-s3", NO_AWS]] },
   { fixture: "report-imports-sdk.ts", lintAs: "src/report/violation.ts", expected: [["@aws-sdk/client-s3", NO_AWS]] },
+  {
+    fixture: "merge-imports-aws.ts",
+    lintAs: "src/merge/violation.ts",
+    expected: [
+      ["@aws-sdk/client-s3", MERGE],
+      ["../aws/index.js", MERGE],
+    ],
+  },
   { fixture: "scan-imports-commander.ts", lintAs: "src/scan/violation.ts", expected: [["commander", NO_CLI]] },
   { fixture: "model-imports-scan.ts", lintAs: "src/model/violation.ts", expected: [["../scan/index.js", MODEL]] },
   { fixture: "scan-imports-sandbox.ts", lintAs: "src/scan/violation.ts", expected: [["../sandbox/calls.js", NO_SANDBOX]] },

@@ -1,0 +1,69 @@
+/**
+ * Scanner CPU per bucket: user + system CPU of this process during `scan()` ÷ buckets, with the
+ * sandbox in its own process (as AWS would be), so the figure is the scanner's own (docs/scale.md).
+ * `npx tsx bench/scan-cpu.ts [--accounts N] [--buckets M] [--concurrency C] [--rounds R] [--profile]`
+ * (defaults 100 × 50, 64, 2 rounds: the first warms the JIT, the last is printed).
+ */
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { Session } from "node:inspector/promises";
+import { writeFile } from "node:fs/promises";
+import { scan } from "../src/scan/index.js";
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+const arg = (name: string, fallback: number): number => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i < 0 ? fallback : Number(process.argv[i + 1]);
+};
+const accounts = arg("accounts", 100);
+const buckets = arg("buckets", 50);
+const concurrency = arg("concurrency", 64);
+const rounds = arg("rounds", 2);
+const root = fileURLToPath(new URL("..", import.meta.url));
+
+const child = spawn(process.execPath, ["--import", "tsx", `${root}src/cli/main.ts`, "sandbox", "--generate", `accounts=${accounts},buckets=${buckets},seed=7`], {
+  cwd: root,
+  stdio: ["ignore", "pipe", "inherit"],
+});
+const env = await new Promise<Record<string, string>>((resolve, reject) => {
+  let out = "";
+  child.stdout!.on("data", (chunk: Buffer) => {
+    out += chunk.toString();
+    if (!out.includes("AWS_REGION=")) return;
+    resolve(Object.fromEntries(out.split("\n").flatMap((line) => /^export (\w+)=(.*)$/.exec(line)?.slice(1, 3) ?? []).reduce<[string, string][]>((pairs, v, i, all) => (i % 2 === 0 ? [...pairs, [v, all[i + 1]!]] : pairs), [])));
+  });
+  child.once("exit", (code) => reject(new Error(`sandbox exited with ${code}`)));
+});
+try {
+  const session = process.argv.includes("--profile") ? new Session() : undefined;
+  for (let round = 1; round <= rounds; round++) {
+    if (session !== undefined && round === rounds) {
+      session.connect();
+      await session.post("Profiler.enable");
+      await session.post("Profiler.start");
+    }
+    const before = process.cpuUsage();
+    const started = performance.now();
+    const result = await scan({
+      endpoint: env.AWS_ENDPOINT_URL,
+      region: env.AWS_REGION,
+      credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY! },
+      concurrency: { requests: concurrency, accounts: 16 },
+    });
+    const cpu = process.cpuUsage(before);
+    const wall = performance.now() - started;
+    const n = result.buckets.length;
+    const ms = (cpu.user + cpu.system) / 1000;
+    console.log(
+      `round ${round}: ${n} buckets, ${result.scan.retries?.calls ?? "?"} calls, wall ${(wall / 1000).toFixed(1)} s, CPU ${(ms / 1000).toFixed(2)} s ` +
+        `(user ${(cpu.user / 1e6).toFixed(2)} + system ${(cpu.system / 1e6).toFixed(2)}) = ${(ms / n).toFixed(3)} ms/bucket`,
+    );
+    if (session !== undefined && round === rounds) {
+      const { profile } = await session.post("Profiler.stop");
+      await writeFile("scan-cpu.cpuprofile", JSON.stringify(profile));
+      console.log("profile: scan-cpu.cpuprofile");
+    }
+  }
+} finally {
+  child.kill();
+}
