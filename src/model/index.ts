@@ -8,7 +8,7 @@ export type * from "./snapshot.js";
 export type * from "./terraform-drift.js";
 export { BUCKET_DOCUMENT_SCHEMA_VERSION, unreadBucketDocument } from "./bucket-document.js";
 export { DESTINATION_FACTS, FACT_NAMES, FACT_SOURCES, FACTS, GIVEN_FIELDS, SCAN_CALLS, destinationFieldFact } from "./facts.js";
-export { REMEDIATION_CALLS, REPLICATION_ROLE_PATTERN } from "./permissions.js";
+export { BATCH_REPORT_OBJECTS, REMEDIATION_CALLS, REPLICATION_ROLE_PATTERN } from "./permissions.js";
 export { SEVERITIES, RESULT_STATUSES } from "./results.js";
 export { SNAPSHOT_SCHEMA_VERSION } from "./snapshot.js";
 export { COMPLIANCE_STATES, DRIFT_SCHEMA_VERSION, FAIL_ON_DRIFT } from "./drift.js";

@@ -35,7 +35,18 @@ export const REMEDIATION_CALLS = [
   { call: "GetBucketLocation", action: "s3:GetBucketLocation" },
   { call: "HeadBucket", action: "s3:ListBucket" },
   { call: "ListBuckets", action: "s3:ListAllMyBuckets" },
+  // --replicate-existing: the S3 Batch Replication job of objects that predate the rule (src/fix/batch).
+  { call: "CreateJob", action: "s3:CreateJob" },
+  { call: "DescribeJob", action: "s3:DescribeJob" },
+  { call: "UpdateJobStatus", action: "s3:UpdateJobStatus" },
 ] as const satisfies readonly { call: string; action: string }[];
+
+/**
+ * The one object read a fix makes: a Batch Replication job's completion report, which S3 writes
+ * under `<prefix>/job-<id>/` (src/fix/batch/report.ts). Scoped to those keys so the remediation role
+ * cannot read the organization's data.
+ */
+export const BATCH_REPORT_OBJECTS = "arn:aws:s3:::*/*job-*/*";
 
 /**
  * Replication roles the remediation role may hand to S3 (PutBucketReplication names one): only roles

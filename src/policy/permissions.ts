@@ -6,6 +6,7 @@
  */
 import {
   FACTS,
+  BATCH_REPORT_OBJECTS,
   REMEDIATION_CALLS,
   REPLICATION_ROLE_PATTERN,
   SCAN_CALLS,
@@ -55,12 +56,14 @@ export function remediationRolePolicy(): IamPolicyDocument {
     Version: "2012-10-17",
     Statement: [
       { Sid: "ReplguardFixS3", Effect: "Allow", Action: sorted(REMEDIATION_CALLS.map((c) => c.action)), Resource: "*" },
+      { Sid: "ReplguardReadBatchReports", Effect: "Allow", Action: ["s3:GetObject"], Resource: BATCH_REPORT_OBJECTS },
       {
         Sid: "ReplguardPassReplicationRole",
         Effect: "Allow",
         Action: ["iam:PassRole"],
         Resource: REPLICATION_ROLE_PATTERN,
-        Condition: { StringEquals: { "iam:PassedToService": "s3.amazonaws.com" } },
+        // S3 assumes it for replication; S3 Batch Operations for the job that replicates existing objects.
+        Condition: { StringEquals: { "iam:PassedToService": ["s3.amazonaws.com", "batchoperations.s3.amazonaws.com"] } },
       },
     ],
   };

@@ -47,8 +47,14 @@ describe("cli/permissions", () => {
       expect.arrayContaining(["s3:PutBucketVersioning", "s3:PutReplicationConfiguration", "s3:CreateBucket", "s3:PutBucketObjectLockConfiguration", "iam:PassRole"]),
     );
     const passRole = document.Statement.find((s) => s.Action.includes("iam:PassRole"));
-    expect(passRole).toMatchObject({ Resource: "arn:aws:iam::*:role/replguard-replication*", Condition: { StringEquals: { "iam:PassedToService": "s3.amazonaws.com" } } });
-    expect(actionsOf(document)).not.toContain("s3:GetObject");
+    expect(passRole).toMatchObject({
+      Resource: "arn:aws:iam::*:role/replguard-replication*",
+      Condition: { StringEquals: { "iam:PassedToService": ["s3.amazonaws.com", "batchoperations.s3.amazonaws.com"] } },
+    });
+    expect(actionsOf(document)).toEqual(expect.arrayContaining(["s3:CreateJob", "s3:DescribeJob", "s3:UpdateJobStatus"]));
+    // The only object read: Batch Replication completion reports, never the organization's data.
+    const objectReads = document.Statement.filter((s) => s.Action.includes("s3:GetObject"));
+    expect(objectReads).toEqual([{ Sid: "ReplguardReadBatchReports", Effect: "Allow", Action: ["s3:GetObject"], Resource: "arn:aws:s3:::*/*job-*/*" }]);
   });
 
   it("refuses an unknown pack with one line and exit 2", async () => {
