@@ -8,6 +8,6 @@ export type * from "./terraform-drift.js";
 export { BUCKET_DOCUMENT_SCHEMA_VERSION, unreadBucketDocument } from "./bucket-document.js";
 export { DESTINATION_FACTS, FACT_NAMES, FACT_SOURCES, FACTS, GIVEN_FIELDS, destinationFieldFact } from "./facts.js";
 export { SEVERITIES, RESULT_STATUSES } from "./results.js";
-export { SNAPSHOT_SCHEMA_VERSION } from "./snapshot.js";
+export { SNAPSHOT_SCHEMA_VERSION, bucketOrder } from "./snapshot.js";
 export { COMPLIANCE_STATES, DRIFT_SCHEMA_VERSION, FAIL_ON_DRIFT } from "./drift.js";
 export { TERRAFORM_DRIFTED_KINDS, TERRAFORM_DRIFT_KINDS, TERRAFORM_DRIFT_SCHEMA_VERSION } from "./terraform-drift.js";
