@@ -41,6 +41,7 @@ interface AuditFlags {
   baseline?: string;
   failOnDrift?: FailOnDrift;
   terraform?: string;
+  snapshotGzip?: boolean;
 }
 
 export function auditCommand(run: (exitCode: number) => void): Command {
@@ -69,6 +70,7 @@ export function auditCommand(run: (exitCode: number) => void): Command {
     .option("--baseline <snapshot>", "compare with this snapshot.json, or `latest` (the newest one in the folders beside --out); the reports then carry the drift")
     .option("--terraform <file>", "compare the live buckets with what this `terraform show -json` file (plan or state) declares; adds terraform-drift.json/.csv")
     .addOption(new Option("--fail-on-drift <when>", "with --baseline: exit 5 on new failures, or on any change; with --terraform: exit 5 on drift from it").choices([...FAIL_ON_DRIFT]))
+    .option("--snapshot-gzip", "write the snapshot gzipped, as snapshot.json.gz (every reader takes it as it is)")
     .option("--quiet", "no progress bar and no summary line")
     .option("--json", "print the summary as JSON on stdout")
     .action(async (flags: AuditFlags) => {
@@ -124,6 +126,9 @@ export function auditOptions(flags: AuditFlags, config: ConfigFile, sandbox?: Sa
     ...(flags.baseline === undefined ? {} : { baseline: flags.baseline }),
     ...(flags.failOnDrift === undefined ? {} : { failOnDrift: flags.failOnDrift }),
     ...(flags.terraform === undefined ? {} : { terraform: flags.terraform }),
+    // The summary printed names partly read buckets and undecided results only: nothing more is kept in memory.
+    retain: "summary",
+    ...(flags.snapshotGzip === true ? { snapshotGzip: true } : {}),
   };
 }
 

@@ -8,6 +8,7 @@ import { DRIFT_SCHEMA_VERSION, type Drift, type DriftSide, type FailOnDrift, typ
 import { complianceDrift, policyDrift } from "./compliance.js";
 import { configurationDrift } from "./config.js";
 import { scopeDrift } from "./scope.js";
+import { readSnapshot } from "../report/index.js";
 
 export { complianceState } from "./compliance.js";
 export { findLatestSnapshot } from "./latest.js";
@@ -20,6 +21,11 @@ const side = (snapshot: Snapshot): DriftSide => ({
   callerAccountId: snapshot.scan.callerAccountId,
   toolVersion: snapshot.tool.version,
 });
+
+/** The drift between two snapshot files (any format either reader takes). */
+export async function diffSnapshotFiles(baselineFile: string, currentFile: string): Promise<Drift> {
+  return diffSnapshots(await readSnapshot(baselineFile), await readSnapshot(currentFile));
+}
 
 export function diffSnapshots(baseline: Snapshot, current: Snapshot): Drift {
   const policies = policyDrift(baseline, current);
