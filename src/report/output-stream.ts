@@ -6,7 +6,7 @@
 import { createWriteStream } from "node:fs";
 import type { Writable } from "node:stream";
 import { createGzip } from "node:zlib";
-import { OutputError } from "../errors.js";
+import { OutputError, SnapshotError } from "../errors.js";
 
 const BATCH_CHARS = 64 * 1024;
 
@@ -115,6 +115,7 @@ export async function withReportFile(file: string, body: (writer: ReportFileWrit
     await writer.close();
   } catch (error) {
     await writer.destroy();
-    throw outputError(file, error);
+    // A snapshot that cannot be read is the input's fault (exit 2), not the output's.
+    throw error instanceof SnapshotError ? error : outputError(file, error);
   }
 }

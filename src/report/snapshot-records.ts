@@ -10,8 +10,8 @@ import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
 import { SnapshotError } from "../errors.js";
-import type { PolicyResult, Snapshot, SnapshotRecord } from "../model/index.js";
-import { SNAPSHOT_SCHEMA_VERSION } from "../model/index.js";
+import type { BucketDocument, PolicyResult, Snapshot, SnapshotRecord } from "../model/index.js";
+import { bucketOrder, SNAPSHOT_SCHEMA_VERSION } from "../model/index.js";
 import { schemaProblem, shippedValidator } from "../schemas.js";
 import { parseSnapshotStream } from "./snapshot-parse.js";
 import { validateSnapshot } from "./snapshot-validate.js";
@@ -56,8 +56,13 @@ async function sniff(file: string): Promise<string> {
   return text.replace(/^\uFEFF/, "");
 }
 
+export interface ReadOptions {
+  /** Check each 2.x record against the schema (default). A file already read once may skip it. */
+  validate?: boolean;
+}
+
 /** Opens a snapshot and tells its format from its first characters. */
-export async function openSnapshot(file: string): Promise<OpenedSnapshot> {
+export async function openSnapshot(file: string, options: ReadOptions = {}): Promise<OpenedSnapshot> {
   let start: string;
   try {
     start = await sniff(file);
@@ -67,7 +72,7 @@ export async function openSnapshot(file: string): Promise<OpenedSnapshot> {
   if (isRecordLine(start)) {
     const input = await openSnapshotStream(file);
     const lines = createInterface({ input, crlfDelay: Infinity })[Symbol.asyncIterator]();
-    return { format: 2, records: recordsOf(file, lines) };
+    return { format: 2, records: recordsOf(file, lines, options.validate ?? true) };
   }
   // Not a record: a 1.x document (any layout) or not a snapshot at all; the whole-document parser says which.
   let value: unknown;
@@ -100,8 +105,8 @@ function isRecordLine(text: string): boolean {
 }
 
 /** Every record of any snapshot file: a 1.x document is handed out in the 2.x order. */
-export async function* snapshotRecords(file: string): AsyncGenerator<SnapshotRecord> {
-  const opened = await openSnapshot(file);
+export async function* snapshotRecords(file: string, options: ReadOptions = {}): AsyncGenerator<SnapshotRecord> {
+  const opened = await openSnapshot(file, options);
   if (opened.format === 2) yield* opened.records;
   else yield* recordsOfSnapshot(opened.snapshot);
 }
@@ -117,7 +122,7 @@ export function* recordsOfSnapshot(snapshot: Snapshot): Generator<SnapshotRecord
     if (list === undefined) byBucket.set(result.bucketArn, [result]);
     else list.push(result);
   }
-  for (const bucket of snapshot.buckets) {
+  for (const bucket of [...snapshot.buckets].sort(bucketOrder)) {
     yield { record: "bucket", bucket };
     for (const result of byBucket.get(bucket.arn) ?? []) yield { record: "result", result };
     byBucket.delete(bucket.arn);
@@ -131,12 +136,13 @@ export function* recordsOfSnapshot(snapshot: Snapshot): Generator<SnapshotRecord
 /** Where a record may stand: header first, accounts before buckets, nothing after the trailer. */
 const STAGE: Record<SnapshotRecord["record"], number> = { header: 0, account: 1, bucket: 2, result: 2, trailer: 3 };
 
-async function* recordsOf(file: string, lines: AsyncIterator<string>): AsyncGenerator<SnapshotRecord> {
+async function* recordsOf(file: string, lines: AsyncIterator<string>, check: boolean): AsyncGenerator<SnapshotRecord> {
   const validate = shippedValidator("snapshot-record.schema.json", ["bucket-document.schema.json", "snapshot.schema.json"]);
   const counts = { accounts: 0, buckets: 0, results: 0 };
   let stage = -1;
   let lineNumber = 0;
   let trailer: Extract<SnapshotRecord, { record: "trailer" }> | null = null;
+  let previous: BucketDocument | null = null;
   try {
     for (;;) {
       const next = await lines.next().catch((cause: unknown) => {
@@ -159,7 +165,7 @@ async function* recordsOf(file: string, lines: AsyncIterator<string>): AsyncGene
       }
       const kind = (value as { record?: unknown } | null)?.record;
       if (kind === "header") checkVersion(file, (value as { schemaVersion?: unknown }).schemaVersion);
-      if (!validate(value)) {
+      if (check && !validate(value)) {
         const { pointer, message } = schemaProblem(validate.errors);
         throw new SnapshotError(`${where}: invalid snapshot record at ${pointer || "/"}: ${message}`, { file, pointer });
       }
@@ -171,7 +177,14 @@ async function* recordsOf(file: string, lines: AsyncIterator<string>): AsyncGene
       }
       stage = recordStage;
       if (record.record === "account") counts.accounts++;
-      else if (record.record === "bucket") counts.buckets++;
+      else if (record.record === "bucket") {
+        // Reports and drift merge on this order: a file out of it would be misread, so it is refused.
+        if (previous !== null && bucketOrder(previous, record.bucket) >= 0) {
+          throw new SnapshotError(`${where}: bucket ${record.bucket.arn} out of order: buckets are sorted by account id, then name, each once`, { file, pointer: "" });
+        }
+        previous = record.bucket;
+        counts.buckets++;
+      }
       else if (record.record === "result") counts.results++;
       else if (record.record === "trailer") trailer = record;
       yield record;

@@ -1,0 +1,192 @@
+/**
+ * `report.html` from a stream of snapshot records, in two passes over them, each holding one bucket
+ * at a time: the first counts (by status, severity, policy, account) and gathers what the page
+ * head names (errors, partly read buckets, accounts); the second writes the page, each account's
+ * section in account id order with its buckets as their records come. Above the listed-bucket
+ * limit, a bucket whose results all pass or do not apply is counted in its account, not listed,
+ * and the other buckets show their findings and errors, not their passes: the file stays openable
+ * at 100,000 buckets, and the CSV and the snapshot keep every result.
+ */
+import { unreadBucketDocument } from "../model/index.js";
+import type { AccountRecord, AccountRef, BucketDocument, PolicyResult, SnapshotHeader, SnapshotRecord, SnapshotTrailer, StatusCounts } from "../model/index.js";
+import { driftView } from "./html-drift.js";
+import { accountView, bucketView, isClean, reportView } from "./html-view.js";
+import { ACCOUNTS_SLOT, BUCKETS_SLOT, DEFAULT_DETAILED_BUCKET_LIMIT, DEFAULT_LISTED_BUCKET_LIMIT, loadTemplates, splitAt } from "./html.js";
+import type { ReportPolicy } from "./policy-catalog.js";
+import { emptyCounts, type ResultSummary } from "./summary.js";
+import { SEVERITIES } from "../model/index.js";
+import type { HtmlOptions } from "./types.js";
+
+interface AccountTally {
+  account: AccountRecord;
+  counts: StatusCounts;
+  buckets: number;
+  clean: number;
+  /** Results without a bucket document, by bucket ARN: shown under placeholder buckets. */
+  orphans: Map<string, PolicyResult[]>;
+}
+
+/** What the first pass learns. */
+export interface HtmlTally {
+  header: SnapshotHeader;
+  trailer: SnapshotTrailer;
+  accounts: AccountRecord[];
+  summary: Omit<ResultSummary, "byBucket">;
+  perAccount: Map<string, AccountTally>;
+  partialBuckets: BucketDocument[];
+  errorResults: PolicyResult[];
+  buckets: number;
+  results: number;
+}
+
+const unknownAccount = ({ id, name, ouPath, tags }: AccountRef): AccountRecord => ({
+  id, name, ouPath, tags, email: null, status: "UNKNOWN", scope: "in-scope", scopeReason: null,
+  scan: "scanned", access: null, bucketCount: 0, errors: [],
+});
+
+/** The first pass. */
+export async function tallyRecords(records: AsyncIterable<SnapshotRecord>): Promise<HtmlTally> {
+  let header: SnapshotHeader | null = null;
+  let trailer: SnapshotTrailer | null = null;
+  const accounts: AccountRecord[] = [];
+  const summary = { total: emptyCounts(), bySeverity: new Map(SEVERITIES.map((s) => [s, emptyCounts()])), byPolicy: new Map<string, StatusCounts>() };
+  const perAccount = new Map<string, AccountTally>();
+  const tally = (ref: AccountRef): AccountTally => {
+    let entry = perAccount.get(ref.id);
+    if (entry === undefined) perAccount.set(ref.id, (entry = { account: unknownAccount(ref), counts: emptyCounts(), buckets: 0, clean: 0, orphans: new Map() }));
+    return entry;
+  };
+  const partialBuckets: BucketDocument[] = [];
+  const errorResults: PolicyResult[] = [];
+  let current: { arn: string; account: AccountTally; clean: boolean } | null = null;
+  const closeBucket = (): void => {
+    if (current?.clean === true) current.account.clean++;
+    current = null;
+  };
+  let buckets = 0;
+  let results = 0;
+  for await (const record of records) {
+    if (record.record === "header") header = record;
+    else if (record.record === "account") {
+      accounts.push(record.account);
+      perAccount.set(record.account.id, { account: record.account, counts: emptyCounts(), buckets: 0, clean: 0, orphans: new Map() });
+    } else if (record.record === "bucket") {
+      closeBucket();
+      buckets++;
+      const account = tally(record.bucket.account);
+      account.buckets++;
+      current = { arn: record.bucket.arn, account, clean: true };
+      if (record.bucket.errors.length > 0) partialBuckets.push(record.bucket);
+    } else if (record.record === "result") {
+      const result = record.result;
+      results++;
+      summary.total[result.status]++;
+      summary.bySeverity.get(result.severity)![result.status]++;
+      let policy = summary.byPolicy.get(result.policyId);
+      if (policy === undefined) summary.byPolicy.set(result.policyId, (policy = emptyCounts()));
+      policy[result.status]++;
+      if (result.status === "error") errorResults.push(result);
+      let account: AccountTally;
+      if (current !== null && (current as { arn: string }).arn === result.bucketArn) {
+        const bucket = current as { account: AccountTally; clean: boolean };
+        account = bucket.account;
+        if (!isClean([result])) bucket.clean = false;
+      } else {
+        account = tally(perAccount.get(result.accountId)?.account ?? { id: result.accountId, name: result.accountId, ouPath: "unknown", tags: {} });
+        const list = account.orphans.get(result.bucketArn) ?? [];
+        list.push(result);
+        account.orphans.set(result.bucketArn, list);
+      }
+      account.counts[result.status]++;
+    } else {
+      closeBucket();
+      trailer = record;
+    }
+  }
+  if (header === null || trailer === null) throw new Error("a snapshot without its header or trailer reached the report");
+  return { header, trailer, accounts, summary, perAccount, partialBuckets, errorResults, buckets, results };
+}
+
+/** Both passes: `records` is called twice and must give the same records each time. */
+export async function renderHtmlRecords(
+  records: () => AsyncIterable<SnapshotRecord>,
+  policies: readonly ReportPolicy[],
+  write: (chunk: string) => Promise<void>,
+  options: HtmlOptions = {},
+): Promise<void> {
+  const t = loadTemplates();
+  const tally = await tallyRecords(records());
+  const policyById = new Map(policies.map((p) => [p.id, p]));
+  const compactClean = tally.buckets > (options.detailedBucketLimit ?? DEFAULT_DETAILED_BUCKET_LIMIT);
+  const collapse = tally.buckets > (options.listedBucketLimit ?? DEFAULT_LISTED_BUCKET_LIMIT);
+  const snapshotHead = {
+    ...tally.header,
+    ...tally.trailer,
+    accounts: tally.accounts,
+    buckets: tally.partialBuckets,
+    results: tally.errorResults,
+  };
+  const view = reportView(snapshotHead, policies, { ...tally.summary, byBucket: new Map() }, tally.results);
+  const drift = options.drift === undefined ? null : driftView(options.drift);
+  const page = t.page({ ...view, drift, csp: t.csp, data: { accounts: view.accountOptions }, compactClean: compactClean && !collapse, collapse, bucketCount: tally.buckets });
+  const [pageHead, pageTail] = splitAt(page, ACCOUNTS_SLOT, "report.html.hbs");
+  await write(pageHead);
+
+  const sections = [...tally.perAccount.values()].sort((a, b) => (a.account.id < b.account.id ? -1 : a.account.id > b.account.id ? 1 : 0));
+  let next = 0;
+  let open: { tally: AccountTally; tail: string } | null = null;
+  const openSection = async (section: AccountTally): Promise<void> => {
+    const [head, tail] = splitAt(t.account(accountView(section.account, section, collapse)), BUCKETS_SLOT, "account.html.hbs");
+    await write(head);
+    open = { tally: section, tail };
+  };
+  const closeSection = async (): Promise<void> => {
+    if (open === null) return;
+    const { tally: section, tail } = open as { tally: AccountTally; tail: string };
+    for (const [arn, results] of section.orphans) {
+      const first = results[0]!;
+      const placeholder = unreadBucketDocument(first.bucket, first.region, { id: section.account.id, name: section.account.name, ouPath: section.account.ouPath, tags: section.account.tags });
+      if (placeholder.arn !== arn) placeholder.arn = arn;
+      await writeBucket(placeholder, results);
+    }
+    await write(tail);
+    open = null;
+  };
+  /** Opens sections up to the account's own (each account's buckets come together, in id order). */
+  const reach = async (accountId: string): Promise<void> => {
+    while ((open as { tally: AccountTally } | null)?.tally.account.id !== accountId && next < sections.length) {
+      await closeSection();
+      await openSection(sections[next++]!);
+    }
+  };
+  const writeBucket = async (bucket: BucketDocument, results: PolicyResult[]): Promise<void> => {
+    const clean = isClean(results);
+    if (collapse && clean) return;
+    const shown = collapse ? results.filter((r) => !isClean([r])) : results;
+    await write(t.bucket(bucketView(bucket, shown, policyById, compactClean && clean, collapse ? results : undefined)));
+  };
+
+  let bucket: BucketDocument | null = null;
+  let results: PolicyResult[] = [];
+  const flush = async (): Promise<void> => {
+    if (bucket !== null) await writeBucket(bucket, results);
+    bucket = null;
+    results = [];
+  };
+  for await (const record of records()) {
+    if (record.record === "bucket") {
+      await flush();
+      await reach(record.bucket.account.id);
+      bucket = record.bucket;
+    } else if (record.record === "result" && bucket !== null && (bucket as BucketDocument).arn === record.result.bucketArn) {
+      results.push(record.result);
+    }
+  }
+  await flush();
+  await closeSection();
+  while (next < sections.length) {
+    await openSection(sections[next++]!);
+    await closeSection();
+  }
+  await write(pageTail);
+}
