@@ -156,4 +156,15 @@ describe("report/renderHtml", () => {
     expect(out).toContain("This audit covers 5 buckets: buckets whose results all pass or do not apply are listed in one line each.");
     expect(html).not.toContain('class="bucket compact"');
   });
+
+  it("above the listed-bucket limit counts clean buckets per account, lists every finding and error, and links the CSV and snapshot", async () => {
+    const out = await renderHtmlString(snapshot, buildPolicyCatalog(snapshot, POLICY_INFOS), { listedBucketLimit: 4 });
+    expect(out).not.toContain('class="bucket compact"');
+    expect(out.match(/<details class="bucket"/g)).toHaveLength(3);
+    const shown = snapshot.results.filter((r) => r.status !== "pass" && r.status !== "not_applicable");
+    expect(out.match(/<tr class="result"/g)).toHaveLength(shown.length);
+    expect([...out.matchAll(/(\d+) bucket\(s\) where every policy passes or does not apply are not listed here/g)].map((m) => Number(m[1])).reduce((a, b) => a + b, 0)).toBe(2);
+    expect(out).toContain('<a href="results.csv">results.csv</a>');
+    expect(out).toContain('<a href="snapshot.json">snapshot.json</a>');
+  });
 });
