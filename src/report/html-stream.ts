@@ -4,9 +4,11 @@
  * head names (errors, partly read buckets, accounts); the second writes the page, each account's
  * section in account id order with its buckets as their records come. Above the listed-bucket
  * limit, a bucket whose results all pass or do not apply is counted in its account, not listed,
- * and the other buckets show their findings and errors, not their passes: the file stays openable
- * at 100,000 buckets, and the CSV and the snapshot keep every result.
+ * and every other bucket is one line naming the policies it fails, is suppressed on or could not
+ * decide, with counts of all its results: the file stays openable at 100,000 buckets, and the CSV
+ * and the snapshot keep every result with its message and evidence.
  */
+import Handlebars from "handlebars";
 import { unreadBucketDocument } from "../model/index.js";
 import type { AccountRecord, AccountRef, BucketDocument, PolicyResult, SnapshotHeader, SnapshotRecord, SnapshotTrailer, StatusCounts } from "../model/index.js";
 import { driftView } from "./html-drift.js";
@@ -38,6 +40,15 @@ export interface HtmlTally {
   buckets: number;
   results: number;
 }
+
+/**
+ * One line per (policy, status) in an account at scale: the policy, and the name of every bucket it
+ * fails, is suppressed on, or could not decide. Compiled here (escaped like every template) to
+ * leave templates/ to the page's own layout; ~15 bytes a finding, so 100,000 buckets stay small.
+ */
+const findingsLine = Handlebars.create().compile(
+  '<p class="findings {{status}}" data-policy="{{policyId}}" data-status="{{status}}"><span class="badge {{status}}">{{count}} {{status}}</span> <span class="mono">{{policyId}}</span> {{title}}: <span class="mono">{{names}}</span></p>\n',
+);
 
 const unknownAccount = ({ id, name, ouPath, tags }: AccountRef): AccountRecord => ({
   id, name, ouPath, tags, email: null, status: "UNKNOWN", scope: "in-scope", scopeReason: null,
@@ -149,6 +160,7 @@ export async function renderHtmlRecords(
       if (placeholder.arn !== arn) placeholder.arn = arn;
       await writeBucket(placeholder, results);
     }
+    await writeFindings();
     await write(tail);
     open = null;
   };
@@ -159,11 +171,26 @@ export async function renderHtmlRecords(
       await openSection(sections[next++]!);
     }
   };
+  /** At scale, the open account's buckets by (policy, status) of each finding or error, written when the section closes. */
+  let findings = new Map<string, string[]>();
   const writeBucket = async (bucket: BucketDocument, results: PolicyResult[]): Promise<void> => {
     const clean = isClean(results);
-    if (collapse && clean) return;
-    const shown = collapse ? results.filter((r) => !isClean([r])) : results;
-    await write(t.bucket(bucketView(bucket, shown, policyById, compactClean && clean, collapse ? results : undefined)));
+    if (!collapse) return write(t.bucket(bucketView(bucket, results, policyById, compactClean && clean)));
+    for (const result of results) {
+      if (isClean([result])) continue;
+      const key = `${result.policyId}\u0000${result.status}`;
+      const names = findings.get(key) ?? [];
+      names.push(bucket.name);
+      findings.set(key, names);
+    }
+  };
+  const writeFindings = async (): Promise<void> => {
+    const lines = [...findings].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    for (const [key, names] of lines) {
+      const [policyId, status] = key.split("\u0000") as [string, PolicyResult["status"]];
+      await write(findingsLine({ policyId, status, title: policyById.get(policyId)?.title ?? policyId, count: names.length, names: names.join(" ") }));
+    }
+    findings = new Map();
   };
 
   let bucket: BucketDocument | null = null;

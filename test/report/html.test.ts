@@ -157,13 +157,16 @@ describe("report/renderHtml", () => {
     expect(html).not.toContain('class="bucket compact"');
   });
 
-  it("above the listed-bucket limit counts clean buckets per account, lists every finding and error, and links the CSV and snapshot", async () => {
+  it("above the listed-bucket limit names every bucket under each policy it fails or could not decide, counts clean buckets, and links the CSV and snapshot", async () => {
     const out = await renderHtmlString(snapshot, buildPolicyCatalog(snapshot, POLICY_INFOS), { listedBucketLimit: 4 });
     expect(out).not.toContain('class="bucket compact"');
-    expect(out.match(/<details class="bucket"/g)).toHaveLength(3);
-    const shown = snapshot.results.filter((r) => r.status !== "pass" && r.status !== "not_applicable");
-    expect(out.match(/<tr class="result"/g)).toHaveLength(shown.length);
-    expect([...out.matchAll(/(\d+) bucket\(s\) where every policy passes or does not apply are not listed here/g)].map((m) => Number(m[1])).reduce((a, b) => a + b, 0)).toBe(2);
+    expect(out).not.toContain('<details class="bucket"');
+    const lines = [...out.matchAll(/<p class="findings (\w+)" data-policy="([^"]+)" data-status="\w+"><span class="badge \w+">(\d+) \w+<\/span> <span class="mono">[^<]+<\/span> [^<]*: <span class="mono">([^<]+)<\/span><\/p>/g)];
+    const named = lines.flatMap((m) => m[4]!.split(" ").map((bucket) => `${m[2]} ${m[1]} ${bucket}`)).sort();
+    const expected = snapshot.results.filter((r) => r.status !== "pass" && r.status !== "not_applicable").map((r) => `${r.policyId} ${r.status} ${r.bucket}`).sort();
+    expect(named).toEqual(expected);
+    expect(lines.every((m) => Number(m[3]) === m[4]!.split(" ").length)).toBe(true);
+    expect([...out.matchAll(/(\d+) bucket\(s\) where every policy passes or does not apply are not listed/g)].map((m) => Number(m[1])).reduce((a, b) => a + b, 0)).toBe(2);
     expect(out).toContain('<a href="results.csv">results.csv</a>');
     expect(out).toContain('<a href="snapshot.json">snapshot.json</a>');
   });
