@@ -168,7 +168,8 @@ async function auditInto(
   const keepJson = reportDir !== undefined && formats.includes("json");
   // The snapshot is written as the buckets are evaluated: into the report folder when it is one of
   // the reports, else into a scratch folder, since every other report is rendered from it.
-  const scratch = keepJson ? null : await mkdtemp(join(reportDir?.path ?? tmpdir(), ".replguard-snapshot-"));
+  // (In the system's temporary folder: an interrupted run must leave nothing in the report folder.)
+  const scratch = keepJson ? null : await mkdtemp(join(tmpdir(), "replguard-snapshot-"));
   const snapshotFile = scratch === null ? join(reportDir!.path, snapshotFileName(options.snapshotGzip)) : join(scratch, "snapshot.json");
   try {
     const stream = (file: string) =>

@@ -60,6 +60,12 @@ export class DocumentSpool {
   private readonly blocks = new Map<string, Block[]>();
   /** Accounts in writing order are written one after another: appends never interleave. */
   private queue: Promise<void> = Promise.resolve();
+  /** An interrupted scan (Ctrl-C exits the process) removes its file all the same. */
+  private readonly onExit = (): void => rmSync(this.dir, { recursive: true, force: true });
+
+  constructor() {
+    process.once("exit", this.onExit);
+  }
 
   /** Appends an account's documents; the caller may drop them once this resolves. */
   add(accountId: string, docs: readonly BucketDocument[]): Promise<void> {
@@ -97,6 +103,7 @@ export class DocumentSpool {
     await this.queue.catch(() => undefined);
     await this.handle?.close();
     this.handle = null;
-    rmSync(this.dir, { recursive: true, force: true });
+    process.off("exit", this.onExit);
+    this.onExit();
   }
 }
