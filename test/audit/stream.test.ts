@@ -11,6 +11,7 @@ import { loadPolicies } from "../../src/policy/index.js";
 import { readSnapshot, writeReports } from "../../src/report/index.js";
 import { startSandbox } from "../../src/sandbox/index.js";
 import type { Sandbox } from "../../src/sandbox/types.js";
+import { runMain } from "../support/cli.js";
 
 let sandbox: Sandbox;
 let streamed: AuditResult;
@@ -59,5 +60,16 @@ describe("audit/streamed snapshot and reports", () => {
     expect(await readFile(fileOf("csv"), "utf8")).toBe(await readFile(join(again, "results.csv"), "utf8"));
     expect(JSON.parse(await readFile(fileOf("sarif"), "utf8"))).toEqual(JSON.parse(await readFile(join(again, "results.sarif"), "utf8")));
     expect(await readFile(fileOf("html"), "utf8")).toBe(await readFile(join(again, "report.html"), "utf8"));
+  });
+
+  it("re-renders from the gzipped snapshot with `replguard report`, and `drift` reads it as a baseline", async () => {
+    const again = join(out, "report-again");
+    const report = await runMain(["report", streamed.snapshotFile!, "--format", "csv", "--out", again]);
+    expect(report.code).toBe(0);
+    expect(await readFile(join(again, "results.csv"), "utf8")).toBe(await readFile(fileOf("csv"), "utf8"));
+    const drift = await runMain(["drift", streamed.snapshotFile!, kept.snapshotFile!, "--out", join(out, "drift"), "--fail-on-drift", "new-failures"]);
+    expect(drift.stderr).toBe("");
+    expect(drift.code).toBe(0);
+    expect(drift.stdout).toContain("0 new failure(s)");
   });
 });
