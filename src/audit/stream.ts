@@ -3,7 +3,7 @@
  * appended with its results to the snapshot file, then dropped. What stays in memory is small per
  * run (counts, suppression matches, the accounts) unless the caller asks to keep everything.
  */
-import { BUCKET_DOCUMENT_SCHEMA_VERSION, SEVERITIES, type BucketDocument, type PolicyResult, type Severity, type Snapshot, type SnapshotHeader, type Suppression } from "../model/index.js";
+import { BUCKET_DOCUMENT_SCHEMA_VERSION, SEVERITIES, SNAPSHOT_SCHEMA_VERSION, type BucketDocument, type PolicyResult, type Severity, type Snapshot, type SnapshotHeader, type Suppression } from "../model/index.js";
 import { evaluateBucket, policyRefs, SuppressionTracker, type PolicySet } from "../policy/index.js";
 import { emptyCounts, SnapshotWriter, type SnapshotWriteOptions } from "../report/index.js";
 import { scan, type ScanOptions } from "../scan/index.js";
@@ -76,7 +76,7 @@ export async function streamAudit(options: StreamAuditOptions): Promise<Streamed
       onScanned: async ({ scan: info, accounts }) => {
         header = {
           kind: "replguard-snapshot",
-          schemaVersion: "2.0.0",
+          schemaVersion: SNAPSHOT_SCHEMA_VERSION,
           bucketDocumentSchemaVersion: BUCKET_DOCUMENT_SCHEMA_VERSION,
           tool: { name: "replguard", version: toolVersion },
           scan: info,
