@@ -16,7 +16,7 @@ import { accountView, bucketView, isClean, reportView } from "./html-view.js";
 import { ACCOUNTS_SLOT, BUCKETS_SLOT, DEFAULT_DETAILED_BUCKET_LIMIT, DEFAULT_LISTED_BUCKET_LIMIT, loadTemplates, splitAt } from "./html.js";
 import type { ReportPolicy } from "./policy-catalog.js";
 import { emptyCounts, type ResultSummary } from "./summary.js";
-import { SEVERITIES } from "../model/index.js";
+import { RESULT_STATUSES, SEVERITIES } from "../model/index.js";
 import type { HtmlOptions } from "./types.js";
 
 interface AccountTally {
@@ -118,6 +118,22 @@ export async function tallyRecords(records: AsyncIterable<SnapshotRecord>): Prom
   return { header, trailer, accounts, summary, perAccount, partialBuckets, errorResults, buckets, results };
 }
 
+/** Results by organizational unit (the account's OU path), with its accounts and buckets: sorted by path. */
+function byOu(tally: HtmlTally): { ouPath: string; accounts: number; buckets: number; counts: { status: string; count: number }[] }[] {
+  const groups = new Map<string, { accounts: number; buckets: number; counts: StatusCounts }>();
+  for (const { account, counts, buckets, orphans } of tally.perAccount.values()) {
+    const ouPath = account.ouPath || "(none)";
+    const group = groups.get(ouPath) ?? { accounts: 0, buckets: 0, counts: emptyCounts() };
+    group.accounts++;
+    group.buckets += buckets + orphans.size;
+    for (const status of RESULT_STATUSES) group.counts[status] += counts[status];
+    groups.set(ouPath, group);
+  }
+  return [...groups]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([ouPath, group]) => ({ ouPath, accounts: group.accounts, buckets: group.buckets, counts: RESULT_STATUSES.map((status) => ({ status, count: group.counts[status] })) }));
+}
+
 /** Both passes: `records` is called twice and must give the same records each time. */
 export async function renderHtmlRecords(
   records: () => AsyncIterable<SnapshotRecord>,
@@ -139,7 +155,7 @@ export async function renderHtmlRecords(
   };
   const view = reportView(snapshotHead, policies, { ...tally.summary, byBucket: new Map() }, tally.results);
   const drift = options.drift === undefined ? null : driftView(options.drift);
-  const page = t.page({ ...view, drift, csp: t.csp, data: { accounts: view.accountOptions }, compactClean: compactClean && !collapse, collapse, bucketCount: tally.buckets });
+  const page = t.page({ ...view, drift, csp: t.csp, data: { accounts: view.accountOptions }, compactClean: compactClean && !collapse, collapse, bucketCount: tally.buckets, byOu: byOu(tally) });
   const [pageHead, pageTail] = splitAt(page, ACCOUNTS_SLOT, "report.html.hbs");
   await write(pageHead);
 

@@ -170,4 +170,17 @@ describe("report/renderHtml", () => {
     expect(out).toContain('<a href="results.csv">results.csv</a>');
     expect(out).toContain('<a href="snapshot.json">snapshot.json</a>');
   });
+
+  it("aggregates results by organizational unit, with each OU's accounts and buckets", () => {
+    const table = between(html, '<table class="by-ou">', "</table>")[0]!;
+    const rows = [...table.matchAll(/<tr><td>([^<]+)<\/td><td class="num">(\d+)<\/td><td class="num">(\d+)<\/td>((?:<td class="num[^"]*">\d+<\/td>)+)<\/tr>/g)];
+    const ous = [...new Set(snapshot.accounts.map((a) => a.ouPath))].sort();
+    expect(rows.map((r) => r[1])).toEqual(ous);
+    const fails = (ou: string): number => snapshot.results.filter((r) => snapshot.accounts.find((a) => a.id === r.accountId)?.ouPath === ou && r.status === "fail").length;
+    for (const row of rows) {
+      expect(Number(row[2])).toBe(snapshot.accounts.filter((a) => a.ouPath === row[1]).length);
+      const cells = [...row[4]!.matchAll(/>(\d+)</g)].map((m) => Number(m[1]));
+      expect(cells[1]).toBe(fails(row[1]!)); // columns in RESULT_STATUSES order: pass, fail, ...
+    }
+  });
 });
