@@ -143,8 +143,6 @@ export function bucketView(
       isReplicaDestination: bucket.isReplicaDestination,
       counts: countsRow(counts).filter((c) => c.count > 0),
       resultTokens: results.map((r) => `${r.severity}:${r.status}`).join(" "),
-      /** The results shown, when they are only the bucket's findings and errors: "policy (status)" each. */
-      findings: results === allResults ? [] : results.map((r) => ({ policyId: r.policyId, status: r.status })),
     };
   }
   return {
