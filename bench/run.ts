@@ -1,48 +1,45 @@
 /**
- * `npm run bench`: speed and memory figures, printed, never asserted by timed unit tests.
- * 1. Sandbox: start-up of a generated 1,000 × 100 organization and server time per GetBucketVersioning.
- * 2. Audit: a generated organization scanned end to end through the real SDK over HTTP, with the
- *    sandbox in its own process (as AWS would be) so the figures are the scanner's own:
- *    wall time, buckets/s, S3 calls per bucket, the audit process's peak RSS and heap.
- * 3. Injected latency: the wall time it adds per call, kept out of the call log's server time.
- * Sizes: BENCH_ACCOUNTS (default 200) × BENCH_BUCKETS (default 50) for the audit.
- * `npm run bench -- --quick`: smaller worlds and fewer calls (20 × 20 audit, 200-account sandbox),
- * to see the figures move in seconds; compare like with like.
+ * `npm run bench`: the issue #15 table, printed, never asserted (unit tests assert no time).
+ * A generated organization is served by `replguard sandbox --generate` in its own process, with an
+ * injected latency per call, and `replguard audit --format all` runs in another child process, so
+ * its CPU (user + system) and peak RSS are the audit's own. Then, from the snapshot file it wrote:
+ * calls by operation against the fact plan's minimum, policy evaluation time, each report
+ * re-rendered alone (`replguard report`, its time and size) and the HTML's first screen in
+ * headless Chromium (/usr/bin/chromium).
+ *
+ * Flags: --accounts N (default 1000) --buckets N per account (default 100) --latency MS (default
+ * 100) --concurrency N (default 64) --no-calls (skip the call log: at 1,000,000 buckets it is large)
+ * --no-browser --sandbox-figures (also the sandbox's own figures, bench/sandbox.ts) --quick (20 × 10
+ * at 5 ms: a CI smoke run that asserts nothing about speed). A million buckets, no latency:
+ * `npm run bench -- --accounts 1000 --buckets 1000 --latency 0 --no-calls`.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { audit } from "../src/audit/index.js";
+import { promisify } from "node:util";
 import type { CallRecord } from "../src/sandbox/types.js";
+import { evaluationSeconds, htmlFirstScreenMs, minimumCalls } from "./figures.js";
 import { benchLatency, benchSandbox } from "./sandbox.js";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
-const quick = process.argv.includes("--quick");
-const accounts = Number(process.env.BENCH_ACCOUNTS ?? (quick ? 20 : 200));
-const bucketsPerAccount = Number(process.env.BENCH_BUCKETS ?? (quick ? 20 : 50));
+const argv = process.argv.slice(2);
+const quick = argv.includes("--quick");
+const flag = (name: string, fallback: number): number => {
+  const index = argv.indexOf(`--${name}`);
+  return index < 0 ? fallback : Number(argv[index + 1]);
+};
+const accounts = flag("accounts", quick ? 20 : 1000);
+const bucketsPerAccount = flag("buckets", quick ? 10 : 100);
+const latency = flag("latency", quick ? 5 : 100);
+const concurrency = flag("concurrency", 64);
 const root = fileURLToPath(new URL("..", import.meta.url));
-
-function sampleMemory(): () => { rssMb: number; heapMb: number } {
-  let rss = 0;
-  let heap = 0;
-  const sample = (): void => {
-    const usage = process.memoryUsage();
-    rss = Math.max(rss, usage.rss);
-    heap = Math.max(heap, usage.heapUsed);
-  };
-  const timer = setInterval(sample, 50);
-  return () => {
-    clearInterval(timer);
-    sample();
-    return { rssMb: Math.round(rss / 2 ** 20), heapMb: Math.round(heap / 2 ** 20) };
-  };
-}
 
 /** `replguard sandbox --generate …` in a child process; resolves with its printed environment. */
 async function sandboxProcess(): Promise<{ child: ChildProcess; env: Record<string, string> }> {
-  const args = ["--import", "tsx", `${root}src/cli/main.ts`, "sandbox", "--generate", `accounts=${accounts},buckets=${bucketsPerAccount},seed=1`];
+  const args = ["--import", "tsx", `${root}src/cli/main.ts`, "sandbox", "--generate", `accounts=${accounts},buckets=${bucketsPerAccount},seed=7`];
+  if (latency > 0) args.push("--latency-ms", String(latency));
   const child = spawn(process.execPath, args, { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
   let stdout = "";
   const env = await new Promise<Record<string, string>>((resolve, reject) => {
@@ -60,37 +57,94 @@ async function sandboxProcess(): Promise<{ child: ChildProcess; env: Record<stri
   return { child, env };
 }
 
+interface ChildFigures {
+  seconds: number;
+  rssMb: number;
+  cpuSeconds: number;
+  stdout: string;
+}
+
+/** The CLI in a child process that prints its own resource usage (peak RSS, user + system CPU) when done. */
+async function cli(args: string[], env: Record<string, string> = {}): Promise<ChildFigures> {
+  const script = `const { main } = await import(${JSON.stringify(`${root}src/cli/program.ts`)}); const code = await main(process.argv.slice(1)); const u = process.resourceUsage(); process.stderr.write("usage " + u.maxRSS + " " + (u.userCPUTime + u.systemCPUTime) + "\\n"); process.exitCode = code;`;
+  const started = performance.now();
+  const { stdout, stderr } = await promisify(execFile)(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script, ...args], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    maxBuffer: 2 ** 26,
+  }).catch((error: { stdout: string; stderr: string; code: number }) => {
+    // Exit 1 (findings) and 3 (incomplete) are answers, not failures of the bench.
+    if (error.code === 1 || error.code === 3) return error;
+    throw error;
+  });
+  const seconds = (performance.now() - started) / 1000;
+  const match = /usage (\d+) (\d+)/.exec(stderr);
+  return { seconds, rssMb: Math.round(Number(match?.[1]) / 1024), cpuSeconds: Number(match?.[2]) / 1e6, stdout };
+}
+
+const mb = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(1)} MB`;
+const row = (label: string, value: string): string => `  ${label.padEnd(34)} ${value}`;
+
 async function benchAudit(): Promise<void> {
   const { child, env } = await sandboxProcess();
-  const out = await mkdtemp(join(tmpdir(), "replguard-bench-"));
+  const dir = await mkdtemp(join(tmpdir(), "replguard-bench-"));
+  const out = join(dir, "audit");
   try {
-    const stopSampling = sampleMemory();
-    const started = performance.now();
-    const result = await audit({
-      scan: {
-        endpoint: env.AWS_ENDPOINT_URL,
-        region: env.AWS_REGION,
-        credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY! },
-      },
-      outDir: out,
-      formats: ["json", "csv", "sarif", "html"],
+    const auditRun = await cli(["audit", "--format", "all", "--out", out, "--concurrency", String(concurrency), "--quiet"], {
+      AWS_ENDPOINT_URL: env.AWS_ENDPOINT_URL!,
+      AWS_REGION: env.AWS_REGION!,
+      AWS_ACCESS_KEY_ID: env.AWS_ACCESS_KEY_ID!,
+      AWS_SECRET_ACCESS_KEY: env.AWS_SECRET_ACCESS_KEY!,
     });
-    const seconds = (performance.now() - started) / 1000;
-    const memory = stopSampling();
-    const calls = (await (await fetch(`${env.AWS_ENDPOINT_URL}/_sandbox/calls`)).json()) as CallRecord[];
-    const buckets = result.snapshot.buckets.length;
-    const s3Calls = calls.filter((call) => call.service === "s3").length;
-    console.log(
-      `audit ${accounts} accounts × ${bucketsPerAccount} buckets (sandbox in its own process): ${buckets} buckets in ${seconds.toFixed(2)} s ` +
-        `(${Math.round(buckets / seconds)} buckets/s, reports included), ${(s3Calls / buckets).toFixed(2)} S3 calls/bucket, ` +
-        `${calls.length} calls in all, ${result.snapshot.results.length} results; audit process peak RSS ${memory.rssMb} MB, heap ${memory.heapMb} MB`,
-    );
+    // What starting the CLI costs (tsx compiles the sources), taken off the audit's wall and CPU.
+    const startup = await cli(["policies", "list", "--json"]);
+    const snapshotFile = join(out, "snapshot.json");
+    const minimum = await minimumCalls(snapshotFile);
+    const buckets = accounts * bucketsPerAccount;
+    const lines = [`replguard bench: ${accounts} accounts × ${bucketsPerAccount} buckets, ${latency} ms a call, concurrency ${concurrency}`];
+    lines.push(row("accounts / buckets", `${accounts} / ${buckets}`));
+    let calls = 0;
+    if (!argv.includes("--no-calls")) {
+      const log = (await (await fetch(`${env.AWS_ENDPOINT_URL}/_sandbox/calls`)).json()) as CallRecord[];
+      calls = log.length;
+      const byOperation = new Map<string, number>();
+      for (const call of log) byOperation.set(call.operation, (byOperation.get(call.operation) ?? 0) + 1);
+      for (const [operation, count] of [...byOperation].sort((a, b) => b[1] - a[1])) {
+        const needed = minimum.get(operation);
+        lines.push(row(`calls ${operation}`, `${count}${needed === undefined ? "" : ` (fact-plan minimum ${needed}${count === needed ? "" : `, ${count - needed > 0 ? "+" : ""}${count - needed}`})`}`));
+      }
+      const s3 = log.filter((c) => c.service === "s3").length;
+      lines.push(row("S3 calls / bucket", (s3 / buckets).toFixed(2)));
+      // The floor: every call's latency spread over the slots, or the longest chain of dependent calls
+      // (AssumeRole → ListBuckets → versioning → replication → destination fact → HeadBucket).
+      const floor = Math.max((calls * latency) / concurrency, 6 * latency) / 1000;
+      lines.push(row("latency floor", latency === 0 ? "0 (no latency)" : `${floor.toFixed(1)} s`));
+      if (latency > 0) lines.push(row("wall ÷ floor", ((auditRun.seconds - startup.seconds) / floor).toFixed(2)));
+    }
+    lines.push(row("audit wall (with reports)", `${(auditRun.seconds - startup.seconds).toFixed(1)} s (+ ${startup.seconds.toFixed(1)} s CLI start-up)`));
+    lines.push(row("audit CPU / bucket (user+sys)", `${(((auditRun.cpuSeconds - startup.cpuSeconds) * 1000) / buckets).toFixed(2)} ms (scan, evaluation and reports; start-up taken off)`));
+    lines.push(row("audit peak RSS", `${auditRun.rssMb} MB`));
+    lines.push(row("policy evaluation (all documents)", `${(await evaluationSeconds(snapshotFile)).toFixed(2)} s`));
+    lines.push(row("snapshot.json", mb((await stat(snapshotFile)).size)));
+    for (const format of ["csv", "sarif", "html"] as const) {
+      const again = join(dir, `report-${format}`);
+      const run = await cli(["report", snapshotFile, "--format", format, "--out", again]);
+      const file = join(again, { csv: "results.csv", sarif: "results.sarif", html: "report.html" }[format]);
+      lines.push(row(`report ${format}`, `${run.seconds.toFixed(1)} s, ${mb((await stat(file)).size)}, peak RSS ${run.rssMb} MB`));
+    }
+    if (!argv.includes("--no-browser")) {
+      const firstScreen = await htmlFirstScreenMs(join(out, "report.html"));
+      lines.push(row("HTML first screen (chromium)", firstScreen === null ? "no /usr/bin/chromium" : `${firstScreen} ms`));
+    }
+    console.log(lines.join("\n"));
   } finally {
     child.kill("SIGINT");
-    await rm(out, { recursive: true, force: true });
+    await rm(dir, { recursive: true, force: true });
   }
 }
 
-await benchSandbox({ quick });
-await benchLatency(50, quick ? 10 : 20);
+if (argv.includes("--sandbox-figures")) {
+  await benchSandbox({ quick });
+  await benchLatency(50, quick ? 10 : 20);
+}
 await benchAudit();

@@ -3,39 +3,29 @@
  * assemble the snapshot, write the reports, and decide the exit code. The CLI only maps flags to
  * these options; tests and other programs call this directly.
  */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { compareWithTerraform, diffSnapshots, driftFails, findLatestSnapshot, readTerraform, terraformDriftExitCode } from "../drift/index.js";
+import { compareWithTerraform, diffSnapshotFiles, driftFails, findLatestSnapshot, readTerraform, terraformDriftExitCode } from "../drift/index.js";
 import { ExitCode, SnapshotError, UsageError } from "../errors.js";
 import { contentHash } from "../hash.js";
+import type { Drift, FactPlan, FailOnDrift, PolicyResult, Severity, Snapshot, Suppression, TerraformDeclaration, TerraformDrift } from "../model/index.js";
+import { loadPolicies, requiredFacts, type LoadOptions, type PolicySet } from "../policy/index.js";
 import {
-  BUCKET_DOCUMENT_SCHEMA_VERSION,
-  SEVERITIES,
-  SNAPSHOT_SCHEMA_VERSION,
-  type Drift,
-  type FactPlan,
-  type FailOnDrift,
-  type PolicyResult,
-  type Severity,
-  type Snapshot,
-  type Suppression,
-  type TerraformDeclaration,
-  type TerraformDrift,
-} from "../model/index.js";
-import { evaluateBucket, loadPolicies, policyRefs, requiredFacts, SuppressionTracker, type LoadOptions, type PolicySet } from "../policy/index.js";
-import {
-  countStatuses,
+  checkSnapshotFile,
   openReportDir,
-  readSnapshot,
+  REPORT_FILE_NAMES,
   REPORT_FORMATS,
   runCompleteness,
-  writeReports,
+  writeReportsFromSnapshot,
   writeTerraformDriftReports,
+  writeWhole,
   type ReportDir,
   type ReportFormat,
   type WrittenReport,
 } from "../report/index.js";
-import { scan, type ScanOptions } from "../scan/index.js";
-import { toolVersion } from "../version.js";
+import type { ScanOptions } from "../scan/index.js";
+import { streamAudit, SummaryCounter, type AuditSummary, type SnapshotRetention } from "./stream.js";
 
 export interface AuditOptions {
   /** Everything about what and how to scan (credentials, endpoint, filters, concurrency). `facts` is derived from the policies. */
@@ -63,17 +53,23 @@ export interface AuditOptions {
    * it declares (docs/terraform.md), and terraform-drift.json / .csv join the reports.
    */
   terraform?: string;
+  /**
+   * What `AuditResult.snapshot` keeps in memory: `all` (default) or `summary` (accounts, coverage,
+   * partly read buckets and `error` results only), for a bounded memory whatever the organization's
+   * size. The snapshot file has everything either way. With `terraform`, documents are kept.
+   */
+  retain?: SnapshotRetention;
+  /** Write the snapshot gzipped, as `snapshot.json.gz` (read back transparently by every reader). */
+  snapshotGzip?: boolean;
 }
 
-export interface AuditSummary {
-  counts: Record<PolicyResult["status"], number>;
-  /** Failures by severity (suppressed findings excluded). */
-  failuresBySeverity: Record<Severity, number>;
-  failuresAtOrAboveFailOn: number;
-}
+export type { AuditSummary, SnapshotRetention } from "./stream.js";
 
 export interface AuditResult {
+  /** The snapshot in memory: everything, or a summary (see `AuditOptions.retain`); the file has it all. */
   snapshot: Snapshot;
+  /** The snapshot file written (in the report folder), or null when no report was asked for. */
+  snapshotFile: string | null;
   reports: WrittenReport[];
   summary: AuditSummary;
   exitCode: ExitCode;
@@ -85,17 +81,10 @@ export interface AuditResult {
   terraformDrift: TerraformDrift | null;
 }
 
-const severityRank = (severity: Severity): number => SEVERITIES.indexOf(severity);
-
 export function summarize(results: readonly PolicyResult[], failOn: Severity): AuditSummary {
-  const counts = countStatuses(results);
-  const failuresBySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
-  for (const result of results) if (result.status === "fail") failuresBySeverity[result.severity] += 1;
-  const failuresAtOrAboveFailOn = SEVERITIES.filter((s) => severityRank(s) <= severityRank(failOn)).reduce(
-    (sum, s) => sum + failuresBySeverity[s],
-    0,
-  );
-  return { counts, failuresBySeverity, failuresAtOrAboveFailOn };
+  const counter = new SummaryCounter(failOn);
+  for (const result of results) counter.add(result);
+  return counter.summary;
 }
 
 /**
@@ -144,10 +133,10 @@ export async function audit(options: AuditOptions = {}): Promise<AuditResult> {
         ? new UsageError("--fail-on-drift needs --baseline SNAPSHOT, --baseline latest or --terraform FILE")
         : new SnapshotError(`--baseline latest: no earlier snapshot.json in the folders beside ${reportDir?.path ?? options.outDir ?? defaultOutDir(now)}, so --fail-on-drift cannot be decided; run once without --fail-on-drift to make one`);
     }
-    // Read (and validated) before the scan: a bad baseline fails in a second.
-    const baseline = baselineFile === null ? undefined : await readSnapshot(baselineFile);
+    // Checked before the scan (header and format): a bad baseline fails in a second. It is read in full after the scan, streamed.
+    if (baselineFile !== null) await checkSnapshotFile(baselineFile);
     const declaration = options.terraform === undefined ? undefined : await readTerraform(options.terraform);
-    return await auditInto(options, policySet, reportDir, { now, failOn, formats, suppressions, baseline, baselineFile, declaration });
+    return await auditInto(options, policySet, reportDir, { now, failOn, formats, suppressions, baselineFile, declaration });
   } finally {
     reportDir?.release();
   }
@@ -162,7 +151,6 @@ async function auditInto(
     failOn,
     formats,
     suppressions,
-    baseline,
     baselineFile,
     declaration,
   }: {
@@ -170,56 +158,70 @@ async function auditInto(
     failOn: Severity;
     formats: readonly ReportFormat[];
     suppressions: Suppression[];
-    baseline: Snapshot | undefined;
     baselineFile: string | null;
     declaration: TerraformDeclaration | undefined;
   },
 ): Promise<AuditResult> {
-  const scanResult = await scan({ ...options.scan, facts: withDeclaredFacts(requiredFacts(policySet), declaration) });
-
-  const results: PolicyResult[] = [];
-  const tracker = new SuppressionTracker(suppressions, now);
-  for (const doc of scanResult.buckets) {
-    for (const result of evaluateBucket(policySet, doc, { suppressions, now })) {
-      tracker.observe(result);
-      results.push(result);
-    }
-  }
-
-  const snapshot: Snapshot = {
-    kind: "replguard-snapshot",
-    schemaVersion: SNAPSHOT_SCHEMA_VERSION,
-    bucketDocumentSchemaVersion: BUCKET_DOCUMENT_SCHEMA_VERSION,
-    tool: { name: "replguard", version: toolVersion },
-    scan: scanResult.scan,
-    configHash: contentHash({ scan: { ...options.scan, credentials: undefined, shard: undefined }, policies: options.policies ?? {}, suppressions, failOn }),
-    failOn,
-    policies: policyRefs(policySet),
-    coverage: scanResult.coverage,
-    accounts: scanResult.accounts,
-    buckets: scanResult.buckets,
-    results,
-    activeSuppressions: tracker.active(),
-    expiredSuppressions: tracker.expired(),
-  };
-
-  const summary = summarize(results, failOn);
-  const drift = baseline === undefined ? null : diffSnapshots(baseline, snapshot);
-  const reports =
-    reportDir === undefined
-      ? []
-      : await writeReports(snapshot, {
+  const retain: SnapshotRetention = declaration === undefined ? (options.retain ?? "all") : "all";
+  // The shard is left out, so every shard of one run carries the same hash (merge checks it).
+  const configHash = contentHash({ scan: { ...options.scan, credentials: undefined, shard: undefined }, policies: options.policies ?? {}, suppressions, failOn });
+  const facts = withDeclaredFacts(requiredFacts(policySet), declaration);
+  const keepJson = reportDir !== undefined && formats.includes("json");
+  // The snapshot is written as the buckets are evaluated: into the report folder when it is one of
+  // the reports, else into a scratch folder, since every other report is rendered from it.
+  // (In the system's temporary folder: an interrupted run must leave nothing in the report folder.)
+  const scratch = keepJson ? null : await mkdtemp(join(tmpdir(), "replguard-snapshot-"));
+  const snapshotFile = scratch === null ? join(reportDir!.path, snapshotFileName(options.snapshotGzip)) : join(scratch, "snapshot.json");
+  try {
+    const stream = (file: string) =>
+      streamAudit({ scan: { ...options.scan, facts }, policySet, suppressions, now, failOn, configHash, retain, file, write: { gzip: options.snapshotGzip === true } });
+    let streamed: Awaited<ReturnType<typeof streamAudit>> | undefined;
+    if (scratch === null) await writeWhole(snapshotFile, async (temporary) => void (streamed = await stream(temporary)));
+    else streamed = await stream(snapshotFile);
+    const { snapshot, summary } = streamed!;
+    const drift = baselineFile === null ? null : await diffSnapshotFiles(baselineFile, snapshotFile);
+    const reports: WrittenReport[] = [];
+    if (reportDir !== undefined) {
+      reports.push(
+        ...(await writeReportsFromSnapshot(snapshotFile, {
           outDir: reportDir.path,
           dir: reportDir,
-          formats: [...formats],
+          formats: formats.filter((format) => format !== "json"),
           policies: policySet.policies,
-          ...(baseline !== undefined && drift !== null ? { baseline: { snapshot: baseline, drift } } : {}),
-        });
-  const terraformDrift = declaration === undefined ? null : compareWithTerraform(declaration, snapshot);
-  if (terraformDrift !== null && reportDir !== undefined) reports.push(...(await writeTerraformDriftReports(terraformDrift, reportDir.path, { dir: reportDir })));
-  // A shard's findings are decided by `replguard merge` (docs/scale.md): the shard says only whether its part was read.
-  const exitCode = options.scan?.shard !== undefined ? (snapshot.coverage.complete ? ExitCode.Ok : ExitCode.Incomplete) : auditExitCode(snapshot, summary, drift === null ? undefined : { drift, failOn: options.failOnDrift });
-  return { snapshot, reports, summary, exitCode: withTerraformExit(exitCode, terraformDrift, options.failOnDrift), drift, baselineFile, terraformDrift };
+          ...(baselineFile !== null && drift !== null ? { baselineFile, drift } : {}),
+        })),
+      );
+      if (keepJson) reports.unshift({ format: "json", file: snapshotFile });
+    }
+    const terraformDrift = declaration === undefined ? null : compareWithTerraform(declaration, snapshot);
+    if (terraformDrift !== null && reportDir !== undefined) reports.push(...(await writeTerraformDriftReports(terraformDrift, reportDir.path, { dir: reportDir })));
+    // A shard's findings are decided by `replguard merge` (docs/scale.md): the shard says only whether its part was read.
+    const exitCode =
+      options.scan?.shard !== undefined
+        ? snapshot.coverage.complete ? ExitCode.Ok : ExitCode.Incomplete
+        : auditExitCode(snapshot, summary, drift === null ? undefined : { drift, failOn: options.failOnDrift });
+    return {
+      snapshot,
+      snapshotFile: keepJson ? snapshotFile : null,
+      reports: sortReports(reports, formats),
+      summary,
+      exitCode: withTerraformExit(exitCode, terraformDrift, options.failOnDrift),
+      drift,
+      baselineFile,
+      terraformDrift,
+    };
+  } finally {
+    if (scratch !== null) await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+/** `snapshot.json`, or `snapshot.json.gz` gzipped. */
+export const snapshotFileName = (gzip: boolean | undefined): string => (gzip === true ? `${REPORT_FILE_NAMES.json}.gz` : REPORT_FILE_NAMES.json);
+
+/** Reports in the order the formats were asked for, drift documents after them (as writeReports lists them). */
+function sortReports(reports: WrittenReport[], formats: readonly ReportFormat[]): WrittenReport[] {
+  const rank = (format: string): number => (formats.includes(format as ReportFormat) ? formats.indexOf(format as ReportFormat) : formats.length);
+  return reports.map((report, index) => ({ report, index })).sort((a, b) => rank(a.report.format) - rank(b.report.format) || a.index - b.index).map(({ report }) => report);
 }
 
 /** The exit codes in README order of seriousness: the first that applies wins. */

@@ -48,6 +48,7 @@ interface AuditFlags extends AuditFixFlags {
   shard?: Shard;
   localCopy?: string;
   sseKmsKeyId?: string;
+  snapshotGzip?: boolean;
 }
 
 export function auditCommand(run: (exitCode: number) => void): Command {
@@ -79,6 +80,7 @@ export function auditCommand(run: (exitCode: number) => void): Command {
     .option("--terraform <file>", "compare the live buckets with what this `terraform show -json` file (plan or state) declares; adds terraform-drift.json/.csv")
     .addOption(new Option("--fail-on-drift <when>", "with --baseline: exit 5 on new failures, or on any change; with --terraform: exit 5 on drift from it").choices([...FAIL_ON_DRIFT]))
     .option("--shard <index/count>", "scan only this shard of the accounts, e.g. 0/4 (default: from AWS_BATCH_JOB_ARRAY_INDEX/_SIZE or JOB_COMPLETION_INDEX + REPLGUARD_SHARD_COUNT); combine with `replguard merge`", (value: string) => parseShard(value))
+    .option("--snapshot-gzip", "write the snapshot gzipped, as snapshot.json.gz (every reader takes it as it is)")
     .option("--quiet", "no progress bar and no summary line")
     .option("--json", "print the summary as JSON on stdout")
     .option("--fix", "after the audit, plan the fixes of its failures (plan.json, fix.sh, fix.tf), confirm, apply, re-scan (docs/fix.md)")
@@ -161,6 +163,9 @@ export function auditOptions(flags: AuditFlags, config: ConfigFile, sandbox?: Sa
     ...(flags.baseline === undefined ? {} : { baseline: flags.baseline }),
     ...(flags.failOnDrift === undefined ? {} : { failOnDrift: flags.failOnDrift }),
     ...(flags.terraform === undefined ? {} : { terraform: flags.terraform }),
+    // The summary printed names partly read buckets and undecided results only: nothing more is kept in memory.
+    retain: "summary",
+    ...(flags.snapshotGzip === true ? { snapshotGzip: true } : {}),
   };
 }
 

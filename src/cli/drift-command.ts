@@ -6,11 +6,11 @@
  */
 import { Command, Option } from "commander";
 import { defaultOutDir } from "../audit/index.js";
-import { diffSnapshots, driftFails } from "../drift/index.js";
+import { diffSnapshotFiles, driftFails } from "../drift/index.js";
 import { ExitCode, UsageError } from "../errors.js";
 import { FAIL_ON_DRIFT, type FailOnDrift } from "../model/index.js";
 import { loadPolicies } from "../policy/index.js";
-import { DRIFT_FORMATS, openReportDir, readSnapshot, writeReports, type DriftFormat, type ReportFormat } from "../report/index.js";
+import { DRIFT_FORMATS, openReportDir, writeReportsFromSnapshot, type DriftFormat, type ReportFormat } from "../report/index.js";
 import { driftSummaryLines } from "./drift-summary.js";
 import { withInterruptCleanup } from "./interrupt.js";
 import { configField, formatList, splitList } from "./parse.js";
@@ -49,16 +49,14 @@ export function driftCommand(run: (exitCode: number) => void): Command {
         return;
       }
       if (newFile === undefined) throw new UsageError("drift needs two snapshots (replguard drift OLD NEW), or --terraform FILE and one snapshot");
-      const baseline = await readSnapshot(oldFile);
-      const current = await readSnapshot(newFile);
-      const drift = diffSnapshots(baseline, current);
+      const drift = await diffSnapshotFiles(oldFile, newFile);
       const requested = flags.format ?? ["json", "csv"];
       const formats = requested.filter((f) => f === "sarif" || f === "html");
       const driftFormats = requested.filter((f): f is DriftFormat => (DRIFT_FORMATS as readonly string[]).includes(f));
       const { policies } = formats.length > 0 ? await loadPolicies({ dirs: flags.policies }) : { policies: [] };
       const dir = await openReportDir(flags.out ?? defaultOutDir(new Date()), { fresh: flags.out === undefined });
       const written = await withInterruptCleanup(() =>
-        writeReports(current, { outDir: dir.path, dir, formats, policies, baseline: { snapshot: baseline, drift }, driftFormats }),
+        writeReportsFromSnapshot(newFile, { outDir: dir.path, dir, formats, policies, baselineFile: oldFile, drift, driftFormats }),
       ).finally(() => dir.release());
       const exitCode = flags.failOnDrift !== undefined && driftFails(drift, flags.failOnDrift) ? ExitCode.Drift : ExitCode.Ok;
       if (flags.json) printOut(`${JSON.stringify({ exitCode, baseline: oldFile, current: newFile, ...drift.summary, reports: written }, null, 2)}\n`);

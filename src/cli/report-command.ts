@@ -2,7 +2,7 @@
 import { Command } from "commander";
 import { defaultOutDir } from "../audit/index.js";
 import { loadPolicies } from "../policy/index.js";
-import { openReportDir, readSnapshot, REPORT_FORMATS, writeReports, type ReportFormat } from "../report/index.js";
+import { checkSnapshotFile, openReportDir, REPORT_FORMATS, writeReportsFromSnapshot, type ReportFormat } from "../report/index.js";
 import { configField, formatList, splitList } from "./parse.js";
 import { withInterruptCleanup } from "./interrupt.js";
 import { printOut } from "./terminal.js";
@@ -21,13 +21,14 @@ export function reportCommand(): Command {
     .option("--out <dir>", "report directory (default reports/<UTC timestamp>/, unique per run)", configField("out"))
     .option("--policies <dirs>", "policy directories the audit used, for the policies' help text (comma-separated)", splitList)
     .action(async (snapshotFile: string, flags: ReportFlags) => {
-      const snapshot = await readSnapshot(snapshotFile);
+      // Checked before the folder is made: a bad snapshot fails with nothing written.
+      await checkSnapshotFile(snapshotFile);
       // Policy text (rationale, remediation) is not in the snapshot; load it again. Policies the
       // snapshot names but that no longer exist are rendered from the snapshot's own refs.
       const { policies } = await loadPolicies({ dirs: flags.policies });
       const dir = await openReportDir(flags.out ?? defaultOutDir(new Date()), { fresh: flags.out === undefined });
       const formats = flags.format ?? ["html", "csv", "sarif"];
-      const written = await withInterruptCleanup(() => writeReports(snapshot, { outDir: dir.path, dir, formats, policies })).finally(() => dir.release());
+      const written = await withInterruptCleanup(() => writeReportsFromSnapshot(snapshotFile, { outDir: dir.path, dir, formats, policies })).finally(() => dir.release());
       for (const report of written) printOut(`${report.format.padEnd(5)} ${report.file}\n`);
     });
 }

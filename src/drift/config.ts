@@ -95,7 +95,7 @@ function matchRules(before: ReplicationRule[], after: ReplicationRule[]) {
   return { pairs, removed: left, added: right };
 }
 
-function bucketChanges(before: BucketDocument, after: BucketDocument): ConfigChange[] {
+export function bucketChanges(before: BucketDocument, after: BucketDocument): ConfigChange[] {
   const changes: ConfigChange[] = [];
   const base = { accountId: after.account.id, bucket: after.name, bucketArn: after.arn };
   const push = (ruleId: string | null, field: string, was: unknown, now: unknown): void => {
@@ -121,9 +121,25 @@ function bucketChanges(before: BucketDocument, after: BucketDocument): ConfigCha
 
 /** Every configuration change between the two snapshots, sorted by bucket ARN, rule and field. */
 export function configurationDrift(baseline: Snapshot, current: Snapshot): ConfigChange[] {
-  const now = new Map(current.buckets.map((doc) => [doc.arn, doc]));
-  const was = new Map(baseline.buckets.map((doc) => [doc.arn, doc]));
-  const accountsNow = new Map<string, AccountRecord>(current.accounts.map((account) => [account.id, account]));
+  return sortConfigChanges(unmatchedBucketChanges(baseline.buckets, current.buckets, baseline.accounts, current.accounts));
+}
+
+export const sortConfigChanges = (changes: ConfigChange[]): ConfigChange[] => sortBy(changes, (c) => c.bucketArn, (c) => c.ruleId, (c) => c.field, (c) => c.change);
+
+/**
+ * The changes between two sets of bucket documents, paired by ARN: field changes for a pair, and
+ * for a bucket on one side only, removed (or unread: its account was not read now), added (or read
+ * again: its account was not read before). Unsorted.
+ */
+export function unmatchedBucketChanges(
+  beforeDocs: readonly BucketDocument[],
+  afterDocs: readonly BucketDocument[],
+  accountsBefore: readonly AccountRecord[],
+  accountsAfter: readonly AccountRecord[],
+): ConfigChange[] {
+  const now = new Map(afterDocs.map((doc) => [doc.arn, doc]));
+  const was = new Map(beforeDocs.map((doc) => [doc.arn, doc]));
+  const accountsNow = new Map<string, AccountRecord>(accountsAfter.map((account) => [account.id, account]));
   const changes: ConfigChange[] = [];
   for (const [arn, before] of was) {
     const after = now.get(arn);
@@ -140,12 +156,12 @@ export function configurationDrift(baseline: Snapshot, current: Snapshot): Confi
       changes.push({ ...base, change: "bucket-removed", before: before.region, after: null });
     }
   }
-  const accountsBefore = new Map<string, AccountRecord>(baseline.accounts.map((account) => [account.id, account]));
+  const before = new Map<string, AccountRecord>(accountsBefore.map((account) => [account.id, account]));
   for (const [arn, after] of now) {
     if (was.has(arn)) continue;
     // Its account was not read in the baseline: the bucket may be old, only newly seen.
-    const unreadBefore = accountsBefore.get(after.account.id)?.scan !== undefined && accountsBefore.get(after.account.id)?.scan !== "scanned";
+    const unreadBefore = before.get(after.account.id)?.scan !== undefined && before.get(after.account.id)?.scan !== "scanned";
     changes.push({ change: unreadBefore ? "bucket-read-again" : "bucket-added", accountId: after.account.id, bucket: after.name, bucketArn: arn, ruleId: null, field: null, before: null, after: after.region });
   }
-  return sortBy(changes, (c) => c.bucketArn, (c) => c.ruleId, (c) => c.field, (c) => c.change);
+  return changes;
 }

@@ -4,50 +4,23 @@
  * policy edits; every list sorted, so two scans of an unchanged organization give an empty drift
  * whatever order AWS listed things in. What is compared: docs/drift.md.
  */
-import { DRIFT_SCHEMA_VERSION, type Drift, type DriftSide, type FailOnDrift, type Snapshot } from "../model/index.js";
+import type { Drift, FailOnDrift, Snapshot } from "../model/index.js";
+import { assembleDrift } from "./assemble.js";
 import { complianceDrift, policyDrift } from "./compliance.js";
 import { configurationDrift } from "./config.js";
 import { scopeDrift } from "./scope.js";
+export { diffSnapshotFiles } from "./stream.js";
 
 export { complianceState } from "./compliance.js";
 export { findLatestSnapshot } from "./latest.js";
 export { compareWithTerraform, readTerraform, terraformDrift, terraformDriftExitCode } from "./terraform/index.js";
-
-const side = (snapshot: Snapshot): DriftSide => ({
-  startedAt: snapshot.scan.startedAt,
-  finishedAt: snapshot.scan.finishedAt,
-  organizationId: snapshot.scan.organizationId,
-  callerAccountId: snapshot.scan.callerAccountId,
-  toolVersion: snapshot.tool.version,
-});
 
 export function diffSnapshots(baseline: Snapshot, current: Snapshot): Drift {
   const policies = policyDrift(baseline, current);
   const configuration = configurationDrift(baseline, current);
   const compliance = complianceDrift(baseline, current, policies);
   const scope = scopeDrift(baseline, current);
-  const count = (state: string): number => compliance.filter((c) => c.state === state).length;
-  return {
-    kind: "replguard-drift",
-    schemaVersion: DRIFT_SCHEMA_VERSION,
-    baseline: side(baseline),
-    current: side(current),
-    summary: {
-      newFailures: count("new"),
-      fixed: count("fixed"),
-      unchangedFailures: count("unchanged"),
-      absent: count("absent"),
-      intoError: count("error"),
-      recovered: count("recovered"),
-      configChanges: configuration.length,
-      scopeChanges: scope.length,
-      policyChanges: policies.length,
-    },
-    configuration,
-    compliance,
-    scope,
-    policies,
-  };
+  return assembleDrift(baseline, current, { policies, configuration, compliance, scope });
 }
 
 /** Whether any change at all was found (an unchanged failure is not a change). */

@@ -6,7 +6,10 @@
  */
 import { open, readdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { readSnapshot } from "../report/index.js";
+import { snapshotRecords } from "../report/index.js";
+
+/** File names a snapshot is written under, plain first. */
+const SNAPSHOT_NAMES = ["snapshot.json", "snapshot.json.gz"] as const;
 
 /** Bytes read from the head of each candidate: the writer puts `scan` before the large arrays. */
 const HEAD_BYTES = 64 * 1024;
@@ -33,7 +36,9 @@ async function finishedAt(file: string): Promise<string | null> {
   const match = /"kind"\s*:\s*"replguard-snapshot"[\s\S]*?"scan"\s*:\s*\{[^{}]*?"finishedAt"\s*:\s*"([^"]+)"/.exec(head);
   if (match) return match[1]!;
   try {
-    return (await readSnapshot(file)).scan.finishedAt;
+    // Gzipped, or another layout: the first record (2.x) is read alone; a 1.x document is read whole.
+    for await (const record of snapshotRecords(file)) return record.record === "header" ? record.scan.finishedAt : null;
+    return null;
   } catch {
     return null; // not a replguard snapshot: not a candidate
   }
@@ -51,10 +56,11 @@ export async function findLatestSnapshot(parent: string, exclude: string): Promi
   for (const name of names.sort()) {
     const dir = join(parent, name);
     if (resolve(dir) === resolve(exclude)) continue;
-    const file = join(dir, "snapshot.json");
-    const text = await finishedAt(file);
-    const at = text === null ? Number.NaN : Date.parse(text);
-    if (Number.isFinite(at) && (best === null || at > best.at)) best = { file, at };
+    for (const file of SNAPSHOT_NAMES.map((n) => join(dir, n))) {
+      const text = await finishedAt(file);
+      const at = text === null ? Number.NaN : Date.parse(text);
+      if (Number.isFinite(at) && (best === null || at > best.at)) best = { file, at };
+    }
   }
   return best?.file ?? null;
 }

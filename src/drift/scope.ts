@@ -8,7 +8,7 @@ import { sortBy } from "./compare.js";
 /** The role is lost when the account was read before and its AssumeRole fails now. */
 const roleFailed = (account: AccountRecord): boolean => account.scan === "failed" && account.errors.some((e) => e.operation === "AssumeRole");
 
-export function scopeDrift(baseline: Snapshot, current: Snapshot): ScopeChange[] {
+export function scopeDrift(baseline: Pick<Snapshot, "accounts">, current: Pick<Snapshot, "accounts">): ScopeChange[] {
   const was = new Map(baseline.accounts.map((a) => [a.id, a]));
   const now = new Map(current.accounts.map((a) => [a.id, a]));
   const changes: ScopeChange[] = [];

@@ -10,6 +10,6 @@ export { BUCKET_DOCUMENT_SCHEMA_VERSION, unreadBucketDocument } from "./bucket-d
 export { DESTINATION_FACTS, FACT_NAMES, FACT_SOURCES, FACTS, GIVEN_FIELDS, SCAN_CALLS, destinationFieldFact } from "./facts.js";
 export { BATCH_REPORT_OBJECTS, REMEDIATION_CALLS, REPLICATION_ROLE_PATTERN } from "./permissions.js";
 export { SEVERITIES, RESULT_STATUSES } from "./results.js";
-export { SNAPSHOT_SCHEMA_VERSION } from "./snapshot.js";
+export { SNAPSHOT_SCHEMA_VERSION, bucketOrder } from "./snapshot.js";
 export { COMPLIANCE_STATES, DRIFT_SCHEMA_VERSION, FAIL_ON_DRIFT } from "./drift.js";
 export { TERRAFORM_DRIFTED_KINDS, TERRAFORM_DRIFT_KINDS, TERRAFORM_DRIFT_SCHEMA_VERSION } from "./terraform-drift.js";

@@ -5,7 +5,11 @@
 import type { BucketDocument, BucketError, FactPlan } from "./bucket-document.js";
 import type { ActiveSuppression, ExpiredSuppression, PolicyResult, Severity } from "./results.js";
 
-export const SNAPSHOT_SCHEMA_VERSION = "1.0.0" as const;
+/**
+ * 2.x: NDJSON records (docs/snapshot.md): a header, the accounts, each bucket document followed by
+ * its results, and a trailer with counts. 1.x (one JSON document) is still read.
+ */
+export const SNAPSHOT_SCHEMA_VERSION = "2.0.0" as const;
 
 export type AccountScope = "in-scope" | "excluded" | "suspended";
 export type AccountScanStatus = "scanned" | "failed" | "not-scanned";
@@ -89,7 +93,8 @@ export interface ShardInfo {
 
 export interface Snapshot {
   kind: "replguard-snapshot";
-  schemaVersion: typeof SNAPSHOT_SCHEMA_VERSION;
+  /** The format the file was written in: `2.x` (records) or `1.x` (one JSON document), both read. */
+  schemaVersion: string;
   bucketDocumentSchemaVersion: string;
   tool: { name: "replguard"; version: string };
   scan: ScanInfo;
@@ -108,3 +113,33 @@ export interface Snapshot {
   activeSuppressions?: ActiveSuppression[];
   expiredSuppressions: ExpiredSuppression[];
 }
+
+/** What a snapshot file says before its records: everything known when the scan itself has finished. */
+export type SnapshotHeader = Pick<Snapshot, "kind" | "schemaVersion" | "bucketDocumentSchemaVersion" | "tool" | "scan" | "configHash" | "failOn" | "policies">;
+
+/** What is known only once every bucket is evaluated; `counts` let a reader tell a whole file from a cut one. */
+export interface SnapshotTrailer {
+  coverage: Coverage;
+  activeSuppressions?: ActiveSuppression[];
+  expiredSuppressions: ExpiredSuppression[];
+  counts: { accounts: number; buckets: number; results: number };
+}
+
+/**
+ * One line of a 2.x snapshot file. Order: `header`, every `account`, then each `bucket` followed by
+ * its `result`s (buckets sorted by account id, then name), then `trailer`. Results whose bucket
+ * document is absent (a hand-made or merged snapshot) follow the last bucket.
+ */
+export type SnapshotRecord =
+  | ({ record: "header" } & SnapshotHeader)
+  | { record: "account"; account: AccountRecord }
+  | { record: "bucket"; bucket: BucketDocument }
+  | { record: "result"; result: PolicyResult }
+  | ({ record: "trailer" } & SnapshotTrailer);
+
+/**
+ * The order buckets are written in: by account id, then name, by code unit (not locale), so the
+ * scanner, the writer and drift's merge of two snapshots agree on it.
+ */
+export const bucketOrder = (a: Pick<BucketDocument, "account" | "name">, b: Pick<BucketDocument, "account" | "name">): number =>
+  a.account.id < b.account.id ? -1 : a.account.id > b.account.id ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0;

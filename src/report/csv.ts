@@ -6,9 +6,10 @@ import { createWriteStream } from "node:fs";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { stringify } from "csv-stringify";
+import { stringify as stringifySync } from "csv-stringify/sync";
 import type { AccountRecord, PolicyResult, Snapshot } from "../model/index.js";
-import { outputError } from "./output-stream.js";
-import type { ReportPolicy } from "./policy-catalog.js";
+import { outputError, type ReportFileWriter } from "./output-stream.js";
+import type { PolicyCatalog, ReportPolicy } from "./policy-catalog.js";
 
 export const CSV_COLUMNS = [
   "account_id",
@@ -78,5 +79,22 @@ export async function writeCsv(snapshot: Snapshot, policies: readonly ReportPoli
     );
   } catch (error) {
     throw outputError(file, error);
+  }
+}
+
+/** The CSV written row by row as results stream by (the same bytes `writeCsv` writes). */
+export class CsvStream {
+  constructor(
+    private readonly out: ReportFileWriter,
+    private readonly catalog: PolicyCatalog,
+  ) {}
+
+  start(): Promise<void> {
+    return this.out.write(stringifySync([[...CSV_COLUMNS]]));
+  }
+
+  result(result: PolicyResult, account: AccountRecord | undefined): Promise<void> {
+    const row = csvRow(result, account, this.catalog.forResult(result).policy);
+    return this.out.write(stringifySync([CSV_COLUMNS.map((column) => neutraliseCell(row[column]))]));
   }
 }

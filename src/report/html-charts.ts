@@ -60,10 +60,8 @@ export function severityChart(bySeverity: ReadonlyMap<Severity, StatusCounts>): 
   return barChart(SEVERITIES.map((severity) => ({ label: severity, title: severity, value: bySeverity.get(severity)?.fail ?? 0, cls: `sev-${severity}` })));
 }
 
-/** Failing results per account, the accounts with most failures first (ties: account id). */
-export function accountChart(results: Iterable<PolicyResult>, accountNames: ReadonlyMap<string, string>): BarChart {
-  const failures = new Map<string, number>();
-  for (const r of results) if (r.status === "fail") failures.set(r.accountId, (failures.get(r.accountId) ?? 0) + 1);
+/** Failing results per account (by account id), the accounts with most failures first (ties: account id). */
+export function accountChart(failures: ReadonlyMap<string, number>, accountNames: ReadonlyMap<string, string>): BarChart {
   const sorted = [...failures].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
   const rows = sorted.slice(0, ACCOUNT_BARS).map(([id, value]) => {
     const name = accountNames.get(id) ?? id;

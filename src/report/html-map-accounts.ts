@@ -5,7 +5,7 @@
  * their account are a loop on the node. Memory and output grow with accounts and account pairs, not
  * with buckets, so 100,000 buckets make the same few hundred shapes.
  */
-import type { BucketDocument, ResultStatus } from "../model/index.js";
+import type { BucketDocument, ReplicationRule, ResultStatus } from "../model/index.js";
 import { OUTSIDE_ORG, OUTSIDE_SCAN, arrowHeadAt, edgeKind, statusClass, type EdgeKind } from "./html-map-shared.js";
 
 /** Account nodes drawn at most (those with the most rules first); the rest are counted in a note. */
@@ -72,22 +72,30 @@ interface Pair {
  */
 export const weight = (rules: number): number => Math.min(12, Math.round(1 + 1.5 * Math.log2(rules)));
 
-export function accountMapView(
-  buckets: readonly BucketDocument[],
-  accountNames: ReadonlyMap<string, string>,
-  worstOf: (arn: string) => ResultStatus | null,
-): AccountMap {
-  const accounts = new Map<string, { buckets: number; rules: number; worst: ResultStatus | null }>();
-  const pairs = new Map<string, Pair>();
-  const counts = { "same-account": 0, "cross-account": 0, "outside-org": 0, crossRegion: 0, rules: 0, buckets: buckets.length, accounts: 0 };
-  const accountOf = (id: string) => {
-    let a = accounts.get(id);
-    if (!a) accounts.set(id, (a = { buckets: 0, rules: 0, worst: null }));
+/** What the maps read of a bucket: a bucket document has it; the HTML's tally pass keeps only this. */
+export type MapBucket = Pick<BucketDocument, "arn" | "name" | "region" | "account"> & {
+  replication: { rules: readonly Pick<ReplicationRule, "id" | "enabled" | "destination">[] } | null;
+};
+
+/**
+ * The account map, built one bucket at a time (the streaming HTML pass feeds it as records come,
+ * so its memory grows with accounts and account pairs only).
+ */
+export class AccountMapBuilder {
+  private readonly accounts = new Map<string, { buckets: number; rules: number; worst: ResultStatus | null }>();
+  private readonly pairs = new Map<string, Pair>();
+  private readonly counts = { "same-account": 0, "cross-account": 0, "outside-org": 0, crossRegion: 0, rules: 0, buckets: 0, accounts: 0 };
+
+  private accountOf(id: string) {
+    let a = this.accounts.get(id);
+    if (!a) this.accounts.set(id, (a = { buckets: 0, rules: 0, worst: null }));
     return a;
-  };
-  for (const b of buckets) {
-    const source = accountOf(b.account.id);
-    const status = worstOf(b.arn);
+  }
+
+  add(b: MapBucket, status: ResultStatus | null): void {
+    const { pairs, counts } = this;
+    const source = this.accountOf(b.account.id);
+    counts.buckets += 1;
     source.buckets += 1;
     source.worst = worse(source.worst, status);
     for (const rule of b.replication?.rules ?? []) {
@@ -107,9 +115,31 @@ export function accountMapView(
         counts.crossRegion += 1;
       }
       source.rules += 1;
-      if (to !== OUTSIDE_ORG && to !== OUTSIDE_SCAN) accountOf(to).rules += 1;
+      if (to !== OUTSIDE_ORG && to !== OUTSIDE_SCAN) this.accountOf(to).rules += 1;
     }
   }
+
+  view(accountNames: ReadonlyMap<string, string>): AccountMap {
+    return layoutAccountMap(this.accounts, this.pairs, { ...this.counts }, accountNames);
+  }
+}
+
+export function accountMapView(
+  buckets: readonly MapBucket[],
+  accountNames: ReadonlyMap<string, string>,
+  worstOf: (arn: string) => ResultStatus | null,
+): AccountMap {
+  const builder = new AccountMapBuilder();
+  for (const b of buckets) builder.add(b, worstOf(b.arn));
+  return builder.view(accountNames);
+}
+
+function layoutAccountMap(
+  accounts: ReadonlyMap<string, { buckets: number; rules: number; worst: ResultStatus | null }>,
+  pairs: ReadonlyMap<string, Pair>,
+  counts: AccountMap["counts"],
+  accountNames: ReadonlyMap<string, string>,
+): AccountMap {
   counts.accounts = accounts.size;
   const ranked = [...accounts].sort((a, b) => b[1].rules - a[1].rules || b[1].buckets - a[1].buckets || a[0].localeCompare(b[0]));
   const shown = ranked.slice(0, MAX_ACCOUNT_NODES);

@@ -12,8 +12,8 @@
  * Above MAP_BUCKET_LIMIT buckets a node per bucket is unreadable, so the map aggregates to accounts:
  * one node per account, one arrow per (source account, destination account), as wide as its rule count.
  */
-import type { BucketDocument, ResultStatus } from "../model/index.js";
-import { accountMapView, type AccountMap } from "./html-map-accounts.js";
+import type { ResultStatus } from "../model/index.js";
+import { accountMapView, type AccountMap, type MapBucket } from "./html-map-accounts.js";
 import { OUTSIDE_ORG, OUTSIDE_SCAN, arrowHeadAt, edgeKind, statusClass, type EdgeKind } from "./html-map-shared.js";
 
 /** Above this many buckets the map shows accounts, not buckets. */
@@ -73,7 +73,7 @@ const truncate = (text: string, max: number): string => (text.length > max ? `${
  * bucket's worst result status by ARN.
  */
 export function mapView(
-  buckets: readonly BucketDocument[],
+  buckets: readonly MapBucket[],
   accountNames: ReadonlyMap<string, string>,
   worstOf: (arn: string) => ResultStatus | null,
   limit = MAP_BUCKET_LIMIT,
@@ -89,7 +89,7 @@ interface PendingGroup {
   members: { key: string; label: string; title: string; cls: string }[];
 }
 
-function bucketMapView(buckets: readonly BucketDocument[], accountNames: ReadonlyMap<string, string>, worstOf: (arn: string) => ResultStatus | null): BucketMap {
+export function bucketMapView(buckets: readonly MapBucket[], accountNames: ReadonlyMap<string, string>, worstOf: (arn: string) => ResultStatus | null): BucketMap {
   const groups = new Map<string, PendingGroup>();
   const groupOf = (key: string, label: string, title: string, cls = "account"): PendingGroup => {
     let group = groups.get(key);

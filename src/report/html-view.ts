@@ -35,7 +35,8 @@ function notScannedReason(account: AccountRecord): string {
   return account.scan;
 }
 
-export function reportView(snapshot: Snapshot, policies: readonly ReportPolicy[], summary: ResultSummary) {
+/** `totalResults`: how many results the snapshot has (its `results` may hold only the `error` ones when streamed). */
+export function reportView(snapshot: Snapshot, policies: readonly ReportPolicy[], summary: ResultSummary, totalResults = snapshot.results.length) {
   const { scan, coverage } = snapshot;
   const completeness = runCompleteness(snapshot);
   const policyRows = policies.map((policy) => {
@@ -72,7 +73,7 @@ export function reportView(snapshot: Snapshot, policies: readonly ReportPolicy[]
     errorResultCount: completeness.errorResults.length,
     statusColumns,
     total: countsRow(summary.total),
-    totalResults: snapshot.results.length,
+    totalResults,
     bySeverity: SEVERITIES.map((severity) => ({ severity, counts: countsRow(summary.bySeverity.get(severity)!) })),
     policies: policyRows,
     notScanned: snapshot.accounts
@@ -97,15 +98,17 @@ function filtersText(snapshot: Snapshot): string {
   return parts.length ? parts.join("; ") : "none";
 }
 
-export function accountView(account: AccountRecord, buckets: readonly BucketDocument[], summary: ResultSummary) {
-  const counts = emptyCounts();
-  for (const bucket of buckets) {
-    for (const result of summary.byBucket.get(bucket.arn) ?? []) counts[result.status] += 1;
-  }
+/**
+ * `tally`: the account's result counts and buckets (with its buckets without a document); with
+ * `collapse`, its clean buckets are counted in one line instead of listed.
+ */
+export function accountView(account: AccountRecord, tally: { counts: StatusCounts; buckets: number; clean: number; orphans: ReadonlyMap<string, unknown> }, collapse = false) {
+  const counts = tally.counts;
   return {
     ...account,
     tagList: entries(account.tags),
-    bucketsShown: buckets.length,
+    bucketsShown: tally.buckets + tally.orphans.size,
+    cleanCollapsed: collapse ? tally.clean : 0,
     counts: countsRow(counts).filter((c) => c.count > 0),
     worst: worstStatus(counts),
     notScannedReason: account.scan === "scanned" ? null : notScannedReason(account),
@@ -125,8 +128,10 @@ export function bucketView(
   results: readonly PolicyResult[],
   policies: ReadonlyMap<string, ReportPolicy>,
   compact = false,
+  /** Every result of the bucket, when `results` shows only some (its findings and errors): the counts are of all. */
+  allResults: readonly PolicyResult[] = results,
 ) {
-  const counts = countStatuses(results);
+  const counts = countStatuses(allResults);
   const worst = worstStatus(counts);
   if (compact) {
     return {

@@ -12,20 +12,17 @@ import { readFileSync, readdirSync } from "node:fs";
 import { createHash } from "node:crypto";
 import { basename, join } from "node:path";
 import Handlebars from "handlebars";
-import { unreadBucketDocument } from "../model/index.js";
-import type { AccountRecord, AccountRef, BucketDocument, PolicyResult, ResultStatus, Snapshot } from "../model/index.js";
+import type { ResultStatus, Snapshot, SnapshotRecord } from "../model/index.js";
 import { shippedPath } from "../paths.js";
 import { withReportFile } from "./output-stream.js";
 import type { ReportPolicy } from "./policy-catalog.js";
 import type { HtmlOptions } from "./types.js";
-import { summariseResults } from "./summary.js";
-import { STATUS_LABELS, accountView, bucketView, isClean, reportView } from "./html-view.js";
-import { driftView } from "./html-drift.js";
-import { picturesView } from "./html-pictures.js";
-import { printView } from "./html-print.js";
+import { STATUS_LABELS } from "./html-view.js";
+import { recordsOfSnapshot } from "./snapshot-records.js";
+import { renderHtmlRecords } from "./html-stream.js";
 
-const ACCOUNTS_SLOT = "<!-- replguard:accounts -->";
-const BUCKETS_SLOT = "<!-- replguard:buckets -->";
+export const ACCOUNTS_SLOT = "<!-- replguard:accounts -->";
+export const BUCKETS_SLOT = "<!-- replguard:buckets -->";
 const ASSETS = ["report.css", "report.js"] as const;
 type Asset = (typeof ASSETS)[number];
 
@@ -40,7 +37,7 @@ export const jsonForScript = (value: unknown): string =>
 
 const cspHash = (content: string): string => `'sha256-${createHash("sha256").update(content, "utf8").digest("base64")}'`;
 
-interface CompiledTemplates {
+export interface CompiledTemplates {
   page: Handlebars.TemplateDelegate;
   account: Handlebars.TemplateDelegate;
   bucket: Handlebars.TemplateDelegate;
@@ -49,7 +46,7 @@ interface CompiledTemplates {
 
 let templates: CompiledTemplates | null = null;
 
-function loadTemplates(): CompiledTemplates {
+export function loadTemplates(): CompiledTemplates {
   if (templates) return templates;
   const dir = shippedPath("templates");
   const hbs = Handlebars.create();
@@ -77,54 +74,15 @@ function loadTemplates(): CompiledTemplates {
 }
 
 /** Splits a rendered template at its slot comment, which must appear exactly once. */
-function splitAt(html: string, slot: string, template: string): [string, string] {
+export function splitAt(html: string, slot: string, template: string): [string, string] {
   const parts = html.split(slot);
   if (parts.length !== 2) throw new Error(`template ${template} must contain ${slot} exactly once`);
   return [parts[0]!, parts[1]!];
 }
 
-interface AccountGroup {
-  account: AccountRecord;
-  buckets: BucketDocument[];
-}
-
-/**
- * Accounts in snapshot order with their buckets. A bucket (or a result) whose account is missing
- * from `accounts`, and a result whose bucket document is missing, still appear: nothing in the
- * snapshot is silently left out of the report.
- */
-function groupByAccount(snapshot: Snapshot, byBucket: ReadonlyMap<string, PolicyResult[]>): AccountGroup[] {
-  const groups = new Map<string, AccountGroup>();
-  for (const account of snapshot.accounts) groups.set(account.id, { account, buckets: [] });
-  const groupFor = (ref: AccountRef): AccountGroup => {
-    let group = groups.get(ref.id);
-    if (!group) groups.set(ref.id, (group = { account: unknownAccount(ref), buckets: [] }));
-    return group;
-  };
-  const known = new Set<string>();
-  for (const bucket of snapshot.buckets) {
-    known.add(bucket.arn);
-    groupFor(bucket.account).buckets.push(bucket);
-  }
-  for (const [arn, results] of byBucket) {
-    if (known.has(arn)) continue;
-    const first = results[0]!;
-    const group = groupFor(groups.get(first.accountId)?.account ?? { id: first.accountId, name: first.accountId, ouPath: "unknown", tags: {} });
-    group.buckets.push(placeholderBucket(first, group.account));
-  }
-  return [...groups.values()];
-}
-
-const unknownAccount = ({ id, name, ouPath, tags }: AccountRef): AccountRecord => ({
-  id, name, ouPath, tags, email: null, status: "UNKNOWN", scope: "in-scope", scopeReason: null,
-  scan: "scanned", access: null, bucketCount: 0, errors: [],
-});
-
-/** A bucket known only from its results: facts unknown. */
-const placeholderBucket = (result: PolicyResult, account: AccountRecord): BucketDocument =>
-  unreadBucketDocument(result.bucket, result.region, { id: account.id, name: account.name, ouPath: account.ouPath, tags: account.tags });
-
 export const DEFAULT_DETAILED_BUCKET_LIMIT = 2000;
+/** Above this many buckets, clean buckets are counted per account, not listed (see HtmlOptions). */
+export const DEFAULT_LISTED_BUCKET_LIMIT = 10_000;
 
 /** Renders the report and hands it to `write` piece by piece, in document order. */
 export async function renderHtml(
@@ -133,28 +91,12 @@ export async function renderHtml(
   write: (chunk: string) => Promise<void>,
   options: HtmlOptions = {},
 ): Promise<void> {
-  const t = loadTemplates();
-  const summary = summariseResults(snapshot.results);
-  const policyById = new Map(policies.map((p) => [p.id, p]));
-  const compactClean = snapshot.buckets.length > (options.detailedBucketLimit ?? DEFAULT_DETAILED_BUCKET_LIMIT);
-  const view = reportView(snapshot, policies, summary);
-  const data = { accounts: view.accountOptions };
-  const drift = options.drift === undefined ? null : driftView(options.drift);
-  const pictures = picturesView(snapshot, summary, options.drift);
-  const print = printView(snapshot, policies);
-  const page = t.page({ ...view, drift, pictures, print, csp: t.csp, data, compactClean, bucketCount: snapshot.buckets.length });
-  const [pageHead, pageTail] = splitAt(page, ACCOUNTS_SLOT, "report.html.hbs");
-  await write(pageHead);
-  for (const { account, buckets } of groupByAccount(snapshot, summary.byBucket)) {
-    const [accountHead, accountTail] = splitAt(t.account(accountView(account, buckets, summary)), BUCKETS_SLOT, "account.html.hbs");
-    await write(accountHead);
-    for (const bucket of buckets) {
-      const results = summary.byBucket.get(bucket.arn) ?? [];
-      await write(t.bucket(bucketView(bucket, results, policyById, compactClean && isClean(results))));
-    }
-    await write(accountTail);
-  }
-  await write(pageTail);
+  const records = (): AsyncIterable<SnapshotRecord> => toAsync(recordsOfSnapshot(snapshot));
+  await renderHtmlRecords(records, policies, write, options);
+}
+
+async function* toAsync<T>(items: Iterable<T>): AsyncGenerator<T> {
+  yield* items;
 }
 
 export async function writeHtml(snapshot: Snapshot, policies: readonly ReportPolicy[], file: string, options: HtmlOptions = {}): Promise<void> {

@@ -21,13 +21,15 @@ export type { DriftFormat, HtmlOptions, PolicyInfo, ReportBaseline, ReportFormat
 export { DRIFT_CSV_COLUMNS, driftRows, writeDriftCsv, writeDriftJson } from "./drift-files.js";
 export { buildPolicyCatalog, type ReportPolicy } from "./policy-catalog.js";
 export { readSnapshot, validateSnapshot } from "./read-snapshot.js";
-export { writeSnapshotJson } from "./snapshot-json.js";
+export { openSnapshot, recordsOfSnapshot, snapshotRecords, type OpenedSnapshot } from "./snapshot-records.js";
+export { SnapshotWriter, writeSnapshotJson, type SnapshotWriteOptions } from "./snapshot-json.js";
 export { CSV_COLUMNS, neutraliseCell, writeCsv, type CsvColumn } from "./csv.js";
 export { renderSarif, writeSarif, findingFingerprint, bucketUri, FINGERPRINT_KEY, SARIF_URI_BASE_ID } from "./sarif.js";
 export { SECURITY_SEVERITY, SARIF_LEVEL } from "./sarif-rules.js";
 export { renderHtml, renderHtmlString, writeHtml, jsonForScript, DEFAULT_DETAILED_BUCKET_LIMIT } from "./html.js";
-export { countStatuses } from "./summary.js";
-export { openReportDir, interruptReportWrites, LOCK_FILE, type ReportDir } from "./report-dir.js";
+export { countStatuses, emptyCounts } from "./summary.js";
+export { openReportDir, interruptReportWrites, writeWhole, LOCK_FILE, type ReportDir } from "./report-dir.js";
+export { checkSnapshotFile, writeReportsFromSnapshot, type SnapshotReportsOptions } from "./from-snapshot.js";
 export { runCompleteness, errorResultLine, type RunCompleteness } from "./completeness.js";
 
 type Writer = (snapshot: Snapshot, policies: ReportPolicy[], file: string, options: WriteReportsOptions) => Promise<void>;

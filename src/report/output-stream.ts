@@ -3,22 +3,44 @@
  * chunk waits for 'drain' when the stream's buffer is full, so a 100,000-bucket snapshot never sits
  * in memory as one string. Every file-system failure becomes an OutputError naming the file.
  */
-import { createWriteStream, type WriteStream } from "node:fs";
-import { OutputError } from "../errors.js";
+import { createWriteStream } from "node:fs";
+import type { Writable } from "node:stream";
+import { createGzip } from "node:zlib";
+import { OutputError, SnapshotError } from "../errors.js";
 
 const BATCH_CHARS = 64 * 1024;
 
+export interface ReportFileOptions {
+  /** Gzip the file (for `snapshot.json.gz`). */
+  gzip?: boolean;
+}
+
 export class ReportFileWriter {
-  private readonly stream: WriteStream;
+  /** What is written to: the file, or a gzip stream in front of it. */
+  private readonly stream: Writable;
+  private readonly fileStream: ReturnType<typeof createWriteStream>;
   private failure: Error | null = null;
   private pending: string[] = [];
   private pendingChars = 0;
 
-  constructor(readonly file: string) {
-    this.stream = createWriteStream(file, { encoding: "utf8" });
-    this.stream.on("error", (error) => {
+  constructor(
+    readonly file: string,
+    options: ReportFileOptions = {},
+  ) {
+    this.fileStream = createWriteStream(file, { encoding: "utf8" });
+    this.fileStream.on("error", (error) => {
       this.failure = error;
     });
+    if (options.gzip === true) {
+      const gzip = createGzip();
+      gzip.on("error", (error) => {
+        this.failure = error;
+      });
+      gzip.pipe(this.fileStream);
+      this.stream = gzip;
+    } else {
+      this.stream = this.fileStream;
+    }
   }
 
   /** Queues the chunk; hands a batch to the stream once it is large, waiting for 'drain' when needed. */
@@ -52,9 +74,11 @@ export class ReportFileWriter {
   /** Flushes and closes the file; throws if any write failed. */
   async close(): Promise<void> {
     await this.flush();
+    // Done when the file itself is closed (behind gzip, ending the gzip stream only starts that).
     await new Promise<void>((resolve) => {
-      this.stream.end(() => resolve());
-      this.stream.once("error", () => resolve());
+      this.fileStream.once("close", () => resolve());
+      this.fileStream.once("error", () => resolve());
+      this.stream.end();
     });
     this.throwIfFailed();
   }
@@ -64,9 +88,10 @@ export class ReportFileWriter {
    * caller removes it next, and a stream still opening would create it again after the removal.
    */
   async destroy(): Promise<void> {
-    if (this.stream.closed) return;
-    const closed = new Promise<void>((resolve) => this.stream.once("close", () => resolve()));
-    this.stream.destroy();
+    if (this.fileStream.closed) return;
+    const closed = new Promise<void>((resolve) => this.fileStream.once("close", () => resolve()));
+    if (this.stream !== this.fileStream) this.stream.destroy();
+    this.fileStream.destroy();
     await closed;
   }
 
@@ -83,13 +108,14 @@ export function outputError(file: string, cause: unknown): OutputError {
 }
 
 /** Runs `body` against a writer for `file`, closing it on success and destroying it on failure. */
-export async function withReportFile(file: string, body: (writer: ReportFileWriter) => Promise<void>): Promise<void> {
-  const writer = new ReportFileWriter(file);
+export async function withReportFile(file: string, body: (writer: ReportFileWriter) => Promise<void>, options: ReportFileOptions = {}): Promise<void> {
+  const writer = new ReportFileWriter(file, options);
   try {
     await body(writer);
     await writer.close();
   } catch (error) {
     await writer.destroy();
-    throw outputError(file, error);
+    // A snapshot that cannot be read is the input's fault (exit 2), not the output's.
+    throw error instanceof SnapshotError ? error : outputError(file, error);
   }
 }

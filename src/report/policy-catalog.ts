@@ -3,7 +3,7 @@
  * text when the policy is known, and a bare entry for any policy id that appears only in results.
  * Re-rendering an old snapshot whose policy was since removed must still work, so nothing here throws.
  */
-import type { PolicyRef, Severity, Snapshot } from "../model/index.js";
+import type { PolicyRef, PolicyResult, Severity, Snapshot } from "../model/index.js";
 import type { PolicyInfo } from "./types.js";
 
 export interface ReportPolicy {
@@ -17,25 +17,44 @@ export interface ReportPolicy {
   info: PolicyInfo | null;
 }
 
-export function buildPolicyCatalog(snapshot: Snapshot, policies: PolicyInfo[]): ReportPolicy[] {
-  const infoById = new Map(policies.map((p) => [p.id, p]));
-  const catalog = new Map<string, ReportPolicy>();
-  const add = (ref: Pick<PolicyRef, "id" | "title" | "severity"> & Partial<PolicyRef>): void => {
-    if (catalog.has(ref.id)) return;
-    catalog.set(ref.id, {
-      id: ref.id,
-      title: ref.title,
-      severity: ref.severity,
-      hash: ref.hash ?? null,
-      source: ref.source ?? null,
-      info: infoById.get(ref.id) ?? null,
-    });
-  };
-  for (const ref of snapshot.policies) add(ref);
-  for (const result of snapshot.results) {
-    if (!catalog.has(result.policyId)) {
-      add({ id: result.policyId, title: infoById.get(result.policyId)?.title ?? result.policyId, severity: result.severity });
-    }
+export function buildPolicyCatalog(snapshot: Pick<Snapshot, "policies" | "results">, policies: PolicyInfo[]): ReportPolicy[] {
+  const catalog = new PolicyCatalog(snapshot.policies, policies);
+  for (const result of snapshot.results) catalog.forResult(result);
+  return catalog.list();
+}
+
+/**
+ * The catalog built as results stream by: the snapshot's policies first, then each policy seen only
+ * in results, at its first result (the order, and so each SARIF rule index, `buildPolicyCatalog` gives).
+ */
+export class PolicyCatalog {
+  private readonly infoById: Map<string, PolicyInfo>;
+  private readonly catalog = new Map<string, { policy: ReportPolicy; index: number }>();
+
+  constructor(refs: readonly PolicyRef[], policies: readonly PolicyInfo[]) {
+    this.infoById = new Map(policies.map((p) => [p.id, p]));
+    for (const ref of refs) this.add(ref);
   }
-  return [...catalog.values()];
+
+  private add(ref: Pick<PolicyRef, "id" | "title" | "severity"> & Partial<PolicyRef>): { policy: ReportPolicy; index: number } {
+    const known = this.catalog.get(ref.id);
+    if (known !== undefined) return known;
+    const policy = { id: ref.id, title: ref.title, severity: ref.severity, hash: ref.hash ?? null, source: ref.source ?? null, info: this.infoById.get(ref.id) ?? null };
+    const entry = { policy, index: this.catalog.size };
+    this.catalog.set(ref.id, entry);
+    return entry;
+  }
+
+  /** The result's policy and its index, added when the snapshot's policy list did not have it. */
+  forResult(result: Pick<PolicyResult, "policyId" | "severity">): { policy: ReportPolicy; index: number } {
+    return this.catalog.get(result.policyId) ?? this.add({ id: result.policyId, title: this.infoById.get(result.policyId)?.title ?? result.policyId, severity: result.severity });
+  }
+
+  has(policyId: string): boolean {
+    return this.catalog.has(policyId);
+  }
+
+  list(): ReportPolicy[] {
+    return [...this.catalog.values()].map((entry) => entry.policy);
+  }
 }

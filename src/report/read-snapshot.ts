@@ -1,43 +1,39 @@
 /**
- * Reading a snapshot back (for `replguard report` and drift): parse, then validate against
- * schemas/snapshot.schema.json. Any problem is a SnapshotError naming the file and the JSON pointer.
+ * Reading a whole snapshot into memory (small snapshots, tests, `drift --terraform`): any format
+ * snapshot-records.ts reads, assembled into one `Snapshot`. Reports and drift stream the records instead.
  */
-import { SnapshotError } from "../errors.js";
-import { SNAPSHOT_SCHEMA_VERSION } from "../model/index.js";
 import type { Snapshot } from "../model/index.js";
-import { schemaProblem, shippedValidator } from "../schemas.js";
-import { parseSnapshotFile } from "./snapshot-parse.js";
+import { openSnapshot } from "./snapshot-records.js";
 
-/** Checks `value` against the snapshot schema; returns it typed, or throws a SnapshotError. */
-export function validateSnapshot(value: unknown, file?: string): Snapshot {
-  const where = file ?? "snapshot";
-  const version = (value as { schemaVersion?: unknown } | null)?.schemaVersion;
-  if (typeof version === "string" && !version.startsWith(`${SNAPSHOT_SCHEMA_VERSION.split(".")[0]}.`)) {
-    throw new SnapshotError(
-      `${where}: snapshot format ${version} is not readable by this replguard (it reads ${SNAPSHOT_SCHEMA_VERSION.split(".")[0]}.x)`,
-      { ...(file === undefined ? {} : { file }), pointer: "/schemaVersion" },
-    );
-  }
-  // The snapshot schema $refs the bucket document schema by its $id.
-  const validate = shippedValidator("snapshot.schema.json", ["bucket-document.schema.json"]);
-  if (validate(value)) return value as unknown as Snapshot;
-  const { pointer, message } = schemaProblem(validate.errors);
-  throw new SnapshotError(`${where}: invalid snapshot at ${pointer || "/"}: ${message}`, {
-    ...(file === undefined ? {} : { file }),
-    pointer,
-  });
-}
+export { validateSnapshot } from "./snapshot-validate.js";
 
-
-/** Reads, parses (as a token stream, any JSON layout) and validates a snapshot file. */
+/** Reads, parses and validates a snapshot file (2.x records or a 1.x document, gzipped or not). */
 export async function readSnapshot(file: string): Promise<Snapshot> {
-  let value: unknown;
-  try {
-    value = await parseSnapshotFile(file);
-  } catch (cause) {
-    if (cause instanceof SnapshotError) throw cause;
-    const code = (cause as NodeJS.ErrnoException).code;
-    throw new SnapshotError(`cannot read snapshot ${file}: ${(cause as Error).message}`, { file, cause, ...(code ? { code } : {}) });
+  const opened = await openSnapshot(file);
+  if (opened.format === 1) return opened.snapshot;
+  const snapshot = { accounts: [], buckets: [], results: [] } as unknown as Snapshot;
+  for await (const record of opened.records) {
+    switch (record.record) {
+      case "header": {
+        const { record: _, ...header } = record;
+        Object.assign(snapshot, header);
+        break;
+      }
+      case "account":
+        snapshot.accounts.push(record.account);
+        break;
+      case "bucket":
+        snapshot.buckets.push(record.bucket);
+        break;
+      case "result":
+        snapshot.results.push(record.result);
+        break;
+      case "trailer": {
+        const { record: _, counts: __, ...trailer } = record;
+        Object.assign(snapshot, trailer);
+        break;
+      }
+    }
   }
-  return validateSnapshot(value, file);
+  return snapshot;
 }

@@ -4,7 +4,7 @@
  * not findings (errors appear as tool execution notifications and make the invocation unsuccessful).
  */
 import { createHash } from "node:crypto";
-import type { Snapshot, PolicyResult, BucketError } from "../model/index.js";
+import type { AccountRecord, BucketDocument, Snapshot, PolicyResult, BucketError } from "../model/index.js";
 import type { ReportBaseline } from "./types.js";
 import type { ReportPolicy } from "./policy-catalog.js";
 import { SARIF_LEVEL, sarifRule } from "./sarif-rules.js";
@@ -28,7 +28,7 @@ export const findingFingerprint = (policyId: string, bucketArn: string): string 
 export const bucketUri = (result: Pick<PolicyResult, "accountId" | "region" | "bucket">): string =>
   ["aws", result.accountId, result.region, result.bucket].map(encodeURIComponent).join("/");
 
-const sentence = (text: string): string => (/[.!?]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`);
+export const sentence = (text: string): string => (/[.!?]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`);
 
 export function sarifResult(result: PolicyResult, ruleIndex: number, accountName: string | undefined): Json {
   const sarif: Json = {
@@ -76,7 +76,7 @@ function notification(text: string, error: BucketError, where: Json, time: strin
   };
 }
 
-function errorResultNotification(result: PolicyResult, time: string): Json {
+export function errorResultNotification(result: PolicyResult, time: string): Json {
   return {
     level: "error",
     message: { text: sentence(`Policy ${result.policyId} could not be evaluated on ${result.bucketArn}: ${result.message || "no reason given"}`) },
@@ -88,21 +88,30 @@ function errorResultNotification(result: PolicyResult, time: string): Json {
 
 /** The run without its results, which are streamed after it. */
 export function sarifRunHead(snapshot: Snapshot, policies: readonly ReportPolicy[]): Json {
-  const { scan, coverage } = snapshot;
+  const { scan } = snapshot;
   const notifications: Json[] = [];
-  for (const account of snapshot.accounts) {
-    for (const error of account.errors) {
-      notifications.push(notification(`Account ${account.id} (${account.name})`, error, { accountId: account.id }, scan.finishedAt));
-    }
-  }
-  for (const bucket of snapshot.buckets) {
-    for (const error of bucket.errors) {
-      notifications.push(notification(`Bucket ${bucket.arn}`, error, { accountId: bucket.account.id, bucketArn: bucket.arn }, scan.finishedAt));
-    }
-  }
+  for (const account of snapshot.accounts) notifications.push(...accountNotifications(account, scan.finishedAt));
+  for (const bucket of snapshot.buckets) notifications.push(...bucketNotifications(bucket, scan.finishedAt));
   const completeness = runCompleteness(snapshot);
   // An error result is a policy the audit could not decide: the run did not do its job there.
   for (const result of completeness.errorResults) notifications.push(errorResultNotification(result, scan.finishedAt));
+  return runHeadOf(snapshot, policies, notifications, completeness.complete);
+}
+
+export const accountNotifications = (account: AccountRecord, time: string): Json[] =>
+  account.errors.map((error) => notification(`Account ${account.id} (${account.name})`, error, { accountId: account.id }, time));
+
+export const bucketNotifications = (bucket: BucketDocument, time: string): Json[] =>
+  bucket.errors.map((error) => notification(`Bucket ${bucket.arn}`, error, { accountId: bucket.account.id, bucketArn: bucket.arn }, time));
+
+/** Everything of the run but its results, from the snapshot's header and coverage and the notifications gathered. */
+export function runHeadOf(
+  snapshot: Pick<Snapshot, "scan" | "tool" | "configHash" | "coverage">,
+  policies: readonly ReportPolicy[],
+  notifications: Json[],
+  complete: boolean,
+): Json {
+  const { scan, coverage } = snapshot;
   return {
     tool: {
       driver: {
@@ -121,7 +130,7 @@ export function sarifRunHead(snapshot: Snapshot, policies: readonly ReportPolicy
     },
     invocations: [
       {
-        executionSuccessful: completeness.complete,
+        executionSuccessful: complete,
         startTimeUtc: scan.startedAt,
         endTimeUtc: scan.finishedAt,
         toolExecutionNotifications: notifications,
@@ -137,15 +146,15 @@ export function sarifRunHead(snapshot: Snapshot, policies: readonly ReportPolicy
   };
 }
 
-const isFinding = (result: PolicyResult): boolean => result.status === "fail" || result.status === "suppressed";
-const findingKey = (result: PolicyResult): string => `${result.policyId}\u0000${result.bucketArn}`;
+export const isFinding = (result: PolicyResult): boolean => result.status === "fail" || result.status === "suppressed";
+export const findingKey = (result: PolicyResult): string => `${result.policyId}\u0000${result.bucketArn}`;
 
 /**
  * SARIF 2.1.0 §3.27.24 `baselineState` against the baseline's findings: `new` (not a finding
  * before), `unchanged` (same status, bucket configuration unchanged), `updated` (a finding both
  * times, but its status moved between fail and suppressed or its bucket's configuration changed).
  */
-function baselineStateOf(result: PolicyResult, before: PolicyResult | undefined, changedBuckets: ReadonlySet<string>): string {
+export function baselineStateOf(result: PolicyResult, before: PolicyResult | undefined, changedBuckets: ReadonlySet<string>): string {
   if (before === undefined) return "new";
   return before.status === result.status && !changedBuckets.has(result.bucketArn) ? "unchanged" : "updated";
 }

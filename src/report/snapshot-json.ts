@@ -1,62 +1,97 @@
 /**
- * `snapshot.json`, written as a stream: the small top-level fields first, then each large array one
- * element per line, so memory stays flat at 100,000 buckets × 14 policies and a diff of two
- * snapshots shows one changed bucket or result per line.
+ * Writing a snapshot (format 2.x, docs/snapshot.md): one JSON record per line, so a writer appends
+ * each bucket and its results as they are evaluated and a reader handles one line at a time, in any
+ * amount of memory. The trailer carries the counts of what came before it: a file cut short (a full
+ * disk, a killed job, a broken download) has no trailer, or other counts, and is refused.
  */
-import type { Snapshot } from "../model/index.js";
-import { withReportFile, type ReportFileWriter } from "./output-stream.js";
+import type { AccountRecord, BucketDocument, PolicyResult, Snapshot, SnapshotHeader, SnapshotRecord, SnapshotTrailer } from "../model/index.js";
+import { bucketOrder, SNAPSHOT_SCHEMA_VERSION } from "../model/index.js";
+import { ReportFileWriter, outputError } from "./output-stream.js";
 import { withoutUserInfo } from "../url.js";
 
-/** Arrays written element by element; everything else is small and written whole. */
-const STREAMED_ARRAYS = ["accounts", "buckets", "results"] as const satisfies readonly (keyof Snapshot)[];
-type StreamedArray = (typeof STREAMED_ARRAYS)[number];
-
-/** Top-level key order of the file (the order of the `Snapshot` type). */
-const KEY_ORDER: readonly (keyof Snapshot)[] = [
-  "kind",
-  "schemaVersion",
-  "bucketDocumentSchemaVersion",
-  "tool",
-  "scan",
-  "configHash",
-  "failOn",
-  "policies",
-  "coverage",
-  "accounts",
-  "buckets",
-  "results",
-  "activeSuppressions",
-  "expiredSuppressions",
-];
-
-export async function writeSnapshotJson(snapshot: Snapshot, file: string): Promise<void> {
-  await withReportFile(file, async (out) => {
-    await out.write("{\n");
-    // Optional fields (activeSuppressions of an older snapshot re-rendered) are left out, not written as `undefined`.
-    const keys = KEY_ORDER.filter((key) => snapshot[key] !== undefined);
-    for (const [index, key] of keys.entries()) {
-      const separator = index === keys.length - 1 ? "\n" : ",\n";
-      await out.write(`  ${JSON.stringify(key)}: `);
-      if (isStreamed(key)) await writeArray(out, snapshot[key]);
-      else await out.write(JSON.stringify(key === "scan" ? recordedScan(snapshot.scan) : snapshot[key]));
-      await out.write(separator);
-    }
-    await out.write("}\n");
-  });
+export interface SnapshotWriteOptions {
+  /** Gzip the file (`snapshot.json.gz`); every reader detects it by its magic bytes. */
+  gzip?: boolean;
 }
 
-const isStreamed = (key: keyof Snapshot): key is StreamedArray => (STREAMED_ARRAYS as readonly string[]).includes(key);
+/** Appends records to a snapshot file in the order the format requires (header, accounts, buckets, trailer). */
+export class SnapshotWriter {
+  private readonly counts = { accounts: 0, buckets: 0, results: 0 };
+  private readonly out: ReportFileWriter;
 
-async function writeArray(out: ReportFileWriter, items: readonly unknown[]): Promise<void> {
-  if (items.length === 0) {
-    await out.write("[]");
-    return;
+  constructor(
+    readonly file: string,
+    options: SnapshotWriteOptions = {},
+  ) {
+    this.out = new ReportFileWriter(file, options);
   }
-  await out.write("[\n");
-  for (const [index, item] of items.entries()) {
-    await out.write(`    ${JSON.stringify(item)}${index === items.length - 1 ? "\n" : ",\n"}`);
+
+  private line(record: SnapshotRecord): Promise<void> {
+    return this.out.write(`${JSON.stringify(record)}\n`);
   }
-  await out.write("  ]");
+
+  header(header: SnapshotHeader): Promise<void> {
+    const { kind, bucketDocumentSchemaVersion, tool, scan, configHash, failOn, policies } = header;
+    // Whatever version the source said, what is written now is this format.
+    return this.line({ record: "header", kind, schemaVersion: SNAPSHOT_SCHEMA_VERSION, bucketDocumentSchemaVersion, tool, scan: recordedScan(scan), configHash, failOn, policies });
+  }
+
+  async account(account: AccountRecord): Promise<void> {
+    this.counts.accounts++;
+    await this.line({ record: "account", account });
+  }
+
+  /** A bucket document and its results, written as soon as it is evaluated. */
+  async bucket(bucket: BucketDocument, results: readonly PolicyResult[]): Promise<void> {
+    this.counts.buckets++;
+    await this.line({ record: "bucket", bucket });
+    for (const result of results) await this.result(result);
+  }
+
+  /** A result on its own: after its bucket, or (no document for it) after the last bucket. */
+  async result(result: PolicyResult): Promise<void> {
+    this.counts.results++;
+    await this.line({ record: "result", result });
+  }
+
+  /** Writes the trailer and closes the file; the snapshot is complete only after this. */
+  async finish(trailer: Omit<SnapshotTrailer, "counts">): Promise<void> {
+    const { coverage, activeSuppressions, expiredSuppressions } = trailer;
+    await this.line({ record: "trailer", coverage, ...(activeSuppressions === undefined ? {} : { activeSuppressions }), expiredSuppressions, counts: { ...this.counts } });
+    await this.out.close();
+  }
+
+  /** Closes after a failure elsewhere; the caller removes the partial file. */
+  abort(): Promise<void> {
+    return this.out.destroy();
+  }
+}
+
+/**
+ * A whole in-memory snapshot (re-rendered by `report`, made by tests and the bench) in the record
+ * format: buckets in (account, name) order, each followed by its results in their original order.
+ */
+export async function writeSnapshotJson(snapshot: Snapshot, file: string, options: SnapshotWriteOptions = {}): Promise<void> {
+  const writer = new SnapshotWriter(file, options);
+  try {
+    await writer.header(snapshot);
+    for (const account of snapshot.accounts) await writer.account(account);
+    const byBucket = new Map<string, PolicyResult[]>();
+    for (const result of snapshot.results) {
+      const list = byBucket.get(result.bucketArn);
+      if (list === undefined) byBucket.set(result.bucketArn, [result]);
+      else list.push(result);
+    }
+    for (const bucket of [...snapshot.buckets].sort(bucketOrder)) {
+      await writer.bucket(bucket, byBucket.get(bucket.arn) ?? []);
+      byBucket.delete(bucket.arn);
+    }
+    for (const results of byBucket.values()) for (const result of results) await writer.result(result);
+    await writer.finish(snapshot);
+  } catch (error) {
+    await writer.abort();
+    throw outputError(file, error);
+  }
 }
 
 /** A snapshot made by an older version (or by hand) may hold an endpoint with credentials: never copied on. */

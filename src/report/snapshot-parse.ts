@@ -7,7 +7,7 @@
  * the file (error path only) finds the line and column to name.
  */
 import { createReadStream } from "node:fs";
-import { Transform } from "node:stream";
+import { Transform, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import Assembler from "stream-json/assembler.js";
 import { jsonParser, type Token } from "stream-json/parser.js";
@@ -18,6 +18,11 @@ import { SnapshotError } from "../errors.js";
 const END_OF_INPUT = Symbol.for("object-stream.none");
 
 export async function parseSnapshotFile(file: string): Promise<unknown> {
+  return parseSnapshotStream(file, async () => createReadStream(file));
+}
+
+/** The same, from a stream of the file's bytes (gunzipped by the caller when need be); `file` names it in errors. */
+export async function parseSnapshotStream(file: string, open: () => Promise<Readable>): Promise<unknown> {
   const assembler = new Assembler();
   // The bare tokeniser, called per chunk: a token stream in object mode costs ~3× the time. Packed
   // values only, since the assembler reads nothing else. `encoding` keeps multi-byte characters
@@ -33,7 +38,9 @@ export async function parseSnapshotFile(file: string): Promise<unknown> {
   };
   try {
     let first = true;
-    for await (const chunk of createReadStream(file, { encoding: "utf8" })) {
+    const input = await open();
+    input.setEncoding("utf8");
+    for await (const chunk of input) {
       const text = chunk as string;
       consume(tokenise(first && text.startsWith("\uFEFF") ? text.slice(1) : text));
       first = false;
@@ -41,8 +48,8 @@ export async function parseSnapshotFile(file: string): Promise<unknown> {
     consume(tokenise(END_OF_INPUT));
   } catch (cause) {
     // A missing file or a folder is the caller's to word ("cannot read snapshot ..."); bad JSON is ours.
-    if (isFileSystemError(cause)) throw cause;
-    throw await invalidJson(file, cause);
+    if (isFileSystemError(cause) || (cause as NodeJS.ErrnoException | null)?.code === "Z_BUF_ERROR") throw cause;
+    throw await invalidJson(file, open, cause);
   }
   if (!assembler.done) throw new SnapshotError(`${file}: ends before the snapshot is complete`, { file, pointer: "" });
   return assembler.current;
@@ -92,7 +99,7 @@ interface VerifierFailure extends Error {
  * Where the JSON goes wrong, as `line L, column C`, and whether it merely ends too early (a
  * truncated copy, an interrupted download) rather than containing a bad character.
  */
-async function invalidJson(file: string, cause: unknown): Promise<SnapshotError> {
+async function invalidJson(file: string, open: () => Promise<Readable>, cause: unknown): Promise<SnapshotError> {
   let chars = 0;
   let failure: VerifierFailure | null = null;
   const count = new Transform({
@@ -104,7 +111,7 @@ async function invalidJson(file: string, cause: unknown): Promise<SnapshotError>
   try {
     const sink = verifier.asStream();
     sink.resume();
-    await pipeline(createReadStream(file), count, sink);
+    await pipeline(await open(), count, sink);
   } catch (error) {
     failure = error as VerifierFailure;
   }

@@ -19,6 +19,12 @@ export interface HtmlOptions {
    * Default 2,000.
    */
   detailedBucketLimit?: number;
+  /**
+   * Above this many buckets, buckets whose results all pass or do not apply are not listed but
+   * counted in their account's section, and the other buckets show only their findings and errors
+   * (with counts of all their results): a 100,000-bucket report stays a few MB. Default 10,000.
+   */
+  listedBucketLimit?: number;
   /** Drift from a baseline: the report then opens with it (broke since last time, fixed, configuration changed). */
   drift?: Drift;
 }

@@ -43,7 +43,13 @@ export function declaredAccountInOrganization(declared: string | null, org: Orga
   return org.accountIds.has(declared);
 }
 
-export function fillResolved(dest: ReplicationDestination, source: BucketDocument, target: BucketDocument, org: OrganizationView): void {
+/** What `fillResolved` reads of a destination bucket: its document, or its scan inventory entry (scan/spool.ts). */
+export type ResolvedTarget = Pick<BucketDocument, "account" | "region" | "objectLock"> & {
+  versioning: { status: NonNullable<BucketDocument["versioning"]>["status"] } | null;
+  errors: readonly { operation: string }[];
+};
+
+export function fillResolved(dest: ReplicationDestination, source: Pick<BucketDocument, "account" | "region">, target: ResolvedTarget, org: OrganizationView): void {
   dest.resolved = true;
   dest.resolution = "resolved";
   dest.account = target.account.id;

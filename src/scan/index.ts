@@ -19,9 +19,10 @@ import { FACT_NAMES } from "../model/index.js";
 import { discoverOrganization, scopeAccounts, type Organization } from "../org/index.js";
 import { scanAccount } from "./account.js";
 import { ProgressTracker, type AccountSession, type ScanContext, type ScanProgress } from "./context.js";
-import { computeCoverage } from "./coverage.js";
-import { resolveDestinations } from "./resolve.js";
+import { coverageOf } from "./coverage.js";
+import { applyResolution, resolveDestinations, type OrganizationView } from "./resolve.js";
 import { shardOfAccount, type Shard } from "./shard.js";
+import { DocumentSpool, inventoryEntry, type InventoryEntry } from "./spool.js";
 
 export type { ScanProgress } from "./context.js";
 export { computeCoverage } from "./coverage.js";
@@ -61,11 +62,23 @@ export interface ScanOptions {
    * ("scanned by shard …") and destinations in them stay unresolved until `replguard merge`.
    */
   shard?: Shard;
+  /**
+   * Called once every account is read and every destination resolved, before the first `onBucket`:
+   * the scan's record and the accounts are final (coverage follows in the result).
+   */
+  onScanned?: (scanned: { scan: ScanInfo; accounts: AccountRecord[] }) => void | Promise<void>;
+  /**
+   * Each finished bucket document, in (account id, bucket name) order, awaited one at a time.
+   * Given it, the documents are not kept (the result's `buckets` is empty): between the read and
+   * this call they wait in a temporary file, so the scan's memory holds only the inventory.
+   */
+  onBucket?: (doc: BucketDocument) => void | Promise<void>;
 }
 
 export interface ScanResult {
   scan: ScanInfo;
   accounts: AccountRecord[];
+  /** Every bucket document in (account id, name) order; empty when `onBucket` took them. */
   buckets: BucketDocument[];
   coverage: Coverage;
 }
@@ -117,10 +130,10 @@ function assignShard(records: AccountRecord[], shard: Shard): void {
   }
 }
 
-function shardInfo(shard: Shard, plan: FactPlan, ctx: ScanContext, documents: BucketDocument[]): ShardInfo {
-  const inventory = new Set(documents.map((d) => d.name));
+/** The shard's record: its fact plan, and the destinations outside its inventory that merge resolves. */
+function shardInfo(shard: Shard, plan: FactPlan, ctx: ScanContext, inventory: ReadonlyMap<string, InventoryEntry>): ShardInfo {
   const pending = new Set<string>();
-  for (const doc of documents) for (const rule of doc.replication?.rules ?? []) if (!inventory.has(rule.destination.bucket)) pending.add(rule.destination.bucket);
+  for (const entry of inventory.values()) for (const name of entry.destinations ?? []) if (!inventory.has(name)) pending.add(name);
   return {
     index: shard.index,
     count: shard.count,
@@ -184,49 +197,65 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
     progress.emit();
 
     const sessions = new Map<string, AccountSession>();
-    const documents: BucketDocument[] = [];
-    const accountLimit = pLimit(accountsInFlight);
-    await Promise.all(
-      inScope.map((record) =>
-        accountLimit(async () => {
-          // One AccountRef per account, shared by its documents (identical in JSON, one object in memory).
-          const ref: AccountRef = { id: record.id, name: record.name, ouPath: record.ouPath, tags: record.tags };
-          const result = await scanAccount(ctx, record, ref);
-          if (result.session !== null && record.scan === "scanned") sessions.set(record.id, result.session);
-          for (const doc of result.documents) documents.push(doc);
-          progress.accountsDone++;
-          progress.emit();
-        }),
-      ),
-    );
+    const inventory = new Map<string, InventoryEntry>();
+    const spool = new DocumentSpool();
+    try {
+      const accountLimit = pLimit(accountsInFlight);
+      await Promise.all(
+        inScope.map((record) =>
+          accountLimit(async () => {
+            // One AccountRef per account, shared by its documents (identical in JSON, one object in memory).
+            const ref: AccountRef = { id: record.id, name: record.name, ouPath: record.ouPath, tags: record.tags };
+            const result = await scanAccount(ctx, record, ref);
+            if (result.session !== null && record.scan === "scanned") sessions.set(record.id, result.session);
+            for (const doc of result.documents) inventory.set(doc.name, inventoryEntry(doc));
+            await spool.add(record.id, result.documents);
+            progress.accountsDone++;
+            progress.emit();
+          }),
+        ),
+      );
 
-    progress.phase = "destinations";
-    progress.emit();
-    await resolveDestinations(ctx, documents, sessions, {
-      mode: singleAccount ? "single-account" : "organization",
-      accountIds: new Set(records.map((r) => r.id)),
-      scannedAccountIds: new Set(records.filter((r) => r.scan === "scanned").map((r) => r.id)),
-      allScanned: records.every((r) => r.scan === "scanned"),
-    }, { shard: options.shard !== undefined });
+      progress.phase = "destinations";
+      progress.emit();
+      const view: OrganizationView = {
+        mode: singleAccount ? "single-account" : "organization",
+        accountIds: new Set(records.map((r) => r.id)),
+        scannedAccountIds: new Set(records.filter((r) => r.scan === "scanned").map((r) => r.id)),
+        allScanned: records.every((r) => r.scan === "scanned"),
+      };
+      const resolution = await resolveDestinations(ctx, inventory, sessions, { shard: options.shard !== undefined });
 
-    documents.sort((a, b) => a.account.id.localeCompare(b.account.id) || a.name.localeCompare(b.name));
-    progress.phase = "done";
-    progress.emit();
-    const scanInfo: ScanInfo = {
-      startedAt,
-      finishedAt: new Date().toISOString(),
-      mode: singleAccount ? "single-account" : "organization",
-      endpoint: effectiveEndpoint(options.endpoint),
-      callerAccountId: caller.accountId,
-      organizationId: org?.id ?? null,
-      managementAccountId: org?.managementAccountId ?? null,
-      roleName,
-      regions: ctx.regions === null ? null : [...ctx.regions],
-      filters: { accounts: options.accounts ?? [], excludeAccounts: options.excludeAccounts ?? [], ous: options.ous ?? [] },
-      retries: { ...request.counts },
-      ...(options.shard === undefined ? {} : { shard: shardInfo(options.shard, plan, ctx, documents) }),
-    };
-    return { scan: scanInfo, accounts: records, buckets: documents, coverage: computeCoverage(records, documents) };
+      const scanInfo: ScanInfo = {
+        startedAt,
+        finishedAt: new Date().toISOString(),
+        mode: singleAccount ? "single-account" : "organization",
+        endpoint: effectiveEndpoint(options.endpoint),
+        callerAccountId: caller.accountId,
+        organizationId: org?.id ?? null,
+        managementAccountId: org?.managementAccountId ?? null,
+        roleName,
+        regions: ctx.regions === null ? null : [...ctx.regions],
+        filters: { accounts: options.accounts ?? [], excludeAccounts: options.excludeAccounts ?? [], ous: options.ous ?? [] },
+        retries: { ...request.counts },
+        ...(options.shard === undefined ? {} : { shard: shardInfo(options.shard, plan, ctx, inventory) }),
+      };
+      await options.onScanned?.({ scan: scanInfo, accounts: records });
+      const kept: BucketDocument[] = [];
+      const counts = { buckets: 0, partial: 0 };
+      for await (const doc of spool.documents()) {
+        applyResolution(ctx, doc, inventory, resolution, view);
+        counts.buckets++;
+        if (doc.errors.length > 0) counts.partial++;
+        if (options.onBucket === undefined) kept.push(doc);
+        else await options.onBucket(doc);
+      }
+      progress.phase = "done";
+      progress.emit();
+      return { scan: scanInfo, accounts: records, buckets: kept, coverage: coverageOf(records, counts) };
+    } finally {
+      await spool.close();
+    }
   } finally {
     factory.close();
   }

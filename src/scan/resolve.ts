@@ -10,10 +10,21 @@
 import { HeadBucketCommand } from "@aws-sdk/client-s3";
 import pLimit from "p-limit";
 import { httpStatusOf, responseHeaderOf, toBucketError } from "../aws/index.js";
-import { FACTS, type BucketDocument, type BucketError } from "../model/index.js";
+import {
+  DESTINATION_FACTS,
+  FACTS,
+  type BucketDocument,
+  type BucketError,
+  type DeclaredAccountStatus,
+  type DestinationFact,
+  type FactName,
+  type ReplicationDestination,
+  unreadBucketDocument,
+} from "../model/index.js";
 import type { AccountSession, ScanContext } from "./context.js";
-import { fillResolved, fillUnresolved, markReplicaDestinations, type HeadResult, type OrganizationView } from "./destination-fill.js";
 import { readFacts } from "./facts.js";
+import { fillResolved, fillUnresolved, type HeadResult, type OrganizationView } from "./destination-fill.js";
+import type { InventoryEntry } from "./spool.js";
 
 export {
   declaredAccountInOrganization,
@@ -22,7 +33,9 @@ export {
   fillUnresolved,
   type HeadResult,
   type OrganizationView,
+  type ResolvedTarget,
 } from "./destination-fill.js";
+
 
 const PROBE = FACTS.destinationBucket.call;
 
@@ -36,13 +49,28 @@ async function headBucket(ctx: ScanContext, session: AccountSession, region: str
     if (status === 404) return { exists: false, region: null, error: null };
     // 403: someone else's bucket; 301: it lives in another region. Either way it exists.
     if (status === 403 || status === 301) return { exists: true, region: headerRegion, error: null };
-    return { exists: null, region: headerRegion, error: probeError(bucket, toBucketError(PROBE, error)) };
+    return { exists: null, region: headerRegion, error: toBucketError(PROBE, error) };
   }
 }
 
 /** The failed probe as an entry of the source bucket's errors[]: the message names the destination it was for. */
 const probeError = (bucket: string, error: BucketError): BucketError => ({ ...error, message: `destination ${bucket}: ${error.message}` });
 
+/** What the second pass learned of the destinations, applied to each document as it is handed on. */
+export interface Resolution {
+  /** Destination name → the sources replicating into it (ARNs, sorted). */
+  replicatedFrom: Map<string, string[]>;
+  /** Destination name → the document fields its second-pass reads filled, its new errors and collected facts. */
+  patches: Map<string, { fields: Partial<BucketDocument>; errors: BucketError[]; collected: FactName[] }>;
+  /** HeadBucket's answer for each destination outside the inventory. */
+  heads: Map<string, HeadResult>;
+}
+
+/**
+ * Resolves every rule's destination from the inventory alone (name → entry), so the documents can
+ * wait on disk: marks destinations, reads the facts only destinations need (second pass), probes
+ * the destinations outside the inventory. `applyResolution` then completes each document.
+ */
 export interface ResolveOptions {
   /**
    * One shard of a sharded run: a bucket of another shard may be a destination this shard cannot
@@ -54,55 +82,94 @@ export interface ResolveOptions {
 
 export async function resolveDestinations(
   ctx: ScanContext,
-  documents: BucketDocument[],
+  inventory: ReadonlyMap<string, InventoryEntry>,
   sessions: Map<string, AccountSession>,
-  org: OrganizationView,
   options: ResolveOptions = {},
-): Promise<void> {
-  const inventory = new Map(documents.map((d) => [d.name, d]));
-  const sources = documents.filter((d) => (d.replication?.rules.length ?? 0) > 0);
-  const destinations = options.shard === true ? new Set(documents) : markReplicaDestinations(sources, inventory);
-  if (options.shard === true) markReplicaDestinations(sources, inventory);
+): Promise<Resolution> {
+  const resolution: Resolution = { replicatedFrom: new Map(), patches: new Map(), heads: new Map() };
+  const sources = [...inventory.values()].filter((entry) => entry.destinations !== null);
+  for (const source of sources) {
+    for (const name of source.destinations ?? []) {
+      if (!inventory.has(name)) continue;
+      const from = resolution.replicatedFrom.get(name) ?? [];
+      if (!from.includes(source.arn)) from.push(source.arn);
+      resolution.replicatedFrom.set(name, from);
+    }
+  }
+  for (const from of resolution.replicatedFrom.values()) from.sort();
 
   // Second pass: the facts only destinations need (e.g. Object Lock), read before rules copy them.
   const limit = pLimit(ctx.bucketsInFlight);
   await Promise.all(
-    [...destinations].map((target) =>
+    [...(options.shard === true ? inventory.keys() : resolution.replicatedFrom.keys())].map((name) =>
       limit(async () => {
+        const target = inventory.get(name)!;
         const session = sessions.get(target.account.id);
         const missing = ctx.plan.destinations.filter((f) => !target.collected.includes(f));
         if (session === undefined || target.region === "unknown" || missing.length === 0) return;
-        const before = target.errors.length;
-        await readFacts(target, missing, session.s3(target.region), ctx.request);
-        ctx.progress.errors += target.errors.length - before;
+        const scratch = unreadBucketDocument(target.name, target.region, target.account);
+        scratch.collected = [...target.collected];
+        await readFacts(scratch, missing, session.s3(target.region), ctx.request);
+        ctx.progress.errors += scratch.errors.length;
+        const fields = Object.fromEntries(missing.map((fact) => [FACTS[fact].document, scratch[FACTS[fact].document]])) as Partial<BucketDocument>;
+        resolution.patches.set(name, { fields, errors: scratch.errors, collected: scratch.collected });
+        // The entry is what rules into this bucket copy from: it gets the new facts too.
+        Object.assign(target, { objectLock: scratch.objectLock, collected: scratch.collected, errors: [...target.errors, ...scratch.errors.map((e) => ({ operation: e.operation }))] });
       }),
     ),
   );
 
-  const heads = new Map<string, Promise<HeadResult>>();
   await Promise.all(
     sources.flatMap((source) =>
-      (source.replication?.rules ?? []).map(async (rule) => {
-        const dest = rule.destination;
-        const target = inventory.get(dest.bucket);
-        if (target !== undefined) return fillResolved(dest, source, target, org);
+      (source.destinations ?? []).map(async (name) => {
+        if (inventory.has(name) || resolution.heads.has(name)) return;
         const session = sessions.get(source.account.id);
-        let head = heads.get(dest.bucket);
-        if (head === undefined) {
-          head =
-            session === undefined
-              ? Promise.resolve({ exists: null, region: null, error: { operation: PROBE, code: "NotProbed", message: `destination ${dest.bucket}: no session for account ${source.account.id}` } })
-              : headBucket(ctx, session, source.region, dest.bucket);
-          heads.set(dest.bucket, head);
-        }
-        const result = await head;
-        fillUnresolved(dest, source, result, ctx.outOfScopeBuckets.get(dest.bucket) ?? null, org);
-        if (result.error !== null && !source.errors.some((e) => e.operation === PROBE && e.message === result.error?.message)) {
-          source.errors.push(result.error);
-          ctx.progress.errors++;
-        }
+        // Set before the await: one probe per destination, whichever source asks first.
+        resolution.heads.set(name, { exists: null, region: null, error: null });
+        const head =
+          session === undefined
+            ? { exists: null, region: null, error: { operation: PROBE, code: "NotProbed", message: `no session for account ${source.account.id}` } }
+            : await headBucket(ctx, session, source.region, name);
+        resolution.heads.set(name, head);
       }),
     ),
   );
   for (const session of sessions.values()) session.release();
+  return resolution;
+}
+
+/** Completes a document from the resolution: replica marks, second-pass facts, every rule's destination. */
+export function applyResolution(
+  ctx: Pick<ScanContext, "outOfScopeBuckets" | "progress">,
+  doc: BucketDocument,
+  inventory: ReadonlyMap<string, InventoryEntry>,
+  resolution: Resolution,
+  org: OrganizationView,
+): void {
+  const from = resolution.replicatedFrom.get(doc.name);
+  if (from !== undefined) {
+    doc.isReplicaDestination = true;
+    doc.replicatedFrom = [...from];
+  }
+  const patch = resolution.patches.get(doc.name);
+  if (patch !== undefined) {
+    Object.assign(doc, patch.fields);
+    doc.collected = [...patch.collected];
+    doc.errors.push(...patch.errors);
+  }
+  for (const rule of doc.replication?.rules ?? []) {
+    const dest = rule.destination;
+    const target = inventory.get(dest.bucket);
+    if (target !== undefined) {
+      fillResolved(dest, doc, target, org);
+      continue;
+    }
+    const head = resolution.heads.get(dest.bucket) ?? { exists: null, region: null, error: null };
+    const error = head.error === null ? null : probeError(dest.bucket, head.error);
+    fillUnresolved(dest, doc, { ...head, error }, ctx.outOfScopeBuckets.get(dest.bucket) ?? null, org);
+    if (error !== null && !doc.errors.some((e) => e.operation === PROBE && e.message === error.message)) {
+      doc.errors.push(error);
+      ctx.progress.errors++;
+    }
+  }
 }

@@ -1,12 +1,12 @@
 import { spawn } from "node:child_process";
-import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { describe, expect, it } from "vitest";
-import type { Snapshot } from "../../src/model/index.js";
 import { runMain } from "../support/cli.js";
+import { readSnapshot } from "../../src/report/index.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -74,7 +74,7 @@ describe("cli/audit with a config file", () => {
     );
     const run = await runMain(["audit", "--sandbox", "demo", "--config", config, "--quiet"]);
     expect(run.code).toBe(3);
-    const snapshot = JSON.parse(await readFile(join(dir, "out", "snapshot.json"), "utf8")) as Snapshot;
+    const snapshot = await readSnapshot(join(dir, "out", "snapshot.json"));
     const resultOf = (bucket: string, policyId: string) => snapshot.results.find((r) => r.bucket === bucket && r.policyId === policyId);
     // payments-ledger replicates to account 444444444444, which the parameter no longer allows.
     expect(resultOf("payments-ledger", "destination-separate-account")?.status).toBe("fail");

@@ -13,6 +13,7 @@ import { withoutUserInfo } from "../../src/url.js";
 import { runMain } from "../support/cli.js";
 import { ACCOUNTS } from "../support/accounts.js";
 import { cleanScenario } from "../support/scenarios/clean.js";
+import { readSnapshot } from "../../src/report/index.js";
 
 let dir: string;
 beforeAll(async () => {
@@ -81,7 +82,7 @@ describe("cli/credentials in the endpoint URL", () => {
       expect(text).not.toContain(secret);
       expect(text).not.toContain("AKIDUSERINFO");
     }
-    const snapshot = JSON.parse(await readFile(join(out, "snapshot.json"), "utf8")) as { scan: { endpoint: string } };
+    const snapshot = await readSnapshot(join(out, "snapshot.json"));
     expect(snapshot.scan.endpoint).toBe(sandbox.endpoint);
     // A bad endpoint's error line does not echo the secret either.
     const bad = await runMain(["audit", "--endpoint-url", `ftp://AKIDUSERINFO:${secret}@host`], { env });

@@ -3,13 +3,13 @@
  * line naming the file and `/messages/<status>`); what only one bucket's data can tell is an
  * `error` result on that policy and bucket, naming the template's problem, and the rest goes on.
  */
-import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { BucketDocument, Snapshot } from "../../src/model/index.js";
+import type { BucketDocument } from "../../src/model/index.js";
 import { evaluateBucket, loadPolicies } from "../../src/policy/index.js";
 import { registeredHelpers, TemplateRenderError } from "../../src/policy/template-helpers.js";
 import { expectRefusal, fixtureDocument, minimalPolicy, policyDir, runMain } from "../support/policy.js";
+import { readSnapshot } from "../../src/report/index.js";
 
 const messages = (overrides: Record<string, string>): Record<string, string> => ({
   pass: "{{bucket.name}} is versioned",
@@ -126,7 +126,7 @@ describe("audit with a message template that throws on some buckets", () => {
     const out = join(policyDir({}), "reports");
     const run = await runMain(["audit", "--sandbox", "demo", "--policies", dir, "--format", "json", "--out", out, "--quiet"]);
     expect(run.stderr).not.toContain("unexpected");
-    const snapshot = JSON.parse(await readFile(join(out, "snapshot.json"), "utf8")) as Snapshot;
+    const snapshot = await readSnapshot(join(out, "snapshot.json"));
     const mine = (bucket: string) => snapshot.results.find((r) => r.policyId === "rules-on" && r.bucket === bucket);
     expect(mine("analytics-paused")).toMatchObject({ status: "fail", message: "rule `paused-rule` of analytics-paused is disabled" });
     expect(mine("payments-tmp")).toMatchObject({

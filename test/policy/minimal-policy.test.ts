@@ -6,9 +6,9 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { Snapshot } from "../../src/model/index.js";
 import { evaluateBucket, explainPolicy, loadPolicies } from "../../src/policy/index.js";
 import { fixtureDocument, policyDir, runMain } from "../support/policy.js";
+import { readSnapshot } from "../../src/report/index.js";
 
 const MINIMAL = {
   id: "dev-versioning-on",
@@ -55,7 +55,7 @@ describe("policy/minimal custom policy", () => {
     const out = join(policyDir({}), "reports");
     const run = await runMain(["audit", "--sandbox", "demo", "--policies", dir, "--format", "json,html,sarif,csv", "--out", out, "--quiet"]);
     expect(run.stderr).not.toContain("unexpected");
-    const snapshot = JSON.parse(await readFile(join(out, "snapshot.json"), "utf8")) as Snapshot;
+    const snapshot = await readSnapshot(join(out, "snapshot.json"));
     const mine = snapshot.results.filter((r) => r.policyId === MINIMAL.id);
     expect(mine.find((r) => r.bucket === "dev-notes")).toMatchObject({
       status: "fail",

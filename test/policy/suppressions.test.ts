@@ -3,9 +3,9 @@ import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config/index.js";
-import type { Snapshot } from "../../src/model/index.js";
 import { activeSuppressions, evaluateBucket, loadPolicies } from "../../src/policy/index.js";
 import { fixtureDocument, policyDir, runMain } from "../support/policy.js";
+import { readSnapshot } from "../../src/report/index.js";
 
 
 describe("config/suppressions without an end date", () => {
@@ -55,7 +55,7 @@ describe("audit lists permanent suppressions in every report", () => {
     );
     const run = await runMain(["audit", "--sandbox", "demo", "--config", config, "--quiet"]);
     expect(run.stderr).not.toContain("unexpected");
-    const snapshot = JSON.parse(await readFile(join(dir, "out", "snapshot.json"), "utf8")) as Snapshot;
+    const snapshot = await readSnapshot(join(dir, "out", "snapshot.json"));
     expect(snapshot.results.find((r) => r.bucket === "dev-notes" && r.policyId === "replication-configured")?.status).toBe("suppressed");
     expect(snapshot.activeSuppressions).toEqual([
       { policyId: "replication-configured", resource: "arn:aws:s3:::dev-*", reason: "dev data is disposable", expires: null, matched: 1 },

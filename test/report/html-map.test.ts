@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { BucketDocument, ResultStatus, Snapshot } from "../../src/model/index.js";
 import { buildPolicyCatalog, renderHtmlString } from "../../src/report/index.js";
 import { accountChart, trendChart } from "../../src/report/html-charts.js";
+import { failuresByAccount } from "../../src/report/html-pictures.js";
 import { MAX_ACCOUNT_NODES, weight, type AccountMap } from "../../src/report/html-map-accounts.js";
 import { MAP_BUCKET_LIMIT, mapView, type BucketMap } from "../../src/report/html-map.js";
 import { printView, PRINT_LIST_LIMIT } from "../../src/report/html-print.js";
@@ -114,7 +115,7 @@ describe("report/charts", () => {
     const results = Array.from({ length: 12 }, (_, a) =>
       Array.from({ length: a + 1 }, () => ({ ...fixture.results[0]!, accountId: String(100000000000 + a), status: "fail" as const })),
     ).flat();
-    const chart = accountChart(results, new Map([["100000000011", "<b>top</b>"]]));
+    const chart = accountChart(failuresByAccount(results), new Map([["100000000011", "<b>top</b>"]]));
     expect(chart.rows.map((r) => r.value)).toEqual([12, 11, 10, 9, 8, 7, 6, 5, 4, 3]);
     expect(chart.rows[0]!.label).toBe("<b>top</b> (100000000011)");
     expect(chart.more).toBe(2);

@@ -156,4 +156,31 @@ describe("report/renderHtml", () => {
     expect(out).toContain("This audit covers 5 buckets: buckets whose results all pass or do not apply are listed in one line each.");
     expect(html).not.toContain('class="bucket compact"');
   });
+
+  it("above the listed-bucket limit names every bucket under each policy it fails or could not decide, counts clean buckets, and links the CSV and snapshot", async () => {
+    const out = await renderHtmlString(snapshot, buildPolicyCatalog(snapshot, POLICY_INFOS), { listedBucketLimit: 4 });
+    expect(out).not.toContain('class="bucket compact"');
+    expect(out).not.toContain('<details class="bucket"');
+    const lines = [...out.matchAll(/<p class="findings (\w+)" data-policy="([^"]+)" data-status="\w+"><span class="badge \w+">(\d+) \w+<\/span> <span class="mono">[^<]+<\/span> [^<]*: <span class="mono">([^<]+)<\/span><\/p>/g)];
+    const named = lines.flatMap((m) => m[4]!.split(" ").map((bucket) => `${m[2]} ${m[1]} ${bucket}`)).sort();
+    const expected = snapshot.results.filter((r) => r.status !== "pass" && r.status !== "not_applicable").map((r) => `${r.policyId} ${r.status} ${r.bucket}`).sort();
+    expect(named).toEqual(expected);
+    expect(lines.every((m) => Number(m[3]) === m[4]!.split(" ").length)).toBe(true);
+    expect([...out.matchAll(/(\d+) bucket\(s\) where every policy passes or does not apply are not listed/g)].map((m) => Number(m[1])).reduce((a, b) => a + b, 0)).toBe(2);
+    expect(out).toContain('<a href="results.csv">results.csv</a>');
+    expect(out).toContain('<a href="snapshot.json">snapshot.json</a>');
+  });
+
+  it("aggregates results by organizational unit, with each OU's accounts and buckets", () => {
+    const table = between(html, '<table class="by-ou">', "</table>")[0]!;
+    const rows = [...table.matchAll(/<tr><td>([^<]+)<\/td><td class="num">(\d+)<\/td><td class="num">(\d+)<\/td>((?:<td class="num[^"]*">\d+<\/td>)+)<\/tr>/g)];
+    const ous = [...new Set(snapshot.accounts.map((a) => a.ouPath))].sort();
+    expect(rows.map((r) => r[1])).toEqual(ous);
+    const fails = (ou: string): number => snapshot.results.filter((r) => snapshot.accounts.find((a) => a.id === r.accountId)?.ouPath === ou && r.status === "fail").length;
+    for (const row of rows) {
+      expect(Number(row[2])).toBe(snapshot.accounts.filter((a) => a.ouPath === row[1]).length);
+      const cells = [...row[4]!.matchAll(/>(\d+)</g)].map((m) => Number(m[1]));
+      expect(cells[1]).toBe(fails(row[1]!)); // columns in RESULT_STATUSES order: pass, fail, ...
+    }
+  });
 });

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SnapshotError } from "../../src/errors.js";
-import type { Snapshot } from "../../src/model/index.js";
+import { SNAPSHOT_SCHEMA_VERSION, bucketOrder, type Snapshot } from "../../src/model/index.js";
 import { readSnapshot, validateSnapshot, writeSnapshotJson } from "../../src/report/index.js";
 import { buildSnapshot } from "../support/report-fixture.js";
 import { tempDir } from "../support/temp-dir.js";
@@ -30,6 +30,15 @@ const broken = (mutate: (s: Record<string, any>) => void): unknown => { // eslin
   return copy;
 };
 
+/** What a 2.x file gives back: this format's version, buckets in (account, name) order, each followed by its results. */
+function asWritten(snapshot: Snapshot): Snapshot {
+  const buckets = [...snapshot.buckets].sort(bucketOrder);
+  const arns = buckets.map((b) => b.arn);
+  const rank = (arn: string): number => (arns.includes(arn) ? arns.indexOf(arn) : arns.length);
+  const results = snapshot.results.map((r, i) => ({ r, i })).sort((a, b) => rank(a.r.bucketArn) - rank(b.r.bucketArn) || a.i - b.i).map(({ r }) => r);
+  return { ...snapshot, schemaVersion: SNAPSHOT_SCHEMA_VERSION, buckets, results };
+}
+
 describe("report/validateSnapshot", () => {
   it("accepts the fixture snapshot (accounts, bucket documents, all five statuses)", () => {
     const snapshot = buildSnapshot();
@@ -54,21 +63,22 @@ describe("report/validateSnapshot", () => {
 });
 
 describe("report/writeSnapshotJson", () => {
-  it("writes a file that readSnapshot gives back equal, one array element per line", async () => {
+  it("writes a file that readSnapshot gives back equal (format 2.x: buckets in order, each with its results), one record per line", async () => {
     const snapshot = buildSnapshot();
     const file = join(dir, "snapshot.json");
     await writeSnapshotJson(snapshot, file);
-    expect(await readSnapshot(file)).toEqual(snapshot);
-    const lines = (await readFile(file, "utf8")).split("\n");
-    const resultLines = lines.filter((line) => line.startsWith('    {"policyId"'));
-    expect(resultLines).toHaveLength(snapshot.results.length);
+    expect(await readSnapshot(file)).toEqual(asWritten(snapshot));
+    const lines = (await readFile(file, "utf8")).trimEnd().split("\n");
+    expect(lines.filter((line) => line.startsWith('{"record":"result"'))).toHaveLength(snapshot.results.length);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ record: "header", schemaVersion: SNAPSHOT_SCHEMA_VERSION });
+    expect(JSON.parse(lines.at(-1)!)).toMatchObject({ record: "trailer", counts: { accounts: snapshot.accounts.length, buckets: snapshot.buckets.length, results: snapshot.results.length } });
   });
 
-  it("writes empty arrays as []", async () => {
+  it("writes a snapshot with no accounts, buckets or results", async () => {
     const snapshot: Snapshot = { ...buildSnapshot(), accounts: [], buckets: [], results: [] };
     const file = join(dir, "empty.json");
     await writeSnapshotJson(snapshot, file);
-    expect(await readSnapshot(file)).toEqual(snapshot);
+    expect(await readSnapshot(file)).toEqual({ ...snapshot, schemaVersion: SNAPSHOT_SCHEMA_VERSION });
   });
 
   it("streams 10,000 buckets × 14 policies and reads them back", async () => {
@@ -132,25 +142,32 @@ describe("report/readSnapshot", () => {
     });
   }
 
-  it("reads a snapshot that `jq .` re-indented (the real jq, not a stand-in)", async () => {
+  it("reads a 1.x snapshot that `jq .` re-indented, and a 2.x one that `jq -c -S` re-wrote (the real jq)", async () => {
+    const old = join(dir, "old.json");
+    await writeFile(old, JSON.stringify(buildSnapshot()));
+    const file = join(dir, "jq.json");
+    await writeFile(file, execFileSync("jq", [".", old], { encoding: "utf8" }));
+    expect(await readSnapshot(file)).toEqual(buildSnapshot());
+
     const written = join(dir, "written.json");
     await writeSnapshotJson(buildSnapshot(), written);
-    const file = join(dir, "jq.json");
-    await writeFile(file, execFileSync("jq", [".", written], { encoding: "utf8" }));
-    expect(await readFile(file, "utf8")).not.toBe(await readFile(written, "utf8"));
-    expect(await readSnapshot(file)).toEqual(buildSnapshot());
+    const sorted = join(dir, "jq-sorted.json");
+    // Keys sorted, so `record` is no longer first on its line: the format is the records, not the layout.
+    await writeFile(sorted, execFileSync("jq", ["-c", "-S", ".", written], { encoding: "utf8" }));
+    expect(await readFile(sorted, "utf8")).not.toBe(await readFile(written, "utf8"));
+    expect(await readSnapshot(sorted)).toEqual(asWritten(buildSnapshot()));
   });
 
   it("names the file, line and column of a corrupt element", async () => {
     const file = join(dir, "corrupt.json");
     await writeSnapshotJson(buildSnapshot(), file);
     const lines = (await readFile(file, "utf8")).split("\n");
-    const third = lines.findIndex((line) => line.startsWith('    {"policyId"')) + 2;
+    const third = lines.findIndex((line) => line.startsWith('{"record":"result"')) + 2;
     lines[third] = `${lines[third]!.slice(0, 40)}}}},`;
     await writeFile(file, lines.join("\n"));
     const error = (await readSnapshot(file).catch((e: unknown) => e)) as SnapshotError;
     expect(error).toBeInstanceOf(SnapshotError);
-    expect(error.message).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:${third + 1}:\\d+: not valid JSON: `));
+    expect(error.message).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:${third + 1}: not valid JSON: `));
     expect(error.location).toEqual({ file, pointer: "" });
   });
 
@@ -163,7 +180,7 @@ describe("report/readSnapshot", () => {
       await writeFile(file, full.slice(0, Math.floor(full.length / 2)));
       await expect(readSnapshot(file)).rejects.toMatchObject({
         name: "SnapshotError",
-        message: expect.stringContaining("ends before the snapshot is complete") as unknown,
+        message: expect.stringMatching(name === "streamed" ? /not valid JSON: line \d+ is cut short: the file is truncated/ : /ends before the snapshot is complete/) as unknown,
       });
     }
   });

@@ -1,0 +1,115 @@
+/**
+ * The audit's middle, streamed: each bucket document the scan hands on is evaluated at once and
+ * appended with its results to the snapshot file, then dropped. What stays in memory is small per
+ * run (counts, suppression matches, the accounts) unless the caller asks to keep everything.
+ */
+import { BUCKET_DOCUMENT_SCHEMA_VERSION, SEVERITIES, SNAPSHOT_SCHEMA_VERSION, type BucketDocument, type PolicyResult, type Severity, type Snapshot, type SnapshotHeader, type Suppression } from "../model/index.js";
+import { evaluateBucket, policyRefs, SuppressionTracker, type PolicySet } from "../policy/index.js";
+import { emptyCounts, SnapshotWriter, type SnapshotWriteOptions } from "../report/index.js";
+import { scan, type ScanOptions } from "../scan/index.js";
+import { toolVersion } from "../version.js";
+
+/**
+ * What `AuditResult.snapshot` holds: `all` (every document and result, as before: memory grows with
+ * the organization), or `summary` (the accounts, coverage and policies, but only the buckets that
+ * were partly read and the results that are `error`: what the CLI's summary names). The snapshot
+ * file always has everything.
+ */
+export type SnapshotRetention = "all" | "summary";
+
+export interface AuditSummary {
+  counts: Record<PolicyResult["status"], number>;
+  /** Failures by severity (suppressed findings excluded). */
+  failuresBySeverity: Record<Severity, number>;
+  failuresAtOrAboveFailOn: number;
+}
+
+export interface StreamedAudit {
+  snapshot: Snapshot;
+  summary: AuditSummary;
+}
+
+const severityRank = (severity: Severity): number => SEVERITIES.indexOf(severity);
+
+/** A running summary: results are added as they are made. */
+export class SummaryCounter {
+  readonly summary: AuditSummary = {
+    counts: emptyCounts(),
+    failuresBySeverity: Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>,
+    failuresAtOrAboveFailOn: 0,
+  };
+
+  constructor(private readonly failOn: Severity) {}
+
+  add(result: PolicyResult): void {
+    this.summary.counts[result.status] += 1;
+    if (result.status !== "fail") return;
+    this.summary.failuresBySeverity[result.severity] += 1;
+    if (severityRank(result.severity) <= severityRank(this.failOn)) this.summary.failuresAtOrAboveFailOn += 1;
+  }
+}
+
+export interface StreamAuditOptions {
+  scan: ScanOptions;
+  policySet: PolicySet;
+  suppressions: Suppression[];
+  now: Date;
+  failOn: Severity;
+  configHash: string;
+  retain: SnapshotRetention;
+  /** Where the snapshot is written (the caller renames it into place). */
+  file: string;
+  write?: SnapshotWriteOptions;
+}
+
+/** Scans, evaluates and writes the snapshot file as the buckets come; returns what `retain` keeps. */
+export async function streamAudit(options: StreamAuditOptions): Promise<StreamedAudit> {
+  const { policySet, suppressions, now, failOn, retain } = options;
+  const writer = new SnapshotWriter(options.file, options.write);
+  const tracker = new SuppressionTracker(suppressions, now);
+  const counter = new SummaryCounter(failOn);
+  const kept: { buckets: BucketDocument[]; results: PolicyResult[] } = { buckets: [], results: [] };
+  let header: SnapshotHeader | null = null;
+  try {
+    const scanned = await scan({
+      ...options.scan,
+      onScanned: async ({ scan: info, accounts }) => {
+        header = {
+          kind: "replguard-snapshot",
+          schemaVersion: SNAPSHOT_SCHEMA_VERSION,
+          bucketDocumentSchemaVersion: BUCKET_DOCUMENT_SCHEMA_VERSION,
+          tool: { name: "replguard", version: toolVersion },
+          scan: info,
+          configHash: options.configHash,
+          failOn,
+          policies: policyRefs(policySet),
+        };
+        await writer.header(header);
+        for (const account of accounts) await writer.account(account);
+      },
+      onBucket: async (doc) => {
+        const results = [...evaluateBucket(policySet, doc, { suppressions, now })];
+        for (const result of results) {
+          tracker.observe(result);
+          counter.add(result);
+        }
+        await writer.bucket(doc, results);
+        if (retain === "all") {
+          kept.buckets.push(doc);
+          kept.results.push(...results);
+        } else {
+          if (doc.errors.length > 0) kept.buckets.push(doc);
+          for (const result of results) if (result.status === "error") kept.results.push(result);
+        }
+      },
+    });
+    const trailer = { coverage: scanned.coverage, activeSuppressions: tracker.active(), expiredSuppressions: tracker.expired() };
+    await writer.finish(trailer);
+    if (header === null) throw new Error("the scan finished without handing on its accounts");
+    const snapshot: Snapshot = { ...(header as SnapshotHeader), accounts: scanned.accounts, buckets: kept.buckets, results: kept.results, ...trailer };
+    return { snapshot, summary: counter.summary };
+  } catch (error) {
+    await writer.abort();
+    throw error;
+  }
+}

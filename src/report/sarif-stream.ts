@@ -1,0 +1,109 @@
+/**
+ * `results.sarif` written as the snapshot's records stream by: each finding is written when its
+ * record is read, and the rest of the run (tool and rules, the invocation with its notifications,
+ * coverage) after the results, since only then are the rules seen in results and the coverage
+ * known. JSON members have no order, so the log is the one `renderSarif` builds in memory.
+ * In memory: the notifications (one per error) and, with a baseline, the baseline's findings.
+ */
+import type { AccountRecord, BucketDocument, Drift, PolicyResult, SnapshotHeader, SnapshotRecord, SnapshotTrailer } from "../model/index.js";
+import type { ReportFileWriter } from "./output-stream.js";
+import type { PolicyCatalog } from "./policy-catalog.js";
+import {
+  accountNotifications,
+  baselineStateOf,
+  bucketNotifications,
+  errorResultNotification,
+  findingKey,
+  isFinding,
+  runHeadOf,
+  SARIF_SCHEMA_URI,
+  sarifResult,
+  sentence,
+} from "./sarif.js";
+
+type Json = Record<string, unknown>;
+
+/** What SARIF needs of the baseline: its findings (fail, suppressed) and account names, and the buckets whose configuration changed. */
+export interface SarifBaseline {
+  findings: Map<string, PolicyResult>;
+  accountNames: Map<string, string>;
+  changedBuckets: Set<string>;
+}
+
+/** Reads the baseline's findings from its records (memory: its findings, not its documents). */
+export async function sarifBaseline(records: AsyncIterable<SnapshotRecord>, drift: Drift): Promise<SarifBaseline> {
+  const baseline: SarifBaseline = { findings: new Map(), accountNames: new Map(), changedBuckets: new Set(drift.configuration.map((c) => c.bucketArn)) };
+  for await (const record of records) {
+    if (record.record === "account") baseline.accountNames.set(record.account.id, record.account.name);
+    else if (record.record === "result" && isFinding(record.result)) baseline.findings.set(findingKey(record.result), record.result);
+  }
+  return baseline;
+}
+
+export class SarifStream {
+  private header: SnapshotHeader | null = null;
+  private readonly names = new Map<string, string>();
+  private readonly notes = { accounts: [] as Json[], buckets: [] as Json[], errors: [] as Json[] };
+  /** Baseline findings still unmatched, with the status their (policy, bucket) has now, if any. */
+  private readonly statusNow = new Map<string, string>();
+  private first = true;
+
+  constructor(
+    private readonly out: ReportFileWriter,
+    private readonly catalog: PolicyCatalog,
+    private readonly baseline?: SarifBaseline,
+  ) {}
+
+  async start(header: SnapshotHeader): Promise<void> {
+    this.header = header;
+    await this.out.write(`{"$schema":${JSON.stringify(SARIF_SCHEMA_URI)},"version":"2.1.0","runs":[{"results":[\n`);
+  }
+
+  account(account: AccountRecord): void {
+    this.names.set(account.id, account.name);
+    this.notes.accounts.push(...accountNotifications(account, this.header!.scan.finishedAt));
+  }
+
+  bucket(bucket: BucketDocument): void {
+    this.notes.buckets.push(...bucketNotifications(bucket, this.header!.scan.finishedAt));
+  }
+
+  async result(result: PolicyResult): Promise<void> {
+    const { index } = this.catalog.forResult(result);
+    if (result.status === "error") this.notes.errors.push(errorResultNotification(result, this.header!.scan.finishedAt));
+    const key = findingKey(result);
+    if (!isFinding(result)) {
+      if (this.baseline?.findings.has(key) === true) this.statusNow.set(key, result.status);
+      return;
+    }
+    const sarif = sarifResult(result, index, this.names.get(result.accountId));
+    if (this.baseline !== undefined) {
+      sarif.baselineState = baselineStateOf(result, this.baseline.findings.get(key), this.baseline.changedBuckets);
+      this.baseline.findings.delete(key);
+    }
+    await this.write(sarif);
+  }
+
+  /** The baseline's findings gone now (`absent`), then the rest of the run. */
+  async finish(trailer: SnapshotTrailer): Promise<void> {
+    for (const result of this.baseline?.findings.values() ?? []) {
+      const known = this.catalog.has(result.policyId);
+      const sarif = sarifResult(result, known ? this.catalog.forResult(result).index : -1, this.baseline!.accountNames.get(result.accountId));
+      if (!known) delete sarif.ruleIndex; // the policy no longer runs: name it by id only
+      const status = this.statusNow.get(findingKey(result)) ?? null;
+      sarif.message = { text: sentence(`No longer reported (${status === null ? "no result now: the bucket, the policy or its account is gone, or the account could not be read" : `now ${status}`}); it was: ${result.message || result.policyId}`) };
+      sarif.baselineState = "absent";
+      (sarif.properties as Json).statusNow = status;
+      await this.write(sarif);
+    }
+    const complete = trailer.coverage.complete && this.notes.errors.length === 0;
+    const head = runHeadOf({ ...this.header!, coverage: trailer.coverage }, this.catalog.list(), [...this.notes.accounts, ...this.notes.buckets, ...this.notes.errors], complete);
+    // The head is an object: its members follow the results array.
+    await this.out.write(`\n],${JSON.stringify(head).slice(1)}]}\n`);
+  }
+
+  private async write(sarif: Json): Promise<void> {
+    await this.out.write(`${this.first ? "" : ",\n"}${JSON.stringify(sarif)}`);
+    this.first = false;
+  }
+}

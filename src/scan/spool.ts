@@ -1,0 +1,109 @@
+/**
+ * Where the scan keeps bucket documents between reading them and handing them on: a temporary file,
+ * one JSON line per document, written one account at a time. In memory stays only the inventory
+ * (name → owner, region and the few facts destination resolution copies), so the scan's memory
+ * does not grow with the documents' size: a 1,000,000-bucket organization spools to disk.
+ * Documents come back one account at a time, in (account id, bucket name) order.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { open, type FileHandle } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { AccountRef, BucketDocument, FactName, ObjectLock, VersioningStatus } from "../model/index.js";
+import { bucketOrder } from "../model/index.js";
+
+/**
+ * What the scan keeps of each bucket until the end: enough to resolve a destination into it
+ * (`fillResolved` reads exactly these) and to probe the destinations of its rules.
+ */
+export interface InventoryEntry {
+  name: string;
+  arn: string;
+  region: string;
+  /** Shared with every document of the account: one object per account. */
+  account: AccountRef;
+  versioning: { status: VersioningStatus } | null;
+  objectLock: ObjectLock | null;
+  /** Only the calls that failed (the destination copies "unreadable" from them). */
+  errors: { operation: string }[];
+  collected: FactName[];
+  /** Destination bucket names of its replication rules, or null for a bucket without rules. */
+  destinations: string[] | null;
+}
+
+export function inventoryEntry(doc: BucketDocument): InventoryEntry {
+  const rules = doc.replication?.rules ?? [];
+  return {
+    name: doc.name,
+    arn: doc.arn,
+    region: doc.region,
+    account: doc.account,
+    versioning: doc.versioning === null ? null : { status: doc.versioning.status },
+    objectLock: doc.objectLock,
+    errors: doc.errors.map((e) => ({ operation: e.operation })),
+    collected: [...doc.collected],
+    destinations: rules.length === 0 ? null : rules.map((r) => r.destination.bucket),
+  };
+}
+
+interface Block {
+  offset: number;
+  length: number;
+}
+
+export class DocumentSpool {
+  private readonly dir = mkdtempSync(join(tmpdir(), "replguard-scan-"));
+  private readonly file = join(this.dir, "documents.ndjson");
+  private handle: FileHandle | null = null;
+  private size = 0;
+  /** Byte ranges of each account's documents (an account is written in one block). */
+  private readonly blocks = new Map<string, Block[]>();
+  /** Accounts in writing order are written one after another: appends never interleave. */
+  private queue: Promise<void> = Promise.resolve();
+  /** An interrupted scan (Ctrl-C exits the process) removes its file all the same. */
+  private readonly onExit = (): void => rmSync(this.dir, { recursive: true, force: true });
+
+  constructor() {
+    process.once("exit", this.onExit);
+  }
+
+  /** Appends an account's documents; the caller may drop them once this resolves. */
+  add(accountId: string, docs: readonly BucketDocument[]): Promise<void> {
+    if (docs.length === 0) return this.queue;
+    const text = Buffer.from(docs.map((doc) => `${JSON.stringify(doc)}\n`).join(""), "utf8");
+    this.queue = this.queue.then(async () => {
+      this.handle ??= await open(this.file, "w+");
+      await this.handle.write(text, 0, text.length, this.size);
+      const list = this.blocks.get(accountId) ?? [];
+      list.push({ offset: this.size, length: text.length });
+      this.blocks.set(accountId, list);
+      this.size += text.length;
+    });
+    return this.queue;
+  }
+
+  /** Every document, by account id then bucket name; one account's documents in memory at a time. */
+  async *documents(): AsyncGenerator<BucketDocument> {
+    await this.queue;
+    const accounts = [...this.blocks.keys()].sort();
+    for (const accountId of accounts) {
+      const docs: BucketDocument[] = [];
+      for (const block of this.blocks.get(accountId)!) {
+        const buffer = Buffer.alloc(block.length);
+        await this.handle!.read(buffer, 0, block.length, block.offset);
+        for (const line of buffer.toString("utf8").split("\n")) if (line !== "") docs.push(JSON.parse(line) as BucketDocument);
+      }
+      docs.sort(bucketOrder);
+      yield* docs;
+    }
+  }
+
+  /** Closes and removes the file. */
+  async close(): Promise<void> {
+    await this.queue.catch(() => undefined);
+    await this.handle?.close();
+    this.handle = null;
+    process.off("exit", this.onExit);
+    this.onExit();
+  }
+}
