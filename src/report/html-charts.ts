@@ -5,7 +5,7 @@
  * every label still goes through Handlebars' escaping.
  */
 import { SEVERITIES } from "../model/index.js";
-import type { Coverage, Drift, PolicyResult, Severity, StatusCounts } from "../model/index.js";
+import type { Coverage, Drift, Severity, StatusCounts } from "../model/index.js";
 
 /** Width of a chart's drawing area (SVG user units; the SVG scales to its box). */
 const WIDTH = 420;

@@ -10,17 +10,7 @@
 import { HeadBucketCommand } from "@aws-sdk/client-s3";
 import pLimit from "p-limit";
 import { httpStatusOf, responseHeaderOf, toBucketError } from "../aws/index.js";
-import {
-  DESTINATION_FACTS,
-  FACTS,
-  type BucketDocument,
-  type BucketError,
-  type DeclaredAccountStatus,
-  type DestinationFact,
-  type FactName,
-  type ReplicationDestination,
-  unreadBucketDocument,
-} from "../model/index.js";
+import { FACTS, type BucketDocument, type BucketError, type FactName, unreadBucketDocument } from "../model/index.js";
 import type { AccountSession, ScanContext } from "./context.js";
 import { readFacts } from "./facts.js";
 import { fillResolved, fillUnresolved, type HeadResult, type OrganizationView } from "./destination-fill.js";
