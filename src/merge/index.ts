@@ -10,7 +10,10 @@ import { auditExitCode, summarize, type AuditSummary } from "../audit/index.js";
 import { UsageError, type ExitCode } from "../errors.js";
 import type { PolicyResult, Severity, Snapshot, Suppression } from "../model/index.js";
 import { evaluateBucket, loadPolicies, SuppressionTracker, type LoadOptions, type PolicySet } from "../policy/index.js";
-import { readSnapshot, REPORT_FORMATS, writeReports, type ReportFormat, type WrittenReport } from "../report/index.js";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { readSnapshot, REPORT_FORMATS, writeReportsFromSnapshot, writeSnapshotJson, type ReportFormat, type WrittenReport } from "../report/index.js";
 import { combineShards } from "./combine.js";
 
 export interface MergeOptions {
@@ -128,6 +131,21 @@ export async function merge(options: MergeOptions): Promise<MergeResult> {
   };
   const summary = summarize(results, failOn);
   const formats = options.formats ?? REPORT_FORMATS;
-  const reports = formats.length === 0 ? [] : await writeReports(snapshot, { outDir: options.outDir, formats: [...formats], policies: policySet.policies });
+  const reports = formats.length === 0 ? [] : await writeMergedReports(snapshot, options.outDir, formats, policySet);
   return { snapshot, reports, summary, exitCode: auditExitCode(snapshot, summary) };
+}
+
+/**
+ * The reports of the merged snapshot, rendered from its file as `audit` renders its own, so a
+ * merged run's reports equal a whole run's apart from timestamps.
+ */
+async function writeMergedReports(snapshot: Snapshot, outDir: string, formats: readonly ReportFormat[], policySet: PolicySet): Promise<WrittenReport[]> {
+  const scratch = await mkdtemp(join(tmpdir(), "replguard-merge-"));
+  try {
+    const file = join(scratch, "snapshot.json");
+    await writeSnapshotJson(snapshot, file);
+    return await writeReportsFromSnapshot(file, { outDir, formats: [...formats], policies: policySet.policies });
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
 }

@@ -3,14 +3,13 @@
  * once whole and once as four shards (`scan.shard`), then `merge`d: same accounts, buckets, results,
  * fingerprints and reports apart from timestamps. Also what merge refuses.
  */
-import { readFile, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { audit, type AuditResult } from "../../src/audit/index.js";
 import { ExitCode, UsageError } from "../../src/errors.js";
-import type { Snapshot } from "../../src/model/index.js";
 import { merge, type MergeResult } from "../../src/merge/index.js";
-import { REPORT_FILE_NAMES, REPORT_FORMATS } from "../../src/report/index.js";
+import { readSnapshot, REPORT_FILE_NAMES, REPORT_FORMATS, writeSnapshotJson } from "../../src/report/index.js";
 import { startSandbox } from "../../src/sandbox/index.js";
 import type { Sandbox } from "../../src/sandbox/types.js";
 import { tempDir } from "../support/temp-dir.js";
@@ -130,12 +129,12 @@ describe("merge", () => {
   it("reports an account its shard never listed as in scope and not scanned (exit 3), never as excluded", async () => {
     const files = [...demoRuns.shardFiles];
     const owner = demoRuns.shards.findIndex((s) => s.snapshot.accounts.some((a) => a.scope === "in-scope" && a.scan === "scanned" && s.snapshot.buckets.some((b) => b.account.id === a.id)));
-    const shard = JSON.parse(await readFile(files[owner]!, "utf8")) as Snapshot;
+    const shard = await readSnapshot(files[owner]!);
     const gone = shard.accounts.find((a) => a.scope === "in-scope" && a.scan === "scanned")!;
     shard.accounts = shard.accounts.filter((a) => a.id !== gone.id);
     shard.buckets = shard.buckets.filter((b) => b.account.id !== gone.id);
     files[owner] = join(fresh(), "..", `late-${owner}.json`);
-    await writeFile(files[owner]!, JSON.stringify(shard));
+    await writeSnapshotJson(shard, files[owner]!);
     const result = await merge({ snapshots: files, outDir: fresh(), formats: [], now });
     const record = result.snapshot.accounts.find((a) => a.id === gone.id);
     expect(record).toMatchObject({ scope: "in-scope", scan: "not-scanned", scopeReason: null });

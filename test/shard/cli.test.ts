@@ -2,10 +2,10 @@
  * A sharded audit through the command line: two shards of the demo (one from --shard, one from AWS
  * Batch's variables), then `replguard merge`; and what the command line refuses, in one line.
  */
-import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Snapshot } from "../../src/model/index.js";
+import { readSnapshot } from "../../src/report/index.js";
 import { startSandbox } from "../../src/sandbox/index.js";
 import type { Sandbox } from "../../src/sandbox/types.js";
 import { runMain, type CliRun } from "../support/cli.js";
@@ -32,7 +32,7 @@ describe("cli: audit --shard and merge", () => {
     await temp?.cleanup();
   });
 
-  const snapshot = async (dir: string): Promise<Snapshot> => JSON.parse(await readFile(join(temp.dir, dir, "snapshot.json"), "utf8")) as Snapshot;
+  const snapshot = async (dir: string): Promise<Snapshot> => readSnapshot(join(temp.dir, dir, "snapshot.json"));
 
   it("runs each shard, says which shard it was, and exits on its own part's coverage only (3: the demo's unreadable account or bucket)", async () => {
     for (const [index, run] of runs.entries()) {
