@@ -16,8 +16,8 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Every .ts file under src/ has its compiled .js in dist/, written after the source last changed. */
-function distIsFresh(): boolean {
+/** Every .ts file under `root`/src/ has its compiled .js in `root`/dist/, written after the source last changed. */
+export function distIsFresh(root: string): boolean {
   const walk = (dir: string): string[] =>
     readdirSync(dir, { withFileTypes: true }).flatMap((entry) => (entry.isDirectory() ? walk(join(dir, entry.name)) : entry.name.endsWith(".ts") ? [join(dir, entry.name)] : []));
   try {
@@ -40,7 +40,7 @@ let command: string[] | undefined;
  * the edited code (through tsx), never a stale build.
  */
 export function cliCommand(): string[] {
-  command ??= distIsFresh() ? [process.execPath, join(root, "dist", "cli", "main.js")] : [process.execPath, "--import", "tsx", join(root, "src", "cli", "main.ts")];
+  command ??= distIsFresh(root) ? [process.execPath, join(root, "dist", "cli", "main.js")] : [process.execPath, "--import", "tsx", join(root, "src", "cli", "main.ts")];
   return command;
 }
 
