@@ -24,9 +24,11 @@ function typecheck(root, tsconfig, emitted) {
   // tsc's order: config and options, then syntax, then global and semantic errors, each stage only
   // if the one before found none (executeCommandLine's emitFilesAndReportErrors).
   let diagnostics = [...program.getConfigFileParsingDiagnostics(), ...program.getOptionsDiagnostics(), ...program.getSyntacticDiagnostics()];
-  if (diagnostics.length === 0) diagnostics = [...program.getGlobalDiagnostics(), ...program.getSemanticDiagnostics()];
-  if (diagnostics.length === 0 && emitted !== undefined) {
-    // What only the build's declaration emit reports (a type it cannot name), for the files it emits.
+  if (diagnostics.length > 0) return { program, diagnostics };
+  diagnostics = [...program.getGlobalDiagnostics(), ...program.getSemanticDiagnostics()];
+  if (emitted !== undefined) {
+    // What only the build's declaration emit reports (a type it cannot name), for the files it
+    // emits; the build reports them beside the semantic errors, as here.
     const folder = resolve(root, emitted);
     for (const sourceFile of program.getSourceFiles()) {
       if (!sourceFile.isDeclarationFile && !relative(folder, sourceFile.fileName).startsWith("..")) diagnostics.push(...program.getDeclarationDiagnostics(sourceFile));

@@ -23,12 +23,12 @@ describe("scripts/typecheck-and-lint", () => {
       },
     });
     const where = (file: string | undefined): string => (file === undefined ? "" : file.slice(project.length + 1));
-    expect(diagnostics.map((d) => [where(d.file?.fileName), d.code])).toEqual([["broken.ts", 2322]]);
+    // TS4094 is a declaration-emit error: `tsc --noEmit` does not report it, the build does.
+    expect(diagnostics.map((d) => [where(d.file?.fileName), d.code])).toEqual([
+      ["broken.ts", 2322],
+      ["src/anonymous-class.ts", 4094],
+    ]);
     const lint = results.flatMap((r) => r.messages.map((m) => [where(r.filePath), m.line, m.ruleId]));
     expect(lint).toEqual([["broken.ts", 7, "@typescript-eslint/no-floating-promises"]]);
-
-    // Once the type error is out of the way (tsc reports semantics first), the emit's own check.
-    const { diagnostics: emitted } = await typecheckAndLint({ root: project, tsconfig: "tsconfig.src.json", emitted: "src", patterns: [] });
-    expect(emitted.map((d) => [where(d.file?.fileName), d.code])).toEqual([["src/anonymous-class.ts", 4094]]);
   });
 });
