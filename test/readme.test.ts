@@ -21,7 +21,9 @@ describe("README", () => {
     expect(first).toMatch(/^npm ci && npm run build && node dist\/cli\/main\.js audit --sandbox demo /);
     expect(second).toMatch(/^npm ci && npm run check /);
     expect(packageJson.bin.replguard).toBe("dist/cli/main.js");
-    expect(packageJson.scripts.check).toContain("npm run test");
+    // check = the static checks beside build-then-test (package.json, "check:*").
+    expect(packageJson.scripts.check).toContain("check:test");
+    expect(packageJson.scripts["check:test"]).toContain("npm run test");
     expect(packageJson.scripts.test).toBe("vitest run");
     expect(readFileSync(new URL("../.ci/run", import.meta.url), "utf8")).toContain("npm run check");
   });

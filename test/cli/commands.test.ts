@@ -2,17 +2,15 @@ import { spawn } from "node:child_process";
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { describe, expect, it } from "vitest";
-import { runMain } from "../support/cli.js";
 import { readSnapshot } from "../../src/report/index.js";
-
-const root = fileURLToPath(new URL("../..", import.meta.url));
+import { cliCommand, runMain } from "../support/cli.js";
 
 describe("cli/sandbox", () => {
   it("prints export lines that the SDK can use, and stops cleanly on SIGINT", async () => {
-    const child = spawn(process.execPath, ["--import", "tsx", `${root}src/cli/main.ts`, "sandbox", "--scenario", "demo"], { cwd: root });
+    const [node, ...entry] = cliCommand();
+    const child = spawn(node!, [...entry, "sandbox", "--scenario", "demo"]);
     let stdout = "";
     const exports = await new Promise<Record<string, string>>((resolve, reject) => {
       child.stdout.on("data", (chunk: Buffer) => {

@@ -1,6 +1,6 @@
 /**
- * Exit codes (README "Exit codes"). Most cases run `main(argv)` in-process; the few that are about
- * the process itself (the status a shell sees) go through the real executable.
+ * Exit codes (README "Exit codes"). Most cases run `main(argv)` in-process; the two that are about
+ * the process itself (the status a shell sees, what reaches its stderr) go through the real executable.
  */
 import { mkdtemp, writeFile, mkdir, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -46,10 +46,19 @@ describe("cli/exit codes through the executable", () => {
     expect(run.code).toBe(0);
   });
 
-  it("exits 3, not 0, when a result is error: the audit could not decide, so the run is not complete", async () => {
+  it("exits 2 with one line naming the flag on a bad flag value", async () => {
+    const run = await runCli(["audit", "--sandbox", "--fail-on", "extreme"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("--fail-on");
+    expect(run.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  });
+});
+
+describe("cli/exit codes", () => {
+  it("exits 3, not 0, when a result is error: the audit could not decide, so the run is not complete, and says so in SARIF and HTML", async () => {
     const policies = await undecidablePolicyDir();
     const out = join(dir, "out-error");
-    const run = await runCli(["audit", "--sandbox", join(dir, "clean.json"), "--policies", policies, "--format", "sarif,json", "--out", out]);
+    const run = await runMain(["audit", "--sandbox", join(dir, "clean.json"), "--policies", policies, "--format", "sarif,json,html", "--out", out]);
     expect(run.code).toBe(3);
     expect(run.stdout).toMatch(/\b[1-9]\d* error\b/);
     expect(run.stdout).toContain("not decided: policy undecidable-message on arn:aws:s3:::clean-source");
@@ -62,17 +71,11 @@ describe("cli/exit codes through the executable", () => {
     expect(notes.length).toBeGreaterThan(0);
     expect(notes[0]).toMatchObject({ level: "error" });
     expect(notes[0]!.message.text).toContain("arn:aws:s3:::clean-source");
+    const html = await readFile(join(out, "report.html"), "utf8");
+    expect(html).toContain('class="banner incomplete"');
+    expect(html).not.toContain('class="banner complete"');
   });
 
-  it("exits 2 with one line naming the flag on a bad flag value", async () => {
-    const run = await runCli(["audit", "--sandbox", "--fail-on", "extreme"]);
-    expect(run.code).toBe(2);
-    expect(run.stderr).toContain("--fail-on");
-    expect(run.stderr).not.toMatch(/\n\s+at /); // no stack trace
-  });
-});
-
-describe("cli/exit codes", () => {
   it("exits 1 when a failure is at or above --fail-on", async () => {
     const run = await runMain(["audit", "--sandbox", join(dir, "broken.json"), "--format", "json", "--out", join(dir, "out1"), "--json"]);
     expect(run.code).toBe(1);
@@ -85,17 +88,6 @@ describe("cli/exit codes", () => {
   it("exits 0 on the same findings when --fail-on is above their severity", async () => {
     const run = await runMain(["audit", "--sandbox", join(dir, "broken.json"), "--format", "json", "--out", join(dir, "out1b"), "--quiet", "--fail-on", "critical"]);
     expect(run.code).toBe(0);
-  });
-
-  it("exits 3 and says INCOMPLETE in the HTML too when a result is error", async () => {
-    const policies = await undecidablePolicyDir();
-    const out = join(dir, "out-error-html");
-    const run = await runMain(["audit", "--sandbox", join(dir, "clean.json"), "--policies", policies, "--format", "html", "--out", out, "--json"]);
-    expect(run.code).toBe(3);
-    expect(JSON.parse(run.stdout)).toMatchObject({ exitCode: 3, complete: false });
-    const html = await readFile(join(out, "report.html"), "utf8");
-    expect(html).toContain('class="banner incomplete"');
-    expect(html).not.toContain('class="banner complete"');
   });
 
   it("exits 2 when --sandbox is combined with another endpoint or credentials", async () => {
@@ -138,7 +130,8 @@ describe("cli/exit codes", () => {
   });
 
   it("exits 3 when an account in scope cannot be read (the demo's missing role and denied bucket)", async () => {
-    const run = await runMain(["audit", "--sandbox", "demo", "--format", "json", "--out", join(dir, "out3"), "--quiet"]);
+    const run = await runMain(["audit", "--sandbox", "demo", "--format", "json", "--out", join(dir, "out3"), "--json"]);
     expect(run.code).toBe(3);
+    expect(JSON.parse(run.stdout)).toMatchObject({ exitCode: 3, complete: false });
   });
 });

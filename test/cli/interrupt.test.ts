@@ -8,38 +8,50 @@ import { existsSync } from "node:fs";
 import { mkdtemp, readFile, readdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { writeSnapshotJson } from "../../src/report/index.js";
+import { cliCommand } from "../support/cli.js";
 import { buildSnapshot } from "../support/report-fixture.js";
 
-const root = fileURLToPath(new URL("../..", import.meta.url));
 const FINAL_NAMES = ["report.html", "results.csv", "results.sarif", "snapshot.json"];
 
 let dir: string;
 let big: string;
-let resultCount: number;
+let small: string;
+const resultCount = new Map<string, number>();
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "replguard-interrupt-"));
-  // Large enough that writing the reports takes a moment, small enough to read back quickly.
-  const base = buildSnapshot();
-  const buckets = Array.from({ length: 4000 }, (_, i) => ({ ...base.buckets[0]!, name: `bulk-${i}`, arn: `arn:aws:s3:::bulk-${i}` }));
-  const results = buckets.flatMap((b) => Array.from({ length: 14 }, (_, p) => ({ ...base.results[0]!, policyId: `policy-${p}`, bucket: b.name, bucketArn: b.arn })));
-  resultCount = results.length;
-  big = join(dir, "big.json");
-  await writeSnapshotJson({ ...base, buckets, results }, big);
+  // Large enough that writing the reports takes a moment, so SIGINT lands mid-write.
+  big = await bulkSnapshot("big.json", 2000);
+  // Larger than the file-size limit below (256 KiB) in CSV and in JSON, and no larger.
+  small = await bulkSnapshot("small.json", 300);
 });
 
-/** Every file under a final name is complete: it parses, and holds every result. */
-async function expectWholeOrAbsent(out: string): Promise<string[]> {
+/** A snapshot of `count` copies of the fixture's first bucket, each with fourteen results. */
+async function bulkSnapshot(name: string, count: number): Promise<string> {
+  const base = buildSnapshot();
+  const buckets = Array.from({ length: count }, (_, i) => ({ ...base.buckets[0]!, name: `bulk-${i}`, arn: `arn:aws:s3:::bulk-${i}` }));
+  const results = buckets.flatMap((b) => Array.from({ length: 14 }, (_, p) => ({ ...base.results[0]!, policyId: `policy-${p}`, bucket: b.name, bucketArn: b.arn })));
+  const file = join(dir, name);
+  await writeSnapshotJson({ ...base, buckets, results }, file);
+  resultCount.set(file, results.length);
+  return file;
+}
+
+/** A shell word for `text` (single-quoted). */
+const quoted = (text: string): string => `'${text.replaceAll("'", `'\\''`)}'`;
+
+/** Every file under a final name is complete: it parses, and holds every result of `source`. */
+async function expectWholeOrAbsent(out: string, source: string): Promise<string[]> {
+  const count = resultCount.get(source)!;
   const files = await readdir(out);
   expect(files.filter((f) => !FINAL_NAMES.includes(f)), "temporary files or a lock were left").toEqual([]);
   for (const file of files) {
     const text = await readFile(join(out, file), "utf8");
-    if (file === "snapshot.json") expect((JSON.parse(text) as { results: unknown[] }).results).toHaveLength(resultCount);
+    if (file === "snapshot.json") expect((JSON.parse(text) as { results: unknown[] }).results).toHaveLength(count);
     if (file === "results.sarif") expect(JSON.parse(text)).toHaveProperty("runs");
-    if (file === "results.csv") expect(text.trimEnd().split("\n").length).toBeGreaterThan(resultCount);
+    if (file === "results.csv") expect(text.trimEnd().split("\n").length).toBeGreaterThan(count);
     if (file === "report.html") expect(text.trimEnd().endsWith("</html>")).toBe(true);
   }
   return files;
@@ -48,8 +60,8 @@ async function expectWholeOrAbsent(out: string): Promise<string[]> {
 describe("cli/interrupt", () => {
   it("on SIGINT while writing removes the temporary files, says what was complete, and exits 130", async () => {
     const out = join(dir, "interrupted");
-    const child = spawn(process.execPath, ["--import", "tsx", `${root}src/cli/main.ts`, "report", big, "--format", "json,html,csv,sarif", "--out", out], {
-      cwd: root,
+    const [node, ...entry] = cliCommand();
+    const child = spawn(node!, [...entry, "report", big, "--format", "json,html,csv,sarif", "--out", out], {
       env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
     });
     let stderr = "";
@@ -64,15 +76,15 @@ describe("cli/interrupt", () => {
     child.kill("SIGINT");
     expect(await exited).toBe(130);
     expect(stderr).toMatch(/^replguard: interrupted \(SIGINT\): (no report was written|only these reports are complete: .*)\n$/);
-    const files = await expectWholeOrAbsent(out);
+    const files = await expectWholeOrAbsent(out, big);
     expect(files).not.toContain("report.html"); // it comes after the snapshot, which was still being written
   });
 
   it("with a file-size limit hit mid-write leaves no truncated file under a final name (exit 4, one line)", async () => {
     const out = join(dir, "limited");
     const run = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-      const child = spawn("bash", ["-c", `ulimit -f 256; exec "${process.execPath}" --import tsx "${root}src/cli/main.ts" report "${big}" --format csv,json --out "${out}"`], {
-        cwd: root,
+      const argv = [...cliCommand(), "report", small, "--format", "csv,json", "--out", out];
+      const child = spawn("bash", ["-c", `ulimit -f 256; exec ${argv.map(quoted).join(" ")}`], {
         env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
       });
       let stderr = "";
@@ -82,6 +94,6 @@ describe("cli/interrupt", () => {
     expect(run.code, run.stderr).toBe(4);
     expect(run.stderr).toContain(`cannot write ${join(out, "results.csv")}`);
     expect(run.stderr.trimEnd().split("\n")).toHaveLength(1);
-    expect(await expectWholeOrAbsent(out)).toEqual([]);
+    expect(await expectWholeOrAbsent(out, small)).toEqual([]);
   });
 });

@@ -38,9 +38,10 @@ const cases = policyDirs.flatMap((policyId) =>
     }),
 );
 
+// One loaded set per distinct configuration: every fixture without parameters shares the default set.
 const sets = new Map<string, Promise<PolicySet>>();
 function policySet(policyId: string, parameters: Record<string, unknown> | undefined): Promise<PolicySet> {
-  const key = JSON.stringify([policyId, parameters ?? null]);
+  const key = JSON.stringify(parameters ? [policyId, parameters] : null);
   if (!sets.has(key)) sets.set(key, loadPolicies(parameters ? { parameters: { [policyId]: parameters } } : {}));
   return sets.get(key) as Promise<PolicySet>;
 }

@@ -12,7 +12,7 @@ import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSandbox, validateScenario } from "../../src/sandbox/index.js";
 import type { Sandbox, Scenario } from "../../src/sandbox/types.js";
-import { runCli } from "../support/cli.js";
+import { runMain } from "../support/cli.js";
 import { clientConfig, failure } from "../support/sandbox.js";
 
 const ALONE = "121212121212";
@@ -59,7 +59,7 @@ describe("sandbox/standalone account (no organization)", () => {
   it("makes replguard audit exit 2 with one line suggesting --single-account, and --single-account audits it", async () => {
     const file = join(dir, "standalone.json");
     writeFileSync(file, JSON.stringify(standalone()));
-    const refused = await runCli(["audit", "--sandbox", file, "--out", join(dir, "org"), "--quiet"]);
+    const refused = await runMain(["audit", "--sandbox", file, "--out", join(dir, "org"), "--quiet"]);
     expect(refused.code).toBe(2);
     const lines = refused.stderr.trim().split("\n");
     expect(lines).toHaveLength(1);
@@ -67,7 +67,7 @@ describe("sandbox/standalone account (no organization)", () => {
     expect(lines[0]).not.toMatch(/\.\./);
     expect(refused.stderr).not.toMatch(/^\s+at /m);
 
-    const single = await runCli(["audit", "--sandbox", file, "--single-account", "--out", join(dir, "single"), "--quiet", "--format", "json"]);
+    const single = await runMain(["audit", "--sandbox", file, "--single-account", "--out", join(dir, "single"), "--quiet", "--format", "json"]);
     expect([0, 1]).toContain(single.code);
   });
 });
