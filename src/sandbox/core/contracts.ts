@@ -66,12 +66,12 @@ export interface AccountState {
   kmsKeys: Map<string, KmsKeyState>;
 }
 
-/** A role replguard assumes (audit, remediation). `policy` null = allow everything (no enforcement). */
+/** A role replguard assumes (audit, remediation). No `policy` = allow everything (no enforcement). */
 export interface AssumableRoleState {
   trustedAccounts: string[];
   externalId: string | null;
   maxSessionDuration: number;
-  policy: IamPolicyDocument | null;
+  policy?: IamPolicyDocument;
 }
 
 export interface RoleState {

@@ -85,6 +85,6 @@ export function remediationRoleOf(scenario: Scenario, homeAccountId: string, mem
     trustedAccounts: role.trustedAccounts ?? [homeAccountId],
     externalId: role.externalId ?? null,
     maxSessionDuration: DEFAULT_MAX_SESSION_SECONDS,
-    policy: role.policy ?? null,
+    ...(role.policy === undefined ? {} : { policy: role.policy }),
   };
 }

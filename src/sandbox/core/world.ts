@@ -5,7 +5,7 @@
  * scenario always yields the same root, OU ids and keys.
  */
 import { createHash } from "node:crypto";
-import type { Scenario, ScenarioAccount, ScenarioBucket } from "../types.js";
+import type { IamPolicyDocument, Scenario, ScenarioAccount, ScenarioBucket } from "../types.js";
 import type { AccountState, BucketState, KeyState, OrganizationalUnitState, World } from "./contracts.js";
 import { DEFAULT_MAX_SESSION_SECONDS, kmsKeysOf, managedPoliciesOf, remediationRoleOf, rolesOf } from "./world-iam.js";
 
@@ -69,17 +69,19 @@ function auditRoleOf(scenario: Scenario, account: ScenarioAccount, member: boole
   const trustedAccounts = scenario.auditRole?.trustedAccounts ?? [homeAccountId(scenario)];
   const externalId = scenario.auditRole?.externalId ?? null;
   const maxSessionDuration = scenario.auditRole?.maxSessionDuration ?? DEFAULT_MAX_SESSION_SECONDS;
-  const policy = scenario.auditRole?.policy ?? null;
+  const policy = scenario.auditRole?.policy;
+  // Written only when given, so a role without one reads as before.
+  const withPolicy = (document: IamPolicyDocument | undefined) => (document === undefined ? {} : { policy: document });
   const setting = account.auditRole;
   if (setting === false) return null;
   // Accounts outside the organization have no audit role unless the scenario describes one.
-  if (setting === undefined) return member ? { trustedAccounts, externalId, maxSessionDuration, policy } : null;
-  if (setting === true) return { trustedAccounts, externalId, maxSessionDuration, policy };
+  if (setting === undefined) return member ? { trustedAccounts, externalId, maxSessionDuration, ...withPolicy(policy) } : null;
+  if (setting === true) return { trustedAccounts, externalId, maxSessionDuration, ...withPolicy(policy) };
   return {
     trustedAccounts: setting.trusts ?? trustedAccounts,
     externalId: setting.externalId === undefined ? externalId : setting.externalId,
     maxSessionDuration: setting.maxSessionDuration ?? maxSessionDuration,
-    policy: setting.policy ?? policy,
+    ...withPolicy(setting.policy ?? policy),
   };
 }
 
