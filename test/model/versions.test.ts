@@ -27,8 +27,8 @@ function asVersion10(): ReturnType<typeof fixture> {
 }
 
 describe("model/bucket document versions", () => {
-  it("writes 1.1.0", () => {
-    expect(BUCKET_DOCUMENT_SCHEMA_VERSION).toBe("1.1.0");
+  it("writes 1.2.0", () => {
+    expect(BUCKET_DOCUMENT_SCHEMA_VERSION).toBe("1.2.0");
   });
 
   it("reads a snapshot of 1.0.0 documents, which have no declaredAccountStatus", () => {
