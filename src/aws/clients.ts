@@ -7,6 +7,8 @@ import { Agent as HttpsAgent } from "node:https";
 import { S3Client } from "@aws-sdk/client-s3";
 import { STSClient, type STSClientConfig } from "@aws-sdk/client-sts";
 import { OrganizationsClient } from "@aws-sdk/client-organizations";
+import { IAMClient } from "@aws-sdk/client-iam";
+import { KMSClient } from "@aws-sdk/client-kms";
 import type { S3ClientConfig } from "@aws-sdk/client-s3";
 import type { AwsCredentialIdentityProvider } from "@aws-sdk/types";
 import { withoutUserInfo } from "../url.js";
@@ -86,6 +88,16 @@ export class AwsClientFactory {
     // Path-style whenever an endpoint is overridden: `bucket.127.0.0.1` does not resolve.
     const forcePathStyle = effectiveEndpoint(this.settings.endpoint) !== null;
     return new S3Client({ ...this.common(region), credentials, forcePathStyle, followRegionRedirects: false });
+  }
+
+  /** IAM is a global service: its calls are signed for us-east-1 whatever the home region. */
+  iam(credentials: AwsCredentialIdentityProvider): IAMClient {
+    return new IAMClient({ ...this.common("us-east-1"), credentials });
+  }
+
+  /** KMS keys are regional: one client per key Region. */
+  kms(credentials: AwsCredentialIdentityProvider, region: string): KMSClient {
+    return new KMSClient({ ...this.common(region), credentials });
   }
 
   close(): void {

@@ -6,7 +6,7 @@ export type * from "./results.js";
 export type * from "./snapshot.js";
 export type * from "./terraform-drift.js";
 export { BUCKET_DOCUMENT_SCHEMA_VERSION, unreadBucketDocument } from "./bucket-document.js";
-export { DESTINATION_FACTS, FACT_NAMES, FACT_SOURCES, FACTS, GIVEN_FIELDS, destinationFieldFact } from "./facts.js";
+export { ACCESS_FACTS, DESTINATION_FACTS, FACT_NAMES, FACT_SOURCES, FACTS, GIVEN_FIELDS, accessCalls, destinationFieldFact } from "./facts.js";
 export { SEVERITIES, RESULT_STATUSES } from "./results.js";
 export { SNAPSHOT_SCHEMA_VERSION } from "./snapshot.js";
 export { COMPLIANCE_STATES, DRIFT_SCHEMA_VERSION, FAIL_ON_DRIFT } from "./drift.js";

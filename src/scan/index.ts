@@ -20,6 +20,7 @@ import { discoverOrganization, scopeAccounts, type Organization } from "../org/i
 import { scanAccount } from "./account.js";
 import { ProgressTracker, type AccountSession, type ScanContext, type ScanProgress } from "./context.js";
 import { computeCoverage } from "./coverage.js";
+import { collectAccessFacts } from "./iam-facts.js";
 import { resolveDestinations } from "./resolve.js";
 
 export type { ScanProgress } from "./context.js";
@@ -81,7 +82,7 @@ function normalisePlan(plan: FactPlan | undefined): FactPlan {
   const all = check(["versioning", "replication", ...(plan?.all ?? [])]);
   const replicating = check(plan?.replicating ?? []).filter((f) => !all.includes(f));
   const destinations = check(plan?.destinations ?? DEFAULT_FACT_PLAN.destinations).filter((f) => !all.includes(f));
-  return { all, replicating, destinations };
+  return { all, replicating, destinations, ...(plan?.access === undefined || plan.access.length === 0 ? {} : { access: plan.access }) };
 }
 
 function emptyRecord(id: string, fields: Partial<AccountRecord>): AccountRecord {
@@ -172,6 +173,9 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
       scannedAccountIds: new Set(records.filter((r) => r.scan === "scanned").map((r) => r.id)),
       allScanned: records.every((r) => r.scan === "scanned"),
     });
+
+    // Roles, bucket and key policies: only when a loaded policy reads them (FactPlan.access).
+    if (plan.access !== undefined) await collectAccessFacts(ctx, documents, sessions, plan.access, { organizationId: org?.id ?? null });
 
     documents.sort((a, b) => a.account.id.localeCompare(b.account.id) || a.name.localeCompare(b.name));
     progress.phase = "done";
