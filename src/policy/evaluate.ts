@@ -156,7 +156,7 @@ function failedProbe(doc: BucketDocument, facts: DestinationFact[]): string | nu
       // Who may do what could not be read (a role, a bucket or key policy): the verdict would rest on it.
       const calls = accessCalls(fact as AccessFact);
       const denied = doc.errors.find((e) => calls.includes(e.operation));
-      if (denied) return `${denied.operation} failed with ${denied.code} (${denied.message}); the ${ACCESS_WORDS[fact as AccessFact]} is unknown, so this policy cannot be evaluated`;
+      if (denied) return `${denied.operation} failed with ${denied.code} (${denied.message}); the ${ACCESS_WORDS[fact as AccessFact]} unknown, so this policy cannot be evaluated`;
       continue;
     }
     if (kind !== "probe") continue;
@@ -167,10 +167,10 @@ function failedProbe(doc: BucketDocument, facts: DestinationFact[]): string | nu
 }
 
 const ACCESS_WORDS: Record<AccessFact, string> = {
-  replicationRole: "replication role's trust policy and permissions",
-  destinationPolicy: "destination's bucket policy",
-  destinationOwnership: "destination's Object Ownership",
-  keyPolicies: "KMS key policy",
+  replicationRole: "replication role's trust policy and permissions are",
+  destinationPolicy: "destination's bucket policy is",
+  destinationOwnership: "destination's Object Ownership is",
+  keyPolicies: "KMS key policy is",
 };
 
 interface Unreadable {

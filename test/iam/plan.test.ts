@@ -9,4 +9,18 @@ describe("policy/requiredFacts (access facts)", () => {
   });
 });
 
-const ACCESS_POLICIES: string[] = [];
+const ACCESS_POLICIES = ["replication-role-trusts-s3-only", "replication-role-least-privilege", "replication-role-can-replicate", "destination-policy-grants-role", "destination-denies-source-account", "replication-role-dedicated"];
+
+describe("policy/requiredFacts (the access policies)", () => {
+  it("plans the role, the destination's bucket policy and Object Ownership and the key policies for the default set, tags and encryption for replicating buckets", async () => {
+    const plan = requiredFacts(await loadPolicies({}));
+    expect(plan.access).toEqual(["replicationRole", "destinationPolicy", "destinationOwnership", "keyPolicies"]);
+    expect(plan.replicating).toContain("tags");
+  });
+
+  it("plans only the role for a trust-policy check", async () => {
+    const set = await loadPolicies({});
+    const trust = { ...set, policies: set.policies.filter((p) => p.id === "replication-role-trusts-s3-only") };
+    expect(requiredFacts(trust).access).toEqual(["replicationRole"]);
+  });
+});
