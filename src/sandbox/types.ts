@@ -26,7 +26,7 @@ export interface ScenarioBucket {
   /** Loaded as written, without S3's write validation, so broken states can be described. */
   replication?: { Role: string; Rules: NonNullable<ReplicationConfiguration["Rules"]> };
   /** Bucket policy document (JSON text or object). */
-  policy?: string | Record<string, unknown>;
+  policy?: string | IamPolicyDocument | Record<string, unknown>;
   /** PutPublicAccessBlock's PublicAccessBlockConfiguration (SDK v3 shape); absent = never configured. */
   publicAccessBlock?: PublicAccessBlockSettings;
   /** PutBucketOwnershipControls' OwnershipControls (SDK v3 shape); absent = never configured. */
