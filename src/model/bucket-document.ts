@@ -158,7 +158,7 @@ export interface RoleFacts {
   excessiveGrants: string[];
   /** Scanned buckets whose replication configuration names this role. */
   usedBy: string[];
-  /** For each tag key of those buckets, its distinct values ("" = the bucket lacks the tag). */
+  /** For each tag key of those buckets, its distinct values ("(untagged)" = the bucket lacks the tag). */
   tagValues: Array<{ key: string; values: string[] }>;
 }
 

@@ -126,6 +126,7 @@ export async function roleFacts(role: RoleRead, users: BucketDocument[], keyArns
     attachedPolicies: role.attached.map((p) => p.arn),
     excessiveGrants: excess.map((e) => `${e.policy} (statement ${e.statement}) grants ${e.actions.length > 0 ? e.actions.join(", ") : "its actions"} on ${e.resources.length > 0 ? e.resources.join(", ") : "its buckets"}`),
     usedBy: users.map((doc) => doc.name).sort(),
-    tagValues: keys.map((key) => ({ key, values: [...new Set(users.map((doc) => doc.tags?.[key] ?? ""))].sort() })),
+    // "(untagged)" cannot be a tag value: S3 tag values allow no parentheses.
+    tagValues: keys.map((key) => ({ key, values: [...new Set(users.map((doc) => doc.tags?.[key] ?? "(untagged)"))].sort() })),
   };
 }

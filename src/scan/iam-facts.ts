@@ -36,6 +36,25 @@ const notScanned = (operation: string, what: string, account: string): BucketErr
   message: `${what}: account ${account || "(unknown)"} was not scanned, so it cannot be read there`,
 });
 
+/**
+ * A destination or key in an account the scan has no session for (outside the organization, not
+ * scanned) is not a failed read but a fact the organization cannot know, as the destination's other
+ * facts: its fields stay null, and the evaluator makes the verdict `error` (not scanned) or a
+ * finding (outside the organization) as for versioning or Object Lock (docs/policies.md).
+ */
+const outOfReach = (read: BucketError | object): boolean => "code" in read && read.code === "AccountNotScanned";
+
+const sourceKeyOf = (doc: BucketDocument): KeyRef | null =>
+  doc.encryption?.algorithm.startsWith("aws:kms") === true && doc.encryption.kmsKeyId !== null ? keyRef(doc.encryption.kmsKeyId, doc.account.id, doc.region) : null;
+const replicaKeyOf = (doc: BucketDocument, rule: ReplicationRule): KeyRef | null =>
+  rule.destination.replicaKmsKeyId === null ? null : keyRef(rule.destination.replicaKmsKeyId, rule.destination.account ?? doc.account.id, rule.destination.region ?? doc.region);
+/** The keys a bucket's rules involve: the source's SSE-KMS key (for rules replicating such objects) and the replica keys. */
+function keysOf(doc: BucketDocument): KeyRef[] {
+  const rules = doc.replication?.rules ?? [];
+  const source = sourceKeyOf(doc);
+  return [...(source !== null && rules.some((r) => r.sseKmsEncryptedObjects) ? [source] : []), ...rules.map((r) => replicaKeyOf(doc, r)).filter((k): k is KeyRef => k !== null)];
+}
+
 export async function collectAccessFacts(ctx: ScanContext, documents: BucketDocument[], sessions: Map<string, AccountSession>, access: readonly AccessFact[], world: AccessWorld): Promise<void> {
   const wants = (fact: AccessFact): boolean => access.includes(fact);
   const iamClients = new Map<string, IAMClient>();
@@ -62,9 +81,14 @@ export async function collectAccessFacts(ctx: ScanContext, documents: BucketDocu
 
   const replicating = documents.filter((doc) => doc.replication?.configured === true && doc.replication.role !== null);
   const usersByRole = new Map<string, BucketDocument[]>();
+  /** Keys each role's buckets use: the role may be granted them without being over-privileged. */
+  const keysByRole = new Map<string, Set<string>>();
   for (const doc of replicating) {
     const arn = doc.replication?.role as string;
     usersByRole.set(arn, [...(usersByRole.get(arn) ?? []), doc]);
+    const keys = keysByRole.get(arn) ?? new Set<string>();
+    for (const key of keysOf(doc)) keys.add(key.arn);
+    keysByRole.set(arn, keys);
   }
 
   await Promise.all(
@@ -79,8 +103,7 @@ export async function collectAccessFacts(ctx: ScanContext, documents: BucketDocu
       const role = wants("replicationRole") ? await readRoleOnce(arn) : null;
       if (role !== null && failed(role)) addError(role);
 
-      const sourceKey = doc.encryption?.algorithm.startsWith("aws:kms") === true && doc.encryption.kmsKeyId !== null ? keyRef(doc.encryption.kmsKeyId, doc.account.id, doc.region) : null;
-      const keyArns: string[] = [];
+      const sourceKey = sourceKeyOf(doc);
       for (const rule of replication.rules) {
         const destination = rule.destination;
         const unreadable = (fact: AccessFact): void => {
@@ -91,7 +114,7 @@ export async function collectAccessFacts(ctx: ScanContext, documents: BucketDocu
         let policy: Read<{ policy: PolicyDocument | null }> | null = null;
         if (cross && (wants("destinationPolicy") || wants("replicationRole"))) {
           policy = session === undefined ? notScanned("GetBucketPolicy", `destination ${destination.bucket}`, destination.account ?? "") : await policies.get(destination.bucket, () => readBucketPolicy(session.s3(destination.region ?? ctx.homeRegion), ctx.request, destination.bucket));
-          if (failed(policy)) {
+          if (failed(policy) && !outOfReach(policy)) {
             addError(policy);
             unreadable("destinationPolicy");
           }
@@ -101,8 +124,10 @@ export async function collectAccessFacts(ctx: ScanContext, documents: BucketDocu
           if (cross) {
             const read = session === undefined ? notScanned("GetBucketOwnershipControls", `destination ${destination.bucket}`, destination.account ?? "") : await ownerships.get(destination.bucket, () => readOwnership(session.s3(destination.region ?? ctx.homeRegion), ctx.request, destination.bucket));
             if (failed(read)) {
-              addError(read);
-              unreadable("destinationOwnership");
+              if (!outOfReach(read)) {
+                addError(read);
+                unreadable("destinationOwnership");
+              }
             } else destination.objectOwnership = read.ownership;
           }
         }
@@ -111,14 +136,14 @@ export async function collectAccessFacts(ctx: ScanContext, documents: BucketDocu
         }
 
         // Keys this rule involves: the source's SSE-KMS key (when the rule replicates such objects) and the replica key.
-        const replicaKey = destination.replicaKmsKeyId === null ? null : keyRef(destination.replicaKmsKeyId, destination.account ?? doc.account.id, destination.region ?? doc.region);
+        const replicaKey = replicaKeyOf(doc, rule);
         const involved = [rule.sseKmsEncryptedObjects ? sourceKey : null, replicaKey].filter((k): k is KeyRef => k !== null);
-        keyArns.push(...involved.map((k) => k.arn));
         const keyReads = wants("keyPolicies") ? await Promise.all(involved.map(readKeyOnce)) : [];
         const keysFailed = keyReads.filter(failed);
-        keysFailed.forEach(addError);
-        if (keysFailed.length > 0) unreadable("keyPolicies");
-        if (wants("keyPolicies")) destination.keyPoliciesRead = keysFailed.length === 0;
+        const keysDenied = keysFailed.filter((read) => !outOfReach(read));
+        keysDenied.forEach(addError);
+        if (keysDenied.length > 0) unreadable("keyPolicies");
+        if (wants("keyPolicies")) destination.keyPoliciesRead = keysFailed.length === 0 ? true : null;
 
         if (wants("replicationRole")) {
           const known = role !== null && !failed(role) && (policy === null || !failed(policy)) && keysFailed.length === 0 && !(cross && policy === null);
@@ -138,7 +163,7 @@ export async function collectAccessFacts(ctx: ScanContext, documents: BucketDocu
           });
         }
       }
-      if (wants("replicationRole")) replication.roleFacts = role !== null && !failed(role) ? await roleFacts(role, usersByRole.get(arn) ?? [doc], keyArns) : null;
+      if (wants("replicationRole")) replication.roleFacts = role !== null && !failed(role) ? await roleFacts(role, usersByRole.get(arn) ?? [doc], [...(keysByRole.get(arn) ?? [])]) : null;
     }),
   );
 }
