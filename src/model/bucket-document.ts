@@ -146,6 +146,8 @@ export interface RoleFacts {
   arn: string;
   /** Account of the role (from its ARN). */
   account: string;
+  /** False when the role does not exist (GetRole: NoSuchEntity); its lists are then empty. Always written by this replguard. */
+  exists?: boolean;
   /** Principals its trust policy lets assume it, as `Service:…`, `AWS:…`, `*`. */
   trustedPrincipals: string[];
   /** Those other than the S3 service principals (s3.amazonaws.com, batchoperations.s3.amazonaws.com). */

@@ -57,6 +57,8 @@ export async function roleMissing(
   keys: { source: { ref: KeyRef; policy: PolicyDocument } | null; replica: { ref: KeyRef; policy: PolicyDocument } | null },
 ): Promise<string[]> {
   const base = { principal: role.arn, identityPolicies: identityOf(role), context: principalContext(world, role.arn) };
+  // A role that does not exist is allowed nothing (the evaluator would still credit a bucket policy's grant to its ARN).
+  if (!role.exists) return [...SOURCE_BUCKET_ACTIONS, ...SOURCE_OBJECT_ACTIONS, ...DESTINATION_ACTIONS];
   const destinationAccount = rule.destination.account ?? doc.account.id;
   const destination = rule.destination.ownerOverride ? [...DESTINATION_ACTIONS, "s3:ObjectOwnerOverrideToBucketOwner"] : [...DESTINATION_ACTIONS];
   const missing = [
@@ -119,6 +121,7 @@ export async function roleFacts(role: RoleRead, users: BucketDocument[], keyArns
   return {
     arn: role.arn,
     account: accountOf(role.arn),
+    exists: role.exists,
     trustedPrincipals: trusted,
     untrustedPrincipals: trusted.filter((p) => !S3_SERVICE_PRINCIPALS.includes(p)),
     trustsBatchOperations: trusted.includes("Service:batchoperations.s3.amazonaws.com"),

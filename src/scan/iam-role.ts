@@ -15,12 +15,14 @@ import {
   ListRolePoliciesCommand,
   type IAMClient,
 } from "@aws-sdk/client-iam";
-import { toBucketError, type RequestLimiter } from "../aws/index.js";
+import { awsErrorCode, toBucketError, type RequestLimiter } from "../aws/index.js";
 import type { BucketError } from "../model/index.js";
 import type { PolicyDocument } from "../policy/iam/index.js";
 
 export interface RoleRead {
   arn: string;
+  /** False when GetRole answered NoSuchEntity: the configuration names a role that does not exist (a fact, not a failed read). */
+  exists: boolean;
   trustPolicy: PolicyDocument;
   inline: Array<{ name: string; document: PolicyDocument }>;
   attached: Array<{ name: string; arn: string; document: PolicyDocument }>;
@@ -59,7 +61,11 @@ export const roleNameOf = (arn: string): string => arn.slice(arn.lastIndexOf("/"
 export async function readRole(iam: IAMClient, request: RequestLimiter, arn: string): Promise<RoleRead | BucketError> {
   const RoleName = roleNameOf(arn);
   try {
-    const role = await call(request, "GetRole", () => iam.send(new GetRoleCommand({ RoleName })));
+    const role = await request(() => iam.send(new GetRoleCommand({ RoleName }))).catch((error: unknown) => {
+      if (awsErrorCode(error) === "NoSuchEntity") return null;
+      throw new CallFailed(toBucketError("GetRole", error));
+    });
+    if (role === null) return { arn, exists: false, trustPolicy: { Version: "2012-10-17", Statement: [] }, inline: [], attached: [] };
     const names = await pages(async (Marker) => {
       const out = await call(request, "ListRolePolicies", () => iam.send(new ListRolePoliciesCommand({ RoleName, Marker })));
       return { items: out.PolicyNames ?? [], marker: out.Marker, truncated: out.IsTruncated === true };
@@ -83,7 +89,7 @@ export async function readRole(iam: IAMClient, request: RequestLimiter, arn: str
         return { name: ref.PolicyName ?? PolicyArn, arn: PolicyArn, document: decodePolicy(version.PolicyVersion?.Document) };
       }),
     );
-    return { arn: role.Role?.Arn ?? arn, trustPolicy: decodePolicy(role.Role?.AssumeRolePolicyDocument), inline, attached };
+    return { arn: role.Role?.Arn ?? arn, exists: true, trustPolicy: decodePolicy(role.Role?.AssumeRolePolicyDocument), inline, attached };
   } catch (error) {
     if (error instanceof CallFailed) return { ...error.bucketError, message: `replication role ${arn}: ${error.bucketError.message}` };
     return { operation: "GetRole", code: "InvalidPolicyDocument", message: `replication role ${arn}: a policy document could not be read (${(error as Error).message})` };

@@ -38,11 +38,11 @@ describe("cli/sandbox", () => {
 });
 
 describe("cli/policies", () => {
-  it("lists the fifteen default policies", async () => {
+  it("lists the twenty-one default policies", async () => {
     const run = await runMain(["policies", "list", "--json"]);
     expect(run.code).toBe(0);
     const ids = (JSON.parse(run.stdout) as { id: string }[]).map((p) => p.id);
-    expect(ids).toHaveLength(15);
+    expect(ids).toHaveLength(21);
     expect(ids).toContain("destination-separate-account");
   });
 
