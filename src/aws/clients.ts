@@ -8,6 +8,8 @@ import { S3Client } from "@aws-sdk/client-s3";
 import { S3ControlClient } from "@aws-sdk/client-s3-control";
 import { STSClient, type STSClientConfig } from "@aws-sdk/client-sts";
 import { OrganizationsClient } from "@aws-sdk/client-organizations";
+import { IAMClient } from "@aws-sdk/client-iam";
+import { KMSClient } from "@aws-sdk/client-kms";
 import type { S3ClientConfig } from "@aws-sdk/client-s3";
 import type { AwsCredentialIdentityProvider } from "@aws-sdk/types";
 import { withoutUserInfo } from "../url.js";
@@ -144,6 +146,16 @@ export class AwsClientFactory {
     const endpoint = effectiveEndpoint(this.settings.endpoint);
     const override = endpoint === null ? {} : { endpointProvider: () => ({ url: new URL(endpoint) }) };
     return new S3ControlClient({ ...this.common(region), credentials, ...override });
+  }
+
+  /** IAM is a global service: its calls are signed for us-east-1 whatever the home region. */
+  iam(credentials: AwsCredentialIdentityProvider): IAMClient {
+    return new IAMClient({ ...this.common("us-east-1"), credentials });
+  }
+
+  /** KMS keys are regional: one client per key Region. */
+  kms(credentials: AwsCredentialIdentityProvider, region: string): KMSClient {
+    return new KMSClient({ ...this.common(region), credentials });
   }
 
   close(): void {

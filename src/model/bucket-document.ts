@@ -13,11 +13,11 @@
  *   and set to `null`.
  */
 
-import type { DestinationFact, FactName } from "./facts.js";
+import type { AccessFact, DestinationFact, FactName } from "./facts.js";
 
 /**
  * 1.1.0 added `destination.declaredAccountStatus`, `.declaredAccountInOrganization`, `destinationBucket` in `destination.unreadable`, and `HeadBucket` errors.
- * 1.2.0 added `batchReplication` (S3 Batch Replication jobs of the bucket; absent in older documents).
+ * 1.2.0 added `batchReplication` (S3 Batch Replication jobs of the bucket; absent in older documents), and (present only when a loaded policy reads them) `replication.roleFacts`, `destination.roleMissingActions`, `.bucketPolicy`, `.objectOwnership`, `.keyPoliciesRead` (docs/iam.md).
  */
 export const BUCKET_DOCUMENT_SCHEMA_VERSION = "1.2.0" as const;
 
@@ -111,11 +111,57 @@ export interface ReplicationDestination {
   /** Destination bucket's Object Lock when resolved and collected, else null. */
   objectLock: ObjectLock | null;
   /**
+   * Replication actions (and KMS actions where keys are used) the rule needs that the role is not
+   * allowed, under its permissions, the destination's bucket policy and the key policies; [] = none
+   * missing. Null when not collected or unknown (a read failed: see `unreadable`).
+   */
+  roleMissingActions?: string[] | null;
+  /** A cross-account destination's bucket policy as it concerns replication and segregation; null when not read or same-account. */
+  bucketPolicy?: DestinationBucketPolicy | null;
+  /** A cross-account destination's Object Ownership (`ObjectWriter` when no ownership controls are set); null when not read. */
+  objectOwnership?: "BucketOwnerEnforced" | "BucketOwnerPreferred" | "ObjectWriter" | null;
+  /** Both key policies the rule involves (source SSE-KMS key, replica key) were read, or it involves none; null when not collected. */
+  keyPoliciesRead?: boolean | null;
+  /**
    * Facts of the destination whose read failed (the destination bucket's GetBucketVersioning or
    * GetObjectLockConfiguration, or the HeadBucket probe: `destinationBucket`): their fields above
    * are null or `unknown` because unknown, not because absent. See FACTS.
    */
   unreadable: DestinationFact[];
+}
+
+export interface DestinationBucketPolicy {
+  /** The bucket has a policy (GetBucketPolicy did not answer NoSuchBucketPolicy). */
+  present: boolean;
+  /** The policy lets the source's replication role replicate (s3:ReplicateObject) into the bucket. */
+  grantsRole: boolean;
+  /** Other principals an Allow of s3:ReplicateObject names, as written (`AWS:…`, `Service:…`, `*`). */
+  otherReplicationGrantees: string[];
+  /** Delete/overwrite actions on the bucket's objects that a principal of the source account other than the role is allowed. */
+  sourceAccountAccess: string[];
+}
+
+/** The replication role, as read once per role in its account (docs/iam.md). */
+export interface RoleFacts {
+  arn: string;
+  /** Account of the role (from its ARN). */
+  account: string;
+  /** False when the role does not exist (GetRole: NoSuchEntity); its lists are then empty. Always written by this replguard. */
+  exists?: boolean;
+  /** Principals its trust policy lets assume it, as `Service:…`, `AWS:…`, `*`. */
+  trustedPrincipals: string[];
+  /** Those other than the S3 service principals (s3.amazonaws.com, batchoperations.s3.amazonaws.com). */
+  untrustedPrincipals: string[];
+  /** The batch operations principal is trusted (needed for S3 Batch Replication only). */
+  trustsBatchOperations: boolean;
+  inlinePolicies: string[];
+  attachedPolicies: string[];
+  /** Statements granting beyond the replication actions on the role's source and destination buckets and keys, one sentence each. */
+  excessiveGrants: string[];
+  /** Scanned buckets whose replication configuration names this role. */
+  usedBy: string[];
+  /** For each tag key of those buckets, its distinct values ("(untagged)" = the bucket lacks the tag). */
+  tagValues: Array<{ key: string; values: string[] }>;
 }
 
 export interface ReplicationRule {
@@ -139,6 +185,8 @@ export interface Replication {
   configured: boolean;
   /** IAM role ARN S3 assumes to replicate, or null when not configured. */
   role: string | null;
+  /** The role as read in its account; null when not collected, not configured, or its read failed (then `errors[]` names the call). */
+  roleFacts?: RoleFacts | null;
   rules: ReplicationRule[];
 }
 
@@ -227,6 +275,8 @@ export function unreadBucketDocument(name: string, region: string, account: Acco
  */
 export interface FactPlan {
   all: FactName[];
+  /** Access facts (roles, bucket and key policies) some loaded policy reads; default: none. */
+  access?: AccessFact[];
   /** Default: none. */
   replicating?: FactName[];
   destinations: FactName[];

@@ -16,6 +16,10 @@
  *   `destination` fields are null or `unknown`.
  * - `organization`: read once per scan from Organizations; a failed read stops the scan (exit 3),
  *   so within a snapshot it is always known.
+ * - `access`: who may do what (IAM roles, bucket policies, key policies; docs/iam.md), read once per
+ *   role, destination bucket or key, in the account that owns it, only when a loaded policy reads a
+ *   field it fills. A failed read is an entry of the source bucket's `errors[]` (one of `calls`) and
+ *   the fact in `destination.unreadable` of the rules it concerns.
  * Either way a policy that reads a fact whose read failed evaluates to `error`, and the bucket
  * counts as partially read (coverage incomplete, exit 3).
  */
@@ -24,7 +28,11 @@ import type { BucketDocument, ReplicationDestination } from "./bucket-document.j
 export interface FactEntry {
   /** The AWS call that reads it. */
   call: string;
-  kind: "bucket" | "probe" | "organization";
+  kind: "bucket" | "probe" | "organization" | "access";
+  /** Every call of an `access` fact (the first is `call`), for finding its failures in errors[]. */
+  calls?: readonly string[];
+  /** Fields of `replication` it fills (an `access` fact of the rule's role). */
+  replication?: readonly string[];
   /** Top-level document field it fills (kind `bucket`), or null. */
   document: keyof BucketDocument | null;
   /** Fields of `replication.rules[].destination` it fills. */
@@ -76,10 +84,38 @@ export const FACTS = {
     destination: ["declaredAccountInOrganization"],
     actions: ["organizations:ListAccounts"],
   },
+  /**
+   * The replication role named by the configuration (read once per role, in its account): trust
+   * policy, inline and attached policies; from them `replication.roleFacts` and, with the
+   * destination's bucket policy and the key policies, what the role may not do for each rule.
+   */
+  replicationRole: {
+    call: "GetRole",
+    calls: ["GetRole", "ListRolePolicies", "GetRolePolicy", "ListAttachedRolePolicies", "GetPolicy", "GetPolicyVersion"],
+    kind: "access",
+    document: null,
+    replication: ["roleFacts"],
+    destination: ["roleMissingActions"],
+    actions: ["iam:GetRole", "iam:ListRolePolicies", "iam:GetRolePolicy", "iam:ListAttachedRolePolicies", "iam:GetPolicy", "iam:GetPolicyVersion"],
+  },
+  /** A cross-account destination's bucket policy, read in the destination's account (once per bucket). */
+  destinationPolicy: { call: "GetBucketPolicy", kind: "access", document: null, destination: ["bucketPolicy"], actions: ["s3:GetBucketPolicy"] },
+  /** A cross-account destination's Object Ownership, read in the destination's account. */
+  destinationOwnership: { call: "GetBucketOwnershipControls", kind: "access", document: null, destination: ["objectOwnership"], actions: ["s3:GetBucketOwnershipControls"] },
+  /** Key policies of the source's SSE-KMS key and the rule's replica key, read in each key's account and Region. */
+  keyPolicies: { call: "GetKeyPolicy", kind: "access", document: null, destination: ["keyPoliciesRead"], actions: ["kms:GetKeyPolicy"] },
 } as const satisfies Record<string, FactEntry>;
 
 /** Any fact of the table. */
 export type AnyFact = keyof typeof FACTS;
+/** Facts about who may do what (roles, bucket and key policies), planned by `FactPlan.access`. */
+export type AccessFact = { [K in AnyFact]: (typeof FACTS)[K]["kind"] extends "access" ? K : never }[AnyFact];
+export const ACCESS_FACTS = (Object.keys(FACTS) as AnyFact[]).filter((f): f is AccessFact => FACTS[f].kind === "access");
+/** Every call an access fact makes. */
+export const accessCalls = (fact: AccessFact): readonly string[] => {
+  const entry: FactEntry = FACTS[fact];
+  return entry.calls ?? [entry.call];
+};
 /** Facts read per bucket by a configuration call: what `collected[]` lists and a scan plan names. */
 export type FactName = { [K in AnyFact]: (typeof FACTS)[K]["kind"] extends "bucket" ? K : never }[AnyFact];
 /** Facts a destination copies from the destination bucket, or learns by probing it. */

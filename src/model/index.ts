@@ -7,7 +7,7 @@ export type * from "./results.js";
 export type * from "./snapshot.js";
 export type * from "./terraform-drift.js";
 export { BUCKET_DOCUMENT_SCHEMA_VERSION, unreadBucketDocument } from "./bucket-document.js";
-export { DESTINATION_FACTS, FACT_NAMES, FACT_SOURCES, FACTS, GIVEN_FIELDS, SCAN_CALLS, destinationFieldFact } from "./facts.js";
+export { ACCESS_FACTS, DESTINATION_FACTS, FACT_NAMES, FACT_SOURCES, FACTS, GIVEN_FIELDS, SCAN_CALLS, accessCalls, destinationFieldFact } from "./facts.js";
 export { BATCH_REPORT_OBJECTS, REMEDIATION_CALLS, REPLICATION_ROLE_PATTERN } from "./permissions.js";
 export { SEVERITIES, RESULT_STATUSES } from "./results.js";
 export { SNAPSHOT_SCHEMA_VERSION, bucketOrder } from "./snapshot.js";

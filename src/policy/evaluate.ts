@@ -9,8 +9,10 @@
  * A policy that throws yields `error` on that (bucket, policy), never a crashed run.
  */
 import {
+  accessCalls,
   DESTINATION_FACTS,
   FACTS,
+  type AccessFact,
   destinationFieldFact,
   type BucketDocument,
   type DestinationFact,
@@ -150,12 +152,26 @@ function unscannedDestinationError(doc: BucketDocument, groups: EvidenceGroup[])
 function failedProbe(doc: BucketDocument, facts: DestinationFact[]): string | null {
   for (const fact of facts) {
     const { call, kind } = FACTS[fact];
+    if (kind === "access") {
+      // Who may do what could not be read (a role, a bucket or key policy): the verdict would rest on it.
+      const calls = accessCalls(fact as AccessFact);
+      const denied = doc.errors.find((e) => calls.includes(e.operation));
+      if (denied) return `${denied.operation} failed with ${denied.code} (${denied.message}); the ${ACCESS_WORDS[fact as AccessFact]} unknown, so this policy cannot be evaluated`;
+      continue;
+    }
     if (kind !== "probe") continue;
     const failure = doc.errors.find((e) => e.operation === call);
     if (failure) return `${call} failed with ${failure.code} (${failure.message}); whether that destination exists, and who owns it, is unknown, so this policy cannot be evaluated`;
   }
   return null;
 }
+
+const ACCESS_WORDS: Record<AccessFact, string> = {
+  replicationRole: "replication role's trust policy and permissions are",
+  destinationPolicy: "destination's bucket policy is",
+  destinationOwnership: "destination's Object Ownership is",
+  keyPolicies: "KMS key policy is",
+};
 
 interface Unreadable {
   fact: FactName;

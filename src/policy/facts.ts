@@ -11,7 +11,7 @@
  * the whole document, a `$ref` outside the schema) is counted as reading every fact: over-collecting
  * costs a call, under-collecting would turn a real finding into a false `fail`.
  */
-import { DESTINATION_FACTS, FACT_NAMES as FACTS, FACTS as TABLE, destinationFieldFact, type DestinationFact, type FactName, type FactPlan } from "../model/index.js";
+import { DESTINATION_FACTS, FACT_NAMES as FACTS, FACTS as TABLE, destinationFieldFact, type AccessFact, type DestinationFact, type FactName, type FactPlan } from "../model/index.js";
 import type { PolicyFacts, PolicySet } from "./types.js";
 
 const ALWAYS: readonly FactName[] = ["versioning", "replication"];
@@ -53,17 +53,24 @@ export function requiredFacts(set: PolicySet): FactPlan {
   const all = new Set<FactName>(ALWAYS);
   const replicating = new Set<FactName>();
   const destinations = new Set<FactName>();
+  const access = new Set<AccessFact>();
   const collectable = (fact: DestinationFact): fact is DestinationFact & FactName => TABLE[fact].kind === "bucket";
+  const isAccess = (fact: DestinationFact): fact is AccessFact => TABLE[fact].kind === "access";
   for (const policy of set.policies) {
     const tier = appliesOnlyToReplicating(policy.schemas.appliesTo) ? replicating : all;
     for (const fact of [...policy.facts.appliesTo, ...policy.facts.check]) tier.add(fact);
     // A probe (HeadBucket) is made for every unresolved destination; only bucket facts are planned.
     for (const fact of policy.facts.destinations) if (collectable(fact)) destinations.add(fact);
+    for (const fact of policy.facts.destinations) if (isAccess(fact)) access.add(fact);
   }
+  // The role's facts group its buckets by tag (tagValues); the source's key comes from its default encryption.
+  if (access.has("replicationRole")) replicating.add("tags");
+  if (access.has("keyPolicies")) replicating.add("encryption");
   return {
     all: ordered(all),
     replicating: ordered(replicating).filter((fact) => !all.has(fact)),
     destinations: ordered(destinations).filter((fact) => !all.has(fact)),
+    ...(access.size === 0 ? {} : { access: (Object.keys(TABLE) as AccessFact[]).filter((fact) => access.has(fact)) }),
   };
 }
 
@@ -115,6 +122,7 @@ function walk(schema: unknown, ctx: Context, root: unknown, seen: Set<string>, f
     }
     case "replication":
       walk(properties["rules"], "rules", root, seen, found);
+      if ("roleFacts" in properties || (Array.isArray(node["required"]) && node["required"].includes("roleFacts"))) found.destinations.add("replicationRole");
       break;
     case "rules": {
       for (const key of ["items", "contains", "unevaluatedItems"]) walk(node[key], "rule", root, seen, found);
@@ -130,6 +138,8 @@ function walk(schema: unknown, ctx: Context, root: unknown, seen: Set<string>, f
       for (const key of [...Object.keys(properties), ...required]) {
         const fact = typeof key === "string" ? destinationFieldFact(key) : undefined;
         if (fact !== undefined) found.destinations.add(fact);
+        // What the role may not do rests on the destination's bucket policy and the key policies too.
+        if (key === "roleMissingActions") ["destinationPolicy", "keyPolicies"].forEach((f) => found.destinations.add(f as DestinationFact));
       }
       break;
     }

@@ -21,7 +21,7 @@ import type { Sandbox, SandboxOptions } from "./types.js";
 export { loadScenario, validateScenario } from "./core/scenario.js";
 export { generateScenario, parseGenerateSpec, type GenerateSpec } from "./core/generate.js";
 export { derivedCredentials } from "./core/world.js";
-export type { Sandbox, SandboxOptions, Scenario, ScenarioAccount, ScenarioBucket, ScenarioBatchOperations, ScenarioBatchJob, CallRecord, FaultOptions, World } from "./types.js";
+export type { Sandbox, SandboxOptions, Scenario, ScenarioAccount, ScenarioBucket, ScenarioBatchOperations, ScenarioBatchJob, CallRecord, FaultOptions, World, IamPolicyDocument, ScenarioRole, ScenarioManagedPolicy, ScenarioKmsKey } from "./types.js";
 
 /** The region the exported environment names; bucket calls in other regions are redirected by S3 as in AWS. */
 const DEFAULT_REGION = "us-east-1";

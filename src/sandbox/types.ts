@@ -26,7 +26,7 @@ export interface ScenarioBucket {
   /** Loaded as written, without S3's write validation, so broken states can be described. */
   replication?: { Role: string; Rules: NonNullable<ReplicationConfiguration["Rules"]> };
   /** Bucket policy document (JSON text or object). */
-  policy?: string | Record<string, unknown>;
+  policy?: string | IamPolicyDocument | Record<string, unknown>;
   /** PutPublicAccessBlock's PublicAccessBlockConfiguration (SDK v3 shape); absent = never configured. */
   publicAccessBlock?: PublicAccessBlockSettings;
   /** PutBucketOwnershipControls' OwnershipControls (SDK v3 shape); absent = never configured. */
@@ -81,6 +81,43 @@ export interface LifecycleSettings {
   Rules: Array<Record<string, unknown> & { Status: "Enabled" | "Disabled" }>;
 }
 
+/** An IAM policy document as IAM stores it (Version, Statement); the sandbox evaluates it with iam-simulate. */
+export interface IamPolicyDocument {
+  Version?: string;
+  Id?: string;
+  Statement: Record<string, unknown> | Array<Record<string, unknown>>;
+}
+
+/** An IAM role of an account (the replication roles the scanner reads with iam:GetRole and friends). */
+export interface ScenarioRole {
+  name: string;
+  /** IAM path, "/" by default, e.g. "/service-role/". */
+  path?: string;
+  trustPolicy: IamPolicyDocument;
+  /** Inline policies by name (ListRolePolicies / GetRolePolicy). */
+  inlinePolicies?: Record<string, IamPolicyDocument>;
+  /** Managed policy ARNs: the account's own (`managedPolicies`) or AWS managed (arn:aws:iam::aws:policy/...). */
+  attachedPolicies?: string[];
+  maxSessionDuration?: number;
+}
+
+/** A customer managed policy of an account (one version, v1, the default). */
+export interface ScenarioManagedPolicy {
+  name: string;
+  path?: string;
+  document: IamPolicyDocument;
+}
+
+/** A KMS key of an account; `policy` absent = the default key policy (the account root may do everything). */
+export interface ScenarioKmsKey {
+  /** Key id (a UUID in AWS; any [A-Za-z0-9-] string here). */
+  id: string;
+  region: string;
+  /** Alias name without the `alias/` prefix. */
+  alias?: string;
+  policy?: IamPolicyDocument;
+}
+
 export interface ScenarioAccount {
   id: string;
   name: string;
@@ -90,12 +127,15 @@ export interface ScenarioAccount {
   status?: "ACTIVE" | "SUSPENDED" | "PENDING_CLOSURE";
   tags?: Record<string, string>;
   /** false = the audit role does not exist in this account. Default true. */
-  auditRole?: boolean | { trusts?: string[]; externalId?: string | null; maxSessionDuration?: number };
+  auditRole?: boolean | { trusts?: string[]; externalId?: string | null; maxSessionDuration?: number; policy?: IamPolicyDocument };
   /** Access key pair for this account's own principal; generated from the id when absent. */
   credentials?: { accessKeyId: string; secretAccessKey: string };
   buckets?: ScenarioBucket[];
   /** S3 Batch Operations jobs and refusals (see s3control/). */
   batchOperations?: ScenarioBatchOperations;
+  roles?: ScenarioRole[];
+  managedPolicies?: ScenarioManagedPolicy[];
+  kmsKeys?: ScenarioKmsKey[];
 }
 
 export interface Scenario {
@@ -111,7 +151,11 @@ export interface Scenario {
     trustedAccounts?: string[];
     /** The role's MaxSessionDuration in seconds (IAM: 3600 to 43200, default 3600). */
     maxSessionDuration?: number;
+    /** The role's permissions. Absent = allow everything; present = calls it does not allow answer AccessDenied. */
+    policy?: IamPolicyDocument;
   };
+  /** A second assumable role in every member account (for `--fix-role-name`); absent = no such role. */
+  remediationRole?: { name: string; policy?: IamPolicyDocument; trustedAccounts?: string[]; externalId?: string | null };
   accounts: ScenarioAccount[];
   /** Accounts that are not members of the organization but own buckets (for "destination outside the organization"). */
   externalAccounts?: ScenarioAccount[];
@@ -148,7 +192,7 @@ export interface SandboxOptions {
 }
 
 export interface CallRecord {
-  service: "s3" | "sts" | "organizations" | "unknown";
+  service: "s3" | "sts" | "organizations" | "iam" | "kms" | "unknown";
   /** Operation as the AWS API names it, e.g. GetBucketReplication. */
   operation: string;
   /** Account the caller acts as (null when the request could not be authenticated). */

@@ -20,6 +20,7 @@ import { discoverOrganization, scopeAccounts, type Organization } from "../org/i
 import { scanAccount } from "./account.js";
 import { ProgressTracker, type AccountSession, type ScanContext, type ScanProgress } from "./context.js";
 import { coverageOf } from "./coverage.js";
+import { collectAccessFacts } from "./iam-facts.js";
 import { applyResolution, resolveDestinations, type OrganizationView } from "./resolve.js";
 import { shardOfAccount, type Shard } from "./shard.js";
 import { DocumentSpool, inventoryEntry, type InventoryEntry } from "./spool.js";
@@ -102,7 +103,7 @@ function normalisePlan(plan: FactPlan | undefined): FactPlan {
   const all = check(["versioning", "replication", ...(plan?.all ?? [])]);
   const replicating = check(plan?.replicating ?? []).filter((f) => !all.includes(f));
   const destinations = check(plan?.destinations ?? DEFAULT_FACT_PLAN.destinations).filter((f) => !all.includes(f));
-  return { all, replicating, destinations };
+  return { all, replicating, destinations, ...(plan?.access === undefined || plan.access.length === 0 ? {} : { access: plan.access }) };
 }
 
 function emptyRecord(id: string, fields: Partial<AccountRecord>): AccountRecord {
@@ -226,6 +227,20 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
       };
       const resolution = await resolveDestinations(ctx, inventory, sessions, { shard: options.shard !== undefined });
 
+      // Roles, bucket and key policies: only when a loaded policy reads them (FactPlan.access). A role
+      // is read once and judged across every bucket that uses it, so this pass takes the replicating
+      // buckets together: their documents (only theirs) are held in memory until they are handed on.
+      const accessed = new Map<string, BucketDocument>();
+      if (plan.access !== undefined) {
+        const replicating: BucketDocument[] = [];
+        for await (const doc of spool.documents()) {
+          if (doc.replication?.configured !== true || doc.replication.role === null) continue;
+          applyResolution(ctx, doc, inventory, resolution, view);
+          replicating.push(doc);
+        }
+        await collectAccessFacts(ctx, replicating, sessions, plan.access, { organizationId: org?.id ?? null });
+        for (const doc of replicating) accessed.set(doc.name, doc);
+      }
       const scanInfo: ScanInfo = {
         startedAt,
         finishedAt: new Date().toISOString(),
@@ -243,8 +258,10 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
       await options.onScanned?.({ scan: scanInfo, accounts: records });
       const kept: BucketDocument[] = [];
       const counts = { buckets: 0, partial: 0 };
-      for await (const doc of spool.documents()) {
-        applyResolution(ctx, doc, inventory, resolution, view);
+      for await (const spooled of spool.documents()) {
+        const doc = accessed.get(spooled.name) ?? spooled;
+        if (doc === spooled) applyResolution(ctx, doc, inventory, resolution, view);
+        accessed.delete(doc.name);
         counts.buckets++;
         if (doc.errors.length > 0) counts.partial++;
         if (options.onBucket === undefined) kept.push(doc);

@@ -65,9 +65,22 @@ describe("audit/calls", () => {
         replication: replicationPossible ? 1 : 0,
         encryption: replicationMayExist ? 1 : 0,
         objectLock: isResolvedDestination ? 1 : 0,
-        tagging: 0,
+        // Tags group the buckets of one replication role (replication-role-dedicated).
+        tagging: replicationMayExist ? 1 : 0,
       });
     }
+    // The replication roles: read once per role, in its account, not once per bucket (docs/iam.md).
+    const roles = new Set(scannedBuckets.flatMap((b) => (b.replication === undefined ? [] : [b.replication.Role])));
+    expect(calls.filter((c) => c.operation === "GetRole").map((c) => c.account).sort()).toEqual([...roles].map((arn) => arn.split(":")[4]).sort());
+    // Bucket policies: once per cross-account destination in a scanned account.
+    const owner = new Map(demo.accounts.flatMap((a) => (a.buckets ?? []).map((b) => [b.name, a.id] as const)));
+    const crossAccount = new Set(
+      scannedBuckets.flatMap((b) => {
+        const source = owner.get(b.name);
+        return (b.replication?.Rules ?? []).map((r) => String(r.Destination?.Bucket).replace("arn:aws:s3:::", "")).filter((d) => owner.has(d) && owner.get(d) !== source && scannedAccounts.has(owner.get(d) as string));
+      }),
+    );
+    expect(calls.filter((c) => c.operation === "GetBucketPolicy").map((c) => c.bucket).sort()).toEqual([...crossAccount].sort());
     // HeadBucket only for destinations outside the scanned inventory, once each.
     const unresolved = [...destinationNames].filter((name) => !inventory.has(name)).sort();
     expect(calls.filter((c) => c.operation === "HeadBucket").map((c) => c.bucket).sort()).toEqual(unresolved);

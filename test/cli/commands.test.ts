@@ -36,11 +36,11 @@ describe("cli/sandbox", () => {
 });
 
 describe("cli/policies", () => {
-  it("lists the sixteen default policies", async () => {
+  it("lists the twenty-two default policies", async () => {
     const run = await runMain(["policies", "list", "--json"]);
     expect(run.code).toBe(0);
     const ids = (JSON.parse(run.stdout) as { id: string }[]).map((p) => p.id);
-    expect(ids).toHaveLength(16);
+    expect(ids).toHaveLength(22);
     expect(ids).toContain("destination-separate-account");
   });
 

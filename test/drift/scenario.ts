@@ -28,6 +28,14 @@ export const rule = (id: string, priority: number, bucket: string, account: stri
   ...extra,
 });
 
+const REPLICATE = ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"];
+
+/** A vault that grants prod's replication role alone, and owns what it receives. */
+const vault = (bucket: string) => ({
+  policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: ROLE }, Action: REPLICATE, Resource: `arn:aws:s3:::${bucket}/*` }] },
+  ownershipControls: { Rules: [{ ObjectOwnership: "BucketOwnerEnforced" as const }] },
+});
+
 export function driftScenario(): Scenario {
   return {
     organization: { id: "o-drift12345", managementAccountId: ACCOUNTS.management },
@@ -39,6 +47,26 @@ export function driftScenario(): Scenario {
         name: "prod",
         ou: "Workloads/Prod",
         credentials: prodKeys(),
+        // A replication role the access policies find in order (docs/iam.md), so the audit's findings are the drift tests' own.
+        roles: [
+          {
+            name: "s3-replication",
+            trustPolicy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "s3.amazonaws.com" }, Action: "sts:AssumeRole" }] },
+            inlinePolicies: {
+              replicate: {
+                Version: "2012-10-17",
+                Statement: [
+                  {
+                    Effect: "Allow",
+                    Action: ["s3:GetReplicationConfiguration", "s3:ListBucket", "s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging"],
+                    Resource: ["prod-a", "prod-b", "prod-c"].flatMap((b) => [`arn:aws:s3:::${b}`, `arn:aws:s3:::${b}/*`]),
+                  },
+                  { Effect: "Allow", Action: REPLICATE, Resource: ["arn:aws:s3:::backup-a/*", "arn:aws:s3:::backup-b/*"] },
+                ],
+              },
+            },
+          },
+        ],
         buckets: [
           {
             name: "prod-a",
@@ -58,8 +86,8 @@ export function driftScenario(): Scenario {
         name: "backup",
         ou: "Backup",
         buckets: [
-          { name: "backup-a", region: "eu-central-1", versioning: "Enabled" },
-          { name: "backup-b", region: "eu-central-1", versioning: "Enabled" },
+          { name: "backup-a", region: "eu-central-1", versioning: "Enabled", ...vault("backup-a") },
+          { name: "backup-b", region: "eu-central-1", versioning: "Enabled", ...vault("backup-b") },
         ],
       },
       { id: SIDE, name: "side", ou: "Workloads", buckets: [{ name: "side-data", region: "eu-west-1", versioning: "Enabled" }] },

@@ -47,6 +47,10 @@ const DESTINATION_KEYS: Record<keyof ReplicationDestination, true> = {
   crossRegion: true,
   versioning: true,
   objectLock: true,
+  roleMissingActions: true,
+  bucketPolicy: true,
+  objectOwnership: true,
+  keyPoliciesRead: true,
   unreadable: true,
 };
 
@@ -78,7 +82,7 @@ describe("model/FACTS", () => {
     for (const fact of Object.keys(FACTS) as (keyof typeof FACTS)[]) {
       const entry = FACTS[fact];
       expect(entry.call, fact).toMatch(/^[A-Z][A-Za-z]+$/);
-      // A bucket fact lands at the top level; the others only on destinations.
+      // A bucket fact lands at the top level; the others only on destinations (or the rule's role).
       expect(entry.document !== null, fact).toBe(entry.kind === "bucket");
     }
   });

@@ -28,8 +28,10 @@ describe("policy/requiredFacts", () => {
   it("needs encryption only on replicating buckets and Object Lock only on destinations for the default set", async () => {
     expect(requiredFacts(await loadPolicies())).toEqual({
       all: ["versioning", "replication"],
-      replicating: ["encryption", "batchReplication"],
+      // tags: the replication role's facts group its buckets by tag (replication-role-dedicated).
+      replicating: ["encryption", "tags", "batchReplication"],
       destinations: ["objectLock"],
+      access: ["replicationRole", "destinationPolicy", "destinationOwnership", "keyPolicies"],
     });
   });
 

@@ -37,10 +37,11 @@ describe("scan/resolveDestinations when HeadBucket fails", () => {
       const prodData = result.snapshot.buckets.find((b) => b.name === "prod-data");
       expect(prodData?.errors).toContainEqual(expect.objectContaining({ operation: "HeadBucket", message: expect.stringMatching(/^destination partner-drop: /) }));
       const partner = prodData?.replication?.rules.find((r) => r.id === "to-partner")?.destination;
-      expect(partner).toMatchObject({ resolution: "unknown", account: null, inOrganization: null, unreadable: ["destinationBucket"] });
+      // The access pass (replication role, bucket and key policies) runs after the endpoint went away too: its facts are unreadable as well.
+      expect(partner).toMatchObject({ resolution: "unknown", account: null, inOrganization: null, unreadable: expect.arrayContaining(["destinationBucket"]) });
       // The resolved destination was listed before the endpoint went away; only its Object Lock,
       // read in the destinations phase, failed, and says so the same way.
-      expect(prodData?.replication?.rules.find((r) => r.id === "to-backup")?.destination).toMatchObject({ resolution: "resolved", account: ACCOUNTS.backup, unreadable: ["objectLock"] });
+      expect(prodData?.replication?.rules.find((r) => r.id === "to-backup")?.destination).toMatchObject({ resolution: "resolved", account: ACCOUNTS.backup, unreadable: expect.arrayContaining(["objectLock"]) });
 
       const status = (policyId: string) => result.snapshot.results.find((r) => r.bucket === "prod-data" && r.policyId === policyId);
       for (const policyId of ["destination-exists", "destination-in-organization", "destination-separate-account", "destination-account-verified"]) {

@@ -204,7 +204,8 @@ function orgsAuthError(failure: AuthFailure, operation: string): SandboxResponse
 }
 
 export function authErrorResponse(service: string, failure: AuthFailure, operation: string, bucket: string | null): SandboxResponse {
-  if (service === "sts") return stsAuthError(failure, operation);
-  if (service === "organizations") return orgsAuthError(failure, operation);
+  // IAM speaks the query protocol as STS does, KMS JSON 1.1 as Organizations does: same error shapes.
+  if (service === "sts" || service === "iam") return stsAuthError(failure, operation);
+  if (service === "organizations" || service === "kms") return orgsAuthError(failure, operation);
   return s3AuthError(failure, operation, bucket);
 }

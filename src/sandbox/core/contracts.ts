@@ -4,7 +4,7 @@
  * Not part of the public API (types.ts), except that `Sandbox.world` exposes the World to tests.
  */
 import type { ReplicationConfiguration } from "@aws-sdk/client-s3";
-import type { LifecycleSettings, OwnershipControlsSettings, PublicAccessBlockSettings } from "../types.js";
+import type { IamPolicyDocument, LifecycleSettings, OwnershipControlsSettings, PublicAccessBlockSettings } from "../types.js";
 
 // ---------------------------------------------------------------- world state (mutable)
 
@@ -55,11 +55,61 @@ export interface AccountState {
   parentId: string;
   tags: Record<string, string>;
   member: boolean;
-  /** The audit role, if it exists: who may assume it and the ExternalId it requires. */
-  auditRole: { trustedAccounts: string[]; externalId: string | null; maxSessionDuration: number } | null;
+  /** The audit role, if it exists: who may assume it, the ExternalId it requires, its permissions (null = allow everything). */
+  auditRole: AssumableRoleState | null;
+  /** The remediation role (`--fix-role-name`), if the scenario describes one. */
+  remediationRole: AssumableRoleState | null;
   joinedAt: Date;
   /** S3 Control (Batch Operations) calls this account's principals are refused (scenario `batchOperations.deny`). */
   batchDeny?: Set<string>;
+  /** The account's IAM roles by name (the scenario's `roles`). */
+  roles: Map<string, RoleState>;
+  /** Customer managed policies by ARN. */
+  managedPolicies: Map<string, ManagedPolicyState>;
+  /** KMS keys by key id. */
+  kmsKeys: Map<string, KmsKeyState>;
+}
+
+/** A role replguard assumes (audit, remediation). No `policy` = allow everything (no enforcement). */
+export interface AssumableRoleState {
+  trustedAccounts: string[];
+  externalId: string | null;
+  maxSessionDuration: number;
+  policy?: IamPolicyDocument;
+}
+
+export interface RoleState {
+  name: string;
+  path: string;
+  arn: string;
+  /** AROA… unique id, stable per scenario. */
+  roleId: string;
+  trustPolicy: IamPolicyDocument;
+  inlinePolicies: Map<string, IamPolicyDocument>;
+  attachedPolicies: string[];
+  maxSessionDuration: number;
+  createdAt: Date;
+}
+
+export interface ManagedPolicyState {
+  name: string;
+  path: string;
+  arn: string;
+  /** ANPA… unique id. */
+  policyId: string;
+  document: IamPolicyDocument;
+  createdAt: Date;
+}
+
+export interface KmsKeyState {
+  id: string;
+  arn: string;
+  accountId: string;
+  region: string;
+  alias: string | null;
+  /** The key policy as GetKeyPolicy returns it (JSON text). */
+  policy: string;
+  createdAt: Date;
 }
 
 export interface OrganizationalUnitState {
@@ -88,6 +138,8 @@ export interface World {
   managementAccountId: string;
   rootId: string;
   auditRoleName: string;
+  /** Name of the remediation role in every member account, or null. */
+  remediationRoleName: string | null;
   accounts: Map<string, AccountState>;
   ous: Map<string, OrganizationalUnitState>;
   /** Bucket names are global, as in S3. */

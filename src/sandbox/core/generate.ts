@@ -117,6 +117,28 @@ function workloadBucket(random: Random, owner: string, name: string, sibling: st
 }
 
 /** A deterministic organization of `accounts` accounts with `buckets` buckets each. */
+/**
+ * The replication role every workload bucket names: trusted by S3 only, allowed to read the
+ * account's buckets and to replicate anywhere (`Resource: *`, a common shortcut the access
+ * policies flag), so the IAM reads of an audit are those of a real role.
+ */
+function replicationRole(seed: number, index: number): NonNullable<ScenarioAccount["roles"]>[number] {
+  const mine = `arn:aws:s3:::g${seed}-a${index}-*`;
+  return {
+    name: "s3-replication",
+    trustPolicy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "s3.amazonaws.com" }, Action: "sts:AssumeRole" }] },
+    inlinePolicies: {
+      replicate: {
+        Version: "2012-10-17",
+        Statement: [
+          { Effect: "Allow", Action: ["s3:GetReplicationConfiguration", "s3:ListBucket", "s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging"], Resource: [mine, `${mine}/*`] },
+          { Effect: "Allow", Action: ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"], Resource: "*" },
+        ],
+      },
+    },
+  };
+}
+
 export function generateScenario(spec: GenerateSpec): Scenario {
   for (const key of ["accounts", "buckets", "seed"] as const) {
     const value = spec[key];
@@ -164,6 +186,7 @@ export function generateScenario(spec: GenerateSpec): Scenario {
       else if (i % 40 === 23) account.status = "SUSPENDED";
     }
     const target = spec.accounts > 1 ? archiveBuckets : [];
+    account.roles = [replicationRole(seed, i)];
     account.buckets = [];
     for (let j = 0; j < spec.buckets; j++) {
       const name = `g${seed}-a${i}-b${j}`;

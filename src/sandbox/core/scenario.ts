@@ -8,6 +8,7 @@ import { readFile } from "node:fs/promises";
 import { ScenarioError } from "../../errors.js";
 import { shippedPath } from "../../paths.js";
 import { schemaProblem, shippedValidator } from "../../schemas.js";
+import { AWS_MANAGED_POLICIES } from "../iam/aws-managed.js";
 import type { Scenario, ScenarioAccount } from "../types.js";
 
 const at = (file: string, pointer: string, message: string): ScenarioError =>
@@ -21,6 +22,28 @@ export function bucketNameProblem(name: string): string | null {
   if (name.startsWith("xn--") || name.startsWith("sthree-")) return "must not start with a reserved prefix (xn--, sthree-)";
   if (name.endsWith("-s3alias") || name.endsWith("--ol-s3") || name.endsWith(".mrap") || name.endsWith("--x-s3")) return "must not end with a reserved suffix";
   return null;
+}
+
+/** Role and key names are unique per account, and a role attaches only policies that exist. */
+function checkIam(account: ScenarioAccount, pointer: string, file: string): void {
+  const unique = (names: string[], field: string, what: string): void => {
+    names.forEach((name, i) => {
+      if (names.indexOf(name) !== i) throw at(file, `${pointer}/${field}/${i}`, `repeats ${what} "${name}" of account ${account.id}`);
+    });
+  };
+  unique((account.roles ?? []).map((r) => r.name), "roles", "role name");
+  unique((account.managedPolicies ?? []).map((p) => p.name), "managedPolicies", "policy name");
+  unique((account.kmsKeys ?? []).map((k) => k.id), "kmsKeys", "key id");
+  const aliases = (account.kmsKeys ?? []).map((k) => k.alias).filter((a): a is string => a !== undefined);
+  unique(aliases, "kmsKeys", "alias");
+  const own = new Set((account.managedPolicies ?? []).map((p) => `arn:aws:iam::${account.id}:policy${p.path ?? "/"}${p.name}`));
+  (account.roles ?? []).forEach((role, i) => {
+    (role.attachedPolicies ?? []).forEach((arn, j) => {
+      if (own.has(arn) || AWS_MANAGED_POLICIES.has(arn)) return;
+      const known = [...AWS_MANAGED_POLICIES.keys()].join(", ");
+      throw at(file, `${pointer}/roles/${i}/attachedPolicies/${j}`, `attaches ${arn}, which is neither a managedPolicies entry of account ${account.id} nor an AWS managed policy the sandbox knows (${known})`);
+    });
+  });
 }
 
 function checkSemantics(scenario: Scenario, file: string): void {
@@ -45,6 +68,7 @@ function checkSemantics(scenario: Scenario, file: string): void {
       for (const name of (account.ou ?? "").split("/")) {
         if (name.length > 128) throw at(file, `${pointer}/ou`, "has an OU name longer than 128 characters");
       }
+      checkIam(account, pointer, file);
       (account.buckets ?? []).forEach((bucket, j) => {
         const bucketPointer = `${pointer}/buckets/${j}/name`;
         const problem = bucketNameProblem(bucket.name);

@@ -5,6 +5,9 @@
  * the call log with the server time spent (injected latency excluded).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { handleIam, iamOperation, iamParams } from "../iam/index.js";
+import { iamError } from "../iam/xml.js";
+import { handleKms, kmsError, kmsOperation } from "../kms/index.js";
 import { orgsError, organizationsOperation, handleOrganizations } from "../organizations/index.js";
 import { s3Error } from "../s3/errors.js";
 import { handleS3 } from "../s3/index.js";
@@ -13,6 +16,9 @@ import { createStsHandler, stsError, stsOperation, stsParams } from "../sts/inde
 import type { CallRecord } from "../types.js";
 import { ANONYMOUS } from "./anonymous.js";
 import { authenticate, authErrorResponse } from "./auth.js";
+import { authorizeCall } from "./authorize.js";
+import { authorizationOf } from "./authorize-actions.js";
+import { accessDenied } from "./authorize-denied.js";
 import { type CallLog, isMutatingMethod, microsSince, s3OperationName } from "./calls.js";
 import type { SandboxRequest, SandboxResponse, ServiceHandler, World } from "./contracts.js";
 import type { FaultInjector } from "./faults.js";
@@ -57,14 +63,18 @@ const decodePath = (rawPath: string): string => {
 /** The service a request is for when its signature cannot be read (to answer in the right shape). */
 function guessService(headers: Record<string, string>, body: Buffer): Service {
   if ((headers["x-amz-target"] ?? "").startsWith("AWSOrganizations")) return "organizations";
+  if ((headers["x-amz-target"] ?? "").startsWith("TrentService.")) return "kms";
   if ((headers["content-type"] ?? "").startsWith("application/x-www-form-urlencoded") && /(^|&)Action=/.test(body.toString("utf8"))) return "sts";
   return "s3";
 }
 
-const asService = (name: string): Service => (name === "s3" || name === "sts" || name === "organizations" ? name : "unknown");
+const KNOWN_SERVICES: readonly string[] = ["s3", "sts", "organizations", "iam", "kms"];
+const asService = (name: string): Service => (KNOWN_SERVICES.includes(name) ? (name as Service) : "unknown");
 
 function throttled(service: Service, operation: string, bucket: string | null): SandboxResponse {
   if (service === "sts") return stsError(400, "Throttling", "Rate exceeded", operation);
+  if (service === "iam") return iamError(400, "Throttling", "Rate exceeded", operation);
+  if (service === "kms") return kmsError(400, "ThrottlingException", "Rate exceeded", operation);
   if (service === "organizations") {
     return orgsError(400, "TooManyRequestsException", "You have sent too many requests in too short a period of time. The quota helps protect against denial-of-service attacks. Try again later.", operation);
   }
@@ -74,6 +84,8 @@ function throttled(service: Service, operation: string, bucket: string | null): 
 function internalError(service: Service, operation: string, error: unknown): SandboxResponse {
   const message = `We encountered an internal error. Please try again. (${error instanceof Error ? error.message : String(error)})`;
   if (service === "sts") return stsError(500, "InternalFailure", message, operation);
+  if (service === "iam") return iamError(500, "ServiceFailure", message, operation);
+  if (service === "kms") return kmsError(500, "KMSInternalException", message, operation);
   if (service === "organizations") return orgsError(500, "ServiceException", message, operation);
   return s3Error(500, "InternalError", message, operation);
 }
@@ -124,7 +136,15 @@ async function route(context: ServerContext, request: IncomingMessage, body: Buf
   const key = hostBucket !== null ? path.slice(1) : segments.slice(2).join("/");
   const operation = control
     ? s3controlOperation(method, path)
-    : service === "sts" ? stsOperation(stsParams({ body, query })) : service === "organizations" ? organizationsOperation(headers) : s3OperationName(method, bucket, key, query);
+    : service === "sts"
+      ? stsOperation(stsParams({ body, query }))
+      : service === "iam"
+        ? iamOperation(iamParams({ body, query }))
+        : service === "organizations"
+          ? organizationsOperation(headers)
+          : service === "kms"
+            ? kmsOperation(headers)
+            : s3OperationName(method, bucket, key, query);
   const base = { service, operation, bucket, region, mutatingDefault: service === "s3" && isMutatingMethod(method) };
 
   const auth = authenticate({ method, rawPath, rawQuery, headers }, query, body, context.world, context.clock(), Date.now());
@@ -155,10 +175,39 @@ async function route(context: ServerContext, request: IncomingMessage, body: Buf
     caller,
     hostBucket,
   };
+  if (auth.ok) {
+    const denied = await enforce(context.world, serviceRequest, { service, operation, bucket, key });
+    if (denied !== null) return { ...base, account, response: denied };
+  }
   try {
     return { ...base, account, response: await handler(serviceRequest, context.world) };
   } catch (error) {
     return { ...base, account, response: internalError(service, operation, error) };
+  }
+}
+
+/** The caller's role permissions and the resource's policy, where the scenario gives them (core/authorize.ts). */
+async function enforce(world: World, request: SandboxRequest, call: { service: Service; operation: string; bucket: string | null; key: string }): Promise<SandboxResponse | null> {
+  const params = call.service === "iam" || call.service === "sts" ? iamParams(request) : new URLSearchParams();
+  const keyId = call.service === "kms" ? kmsKeyIdOf(request.body) : null;
+  const auth = authorizationOf(world, request.caller, { ...call, params, keyId, region: request.region });
+  if (auth === null) return null;
+  const resourcePolicy =
+    call.service === "s3" && call.bucket !== null
+      ? world.buckets.get(call.bucket)?.policy
+      : call.service === "kms"
+        ? world.accounts.get(auth.resourceAccount)?.kmsKeys.get(auth.resource.slice(auth.resource.indexOf("key/") + 4))?.policy
+        : undefined;
+  if ((await authorizeCall(world, request.caller, auth, resourcePolicy)) === "allow") return null;
+  return accessDenied(call.service, call.operation, request.caller, auth, call.bucket, request.method, world);
+}
+
+function kmsKeyIdOf(body: Buffer): string | null {
+  try {
+    const keyId = (JSON.parse(body.toString("utf8")) as { KeyId?: unknown }).KeyId;
+    return typeof keyId === "string" ? keyId : null;
+  } catch {
+    return null;
   }
 }
 
@@ -187,6 +236,8 @@ export function createSandboxServer(context: ServerContext): Server {
     sts: createStsHandler(context.clock),
     organizations: handleOrganizations,
     s3control: createS3ControlHandler(context.clock),
+    iam: handleIam,
+    kms: handleKms,
   };
   const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -5,13 +5,12 @@
  * scenario always yields the same root, OU ids and keys.
  */
 import { createHash } from "node:crypto";
-import type { Scenario, ScenarioAccount, ScenarioBucket } from "../types.js";
+import type { IamPolicyDocument, Scenario, ScenarioAccount, ScenarioBucket } from "../types.js";
 import { seedBatchOperations } from "../s3control/seed.js";
 import type { AccountState, BucketState, KeyState, OrganizationalUnitState, World } from "./contracts.js";
+import { DEFAULT_MAX_SESSION_SECONDS, kmsKeysOf, managedPoliciesOf, remediationRoleOf, rolesOf } from "./world-iam.js";
 
 const DEFAULT_AUDIT_ROLE = "OrganizationAccountAccessRole";
-/** "If you do not specify a value for this setting, the default maximum of one hour is applied" (IAM CreateRole, MaxSessionDuration). */
-const DEFAULT_MAX_SESSION_SECONDS = 3600;
 /** Fixed dates so answers are reproducible: the organization's creation and the buckets' creation. */
 const JOINED_AT = Date.UTC(2021, 2, 1);
 const CREATED_AT = Date.UTC(2022, 0, 15);
@@ -71,15 +70,19 @@ function auditRoleOf(scenario: Scenario, account: ScenarioAccount, member: boole
   const trustedAccounts = scenario.auditRole?.trustedAccounts ?? [homeAccountId(scenario)];
   const externalId = scenario.auditRole?.externalId ?? null;
   const maxSessionDuration = scenario.auditRole?.maxSessionDuration ?? DEFAULT_MAX_SESSION_SECONDS;
+  const policy = scenario.auditRole?.policy;
+  // Written only when given, so a role without one reads as before.
+  const withPolicy = (document: IamPolicyDocument | undefined) => (document === undefined ? {} : { policy: document });
   const setting = account.auditRole;
   if (setting === false) return null;
   // Accounts outside the organization have no audit role unless the scenario describes one.
-  if (setting === undefined) return member ? { trustedAccounts, externalId, maxSessionDuration } : null;
-  if (setting === true) return { trustedAccounts, externalId, maxSessionDuration };
+  if (setting === undefined) return member ? { trustedAccounts, externalId, maxSessionDuration, ...withPolicy(policy) } : null;
+  if (setting === true) return { trustedAccounts, externalId, maxSessionDuration, ...withPolicy(policy) };
   return {
     trustedAccounts: setting.trusts ?? trustedAccounts,
     externalId: setting.externalId === undefined ? externalId : setting.externalId,
     maxSessionDuration: setting.maxSessionDuration ?? maxSessionDuration,
+    ...withPolicy(setting.policy ?? policy),
   };
 }
 
@@ -137,6 +140,7 @@ export function buildWorld(scenario: Scenario, options: BuildOptions = {}): Worl
     managementAccountId: homeAccountId(scenario),
     rootId: organizationId === null ? "" : rootIdFor(organizationId),
     auditRoleName: scenario.auditRole?.name ?? DEFAULT_AUDIT_ROLE,
+    remediationRoleName: scenario.remediationRole?.name ?? null,
     accounts: new Map(),
     ous: new Map(),
     buckets: new Map(),
@@ -157,6 +161,10 @@ export function buildWorld(scenario: Scenario, options: BuildOptions = {}): Worl
       // A standalone account has its audit role as a member would (the caller may assume it in its own account).
       auditRole: auditRoleOf(scenario, account, member || organizationId === null),
       joinedAt: new Date(JOINED_AT + index * 86_400_000),
+      remediationRole: remediationRoleOf(scenario, world.managementAccountId, member),
+      roles: rolesOf(account),
+      managedPolicies: managedPoliciesOf(account),
+      kmsKeys: kmsKeysOf(account),
     });
     const key = longTermKey(account);
     world.keys.set(key.accessKeyId, key);

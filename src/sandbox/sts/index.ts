@@ -99,7 +99,7 @@ function assumeRole(request: SandboxRequest, world: World, params: URLSearchPara
   const denied = stsError(403, "AccessDenied", `User: ${request.caller.principalArn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`, op);
   const account = world.accounts.get(accountId);
   if (account === undefined || account.status !== "ACTIVE") return denied;
-  const role = roleName === world.auditRoleName ? account.auditRole : null;
+  const role = roleName === world.auditRoleName ? account.auditRole : roleName === world.remediationRoleName ? account.remediationRole : null;
   if (role === null) return denied;
   if (!role.trustedAccounts.includes(request.caller.accountId)) return denied;
   if (role.externalId !== null && externalId !== role.externalId) return denied;

@@ -1,0 +1,169 @@
+/**
+ * The access pass (FACTS kind `access`, docs/iam.md): after destinations are resolved, reads each
+ * replication role once (in its account), each cross-account destination's bucket policy and
+ * Object Ownership once (in the destination's account), and each KMS key policy once (in the key's
+ * account and Region), then states in every replicating bucket's document what they mean for its
+ * rules. A read that fails is an entry of each concerned bucket's errors[] and the fact in the
+ * concerned rules' `destination.unreadable`; the fields it would fill are null, never a default.
+ */
+import type { IAMClient } from "@aws-sdk/client-iam";
+import type { AccessFact, BucketDocument, BucketError, ReplicationRule } from "../model/index.js";
+import type { PolicyDocument } from "../policy/iam/index.js";
+import { readBucketPolicy, readOwnership, type Ownership } from "./bucket-policy.js";
+import type { AccountSession, ScanContext } from "./context.js";
+import { destinationPolicyFacts, roleFacts, roleMissing, type AccessWorld } from "./iam-derive.js";
+import { readRole, type RoleRead } from "./iam-role.js";
+import { keyRef, readKeyPolicy, type KeyRef } from "./kms-keys.js";
+
+type Read<T> = T | BucketError;
+const failed = <T extends object>(read: Read<T>): read is BucketError => "operation" in read && "code" in read;
+
+/** Each distinct read once: concurrent askers share the promise. */
+class Once<T> {
+  private readonly reads = new Map<string, Promise<T>>();
+  get(key: string, read: () => Promise<T>): Promise<T> {
+    let promise = this.reads.get(key);
+    if (promise === undefined) this.reads.set(key, (promise = read()));
+    return promise;
+  }
+}
+
+const accountOf = (arn: string): string => /::(\d{12}):/.exec(arn)?.[1] ?? "";
+
+const notScanned = (operation: string, what: string, account: string): BucketError => ({
+  operation,
+  code: "AccountNotScanned",
+  message: `${what}: account ${account || "(unknown)"} was not scanned, so it cannot be read there`,
+});
+
+/**
+ * A destination or key in an account the scan has no session for (outside the organization, not
+ * scanned) is not a failed read but a fact the organization cannot know, as the destination's other
+ * facts: its fields stay null, and the evaluator makes the verdict `error` (not scanned) or a
+ * finding (outside the organization) as for versioning or Object Lock (docs/policies.md).
+ */
+const outOfReach = (read: BucketError | object): boolean => "code" in read && read.code === "AccountNotScanned";
+
+const sourceKeyOf = (doc: BucketDocument): KeyRef | null =>
+  doc.encryption?.algorithm.startsWith("aws:kms") === true && doc.encryption.kmsKeyId !== null ? keyRef(doc.encryption.kmsKeyId, doc.account.id, doc.region) : null;
+const replicaKeyOf = (doc: BucketDocument, rule: ReplicationRule): KeyRef | null =>
+  rule.destination.replicaKmsKeyId === null ? null : keyRef(rule.destination.replicaKmsKeyId, rule.destination.account ?? doc.account.id, rule.destination.region ?? doc.region);
+/** The keys a bucket's rules involve: the source's SSE-KMS key (for rules replicating such objects) and the replica keys. */
+function keysOf(doc: BucketDocument): KeyRef[] {
+  const rules = doc.replication?.rules ?? [];
+  const source = sourceKeyOf(doc);
+  return [...(source !== null && rules.some((r) => r.sseKmsEncryptedObjects) ? [source] : []), ...rules.map((r) => replicaKeyOf(doc, r)).filter((k): k is KeyRef => k !== null)];
+}
+
+export async function collectAccessFacts(ctx: ScanContext, documents: BucketDocument[], sessions: Map<string, AccountSession>, access: readonly AccessFact[], world: AccessWorld): Promise<void> {
+  const wants = (fact: AccessFact): boolean => access.includes(fact);
+  const iamClients = new Map<string, IAMClient>();
+  const roles = new Once<Read<RoleRead>>();
+  const policies = new Once<Read<{ policy: PolicyDocument | null }>>();
+  const ownerships = new Once<Read<{ ownership: Ownership }>>();
+  const keys = new Once<Read<{ policy: PolicyDocument }>>();
+
+  const readRoleOnce = (arn: string): Promise<Read<RoleRead>> =>
+    roles.get(arn, async () => {
+      const session = sessions.get(accountOf(arn));
+      if (session === undefined) return notScanned("GetRole", `replication role ${arn}`, accountOf(arn));
+      let iam = iamClients.get(session.accountId);
+      if (iam === undefined) iamClients.set(session.accountId, (iam = ctx.factory.iam(session.credentials)));
+      return readRole(iam, ctx.request, arn);
+    });
+  const destinationSession = (rule: ReplicationRule): AccountSession | undefined => (rule.destination.account === null ? undefined : sessions.get(rule.destination.account));
+  const readKeyOnce = (key: KeyRef): Promise<Read<{ policy: PolicyDocument }>> =>
+    keys.get(key.arn, async () => {
+      const session = sessions.get(key.account);
+      if (session === undefined) return notScanned("GetKeyPolicy", `key ${key.arn}`, key.account);
+      return readKeyPolicy(ctx.factory.kms(session.credentials, key.region), ctx.request, key);
+    });
+
+  const replicating = documents.filter((doc) => doc.replication?.configured === true && doc.replication.role !== null);
+  const usersByRole = new Map<string, BucketDocument[]>();
+  /** Keys each role's buckets use: the role may be granted them without being over-privileged. */
+  const keysByRole = new Map<string, Set<string>>();
+  for (const doc of replicating) {
+    const arn = doc.replication?.role as string;
+    usersByRole.set(arn, [...(usersByRole.get(arn) ?? []), doc]);
+    const keys = keysByRole.get(arn) ?? new Set<string>();
+    for (const key of keysOf(doc)) keys.add(key.arn);
+    keysByRole.set(arn, keys);
+  }
+
+  await Promise.all(
+    replicating.map(async (doc) => {
+      const replication = doc.replication as NonNullable<BucketDocument["replication"]>;
+      const arn = replication.role as string;
+      const addError = (error: BucketError): void => {
+        if (doc.errors.some((e) => e.operation === error.operation && e.message === error.message)) return;
+        doc.errors.push(error);
+        ctx.progress.errors++;
+      };
+      const role = wants("replicationRole") ? await readRoleOnce(arn) : null;
+      if (role !== null && failed(role)) addError(role);
+
+      const sourceKey = sourceKeyOf(doc);
+      for (const rule of replication.rules) {
+        const destination = rule.destination;
+        const unreadable = (fact: AccessFact): void => {
+          if (!destination.unreadable.includes(fact)) destination.unreadable.push(fact);
+        };
+        const cross = destination.crossAccount === true;
+        const session = destinationSession(rule);
+        let policy: Read<{ policy: PolicyDocument | null }> | null = null;
+        if (cross && (wants("destinationPolicy") || wants("replicationRole"))) {
+          policy = session === undefined ? notScanned("GetBucketPolicy", `destination ${destination.bucket}`, destination.account ?? "") : await policies.get(destination.bucket, () => readBucketPolicy(session.s3(destination.region ?? ctx.homeRegion), ctx.request, destination.bucket));
+          if (failed(policy) && !outOfReach(policy)) {
+            addError(policy);
+            unreadable("destinationPolicy");
+          }
+        }
+        if (wants("destinationOwnership")) {
+          destination.objectOwnership = null;
+          if (cross) {
+            const read = session === undefined ? notScanned("GetBucketOwnershipControls", `destination ${destination.bucket}`, destination.account ?? "") : await ownerships.get(destination.bucket, () => readOwnership(session.s3(destination.region ?? ctx.homeRegion), ctx.request, destination.bucket));
+            if (failed(read)) {
+              if (!outOfReach(read)) {
+                addError(read);
+                unreadable("destinationOwnership");
+              }
+            } else destination.objectOwnership = read.ownership;
+          }
+        }
+        if (wants("destinationPolicy")) {
+          destination.bucketPolicy = policy !== null && !failed(policy) ? await destinationPolicyFacts(world, doc, rule, arn, policy.policy) : null;
+        }
+
+        // Keys this rule involves: the source's SSE-KMS key (when the rule replicates such objects) and the replica key.
+        const replicaKey = replicaKeyOf(doc, rule);
+        const involved = [rule.sseKmsEncryptedObjects ? sourceKey : null, replicaKey].filter((k): k is KeyRef => k !== null);
+        const keyReads = wants("keyPolicies") ? await Promise.all(involved.map(readKeyOnce)) : [];
+        const keysFailed = keyReads.filter(failed);
+        const keysDenied = keysFailed.filter((read) => !outOfReach(read));
+        keysDenied.forEach(addError);
+        if (keysDenied.length > 0) unreadable("keyPolicies");
+        if (wants("keyPolicies")) destination.keyPoliciesRead = keysFailed.length === 0 ? true : null;
+
+        if (wants("replicationRole")) {
+          const known = role !== null && !failed(role) && (policy === null || !failed(policy)) && keysFailed.length === 0 && !(cross && policy === null);
+          if (role !== null && failed(role)) unreadable("replicationRole");
+          if (!known || role === null || failed(role)) {
+            destination.roleMissingActions = null;
+            continue;
+          }
+          const keyPolicy = (ref: KeyRef | null) => {
+            if (ref === null) return null;
+            const read = keyReads[involved.indexOf(ref)];
+            return read === undefined || failed(read) ? null : { ref, policy: read.policy };
+          };
+          destination.roleMissingActions = await roleMissing(world, doc, rule, role, policy === null || failed(policy) ? null : policy.policy, {
+            source: rule.sseKmsEncryptedObjects ? keyPolicy(sourceKey) : null,
+            replica: keyPolicy(replicaKey),
+          });
+        }
+      }
+      if (wants("replicationRole")) replication.roleFacts = role !== null && !failed(role) ? await roleFacts(role, usersByRole.get(arn) ?? [doc], [...(keysByRole.get(arn) ?? [])]) : null;
+    }),
+  );
+}
