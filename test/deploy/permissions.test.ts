@@ -25,7 +25,7 @@ describe("cli/permissions", () => {
     const document = JSON.parse((await runMain(["permissions"])).stdout) as { Statement: { Action: string[]; Effect: string }[] };
     const actions = actionsOf(document);
     expect(actions).not.toContain("s3:GetObject");
-    for (const action of actions) expect(action).toMatch(/^(s3|organizations):(Get|List|Describe)[A-Za-z]+$/);
+    for (const action of actions) expect(action).toMatch(/^(s3|organizations|iam|kms):(Get|List|Describe)[A-Za-z]+$/);
     expect(document.Statement.every((s) => s.Effect === "Allow")).toBe(true);
     // Each planned fact's action is there; tags are read by no default policy, so no s3:GetBucketTagging.
     expect(actions).toEqual(expect.arrayContaining(["s3:GetReplicationConfiguration", "s3:ListBucket", "s3:ListAllMyBuckets", "organizations:ListAccounts"]));
