@@ -163,8 +163,9 @@ export function auditOptions(flags: AuditFlags, config: ConfigFile, sandbox?: Sa
     ...(flags.baseline === undefined ? {} : { baseline: flags.baseline }),
     ...(flags.failOnDrift === undefined ? {} : { failOnDrift: flags.failOnDrift }),
     ...(flags.terraform === undefined ? {} : { terraform: flags.terraform }),
-    // The summary printed names partly read buckets and undecided results only: nothing more is kept in memory.
-    retain: "summary",
+    // The summary printed names partly read buckets and undecided results only: nothing more is kept
+    // in memory, unless --fix plans from every failing bucket's document.
+    retain: flags.fix === true ? "all" : "summary",
     ...(flags.snapshotGzip === true ? { snapshotGzip: true } : {}),
   };
 }

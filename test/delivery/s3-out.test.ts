@@ -66,9 +66,10 @@ describe("cli/audit --out s3://", () => {
     firstRun = [...folders][0]!;
     expect(firstRun).toMatch(/^\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d\.\d{3}Z$/);
     expect(keys).toEqual(["html", "csv", "sarif", "json"].map((f) => `nightly/${firstRun}/${{ html: "report.html", csv: "results.csv", sarif: "results.sarif", json: "snapshot.json" }[f]}`).sort());
-    const snapshot = JSON.parse(await read(`nightly/${firstRun}/snapshot.json`)) as { kind: string; buckets: { name: string }[] };
-    expect(snapshot.kind).toBe("replguard-snapshot");
-    expect(snapshot.buckets.map((b) => b.name).sort()).toEqual(["prod-data", REPORTS, "sealed-reports"]);
+    // NDJSON records: the header, then the accounts, each bucket with its results, the trailer.
+    const records = (await read(`nightly/${firstRun}/snapshot.json`)).trim().split("\n").map((line) => JSON.parse(line) as { record: string; kind?: string; bucket?: { name: string } });
+    expect(records[0]).toMatchObject({ record: "header", kind: "replguard-snapshot" });
+    expect(records.filter((r) => r.record === "bucket").map((r) => r.bucket!.name).sort()).toEqual(["prod-data", REPORTS, "sealed-reports"]);
     const head = await s3.send(new HeadObjectCommand({ Bucket: REPORTS, Key: `nightly/${firstRun}/report.html` }));
     expect(head.ContentType).toMatch(/^text\/html/);
   });
@@ -117,7 +118,7 @@ describe("cli/audit --out s3://", () => {
     const lines = run.stderr.trim().split("\n");
     expect(lines).toEqual([expect.stringMatching(/^replguard: --out: cannot write s3:\/\/sealed-reports\/nightly\/[^/]+\/snapshot\.json \(AccessDenied: .*not delivered; kept in (.+)$/)]);
     const kept = /kept in (.+)$/.exec(lines[0]!)![1]!;
-    expect(JSON.parse(readFileSync(join(kept, "snapshot.json"), "utf8"))).toMatchObject({ kind: "replguard-snapshot" });
+    expect(JSON.parse(readFileSync(join(kept, "snapshot.json"), "utf8").split("\n")[0]!)).toMatchObject({ record: "header", kind: "replguard-snapshot" });
     await rm(dirname(kept), { recursive: true, force: true });
   });
 

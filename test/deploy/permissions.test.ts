@@ -27,9 +27,11 @@ describe("cli/permissions", () => {
     expect(actions).not.toContain("s3:GetObject");
     for (const action of actions) expect(action).toMatch(/^(s3|organizations|iam|kms):(Get|List|Describe)[A-Za-z]+$/);
     expect(document.Statement.every((s) => s.Effect === "Allow")).toBe(true);
-    // Each planned fact's action is there; tags are read by no default policy, so no s3:GetBucketTagging.
-    expect(actions).toEqual(expect.arrayContaining(["s3:GetReplicationConfiguration", "s3:ListBucket", "s3:ListAllMyBuckets", "organizations:ListAccounts"]));
-    expect(actions).not.toContain(FACTS.tags.actions[0]);
+    // Each planned fact's action is there; tags are read for replication-role-dedicated only.
+    expect(actions).toEqual(expect.arrayContaining(["s3:GetReplicationConfiguration", "s3:ListBucket", "s3:ListAllMyBuckets", "organizations:ListAccounts", FACTS.tags.actions[0]]));
+    const baseline = actionsOf(JSON.parse((await runMain(["permissions", "--pack", "baseline"])).stdout) as { Statement: { Action: string[] }[] });
+    expect(baseline).not.toContain(FACTS.tags.actions[0]);
+    expect(baseline).not.toContain("iam:GetRole");
   });
 
   it("follows the loaded policies: a custom policy reading tags adds s3:GetBucketTagging", async () => {

@@ -1,5 +1,6 @@
 /**
- * The demo under enforcement: the audit role given exactly the read actions the README documents,
+ * The demo under enforcement: the audit role given exactly the shipped policy (deploy/, which the
+ * README documents and which lists the access checks' read actions),
  * the demo audit makes no call the sandbox refuses; and each access policy passes and fails at least
  * once in it, with the sentence that names the permission.
  */
@@ -10,9 +11,11 @@ import type { PolicyResult } from "../../src/model/index.js";
 import { loadScenario, startSandbox, type IamPolicyDocument, type Sandbox } from "../../src/sandbox/index.js";
 
 const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
-const paragraph = readme.slice(readme.indexOf("the role needs only read access:"), readme.indexOf("Where the\nrole does not exist"));
-/** The audit role's documented actions, as the README lists them. */
-export const DOCUMENTED_ACTIONS = [...paragraph.matchAll(/`([a-z0-9]+:[A-Za-z]+)`/g)].map((m) => m[1]!);
+const paragraph = readme.slice(readme.indexOf("the replication-role, bucket-policy and key-policy checks"), readme.indexOf("Where the\nrole does not exist"));
+/** The access checks' read actions, as the README lists them. */
+const DOCUMENTED_ACTIONS = [...paragraph.matchAll(/`([a-z0-9]+:[A-Za-z]+)`/g)].map((m) => m[1]!);
+/** The shipped audit role policy (`replguard permissions` for the default policies). */
+const SHIPPED = JSON.parse(readFileSync(new URL("../../deploy/audit-role-policy.json", import.meta.url), "utf8")) as IamPolicyDocument;
 
 const ACCESS_POLICIES = ["replication-role-trusts-s3-only", "replication-role-least-privilege", "replication-role-can-replicate", "destination-policy-grants-role", "destination-denies-source-account", "replication-role-dedicated"];
 
@@ -21,26 +24,27 @@ describe("demo with the documented audit role", () => {
   let results: PolicyResult[];
   beforeAll(async () => {
     const scenario = await loadScenario("demo");
-    const policy: IamPolicyDocument = { Version: "2012-10-17", Statement: [{ Sid: "ReplguardAudit", Effect: "Allow", Action: DOCUMENTED_ACTIONS, Resource: "*" }] };
-    sandbox = await startSandbox({ scenario: { ...scenario, auditRole: { ...scenario.auditRole, policy } } });
+    sandbox = await startSandbox({ scenario: { ...scenario, auditRole: { ...scenario.auditRole, policy: SHIPPED } } });
     const run = await audit({ scan: { endpoint: sandbox.endpoint, credentials: sandbox.credentials, region: sandbox.region }, formats: [] });
     results = run.snapshot.results;
   });
   afterAll(() => sandbox.close());
 
-  it("documents exactly the new read actions beside the S3 reads", () => {
+  it("documents exactly the new read actions, and the shipped policy grants them", () => {
     expect(DOCUMENTED_ACTIONS).toEqual([
-      "s3:ListAllMyBuckets", "s3:GetBucketLocation", "s3:GetBucketVersioning", "s3:GetReplicationConfiguration", "s3:GetBucketObjectLockConfiguration",
-      "s3:GetEncryptionConfiguration", "s3:GetBucketTagging", "s3:ListBucket",
       "iam:GetRole", "iam:ListRolePolicies", "iam:GetRolePolicy", "iam:ListAttachedRolePolicies", "iam:GetPolicy", "iam:GetPolicyVersion",
       "s3:GetBucketPolicy", "s3:GetBucketOwnershipControls", "kms:GetKeyPolicy",
     ]);
+    const granted = (SHIPPED.Statement as { Action?: string | string[] }[]).flatMap((s) => (s.Action === undefined ? [] : [s.Action].flat()));
+    expect(granted).toEqual(expect.arrayContaining(DOCUMENTED_ACTIONS));
   });
 
   it("is refused nothing: no AccessDenied in the call log but the demo's own denied bucket", () => {
     const refused = sandbox.calls.filter((c) => c.status === 403 || (c.status === 400 && (c.service === "kms" || c.service === "iam")));
     // analytics-restricted denies GetBucketReplication in its scenario (`deny`), as the demo always did.
-    expect(refused.filter((c) => !(c.service === "s3" && c.bucket === "analytics-restricted") && c.operation !== "AssumeRole" && c.operation !== "HeadBucket")).toEqual([]);
+    // HeadBucket of a bucket owned outside the organization is refused whatever the audit role may do
+    // (the owner grants nothing); test/deploy/least-privilege.test.ts compares with the unrestricted run.
+    expect(refused.filter((c) => !(c.service === "s3" && c.bucket === "analytics-restricted") && c.operation !== "AssumeRole" && !(c.operation === "HeadBucket" && c.account !== null && c.bucket === "partner-dropbox-replica"))).toEqual([]);
     expect(sandbox.calls.some((c) => c.operation === "GetRole" && c.status === 200)).toBe(true);
     expect(sandbox.calls.some((c) => c.operation === "GetKeyPolicy" && c.status === 200)).toBe(true);
   });

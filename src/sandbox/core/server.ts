@@ -188,6 +188,12 @@ async function route(context: ServerContext, request: IncomingMessage, body: Buf
 
 /** The caller's role permissions and the resource's policy, where the scenario gives them (core/authorize.ts). */
 async function enforce(world: World, request: SandboxRequest, call: { service: Service; operation: string; bucket: string | null; key: string }): Promise<SandboxResponse | null> {
+  if (call.service === "s3" && call.bucket !== null) {
+    // S3 answers 404 (no such bucket) and 301 (another Region, with x-amz-bucket-region "regardless
+    // of the permissions") before it looks at permissions: s3/index.ts gives those answers.
+    const target = world.buckets.get(call.bucket);
+    if (target === undefined || (call.operation !== "GetBucketLocation" && target.region !== request.region)) return null;
+  }
   const params = call.service === "iam" || call.service === "sts" ? iamParams(request) : new URLSearchParams();
   const keyId = call.service === "kms" ? kmsKeyIdOf(request.body) : null;
   const auth = authorizationOf(world, request.caller, { ...call, params, keyId, region: request.region });
