@@ -69,6 +69,19 @@ function trimDestinationFacts(doc: BucketDocument, plan: FactPlan): void {
   }
 }
 
+/**
+ * The access facts of a destination in another shard's account (its bucket policy, Object Ownership,
+ * and what the role may do there) were never read: the source's shard had no session there and did
+ * not know the owner, and merge makes no AWS call. They stay unknown, so the policies resting on them
+ * are `error`, never a verdict (docs/scale.md: run those policies unsharded for a verdict).
+ */
+function markAccessUnread(dest: ReplicationDestination, plan: FactPlan): void {
+  for (const fact of plan.access ?? []) {
+    const unknown = FACTS[fact].destination.every((field) => dest[field] === null || dest[field] === undefined);
+    if (FACTS[fact].destination.length > 0 && unknown && !dest.unreadable.includes(fact)) dest.unreadable.push(fact);
+  }
+}
+
 export function combineShards(shards: readonly Snapshot[], count: number): Combined {
   const first = shards[0]!;
   const plan = first.scan.shard!.factPlan;
@@ -103,6 +116,7 @@ export function combineShards(shards: readonly Snapshot[], count: number): Combi
       const probe = probeErrorIndex(source, dest.bucket);
       if (probe >= 0) source.errors.splice(probe, 1);
       fillResolved(dest, source, target, org);
+      if (shardOfAccount(target.account.id, count) !== shardOfAccount(source.account.id, count)) markAccessUnread(dest, plan);
     }
   }
   return { accounts, buckets, coverage: computeCoverage(accounts, buckets) };

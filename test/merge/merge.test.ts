@@ -9,6 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { audit, type AuditResult } from "../../src/audit/index.js";
 import { ExitCode, UsageError } from "../../src/errors.js";
 import { merge, type MergeResult } from "../../src/merge/index.js";
+import { ACCESS_FACTS, FACTS } from "../../src/model/index.js";
+import type { LoadOptions } from "../../src/policy/index.js";
 import { readSnapshot, REPORT_FILE_NAMES, REPORT_FORMATS, writeSnapshotJson } from "../../src/report/index.js";
 import { startSandbox } from "../../src/sandbox/index.js";
 import type { Sandbox } from "../../src/sandbox/types.js";
@@ -26,19 +28,24 @@ interface Runs {
   mergedDir: string;
 }
 
-async function runBoth(sandbox: Sandbox, root: string): Promise<Runs> {
+/**
+ * The access policies (IAM, bucket and key policies) of a destination in another shard's account
+ * cannot be decided by a sharded run (they are `error` after the merge, see the last test), so the
+ * exact-equality runs load the baseline pack, which has none of them.
+ */
+async function runBoth(sandbox: Sandbox, root: string, policies: LoadOptions = { packs: ["baseline"] }): Promise<Runs> {
   const scan = { endpoint: sandbox.endpoint, credentials: sandbox.credentials, region: sandbox.region };
   const wholeDir = join(root, "whole");
-  const whole = await audit({ scan, outDir: wholeDir, now });
+  const whole = await audit({ scan, outDir: wholeDir, now, policies });
   const shards: AuditResult[] = [];
   const shardFiles: string[] = [];
   for (let index = 0; index < SHARDS; index++) {
     const outDir = join(root, `shard-${index}`);
-    shards.push(await audit({ scan: { ...scan, shard: { index, count: SHARDS } }, outDir, formats: ["json"], now }));
+    shards.push(await audit({ scan: { ...scan, shard: { index, count: SHARDS } }, outDir, formats: ["json"], now, policies }));
     shardFiles.push(join(outDir, "snapshot.json"));
   }
   const mergedDir = join(root, "merged");
-  const merged = await merge({ snapshots: [...shardFiles].reverse(), outDir: mergedDir, now });
+  const merged = await merge({ snapshots: [...shardFiles].reverse(), outDir: mergedDir, now, policies });
   return { whole, shards, shardFiles, merged, wholeDir, mergedDir };
 }
 
@@ -135,7 +142,7 @@ describe("merge", () => {
     shard.buckets = shard.buckets.filter((b) => b.account.id !== gone.id);
     files[owner] = join(fresh(), "..", `late-${owner}.json`);
     await writeSnapshotJson(shard, files[owner]!);
-    const result = await merge({ snapshots: files, outDir: fresh(), formats: [], now });
+    const result = await merge({ snapshots: files, outDir: fresh(), formats: [], now, policies: { packs: ["baseline"] } });
     const record = result.snapshot.accounts.find((a) => a.id === gone.id);
     expect(record).toMatchObject({ scope: "in-scope", scan: "not-scanned", scopeReason: null });
     expect(record?.errors.at(-1)).toMatchObject({ operation: "ListAccounts", code: "NotListedByShard" });
@@ -159,5 +166,23 @@ describe("merge", () => {
     expect((error as Error).message).toContain(b);
     const whole = join(demoRuns.wholeDir, "snapshot.json");
     await expect(merge({ snapshots: [whole], outDir: join(fresh(), "m"), formats: [] })).rejects.toThrow(/not a shard's snapshot/);
+  });
+
+  it("never decides an access policy on a destination in another shard: the merged result is `error`, all else equal", async () => {
+    const runs = await runBoth(generated, fresh(), {});
+    const key = (r: { bucket: string; policyId: string }): string => `${r.bucket} ${r.policyId}`;
+    const whole = new Map(runs.whole.snapshot.results.map((r) => [key(r), r]));
+    let undecided = 0;
+    expect(runs.merged.snapshot.results.map(key).sort()).toEqual([...whole.keys()].sort());
+    for (const result of runs.merged.snapshot.results) {
+      const before = whole.get(key(result))!;
+      if (result.status === before.status) continue;
+      expect(result.status, key(result)).toBe("error");
+      // The message names the access fact that stayed unread (the destination fields of FACTS' access entries).
+      const fields = ACCESS_FACTS.flatMap((fact) => [...FACTS[fact].destination]);
+      expect(fields.some((field) => result.message.includes(field)), result.message).toBe(true);
+      undecided++;
+    }
+    expect(undecided).toBeGreaterThan(0);
   });
 });
