@@ -24,7 +24,7 @@ import { diffSnapshots } from "../../src/drift/index.js";
 import { shippedPath } from "../../src/paths.js";
 import { startSandbox } from "../../src/sandbox/index.js";
 import type { Snapshot } from "../../src/model/index.js";
-import { writeReports } from "../../src/report/index.js";
+import { readSnapshot, writeReports } from "../../src/report/index.js";
 import { ACCOUNTS } from "../support/accounts.js";
 import { runMain } from "../support/cli.js";
 import { pdfText } from "../support/pdf-text.js";
@@ -82,7 +82,7 @@ beforeAll(async () => {
     auditHostileScenario(temp.dir),
   ]);
   expect(reports[2].code, reports[2].stderr).toBe(3); // the demo is incomplete by design
-  demoSnapshot = JSON.parse(await readFile(join(temp.dir, "demo", "snapshot.json"), "utf8")) as Snapshot;
+  demoSnapshot = await readSnapshot(join(temp.dir, "demo", "snapshot.json"));
   browser = await chromium.launch({ executablePath, args: ["--no-sandbox"] });
   [pages.fixture, pages.compact, pages.demo, pages.hostile] = await Promise.all([
     open(reports[0][0]!.file),
