@@ -247,9 +247,18 @@ describe.skipIf(!hasChromium)("report/renderHtml in Chromium", () => {
   });
 
   it("has no serious or critical accessibility violation (axe)", async () => {
-    // The whole demo report; of the fixture, what the demo lacks (drift, trend, hostile text).
+    // The demo report; of the fixture, what the demo lacks (drift, trend, hostile text). axe takes
+    // ~25 s over the whole demo page, so `npm run check` leaves out the account sections after the
+    // first one with buckets (the same bucket template again); CI also runs it over the whole page
+    // (REPLGUARD_AXE=full, .ci/run).
+    const demo = new AxeBuilder({ page: pages.demo });
+    if (process.env["REPLGUARD_AXE"] !== "full") {
+      const sections = await pages.demo.$$eval("section[id^='account-']", (all) => all.filter((s) => s.querySelector("details") !== null).map((s) => s.id));
+      expect(sections.length).toBeGreaterThan(1);
+      for (const id of sections.slice(1)) demo.exclude(`#${id}`);
+    }
     const found = await Promise.all(
-      [new AxeBuilder({ page: pages.demo }), new AxeBuilder({ page: pages.fixture }).include("#drift").include("#chart-trend").include(`#account-${ACCOUNTS.prod}`)].map(async (axe) => {
+      [demo, new AxeBuilder({ page: pages.fixture }).include("#drift").include("#chart-trend").include(`#account-${ACCOUNTS.prod}`)].map(async (axe) => {
         const { violations } = await axe.analyze();
         return violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id} (${v.nodes.length}): ${v.nodes[0]?.target.join(" ")}`);
       }),
