@@ -9,7 +9,7 @@
  *
  * Flags: --accounts N (default 1000) --buckets N per account (default 100) --latency MS (default
  * 100) --concurrency N (default 64) --no-calls (skip the call log: at 1,000,000 buckets it is large)
- * --no-browser --sandbox-figures (also the sandbox's own figures, bench/sandbox.ts) --quick (20 × 10
+ * --pack NAME (only that policy pack, e.g. baseline: no IAM/bucket/key-policy reads) --no-browser --sandbox-figures (also the sandbox's own figures, bench/sandbox.ts) --quick (20 × 10
  * at 5 ms: a CI smoke run that asserts nothing about speed). A million buckets, no latency:
  * `npm run bench -- --accounts 1000 --buckets 1000 --latency 0 --no-calls`.
  */
@@ -34,6 +34,9 @@ const accounts = flag("accounts", quick ? 20 : 1000);
 const bucketsPerAccount = flag("buckets", quick ? 10 : 100);
 const latency = flag("latency", quick ? 5 : 100);
 const concurrency = flag("concurrency", 64);
+/** `--pack NAME`: audit with that policy pack only (e.g. `baseline`, which reads no IAM, bucket or key policy), to show what the other policies' facts cost in calls. */
+const packIndex = argv.indexOf("--pack");
+const pack = packIndex < 0 ? null : argv[packIndex + 1]!;
 const root = fileURLToPath(new URL("..", import.meta.url));
 
 /** `replguard sandbox --generate …` in a child process; resolves with its printed environment. */
@@ -90,7 +93,7 @@ async function benchAudit(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), "replguard-bench-"));
   const out = join(dir, "audit");
   try {
-    const auditRun = await cli(["audit", "--format", "all", "--out", out, "--concurrency", String(concurrency), "--quiet"], {
+    const auditRun = await cli(["audit", "--format", "all", "--out", out, "--concurrency", String(concurrency), "--quiet", ...(pack === null ? [] : ["--pack", pack])], {
       AWS_ENDPOINT_URL: env.AWS_ENDPOINT_URL!,
       AWS_REGION: env.AWS_REGION!,
       AWS_ACCESS_KEY_ID: env.AWS_ACCESS_KEY_ID!,
