@@ -7,23 +7,13 @@
  */
 import { randomUUID } from "node:crypto";
 import type { SandboxResponse } from "../core/contracts.js";
+import { queryError } from "../core/query-error.js";
 import { escapeXml } from "../core/escape-xml.js";
 
 const XMLNS = "https://iam.amazonaws.com/doc/2010-05-08/";
 
-export function iamError(status: number, code: string, message: string, operation: string): SandboxResponse {
-  const requestId = randomUUID();
-  const type = status >= 500 ? "Receiver" : "Sender";
-  return {
-    status,
-    headers: { "content-type": "text/xml", "x-amzn-requestid": requestId },
-    body:
-      `<ErrorResponse xmlns="${XMLNS}">\n  <Error>\n    <Type>${type}</Type>\n    <Code>${escapeXml(code)}</Code>\n` +
-      `    <Message>${escapeXml(message)}</Message>\n  </Error>\n  <RequestId>${requestId}</RequestId>\n</ErrorResponse>\n`,
-    operation,
-    mutating: false,
-  };
-}
+export const iamError = (status: number, code: string, message: string, operation: string): SandboxResponse =>
+  queryError(XMLNS, status, code, message, operation);
 
 export function iamResult(operation: string, inner: string): SandboxResponse {
   const requestId = randomUUID();

@@ -7,22 +7,13 @@
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import { escapeXml } from "../core/escape-xml.js";
+import { queryError } from "../core/query-error.js";
 import type { KeyState, SandboxRequest, SandboxResponse, World } from "../core/contracts.js";
 
 const XMLNS = "https://sts.amazonaws.com/doc/2011-06-15/";
 
-export function stsError(status: number, code: string, message: string, operation: string): SandboxResponse {
-  const requestId = randomUUID();
-  const type = status >= 500 ? "Receiver" : "Sender";
-  return {
-    status,
-    headers: { "content-type": "text/xml", "x-amzn-requestid": requestId },
-    body:
-      `<ErrorResponse xmlns="${XMLNS}">\n  <Error>\n    <Type>${type}</Type>\n    <Code>${escapeXml(code)}</Code>\n` +
-      `    <Message>${escapeXml(message)}</Message>\n  </Error>\n  <RequestId>${requestId}</RequestId>\n</ErrorResponse>\n`,
-    operation,
-  };
-}
+export const stsError = (status: number, code: string, message: string, operation: string): SandboxResponse =>
+  queryError(XMLNS, status, code, message, operation);
 
 function stsResult(operation: string, inner: string): SandboxResponse {
   const requestId = randomUUID();
