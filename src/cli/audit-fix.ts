@@ -6,7 +6,7 @@ import { dirname, join } from "node:path";
 import type { AuditOptions, AuditResult } from "../audit/index.js";
 import type { ConfigFile } from "../config/index.js";
 import { ExitCode, UsageError } from "../errors.js";
-import { buildPlan, newlyReplicatedBuckets, refreshFromLive, replicateExistingObjects, writePlanFiles, type FixAwsOptions } from "../fix/index.js";
+import { buildPlan, newlyReplicatedBuckets, REPLICATE_EXISTING_FIX, refreshFromLive, replicateExistingObjects, writePlanFiles, type FixAwsOptions } from "../fix/index.js";
 import { summariseBatchResults } from "../fix/batch/index.js";
 import { loadPolicies } from "../policy/index.js";
 import { applyAndReport, confirmation, printPlan, requireConfirmable } from "./fix-flow.js";
@@ -73,6 +73,10 @@ export async function runAuditFix(result: AuditResult, options: AuditOptions, co
     printOut(`existing objects: would start S3 Batch Replication for ${buckets.map((b) => b.bucket).join(", ") || "no bucket"}\n`);
     return outcome.exitCode ?? result.exitCode;
   }
+  // Buckets the audit found with unreplicated existing objects get a job as well as the ones the apply just started replicating.
+  const unreplicated = result.snapshot.results
+    .filter((r) => r.status === "fail" && policies.policies.some((p) => p.id === r.policyId && p.remediation.fix === REPLICATE_EXISTING_FIX))
+    .map((r) => ({ accountId: r.accountId, bucket: r.bucket, region: r.region }));
   const batchResults = await replicateExistingObjects(outcome.result, {
     ...aws,
     ...(roleName === undefined ? {} : { roleName }),
@@ -81,7 +85,7 @@ export async function runAuditFix(result: AuditResult, options: AuditOptions, co
     onProgress: (p) => printOut(`  batch ${p.target.bucket}: job ${p.jobId} ${p.status} ${p.succeeded}/${p.total} replicated, ${p.failed} failed\n`),
     // The sandbox moves a job on at each read; AWS takes minutes, read every 5 s.
     ...(sandbox ? { pollIntervalMs: 0 } : {}),
-  });
+  }, unreplicated);
   printOut(`${["existing objects (S3 Batch Replication):", ...summariseBatchResults(batchResults).map((line) => `  ${line}`)].join("\n")}\n`);
   const batchFailed = batchResults.some((r) => r.outcome === "error" || r.outcome === "job-failed" || (r.outcome === "completed" && r.failed > 0));
   return outcome.exitCode ?? (batchFailed ? ExitCode.FixFailed : result.exitCode);

@@ -18,8 +18,17 @@ export interface ExistingObjectsOptions extends FixAwsOptions {
   pollIntervalMs?: number;
 }
 
-export async function replicateExistingObjects(result: Pick<ApplyResult, "results">, options: ExistingObjectsOptions): Promise<BatchResult[]> {
-  const targets = newlyReplicatedBuckets(result).map(({ accountId, bucket, region }) => ({ accountId, bucket, region }));
+/**
+ * `also`: buckets whose objects the audit found unreplicated (existing-objects-replicated failed)
+ * although their replication was not just added: they get a job too, once.
+ */
+export async function replicateExistingObjects(
+  result: Pick<ApplyResult, "results">,
+  options: ExistingObjectsOptions,
+  also: readonly { accountId: string; bucket: string; region: string }[] = [],
+): Promise<BatchResult[]> {
+  const targets = [...newlyReplicatedBuckets(result).map(({ accountId, bucket, region }) => ({ accountId, bucket, region }))];
+  for (const extra of also) if (!targets.some((t) => t.bucket === extra.bucket)) targets.push({ accountId: extra.accountId, bucket: extra.bucket, region: extra.region });
   if (targets.length === 0) return [];
   const session = new FixSession(options);
   const values = (t: { accountId: string; bucket: string; region: string }) => ({ bucket: t.bucket, account: t.accountId, region: t.region });

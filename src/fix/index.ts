@@ -3,7 +3,7 @@
  * plan.json / fix.sh / fix.tf, apply with confirmation and a rollback file, roll back, re-scan.
  * docs/fix.md describes the flow.
  */
-export { buildPlan, type PlanInput } from "./planner.js";
+export { buildPlan, REPLICATE_EXISTING_FIX, type PlanInput } from "./planner.js";
 export { refreshFromLive } from "./live.js";
 export { planDiff, stepCount } from "./diff.js";
 export { writePlanFiles, readPlan, type WrittenPlan } from "./output.js";

@@ -34,6 +34,9 @@ const isFixName = (name: string): name is FixName => (FIX_NAMES as readonly stri
 const enabledRules = (doc: BucketDocument): ReplicationRule[] => doc.replication?.rules.filter((r) => r.enabled) ?? [];
 const reasonFor = (ctx: FixContext, bucket: string): string => (bucket === ctx.doc.name ? ctx.policyId : `${ctx.policyId} (${ctx.doc.name})`);
 
+/** The fix of `existing-objects-replicated`: an S3 Batch Replication job (`--replicate-existing`), not a plan step. */
+export const REPLICATE_EXISTING_FIX = "replicate-existing-objects";
+
 export function buildPlan(input: PlanInput): FixPlan {
   const drafts = new Drafts();
   const manual: ManualFix[] = [];
@@ -45,7 +48,13 @@ export function buildPlan(input: PlanInput): FixPlan {
     const fix = input.fixes.get(result.policyId) ?? "manual";
     const add = (reason: string) => manual.push({ accountId: result.accountId, bucket: result.bucket, policyId: result.policyId, reason });
     if (!isFixName(fix)) {
-      add(fix === "manual" ? `policy ${result.policyId} has no automated fix` : `policy ${result.policyId} names fix "${fix}", which replguard does not know`);
+      add(
+        fix === "manual"
+          ? `policy ${result.policyId} has no automated fix`
+          : fix === REPLICATE_EXISTING_FIX
+            ? "objects that already exist are copied by a job, not by a configuration change: run with --replicate-existing (S3 Batch Replication, docs/batch-replication.md)"
+            : `policy ${result.policyId} names fix "${fix}", which replguard does not know`,
+      );
       continue;
     }
     if (doc === undefined) {
