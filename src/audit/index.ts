@@ -6,7 +6,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { compareWithTerraform, diffSnapshotFiles, driftFails, findLatestSnapshot, readTerraform, terraformDriftExitCode } from "../drift/index.js";
+import { compareWithTerraform, diffSnapshotFiles, driftFails, failureHistory, findLatestSnapshot, readTerraform, terraformDriftExitCode } from "../drift/index.js";
 import { ExitCode, SnapshotError, UsageError } from "../errors.js";
 import { contentHash } from "../hash.js";
 import type { Drift, FactPlan, FailOnDrift, PolicyResult, Severity, Snapshot, Suppression, TerraformDeclaration, TerraformDrift } from "../model/index.js";
@@ -189,6 +189,8 @@ async function auditInto(
           formats: formats.filter((format) => format !== "json"),
           policies: policySet.policies,
           ...(baselineFile !== null && drift !== null ? { baselineFile, drift } : {}),
+          // With `--baseline latest`, the trend draws every earlier run beside the report folder.
+          ...(options.baseline === "latest" && drift !== null ? { html: { history: await failureHistory(dirname(reportDir.path), reportDir.path) } } : {}),
         })),
       );
       if (keepJson) reports.unshift({ format: "json", file: snapshotFile });

@@ -12,7 +12,7 @@ import { scopeDrift } from "./scope.js";
 export { diffSnapshotFiles } from "./stream.js";
 
 export { complianceState } from "./compliance.js";
-export { findLatestSnapshot } from "./latest.js";
+export { failureHistory, findLatestSnapshot, type FailurePoint } from "./latest.js";
 export { compareWithTerraform, readTerraform, terraformDrift, terraformDriftExitCode } from "./terraform/index.js";
 
 export function diffSnapshots(baseline: Snapshot, current: Snapshot): Drift {

@@ -44,23 +44,77 @@ async function finishedAt(file: string): Promise<string | null> {
   }
 }
 
-/** The newest snapshot.json in a subfolder of `parent` other than `exclude`, or null when there is none. */
-export async function findLatestSnapshot(parent: string, exclude: string): Promise<string | null> {
+/** Every snapshot in a subfolder of `parent` other than `exclude`, with its scan's finish time, newest first. */
+async function snapshotsBeside(parent: string, exclude: string): Promise<{ file: string; finishedAt: string; at: number }[]> {
   let names: string[];
   try {
     names = (await readdir(parent, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name);
   } catch {
-    return null;
+    return [];
   }
-  let best: { file: string; at: number } | null = null;
+  const found: { file: string; finishedAt: string; at: number }[] = [];
   for (const name of names.sort()) {
     const dir = join(parent, name);
     if (resolve(dir) === resolve(exclude)) continue;
     for (const file of SNAPSHOT_NAMES.map((n) => join(dir, n))) {
       const text = await finishedAt(file);
       const at = text === null ? Number.NaN : Date.parse(text);
-      if (Number.isFinite(at) && (best === null || at > best.at)) best = { file, at };
+      if (text !== null && Number.isFinite(at)) found.push({ file, finishedAt: text, at });
     }
   }
-  return best?.file ?? null;
+  return found.sort((a, b) => b.at - a.at);
+}
+
+/** The newest snapshot.json in a subfolder of `parent` other than `exclude`, or null when there is none. */
+export async function findLatestSnapshot(parent: string, exclude: string): Promise<string | null> {
+  return (await snapshotsBeside(parent, exclude))[0]?.file ?? null;
+}
+
+/** One earlier run's failures, for the report's trend. */
+export interface FailurePoint {
+  finishedAt: string;
+  failures: number;
+}
+
+/** Bytes read from the end of a plain snapshot: the trailer is its last line. */
+const TAIL_BYTES = 64 * 1024;
+
+/** `counts.failures` of a snapshot's trailer (2.1+), or null (older, or not readable). */
+async function failuresOf(file: string): Promise<number | null> {
+  try {
+    if (file.endsWith(".gz")) {
+      // Gzipped: streamed to the trailer (time grows with the file, memory does not).
+      for await (const record of snapshotRecords(file, { validate: false })) if (record.record === "trailer") return record.counts.failures ?? null;
+      return null;
+    }
+    const handle = await open(file, "r");
+    try {
+      const { size } = await handle.stat();
+      const length = Math.min(size, TAIL_BYTES);
+      const buffer = Buffer.alloc(length);
+      await handle.read(buffer, 0, length, size - length);
+      const last = buffer.toString("utf8").trimEnd().split("\n").at(-1) ?? "";
+      const trailer = JSON.parse(last) as { record?: string; counts?: { failures?: unknown } };
+      return trailer.record === "trailer" && typeof trailer.counts?.failures === "number" ? trailer.counts.failures : null;
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The failures of the last `limit` runs beside the report folder, oldest first: the report's trend
+ * (with `--baseline latest`, the folders a scheduled job writes). Snapshots older than 2.1 carry no
+ * count in their trailer and are left out.
+ */
+export async function failureHistory(parent: string, exclude: string, limit = 10): Promise<FailurePoint[]> {
+  const points: FailurePoint[] = [];
+  for (const { file, finishedAt } of await snapshotsBeside(parent, exclude)) {
+    if (points.length >= limit) break;
+    const failures = await failuresOf(file);
+    if (failures !== null) points.push({ finishedAt, failures });
+  }
+  return points.reverse();
 }

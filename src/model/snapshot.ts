@@ -9,7 +9,7 @@ import type { ActiveSuppression, ExpiredSuppression, PolicyResult, Severity } fr
  * 2.x: NDJSON records (docs/snapshot.md): a header, the accounts, each bucket document followed by
  * its results, and a trailer with counts. 1.x (one JSON document) is still read.
  */
-export const SNAPSHOT_SCHEMA_VERSION = "2.0.0" as const;
+export const SNAPSHOT_SCHEMA_VERSION = "2.1.0" as const;
 
 export type AccountScope = "in-scope" | "excluded" | "suspended";
 export type AccountScanStatus = "scanned" | "failed" | "not-scanned";
@@ -122,7 +122,8 @@ export interface SnapshotTrailer {
   coverage: Coverage;
   activeSuppressions?: ActiveSuppression[];
   expiredSuppressions: ExpiredSuppression[];
-  counts: { accounts: number; buckets: number; results: number };
+  /** `failures` (results with status fail): the trend of failures reads it from the last line alone; absent before 2.1. */
+  counts: { accounts: number; buckets: number; results: number; failures?: number };
 }
 
 /**

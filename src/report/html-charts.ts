@@ -132,20 +132,23 @@ export interface TrendPoint {
  * `absent` with `before: "fail"`); reading the last N snapshots would cost as much as the report
  * itself at 100,000 buckets, so the trend is these two points (docs/reports.md).
  */
-export function trendChart(drift: Drift | undefined, failuresNow: number) {
+/**
+ * Failures over time: the earlier runs beside the report folder (`history`, oldest first, from their
+ * snapshots' trailers), else the baseline alone, then this run.
+ */
+export function trendChart(drift: Drift | undefined, failuresNow: number, history: readonly { finishedAt: string; failures: number }[] = []) {
   if (drift === undefined) return null;
   let before = 0;
   for (const change of drift.compliance) if (change.before === "fail") before += 1;
-  const values = [
-    { label: `baseline ${drift.baseline.finishedAt}`, value: before },
-    { label: `now ${drift.current.finishedAt}`, value: failuresNow },
-  ];
+  const earlier = history.length > 0 ? history.map((h) => ({ label: h.finishedAt, value: h.failures })) : [{ label: `baseline ${drift.baseline.finishedAt}`, value: before }];
+  before = earlier.at(-1)!.value;
+  const values = [...earlier, { label: `now ${drift.current.finishedAt}`, value: failuresNow }];
   const max = Math.max(1, ...values.map((v) => v.value));
   const top = 20;
   const height = 110;
   const plot = height - top - 24;
   const points: TrendPoint[] = values.map((v, i) => {
-    const x = 60 + i * (WIDTH - 140);
+    const x = 60 + Math.round((i * (WIDTH - 140)) / (values.length - 1));
     const y = top + Math.round(plot - (v.value / max) * plot);
     return { ...v, x, y, textY: y - 6 };
   });

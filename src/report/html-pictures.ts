@@ -20,6 +20,8 @@ export interface PictureTotals {
   coverage: Coverage;
   failuresNow: number;
   drift: Drift | undefined;
+  /** Earlier runs' failures, oldest first (HtmlOptions.history). */
+  history?: readonly { finishedAt: string; failures: number }[];
 }
 
 export class PicturesCollector {
@@ -49,7 +51,7 @@ export class PicturesCollector {
       severity: severityChart(totals.bySeverity),
       byAccount: accountChart(totals.failuresByAccount, totals.accountNames),
       coverage: coverageChart(totals.coverage),
-      trend: trendChart(totals.drift, totals.failuresNow),
+      trend: trendChart(totals.drift, totals.failuresNow, totals.history),
     };
   }
 }

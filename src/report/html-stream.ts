@@ -171,6 +171,7 @@ export async function renderHtmlRecords(
     coverage: tally.trailer.coverage,
     failuresNow: tally.summary.total.fail,
     drift: options.drift,
+    ...(options.history === undefined ? {} : { history: options.history }),
   });
   const print = printView(snapshotHead, policies);
   const page = t.page({ ...view, drift, pictures, print, csp: t.csp, data: { accounts: view.accountOptions }, compactClean: compactClean && !collapse, collapse, bucketCount: tally.buckets, byOu: byOu(tally) });

@@ -16,7 +16,7 @@ export interface SnapshotWriteOptions {
 
 /** Appends records to a snapshot file in the order the format requires (header, accounts, buckets, trailer). */
 export class SnapshotWriter {
-  private readonly counts = { accounts: 0, buckets: 0, results: 0 };
+  private readonly counts = { accounts: 0, buckets: 0, results: 0, failures: 0 };
   private readonly out: ReportFileWriter;
 
   constructor(
@@ -51,6 +51,7 @@ export class SnapshotWriter {
   /** A result on its own: after its bucket, or (no document for it) after the last bucket. */
   async result(result: PolicyResult): Promise<void> {
     this.counts.results++;
+    if (result.status === "fail") this.counts.failures++;
     await this.line({ record: "result", result });
   }
 

@@ -27,6 +27,8 @@ export interface HtmlOptions {
   listedBucketLimit?: number;
   /** Drift from a baseline: the report then opens with it (broke since last time, fixed, configuration changed). */
   drift?: Drift;
+  /** Failures of the earlier runs beside the report folder, oldest first: the trend draws them before this run. */
+  history?: readonly { finishedAt: string; failures: number }[];
 }
 
 /** A policy's help text, as loaded by the policy stage; the snapshot carries only its PolicyRef. */

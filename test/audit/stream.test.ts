@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { audit, type AuditResult } from "../../src/audit/index.js";
+import { SNAPSHOT_SCHEMA_VERSION } from "../../src/model/index.js";
 import { loadPolicies } from "../../src/policy/index.js";
 import { readSnapshot, writeReports } from "../../src/report/index.js";
 import { startSandbox } from "../../src/sandbox/index.js";
@@ -49,7 +50,7 @@ describe("audit/streamed snapshot and reports", () => {
     const full = await readSnapshot(streamed.snapshotFile!);
     expect(full.buckets).toEqual(kept.snapshot.buckets);
     expect(full.results).toEqual(kept.snapshot.results);
-    expect(await readSnapshot(kept.snapshotFile!)).toEqual({ ...kept.snapshot, schemaVersion: "2.0.0" });
+    expect(await readSnapshot(kept.snapshotFile!)).toEqual({ ...kept.snapshot, schemaVersion: SNAPSHOT_SCHEMA_VERSION });
   });
 
   it("renders reports from the file equal to the in-memory renderers' (CSV and HTML byte for byte, SARIF as JSON)", async () => {

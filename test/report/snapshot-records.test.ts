@@ -62,7 +62,7 @@ describe("report/snapshot records (format 2.x)", () => {
     await expect(readSnapshot(late)).rejects.toThrow(/late-account\.json:\d+: a account record out of order/);
 
     const future = join(dir, "future.json");
-    await writeFile(future, `${[all[0]!.replace('"schemaVersion":"2.0.0"', '"schemaVersion":"3.0.0"'), ...all.slice(1)].join("\n")}\n`);
+    await writeFile(future, `${[all[0]!.replace('"schemaVersion":"2.1.0"', '"schemaVersion":"3.0.0"'), ...all.slice(1)].join("\n")}\n`);
     await expect(readSnapshot(future)).rejects.toMatchObject({ message: `${future}: snapshot format 3.0.0 is not readable by this replguard (it reads 1.x and 2.x)`, location: { file: future, pointer: "/schemaVersion" } });
 
     const bad = join(dir, "bad-result.json");
