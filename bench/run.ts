@@ -118,6 +118,9 @@ async function benchAudit(): Promise<void> {
       }
       const s3 = log.filter((c) => c.service === "s3").length;
       lines.push(row("S3 calls / bucket", (s3 / buckets).toFixed(2)));
+      // IAM and KMS reads (the access policies) are made once per role and key, not per bucket.
+      const access = log.filter((c) => c.service === "iam" || c.service === "kms").length;
+      lines.push(row("IAM + KMS calls / bucket", `${(access / buckets).toFixed(2)} (${access} calls; --pack baseline leaves them out)`));
       // The floor: every call's latency spread over the slots, or the longest chain of dependent calls
       // (AssumeRole → ListBuckets → versioning → replication → destination fact → HeadBucket).
       const floor = Math.max((calls * latency) / concurrency, 6 * latency) / 1000;
