@@ -5,9 +5,8 @@
  * returned URL-encoded (RFC 3986), as IAM does: "The policy document returned in this structure
  * is URL-encoded compliant with RFC 3986" (API_GetRolePolicy, API_PolicyVersion, API_Role).
  */
-import { randomUUID } from "node:crypto";
 import type { SandboxResponse } from "../core/contracts.js";
-import { queryError } from "../core/query-error.js";
+import { queryError, queryResult } from "../core/query-protocol.js";
 import { escapeXml } from "../core/escape-xml.js";
 
 const XMLNS = "https://iam.amazonaws.com/doc/2010-05-08/";
@@ -15,18 +14,7 @@ const XMLNS = "https://iam.amazonaws.com/doc/2010-05-08/";
 export const iamError = (status: number, code: string, message: string, operation: string): SandboxResponse =>
   queryError(XMLNS, status, code, message, operation);
 
-export function iamResult(operation: string, inner: string): SandboxResponse {
-  const requestId = randomUUID();
-  return {
-    status: 200,
-    headers: { "content-type": "text/xml", "x-amzn-requestid": requestId },
-    body:
-      `<${operation}Response xmlns="${XMLNS}">\n  <${operation}Result>\n${inner}  </${operation}Result>\n` +
-      `  <ResponseMetadata>\n    <RequestId>${requestId}</RequestId>\n  </ResponseMetadata>\n</${operation}Response>\n`,
-    operation,
-    mutating: false,
-  };
-}
+export const iamResult = (operation: string, inner: string): SandboxResponse => queryResult(XMLNS, operation, inner);
 
 /** `<name>value</name>` with the value escaped; nothing for undefined. */
 export const element = (name: string, value: string | number | boolean | undefined): string =>

@@ -5,9 +5,9 @@
  * Errors: <ErrorResponse><Error><Type/><Code/><Message/></Error><RequestId/></ErrorResponse>
  * https://docs.aws.amazon.com/STS/latest/APIReference/CommonErrors.html
  */
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { escapeXml } from "../core/escape-xml.js";
-import { queryError } from "../core/query-error.js";
+import { queryError, queryResult } from "../core/query-protocol.js";
 import type { KeyState, SandboxRequest, SandboxResponse, World } from "../core/contracts.js";
 
 const XMLNS = "https://sts.amazonaws.com/doc/2011-06-15/";
@@ -15,17 +15,7 @@ const XMLNS = "https://sts.amazonaws.com/doc/2011-06-15/";
 export const stsError = (status: number, code: string, message: string, operation: string): SandboxResponse =>
   queryError(XMLNS, status, code, message, operation);
 
-function stsResult(operation: string, inner: string): SandboxResponse {
-  const requestId = randomUUID();
-  return {
-    status: 200,
-    headers: { "content-type": "text/xml", "x-amzn-requestid": requestId },
-    body:
-      `<${operation}Response xmlns="${XMLNS}">\n  <${operation}Result>\n${inner}  </${operation}Result>\n` +
-      `  <ResponseMetadata>\n    <RequestId>${requestId}</RequestId>\n  </ResponseMetadata>\n</${operation}Response>\n`,
-    operation,
-  };
-}
+const stsResult = (operation: string, inner: string): SandboxResponse => queryResult(XMLNS, operation, inner);
 
 /** Query-protocol parameters: the form body of a POST, or the query string of a GET. */
 export function stsParams(request: Pick<SandboxRequest, "body" | "query">): URLSearchParams {
