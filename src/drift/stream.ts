@@ -1,9 +1,9 @@
 /**
  * Drift between two snapshot files in bounded memory: both files list their buckets sorted by
  * (account id, name), each followed by its results, so they are read side by side and compared one
- * account at a time, like a merge join. Held in memory: the accounts, one account's buckets and
- * results from each side, the buckets and results that found no partner in their account (added,
- * removed, or moved to another account: paired across accounts at the end), and the drift itself.
+ * bucket at a time, like a merge join. Held in memory: the accounts, one bucket and its results
+ * from each side, the buckets and results that found no partner (added, removed, or moved to another
+ * account: paired across accounts at the end), and the drift itself.
  */
 import type { AccountRecord, BucketDocument, ConfigChange, Drift, PolicyResult, Snapshot, SnapshotHeader, SnapshotRecord } from "../model/index.js";
 import { snapshotRecords } from "../report/index.js";
@@ -12,13 +12,12 @@ import { bucketChanges, sortConfigChanges, unmatchedBucketChanges } from "./conf
 import { assembleDrift } from "./assemble.js";
 import { scopeDrift } from "./scope.js";
 
-interface AccountGroup {
-  accountId: string;
-  buckets: BucketDocument[];
+interface BucketGroup {
+  bucket: BucketDocument;
   results: PolicyResult[];
 }
 
-/** One side: the header and accounts first, then its buckets grouped by account. */
+/** One side: the header and accounts first, then its buckets, each with its results. */
 class Side {
   header: SnapshotHeader | null = null;
   readonly accounts: AccountRecord[] = [];
@@ -42,15 +41,14 @@ class Side {
     }
   }
 
-  /** The account id of the next group, or null at the end. */
-  peek(): string | null {
-    return this.pending?.account.id ?? null;
+  /** The (account id, name) of the next bucket, or null at the end. */
+  peek(): readonly [string, string] | null {
+    return this.pending === null ? null : [this.pending.account.id, this.pending.name];
   }
 
-  /** The next account's buckets and their results. */
-  async next(): Promise<AccountGroup> {
-    const group: AccountGroup = { accountId: this.pending!.account.id, buckets: [this.pending!], results: [] };
-    let current: BucketDocument = this.pending!;
+  /** The next bucket and its results. */
+  async next(): Promise<BucketGroup> {
+    const group: BucketGroup = { bucket: this.pending!, results: [] };
     this.pending = null;
     while (!this.done) {
       const next = await this.records.next();
@@ -60,13 +58,11 @@ class Side {
       }
       const record = next.value;
       if (record.record === "bucket") {
-        if (record.bucket.account.id !== group.accountId) {
-          this.pending = record.bucket;
-          break;
-        }
-        group.buckets.push((current = record.bucket));
-      } else if (record.record === "result") {
-        if (record.result.bucketArn === current.arn) group.results.push(record.result);
+        this.pending = record.bucket;
+        break;
+      }
+      if (record.record === "result") {
+        if (record.result.bucketArn === group.bucket.arn) group.results.push(record.result);
         else this.orphans.push(record.result);
       }
     }
@@ -84,6 +80,8 @@ class Side {
 }
 
 const compareIds = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+/** The writer's order: account id, then bucket name (code units). */
+const compareKeys = (a: readonly [string, string], b: readonly [string, string]): number => compareIds(a[0], b[0]) || compareIds(a[1], b[1]);
 
 /** The drift between two snapshot files (any format the reader takes), streamed. */
 export async function diffSnapshotFiles(baselineFile: string, currentFile: string): Promise<Drift> {
@@ -103,19 +101,14 @@ export async function diffSnapshotFiles(baselineFile: string, currentFile: strin
     const a = before.peek();
     const b = after.peek();
     if (a === null && b === null) break;
-    const order = a === null ? 1 : b === null ? -1 : compareIds(a, b);
+    const order = a === null ? 1 : b === null ? -1 : compareKeys(a, b);
     const was = order <= 0 ? await before.next() : null;
     const now = order >= 0 ? await after.next() : null;
-    const nowByArn = new Map((now?.buckets ?? []).map((doc) => [doc.arn, doc]));
-    for (const doc of was?.buckets ?? []) {
-      const partner = nowByArn.get(doc.arn);
-      if (partner === undefined) leftover.buckets.before.push(doc);
-      else {
-        configuration.push(...bucketChanges(doc, partner));
-        nowByArn.delete(doc.arn);
-      }
+    if (was !== null && now !== null && was.bucket.arn === now.bucket.arn) configuration.push(...bucketChanges(was.bucket, now.bucket));
+    else {
+      if (was !== null) leftover.buckets.before.push(was.bucket);
+      if (now !== null) leftover.buckets.after.push(now.bucket);
     }
-    leftover.buckets.after.push(...nowByArn.values());
     const unpaired = matcher.match(was?.results ?? [], now?.results ?? []);
     leftover.results.before.push(...unpaired.before);
     leftover.results.after.push(...unpaired.after);
