@@ -46,6 +46,8 @@ export class SarifStream {
   private readonly notes = { accounts: [] as Json[], buckets: [] as Json[], errors: [] as Json[] };
   /** Baseline findings still unmatched, with the status their (policy, bucket) has now, if any. */
   private readonly statusNow = new Map<string, string>();
+  /** Accounts of this run that could not be read: their earlier findings are not known to be gone. */
+  private readonly unread = new Set<string>();
   private first = true;
 
   constructor(
@@ -61,6 +63,7 @@ export class SarifStream {
 
   account(account: AccountRecord): void {
     this.names.set(account.id, account.name);
+    if (account.scope === "in-scope" && account.scan !== "scanned") this.unread.add(account.id);
     this.notes.accounts.push(...accountNotifications(account, this.header!.scan.finishedAt));
   }
 
@@ -84,14 +87,27 @@ export class SarifStream {
     await this.write(sarif);
   }
 
-  /** The baseline's findings gone now (`absent`), then the rest of the run. */
+  /**
+   * The baseline's findings not reported now, then the rest of the run. One that could not be
+   * checked now (its account was not read, or its result is `error`) is carried as `unchanged`, not
+   * `absent`: a code-scanning tool closes an absent alert as fixed, and nobody saw it fixed.
+   */
   async finish(trailer: SnapshotTrailer): Promise<void> {
     for (const result of this.baseline?.findings.values() ?? []) {
       const known = this.catalog.has(result.policyId);
       const sarif = sarifResult(result, known ? this.catalog.forResult(result).index : -1, this.baseline!.accountNames.get(result.accountId));
       if (!known) delete sarif.ruleIndex; // the policy no longer runs: name it by id only
       const status = this.statusNow.get(findingKey(result)) ?? null;
-      sarif.message = { text: sentence(`No longer reported (${status === null ? "no result now: the bucket, the policy or its account is gone, or the account could not be read" : `now ${status}`}); it was: ${result.message || result.policyId}`) };
+      const unverified = status === "error" || (status === null && this.unread.has(result.accountId));
+      if (unverified) {
+        sarif.message = { text: sentence(`Not verified in this run (${status === "error" ? "its result could not be decided" : `account ${result.accountId} could not be read`}); it was: ${result.message || result.policyId}`) };
+        sarif.baselineState = "unchanged";
+        (sarif.properties as Json).statusNow = status;
+        (sarif.properties as Json).unverified = true;
+        await this.write(sarif);
+        continue;
+      }
+      sarif.message = { text: sentence(`No longer reported (${status === null ? "no result now: the bucket, the policy or its account is gone" : `now ${status}`}); it was: ${result.message || result.policyId}`) };
       sarif.baselineState = "absent";
       (sarif.properties as Json).statusNow = status;
       await this.write(sarif);
