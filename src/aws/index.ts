@@ -1,4 +1,5 @@
 /** AWS plumbing for the scanner: clients, credentials, the shared request limiter, error codes. */
+export type { AwsAccessOptions } from "./access-options.js";
 export { AwsClientFactory, defaultRegion, effectiveEndpoint, type AwsSettings, type RetryStrategy } from "./clients.js";
 export {
   assumeRoleCredentials,

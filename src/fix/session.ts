@@ -10,27 +10,12 @@ import {
   assumeRoleCredentials,
   callerCredentials,
   defaultRegion,
-  type CredentialsInput,
-  type RetryStrategy,
+  type AwsAccessOptions,
 } from "../aws/index.js";
 import type { AwsCredentialIdentityProvider } from "@aws-sdk/types";
 
-export interface FixAwsOptions {
-  /** Caller credentials; default: the standard chain. */
-  credentials?: CredentialsInput;
-  profile?: string;
-  /** Endpoint override (sandbox). */
-  endpoint?: string;
-  /** Home region for STS. */
-  region?: string;
-  /** Role assumed in each account for the writes; default the audit role (OrganizationAccountAccessRole). */
-  roleName?: string;
-  externalId?: string;
-  /** Write with the caller's own credentials, assuming no role (the plan was made in single-account mode). */
-  singleAccount?: boolean;
-  maxAttempts?: number;
-  retryStrategy?: RetryStrategy;
-}
+/** The caller, endpoint and retries as the scan takes them; `roleName` is the role the writes go through (default the audit role). */
+export type FixAwsOptions = AwsAccessOptions;
 
 export const DEFAULT_FIX_ROLE_NAME = "OrganizationAccountAccessRole";
 

@@ -10,8 +10,7 @@ import {
   defaultRegion,
   effectiveEndpoint,
   getCallerIdentity,
-  type CredentialsInput,
-  type RetryStrategy,
+  type AwsAccessOptions,
 } from "../aws/index.js";
 import { UsageError } from "../errors.js";
 import type { AccountRecord, AccountRef, BucketDocument, Coverage, FactName, FactPlan, ScanInfo, ShardInfo } from "../model/index.js";
@@ -30,19 +29,7 @@ export { computeCoverage } from "./coverage.js";
 export { parseShard, shardFromEnvironment, shardOfAccount, type Shard } from "./shard.js";
 export { fillResolved, fillUnresolved, markReplicaDestinations, type HeadResult, type OrganizationView } from "./destination-fill.js";
 
-export interface ScanOptions {
-  /** Caller credentials; default: the standard chain (env, --profile, SSO, instance/task roles). */
-  credentials?: CredentialsInput;
-  profile?: string;
-  /** Endpoint override for every client (sandbox); default: the SDK's own handling of AWS_ENDPOINT_URL. */
-  endpoint?: string;
-  /** Home region for STS, Organizations and ListBuckets; default AWS_REGION / AWS_DEFAULT_REGION / us-east-1. */
-  region?: string;
-  /** Audit role assumed in every account; default OrganizationAccountAccessRole. */
-  roleName?: string;
-  externalId?: string;
-  /** Scan only the caller's account, without Organizations. */
-  singleAccount?: boolean;
+export interface ScanOptions extends AwsAccessOptions {
   accounts?: string[];
   excludeAccounts?: string[];
   /** OU paths (`Workloads/Prod`, `Root/Workloads/Prod`) or OU ids; each includes everything under it. */
@@ -53,10 +40,6 @@ export interface ScanOptions {
   facts?: FactPlan;
   /** Accounts in flight (default 8) and AWS requests in flight across all accounts (default 32). */
   concurrency?: { accounts?: number; requests?: number };
-  /** Adaptive retry mode's maximum attempts per call; default 10. */
-  maxAttempts?: number;
-  /** The SDK's `retryStrategy` for every client, replacing adaptive mode and `maxAttempts` (tests use a quick backoff). */
-  retryStrategy?: RetryStrategy;
   onProgress?: (p: ScanProgress) => void;
   /**
    * Scan only this shard's accounts (`shardOfAccount`); the others are recorded as excluded
