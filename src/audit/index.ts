@@ -163,8 +163,8 @@ async function auditInto(
   },
 ): Promise<AuditResult> {
   const retain: SnapshotRetention = declaration === undefined ? (options.retain ?? "all") : "all";
-  // The shard is left out, so every shard of one run carries the same hash (merge checks it).
-  const configHash = contentHash({ scan: { ...options.scan, credentials: undefined, shard: undefined }, policies: options.policies ?? {}, suppressions, failOn });
+  // The shard and the worker threads are left out: every shard of one run carries the same hash (merge checks it), and threads change no result.
+  const configHash = contentHash({ scan: { ...options.scan, credentials: undefined, shard: undefined, workers: undefined }, policies: options.policies ?? {}, suppressions, failOn });
   const facts = withDeclaredFacts(requiredFacts(policySet), declaration);
   const keepJson = reportDir !== undefined && formats.includes("json");
   // The snapshot is written as the buckets are evaluated: into the report folder when it is one of

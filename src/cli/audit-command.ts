@@ -16,7 +16,7 @@ import { printErr, printOut } from "./terminal.js";
 import { driftSummaryLines } from "./drift-summary.js";
 import { checkFixFlags, runAuditFix, type AuditFixFlags } from "./audit-fix.js";
 import { retryLines } from "./retry-summary.js";
-import { parseShard, shardFromEnvironment, type Shard } from "../scan/index.js";
+import { parseShard, shardFromEnvironment, type Shard, type WorkersOption } from "../scan/index.js";
 import { s3Delivery } from "./s3-delivery.js";
 
 interface AuditFlags extends AuditFixFlags {
@@ -39,6 +39,7 @@ interface AuditFlags extends AuditFixFlags {
   failOn?: Severity;
   concurrency?: number;
   accountConcurrency?: number;
+  workers?: WorkersOption;
   maxAttempts?: number;
   quiet?: boolean;
   json?: boolean;
@@ -75,6 +76,7 @@ export function auditCommand(run: (exitCode: number) => void): Command {
     .addOption(new Option("--fail-on <severity>", "exit 1 on failures at or above this severity (default high)").argParser(severity))
     .option("--concurrency <n>", "AWS requests in flight (default 32)", positiveInt)
     .option("--account-concurrency <n>", "accounts scanned at once (default 8)", positiveInt)
+    .option("--workers <n>", "worker threads for the accounts (default 1; auto: one per core); same results, more cores busy", workersFlag)
     .option("--max-attempts <n>", "attempts per AWS call with adaptive retry (default 10)", positiveInt)
     .option("--baseline <snapshot>", "compare with this snapshot.json, s3://BUCKET/PREFIX/ (its newest run), or `latest` (the newest one beside --out, local or S3); the reports then carry the drift")
     .option("--terraform <file>", "compare the live buckets with what this `terraform show -json` file (plan or state) declares; adds terraform-drift.json/.csv")
@@ -153,6 +155,7 @@ export function auditOptions(flags: AuditFlags, config: ConfigFile, sandbox?: Sa
         requests: flags.concurrency ?? config.concurrency?.requests,
       },
       maxAttempts: flags.maxAttempts ?? config.maxAttempts,
+      ...(flags.workers === undefined ? {} : { workers: flags.workers }),
       ...shardOption(flags.shard),
     },
     policies: { dirs: policyDirs, packs, parameters: config.policies?.parameters, parametersFile: flags.config },
@@ -183,6 +186,11 @@ function recordableEndpoint(flag: string | undefined, configured: string | undef
     throw new UsageError(`${where}: ${JSON.stringify(withoutUserInfo(url))} ${problem}`, { ...(flag === undefined && configFile ? { file: configFile, pointer: "/endpointUrl" } : {}) });
   }
   return withoutUserInfo(url);
+}
+
+/** `--workers N` or `auto`. */
+function workersFlag(value: string): WorkersOption {
+  return value === "auto" ? "auto" : positiveInt(value);
 }
 
 /** `--shard`, else the batch engine's variables (scan/shard.ts), else not sharded. */

@@ -23,10 +23,12 @@ import { collectAccessFacts } from "./iam-facts.js";
 import { applyResolution, resolveDestinations, type OrganizationView } from "./resolve.js";
 import { shardOfAccount, type Shard } from "./shard.js";
 import { DocumentSpool, inventoryEntry, type InventoryEntry } from "./spool.js";
+import { scanAccountsInWorkers, workerCount, type WorkersOption } from "./workers.js";
 
 export type { ScanProgress } from "./context.js";
 export { computeCoverage } from "./coverage.js";
 export { parseShard, shardFromEnvironment, shardOfAccount, type Shard } from "./shard.js";
+export type { WorkersOption } from "./workers.js";
 export { fillResolved, fillUnresolved, markReplicaDestinations, type HeadResult, type OrganizationView } from "./destination-fill.js";
 
 export interface ScanOptions extends AwsAccessOptions {
@@ -41,6 +43,12 @@ export interface ScanOptions extends AwsAccessOptions {
   /** Accounts in flight (default 8) and AWS requests in flight across all accounts (default 32). */
   concurrency?: { accounts?: number; requests?: number };
   onProgress?: (p: ScanProgress) => void;
+  /**
+   * Worker threads for the accounts phase (default 1: this thread only; `auto`: every core this
+   * process may use). Each scans whole accounts with its share of `concurrency`; destinations, the
+   * access pass and everything after stay on this thread, so the results are the same (docs/scale.md).
+   */
+  workers?: WorkersOption;
   /**
    * Scan only this shard's accounts (`shardOfAccount`); the others are recorded as excluded
    * ("scanned by shard …") and destinations in them stay unresolved until `replguard merge`.
@@ -133,6 +141,10 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   const accountsInFlight = positive("concurrency.accounts", options.concurrency?.accounts, 8);
   const maxAttempts = positive("maxAttempts", options.maxAttempts, 10);
   const plan = normalisePlan(options.facts);
+  workerCount(options.workers, 1); // a bad value is refused before any call
+  if (options.workers !== undefined && options.workers !== 1 && options.retryStrategy !== undefined) {
+    throw new UsageError("retryStrategy cannot be handed to worker threads: use workers 1 with it");
+  }
   const region = options.region ?? defaultRegion();
   const roleName = options.roleName ?? DEFAULT_ROLE_NAME;
   const singleAccount = options.singleAccount ?? false;
@@ -176,6 +188,7 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
       progress,
     };
     const inScope = records.filter((r) => r.scope === "in-scope");
+    const workers = workerCount(options.workers, inScope.length);
     progress.phase = "accounts";
     progress.accountsTotal = inScope.length;
     progress.emit();
@@ -184,21 +197,26 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
     const inventory = new Map<string, InventoryEntry>();
     const spool = new DocumentSpool();
     try {
-      const accountLimit = pLimit(accountsInFlight);
-      await Promise.all(
-        inScope.map((record) =>
-          accountLimit(async () => {
-            // One AccountRef per account, shared by its documents (identical in JSON, one object in memory).
-            const ref: AccountRef = { id: record.id, name: record.name, ouPath: record.ouPath, tags: record.tags };
-            const result = await scanAccount(ctx, record, ref);
-            if (result.session !== null && record.scan === "scanned") sessions.set(record.id, result.session);
-            for (const doc of result.documents) inventory.set(doc.name, inventoryEntry(doc));
-            await spool.add(record.id, result.documents);
-            progress.accountsDone++;
-            progress.emit();
-          }),
-        ),
-      );
+      if (workers > 1) {
+        const endpoint = options.endpoint;
+        await scanAccountsInWorkers(ctx, inScope, { workers, accountsInFlight, requests, endpoint, maxAttempts }, { spool, inventory, sessions });
+      } else {
+        const accountLimit = pLimit(accountsInFlight);
+        await Promise.all(
+          inScope.map((record) =>
+            accountLimit(async () => {
+              // One AccountRef per account, shared by its documents (identical in JSON, one object in memory).
+              const ref: AccountRef = { id: record.id, name: record.name, ouPath: record.ouPath, tags: record.tags };
+              const result = await scanAccount(ctx, record, ref);
+              if (result.session !== null && record.scan === "scanned") sessions.set(record.id, result.session);
+              for (const doc of result.documents) inventory.set(doc.name, inventoryEntry(doc));
+              await spool.add(record.id, result.documents);
+              progress.accountsDone++;
+              progress.emit();
+            }),
+          ),
+        );
+      }
 
       progress.phase = "destinations";
       progress.emit();

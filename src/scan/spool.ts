@@ -70,7 +70,12 @@ export class DocumentSpool {
   /** Appends an account's documents; the caller may drop them once this resolves. */
   add(accountId: string, docs: readonly BucketDocument[]): Promise<void> {
     if (docs.length === 0) return this.queue;
-    const text = Buffer.from(docs.map((doc) => `${JSON.stringify(doc)}\n`).join(""), "utf8");
+    return this.addEncoded(accountId, Buffer.from(docs.map((doc) => `${JSON.stringify(doc)}\n`).join(""), "utf8"));
+  }
+
+  /** Appends an account's documents already encoded as JSON lines (by a scan worker thread, src/scan/workers.ts). */
+  addEncoded(accountId: string, text: Uint8Array): Promise<void> {
+    if (text.length === 0) return this.queue;
     this.queue = this.queue.then(async () => {
       this.handle ??= await open(this.file, "w+");
       await this.handle.write(text, 0, text.length, this.size);

@@ -1,0 +1,65 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startSandbox, type Sandbox } from "../../src/sandbox/index.js";
+import { runMain } from "../support/cli.js";
+import { tempDir } from "../support/temp-dir.js";
+
+/** The snapshot's records with the run's timestamps taken out (and the run's tool version, which is the same). */
+async function records(dir: string): Promise<unknown[]> {
+  const text = await readFile(join(dir, "snapshot.json"), "utf8");
+  return text
+    .split("\n")
+    .filter((line) => line !== "")
+    .map((line) => JSON.parse(line, (key, value: unknown) => (["startedAt", "finishedAt", "generatedAt", "evaluatedAt"].includes(key) ? "<time>" : value)) as unknown);
+}
+
+describe("scan/workers: one audit over worker threads", () => {
+  let demo: Sandbox;
+  let generated: Sandbox;
+  let temp: Awaited<ReturnType<typeof tempDir>>;
+  beforeAll(async () => {
+    temp = await tempDir("workers");
+    demo = await startSandbox({ scenario: "demo" });
+    generated = await startSandbox({ generate: { accounts: 7, buckets: 6, seed: 3 } });
+  });
+  afterAll(async () => {
+    await demo?.close();
+    await generated?.close();
+    await temp?.cleanup();
+  });
+
+  /** `audit` against a running sandbox, as a user would point it at one. */
+  const audit = (sandbox: Sandbox, out: string, flags: string[]) =>
+    runMain(["audit", "--endpoint-url", sandbox.endpoint, "--format", "json", "--quiet", "--out", join(temp.dir, out), ...flags], {
+      env: { AWS_ACCESS_KEY_ID: sandbox.credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: sandbox.credentials.secretAccessKey, AWS_REGION: sandbox.region },
+    });
+
+  it("writes the same snapshot records and exits the same on the demo with --workers 1 and --workers 2", async () => {
+    const one = await audit(demo, "demo-1", ["--workers", "1"]);
+    const two = await audit(demo, "demo-2", ["--workers", "2"]);
+    // The demo's account without an audit role is an account error (exit 3) in both: a worker's failed AssumeRole is today's error.
+    expect(one.code).toBe(3);
+    expect(two.code).toBe(one.code);
+    const [a, b] = [await records(join(temp.dir, "demo-1")), await records(join(temp.dir, "demo-2"))];
+    expect(b).toEqual(a);
+    const failed = a.filter((r) => (r as { record: string; account?: { scan: string } }).account?.scan === "failed");
+    expect(failed.length).toBeGreaterThan(0);
+    expect(JSON.stringify(failed)).toContain("AssumeRole");
+  });
+
+  it("writes the same snapshot records on a generated organization with --workers 1 and 2", async () => {
+    const one = await audit(generated, "gen-1", ["--workers", "1", "--concurrency", "8"]);
+    const two = await audit(generated, "gen-2", ["--workers", "2", "--concurrency", "8"]);
+    expect(two.code).toBe(one.code);
+    const a = await records(join(temp.dir, "gen-1"));
+    expect(a.filter((r) => (r as { record: string }).record === "bucket")).toHaveLength(7 * 6);
+    expect(await records(join(temp.dir, "gen-2"))).toEqual(a);
+  });
+
+  it("refuses a --workers value that is not a count or auto (exit 2)", async () => {
+    const run = await runMain(["audit", "--sandbox", "demo", "--workers", "0"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("--workers");
+  });
+});
