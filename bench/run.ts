@@ -9,12 +9,16 @@
  *
  * Flags: --accounts N (default 1000) --buckets N per account (default 100) --latency MS (default
  * 100) --concurrency N (default 64) --no-calls (skip the call log: at 1,000,000 buckets it is large)
- * --pack NAME (only that policy pack, e.g. baseline: no IAM/bucket/key-policy reads) --no-browser --sandbox-figures (also the sandbox's own figures, bench/sandbox.ts) --quick (20 × 10
+ * --pack NAME (only that policy pack, e.g. baseline: no IAM/bucket/key-policy reads) --no-browser --sandbox-figures (also the sandbox's own figures, bench/sandbox.ts)
+ * --workers N|auto (the audit's worker threads) --throttle RATE (the sandbox throttles that share of
+ * the calls, seeded: S3 503 SlowDown, STS/Organizations 400; the table then shows the retries) --quick (20 × 10
  * at 5 ms: a CI smoke run that asserts nothing about speed). A million buckets, no latency:
  * `npm run bench -- --accounts 1000 --buckets 1000 --latency 0 --no-calls`.
  */
 import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { createReadStream } from "node:fs";
 import { mkdtemp, rm, stat } from "node:fs/promises";
+import { createInterface } from "node:readline";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -37,12 +41,17 @@ const concurrency = flag("concurrency", 64);
 /** `--pack NAME`: audit with that policy pack only (e.g. `baseline`, which reads no IAM, bucket or key policy), to show what the other policies' facts cost in calls. */
 const packIndex = argv.indexOf("--pack");
 const pack = packIndex < 0 ? null : argv[packIndex + 1]!;
+/** `--workers N|auto`, handed to the audit as is. */
+const workersIndex = argv.indexOf("--workers");
+const workers = workersIndex < 0 ? null : argv[workersIndex + 1]!;
+const throttle = flag("throttle", 0);
 const root = fileURLToPath(new URL("..", import.meta.url));
 
 /** `replguard sandbox --generate …` in a child process; resolves with its printed environment. */
 async function sandboxProcess(): Promise<{ child: ChildProcess; env: Record<string, string> }> {
   const args = ["--import", "tsx", `${root}src/cli/main.ts`, "sandbox", "--generate", `accounts=${accounts},buckets=${bucketsPerAccount},seed=7`];
   if (latency > 0) args.push("--latency-ms", String(latency));
+  if (throttle > 0) args.push("--throttle-rate", String(throttle), "--seed", "7");
   const child = spawn(process.execPath, args, { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
   let stdout = "";
   const env = await new Promise<Record<string, string>>((resolve, reject) => {
@@ -85,6 +94,19 @@ async function cli(args: string[], env: Record<string, string> = {}): Promise<Ch
   return { seconds, rssMb: Math.round(Number(match?.[1]) / 1024), cpuSeconds: Number(match?.[2]) / 1e6, stdout };
 }
 
+/** The scan's retry counts, from the snapshot's header (its first line). */
+async function scanRetries(file: string): Promise<{ calls: number; retriedCalls: number; extraAttempts: number } | null> {
+  // Only the first line: at a million buckets the file is larger than a string may be.
+  const lines = createInterface({ input: createReadStream(file, "utf8"), crlfDelay: Infinity });
+  let first = "";
+  for await (const line of lines) {
+    first = line;
+    break;
+  }
+  const header = JSON.parse(first) as { scan: { retries?: { calls: number; retriedCalls: number; extraAttempts: number } } };
+  return header.scan.retries ?? null;
+}
+
 const mb = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(1)} MB`;
 const row = (label: string, value: string): string => `  ${label.padEnd(34)} ${value}`;
 
@@ -93,7 +115,7 @@ async function benchAudit(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), "replguard-bench-"));
   const out = join(dir, "audit");
   try {
-    const auditRun = await cli(["audit", "--format", "all", "--out", out, "--concurrency", String(concurrency), "--quiet", ...(pack === null ? [] : ["--pack", pack])], {
+    const auditRun = await cli(["audit", "--format", "all", "--out", out, "--concurrency", String(concurrency), "--quiet", ...(pack === null ? [] : ["--pack", pack]), ...(workers === null ? [] : ["--workers", workers])], {
       AWS_ENDPOINT_URL: env.AWS_ENDPOINT_URL!,
       AWS_REGION: env.AWS_REGION!,
       AWS_ACCESS_KEY_ID: env.AWS_ACCESS_KEY_ID!,
@@ -104,7 +126,10 @@ async function benchAudit(): Promise<void> {
     const snapshotFile = join(out, "snapshot.json");
     const minimum = await minimumCalls(snapshotFile);
     const buckets = accounts * bucketsPerAccount;
-    const lines = [`replguard bench: ${accounts} accounts × ${bucketsPerAccount} buckets, ${latency} ms a call, concurrency ${concurrency}`];
+    const lines = [
+      `replguard bench: ${accounts} accounts × ${bucketsPerAccount} buckets, ${latency} ms a call, concurrency ${concurrency}` +
+        `${workers === null ? "" : `, --workers ${workers}`}${throttle > 0 ? `, ${throttle * 100}% of calls throttled` : ""}`,
+    ];
     lines.push(row("accounts / buckets", `${accounts} / ${buckets}`));
     let calls = 0;
     if (!argv.includes("--no-calls")) {
@@ -123,7 +148,14 @@ async function benchAudit(): Promise<void> {
       lines.push(row("IAM + KMS calls / bucket", `${(access / buckets).toFixed(2)} (${access} calls; --pack baseline leaves them out)`));
       // The floor: every call's latency spread over the slots, or the longest chain of dependent calls
       // (AssumeRole → ListBuckets → versioning → replication → destination fact → HeadBucket).
-      const floor = Math.max((calls * latency) / concurrency, 6 * latency) / 1000;
+      // Throttled answers are the sandbox's refusals (S3 503 SlowDown, STS/Organizations 400 in a
+      // generated organization, which has no other 400): they are left out of the floor, which is the
+      // unthrottled scan's, so the ratio shows what throttling costs.
+      const throttled = log.filter((c) => c.status === 503 || ((c.service === "sts" || c.service === "organizations") && c.status === 400)).length;
+      const retries = await scanRetries(snapshotFile);
+      lines.push(row("throttled answers", `${throttled}${throttle > 0 ? ` (${((throttled / calls) * 100).toFixed(1)}% of ${calls})` : ""}`));
+      lines.push(row("retried (audit summary)", retries === null ? "not recorded" : `${retries.retriedCalls} of ${retries.calls} calls, ${retries.extraAttempts} extra attempts`));
+      const floor = Math.max(((calls - throttled) * latency) / concurrency, 6 * latency) / 1000;
       lines.push(row("latency floor", latency === 0 ? "0 (no latency)" : `${floor.toFixed(1)} s`));
       if (latency > 0) lines.push(row("wall ÷ floor", ((auditRun.seconds - startup.seconds) / floor).toFixed(2)));
     }

@@ -61,11 +61,12 @@ function defaultEntry(): URL {
   return new URL(`./workers-entry${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`, import.meta.url);
 }
 
-/** A TypeScript entry needs tsx in the worker too (the main thread may have been compiled by another loader). */
+/**
+ * The worker's Node options: none of the parent's (they may hold `-e` code or flags a worker
+ * refuses), only tsx for a TypeScript entry (under tsx or vitest, before the build).
+ */
 function execArgvFor(entry: URL): string[] {
-  const argv = [...process.execArgv];
-  if (entry.pathname.endsWith(".ts") && !argv.some((a) => a.includes("tsx"))) argv.push("--import", "tsx");
-  return argv;
+  return entry.pathname.endsWith(".ts") ? ["--import", "tsx"] : [];
 }
 
 /** Scans `accounts` over worker threads; a worker that crashes fails the scan (exit 4), never a partial result. */
