@@ -11,28 +11,26 @@ import { AwsClientFactory, cachedCredentials, createRequestLimiter } from "../aw
 import { scanAccount } from "./account.js";
 import { ProgressTracker, type ScanContext } from "./context.js";
 import { inventoryEntry } from "./spool.js";
-import { plainCredentials, type AccountOutcome, type AccountTask, type ChannelMessage, type ProgressDelta, type WorkerSetup } from "./workers-protocol.js";
+import { plainCredentials, type AccountOutcome, type AccountTask, type ChannelMessage, type WorkerProgress, type WorkerSetup } from "./workers-protocol.js";
 
 const setup = workerData as WorkerSetup;
 const channel = new BroadcastChannel(setup.channel);
 // The channel must not keep the worker alive: piscina ends the thread when the pool closes.
 channel.unref();
 
-/** Progress told to the main thread so far: sent at most every 100 ms, the rest with the next outcome. */
-const told = { bucketsDone: 0, bucketsDiscovered: 0, errors: 0 };
+/** The worker's totals so far: sent at most every 100 ms on the channel, and with every outcome. */
+const totals = (tracker: ProgressTracker): WorkerProgress => ({
+  worker: threadId,
+  bucketsDone: tracker.bucketsDone,
+  bucketsDiscovered: tracker.bucketsDiscovered,
+  errors: tracker.errors,
+});
 let lastPost = 0;
-function takePending(tracker: ProgressTracker): ProgressDelta {
-  const delta = { bucketsDone: tracker.bucketsDone - told.bucketsDone, bucketsDiscovered: tracker.bucketsDiscovered - told.bucketsDiscovered, errors: tracker.errors - told.errors };
-  told.bucketsDone = tracker.bucketsDone;
-  told.bucketsDiscovered = tracker.bucketsDiscovered;
-  told.errors = tracker.errors;
-  return delta;
-}
 const progress: ProgressTracker = new ProgressTracker(() => {
   const now = Date.now();
   if (now - lastPost < 100) return;
   lastPost = now;
-  channel.postMessage({ kind: "progress", delta: takePending(progress) } satisfies ChannelMessage);
+  channel.postMessage({ kind: "progress", progress: totals(progress) } satisfies ChannelMessage);
 });
 
 /**
@@ -103,7 +101,7 @@ export default async function scanAccountTask(task: AccountTask): Promise<unknow
     // The session's cached credentials: resolved already (the account was entered), so no new call.
     session: session === null ? null : { access: session.access, credentials: session.access === "assumed-role" ? plainCredentials(await session.credentials()) : null },
     counts: { ...request.counts, worker: threadId },
-    progress: takePending(progress),
+    progress: totals(progress),
   };
   // The documents' bytes move to the main thread instead of being copied (piscina's Transferable).
   return move({

@@ -31,8 +31,9 @@ export interface AccountTask {
   ref: AccountRef;
 }
 
-/** Counts a worker's ProgressTracker gained since it last told the main thread. */
-export interface ProgressDelta {
+/** A worker's progress counts so far (monotonic: the main thread keeps the latest per worker, whichever way it came). */
+export interface WorkerProgress {
+  worker: number;
   bucketsDone: number;
   bucketsDiscovered: number;
   errors: number;
@@ -52,12 +53,12 @@ export interface AccountOutcome {
   session: { access: "assumed-role" | "caller"; credentials: AwsCredentialIdentity | null } | null;
   /** The worker's whole retry counts so far (monotonic: the main thread keeps the latest per worker). */
   counts: RetryCounts & { worker: number };
-  progress: ProgressDelta;
+  progress: WorkerProgress;
 }
 
 /** Messages on the shared channel. */
 export type ChannelMessage =
-  | { kind: "progress"; delta: ProgressDelta }
+  | { kind: "progress"; progress: WorkerProgress }
   | { kind: "caller-request"; id: string }
   | { kind: "caller-answer"; id: string; credentials: AwsCredentialIdentity }
   | { kind: "caller-error"; id: string; message: string };

@@ -16,9 +16,9 @@ import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@aws-
 import { assumeRoleCredentials, type RetryCounts } from "../aws/index.js";
 import { ReplguardError, UsageError } from "../errors.js";
 import type { AccountRecord, AccountRef } from "../model/index.js";
-import { AccountSession, type ScanContext } from "./context.js";
+import { AccountSession, type ProgressTracker, type ScanContext } from "./context.js";
 import type { DocumentSpool, InventoryEntry } from "./spool.js";
-import { plainCredentials, type AccountOutcome, type AccountTask, type ChannelMessage, type WorkerSetup } from "./workers-protocol.js";
+import { plainCredentials, type AccountOutcome, type AccountTask, type ChannelMessage, type WorkerProgress, type WorkerSetup } from "./workers-protocol.js";
 
 /** `--workers`: a count, or `auto` for every core this process may use. */
 export type WorkersOption = number | "auto";
@@ -75,12 +75,11 @@ export async function scanAccountsInWorkers(ctx: ScanContext, accounts: AccountR
   const channelName = `replguard-scan-${randomUUID()}`;
   const channel = new BroadcastChannel(channelName);
   const progress = ctx.progress;
+  const workerProgress = new WorkerProgressSum(progress);
   channel.onmessage = (event: unknown): void => {
     const message = (event as { data: ChannelMessage }).data;
     if (message.kind === "progress") {
-      progress.bucketsDone += message.delta.bucketsDone;
-      progress.bucketsDiscovered += message.delta.bucketsDiscovered;
-      progress.errors += message.delta.errors;
+      workerProgress.see(message.progress);
       progress.emit();
     } else if (message.kind === "caller-request") {
       ctx.caller.credentials().then(
@@ -129,6 +128,7 @@ export async function scanAccountsInWorkers(ctx: ScanContext, accounts: AccountR
           });
         }
         take(ctx, record, ref, outcome, sink);
+        workerProgress.see(outcome.progress);
         const seen = counts.get(outcome.counts.worker);
         // Each outcome carries its worker's totals so far; the latest (largest) one counts.
         if (seen === undefined || outcome.counts.calls >= seen.calls) counts.set(outcome.counts.worker, outcome.counts);
@@ -148,14 +148,38 @@ export async function scanAccountsInWorkers(ctx: ScanContext, accounts: AccountR
   }
 }
 
+/**
+ * The main tracker shows its own counts plus every worker's latest totals: a progress message that
+ * arrives late or out of order changes nothing, since each outcome carries its worker's totals too.
+ */
+class WorkerProgressSum {
+  private readonly base: WorkerProgress;
+  private readonly latest = new Map<number, WorkerProgress>();
+
+  constructor(private readonly tracker: ProgressTracker) {
+    this.base = { worker: 0, bucketsDone: tracker.bucketsDone, bucketsDiscovered: tracker.bucketsDiscovered, errors: tracker.errors };
+  }
+
+  see(p: WorkerProgress): void {
+    const seen = this.latest.get(p.worker);
+    this.latest.set(p.worker, {
+      worker: p.worker,
+      bucketsDone: Math.max(p.bucketsDone, seen?.bucketsDone ?? 0),
+      bucketsDiscovered: Math.max(p.bucketsDiscovered, seen?.bucketsDiscovered ?? 0),
+      errors: Math.max(p.errors, seen?.errors ?? 0),
+    });
+    const all = [this.base, ...this.latest.values()];
+    this.tracker.bucketsDone = all.reduce((sum, w) => sum + w.bucketsDone, 0);
+    this.tracker.bucketsDiscovered = all.reduce((sum, w) => sum + w.bucketsDiscovered, 0);
+    this.tracker.errors = all.reduce((sum, w) => sum + w.errors, 0);
+  }
+}
+
 /** One account's outcome into the record, the inventory, the sessions and the out-of-scope list. */
 function take(ctx: ScanContext, record: AccountRecord, ref: AccountRef, outcome: AccountOutcome, sink: AccountsSink): void {
   Object.assign(record, outcome.record);
   for (const [name, owner] of outcome.outOfScope) ctx.outOfScopeBuckets.set(name, owner);
   for (const entry of outcome.inventory) sink.inventory.set(entry.name, { ...entry, account: ref });
-  ctx.progress.bucketsDone += outcome.progress.bucketsDone;
-  ctx.progress.bucketsDiscovered += outcome.progress.bucketsDiscovered;
-  ctx.progress.errors += outcome.progress.errors;
   const session = outcome.session;
   if (session === null || record.scan !== "scanned") return;
   const credentials =

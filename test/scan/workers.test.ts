@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSandbox, type Sandbox } from "../../src/sandbox/index.js";
+import { scan, type ScanProgress } from "../../src/scan/index.js";
 import { runMain } from "../support/cli.js";
 import { tempDir } from "../support/temp-dir.js";
 
@@ -55,6 +56,18 @@ describe("scan/workers: one audit over worker threads", () => {
     const a = await records(join(temp.dir, "gen-1"));
     expect(a.filter((r) => (r as { record: string }).record === "bucket")).toHaveLength(7 * 6);
     expect(await records(join(temp.dir, "gen-2"))).toEqual(a);
+  });
+
+  it("reports progress up to every account and bucket, counted across the threads", async () => {
+    const seen: ScanProgress[] = [];
+    const result = await scan({ endpoint: generated.endpoint, credentials: generated.credentials, region: generated.region, workers: 2, onProgress: (p) => seen.push(structuredClone(p)) });
+    expect(result.buckets).toHaveLength(7 * 6);
+    const last = seen.at(-1)!;
+    expect(last.phase).toBe("done");
+    expect(last.accounts).toEqual({ done: 7, total: 7 });
+    expect(last.buckets).toEqual({ done: 42, discovered: 42 });
+    // The counts only grow: a late progress message from a thread never takes one back.
+    for (let i = 1; i < seen.length; i++) expect(seen[i]!.buckets.done).toBeGreaterThanOrEqual(seen[i - 1]!.buckets.done);
   });
 
   it("refuses a --workers value that is not a count or auto (exit 2)", async () => {
