@@ -58,7 +58,9 @@ export function serviceError(response: LeanResponse): LeanServiceError {
   const message = typeof data.Message === "string" && data.Message !== "" ? data.Message : typeof data.message === "string" ? data.message : "UnknownError";
   const metadata = metadataOf(response);
   if (metadata.requestId === undefined && typeof data.RequestId === "string") metadata.requestId = data.RequestId;
-  const error = new Error(message) as LeanServiceError;
+  // Set after construction, as the SDK's exceptions get it: an own, enumerable `message`.
+  const error = new Error() as LeanServiceError;
+  error.message = message;
   error.name = code;
   error.$fault = response.statusCode < 500 ? "client" : "server";
   error.$metadata = metadata;
