@@ -101,7 +101,8 @@ export class LeanS3 {
         }
         attempts = token.getRetryCount();
         const delay = token.getRetryDelay();
-        totalRetryDelay += delay;
+        // As the SDK's middleware: the strategy's own wait (it sleeps inside the refresh) plus the token's.
+        totalRetryDelay += ((token as { $retryLog?: { acquisitionDelay?: number } }).$retryLog?.acquisitionDelay ?? 0) + delay;
         if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
       }
     }
