@@ -58,8 +58,13 @@ export function serviceError(response: LeanResponse): LeanServiceError {
   const message = typeof data.Message === "string" && data.Message !== "" ? data.Message : typeof data.message === "string" ? data.message : "UnknownError";
   const metadata = metadataOf(response);
   if (metadata.requestId === undefined && typeof data.RequestId === "string") metadata.requestId = data.RequestId;
-  // Set after construction, as the SDK's exceptions get it: an own, enumerable `message`.
+  // Without a stack: it would only name lean-s3.ts, and capturing one costs more than the rest of
+  // this function (every bucket without a replication configuration gets here).
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
   const error = new Error() as LeanServiceError;
+  Error.stackTraceLimit = limit;
+  // Set after construction, as the SDK's exceptions get it: an own, enumerable `message`.
   error.message = message;
   error.name = code;
   error.$fault = response.statusCode < 500 ? "client" : "server";
