@@ -159,14 +159,13 @@ export class AwsClientFactory {
     const info = this.s3Clients.get(s3);
     const strategy = this.settings.retryStrategy;
     // A legacy (v1) retry strategy is driven by the SDK's middleware only: those reads stay there.
-    const v2 = strategy === undefined || "acquireInitialRetryToken" in strategy;
-    if (info === undefined || this.settings.leanReads === false || !v2) return sdkBucketReads(s3);
+    if (info === undefined || this.settings.leanReads === false || (strategy !== undefined && !("acquireInitialRetryToken" in strategy))) return sdkBucketReads(s3);
     info.reads ??= leanBucketReads(
       new LeanS3({
         credentials: info.credentials,
         agents: { http: this.httpAgent, https: this.httpsAgent },
         maxAttempts: this.settings.maxAttempts,
-        ...(strategy === undefined || !("acquireInitialRetryToken" in strategy) ? {} : { retryStrategy: strategy }),
+        ...(strategy === undefined ? {} : { retryStrategy: strategy }),
       }),
       (operation: LeanOperation) => {
         const key = `${info.region} ${operation}`;

@@ -24,8 +24,9 @@ const ABSENT_CODES: Partial<Record<FactName, string[]>> = {
 };
 
 /**
- * Each reader sends its one call (the SDK client's, or the lean read path's: `BucketReads`) through the request limiter (which counts its attempts from the
- * answer's `$metadata`) and parses the answer outside it, so a slot is held for the call only.
+ * Each reader sends its one call through the request limiter (which counts its attempts from the
+ * answer's `$metadata`) and parses the answer outside it, so a slot is held for the call only. The
+ * call is a `BucketReads` read: the lean read path's or the SDK client's, same answers either way.
  */
 type Reader = (s3: BucketReads, bucket: string, request: RequestLimiter) => Promise<Partial<BucketDocument>>;
 /** Facts read per account and Region rather than per bucket call (see batch-jobs.ts). */
