@@ -20,6 +20,8 @@ export interface LeanMetadata {
   cfId?: string;
   attempts?: number;
   totalRetryDelay?: number;
+  /** Set when this answer corrected the clock (a skewed request): the retry strategy retries it. */
+  clockSkewCorrected?: boolean;
 }
 
 export interface LeanResponse {

@@ -66,6 +66,8 @@ export interface LeanS3Options {
   /** The configured retry strategy; default adaptive mode with `maxAttempts`, as the SDK clients. */
   retryStrategy?: RetryStrategyV2;
   maxAttempts: number;
+  /** The clock correction to start from, in ms (the SDK's `systemClockOffset`); default 0. */
+  systemClockOffset?: number;
 }
 
 export type LeanOutput = Record<string, unknown> & { $metadata: LeanMetadata };
@@ -73,9 +75,25 @@ export type LeanOutput = Record<string, unknown> & { $metadata: LeanMetadata };
 export class LeanS3 {
   private readonly signers = new Map<string, SignatureV4>();
   private readonly retry: RetryStrategyV2;
+  /**
+   * Server time minus local time, learnt from every answer's `Date` as the SDK's signer learns it
+   * (`AwsSdkSigV4Signer`): requests are signed at the corrected time, and an error answer that
+   * moved the clock by 4 minutes or more is marked `clockSkewCorrected`, which the retry strategy
+   * takes as transient (a RequestTimeTooSkewed is retried at the right time).
+   */
+  private offset: number;
 
   constructor(private readonly options: LeanS3Options) {
     this.retry = options.retryStrategy ?? new AdaptiveRetryStrategy(options.maxAttempts);
+    this.offset = options.systemClockOffset ?? 0;
+  }
+
+  /** `getUpdatedSystemClockOffset`: the new offset from an answer's Date (unless cached, or the answer took over 15 minutes). */
+  private learnClock(headers: Record<string, string | undefined>, sentAt: number): number {
+    const serverTime = headers.date === undefined || headers.age !== undefined ? Number.NaN : Date.parse(headers.date);
+    const now = Date.now();
+    if (!Number.isNaN(serverTime) && now - sentAt <= 900_000) this.offset = serverTime - now;
+    return this.offset;
   }
 
   /** The operation's output for `bucket` (a `templatable` name), in the SDK's shape with `$metadata`; throws the SDK's error. */
@@ -84,9 +102,16 @@ export class LeanS3 {
     let attempts = 0;
     let totalRetryDelay = 0;
     for (;;) {
+      const before = this.offset;
+      const sentAt = Date.now();
       try {
         const response = await this.send(template, operation, bucket);
-        if (response.statusCode < 200 || response.statusCode >= 300) throw serviceError(response);
+        const offset = this.learnClock(response.headers, sentAt);
+        if (response.statusCode < 200 || response.statusCode >= 300) {
+          const error = serviceError(response);
+          if (Math.abs(offset) >= 240_000 && offset !== before) error.$metadata.clockSkewCorrected = true;
+          throw error;
+        }
         const output = deserializeOutput(operation, response.body) as LeanOutput;
         this.retry.recordSuccess(token);
         output.$metadata = { ...metadataOf(response), attempts: attempts + 1, totalRetryDelay };
@@ -134,7 +159,8 @@ export class LeanS3 {
     const path = `${base.endsWith("/") ? base.slice(0, -1) : base}/`;
     const query = LEAN_OUTPUTS[operation].query;
     const host = url.port === "" ? hostname : `${hostname}:${url.port}`;
-    const signed = await this.signer(template).sign({
+    const signed = await this.signer(template).sign(
+      {
       method: "GET",
       protocol: url.protocol,
       hostname,
@@ -142,7 +168,9 @@ export class LeanS3 {
       path,
       query: { [query]: "" },
       headers: { host },
-    });
+      },
+      { signingDate: new Date(Date.now() + this.offset) },
+    );
     const https = url.protocol === "https:";
     return new Promise<LeanResponse>((resolve, reject) => {
       const req = (https ? httpsRequest : httpRequest)(

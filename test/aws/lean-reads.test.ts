@@ -9,7 +9,9 @@ import { GetBucketVersioningCommand, S3Client } from "@aws-sdk/client-s3";
 import { getEndpointFromInstructions } from "@smithy/core/endpoints";
 import { AwsClientFactory, awsErrorCode, isAccessDenied, isThrottling, responseHeaderOf, sdkBucketReads, toBucketError } from "../../src/aws/index.js";
 import { resolveTemplate } from "../../src/aws/bucket-reads.js";
-import { PROBE_BUCKET, templatable } from "../../src/aws/lean-s3.js";
+import { Agent as HttpAgent } from "node:http";
+import { Agent as HttpsAgent } from "node:https";
+import { LeanS3, PROBE_BUCKET, templatable } from "../../src/aws/lean-s3.js";
 import { retryErrorInfo } from "../../src/aws/lean-errors.js";
 import type { LeanOperation } from "../../src/aws/lean-shapes.js";
 import { derivedCredentials, startSandbox, type Sandbox } from "../../src/sandbox/index.js";
@@ -109,6 +111,26 @@ describe("aws/lean read path", () => {
     const sdk = await outcome(() => sdkBucketReads(client).read("versioning", bucket.name));
     expect(lean).toEqual(sdk);
     expect(lean.ok ? null : [lean.error.code, lean.error.status, lean.error.bucketRegion]).toEqual(["PermanentRedirect", 301, "eu-central-1"]);
+  });
+
+  it("learns the server's clock from an answer's Date, as the SDK's signer does", async () => {
+    const bucket = buckets.find((b) => b.region === sandbox.region)!;
+    const credentials = derivedCredentials(bucket.account.id);
+    // Both start an hour off (the SDK's systemClockOffset): the first read is refused, the next is signed at the server's time.
+    const hourBehind = -3_600_000;
+    const sdkClient = new S3Client({ endpoint: sandbox.endpoint, region: bucket.region, credentials, forcePathStyle: true, maxAttempts: 1, systemClockOffset: hourBehind });
+    const template = (await resolveTemplate(sdkClient, "versioning"))!;
+    const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
+    try {
+      const lean = new LeanS3({ credentials: () => Promise.resolve(credentials), agents, maxAttempts: 1, systemClockOffset: hourBehind });
+      const sdk = [await outcome(() => sdkBucketReads(sdkClient).read("versioning", bucket.name)), await outcome(() => sdkBucketReads(sdkClient).read("versioning", bucket.name))];
+      const leanOutcomes = [await outcome(() => lean.get(template, "versioning", bucket.name)), await outcome(() => lean.get(template, "versioning", bucket.name))];
+      expect(leanOutcomes).toEqual(sdk);
+      expect(leanOutcomes.map((o) => (o.ok ? "ok" : o.error.code))).toEqual(["RequestTimeTooSkewed", "ok"]);
+    } finally {
+      agents.http.destroy();
+      agents.https.destroy();
+    }
   });
 
   it("sends a bucket the S3 endpoint rules treat unlike the probe through the SDK client", async () => {
