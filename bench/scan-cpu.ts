@@ -1,8 +1,10 @@
 /**
  * Scanner CPU per bucket: user + system CPU of this process during `scan()` ÷ buckets, with the
  * sandbox in its own process (as AWS would be), so the figure is the scanner's own (docs/scale.md).
- * `npx tsx bench/scan-cpu.ts [--accounts N] [--buckets M] [--concurrency C] [--rounds R] [--profile]`
- * (defaults 100 × 50, 64, 2 rounds: the first warms the JIT, the last is printed).
+ * `npx tsx bench/scan-cpu.ts [--accounts N] [--buckets M] [--concurrency C] [--rounds R] [--profile] [--sdk-reads]`
+ * (defaults 100 × 50, 64, 2 rounds: the first warms the JIT, the last is printed). `--sdk-reads`
+ * sends the per-bucket GETs through the SDK client instead of the lean read path (the "before").
+ * Each round also prints its calls by operation (from the sandbox's call log) and S3 calls per bucket.
  */
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
@@ -19,6 +21,7 @@ const accounts = arg("accounts", 100);
 const buckets = arg("buckets", 50);
 const concurrency = arg("concurrency", 64);
 const rounds = arg("rounds", 2);
+const leanReads = !process.argv.includes("--sdk-reads");
 const root = fileURLToPath(new URL("..", import.meta.url));
 
 const child = spawn(process.execPath, ["--import", "tsx", `${root}src/cli/main.ts`, "sandbox", "--generate", `accounts=${accounts},buckets=${buckets},seed=7`], {
@@ -34,6 +37,9 @@ const env = await new Promise<Record<string, string>>((resolve, reject) => {
   });
   child.once("exit", (code) => reject(new Error(`sandbox exited with ${code}`)));
 });
+/** The sandbox's call log so far (its records are appended, never dropped). */
+const callLog = async (): Promise<{ service: string; operation: string }[]> =>
+  (await (await fetch(`${env.AWS_ENDPOINT_URL}/_sandbox/calls`)).json()) as { service: string; operation: string }[];
 try {
   const session = process.argv.includes("--profile") ? new Session() : undefined;
   for (let round = 1; round <= rounds; round++) {
@@ -42,6 +48,7 @@ try {
       await session.post("Profiler.enable");
       await session.post("Profiler.start");
     }
+    const logged = await callLog();
     const before = process.cpuUsage();
     const started = performance.now();
     const result = await scan({
@@ -49,6 +56,7 @@ try {
       region: env.AWS_REGION,
       credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY! },
       concurrency: { requests: concurrency, accounts: 16 },
+      leanReads,
     });
     const cpu = process.cpuUsage(before);
     const wall = performance.now() - started;
@@ -56,8 +64,14 @@ try {
     const ms = (cpu.user + cpu.system) / 1000;
     console.log(
       `round ${round}: ${n} buckets, ${result.scan.retries?.calls ?? "?"} calls, wall ${(wall / 1000).toFixed(1)} s, CPU ${(ms / 1000).toFixed(2)} s ` +
-        `(user ${(cpu.user / 1e6).toFixed(2)} + system ${(cpu.system / 1e6).toFixed(2)}) = ${(ms / n).toFixed(3)} ms/bucket`,
+        `(user ${(cpu.user / 1e6).toFixed(2)} + system ${(cpu.system / 1e6).toFixed(2)}) = ${(ms / n).toFixed(3)} ms/bucket` +
+        (leanReads ? "" : " (SDK reads)"),
     );
+    const calls = (await callLog()).slice(logged.length);
+    const byOperation = new Map<string, number>();
+    for (const call of calls) byOperation.set(call.operation, (byOperation.get(call.operation) ?? 0) + 1);
+    const s3 = calls.filter((call) => call.service === "s3").length;
+    console.log(`  S3 calls per bucket ${(s3 / n).toFixed(2)}; by operation: ${[...byOperation].sort(([a], [b]) => a.localeCompare(b)).map(([op, count]) => `${op} ${count}`).join(", ")}`);
     if (session !== undefined && round === rounds) {
       const { profile } = await session.post("Profiler.stop");
       await writeFile("scan-cpu.cpuprofile", JSON.stringify(profile));

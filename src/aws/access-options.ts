@@ -23,5 +23,10 @@ export interface AwsAccessOptions {
   maxAttempts?: number;
   /** The SDK's `retryStrategy` for every client, replacing adaptive mode and `maxAttempts` (tests use a quick backoff). */
   retryStrategy?: RetryStrategy;
+  /**
+   * The scan's hot per-bucket GETs through the lean read path (signed and parsed without the SDK's
+   * per-call machinery, same answers; docs/scale.md); default true, false keeps them on the SDK.
+   */
+  leanReads?: boolean;
 }
 

@@ -13,6 +13,9 @@ import { KMSClient } from "@aws-sdk/client-kms";
 import type { S3ClientConfig } from "@aws-sdk/client-s3";
 import type { AwsCredentialIdentityProvider } from "@aws-sdk/types";
 import { withoutUserInfo } from "../url.js";
+import { leanBucketReads, resolveTemplate, sdkBucketReads, type BucketReads } from "./bucket-reads.js";
+import { LeanS3, type EndpointTemplate } from "./lean-s3.js";
+import type { LeanOperation } from "./lean-shapes.js";
 
 export interface AwsSettings {
   /** Endpoint override for every client (sandbox), or undefined for the SDK's own resolution (incl. AWS_ENDPOINT_URL). */
@@ -28,6 +31,11 @@ export interface AwsSettings {
   retryStrategy?: RetryStrategy;
   /** Upper bound of sockets in flight; matches the request limiter. */
   maxSockets: number;
+  /**
+   * The hot per-bucket GETs through the lean read path (lean-s3.ts) rather than the SDK client;
+   * default true. Same calls, same answers, same documents; false keeps them on the SDK.
+   */
+  leanReads?: boolean;
 }
 
 /** What the SDK clients accept as `retryStrategy` (one type for S3, STS and Organizations). */
@@ -75,6 +83,10 @@ export class AwsClientFactory {
   private s3Settings: S3LoadedSettings = {};
   /** The two of them every client's middleware asks for on each call (user agent, auth scheme choice). */
   private shared: Pick<S3LoadedSettings, "userAgentAppId" | "authSchemePreference"> = {};
+  /** Each S3 client's credentials and region, and its reads once asked for (dropped with the client). */
+  private readonly s3Clients = new WeakMap<S3Client, { credentials: AwsCredentialIdentityProvider; region: string; reads?: BucketReads }>();
+  /** Endpoint templates by region and operation: the rule engine runs once for each. */
+  private readonly templates = new Map<string, Promise<EndpointTemplate | null>>();
 
   constructor(readonly settings: AwsSettings) {
     const agentOptions = { keepAlive: true, maxSockets: settings.maxSockets };
@@ -133,7 +145,40 @@ export class AwsClientFactory {
   s3(credentials: AwsCredentialIdentityProvider, region: string): S3Client {
     // Path-style whenever an endpoint is overridden: `bucket.127.0.0.1` does not resolve.
     const forcePathStyle = effectiveEndpoint(this.settings.endpoint) !== null;
-    return new S3Client({ ...this.common(region), ...this.s3Settings, credentials, forcePathStyle, followRegionRedirects: false });
+    const client = new S3Client({ ...this.common(region), ...this.s3Settings, credentials, forcePathStyle, followRegionRedirects: false });
+    this.s3Clients.set(client, { credentials, region });
+    return client;
+  }
+
+  /**
+   * The per-bucket reads of an S3 client made here: the lean path with the client's credentials,
+   * region and retry settings (one retry strategy per client, as the SDK has), or the client itself
+   * with `leanReads: false`.
+   */
+  bucketReads(s3: S3Client): BucketReads {
+    const info = this.s3Clients.get(s3);
+    const strategy = this.settings.retryStrategy;
+    // A legacy (v1) retry strategy is driven by the SDK's middleware only: those reads stay there.
+    if (info === undefined || this.settings.leanReads === false || (strategy !== undefined && !("acquireInitialRetryToken" in strategy))) return sdkBucketReads(s3);
+    info.reads ??= leanBucketReads(
+      new LeanS3({
+        credentials: info.credentials,
+        agents: { http: this.httpAgent, https: this.httpsAgent },
+        maxAttempts: this.settings.maxAttempts,
+        ...(strategy === undefined ? {} : { retryStrategy: strategy }),
+      }),
+      (operation: LeanOperation) => {
+        const key = `${info.region} ${operation}`;
+        let template = this.templates.get(key);
+        if (template === undefined) {
+          template = resolveTemplate(s3, operation);
+          this.templates.set(key, template);
+        }
+        return template;
+      },
+      s3,
+    );
+    return info.reads;
   }
 
   /**

@@ -10,6 +10,7 @@ export {
   type AssumeRoleOptions,
   type CredentialsInput,
 } from "./credentials.js";
+export { sdkBucketReads, type BucketReadOutputs, type BucketReads } from "./bucket-reads.js";
 export { getCallerIdentity, type CallerIdentity } from "./identity.js";
 export { createRequestLimiter, type RequestLimiter, type RequestLimiterOptions, type RetryCounts } from "./limiter.js";
 export {

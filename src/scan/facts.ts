@@ -11,16 +11,8 @@
  * ("never been set", https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketVersioning.html)
  * cannot have a replication configuration, and the baseline costs one call for it.
  */
-import {
-  GetBucketEncryptionCommand,
-  GetBucketReplicationCommand,
-  GetBucketTaggingCommand,
-  GetBucketVersioningCommand,
-  GetObjectLockConfigurationCommand,
-  type S3Client,
-} from "@aws-sdk/client-s3";
 import { FACT_NAMES, FACTS, type BucketDocument, type FactName } from "../model/index.js";
-import { awsErrorCode, toBucketError, type RequestLimiter } from "../aws/index.js";
+import { awsErrorCode, toBucketError, type BucketReads, type RequestLimiter } from "../aws/index.js";
 import { notConfigured, parseEncryption, parseObjectLock, parseReplication, parseTags, parseVersioning } from "./parse.js";
 
 /** Error codes by which S3 says "this configuration does not exist" (an answer, not a failure). */
@@ -33,22 +25,21 @@ const ABSENT_CODES: Partial<Record<FactName, string[]>> = {
 
 /**
  * Each reader sends its one call through the request limiter (which counts its attempts from the
- * answer's `$metadata`) and parses the answer outside it, so a slot is held for the call only.
+ * answer's `$metadata`) and parses the answer outside it, so a slot is held for the call only. The
+ * call is a `BucketReads` read: the lean read path's or the SDK client's, same answers either way.
  */
-type Reader = (s3: S3Client, bucket: string, request: RequestLimiter) => Promise<Partial<BucketDocument>>;
+type Reader = (s3: BucketReads, bucket: string, request: RequestLimiter) => Promise<Partial<BucketDocument>>;
 /** Facts read per account and Region rather than per bucket call (see batch-jobs.ts). */
 type AccountFact = "batchReplication";
 /** Readers of the account-level facts, built by the caller that holds the account's session. */
 export type AccountReaders = Partial<Record<AccountFact, (doc: BucketDocument) => Promise<Partial<BucketDocument>>>>;
 
 const READERS: Record<Exclude<FactName, AccountFact>, Reader> = {
-  versioning: async (s3, Bucket, request) => ({ versioning: parseVersioning(await request(() => s3.send(new GetBucketVersioningCommand({ Bucket })))) }),
-  replication: async (s3, Bucket, request) => ({
-    replication: parseReplication((await request(() => s3.send(new GetBucketReplicationCommand({ Bucket })))).ReplicationConfiguration),
-  }),
-  objectLock: async (s3, Bucket, request) => ({ objectLock: parseObjectLock(await request(() => s3.send(new GetObjectLockConfigurationCommand({ Bucket })))) }),
-  encryption: async (s3, Bucket, request) => ({ encryption: parseEncryption(await request(() => s3.send(new GetBucketEncryptionCommand({ Bucket })))) }),
-  tags: async (s3, Bucket, request) => ({ tags: parseTags((await request(() => s3.send(new GetBucketTaggingCommand({ Bucket })))).TagSet) }),
+  versioning: async (s3, bucket, request) => ({ versioning: parseVersioning(await request(() => s3.read("versioning", bucket))) }),
+  replication: async (s3, bucket, request) => ({ replication: parseReplication((await request(() => s3.read("replication", bucket))).ReplicationConfiguration) }),
+  objectLock: async (s3, bucket, request) => ({ objectLock: parseObjectLock(await request(() => s3.read("objectLock", bucket))) }),
+  encryption: async (s3, bucket, request) => ({ encryption: parseEncryption(await request(() => s3.read("encryption", bucket))) }),
+  tags: async (s3, bucket, request) => ({ tags: parseTags((await request(() => s3.read("tags", bucket))).TagSet) }),
 };
 
 const ABSENT_VALUES: Record<Exclude<FactName, AccountFact>, () => Partial<BucketDocument>> = {
@@ -60,7 +51,7 @@ const ABSENT_VALUES: Record<Exclude<FactName, AccountFact>, () => Partial<Bucket
 };
 
 /** Reads one fact; the document gets the value, or null plus an error entry. Never throws. */
-async function readFact(doc: BucketDocument, fact: FactName, s3: S3Client, request: RequestLimiter, readers: AccountReaders): Promise<void> {
+async function readFact(doc: BucketDocument, fact: FactName, s3: BucketReads, request: RequestLimiter, readers: AccountReaders): Promise<void> {
   if (!doc.collected.includes(fact)) doc.collected.push(fact);
   try {
     if (fact === "batchReplication") {
@@ -83,7 +74,7 @@ async function readFact(doc: BucketDocument, fact: FactName, s3: S3Client, reque
  * Reads the facts not yet collected: versioning, then replication only if versioning is not
  * `Disabled` (when versioning could not be read, replication is read anyway); the others in parallel.
  */
-export async function readFacts(doc: BucketDocument, facts: readonly FactName[], s3: S3Client, request: RequestLimiter, readers: AccountReaders = {}): Promise<void> {
+export async function readFacts(doc: BucketDocument, facts: readonly FactName[], s3: BucketReads, request: RequestLimiter, readers: AccountReaders = {}): Promise<void> {
   const wanted = facts.filter((f, i) => !doc.collected.includes(f) && facts.indexOf(f) === i);
   const chain = async (): Promise<void> => {
     if (wanted.includes("versioning")) await readFact(doc, "versioning", s3, request, readers);

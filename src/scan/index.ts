@@ -151,6 +151,7 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   const factory = new AwsClientFactory({
     ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
     ...(options.retryStrategy === undefined ? {} : { retryStrategy: options.retryStrategy }),
+    ...(options.leanReads === undefined ? {} : { leanReads: options.leanReads }),
     region,
     maxAttempts,
     maxSockets: requests,

@@ -99,7 +99,7 @@ export async function resolveDestinations(
         if (session === undefined || target.region === "unknown" || missing.length === 0) return;
         const scratch = unreadBucketDocument(target.name, target.region, target.account);
         scratch.collected = [...target.collected];
-        await readFacts(scratch, missing, session.s3(target.region), ctx.request);
+        await readFacts(scratch, missing, ctx.factory.bucketReads(session.s3(target.region)), ctx.request);
         ctx.progress.errors += scratch.errors.length;
         const fields = Object.fromEntries(missing.map((fact) => [FACTS[fact].document, scratch[FACTS[fact].document]])) as Partial<BucketDocument>;
         resolution.patches.set(name, { fields, errors: scratch.errors, collected: scratch.collected });

@@ -1,0 +1,200 @@
+/**
+ * The lean read path for the hot per-bucket GETs (docs/scale.md, "The lean read path"): per call,
+ * one SigV4 signature (`@smithy/signature-v4`, whose signing key is cached per day, region and
+ * credentials), one request on the shared keep-alive agent, one parse with the SDK's XML parser.
+ * None of the SDK's per-call machinery (middleware stack, endpoint rule engine, schema serde, user
+ * agent) runs; what it decides is decided once and reused:
+ * - the endpoint: the SDK's own rule engine (`getEndpointFromInstructions`, with the client's
+ *   resolved config: region, FIPS, dual-stack, path style, `endpoint`/`AWS_ENDPOINT_URL*`) resolves
+ *   each operation for a probe bucket once per region; a bucket whose name the rules treat as they
+ *   treat the probe's (DNS-compatible, no dots, no `--` suffix) gets the probe's URL with its own
+ *   name in place. Any other name, or an auth scheme other than SigV4, goes to the SDK client.
+ * - retries: the same retry strategy the SDK client would use (adaptive with `maxAttempts`, or the
+ *   configured `retryStrategy`), one per (account, region) as the SDK has one per client, driven as
+ *   the SDK's retry middleware drives it; the attempts land in `$metadata` for the limiter's count.
+ */
+import { request as httpRequest, type Agent as HttpAgent, type IncomingMessage } from "node:http";
+import { request as httpsRequest, type Agent as HttpsAgent } from "node:https";
+import { createHash, createHmac, type Hash, type Hmac } from "node:crypto";
+import { SignatureV4 } from "@smithy/signature-v4";
+import { AdaptiveRetryStrategy } from "@smithy/core/retry";
+import type { AwsCredentialIdentityProvider, RetryStrategyV2, SourceData } from "@smithy/types";
+import { metadataOf, retryErrorInfo, serviceError, type LeanMetadata, type LeanResponse } from "./lean-errors.js";
+import { deserializeOutput, LEAN_OUTPUTS, type LeanOperation } from "./lean-shapes.js";
+
+/** Where one operation is sent for the probe bucket, and how it is signed. */
+export interface EndpointTemplate {
+  url: URL;
+  /** The probe's name is in the host (virtual-hosted style) or the path (path style). */
+  in: "host" | "path";
+  signingRegion: string;
+  signingName: string;
+}
+
+/** The bucket name the endpoint templates are resolved for. */
+export const PROBE_BUCKET = "replguard-endpoint-probe";
+
+/**
+ * Names the S3 endpoint rules route exactly as they route the probe: a valid DNS label of 3–63
+ * lower-case letters, digits and hyphens (so virtual-hostable, and never an IP address), with no
+ * `--` (the rules' directory-bucket, access-point-alias and Outposts suffixes all contain one).
+ */
+export const templatable = (bucket: string): boolean => /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/.test(bucket) && !bucket.includes("--");
+
+/** node:crypto in the shape SignatureV4 wants (a hash, or an HMAC when given a key). */
+class NodeSha256 {
+  private readonly hash: Hash | Hmac;
+  constructor(secret?: SourceData) {
+    this.hash = secret === undefined ? createHash("sha256") : createHmac("sha256", toBuffer(secret));
+  }
+  update(data: SourceData): void {
+    this.hash.update(toBuffer(data));
+  }
+  digest(): Promise<Uint8Array> {
+    return Promise.resolve(this.hash.digest());
+  }
+}
+const toBuffer = (data: SourceData): Buffer =>
+  typeof data === "string" ? Buffer.from(data, "utf8") : ArrayBuffer.isView(data) ? Buffer.from(data.buffer, data.byteOffset, data.byteLength) : Buffer.from(data);
+
+/** What the SDK's node handler is given in replguard (clients.ts): a request times out after 60 s. */
+const REQUEST_TIMEOUT_MS = 60_000;
+
+export interface LeanS3Options {
+  credentials: AwsCredentialIdentityProvider;
+  agents: { http: HttpAgent; https: HttpsAgent };
+  /** The configured retry strategy; default adaptive mode with `maxAttempts`, as the SDK clients. */
+  retryStrategy?: RetryStrategyV2;
+  maxAttempts: number;
+  /** The clock correction to start from, in ms (the SDK's `systemClockOffset`); default 0. */
+  systemClockOffset?: number;
+}
+
+export type LeanOutput = Record<string, unknown> & { $metadata: LeanMetadata };
+
+export class LeanS3 {
+  private readonly signers = new Map<string, SignatureV4>();
+  private readonly retry: RetryStrategyV2;
+  /**
+   * Server time minus local time, learnt from every answer's `Date` as the SDK's signer learns it
+   * (`AwsSdkSigV4Signer`): requests are signed at the corrected time, and an error answer that
+   * moved the clock by 4 minutes or more is marked `clockSkewCorrected`, which the retry strategy
+   * takes as transient (a RequestTimeTooSkewed is retried at the right time).
+   */
+  private offset: number;
+
+  constructor(private readonly options: LeanS3Options) {
+    this.retry = options.retryStrategy ?? new AdaptiveRetryStrategy(options.maxAttempts);
+    this.offset = options.systemClockOffset ?? 0;
+  }
+
+  /** `getUpdatedSystemClockOffset`: the new offset from an answer's Date (unless cached, or the answer took over 15 minutes). */
+  private learnClock(headers: Record<string, string | undefined>, sentAt: number): number {
+    const serverTime = headers.date === undefined || headers.age !== undefined ? Number.NaN : Date.parse(headers.date);
+    const now = Date.now();
+    if (!Number.isNaN(serverTime) && now - sentAt <= 900_000) this.offset = serverTime - now;
+    return this.offset;
+  }
+
+  /** The operation's output for `bucket` (a `templatable` name), in the SDK's shape with `$metadata`; throws the SDK's error. */
+  async get(template: EndpointTemplate, operation: LeanOperation, bucket: string): Promise<LeanOutput> {
+    let token = await this.retry.acquireInitialRetryToken("");
+    let attempts = 0;
+    let totalRetryDelay = 0;
+    for (;;) {
+      const before = this.offset;
+      const sentAt = Date.now();
+      try {
+        const response = await this.send(template, operation, bucket);
+        const offset = this.learnClock(response.headers, sentAt);
+        if (response.statusCode < 200 || response.statusCode >= 300) {
+          const error = serviceError(response);
+          if (Math.abs(offset) >= 240_000 && offset !== before) error.$metadata.clockSkewCorrected = true;
+          throw error;
+        }
+        const output = deserializeOutput(operation, response.body) as LeanOutput;
+        this.retry.recordSuccess(token);
+        output.$metadata = { ...metadataOf(response), attempts: attempts + 1, totalRetryDelay };
+        return output;
+      } catch (error) {
+        try {
+          token = await this.retry.refreshRetryTokenForRetry(token, retryErrorInfo(error));
+        } catch {
+          const e = error as { $metadata?: Partial<LeanMetadata> };
+          e.$metadata = { ...e.$metadata, attempts: attempts + 1, totalRetryDelay };
+          throw error;
+        }
+        attempts = token.getRetryCount();
+        const delay = token.getRetryDelay();
+        // As the SDK's middleware: the strategy's own wait (it sleeps inside the refresh) plus the token's.
+        totalRetryDelay += ((token as { $retryLog?: { acquisitionDelay?: number } }).$retryLog?.acquisitionDelay ?? 0) + delay;
+        if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  }
+
+  private signer(template: EndpointTemplate): SignatureV4 {
+    const key = `${template.signingRegion}/${template.signingName}`;
+    let signer = this.signers.get(key);
+    if (signer === undefined) {
+      // S3's signing: no double URI encoding, the payload hash sent as x-amz-content-sha256.
+      signer = new SignatureV4({
+        credentials: this.options.credentials,
+        region: template.signingRegion,
+        service: template.signingName,
+        sha256: NodeSha256,
+        uriEscapePath: false,
+        applyChecksum: true,
+      });
+      this.signers.set(key, signer);
+    }
+    return signer;
+  }
+
+  private async send(template: EndpointTemplate, operation: LeanOperation, bucket: string): Promise<LeanResponse> {
+    const url = template.url;
+    const hostname = template.in === "host" ? url.hostname.replace(PROBE_BUCKET, bucket) : url.hostname;
+    const base = template.in === "path" ? url.pathname.replace(PROBE_BUCKET, bucket) : url.pathname;
+    // The serializer joins the endpoint's path and the operation's `/` as the SDK does.
+    const path = `${base.endsWith("/") ? base.slice(0, -1) : base}/`;
+    const query = LEAN_OUTPUTS[operation].query;
+    const host = url.port === "" ? hostname : `${hostname}:${url.port}`;
+    const signed = await this.signer(template).sign(
+      {
+      method: "GET",
+      protocol: url.protocol,
+      hostname,
+      ...(url.port === "" ? {} : { port: Number(url.port) }),
+      path,
+      query: { [query]: "" },
+      headers: { host },
+      },
+      { signingDate: new Date(Date.now() + this.offset) },
+    );
+    const https = url.protocol === "https:";
+    return new Promise<LeanResponse>((resolve, reject) => {
+      const req = (https ? httpsRequest : httpRequest)(
+        {
+          agent: https ? this.options.agents.https : this.options.agents.http,
+          protocol: url.protocol,
+          hostname,
+          port: url.port === "" ? undefined : Number(url.port),
+          method: "GET",
+          path: `${path}?${query}`,
+          headers: signed.headers,
+        },
+        (res: IncomingMessage) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (chunk: Buffer) => chunks.push(chunk));
+          res.on("error", reject);
+          res.on("end", () => resolve({ statusCode: res.statusCode ?? 0, headers: res.headers as Record<string, string | undefined>, body: Buffer.concat(chunks).toString("utf8") }));
+        },
+      );
+      req.setTimeout(REQUEST_TIMEOUT_MS, () => {
+        req.destroy(Object.assign(new Error(`Connection timed out after ${REQUEST_TIMEOUT_MS} ms`), { name: "TimeoutError" }));
+      });
+      req.on("error", reject);
+      req.end();
+    });
+  }
+}
