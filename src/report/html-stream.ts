@@ -51,7 +51,7 @@ export interface HtmlTally {
  * leave templates/ to the page's own layout; ~15 bytes a finding, so 100,000 buckets stay small.
  */
 const findingsLine = Handlebars.create().compile(
-  '<p class="findings {{status}}" data-policy="{{policyId}}" data-status="{{status}}"><span class="badge {{status}}">{{count}} {{status}}</span> <span class="mono">{{policyId}}</span> {{title}}: <span class="mono">{{names}}</span></p>\n',
+  '<p class="findings {{status}}" data-policy="{{policyId}}" data-severity="{{severity}}" data-status="{{status}}" data-count="{{count}}"><span class="badge {{status}}">{{count}} {{status}}</span> <span class="mono">{{policyId}}</span> {{title}}: <span class="mono">{{names}}</span></p>\n',
 );
 
 const unknownAccount = ({ id, name, ouPath, tags }: AccountRef): AccountRecord => ({
@@ -242,7 +242,8 @@ export async function renderHtmlPage(
     if (!collapse) return write(t.bucket(bucketView(bucket, results, policyById, compactClean && clean)));
     for (const result of results) {
       if (isClean([result])) continue;
-      const key = `${result.policyId}\u0000${result.status}`;
+      // The severity too: a pack may give one policy another severity on some buckets.
+      const key = `${result.policyId}\u0000${result.status}\u0000${result.severity}`;
       const names = findings.get(key) ?? [];
       names.push(bucket.name);
       findings.set(key, names);
@@ -251,8 +252,8 @@ export async function renderHtmlPage(
   const writeFindings = async (): Promise<void> => {
     const lines = [...findings].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     for (const [key, names] of lines) {
-      const [policyId, status] = key.split("\u0000") as [string, PolicyResult["status"]];
-      await write(findingsLine({ policyId, status, title: policyById.get(policyId)?.title ?? policyId, count: names.length, names: names.join(" ") }));
+      const [policyId, status, severity] = key.split("\u0000") as [string, PolicyResult["status"], PolicyResult["severity"]];
+      await write(findingsLine({ policyId, status, severity, title: policyById.get(policyId)?.title ?? policyId, count: names.length, names: names.join(" ") }));
     }
     findings = new Map();
   };

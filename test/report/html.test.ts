@@ -161,7 +161,7 @@ describe("report/renderHtml", () => {
     const out = await renderHtmlString(snapshot, buildPolicyCatalog(snapshot, POLICY_INFOS), { listedBucketLimit: 4 });
     expect(out).not.toContain('class="bucket compact"');
     expect(out).not.toContain('<details class="bucket"');
-    const lines = [...out.matchAll(/<p class="findings (\w+)" data-policy="([^"]+)" data-status="\w+"><span class="badge \w+">(\d+) \w+<\/span> <span class="mono">[^<]+<\/span> [^<]*: <span class="mono">([^<]+)<\/span><\/p>/g)];
+    const lines = [...out.matchAll(/<p class="findings (\w+)" data-policy="([^"]+)" data-severity="\w+" data-status="\w+" data-count="\d+"><span class="badge \w+">(\d+) \w+<\/span> <span class="mono">[^<]+<\/span> [^<]*: <span class="mono">([^<]+)<\/span><\/p>/g)];
     const named = lines.flatMap((m) => m[4]!.split(" ").map((bucket) => `${m[2]} ${m[1]} ${bucket}`)).sort();
     const expected = snapshot.results.filter((r) => r.status !== "pass" && r.status !== "not_applicable").map((r) => `${r.policyId} ${r.status} ${r.bucket}`).sort();
     expect(named).toEqual(expected);
