@@ -2,7 +2,8 @@
  * The reports' bytes are fixed: the fixture, the demo and a generated organization (4 accounts ×
  * 25 buckets, seed 7) rendered in every format must give exactly the files the renderers gave
  * before they were made faster (their sha256 in fixtures/render-digests.json, recorded with the
- * code of that time), and a snapshot in memory (`writeReports`) gives the bytes its file gives
+ * renderers of that time and today's templates: the page's script changed since, on purpose),
+ * and a snapshot in memory (`writeReports`) gives the bytes its file gives
  * (`writeReportsFromSnapshot`). A change of the reports' content on purpose updates the digests:
  * `REPLGUARD_UPDATE_DIGESTS=1 npx vitest run test/report/render-reference.test.ts`.
  */
