@@ -76,6 +76,8 @@ export async function writeReportsFromRecords(records: Records, baseline: Record
 interface Output {
   whole: WholeFile;
   sink: RecordSink;
+  /** Its place in the formats asked for. */
+  index: number;
 }
 
 /**
@@ -83,13 +85,14 @@ interface Output {
  * with its second pass), closed and renamed into place, in the order asked for. A report that
  * fails to write is removed and left out of the rest of the pass while the others complete and
  * stay (as when each was written alone); its failure, naming the report and not its temporary
- * file, is thrown at the end. A snapshot that cannot be read fails them all (the input's fault, exit 2).
+ * file, is thrown at the end (of several, the one of the format asked for first, whichever
+ * failed first in time). A snapshot that cannot be read fails them all (the input's fault, exit 2).
  */
 async function renderAll(records: Records, baseline: Records | null, formats: readonly ReportFormat[], folder: string, options: Omit<SnapshotReportsOptions, "baselineFile">): Promise<void> {
   const catalog = new SharedCatalog(options.policies);
   const sarifBefore = formats.includes("sarif") && baseline !== null && options.drift !== undefined ? await sarifBaseline(baseline(), options.drift) : undefined;
   let outputs: Output[] = [];
-  let failure: unknown = null;
+  const failures = new Map<number, unknown>();
   /** Runs one report's step; a failure removes that report and is kept (the first) to be thrown. */
   const step = async (output: Output, run: () => Promise<void> | void): Promise<void> => {
     try {
@@ -99,7 +102,7 @@ async function renderAll(records: Records, baseline: Records | null, formats: re
       await output.sink.abort();
       await output.whole.discard();
       if (error instanceof SnapshotError) throw error;
-      failure ??= outputError(output.whole.file, error instanceof OutputError ? error.cause : error);
+      failures.set(output.index, outputError(output.whole.file, error instanceof OutputError ? error.cause : error));
     }
   };
   try {
@@ -112,7 +115,7 @@ async function renderAll(records: Records, baseline: Records | null, formats: re
         : format === "sarif" ? new SarifSink(out(), catalog, sarifBefore)
         : format === "json" ? new JsonSink(whole.temporary)
         : new HtmlSink(out(), catalog, records, html);
-      outputs.push({ whole, sink });
+      outputs.push({ whole, sink, index: outputs.length });
     }
     for await (const record of records()) {
       catalog.add(record);
@@ -131,7 +134,7 @@ async function renderAll(records: Records, baseline: Records | null, formats: re
     }
     throw error;
   }
-  if (failure !== null) throw failure;
+  if (failures.size > 0) throw failures.get(Math.min(...failures.keys()));
 }
 
 /** Writes under a temporary name and renames; a failure names the report, not its temporary file. */
