@@ -38,7 +38,7 @@ afterAll(async () => {
 async function shown(): Promise<{ lines: string[]; summary: string; empty: boolean }> {
   const lines = await page
     .locator("p.findings")
-    .evaluateAll((els) => els.filter((e) => e.getClientRects().length > 0).map((e) => ["data-policy", "data-severity", "data-status"].map((name) => e.getAttribute(name)).join(" ")));
+    .evaluateAll((els) => els.filter((e) => e.getClientRects().length > 0).map((e) => [e.querySelector("code")!.textContent, e.getAttribute("data-severity"), e.getAttribute("data-status")].join(" ")));
   return { lines, summary: await page.locator("#filter-shown").innerText(), empty: await page.locator("#filter-empty").isVisible() };
 }
 
