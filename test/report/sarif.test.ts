@@ -34,7 +34,7 @@ async function sarifOf(of: Snapshot, folder = join(dir, `render-${++renders}`)):
 }
 
 
-describe("report/writeSarif", () => {
+describe("report/sarif", () => {
   it("passes Microsoft's SARIF Multitool validation (SARIF and GitHub rules) with zero errors", async () => {
     expect(await multitoolErrors(file)).toEqual([]);
   });
