@@ -1,20 +1,19 @@
 /**
- * Rendering the reports from a snapshot file (what `audit` does after writing it, and `report`):
- * each format in its own streaming pass over the file's records (the HTML in two), one bucket in
- * memory at a time, so the memory does not grow with the organization. The first pass checks every
- * record against the schema; the later ones read the same file again without re-checking.
+ * Rendering the reports from a snapshot's records: from the file (what `audit` does after writing
+ * it, and `report`), or from a snapshot in memory (`writeReports`, as records in the file's order),
+ * with the same renderers either way. Every requested format is fed in one shared pass over the
+ * records (the file is read and parsed once, and checked against the schema in that pass); the
+ * HTML then reads the records once more to write its page after its counts. One bucket is in
+ * memory at a time, so the memory does not grow with the organization.
  */
 import { join } from "node:path";
 import { SnapshotError, OutputError } from "../errors.js";
-import type { AccountRecord, Drift, SnapshotHeader, SnapshotRecord } from "../model/index.js";
-import { CsvStream } from "./csv.js";
+import type { Drift, SnapshotRecord } from "../model/index.js";
 import { writeDriftCsv, writeDriftJson } from "./drift-files.js";
-import { renderHtmlRecords } from "./html-stream.js";
-import { outputError, withReportFile } from "./output-stream.js";
-import { PolicyCatalog } from "./policy-catalog.js";
-import { openReportDir, writeWhole, type ReportDir } from "./report-dir.js";
-import { SarifStream, sarifBaseline } from "./sarif-stream.js";
-import { SnapshotWriter } from "./snapshot-json.js";
+import { outputError, ReportFileWriter } from "./output-stream.js";
+import { openReportDir, startWhole, writeWhole, type ReportDir, type WholeFile } from "./report-dir.js";
+import { CsvSink, HtmlSink, JsonSink, SarifSink, SharedCatalog, type RecordSink } from "./record-sinks.js";
+import { sarifBaseline } from "./sarif-stream.js";
 import { openSnapshot, snapshotRecords } from "./snapshot-records.js";
 import { DRIFT_FILE_NAMES, DRIFT_FORMATS, REPORT_FILE_NAMES, type ReportFormat, type WriteReportsOptions, type WrittenReport } from "./types.js";
 
@@ -34,93 +33,31 @@ export async function checkSnapshotFile(file: string): Promise<void> {
   if (first.done === true) throw new SnapshotError(`${file}: empty: not a replguard snapshot`, { file, pointer: "" });
 }
 
-type Records = () => AsyncIterable<SnapshotRecord>;
-
-/** The policy catalog from the header's policy refs (results add theirs as they come). */
-async function headerOf(records: AsyncIterable<SnapshotRecord>): Promise<SnapshotHeader> {
-  for await (const record of records) if (record.record === "header") return record;
-  throw new Error("a snapshot without its header reached the report");
-}
-
-async function renderCsv(records: Records, options: SnapshotReportsOptions, file: string): Promise<void> {
-  await withReportFile(file, async (out) => {
-    const accounts = new Map<string, AccountRecord>();
-    let csv: CsvStream | null = null;
-    for await (const record of records()) {
-      if (record.record === "header") {
-        csv = new CsvStream(out, new PolicyCatalog(record.policies, options.policies));
-        await csv.start();
-      } else if (record.record === "account") accounts.set(record.account.id, record.account);
-      else if (record.record === "result") await csv!.result(record.result, accounts.get(record.result.accountId));
-    }
-  });
-}
-
-async function renderSarif(records: Records, options: SnapshotReportsOptions, file: string, baseline: Records | null): Promise<void> {
-  const before = baseline === null || options.drift === undefined ? undefined : await sarifBaseline(baseline(), options.drift);
-  await withReportFile(file, async (out) => {
-    let sarif: SarifStream | null = null;
-    for await (const record of records()) {
-      if (record.record === "header") {
-        sarif = new SarifStream(out, new PolicyCatalog(record.policies, options.policies), before);
-        await sarif.start(record);
-      } else if (record.record === "account") sarif!.account(record.account);
-      else if (record.record === "bucket") sarif!.bucket(record.bucket);
-      else if (record.record === "result") await sarif!.result(record.result);
-      else await sarif!.finish(record);
-    }
-  });
-}
-
-async function renderHtml(records: Records, options: SnapshotReportsOptions, file: string): Promise<void> {
-  // The catalog lists every policy of the header, and the ones seen only in results after them.
-  const header = await headerOf(records());
-  const catalog = new PolicyCatalog(header.policies, options.policies);
-  for await (const record of records()) if (record.record === "result") catalog.forResult(record.result);
-  await withReportFile(file, (out) =>
-    renderHtmlRecords(records, catalog.list(), (chunk) => out.write(chunk), { ...options.html, ...(options.drift === undefined ? {} : { drift: options.drift }) }),
-  );
-}
-
-async function renderJson(records: Records, file: string): Promise<void> {
-  const writer = new SnapshotWriter(file);
-  try {
-    for await (const record of records()) {
-      if (record.record === "header") await writer.header(record);
-      else if (record.record === "account") await writer.account(record.account);
-      else if (record.record === "bucket") await writer.bucket(record.bucket, []);
-      else if (record.record === "result") await writer.result(record.result);
-      else await writer.finish(record);
-    }
-  } catch (error) {
-    await writer.abort();
-    throw outputError(file, error);
-  }
-}
+/** A snapshot's records, read afresh at each call (the same records each time). */
+export type Records = () => AsyncIterable<SnapshotRecord>;
 
 /** Writes each requested format (and the drift documents with a baseline) from the snapshot file. */
 export async function writeReportsFromSnapshot(file: string, options: SnapshotReportsOptions): Promise<WrittenReport[]> {
+  let checked = false;
+  // The first pass validates every record; the file does not change between passes.
+  const records: Records = () => {
+    const validate = !checked;
+    checked = true;
+    return snapshotRecords(file, { validate });
+  };
+  const baseline: Records | null = options.baselineFile === undefined ? null : () => snapshotRecords(options.baselineFile!, { validate: false });
+  return writeReportsFromRecords(records, baseline, options);
+}
+
+/** Writes each requested format from `records`; with a baseline's records and the drift, SARIF, HTML and the drift documents carry it. */
+export async function writeReportsFromRecords(records: Records, baseline: Records | null, options: Omit<SnapshotReportsOptions, "baselineFile">): Promise<WrittenReport[]> {
   const dir = options.dir ?? (await openReportDir(options.outDir));
   try {
-    let checked = false;
-    // The first pass validates every record; the file does not change between passes.
-    const records: Records = () => {
-      const validate = !checked;
-      checked = true;
-      return snapshotRecords(file, { validate });
-    };
-    const baseline: Records | null = options.baselineFile === undefined ? null : () => snapshotRecords(options.baselineFile!, { validate: false });
-    const renderers: Record<ReportFormat, (target: string) => Promise<void>> = {
-      csv: (target) => renderCsv(records, options, target),
-      sarif: (target) => renderSarif(records, options, target, baseline),
-      html: (target) => renderHtml(records, options, target),
-      json: (target) => renderJson(records, target),
-    };
+    const formats = [...new Set(options.formats)];
     const written: WrittenReport[] = [];
-    for (const format of new Set(options.formats)) {
-      const target = join(dir.path, REPORT_FILE_NAMES[format]);
-      await writeNamed(target, renderers[format]);
-      written.push({ format, file: target });
+    if (formats.length > 0) {
+      await renderAll(records, baseline, formats, dir.path, options);
+      for (const format of formats) written.push({ format, file: join(dir.path, REPORT_FILE_NAMES[format]) });
     }
     if (options.drift !== undefined) {
       const drift = options.drift;
@@ -134,6 +71,70 @@ export async function writeReportsFromSnapshot(file: string, options: SnapshotRe
   } finally {
     if (options.dir === undefined) dir.release();
   }
+}
+
+interface Output {
+  whole: WholeFile;
+  sink: RecordSink;
+  /** Its place in the formats asked for. */
+  index: number;
+}
+
+/**
+ * The shared pass: each format's sink sees every record; then each report is finished (the HTML
+ * with its second pass), closed and renamed into place, in the order asked for. A report that
+ * fails to write is removed and left out of the rest of the pass while the others complete and
+ * stay (as when each was written alone); its failure, naming the report and not its temporary
+ * file, is thrown at the end (of several, the one of the format asked for first, whichever
+ * failed first in time). A snapshot that cannot be read fails them all (the input's fault, exit 2).
+ */
+async function renderAll(records: Records, baseline: Records | null, formats: readonly ReportFormat[], folder: string, options: Omit<SnapshotReportsOptions, "baselineFile">): Promise<void> {
+  const catalog = new SharedCatalog(options.policies);
+  const sarifBefore = formats.includes("sarif") && baseline !== null && options.drift !== undefined ? await sarifBaseline(baseline(), options.drift) : undefined;
+  let outputs: Output[] = [];
+  const failures = new Map<number, unknown>();
+  /** Runs one report's step; a failure removes that report and is kept (the first) to be thrown. */
+  const step = async (output: Output, run: () => Promise<void> | void): Promise<void> => {
+    try {
+      await run();
+    } catch (error) {
+      outputs = outputs.filter((o) => o !== output);
+      await output.sink.abort();
+      await output.whole.discard();
+      if (error instanceof SnapshotError) throw error;
+      failures.set(output.index, outputError(output.whole.file, error instanceof OutputError ? error.cause : error));
+    }
+  };
+  try {
+    for (const format of formats) {
+      const whole = startWhole(join(folder, REPORT_FILE_NAMES[format]));
+      const out = (): ReportFileWriter => new ReportFileWriter(whole.temporary);
+      const html = { ...options.html, ...(options.drift === undefined ? {} : { drift: options.drift }) };
+      const sink =
+        format === "csv" ? new CsvSink(out(), catalog)
+        : format === "sarif" ? new SarifSink(out(), catalog, sarifBefore)
+        : format === "json" ? new JsonSink(whole.temporary)
+        : new HtmlSink(out(), catalog, records, html);
+      outputs.push({ whole, sink, index: outputs.length });
+    }
+    for await (const record of records()) {
+      catalog.add(record);
+      for (const output of outputs) await step(output, () => output.sink.add(record));
+    }
+    for (const output of [...outputs]) {
+      await step(output, async () => {
+        await output.sink.finish();
+        await output.whole.commit();
+      });
+    }
+  } catch (error) {
+    for (const { sink, whole } of outputs) {
+      await sink.abort();
+      await whole.discard();
+    }
+    throw error;
+  }
+  if (failures.size > 0) throw failures.get(Math.min(...failures.keys()));
 }
 
 /** Writes under a temporary name and renames; a failure names the report, not its temporary file. */

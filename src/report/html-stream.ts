@@ -48,10 +48,11 @@ export interface HtmlTally {
 /**
  * One line per (policy, status) in an account at scale: the policy, and the name of every bucket it
  * fails, is suppressed on, or could not decide. Compiled here (escaped like every template) to
- * leave templates/ to the page's own layout; ~15 bytes a finding, so 100,000 buckets stay small.
+ * leave templates/ to the page's own layout; ~200 bytes a line and a name a finding, so 100,000
+ * buckets stay under 20 MB (docs/reports.md).
  */
 const findingsLine = Handlebars.create().compile(
-  '<p class="findings {{status}}" data-policy="{{policyId}}" data-status="{{status}}"><span class="badge {{status}}">{{count}} {{status}}</span> <span class="mono">{{policyId}}</span> {{title}}: <span class="mono">{{names}}</span></p>\n',
+  '<p class="findings {{status}}" data-severity="{{severity}}" data-status="{{status}}" data-count="{{count}}"><span class="badge {{status}}">{{count}} {{status}}</span> <code>{{policyId}}</code> {{title}}: <span class="mono">{{names}}</span></p>\n',
 );
 
 const unknownAccount = ({ id, name, ouPath, tags }: AccountRef): AccountRecord => ({
@@ -59,71 +60,90 @@ const unknownAccount = ({ id, name, ouPath, tags }: AccountRef): AccountRecord =
   scan: "scanned", access: null, bucketCount: 0, errors: [],
 });
 
-/** The first pass. */
-export async function tallyRecords(records: AsyncIterable<SnapshotRecord>): Promise<HtmlTally> {
-  let header: SnapshotHeader | null = null;
-  let trailer: SnapshotTrailer | null = null;
-  const accounts: AccountRecord[] = [];
-  const summary = { total: emptyCounts(), bySeverity: new Map(SEVERITIES.map((s) => [s, emptyCounts()])), byPolicy: new Map<string, StatusCounts>() };
-  const perAccount = new Map<string, AccountTally>();
-  const tally = (ref: AccountRef): AccountTally => {
-    let entry = perAccount.get(ref.id);
-    if (entry === undefined) perAccount.set(ref.id, (entry = { account: unknownAccount(ref), counts: emptyCounts(), buckets: 0, clean: 0, orphans: new Map() }));
+/** The first pass, fed one record at a time (alone, or beside the other reports in one shared pass). */
+export class HtmlTallier {
+  private header: SnapshotHeader | null = null;
+  private trailer: SnapshotTrailer | null = null;
+  private readonly accounts: AccountRecord[] = [];
+  private readonly summary = { total: emptyCounts(), bySeverity: new Map(SEVERITIES.map((s) => [s, emptyCounts()])), byPolicy: new Map<string, StatusCounts>() };
+  private readonly perAccount = new Map<string, AccountTally>();
+  private readonly partialBuckets: BucketDocument[] = [];
+  private readonly errorResults: PolicyResult[] = [];
+  private readonly pictures = new PicturesCollector();
+  private current: { arn: string; account: AccountTally; clean: boolean; bucket: BucketDocument; counts: StatusCounts } | null = null;
+  private buckets = 0;
+  private results = 0;
+
+  private tally(ref: AccountRef): AccountTally {
+    let entry = this.perAccount.get(ref.id);
+    if (entry === undefined) this.perAccount.set(ref.id, (entry = { account: unknownAccount(ref), counts: emptyCounts(), buckets: 0, clean: 0, orphans: new Map() }));
     return entry;
-  };
-  const partialBuckets: BucketDocument[] = [];
-  const errorResults: PolicyResult[] = [];
-  const pictures = new PicturesCollector();
-  let current: { arn: string; account: AccountTally; clean: boolean; bucket: BucketDocument; counts: StatusCounts } | null = null;
-  const closeBucket = (): void => {
+  }
+
+  private closeBucket(): void {
+    const current = this.current;
     if (current === null) return;
     if (current.clean) current.account.clean++;
-    pictures.add(current.bucket, worstStatus(current.counts));
-    current = null;
-  };
-  let buckets = 0;
-  let results = 0;
-  for await (const record of records) {
-    if (record.record === "header") header = record;
+    this.pictures.add(current.bucket, worstStatus(current.counts));
+    this.current = null;
+  }
+
+  add(record: SnapshotRecord): void {
+    if (record.record === "header") this.header = record;
     else if (record.record === "account") {
-      accounts.push(record.account);
-      perAccount.set(record.account.id, { account: record.account, counts: emptyCounts(), buckets: 0, clean: 0, orphans: new Map() });
+      this.accounts.push(record.account);
+      this.perAccount.set(record.account.id, { account: record.account, counts: emptyCounts(), buckets: 0, clean: 0, orphans: new Map() });
     } else if (record.record === "bucket") {
-      closeBucket();
-      buckets++;
-      const account = tally(record.bucket.account);
+      this.closeBucket();
+      this.buckets++;
+      const account = this.tally(record.bucket.account);
       account.buckets++;
-      current = { arn: record.bucket.arn, account, clean: true, bucket: record.bucket, counts: emptyCounts() };
-      if (record.bucket.errors.length > 0) partialBuckets.push(record.bucket);
-    } else if (record.record === "result") {
-      const result = record.result;
-      results++;
-      summary.total[result.status]++;
-      summary.bySeverity.get(result.severity)![result.status]++;
-      let policy = summary.byPolicy.get(result.policyId);
-      if (policy === undefined) summary.byPolicy.set(result.policyId, (policy = emptyCounts()));
-      policy[result.status]++;
-      if (result.status === "error") errorResults.push(result);
-      let account: AccountTally;
-      if (current !== null && (current as { arn: string }).arn === result.bucketArn) {
-        const bucket = current as { account: AccountTally; clean: boolean; counts: StatusCounts };
-        account = bucket.account;
-        bucket.counts[result.status]++;
-        if (!isClean([result])) bucket.clean = false;
-      } else {
-        account = tally(perAccount.get(result.accountId)?.account ?? { id: result.accountId, name: result.accountId, ouPath: "unknown", tags: {} });
-        const list = account.orphans.get(result.bucketArn) ?? [];
-        list.push(result);
-        account.orphans.set(result.bucketArn, list);
-      }
-      account.counts[result.status]++;
-    } else {
-      closeBucket();
-      trailer = record;
+      this.current = { arn: record.bucket.arn, account, clean: true, bucket: record.bucket, counts: emptyCounts() };
+      if (record.bucket.errors.length > 0) this.partialBuckets.push(record.bucket);
+    } else if (record.record === "result") this.result(record.result);
+    else {
+      this.closeBucket();
+      this.trailer = record;
     }
   }
-  if (header === null || trailer === null) throw new Error("a snapshot without its header or trailer reached the report");
-  return { header, trailer, accounts, summary, perAccount, partialBuckets, errorResults, buckets, results, pictures };
+
+  private result(result: PolicyResult): void {
+    const summary = this.summary;
+    this.results++;
+    summary.total[result.status]++;
+    summary.bySeverity.get(result.severity)![result.status]++;
+    let policy = summary.byPolicy.get(result.policyId);
+    if (policy === undefined) summary.byPolicy.set(result.policyId, (policy = emptyCounts()));
+    policy[result.status]++;
+    if (result.status === "error") this.errorResults.push(result);
+    let account: AccountTally;
+    const bucket = this.current;
+    if (bucket !== null && bucket.arn === result.bucketArn) {
+      account = bucket.account;
+      bucket.counts[result.status]++;
+      if (!isClean([result])) bucket.clean = false;
+    } else {
+      account = this.tally(this.perAccount.get(result.accountId)?.account ?? { id: result.accountId, name: result.accountId, ouPath: "unknown", tags: {} });
+      const list = account.orphans.get(result.bucketArn) ?? [];
+      list.push(result);
+      account.orphans.set(result.bucketArn, list);
+    }
+    account.counts[result.status]++;
+  }
+
+  finish(): HtmlTally {
+    const { header, trailer } = this;
+    if (header === null || trailer === null) throw new Error("a snapshot without its header or trailer reached the report");
+    const { accounts, summary, perAccount, partialBuckets, errorResults, buckets, results, pictures } = this;
+    return { header, trailer, accounts, summary, perAccount, partialBuckets, errorResults, buckets, results, pictures };
+  }
+}
+
+/** The first pass over its own reading of the records. */
+export async function tallyRecords(records: AsyncIterable<SnapshotRecord>): Promise<HtmlTally> {
+  const tallier = new HtmlTallier();
+  for await (const record of records) tallier.add(record);
+  return tallier.finish();
 }
 
 /** Results by organizational unit (the account's OU path), with its accounts and buckets: sorted by path. */
@@ -149,8 +169,18 @@ export async function renderHtmlRecords(
   write: (chunk: string) => Promise<void>,
   options: HtmlOptions = {},
 ): Promise<void> {
+  await renderHtmlPage(await tallyRecords(records()), records(), policies, write, options);
+}
+
+/** The second pass: the page, from the first pass's tally and the records read again. */
+export async function renderHtmlPage(
+  tally: HtmlTally,
+  records: AsyncIterable<SnapshotRecord>,
+  policies: readonly ReportPolicy[],
+  write: (chunk: string) => Promise<void>,
+  options: HtmlOptions = {},
+): Promise<void> {
   const t = loadTemplates();
-  const tally = await tallyRecords(records());
   const policyById = new Map(policies.map((p) => [p.id, p]));
   const compactClean = tally.buckets > (options.detailedBucketLimit ?? DEFAULT_DETAILED_BUCKET_LIMIT);
   const collapse = tally.buckets > (options.listedBucketLimit ?? DEFAULT_LISTED_BUCKET_LIMIT);
@@ -213,7 +243,8 @@ export async function renderHtmlRecords(
     if (!collapse) return write(t.bucket(bucketView(bucket, results, policyById, compactClean && clean)));
     for (const result of results) {
       if (isClean([result])) continue;
-      const key = `${result.policyId}\u0000${result.status}`;
+      // The severity too: a pack may give one policy another severity on some buckets.
+      const key = `${result.policyId}\u0000${result.status}\u0000${result.severity}`;
       const names = findings.get(key) ?? [];
       names.push(bucket.name);
       findings.set(key, names);
@@ -222,8 +253,8 @@ export async function renderHtmlRecords(
   const writeFindings = async (): Promise<void> => {
     const lines = [...findings].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     for (const [key, names] of lines) {
-      const [policyId, status] = key.split("\u0000") as [string, PolicyResult["status"]];
-      await write(findingsLine({ policyId, status, title: policyById.get(policyId)?.title ?? policyId, count: names.length, names: names.join(" ") }));
+      const [policyId, status, severity] = key.split("\u0000") as [string, PolicyResult["status"], PolicyResult["severity"]];
+      await write(findingsLine({ policyId, status, severity, title: policyById.get(policyId)?.title ?? policyId, count: names.length, names: names.join(" ") }));
     }
     findings = new Map();
   };
@@ -235,7 +266,7 @@ export async function renderHtmlRecords(
     bucket = null;
     results = [];
   };
-  for await (const record of records()) {
+  for await (const record of records) {
     if (record.record === "bucket") {
       await flush();
       await reach(record.bucket.account.id);

@@ -14,7 +14,6 @@ import { basename, join } from "node:path";
 import Handlebars from "handlebars";
 import type { ResultStatus, Snapshot, SnapshotRecord } from "../model/index.js";
 import { shippedPath } from "../paths.js";
-import { withReportFile } from "./output-stream.js";
 import type { ReportPolicy } from "./policy-catalog.js";
 import type { HtmlOptions } from "./types.js";
 import { STATUS_LABELS } from "./html-view.js";
@@ -97,10 +96,6 @@ export async function renderHtml(
 
 async function* toAsync<T>(items: Iterable<T>): AsyncGenerator<T> {
   yield* items;
-}
-
-export async function writeHtml(snapshot: Snapshot, policies: readonly ReportPolicy[], file: string, options: HtmlOptions = {}): Promise<void> {
-  await withReportFile(file, (out) => renderHtml(snapshot, policies, (chunk) => out.write(chunk), options));
 }
 
 /** The whole report as one string (tests and small snapshots). */

@@ -2,19 +2,11 @@
  * The report stage: renders a Snapshot as HTML, CSV, SARIF 2.1.0 and the JSON snapshot, with no
  * network. Formats, files and columns are documented in docs/reports.md.
  */
-import { join } from "node:path";
-import type { Snapshot } from "../model/index.js";
-import { writeCsv } from "./csv.js";
-import { writeHtml } from "./html.js";
-import { outputError } from "./output-stream.js";
-import { openReportDir, writeWhole, type ReportDir } from "./report-dir.js";
-import { OutputError } from "../errors.js";
-import { buildPolicyCatalog, type ReportPolicy } from "./policy-catalog.js";
-import { writeSarif } from "./sarif.js";
-import { writeSnapshotJson } from "./snapshot-json.js";
-import { writeDriftCsv, writeDriftJson } from "./drift-files.js";
-import { DRIFT_FILE_NAMES, DRIFT_FORMATS, REPORT_FILE_NAMES, type DriftFormat, type ReportFormat, type WriteReportsOptions, type WrittenReport } from "./types.js";
-import type { Drift } from "../model/index.js";
+import { SNAPSHOT_SCHEMA_VERSION, type Snapshot, type SnapshotRecord } from "../model/index.js";
+import { writeReportsFromRecords, type Records } from "./from-snapshot.js";
+import type { ReportDir } from "./report-dir.js";
+import { recordsOfSnapshot } from "./snapshot-records.js";
+import type { WriteReportsOptions, WrittenReport } from "./types.js";
 
 export { REPORT_FORMATS, REPORT_FILE_NAMES, DRIFT_FORMATS, DRIFT_FILE_NAMES } from "./types.js";
 export type { DriftFormat, HtmlOptions, PolicyInfo, ReportBaseline, ReportFormat, WriteReportsOptions, WrittenReport } from "./types.js";
@@ -23,62 +15,38 @@ export { buildPolicyCatalog, type ReportPolicy } from "./policy-catalog.js";
 export { readSnapshot, validateSnapshot } from "./read-snapshot.js";
 export { openSnapshot, recordsOfSnapshot, snapshotRecords, type OpenedSnapshot } from "./snapshot-records.js";
 export { SnapshotWriter, writeSnapshotJson, type SnapshotWriteOptions } from "./snapshot-json.js";
-export { CSV_COLUMNS, neutraliseCell, writeCsv, type CsvColumn } from "./csv.js";
-export { renderSarif, writeSarif, findingFingerprint, bucketUri, FINGERPRINT_KEY, SARIF_URI_BASE_ID } from "./sarif.js";
+export { CSV_COLUMNS, csvCell, neutraliseCell, type CsvColumn } from "./csv.js";
+export { findingFingerprint, bucketUri, FINGERPRINT_KEY, SARIF_URI_BASE_ID } from "./sarif.js";
 export { SECURITY_SEVERITY, SARIF_LEVEL } from "./sarif-rules.js";
-export { renderHtml, renderHtmlString, writeHtml, jsonForScript, DEFAULT_DETAILED_BUCKET_LIMIT } from "./html.js";
+export { renderHtml, renderHtmlString, jsonForScript, DEFAULT_DETAILED_BUCKET_LIMIT } from "./html.js";
 export { countStatuses, emptyCounts } from "./summary.js";
 export { openReportDir, interruptReportWrites, writeWhole, LOCK_FILE, type ReportDir } from "./report-dir.js";
-export { checkSnapshotFile, writeReportsFromSnapshot, type SnapshotReportsOptions } from "./from-snapshot.js";
+export { checkSnapshotFile, writeReportsFromRecords, writeReportsFromSnapshot, type Records, type SnapshotReportsOptions } from "./from-snapshot.js";
 export { runCompleteness, errorResultLine, type RunCompleteness } from "./completeness.js";
 
-type Writer = (snapshot: Snapshot, policies: ReportPolicy[], file: string, options: WriteReportsOptions) => Promise<void>;
-
-const WRITERS: Record<ReportFormat, Writer> = {
-  json: (snapshot, _policies, file) => writeSnapshotJson(snapshot, file),
-  csv: (snapshot, policies, file) => writeCsv(snapshot, policies, file),
-  sarif: (snapshot, policies, file, options) => writeSarif(snapshot, policies, file, options.baseline),
-  html: (snapshot, policies, file, options) => writeHtml(snapshot, policies, file, { ...options.html, ...(options.baseline ? { drift: options.baseline.drift } : {}) }),
-};
-
-const DRIFT_WRITERS: Record<DriftFormat, (drift: Drift, file: string) => Promise<void>> = { json: writeDriftJson, csv: writeDriftCsv };
-
 /**
- * Writes each requested format into the report folder, one after another so only one large output
- * is in flight. Each file is written under a temporary name and renamed when complete (see
- * report-dir.ts); the folder is created and locked unless the caller passes one it already opened.
- * Throws OutDirError (exit 2) for a folder that cannot be used, OutputError naming the file that
- * could not be written.
+ * Writes each requested format of a snapshot held in memory into the report folder, with the
+ * renderers `replguard report` uses on a file (its records in the file's order, one shared pass),
+ * so both give the same bytes. Each file is written under a temporary name and renamed when
+ * complete (see report-dir.ts); the folder is created and locked unless the caller passes one it
+ * already opened. Throws OutDirError (exit 2) for a folder that cannot be used, OutputError naming
+ * the file that could not be written.
  */
 export async function writeReports(snapshot: Snapshot, options: WriteReportsOptions & { dir?: ReportDir }): Promise<WrittenReport[]> {
-  const dir = options.dir ?? (await openReportDir(options.outDir));
-  try {
-    const catalog = buildPolicyCatalog(snapshot, options.policies);
-    const written: WrittenReport[] = [];
-    for (const format of new Set(options.formats)) {
-      const file = join(dir.path, REPORT_FILE_NAMES[format]);
-      try {
-        await writeWhole(file, (temporary) => WRITERS[format](snapshot, catalog, temporary, options));
-      } catch (error) {
-        // Name the report, not its temporary file.
-        throw outputError(file, error instanceof OutputError ? error.cause : error);
-      }
-      written.push({ format, file });
-    }
-    if (options.baseline !== undefined) {
-      for (const format of new Set(options.driftFormats ?? DRIFT_FORMATS)) {
-        const file = join(dir.path, DRIFT_FILE_NAMES[format]);
-        try {
-          await writeWhole(file, (temporary) => DRIFT_WRITERS[format](options.baseline!.drift, temporary));
-        } catch (error) {
-          throw outputError(file, error instanceof OutputError ? error.cause : error);
-        }
-        written.push({ format: `drift-${format}`, file });
-      }
-    }
-    return written;
-  } finally {
-    if (options.dir === undefined) dir.release();
-  }
+  const { baseline, ...rest } = options;
+  return writeReportsFromRecords(recordsOf(snapshot), baseline === undefined ? null : recordsOf(baseline.snapshot), {
+    ...rest,
+    ...(baseline === undefined ? {} : { drift: baseline.drift }),
+  });
 }
+
+/**
+ * The snapshot as the records of its file: the header names the format the file is written in, as
+ * a snapshot read back from that file does (a snapshot built by an older version may say 1.x).
+ */
+const recordsOf =
+  (snapshot: Snapshot): Records =>
+  async function* (): AsyncGenerator<SnapshotRecord> {
+    for (const record of recordsOfSnapshot(snapshot)) yield record.record === "header" ? { ...record, schemaVersion: SNAPSHOT_SCHEMA_VERSION } : record;
+  };
 export { TERRAFORM_DRIFT_CSV_COLUMNS, TERRAFORM_DRIFT_FILES, writeTerraformDriftReports } from "./terraform-drift.js";

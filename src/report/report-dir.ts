@@ -156,22 +156,51 @@ export async function openReportDir(dir: string, options: { fresh?: boolean } = 
 /** A temporary name beside `file`, unique to this process and call. */
 export const temporaryName = (file: string): string => join(dirname(file), `${basename(file)}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`);
 
+/** A report being written under its temporary name: `commit` renames it into place, `discard` removes it. */
+export interface WholeFile {
+  readonly file: string;
+  readonly temporary: string;
+  commit(): Promise<void>;
+  discard(): Promise<void>;
+}
+
+/**
+ * Starts writing `file` under a temporary name (removed by an interrupt until committed). Several
+ * can be open at once: the reports rendered in one pass over a snapshot each commit when whole.
+ */
+export function startWhole(file: string): WholeFile {
+  const temporary = temporaryName(file);
+  pending.add(temporary);
+  return {
+    file,
+    temporary,
+    async commit() {
+      try {
+        await rename(temporary, file);
+        completed.push(file);
+      } finally {
+        pending.delete(temporary);
+      }
+    },
+    async discard() {
+      await unlink(temporary).catch(() => undefined);
+      pending.delete(temporary);
+    },
+  };
+}
+
 /**
  * Writes `file` through `write(temporaryFile)` and renames it into place once `write` succeeded.
  * On failure the temporary file is removed and nothing appears under the final name.
  */
 export async function writeWhole(file: string, write: (temporaryFile: string) => Promise<void>): Promise<void> {
-  const temporary = temporaryName(file);
-  pending.add(temporary);
+  const whole = startWhole(file);
   try {
-    await write(temporary);
-    await rename(temporary, file);
-    completed.push(file);
+    await write(whole.temporary);
+    await whole.commit();
   } catch (error) {
-    await unlink(temporary).catch(() => undefined);
+    await whole.discard();
     throw error;
-  } finally {
-    pending.delete(temporary);
   }
 }
 

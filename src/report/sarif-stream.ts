@@ -2,7 +2,7 @@
  * `results.sarif` written as the snapshot's records stream by: each finding is written when its
  * record is read, and the rest of the run (tool and rules, the invocation with its notifications,
  * coverage) after the results, since only then are the rules seen in results and the coverage
- * known. JSON members have no order, so the log is the one `renderSarif` builds in memory.
+ * known (JSON members have no order).
  * In memory: the notifications (one per error) and, with a baseline, the baseline's findings.
  */
 import type { AccountRecord, BucketDocument, Drift, PolicyResult, SnapshotHeader, SnapshotRecord, SnapshotTrailer } from "../model/index.js";

@@ -2,14 +2,12 @@
  * `results.sarif`: SARIF 2.1.0 for GitHub code scanning and other SARIF viewers (mapping in
  * docs/reports.md). One result per `fail` and per `suppressed`; pass, error and not_applicable are
  * not findings (errors appear as tool execution notifications and make the invocation unsuccessful).
+ * The pieces of the log; sarif-stream.ts writes it as the snapshot's records stream by.
  */
 import { createHash } from "node:crypto";
 import type { AccountRecord, BucketDocument, Snapshot, PolicyResult, BucketError } from "../model/index.js";
-import type { ReportBaseline } from "./types.js";
 import type { ReportPolicy } from "./policy-catalog.js";
 import { SARIF_LEVEL, sarifRule } from "./sarif-rules.js";
-import { withReportFile } from "./output-stream.js";
-import { runCompleteness } from "./completeness.js";
 
 export const SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json";
 export const TOOL_INFORMATION_URI = "https://replguard.dev/";
@@ -86,18 +84,6 @@ export function errorResultNotification(result: PolicyResult, time: string): Jso
   };
 }
 
-/** The run without its results, which are streamed after it. */
-export function sarifRunHead(snapshot: Snapshot, policies: readonly ReportPolicy[]): Json {
-  const { scan } = snapshot;
-  const notifications: Json[] = [];
-  for (const account of snapshot.accounts) notifications.push(...accountNotifications(account, scan.finishedAt));
-  for (const bucket of snapshot.buckets) notifications.push(...bucketNotifications(bucket, scan.finishedAt));
-  const completeness = runCompleteness(snapshot);
-  // An error result is a policy the audit could not decide: the run did not do its job there.
-  for (const result of completeness.errorResults) notifications.push(errorResultNotification(result, scan.finishedAt));
-  return runHeadOf(snapshot, policies, notifications, completeness.complete);
-}
-
 export const accountNotifications = (account: AccountRecord, time: string): Json[] =>
   account.errors.map((error) => notification(`Account ${account.id} (${account.name})`, error, { accountId: account.id }, time));
 
@@ -157,62 +143,4 @@ export const findingKey = (result: PolicyResult): string => `${result.policyId}\
 export function baselineStateOf(result: PolicyResult, before: PolicyResult | undefined, changedBuckets: ReadonlySet<string>): string {
   if (before === undefined) return "new";
   return before.status === result.status && !changedBuckets.has(result.bucketArn) ? "unchanged" : "updated";
-}
-
-/**
- * Only findings: `fail` and `suppressed` results. With a baseline, each carries `baselineState`,
- * and every finding of the baseline that is gone now (fixed, bucket or account gone) follows as an
- * `absent` result, so a viewer can close it.
- */
-export function* sarifResults(snapshot: Snapshot, policies: readonly ReportPolicy[], baseline?: ReportBaseline): Generator<Json> {
-  const ruleIndex = new Map(policies.map((p, index) => [p.id, index]));
-  const accountNames = new Map(snapshot.accounts.map((a) => [a.id, a.name]));
-  const before = new Map<string, PolicyResult>();
-  for (const result of baseline?.snapshot.results ?? []) if (isFinding(result)) before.set(findingKey(result), result);
-  const changedBuckets = new Set(baseline?.drift.configuration.map((c) => c.bucketArn) ?? []);
-  for (const result of snapshot.results) {
-    if (!isFinding(result)) continue;
-    const sarif = sarifResult(result, ruleIndex.get(result.policyId) ?? -1, accountNames.get(result.accountId));
-    if (baseline !== undefined) {
-      sarif.baselineState = baselineStateOf(result, before.get(findingKey(result)), changedBuckets);
-      before.delete(findingKey(result));
-    }
-    yield sarif;
-  }
-  if (baseline === undefined) return;
-  const namesBefore = new Map(baseline.snapshot.accounts.map((a) => [a.id, a.name]));
-  const now = new Map(snapshot.results.map((r) => [findingKey(r), r.status]));
-  for (const result of before.values()) {
-    const index = ruleIndex.get(result.policyId);
-    const sarif = sarifResult(result, index ?? -1, namesBefore.get(result.accountId));
-    if (index === undefined) delete sarif.ruleIndex; // the policy no longer runs: name it by id only
-    const status = now.get(findingKey(result)) ?? null;
-    sarif.message = { text: sentence(`No longer reported (${status === null ? "no result now: the bucket, the policy or its account is gone, or the account could not be read" : `now ${status}`}); it was: ${result.message || result.policyId}`) };
-    sarif.baselineState = "absent";
-    (sarif.properties as Json).statusNow = status;
-    yield sarif;
-  }
-}
-
-/** The whole log as one object (tests, small snapshots); `writeSarif` streams the same content. */
-export function renderSarif(snapshot: Snapshot, policies: readonly ReportPolicy[], baseline?: ReportBaseline): Json {
-  return {
-    $schema: SARIF_SCHEMA_URI,
-    version: "2.1.0",
-    runs: [{ ...sarifRunHead(snapshot, policies), results: [...sarifResults(snapshot, policies, baseline)] }],
-  };
-}
-
-export async function writeSarif(snapshot: Snapshot, policies: readonly ReportPolicy[], file: string, baseline?: ReportBaseline): Promise<void> {
-  await withReportFile(file, async (out) => {
-    const head = JSON.stringify(sarifRunHead(snapshot, policies));
-    // The run head is an object: reopen it to append the results array last.
-    await out.write(`{"$schema":${JSON.stringify(SARIF_SCHEMA_URI)},"version":"2.1.0","runs":[${head.slice(0, -1)},"results":[\n`);
-    let first = true;
-    for (const result of sarifResults(snapshot, policies, baseline)) {
-      await out.write(`${first ? "" : ",\n"}${JSON.stringify(result)}`);
-      first = false;
-    }
-    await out.write("\n]}]}\n");
-  });
 }

@@ -21,8 +21,8 @@
   var sections = Array.prototype.slice.call(document.querySelectorAll("section.account"));
   sections.forEach(function (section) {
     section.searchText = section.querySelector("header").textContent.toLowerCase();
-    Array.prototype.forEach.call(section.querySelectorAll(".bucket"), function (bucket) {
-      bucket.searchText = bucket.textContent.toLowerCase();
+    Array.prototype.forEach.call(section.querySelectorAll(".bucket, p.findings"), function (item) {
+      item.searchText = item.textContent.toLowerCase();
     });
   });
 
@@ -56,6 +56,14 @@
         var visible = accountMatch && textMatch && (!resultFilter || rows > 0);
         bucket.hidden = !visible;
         if (visible) { anyBucket = true; bucketsShown += 1; rowsShown += rows; if (resultFilter && bucket.tagName === "DETAILS") bucket.open = true; }
+      });
+      // At scale an account lists one line per (policy, status) naming its buckets: filtered the same way.
+      Array.prototype.forEach.call(section.querySelectorAll("p.findings"), function (line) {
+        var ok = (sev === "" || line.getAttribute("data-severity") === sev) && (st === "" || line.getAttribute("data-status") === st);
+        var textMatch = text === "" || line.searchText.indexOf(text) >= 0 || section.searchText.indexOf(text) >= 0;
+        var visible = accountMatch && ok && textMatch;
+        line.hidden = !visible;
+        if (visible) { anyBucket = true; rowsShown += Number(line.getAttribute("data-count")); }
       });
       var headerOnly = !resultFilter && (text === "" || section.searchText.indexOf(text) >= 0);
       section.hidden = !(accountMatch && (anyBucket || headerOnly));

@@ -1,8 +1,10 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parse } from "csv-parse/sync";
+import { stringify } from "csv-stringify/sync";
+import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CSV_COLUMNS, buildPolicyCatalog, neutraliseCell, writeCsv } from "../../src/report/index.js";
+import { CSV_COLUMNS, csvCell, neutraliseCell, recordsOfSnapshot, writeReports } from "../../src/report/index.js";
 import { ACCOUNTS } from "../support/accounts.js";
 import { HOSTILE, POLICY_INFOS, RETIRED_POLICY, buildSnapshot } from "../support/report-fixture.js";
 import { tempDir } from "../support/temp-dir.js";
@@ -15,9 +17,8 @@ let header: string[];
 
 beforeAll(async () => {
   ({ dir, cleanup } = await tempDir("csv"));
-  const file = join(dir, "results.csv");
-  await writeCsv(snapshot, buildPolicyCatalog(snapshot, POLICY_INFOS), file);
-  const text = await readFile(file, "utf8");
+  await writeReports(snapshot, { outDir: dir, formats: ["csv"], policies: POLICY_INFOS });
+  const text = await readFile(join(dir, "results.csv"), "utf8");
   header = (parse(text, { to_line: 1 }) as string[][])[0]!;
   rows = parse(text, { columns: true }) as Record<string, string>[];
 });
@@ -43,7 +44,19 @@ describe("report/csv neutraliseCell", () => {
   });
 });
 
-describe("report/writeCsv", () => {
+describe("report/csv csvCell", () => {
+  it("encodes a record exactly as csv-stringify does with its defaults", () => {
+    const cell = fc.oneof(fc.string(), fc.constantFrom("", ",", '"', "\n", "\r", "\r\n", 'a,"b"', " x ", "=1", "\u2028", "é"));
+    fc.assert(
+      fc.property(fc.array(cell, { minLength: 1, maxLength: 6 }), (cells) => {
+        expect(`${cells.map(csvCell).join(",")}\n`).toBe(stringify([cells]));
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe("report/csv", () => {
   it("writes the documented columns in their documented order", () => {
     expect(header).toEqual([...CSV_COLUMNS]);
     expect(header).toEqual([
@@ -52,11 +65,12 @@ describe("report/writeCsv", () => {
     ]);
   });
 
-  it("round-trips every result through csv-parse, one row per (bucket, policy)", () => {
+  it("round-trips every result through csv-parse, one row per (bucket, policy), in the snapshot file's order", () => {
     expect(rows).toHaveLength(snapshot.results.length);
     expect(rows).toHaveLength(25);
     const accounts = new Map(snapshot.accounts.map((a) => [a.id, a]));
-    snapshot.results.forEach((result, index) => {
+    const inFileOrder = [...recordsOfSnapshot(snapshot)].flatMap((record) => (record.record === "result" ? [record.result] : []));
+    inFileOrder.forEach((result, index) => {
       const row = rows[index]!;
       const account = accounts.get(result.accountId)!;
       expect(row).toEqual({

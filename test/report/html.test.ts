@@ -161,11 +161,11 @@ describe("report/renderHtml", () => {
     const out = await renderHtmlString(snapshot, buildPolicyCatalog(snapshot, POLICY_INFOS), { listedBucketLimit: 4 });
     expect(out).not.toContain('class="bucket compact"');
     expect(out).not.toContain('<details class="bucket"');
-    const lines = [...out.matchAll(/<p class="findings (\w+)" data-policy="([^"]+)" data-status="\w+"><span class="badge \w+">(\d+) \w+<\/span> <span class="mono">[^<]+<\/span> [^<]*: <span class="mono">([^<]+)<\/span><\/p>/g)];
-    const named = lines.flatMap((m) => m[4]!.split(" ").map((bucket) => `${m[2]} ${m[1]} ${bucket}`)).sort();
+    const lines = [...out.matchAll(/<p class="findings (\w+)" data-severity="\w+" data-status="\w+" data-count="\d+"><span class="badge \w+">(\d+) \w+<\/span> <code>([^<]+)<\/code> [^<]*: <span class="mono">([^<]+)<\/span><\/p>/g)];
+    const named = lines.flatMap((m) => m[4]!.split(" ").map((bucket) => `${m[3]} ${m[1]} ${bucket}`)).sort();
     const expected = snapshot.results.filter((r) => r.status !== "pass" && r.status !== "not_applicable").map((r) => `${r.policyId} ${r.status} ${r.bucket}`).sort();
     expect(named).toEqual(expected);
-    expect(lines.every((m) => Number(m[3]) === m[4]!.split(" ").length)).toBe(true);
+    expect(lines.every((m) => Number(m[2]) === m[4]!.split(" ").length)).toBe(true);
     expect([...out.matchAll(/(\d+) bucket\(s\) where every policy passes or does not apply are not listed/g)].map((m) => Number(m[1])).reduce((a, b) => a + b, 0)).toBe(2);
     expect(out).toContain('<a href="results.csv">results.csv</a>');
     expect(out).toContain('<a href="snapshot.json">snapshot.json</a>');
