@@ -19,6 +19,10 @@ export default defineConfig({
     unstubEnvs: true,
     unstubGlobals: true,
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
+    // Transformed modules kept on disk between runs (keyed by content), in the worktree's
+    // own .tmp/ (node_modules may be shared between checkouts): a re-run transforms only what
+    // changed, about a tenth of the CPU of a small run. `rm -rf .tmp/vitest-module-cache` empties it.
+    experimental: { fsModuleCache: true, fsModuleCachePath: ".tmp/vitest-module-cache" },
     // The JSON report lets .ci/run print one plain "N passed, N failed" line.
     reporters: ["default", "json"],
     outputFile: { json: ".tmp/vitest-report.json" },

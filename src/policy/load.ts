@@ -14,6 +14,7 @@ import { shippedPath } from "../paths.js";
 import { escapePointer } from "../json-pointer.js";
 import { MAX_POLICY_DEPTH, pointerBeyondDepth } from "./depth.js";
 import { compileSchema, createPolicyAjv, metaError, metaValidators } from "./ajv.js";
+import { cachedPolicy } from "./compile-cache.js";
 import { splitAppliesTo } from "./applicability.js";
 import { policyFacts } from "./facts.js";
 import { compileMessages } from "./messages.js";
@@ -53,11 +54,14 @@ export async function loadPolicies(options: LoadOptions = {}): Promise<PolicySet
       });
     }
   }
-  const ajv = createPolicyAjv();
+  // Created only when a policy is not in the compile cache: a new instance compiles ajv's meta-schema again.
+  let ajv: Ajv2020 | undefined;
   const loaded = [...selected.keys()].sort().map((id) => {
     const found = policies.get(id) as Found<PolicyFile>;
     const inPacks = [...packs.values()].filter((p) => p.content.policies.includes(id)).map((p) => p.content.name);
-    return compilePolicy(ajv, found, selected.get(id) ?? found.content.severity, inPacks, options);
+    const severity = selected.get(id) ?? found.content.severity;
+    const inputs = [found.file, found.source, found.content, severity, inPacks, options.parameters?.[id], options.parametersFile];
+    return cachedPolicy(inputs, () => compilePolicy((ajv ??= createPolicyAjv()), found, severity, inPacks, options));
   });
   const packRecord = Object.fromEntries([...packs.values()].map((p) => [p.content.name, { ...p.content, file: p.file }]));
   return { policies: loaded, packs: packRecord, selectedPacks };

@@ -124,7 +124,7 @@ describe("drift/cli: audit --baseline", () => {
     expect(summary).toMatchObject({ reports: expect.arrayContaining([expect.objectContaining({ format: "drift-json" }), expect.objectContaining({ format: "drift-csv" })]) });
 
     // Against a baseline where everything passed, the current failures are new: 5 outranks 1.
-    const clean = await runMain(["audit", "--sandbox", scenarioFile, "--out", join(parent, "d-scan"), "--baseline", join(parent, "z-old", "snapshot.json"), "--fail-on-drift", "new-failures", "--fail-on", "low"]);
+    const clean = await runMain(["audit", "--sandbox", scenarioFile, "--out", join(parent, "d-scan"), "--format", "json", "--baseline", join(parent, "z-old", "snapshot.json"), "--fail-on-drift", "new-failures", "--fail-on", "low"]);
     expect(clean.code).toBe(5);
     expect(clean.stdout).toContain(`drift since ${join(parent, "z-old", "snapshot.json")}`);
   });
