@@ -13,6 +13,7 @@
 import Handlebars from "handlebars";
 import { PolicyError } from "../errors.js";
 import { checkTemplate, TemplateCheckError } from "./template-check.js";
+import { compileTemplate } from "./template-compile.js";
 import { registeredHelpers, TemplateRenderError, valueHelpers } from "./template-helpers.js";
 import type { MessageTemplate, PolicyMessages } from "./types.js";
 
@@ -50,25 +51,29 @@ export function compileMessages(
   messages: Partial<PolicyMessages> | undefined,
   at: { file: string; policyId: string },
   info: MessageInfo,
+  /** `handlebars`: Handlebars' own runtime only (the reference the direct renderer is tested against). */
+  engine: "direct" | "handlebars" = "direct",
 ): Record<keyof PolicyMessages, MessageTemplate> {
   const policy = { id: at.policyId, title: info.title, severity: info.severity };
   const compile = (status: keyof PolicyMessages): MessageTemplate => {
     const source = messages?.[status] ?? DEFAULT_MESSAGES[status];
     const pointer = `/messages/${status}`;
-    let template: Handlebars.TemplateDelegate;
+    let template: (context: object) => unknown;
     try {
       const ast = handlebars.parseWithoutProcessing(source);
       checkTemplate(ast as never, { status, parameters: info.parameters });
       // compile() is lazy: precompile now so that anything the compiler refuses is found at load.
       handlebars.precompile(ast, COMPILE_OPTIONS);
-      template = handlebars.compile(ast, COMPILE_OPTIONS);
+      // The same tree, after the whitespace control precompile applied, rendered by closures when
+      // every node is one the direct renderer knows (template-compile.ts); else by Handlebars.
+      template = (engine === "direct" ? compileTemplate(ast as never) : null) ?? handlebars.compile(ast, COMPILE_OPTIONS);
     } catch (error) {
       const detail = error instanceof TemplateCheckError ? error.message : `is not a valid template: ${firstLine(error)}`;
       throw new PolicyError(`${at.file}: ${pointer} ${detail}`, { ...at, pointer, cause: error });
     }
     return (context) => {
       try {
-        return tidy(template({ ...context, policy }));
+        return tidy(template({ ...context, policy }) as string);
       } catch (error) {
         // Handlebars' own errors (and a stack overflow on absurd data) read as template problems too.
         const detail = error instanceof TemplateRenderError ? error.message : firstLine(error);
