@@ -10,7 +10,7 @@
  * current context and `@data` paths. Anything else (block parameters, `../` paths, hash arguments)
  * returns null and messages.ts keeps Handlebars for that template.
  */
-import { registeredHelpers, valueHelpers } from "./template-helpers.js";
+import { customHelper, valueHelpers } from "./template-helpers.js";
 
 /** What a program yields: a string, except that Handlebars adds pieces with `+`, so `{{count a}}{{count b}}` is a number. */
 type Render = (ctx: unknown, data: Frame) => unknown;
@@ -36,14 +36,26 @@ function lookup(parent: unknown, name: string): unknown {
 /** Handlebars' `Utils.isEmpty`. */
 const isEmpty = (value: unknown): boolean => (!value && value !== 0) || (Array.isArray(value) && value.length === 0);
 
-/** What Handlebars hands a helper as its last argument; replguard's helpers only drop it. */
+/** What Handlebars hands a helper as its last argument; the value helpers ignore it. */
 const OPTIONS = Object.freeze({});
 
-const VALUE_HELPERS: Record<string, Helper> = {
-  ...(registeredHelpers() as Record<string, Helper>),
-  ...(valueHelpers as Record<string, Helper>),
-  lookup: (object: unknown, field: unknown) => (!object ? object : lookup(object, field as string)),
-};
+/**
+ * The helper a call runs, taking exactly its positional arguments. A custom helper's arity is
+ * fixed by the call, so it is checked here once (a wrong one, which template-check.ts refuses
+ * anyway, is left to Handlebars, whose wrapper throws the run-time error).
+ */
+function helperFor(name: string, arity: number): Helper {
+  if (name === "lookup") return (object, field) => (!object ? object : lookup(object, field as string));
+  if (name === "__print" || name === "__defined") {
+    const helper = valueHelpers[name] as unknown as Helper;
+    return (...args) => helper(...args, OPTIONS);
+  }
+  const custom = customHelper(name);
+  if (custom === undefined) throw new Unsupported(`helper ${name}`);
+  const [spec, run] = custom;
+  if (arity < spec.min || arity > spec.max) throw new Unsupported(`arity of ${name}`);
+  return run;
+}
 
 /** The renderer for a checked and rewritten template (after Handlebars' whitespace control), or null. */
 export function compileTemplate(program: Node): ((context: unknown) => string) | null {
@@ -168,19 +180,31 @@ function helperName(node: Node): string {
 /** `{{name args}}` or `(name args)`: a helper call over the compiled arguments. */
 function compileCall(node: Node): Expr {
   const name = helperName(node);
-  const helper = Object.hasOwn(VALUE_HELPERS, name) ? VALUE_HELPERS[name] : undefined;
   const params = node["params"] as Node[];
-  if (helper === undefined || params.length === 0) throw new Unsupported(`helper ${name}`);
+  if (params.length === 0) throw new Unsupported(`${name} without arguments`);
   const args = params.map(compileExpr);
+  if (name === "__print" && args.length === 2) {
+    // The rewrite's wrapper around every printed value, inlined: `valueHelpers.__print` only on a value it refuses (it throws the error).
+    const [value, path] = args as [Expr, Expr];
+    return (ctx, data) => {
+      const v = value(ctx, data);
+      return v === null || v === undefined || typeof v === "object" ? valueHelpers["__print"]!(v, path(ctx, data), OPTIONS as never) : v;
+    };
+  }
+  const helper = helperFor(name, args.length);
   if (args.length === 1) {
     const [a] = args as [Expr];
-    return (ctx, data) => helper(a(ctx, data), OPTIONS);
+    return (ctx, data) => helper(a(ctx, data));
   }
   if (args.length === 2) {
     const [a, b] = args as [Expr, Expr];
-    return (ctx, data) => helper(a(ctx, data), b(ctx, data), OPTIONS);
+    return (ctx, data) => helper(a(ctx, data), b(ctx, data));
   }
-  return (ctx, data) => helper(...args.map((arg) => arg(ctx, data)), OPTIONS);
+  if (args.length === 3) {
+    const [a, b, c] = args as [Expr, Expr, Expr];
+    return (ctx, data) => helper(a(ctx, data), b(ctx, data), c(ctx, data));
+  }
+  return (ctx, data) => helper(...args.map((arg) => arg(ctx, data)));
 }
 
 function compileExpr(node: Node): Expr {
