@@ -68,23 +68,30 @@ export interface EvaluationFigures {
  */
 export async function evaluationFigures(snapshotFile: string): Promise<EvaluationFigures> {
   const set = await loadPolicies();
-  let seconds = 0;
-  let cpuMicros = 0;
-  let documents = 0;
   const now = new Date();
-  for await (const record of snapshotRecords(snapshotFile, { validate: false })) {
-    if (record.record !== "bucket") continue;
+  const figures: EvaluationFigures = { documents: 0, policies: set.policies.length, seconds: 0, cpuSeconds: 0 };
+  // Timed a batch at a time: process.cpuUsage() per document would cost more than some documents' evaluation.
+  let batch: BucketDocument[] = [];
+  const evaluate = (): void => {
     const cpu = process.cpuUsage();
     const started = performance.now();
-    const results = [...evaluateBucket(set, record.bucket, { suppressions: [], now })];
-    seconds += performance.now() - started;
+    for (const doc of batch) void [...evaluateBucket(set, doc, { suppressions: [], now })];
+    figures.seconds += (performance.now() - started) / 1000;
     const used = process.cpuUsage(cpu);
-    cpuMicros += used.user + used.system;
-    documents += 1;
-    void results;
+    figures.cpuSeconds += (used.user + used.system) / 1e6;
+    figures.documents += batch.length;
+    batch = [];
+  };
+  for await (const record of snapshotRecords(snapshotFile, { validate: false })) {
+    if (record.record !== "bucket") continue;
+    batch.push(record.bucket);
+    if (batch.length === EVALUATION_BATCH) evaluate();
   }
-  return { documents, policies: set.policies.length, seconds: seconds / 1000, cpuSeconds: cpuMicros / 1e6 };
+  evaluate();
+  return figures;
 }
+
+const EVALUATION_BATCH = 500;
 
 /** The figures in words: the measured count first, then the per-evaluation cost and what it makes of 100,000 documents. */
 export function evaluationLine(figures: EvaluationFigures): string {

@@ -62,9 +62,10 @@ export function evaluatePolicy(policy: LoadedPolicy, doc: BucketDocument, suppre
     const groups = groupEvidence(doc, policy.validators.check.errors ?? []);
     const unscanned = unscannedDestinationError(doc, groups);
     if (unscanned !== null) return makeResult(policy, doc, "error", unscanned);
-    const sentences = groups.map((group) => fast.fail(failContext(context, doc, group)));
-    const message = [...new Set(sentences)].join("; ");
-    const evidence = groups.flatMap((group) => group.evidence);
+    // Most failures have one group: its sentence and evidence as they are, without the set and the copies.
+    const only = groups.length === 1 ? (groups[0] as EvidenceGroup) : undefined;
+    const message = only ? fast.fail(failContext(context, doc, only)) : [...new Set(groups.map((group) => fast.fail(failContext(context, doc, group))))].join("; ");
+    const evidence = only ? only.evidence : groups.flatMap((group) => group.evidence);
     const suppression = findSuppression(suppressions, policy.id, doc.arn, now);
     return makeResult(policy, doc, suppression ? "suppressed" : "fail", message, evidence, suppression);
   } catch (error) {
