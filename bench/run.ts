@@ -24,7 +24,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import type { CallRecord } from "../src/sandbox/types.js";
-import { evaluationSeconds, htmlFirstScreenMs, minimumCalls } from "./figures.js";
+import { evaluationFigures, evaluationLine, htmlFirstScreenMs, minimumCalls } from "./figures.js";
 import { benchLatency, benchSandbox } from "./sandbox.js";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
@@ -162,7 +162,7 @@ async function benchAudit(): Promise<void> {
     lines.push(row("audit wall (with reports)", `${(auditRun.seconds - startup.seconds).toFixed(1)} s (+ ${startup.seconds.toFixed(1)} s CLI start-up)`));
     lines.push(row("audit CPU / bucket (user+sys)", `${(((auditRun.cpuSeconds - startup.cpuSeconds) * 1000) / buckets).toFixed(2)} ms (scan, evaluation and reports; start-up taken off)`));
     lines.push(row("audit peak RSS", `${auditRun.rssMb} MB`));
-    lines.push(row("policy evaluation (all documents)", `${(await evaluationSeconds(snapshotFile)).toFixed(2)} s`));
+    lines.push(row("policy evaluation (all documents)", evaluationLine(await evaluationFigures(snapshotFile))));
     lines.push(row("snapshot.json", mb((await stat(snapshotFile)).size)));
     for (const format of ["csv", "sarif", "html"] as const) {
       const again = join(dir, `report-${format}`);

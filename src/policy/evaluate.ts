@@ -22,6 +22,7 @@ import {
 } from "../model/index.js";
 import { scopeDespite } from "./applicability.js";
 import { groupEvidence, type EvidenceGroup } from "./evidence.js";
+import { renderWithPolicy } from "./messages.js";
 import { findSuppression, suppressionIndex } from "./suppressions.js";
 import type { LoadedPolicy, PolicySet } from "./types.js";
 
@@ -40,22 +41,11 @@ export function evaluateBucket(set: PolicySet, doc: BucketDocument, options: Eva
 }
 
 export function evaluatePolicy(policy: LoadedPolicy, doc: BucketDocument, suppressions: Suppression[], now: Date): PolicyResult {
-  const result: PolicyResult = {
-    policyId: policy.id,
-    bucketArn: doc.arn,
-    bucket: doc.name,
-    accountId: doc.account.id,
-    region: doc.region,
-    status: "error",
-    severity: policy.severity,
-    message: "",
-    evidence: [],
-    suppression: null,
-  };
   try {
-    const context = { bucket: doc, account: doc.account, params: policy.parameters };
-    const probe = failedProbe(doc, policy.facts.destinations);
-    if (probe !== null) return { ...result, message: probe };
+    const fast = compiled(policy);
+    const context = fast.context(doc);
+    const probe = doc.errors.length === 0 ? null : failedProbe(doc, policy.facts.destinations);
+    if (probe !== null) return makeResult(policy, doc, "error", probe);
     const unreadable = unreadableFacts(doc, policy.facts.appliesTo);
     const scope =
       unreadable.length === 0
@@ -63,31 +53,84 @@ export function evaluatePolicy(policy: LoadedPolicy, doc: BucketDocument, suppre
           ? "applies"
           : "not_applicable"
         : scopeDespite(policy.validators.appliesToParts, doc, new Set(unreadable.map((u) => u.fact)));
-    if (scope === "depends") return { ...result, message: (unreadable[0] as Unreadable).message };
-    if (scope === "not_applicable") return { ...result, status: "not_applicable", message: policy.messages.not_applicable(context) };
+    if (scope === "depends") return makeResult(policy, doc, "error", (unreadable[0] as Unreadable).message);
+    if (scope === "not_applicable") return makeResult(policy, doc, "not_applicable", fast.not_applicable(context));
     const unreadableCheck = unreadableFacts(doc, policy.facts.check)[0];
-    if (unreadableCheck) return { ...result, message: unreadableCheck.message };
-    if (policy.validators.check(doc)) return { ...result, status: "pass", message: policy.messages.pass(context) };
+    if (unreadableCheck) return makeResult(policy, doc, "error", unreadableCheck.message);
+    if (policy.validators.check(doc)) return makeResult(policy, doc, "pass", fast.pass(context));
 
     const groups = groupEvidence(doc, policy.validators.check.errors ?? []);
     const unscanned = unscannedDestinationError(doc, groups);
-    if (unscanned !== null) return { ...result, message: unscanned };
-    const sentences = groups.map((group) => policy.messages.fail(failContext(context, doc, group)));
-    const message = [...new Set(sentences)].join("; ");
-    const evidence = groups.flatMap((group) => group.evidence);
+    if (unscanned !== null) return makeResult(policy, doc, "error", unscanned);
+    // Most failures have one group: its sentence and evidence as they are, without the set and the copies.
+    const only = groups.length === 1 ? (groups[0] as EvidenceGroup) : undefined;
+    const message = only ? fast.fail(failContext(context, doc, only)) : [...new Set(groups.map((group) => fast.fail(failContext(context, doc, group))))].join("; ");
+    const evidence = only ? only.evidence : groups.flatMap((group) => group.evidence);
     const suppression = findSuppression(suppressions, policy.id, doc.arn, now);
-    return { ...result, status: suppression ? "suppressed" : "fail", message, evidence, suppression };
+    return makeResult(policy, doc, suppression ? "suppressed" : "fail", message, evidence, suppression);
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
-    return { ...result, status: "error", message: `policy ${policy.id} could not be evaluated on ${result.bucket}: ${detail}` };
+    return makeResult(policy, doc, "error", `policy ${policy.id} could not be evaluated on ${doc.name}: ${detail}`);
   }
 }
 
-function failContext(base: object, doc: BucketDocument, group: EvidenceGroup): object {
+/** One object literal per result, in the key order the snapshot writes (no copies of a draft). */
+function makeResult(
+  policy: LoadedPolicy,
+  doc: BucketDocument,
+  status: PolicyResult["status"],
+  message: string,
+  evidence: PolicyResult["evidence"] = [],
+  suppression: Suppression | null = null,
+): PolicyResult {
+  return {
+    policyId: policy.id,
+    bucketArn: doc.arn,
+    bucket: doc.name,
+    accountId: doc.account.id,
+    region: doc.region,
+    status,
+    severity: policy.severity,
+    message,
+    evidence,
+    suppression,
+  };
+}
+
+interface Compiled {
+  /** The message context, `{ bucket, account, params }`, plus `policy` last when the templates take it ready-made. */
+  context: (doc: BucketDocument) => Record<string, unknown>;
+  pass: (context: object) => string;
+  fail: (context: object) => string;
+  not_applicable: (context: object) => string;
+}
+
+/** Per loaded policy: its templates' renderers that skip the per-result copy of the context (messages.ts). */
+const compiledPolicies = new WeakMap<LoadedPolicy, Compiled>();
+
+function compiled(policy: LoadedPolicy): Compiled {
+  const cached = compiledPolicies.get(policy);
+  if (cached) return cached;
+  const { pass, fail, not_applicable } = policy.messages;
+  const direct = [renderWithPolicy(pass), renderWithPolicy(fail), renderWithPolicy(not_applicable)];
+  const [p, f, n] = direct;
+  const shared = p?.policy;
+  const made: Compiled =
+    p && f && n && shared && f.policy === shared && n.policy === shared
+      ? { context: (doc) => ({ bucket: doc, account: doc.account, params: policy.parameters, policy: shared }), pass: p.render, fail: f.render, not_applicable: n.render }
+      : { context: (doc) => ({ bucket: doc, account: doc.account, params: policy.parameters }), pass, fail, not_applicable };
+  compiledPolicies.set(policy, made);
+  return made;
+}
+
+/** The fail message's context: `{ bucket, account, params, rule…evidence }`, then `policy` if the base ends with it (the order `{ ...context, policy }` gives). */
+function failContext(base: Record<string, unknown>, doc: BucketDocument, group: EvidenceGroup): object {
   const rule = group.ruleIndex === null ? undefined : doc.replication?.rules[group.ruleIndex];
   const first = group.evidence[0];
-  return {
-    ...base,
+  const context: Record<string, unknown> = {
+    bucket: base["bucket"],
+    account: base["account"],
+    params: base["params"],
     rule,
     ruleIndex: group.ruleIndex,
     destination: rule?.destination,
@@ -96,6 +139,8 @@ function failContext(base: object, doc: BucketDocument, group: EvidenceGroup): o
     expected: first?.expected,
     evidence: group.evidence,
   };
+  if ("policy" in base) context["policy"] = base["policy"];
+  return context;
 }
 
 /** `/replication/rules/<i>/destination/<field>`: the field, for fields some destination fact fills (FACTS). */
@@ -178,8 +223,12 @@ interface Unreadable {
   message: string;
 }
 
+/** The answer when every fact is readable, shared: most documents have no failed call. */
+const NONE: Unreadable[] = [];
+
 /** Facts the schema reads that are unavailable (their call failed, or they were not collected), with why. */
 function unreadableFacts(doc: BucketDocument, facts: FactName[]): Unreadable[] {
+  if (doc.errors.length === 0 && facts.every((fact) => doc.collected.includes(fact))) return NONE;
   const out: Unreadable[] = [];
   for (const fact of facts) {
     const operation = FACTS[fact].call;

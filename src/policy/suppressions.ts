@@ -35,6 +35,7 @@ export function suppressionIndex(suppressions: Suppression[]): Map<string, Compi
 
 /** The suppression that hides a failure of `policyId` on `bucketArn` at `now`, if any. */
 export function findSuppression(suppressions: Suppression[], policyId: string, bucketArn: string, now: Date): Suppression | null {
+  if (suppressions.length === 0) return null; // the usual case: no index to look up
   const candidates = suppressionIndex(suppressions).get(policyId) ?? [];
   const time = now.getTime();
   for (const c of candidates) {

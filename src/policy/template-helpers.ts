@@ -84,6 +84,9 @@ export function arityWords(spec: HelperSpec): string {
   return `${spec.min} or ${noun(spec.max)}`;
 }
 
+/** A custom helper's spec and implementation (positional arguments only), for a renderer that checks arity once, when it compiles the call. */
+export const customHelper = (name: string): [HelperSpec, (...args: unknown[]) => unknown] | undefined => (Object.hasOwn(CUSTOM, name) ? CUSTOM[name] : undefined);
+
 /** The custom helpers, each checking its arity before it runs. Handlebars passes `options` last. */
 export function registeredHelpers(): Record<string, HelperDelegate> {
   return Object.fromEntries(
