@@ -11,7 +11,8 @@ import { writeFile } from "node:fs/promises";
 import { Session } from "node:inspector/promises";
 import { fileURLToPath } from "node:url";
 import { ACCESS_FACTS } from "../src/model/facts.js";
-import { scan } from "../src/scan/index.js";
+import { clearDecisionMemo, decisionMemoStats } from "../src/policy/iam/evaluate.js";
+import { DEFAULT_FACT_PLAN, scan } from "../src/scan/index.js";
 import type { BucketDocument } from "../src/model/index.js";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
@@ -43,13 +44,14 @@ const accessOf = (doc: BucketDocument): unknown => ({
 });
 
 async function run(access: boolean): Promise<{ ms: number; docs: BucketDocument[] }> {
+  clearDecisionMemo();
   const before = process.cpuUsage();
   const result = await scan({
     endpoint: env.AWS_ENDPOINT_URL,
     region: env.AWS_REGION,
     credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY! },
     concurrency: { requests: 64, accounts: 16 },
-    ...(access ? { facts: { access: [...ACCESS_FACTS] } } : {}),
+    ...(access ? { facts: { ...DEFAULT_FACT_PLAN, access: [...ACCESS_FACTS] } } : {}),
   });
   const cpu = process.cpuUsage(before);
   return { ms: (cpu.user + cpu.system) / 1000, docs: result.buckets };
@@ -72,9 +74,11 @@ try {
     const replicating = withAccess.docs.filter((d) => d.replication?.configured === true && d.replication.role !== null).length;
     const digest = createHash("sha256").update(JSON.stringify(withAccess.docs.map(accessOf))).digest("hex").slice(0, 16);
     const pass = withAccess.ms - without.ms;
+    const memo = decisionMemoStats();
     console.log(
       `round ${round}: ${withAccess.docs.length} buckets (${replicating} replicating): scan ${(without.ms / 1000).toFixed(2)} s CPU, with access facts ${(withAccess.ms / 1000).toFixed(2)} s: ` +
-        `access pass ${(pass / 1000).toFixed(2)} s = ${(pass / replicating).toFixed(2)} ms per replicating bucket; access facts digest ${digest}`,
+        `access pass ${(pass / 1000).toFixed(2)} s = ${(pass / replicating).toFixed(2)} ms per replicating bucket; access facts digest ${digest}; ` +
+        `decisions: ${memo.misses} simulated, ${memo.hits} remembered`,
     );
   }
 } finally {
