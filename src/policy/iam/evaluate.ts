@@ -6,6 +6,7 @@
  * behind this one function so the simulator can be replaced; nothing else in replguard imports it.
  */
 import { runSimulation } from "@cloud-copilot/iam-simulate";
+import { fastSimulation } from "./fast-path.js";
 import { BoundedMemo, contentKey, validated } from "./memo.js";
 import type { AccessDecision, AccessQuery } from "./types.js";
 
@@ -43,7 +44,13 @@ export function decide(query: AccessQuery): Promise<AccessDecision> {
 export const decisionMemoStats = (): { hits: number; misses: number; size: number } => ({ hits: decisions.hits, misses: decisions.misses, size: decisions.size });
 export const clearDecisionMemo = (): void => decisions.clear();
 
+const decision = (result: string): AccessDecision => (result === "Allowed" ? "allowed" : result === "ExplicitlyDenied" ? "explicit-deny" : "implicit-deny");
+
 async function simulate(query: AccessQuery): Promise<AccessDecision> {
+  const identity = (query.identityPolicies ?? []).map((policy) => validated(policy, "identity"));
+  const resourcePolicy = query.resourcePolicy === undefined || query.resourcePolicy === null ? undefined : validated(query.resourcePolicy, "resource");
+  const fast = await fastSimulation(query, identity, resourcePolicy);
+  if (fast !== undefined) return decision(fast);
   const result = await runSimulation(
     {
       request: {
@@ -52,18 +59,17 @@ async function simulate(query: AccessQuery): Promise<AccessDecision> {
         resource: { resource: query.resource, accountId: query.resourceAccount },
         contextVariables: query.context ?? {},
       },
-      identityPolicies: (query.identityPolicies ?? []).map((policy, i) => ({ name: `identity-${i}`, policy: validated(policy, "identity") })),
+      identityPolicies: identity.map((policy, i) => ({ name: `identity-${i}`, policy })),
       serviceControlPolicies: [],
       resourceControlPolicies: [],
-      ...(query.resourcePolicy === undefined || query.resourcePolicy === null ? {} : { resourcePolicy: validated(query.resourcePolicy, "resource") }),
+      ...(resourcePolicy === undefined ? {} : { resourcePolicy }),
     },
     {},
   );
   if (result.resultType === "error") {
     throw new IamEvaluationError(`cannot evaluate ${query.action} on ${query.resource}: ${JSON.stringify(result.errors).slice(0, 300)}`);
   }
-  if (result.overallResult === "Allowed") return "allowed";
-  return result.overallResult === "ExplicitlyDenied" ? "explicit-deny" : "implicit-deny";
+  return decision(result.overallResult);
 }
 
 export const isAllowed = async (query: AccessQuery): Promise<boolean> => (await decide(query)) === "allowed";

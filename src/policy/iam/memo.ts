@@ -15,13 +15,15 @@ import type { PolicyDocument } from "./types.js";
 
 type Kind = "identity" | "resource";
 const VALIDATE = { identity: validateIdentityPolicy, resource: validateResourcePolicy } as const;
-const validatedByKind: Record<Kind, WeakMap<PolicyDocument, ValidatedPolicy>> = { identity: new WeakMap(), resource: new WeakMap() };
+const validatedByKind: Record<Kind, WeakMap<PolicyDocument, ValidatedPolicy<unknown>>> = { identity: new WeakMap(), resource: new WeakMap() };
 
 /** The document with the simulator's validation of it as a policy of `kind`, computed once per document. */
-export function validated(document: PolicyDocument, kind: Kind): ValidatedPolicy {
+export function validated(document: PolicyDocument, kind: Kind): ValidatedPolicy<unknown> {
   const cache = validatedByKind[kind];
   let policy = cache.get(document);
-  if (policy === undefined) cache.set(document, (policy = createValidatedPolicy(document, VALIDATE[kind])));
+  // The metadata `runSimulation` gives a resource policy it loads ({ name: undefined }): the fast path's
+  // `runUnsafeSimulation` loads the policy with the metadata it carries, and the analysis reads its name.
+  if (policy === undefined) cache.set(document, (policy = createValidatedPolicy(document, VALIDATE[kind], { name: undefined })));
   return policy;
 }
 
