@@ -10,6 +10,7 @@
  * Policy documents are never changed after they are read (the scanner reads each once), which is
  * what lets a document's validation and content key be kept beside the object.
  */
+import { createHash } from "node:crypto";
 import { createValidatedPolicy, validateIdentityPolicy, validateResourcePolicy, type ValidatedPolicy } from "@cloud-copilot/iam-policy";
 import type { PolicyDocument } from "./types.js";
 
@@ -28,10 +29,14 @@ export function validated(document: PolicyDocument, kind: Kind): ValidatedPolicy
 }
 
 const contentKeys = new WeakMap<PolicyDocument, string>();
-/** The document's content as a key: two documents with the same content have the same key. */
+/**
+ * The document's content as a key: the SHA-256 of its JSON, so two documents with the same content
+ * have the same key, and a remembered decision holds 64 characters per policy, not the policy (a
+ * role's policies can reach tens of KB, and the memo holds thousands of decisions).
+ */
 export function contentKey(document: PolicyDocument): string {
   let key = contentKeys.get(document);
-  if (key === undefined) contentKeys.set(document, (key = JSON.stringify(document)));
+  if (key === undefined) contentKeys.set(document, (key = createHash("sha256").update(JSON.stringify(document)).digest("hex")));
   return key;
 }
 
