@@ -109,8 +109,27 @@ export async function destinationPolicyFacts(world: AccessWorld, doc: BucketDocu
   return { present: policy !== null, grantsRole, otherReplicationGrantees: [...grantees].sort(), sourceAccountAccess };
 }
 
+type RoleFacts = NonNullable<NonNullable<BucketDocument["replication"]>["roleFacts"]>;
+
+/**
+ * A role's facts are the same for every bucket that uses it (they depend on the role, its users and
+ * their keys only): the access pass asks once per bucket, so they are worked out once per role
+ * read and users list (the pass builds that list before it starts and does not change it), and each
+ * bucket gets its own copy (documents share no objects).
+ */
+const roleFactsMemo = new WeakMap<RoleRead, { users: readonly BucketDocument[]; count: number; keys: string; facts: Promise<RoleFacts> }>();
+
 /** Trust, permissions beyond replication on the role's own buckets and keys, and who else uses it. */
-export async function roleFacts(role: RoleRead, users: BucketDocument[], keyArns: string[]): Promise<NonNullable<NonNullable<BucketDocument["replication"]>["roleFacts"]>> {
+export async function roleFacts(role: RoleRead, users: BucketDocument[], keyArns: string[]): Promise<RoleFacts> {
+  const keys = JSON.stringify(keyArns);
+  let memo = roleFactsMemo.get(role);
+  if (memo === undefined || memo.users !== users || memo.count !== users.length || memo.keys !== keys) {
+    roleFactsMemo.set(role, (memo = { users, count: users.length, keys, facts: computeRoleFacts(role, users, keyArns) }));
+  }
+  return structuredClone(await memo.facts);
+}
+
+async function computeRoleFacts(role: RoleRead, users: BucketDocument[], keyArns: string[]): Promise<RoleFacts> {
   const trusted = trustedPrincipals(role.trustPolicy);
   const resources = users.flatMap((doc) => [doc.arn, `${doc.arn}/*`, ...(doc.replication?.rules ?? []).map((r) => `arn:aws:s3:::${r.destination.bucket}/*`)]);
   const excess = await grantsBeyond(

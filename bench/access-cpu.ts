@@ -1,0 +1,86 @@
+/**
+ * The access pass's CPU (issue #15): user + system CPU of a scan with every access fact minus the
+ * same scan without them, with the sandbox in its own process, so the figure is the role, bucket
+ * policy and key policy reads plus the IAM evaluation of the replicating buckets. Also prints a
+ * digest of every access fact, so a change can be checked for identical output (docs/iam.md).
+ * `npx tsx bench/access-cpu.ts [--accounts N] [--buckets M] [--rounds R] [--profile]` (defaults 10 × 100, 2 rounds).
+ */
+import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import { writeFile } from "node:fs/promises";
+import { Session } from "node:inspector/promises";
+import { fileURLToPath } from "node:url";
+import { ACCESS_FACTS } from "../src/model/facts.js";
+import { clearDecisionMemo, decisionMemoStats } from "../src/policy/iam/evaluate.js";
+import { DEFAULT_FACT_PLAN, scan } from "../src/scan/index.js";
+import type { BucketDocument } from "../src/model/index.js";
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+const arg = (name: string, fallback: number): number => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i < 0 ? fallback : Number(process.argv[i + 1]);
+};
+const accounts = arg("accounts", 10);
+const buckets = arg("buckets", 100);
+const rounds = arg("rounds", 2);
+const root = fileURLToPath(new URL("..", import.meta.url));
+
+const child = spawn(process.execPath, ["--import", "tsx", `${root}src/cli/main.ts`, "sandbox", "--generate", `accounts=${accounts},buckets=${buckets},seed=7`], { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
+const env = await new Promise<Record<string, string>>((resolve, reject) => {
+  let out = "";
+  child.stdout!.on("data", (chunk: Buffer) => {
+    out += chunk.toString();
+    if (out.includes("AWS_REGION=")) resolve(Object.fromEntries([...out.matchAll(/^export (\w+)=(.*)$/gm)].map((m) => [m[1]!, m[2]!])));
+  });
+  child.once("exit", (code) => reject(new Error(`sandbox exited with ${code}`)));
+});
+
+/** The access facts of a document: what the access pass writes. */
+const accessOf = (doc: BucketDocument): unknown => ({
+  name: doc.name,
+  errors: doc.errors,
+  roleFacts: doc.replication?.roleFacts,
+  rules: (doc.replication?.rules ?? []).map((r) => r.destination),
+});
+
+async function run(access: boolean): Promise<{ ms: number; docs: BucketDocument[] }> {
+  clearDecisionMemo();
+  const before = process.cpuUsage();
+  const result = await scan({
+    endpoint: env.AWS_ENDPOINT_URL,
+    region: env.AWS_REGION,
+    credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY! },
+    concurrency: { requests: 64, accounts: 16 },
+    ...(access ? { facts: { ...DEFAULT_FACT_PLAN, access: [...ACCESS_FACTS] } } : {}),
+  });
+  const cpu = process.cpuUsage(before);
+  return { ms: (cpu.user + cpu.system) / 1000, docs: result.buckets };
+}
+
+try {
+  const session = process.argv.includes("--profile") ? new Session() : undefined;
+  for (let round = 1; round <= rounds; round++) {
+    const without = await run(false);
+    if (session !== undefined && round === rounds) {
+      session.connect();
+      await session.post("Profiler.enable");
+      await session.post("Profiler.start");
+    }
+    const withAccess = await run(true);
+    if (session !== undefined && round === rounds) {
+      const { profile } = await session.post("Profiler.stop");
+      await writeFile("access-cpu.cpuprofile", JSON.stringify(profile));
+    }
+    const replicating = withAccess.docs.filter((d) => d.replication?.configured === true && d.replication.role !== null).length;
+    const digest = createHash("sha256").update(JSON.stringify(withAccess.docs.map(accessOf))).digest("hex").slice(0, 16);
+    const pass = withAccess.ms - without.ms;
+    const memo = decisionMemoStats();
+    console.log(
+      `round ${round}: ${withAccess.docs.length} buckets (${replicating} replicating): scan ${(without.ms / 1000).toFixed(2)} s CPU, with access facts ${(withAccess.ms / 1000).toFixed(2)} s: ` +
+        `access pass ${(pass / 1000).toFixed(2)} s = ${(pass / replicating).toFixed(2)} ms per replicating bucket; access facts digest ${digest}; ` +
+        `decisions: ${memo.misses} simulated, ${memo.hits} remembered`,
+    );
+  }
+} finally {
+  child.kill();
+}

@@ -1,0 +1,53 @@
+/**
+ * The simulation without the preparation `runSimulation` repeats on every call, for the queries where
+ * that preparation is known to change nothing (issue #15: it was most of the access pass's CPU).
+ * For a query on one resource (no `*`), `runSimulation` (iam-simulate 0.1.173,
+ * simulation_engine/simulationEngine.js) validates the policies, checks the action, finds the
+ * action's resource type for the resource (an automaton intersection, done twice: once for the
+ * check, once to pick the context keys the request may carry), normalises the context, and then
+ * authorises exactly as `runUnsafeSimulation` does. Here: the validation is the document's own
+ * (ValidatedPolicy, memo.ts), the resource-type check is done once by the library's own
+ * `allowedContextKeysForRequest` (it throws where `runSimulation` answers an error), and the
+ * context is passed only when normalising it is the identity: global condition keys (always
+ * allowed, whatever the resource type) in their canonical case, each one string. Anything else
+ * (a wildcard resource, an invalid policy, an unknown or wildcard-only action, other context keys)
+ * answers `undefined`, and the caller runs `runSimulation`. test/iam/fast-path.test.ts checks both
+ * paths agree, and the fixture test (test/iam/access-identical.test.ts) that no fact changed.
+ */
+import type { ValidatedPolicy } from "@cloud-copilot/iam-policy";
+import { allowedContextKeysForRequest, isWildcardOnlyAction, runUnsafeSimulation } from "@cloud-copilot/iam-simulate";
+import type { AccessQuery } from "./types.js";
+
+/** Global condition keys, as IAM spells them, whose only type is a single value: what the scanner's queries carry. */
+export const PLAIN_CONTEXT_KEYS: ReadonlySet<string> = new Set(["aws:PrincipalAccount", "aws:PrincipalArn", "aws:PrincipalOrgID", "aws:SecureTransport"]);
+
+export type SimulationResult = "Allowed" | "ExplicitlyDenied" | "ImplicitlyDenied";
+
+export async function fastSimulation(query: AccessQuery, identity: ReadonlyArray<ValidatedPolicy<unknown>>, resourcePolicy: ValidatedPolicy<unknown> | undefined): Promise<SimulationResult | undefined> {
+  if (identity.some((p) => p.errors.length > 0) || (resourcePolicy !== undefined && resourcePolicy.errors.length > 0)) return undefined;
+  const resource = query.resource;
+  if (resource.includes("*") || (resource.startsWith("arn:") && resource.split(":").length < 6)) return undefined;
+  const context = query.context ?? {};
+  if (!Object.entries(context).every(([key, value]) => PLAIN_CONTEXT_KEYS.has(key) && typeof value === "string")) return undefined;
+  const parts = query.action.split(":");
+  if (parts.length !== 2) return undefined;
+  const [service, action] = parts as [string, string];
+  try {
+    if (await isWildcardOnlyAction(service, action)) return undefined;
+    // Throws unless the action exists and the resource is of exactly one of its resource types.
+    await allowedContextKeysForRequest(service, action, resource, false, undefined);
+  } catch {
+    return undefined;
+  }
+  const result = runUnsafeSimulation(
+    {
+      request: { principal: query.principal, action: query.action, resource: { resource, accountId: query.resourceAccount }, contextVariables: context },
+      identityPolicies: identity.map((policy, i) => ({ name: `identity-${i}`, policy })),
+      serviceControlPolicies: [],
+      resourceControlPolicies: [],
+      ...(resourcePolicy === undefined ? {} : { resourcePolicy }),
+    },
+    {},
+  );
+  return result as SimulationResult;
+}

@@ -1,0 +1,72 @@
+/**
+ * What makes many simulations cheap without changing one answer (issue #15):
+ * - each policy document is validated once (the simulator's own validation, handed back to it as
+ *   @cloud-copilot/iam-policy's ValidatedPolicy, which `runSimulation` reuses instead of validating
+ *   again): a role's policies are asked about for every bucket that uses the role;
+ * - a decision is remembered under a key made of the whole query (principal, action, resource, its
+ *   account, every policy's content, the context): the simulator is a pure function of those, so
+ *   the same key always has the same answer. The memo is bounded, as an organization of a million
+ *   buckets asks a million different questions.
+ * Policy documents are never changed after they are read (the scanner reads each once), which is
+ * what lets a document's validation and content key be kept beside the object.
+ */
+import { createHash } from "node:crypto";
+import { createValidatedPolicy, validateIdentityPolicy, validateResourcePolicy, type ValidatedPolicy } from "@cloud-copilot/iam-policy";
+import type { PolicyDocument } from "./types.js";
+
+type Kind = "identity" | "resource";
+const VALIDATE = { identity: validateIdentityPolicy, resource: validateResourcePolicy } as const;
+const validatedByKind: Record<Kind, WeakMap<PolicyDocument, ValidatedPolicy<unknown>>> = { identity: new WeakMap(), resource: new WeakMap() };
+
+/** The document with the simulator's validation of it as a policy of `kind`, computed once per document. */
+export function validated(document: PolicyDocument, kind: Kind): ValidatedPolicy<unknown> {
+  const cache = validatedByKind[kind];
+  let policy = cache.get(document);
+  // The metadata `runSimulation` gives a resource policy it loads ({ name: undefined }): the fast path's
+  // `runUnsafeSimulation` loads the policy with the metadata it carries, and the analysis reads its name.
+  if (policy === undefined) cache.set(document, (policy = createValidatedPolicy(document, VALIDATE[kind], { name: undefined })));
+  return policy;
+}
+
+const contentKeys = new WeakMap<PolicyDocument, string>();
+/**
+ * The document's content as a key: the SHA-256 of its JSON, so two documents with the same content
+ * have the same key, and a remembered decision holds 64 characters per policy, not the policy (a
+ * role's policies can reach tens of KB, and the memo holds thousands of decisions).
+ */
+export function contentKey(document: PolicyDocument): string {
+  let key = contentKeys.get(document);
+  if (key === undefined) contentKeys.set(document, (key = createHash("sha256").update(JSON.stringify(document)).digest("hex")));
+  return key;
+}
+
+/** A map that forgets its oldest entries past `capacity`: remembering is an optimisation, never needed for an answer. */
+export class BoundedMemo<V> {
+  private readonly entries = new Map<string, V>();
+  hits = 0;
+  misses = 0;
+  constructor(private readonly capacity: number) {}
+
+  get(key: string, compute: () => V): V {
+    const found = this.entries.get(key);
+    if (found !== undefined) {
+      this.hits++;
+      return found;
+    }
+    this.misses++;
+    const value = compute();
+    if (this.entries.size >= this.capacity) this.entries.delete(this.entries.keys().next().value as string);
+    this.entries.set(key, value);
+    return value;
+  }
+
+  clear(): void {
+    this.entries.clear();
+    this.hits = 0;
+    this.misses = 0;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}
