@@ -82,8 +82,8 @@ export class DocumentSpool {
     return this.queue;
   }
 
-  /** Every document, by account id then bucket name; one account's documents in memory at a time. */
-  async *documents(): AsyncGenerator<BucketDocument> {
+  /** Every account's documents, by account id, each sorted by bucket name; one account in memory at a time. */
+  async *accounts(): AsyncGenerator<{ accountId: string; documents: BucketDocument[] }> {
     await this.queue;
     const accounts = [...this.blocks.keys()].sort();
     for (const accountId of accounts) {
@@ -94,8 +94,13 @@ export class DocumentSpool {
         for (const line of buffer.toString("utf8").split("\n")) if (line !== "") docs.push(JSON.parse(line) as BucketDocument);
       }
       docs.sort(bucketOrder);
-      yield* docs;
+      yield { accountId, documents: docs };
     }
+  }
+
+  /** Every document, by account id then bucket name; one account's documents in memory at a time. */
+  async *documents(): AsyncGenerator<BucketDocument> {
+    for await (const { documents } of this.accounts()) yield* documents;
   }
 
   /** Closes and removes the file. */
