@@ -57,6 +57,11 @@ export interface ScanOptions extends AwsAccessOptions {
    * this call they wait in a temporary file, so the scan's memory holds only the inventory.
    */
   onBucket?: (doc: BucketDocument) => void | Promise<void>;
+  /**
+   * Diagnostics: the number of replicating documents each batch of the access pass holds at once
+   * (scan/access-pass.ts); called only when a loaded policy reads roles, bucket or key policies.
+   */
+  onAccessBatch?: (documents: number) => void;
 }
 
 export interface ScanResult {
@@ -214,7 +219,7 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
       // Roles, bucket and key policies: only when a loaded policy reads them (FactPlan.access), in
       // batches of accounts that share a role (scan/access-pass.ts); the completed documents wait in a
       // second spool, in the same order, and replace their first version as the documents are handed on.
-      if (plan.access !== undefined) accessed = await accessPass({ ctx, spool, inventory, resolution, view, sessions, access: plan.access, world: { organizationId: org?.id ?? null } });
+      if (plan.access !== undefined) accessed = await accessPass({ ctx, spool, inventory, resolution, view, sessions, access: plan.access, world: { organizationId: org?.id ?? null }, ...(options.onAccessBatch === undefined ? {} : { onBatch: options.onAccessBatch }) });
       const scanInfo: ScanInfo = {
         startedAt,
         finishedAt: new Date().toISOString(),
