@@ -77,13 +77,13 @@ export async function accessPass(input: AccessPassInput): Promise<DocumentSpool>
   const pending = new Map<string, number>();
   const groupReferences = new Map<string, Set<string>>();
   for (const [account, references] of referencesOf) {
+    referencesOf.delete(account);
     const group = groups.find(account);
     pending.set(group, (pending.get(group) ?? 0) + 1);
     const all = groupReferences.get(group) ?? new Set<string>();
     for (const name of references) all.add(name);
     groupReferences.set(group, all);
   }
-  referencesOf.clear();
   const namedBy = new Map<string, number>();
   for (const references of groupReferences.values()) for (const name of references) namedBy.set(name, (namedBy.get(name) ?? 0) + 1);
 
