@@ -7,6 +7,7 @@
  * concerned rules' `destination.unreadable`; the fields it would fill are null, never a default.
  */
 import type { IAMClient } from "@aws-sdk/client-iam";
+import type { KMSClient } from "@aws-sdk/client-kms";
 import type { AccessFact, BucketDocument, BucketError, ReplicationRule } from "../model/index.js";
 import type { PolicyDocument } from "../policy/iam/index.js";
 import { readBucketPolicy, readOwnership, type Ownership } from "./bucket-policy.js";
@@ -43,8 +44,16 @@ export class AccessReads {
   readonly ownerships = new Once<Read<{ ownership: Ownership }>>();
   readonly keys = new Once<Read<{ policy: PolicyDocument }>>();
 
-  /** Role ARNs, bucket names and key ARNs no later batch reads (their namespaces cannot collide). */
+  /** KMS clients by account and Region: one per pair, not one per key read. */
+  readonly kmsClients = new Map<string, KMSClient>();
+
+  /**
+   * Role ARNs, bucket names and key ARNs no later batch reads (their namespaces cannot collide);
+   * the batch's clients go too (a later batch in the same account makes one again, no call is repeated).
+   */
   forget(names: Iterable<string>): void {
+    this.iamClients.clear();
+    this.kmsClients.clear();
     for (const name of names) {
       this.roles.delete(name);
       this.policies.delete(name);
@@ -101,7 +110,7 @@ export async function collectAccessFacts(
   reads: AccessReads = new AccessReads(),
 ): Promise<void> {
   const wants = (fact: AccessFact): boolean => access.includes(fact);
-  const { iamClients, roles, policies, ownerships, keys } = reads;
+  const { iamClients, kmsClients, roles, policies, ownerships, keys } = reads;
   type RoleFacts = NonNullable<NonNullable<BucketDocument["replication"]>["roleFacts"]>;
   // The same for every bucket of a role: made once and shared (its usedBy lists every bucket, so one
   // copy per bucket grew with the square of a role's buckets).
@@ -120,7 +129,9 @@ export async function collectAccessFacts(
     keys.get(key.arn, async () => {
       const session = sessions.get(key.account);
       if (session === undefined) return notScanned("GetKeyPolicy", `key ${key.arn}`, key.account);
-      return readKeyPolicy(ctx.factory.kms(session.credentials, key.region), ctx.request, key);
+      let kms = kmsClients.get(`${session.accountId}/${key.region}`);
+      if (kms === undefined) kmsClients.set(`${session.accountId}/${key.region}`, (kms = ctx.factory.kms(session.credentials, key.region)));
+      return readKeyPolicy(kms, ctx.request, key);
     });
 
   const replicating = documents.filter((doc) => doc.replication?.configured === true && doc.replication.role !== null);
