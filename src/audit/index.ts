@@ -25,7 +25,7 @@ import {
   type WrittenReport,
 } from "../report/index.js";
 import type { ScanOptions } from "../scan/index.js";
-import { streamAudit, SummaryCounter, type AuditSummary, type SnapshotRetention } from "./stream.js";
+import { streamAudit, SummaryCounter, type AuditSummary, type Omitted, type SnapshotRetention } from "./stream.js";
 
 export interface AuditOptions {
   /** Everything about what and how to scan (credentials, endpoint, filters, concurrency). `facts` is derived from the policies. */
@@ -55,7 +55,7 @@ export interface AuditOptions {
   terraform?: string;
   /**
    * What `AuditResult.snapshot` keeps in memory: `all` (default) or `summary` (accounts, coverage,
-   * partly read buckets and `error` results only), for a bounded memory whatever the organization's
+   * the first 100 partly read buckets and `error` results, the others counted in `AuditResult.omitted`), for a bounded memory whatever the organization's
    * size. The snapshot file has everything either way. With `terraform`, documents are kept.
    */
   retain?: SnapshotRetention;
@@ -63,11 +63,13 @@ export interface AuditOptions {
   snapshotGzip?: boolean;
 }
 
-export type { AuditSummary, SnapshotRetention } from "./stream.js";
+export type { AuditSummary, Omitted, SnapshotRetention } from "./stream.js";
 
 export interface AuditResult {
   /** The snapshot in memory: everything, or a summary (see `AuditOptions.retain`); the file has it all. */
   snapshot: Snapshot;
+  /** With `retain: "summary"`: the partly read buckets and error results left out of `snapshot` (zero under `all`). */
+  omitted: Omitted;
   /** The snapshot file written (in the report folder), or null when no report was asked for. */
   snapshotFile: string | null;
   reports: WrittenReport[];
@@ -178,7 +180,7 @@ async function auditInto(
     let streamed: Awaited<ReturnType<typeof streamAudit>> | undefined;
     if (scratch === null) await writeWhole(snapshotFile, async (temporary) => void (streamed = await stream(temporary)));
     else streamed = await stream(snapshotFile);
-    const { snapshot, summary } = streamed!;
+    const { snapshot, summary, omitted } = streamed!;
     const drift = baselineFile === null ? null : await diffSnapshotFiles(baselineFile, snapshotFile);
     const reports: WrittenReport[] = [];
     if (reportDir !== undefined) {
@@ -204,6 +206,7 @@ async function auditInto(
         : auditExitCode(snapshot, summary, drift === null ? undefined : { drift, failOn: options.failOnDrift });
     return {
       snapshot,
+      omitted,
       snapshotFile: keepJson ? snapshotFile : null,
       reports: sortReports(reports, formats),
       summary,

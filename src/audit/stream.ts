@@ -11,9 +11,9 @@ import { toolVersion } from "../version.js";
 
 /**
  * What `AuditResult.snapshot` holds: `all` (every document and result, as before: memory grows with
- * the organization), or `summary` (the accounts, coverage and policies, but only the buckets that
- * were partly read and the results that are `error`: what the CLI's summary names). The snapshot
- * file always has everything.
+ * the organization), or `summary` (the accounts, coverage and policies, but only the first
+ * `SUMMARY_LIMIT` buckets that were partly read and `error` results, with the number of the others
+ * in `omitted`: what the CLI's summary names, which shows ten). The snapshot file always has everything.
  */
 export type SnapshotRetention = "all" | "summary";
 
@@ -24,9 +24,19 @@ export interface AuditSummary {
   failuresAtOrAboveFailOn: number;
 }
 
+/** Partly read buckets and `error` results left out of a `summary` snapshot (past the limit). */
+export interface Omitted {
+  buckets: number;
+  results: number;
+}
+
+/** Partly read buckets and error results a `summary` snapshot keeps: a thousand-account run with a denied call everywhere stays small. */
+export const SUMMARY_LIMIT = 100;
+
 export interface StreamedAudit {
   snapshot: Snapshot;
   summary: AuditSummary;
+  omitted: Omitted;
 }
 
 const severityRank = (severity: Severity): number => SEVERITIES.indexOf(severity);
@@ -60,6 +70,8 @@ export interface StreamAuditOptions {
   /** Where the snapshot is written (the caller renames it into place). */
   file: string;
   write?: SnapshotWriteOptions;
+  /** With `summary`: how many partly read buckets and error results to keep (default SUMMARY_LIMIT). */
+  summaryLimit?: number;
 }
 
 /** Scans, evaluates and writes the snapshot file as the buckets come; returns what `retain` keeps. */
@@ -69,6 +81,8 @@ export async function streamAudit(options: StreamAuditOptions): Promise<Streamed
   const tracker = new SuppressionTracker(suppressions, now);
   const counter = new SummaryCounter(failOn);
   const kept: { buckets: BucketDocument[]; results: PolicyResult[] } = { buckets: [], results: [] };
+  const omitted: Omitted = { buckets: 0, results: 0 };
+  const limit = options.summaryLimit ?? SUMMARY_LIMIT;
   let header: SnapshotHeader | null = null;
   try {
     const scanned = await scan({
@@ -98,8 +112,15 @@ export async function streamAudit(options: StreamAuditOptions): Promise<Streamed
           kept.buckets.push(doc);
           kept.results.push(...results);
         } else {
-          if (doc.errors.length > 0) kept.buckets.push(doc);
-          for (const result of results) if (result.status === "error") kept.results.push(result);
+          if (doc.errors.length > 0) {
+            if (kept.buckets.length < limit) kept.buckets.push(doc);
+            else omitted.buckets++;
+          }
+          for (const result of results) {
+            if (result.status !== "error") continue;
+            if (kept.results.length < limit) kept.results.push(result);
+            else omitted.results++;
+          }
         }
       },
     });
@@ -107,7 +128,7 @@ export async function streamAudit(options: StreamAuditOptions): Promise<Streamed
     await writer.finish(trailer);
     if (header === null) throw new Error("the scan finished without handing on its accounts");
     const snapshot: Snapshot = { ...(header as SnapshotHeader), accounts: scanned.accounts, buckets: kept.buckets, results: kept.results, ...trailer };
-    return { snapshot, summary: counter.summary };
+    return { snapshot, summary: counter.summary, omitted };
   } catch (error) {
     await writer.abort();
     throw error;

@@ -202,8 +202,10 @@ function shardOption(flag: Shard | undefined): { shard?: Shard } {
 const plural = (count: number, word: string): string => `${count} ${word}${count === 1 ? "" : "s"}`;
 
 /** At most `limit` lines, then how many more the reports hold. */
-function capped(lines: string[], limit = 10): string[] {
-  return lines.length <= limit ? lines : [...lines.slice(0, limit), `  … and ${lines.length - limit} more (see the reports)`];
+/** `more`: lines the audit did not keep in memory (AuditResult.omitted), counted all the same. */
+function capped(lines: string[], limit = 10, more = 0): string[] {
+  const total = lines.length + more;
+  return total <= limit ? lines : [...lines.slice(0, limit), `  … and ${total - limit} more (see the reports)`];
 }
 
 function printSummary(result: AuditResult, flags: AuditFlags): void {
@@ -236,8 +238,8 @@ function printSummary(result: AuditResult, flags: AuditFlags): void {
     `replguard: scanned ${accounts.scanned} of ${plural(accounts.inScope, "account")} in scope and ${buckets.scanned} of ${plural(buckets.inScope, "bucket")}` +
       ` (${plural(accounts.outOfScope, "account")} out of scope)`,
     ...capped(failedAccounts),
-    ...capped(partialBuckets),
-    ...capped(undecided, 5),
+    ...capped(partialBuckets, 10, result.omitted.buckets),
+    ...capped(undecided, 5, result.omitted.results),
     ...retryLines(snapshot.scan.retries),
     ...(snapshot.scan.shard === undefined ? [] : [
           `shard ${snapshot.scan.shard.index}/${snapshot.scan.shard.count}: findings are decided by \`replguard merge\` over every shard's snapshot` +

@@ -7,6 +7,7 @@
  * concerned rules' `destination.unreadable`; the fields it would fill are null, never a default.
  */
 import type { IAMClient } from "@aws-sdk/client-iam";
+import type { KMSClient } from "@aws-sdk/client-kms";
 import type { AccessFact, BucketDocument, BucketError, ReplicationRule } from "../model/index.js";
 import type { PolicyDocument } from "../policy/iam/index.js";
 import { readBucketPolicy, readOwnership, type Ownership } from "./bucket-policy.js";
@@ -26,7 +27,48 @@ class Once<T> {
     if (promise === undefined) this.reads.set(key, (promise = read()));
     return promise;
   }
+  delete(key: string): void {
+    this.reads.delete(key);
+  }
 }
+
+/**
+ * The reads of the access pass, shared by its batches (scan/access-pass.ts) so that a role, bucket
+ * policy, ownership or key policy is read once per scan, however many batches name it; `forget`
+ * drops what no later batch names, so the reads held do not grow with the organization.
+ */
+export class AccessReads {
+  readonly iamClients = new Map<string, IAMClient>();
+  readonly roles = new Once<Read<RoleRead>>();
+  readonly policies = new Once<Read<{ policy: PolicyDocument | null }>>();
+  readonly ownerships = new Once<Read<{ ownership: Ownership }>>();
+  readonly keys = new Once<Read<{ policy: PolicyDocument }>>();
+
+  /** KMS clients by account and Region: one per pair, not one per key read. */
+  readonly kmsClients = new Map<string, KMSClient>();
+
+  /**
+   * Role ARNs, bucket names and key ARNs no later batch reads (their namespaces cannot collide);
+   * the batch's clients go too (a later batch in the same account makes one again, no call is repeated).
+   */
+  forget(names: Iterable<string>): void {
+    this.iamClients.clear();
+    this.kmsClients.clear();
+    for (const name of names) {
+      this.roles.delete(name);
+      this.policies.delete(name);
+      this.ownerships.delete(name);
+      this.keys.delete(name);
+    }
+  }
+}
+
+/** What a replicating bucket's access facts read: its role, its rules' destination buckets and the keys involved. */
+export const accessReferences = (doc: BucketDocument): string[] => [
+  ...(doc.replication?.role === null || doc.replication?.role === undefined ? [] : [doc.replication.role]),
+  ...(doc.replication?.rules ?? []).map((rule) => rule.destination.bucket),
+  ...keysOf(doc).map((key) => key.arn),
+];
 
 const accountOf = (arn: string): string => /::(\d{12}):/.exec(arn)?.[1] ?? "";
 
@@ -55,13 +97,24 @@ function keysOf(doc: BucketDocument): KeyRef[] {
   return [...(source !== null && rules.some((r) => r.sseKmsEncryptedObjects) ? [source] : []), ...rules.map((r) => replicaKeyOf(doc, r)).filter((k): k is KeyRef => k !== null)];
 }
 
-export async function collectAccessFacts(ctx: ScanContext, documents: BucketDocument[], sessions: Map<string, AccountSession>, access: readonly AccessFact[], world: AccessWorld): Promise<void> {
+/**
+ * Fills the access facts of `documents`, which must hold every bucket that uses any of their roles
+ * (a role is judged across all its buckets). `reads` carries the reads over from earlier batches.
+ */
+export async function collectAccessFacts(
+  ctx: ScanContext,
+  documents: BucketDocument[],
+  sessions: Map<string, AccountSession>,
+  access: readonly AccessFact[],
+  world: AccessWorld,
+  reads: AccessReads = new AccessReads(),
+): Promise<void> {
   const wants = (fact: AccessFact): boolean => access.includes(fact);
-  const iamClients = new Map<string, IAMClient>();
-  const roles = new Once<Read<RoleRead>>();
-  const policies = new Once<Read<{ policy: PolicyDocument | null }>>();
-  const ownerships = new Once<Read<{ ownership: Ownership }>>();
-  const keys = new Once<Read<{ policy: PolicyDocument }>>();
+  const { iamClients, kmsClients, roles, policies, ownerships, keys } = reads;
+  type RoleFacts = NonNullable<NonNullable<BucketDocument["replication"]>["roleFacts"]>;
+  // The same for every bucket of a role: made once and shared (its usedBy lists every bucket, so one
+  // copy per bucket grew with the square of a role's buckets).
+  const factsOfRole = new Once<RoleFacts>();
 
   const readRoleOnce = (arn: string): Promise<Read<RoleRead>> =>
     roles.get(arn, async () => {
@@ -76,7 +129,9 @@ export async function collectAccessFacts(ctx: ScanContext, documents: BucketDocu
     keys.get(key.arn, async () => {
       const session = sessions.get(key.account);
       if (session === undefined) return notScanned("GetKeyPolicy", `key ${key.arn}`, key.account);
-      return readKeyPolicy(ctx.factory.kms(session.credentials, key.region), ctx.request, key);
+      let kms = kmsClients.get(`${session.accountId}/${key.region}`);
+      if (kms === undefined) kmsClients.set(`${session.accountId}/${key.region}`, (kms = ctx.factory.kms(session.credentials, key.region)));
+      return readKeyPolicy(kms, ctx.request, key);
     });
 
   const replicating = documents.filter((doc) => doc.replication?.configured === true && doc.replication.role !== null);
@@ -85,7 +140,9 @@ export async function collectAccessFacts(ctx: ScanContext, documents: BucketDocu
   const keysByRole = new Map<string, Set<string>>();
   for (const doc of replicating) {
     const arn = doc.replication?.role as string;
-    usersByRole.set(arn, [...(usersByRole.get(arn) ?? []), doc]);
+    const users = usersByRole.get(arn);
+    if (users === undefined) usersByRole.set(arn, [doc]);
+    else users.push(doc);
     const keys = keysByRole.get(arn) ?? new Set<string>();
     for (const key of keysOf(doc)) keys.add(key.arn);
     keysByRole.set(arn, keys);
@@ -163,7 +220,9 @@ export async function collectAccessFacts(ctx: ScanContext, documents: BucketDocu
           });
         }
       }
-      if (wants("replicationRole")) replication.roleFacts = role !== null && !failed(role) ? await roleFacts(role, usersByRole.get(arn) ?? [doc], [...(keysByRole.get(arn) ?? [])]) : null;
+      if (wants("replicationRole")) {
+        replication.roleFacts = role !== null && !failed(role) ? await factsOfRole.get(arn, () => roleFacts(role, usersByRole.get(arn) ?? [doc], [...(keysByRole.get(arn) ?? [])])) : null;
+      }
     }),
   );
 }

@@ -19,7 +19,7 @@ import { discoverOrganization, scopeAccounts, type Organization } from "../org/i
 import { scanAccount } from "./account.js";
 import { ProgressTracker, type AccountSession, type ScanContext, type ScanProgress } from "./context.js";
 import { coverageOf } from "./coverage.js";
-import { collectAccessFacts } from "./iam-facts.js";
+import { accessPass, Lookahead } from "./access-pass.js";
 import { applyResolution, resolveDestinations, type OrganizationView } from "./resolve.js";
 import { shardOfAccount, type Shard } from "./shard.js";
 import { DocumentSpool, inventoryEntry, type InventoryEntry } from "./spool.js";
@@ -65,6 +65,11 @@ export interface ScanOptions extends AwsAccessOptions {
    * this call they wait in a temporary file, so the scan's memory holds only the inventory.
    */
   onBucket?: (doc: BucketDocument) => void | Promise<void>;
+  /**
+   * Diagnostics: the number of replicating documents each batch of the access pass holds at once
+   * (scan/access-pass.ts); called only when a loaded policy reads roles, bucket or key policies.
+   */
+  onAccessBatch?: (documents: number) => void;
 }
 
 export interface ScanResult {
@@ -197,6 +202,7 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
     const sessions = new Map<string, AccountSession>();
     const inventory = new Map<string, InventoryEntry>();
     const spool = new DocumentSpool();
+    let accessed: DocumentSpool | null = null;
     try {
       if (workers > 1) {
         const endpoint = options.endpoint;
@@ -229,20 +235,10 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
       };
       const resolution = await resolveDestinations(ctx, inventory, sessions, { shard: options.shard !== undefined });
 
-      // Roles, bucket and key policies: only when a loaded policy reads them (FactPlan.access). A role
-      // is read once and judged across every bucket that uses it, so this pass takes the replicating
-      // buckets together: their documents (only theirs) are held in memory until they are handed on.
-      const accessed = new Map<string, BucketDocument>();
-      if (plan.access !== undefined) {
-        const replicating: BucketDocument[] = [];
-        for await (const doc of spool.documents()) {
-          if (doc.replication?.configured !== true || doc.replication.role === null) continue;
-          applyResolution(ctx, doc, inventory, resolution, view);
-          replicating.push(doc);
-        }
-        await collectAccessFacts(ctx, replicating, sessions, plan.access, { organizationId: org?.id ?? null });
-        for (const doc of replicating) accessed.set(doc.name, doc);
-      }
+      // Roles, bucket and key policies: only when a loaded policy reads them (FactPlan.access), in
+      // batches of accounts that share a role (scan/access-pass.ts); the completed documents wait in a
+      // second spool, in the same order, and replace their first version as the documents are handed on.
+      if (plan.access !== undefined) accessed = await accessPass({ ctx, spool, inventory, resolution, view, sessions, access: plan.access, world: { organizationId: org?.id ?? null }, ...(options.onAccessBatch === undefined ? {} : { onBatch: options.onAccessBatch }) });
       const scanInfo: ScanInfo = {
         startedAt,
         finishedAt: new Date().toISOString(),
@@ -260,10 +256,10 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
       await options.onScanned?.({ scan: scanInfo, accounts: records });
       const kept: BucketDocument[] = [];
       const counts = { buckets: 0, partial: 0 };
+      const completed = accessed === null ? null : new Lookahead((accessed as DocumentSpool).documents());
       for await (const spooled of spool.documents()) {
-        const doc = accessed.get(spooled.name) ?? spooled;
+        const doc = (await completed?.take(spooled)) ?? spooled;
         if (doc === spooled) applyResolution(ctx, doc, inventory, resolution, view);
-        accessed.delete(doc.name);
         counts.buckets++;
         if (doc.errors.length > 0) counts.partial++;
         if (options.onBucket === undefined) kept.push(doc);
@@ -274,6 +270,7 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
       return { scan: scanInfo, accounts: records, buckets: kept, coverage: coverageOf(records, counts) };
     } finally {
       await spool.close();
+      await accessed?.close();
     }
   } finally {
     factory.close();

@@ -48,7 +48,7 @@ const probeError = (bucket: string, error: BucketError): BucketError => ({ ...er
 
 /** What the second pass learned of the destinations, applied to each document as it is handed on. */
 export interface Resolution {
-  /** Destination name → the sources replicating into it (ARNs, sorted). */
+  /** Destination name → the sources replicating into it (names, sorted: the same order as their ARNs). */
   replicatedFrom: Map<string, string[]>;
   /** Destination name → the document fields its second-pass reads filled, its new errors and collected facts. */
   patches: Map<string, { fields: Partial<BucketDocument>; errors: BucketError[]; collected: FactName[] }>;
@@ -81,9 +81,12 @@ export async function resolveDestinations(
   for (const source of sources) {
     for (const name of source.destinations ?? []) {
       if (!inventory.has(name)) continue;
-      const from = resolution.replicatedFrom.get(name) ?? [];
-      if (!from.includes(source.arn)) from.push(source.arn);
-      resolution.replicatedFrom.set(name, from);
+      // Source names, not ARNs (the ARN is the name's, `arn:aws:s3:::` + name, made when a document
+      // is completed): an archive bucket's list holds every bucket replicating into it. A source's
+      // rules come together, so a source twice in a row is the only repeat (no O(n) includes per push).
+      const from = resolution.replicatedFrom.get(name);
+      if (from === undefined) resolution.replicatedFrom.set(name, [source.name]);
+      else if (from[from.length - 1] !== source.name) from.push(source.name);
     }
   }
   for (const from of resolution.replicatedFrom.values()) from.sort();
@@ -139,7 +142,7 @@ export function applyResolution(
   const from = resolution.replicatedFrom.get(doc.name);
   if (from !== undefined) {
     doc.isReplicaDestination = true;
-    doc.replicatedFrom = [...from];
+    doc.replicatedFrom = from.map((name) => `arn:aws:s3:::${name}`);
   }
   const patch = resolution.patches.get(doc.name);
   if (patch !== undefined) {

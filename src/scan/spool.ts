@@ -31,19 +31,60 @@ export interface InventoryEntry {
   destinations: string[] | null;
 }
 
+/**
+ * The inventory holds one entry per bucket of the organization, so an entry is kept small: the ARN
+ * is derived from the name (`unreadBucketDocument` makes it so), and the values most buckets share
+ * (the region, the versioning status, the facts collected, no error, Object Lock) are one object
+ * each, interned, not one per bucket. Nothing mutates them: resolve.ts replaces an entry's fields.
+ */
+class Entry implements InventoryEntry {
+  constructor(
+    readonly name: string,
+    public region: string,
+    public account: AccountRef,
+    public versioning: { status: VersioningStatus } | null,
+    public objectLock: ObjectLock | null,
+    public errors: { operation: string }[],
+    public collected: FactName[],
+    public destinations: string[] | null,
+  ) {}
+
+  get arn(): string {
+    return `arn:aws:s3:::${this.name}`;
+  }
+}
+
+/** Values shared by many buckets, one copy each; a table stops growing past its cap (rare values stay unshared). */
+class Interned<T> {
+  private readonly values = new Map<string, T>();
+  constructor(private readonly cap = 1000) {}
+  get(key: string, value: T): T {
+    const known = this.values.get(key);
+    if (known !== undefined) return known;
+    if (this.values.size < this.cap) this.values.set(key, value);
+    return value;
+  }
+}
+
+const regions = new Interned<string>();
+const statuses = new Interned<{ status: VersioningStatus }>();
+const locks = new Interned<ObjectLock>();
+const factLists = new Interned<FactName[]>();
+const errorLists = new Interned<{ operation: string }[]>();
+
 export function inventoryEntry(doc: BucketDocument): InventoryEntry {
   const rules = doc.replication?.rules ?? [];
-  return {
-    name: doc.name,
-    arn: doc.arn,
-    region: doc.region,
-    account: doc.account,
-    versioning: doc.versioning === null ? null : { status: doc.versioning.status },
-    objectLock: doc.objectLock,
-    errors: doc.errors.map((e) => ({ operation: e.operation })),
-    collected: [...doc.collected],
-    destinations: rules.length === 0 ? null : rules.map((r) => r.destination.bucket),
-  };
+  const errors = doc.errors.map((e) => ({ operation: e.operation }));
+  return new Entry(
+    doc.name,
+    regions.get(doc.region, doc.region),
+    doc.account,
+    doc.versioning === null ? null : statuses.get(String(doc.versioning.status), { status: doc.versioning.status }),
+    doc.objectLock === null ? null : locks.get(JSON.stringify(doc.objectLock), doc.objectLock),
+    errorLists.get(JSON.stringify(errors), errors),
+    factLists.get(doc.collected.join(","), [...doc.collected]),
+    rules.length === 0 ? null : rules.map((r) => r.destination.bucket),
+  );
 }
 
 interface Block {
@@ -87,8 +128,8 @@ export class DocumentSpool {
     return this.queue;
   }
 
-  /** Every document, by account id then bucket name; one account's documents in memory at a time. */
-  async *documents(): AsyncGenerator<BucketDocument> {
+  /** Every account's documents, by account id, each sorted by bucket name; one account in memory at a time. */
+  async *accounts(): AsyncGenerator<{ accountId: string; documents: BucketDocument[] }> {
     await this.queue;
     const accounts = [...this.blocks.keys()].sort();
     for (const accountId of accounts) {
@@ -99,8 +140,13 @@ export class DocumentSpool {
         for (const line of buffer.toString("utf8").split("\n")) if (line !== "") docs.push(JSON.parse(line) as BucketDocument);
       }
       docs.sort(bucketOrder);
-      yield* docs;
+      yield { accountId, documents: docs };
     }
+  }
+
+  /** Every document, by account id then bucket name; one account's documents in memory at a time. */
+  async *documents(): AsyncGenerator<BucketDocument> {
+    for await (const { documents } of this.accounts()) yield* documents;
   }
 
   /** Closes and removes the file. */

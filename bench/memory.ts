@@ -1,0 +1,78 @@
+/**
+ * Where the audit's memory goes, by phase: a generated organization served by `replguard sandbox
+ * --generate` in its own process, `audit()` (all formats, `retain: "summary"` as the CLI) in this
+ * one, with `process.memoryUsage()` sampled every 50 ms and tagged with the scan's phase, then the
+ * peak RSS and heap per phase printed. Figures, never asserted.
+ *
+ *   node --expose-gc --import tsx bench/memory.ts --accounts 30 --buckets 100 [--live]
+ */
+import { spawn } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { audit } from "../src/audit/index.js";
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+const argv = process.argv.slice(2);
+const flag = (name: string, fallback: number): number => {
+  const index = argv.indexOf(`--${name}`);
+  return index < 0 ? fallback : Number(argv[index + 1]);
+};
+const accounts = flag("accounts", 30);
+const buckets = flag("buckets", 100);
+const root = fileURLToPath(new URL("..", import.meta.url));
+
+const child = spawn(process.execPath, ["--import", "tsx", `${root}src/cli/main.ts`, "sandbox", "--generate", `accounts=${accounts},buckets=${buckets},seed=7`], { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
+const env = await new Promise<Record<string, string>>((resolve, reject) => {
+  let stdout = "";
+  child.stdout.on("data", (chunk: Buffer) => {
+    stdout += chunk.toString();
+    if (!stdout.includes("AWS_REGION=")) return;
+    resolve(Object.fromEntries(stdout.split("\n").flatMap((line) => {
+      const match = /^export (\w+)=(.*)$/.exec(line);
+      return match ? [[match[1]!, match[2]!] as const] : [];
+    })));
+  });
+  child.once("exit", (code) => reject(new Error(`sandbox exited with ${code}`)));
+});
+process.env.AWS_ACCESS_KEY_ID = env.AWS_ACCESS_KEY_ID;
+process.env.AWS_SECRET_ACCESS_KEY = env.AWS_SECRET_ACCESS_KEY;
+
+let phase = "start";
+const peaks = new Map<string, { rss: number; heap: number; external: number; live: number }>();
+/** `--live`: every second, a full GC and the heap left after it: what is really held, garbage aside. */
+const live = argv.includes("--live") && typeof globalThis.gc === "function";
+const sample = (): void => {
+  const m = process.memoryUsage();
+  const peak = peaks.get(phase) ?? { rss: 0, heap: 0, external: 0, live: 0 };
+  peaks.set(phase, { ...peak, rss: Math.max(peak.rss, m.rss), heap: Math.max(peak.heap, m.heapUsed), external: Math.max(peak.external, m.external + m.arrayBuffers) });
+};
+const timer = setInterval(sample, 50);
+const liveTimer = live
+  ? setInterval(() => {
+      globalThis.gc!();
+      const peak = peaks.get(phase);
+      if (peak !== undefined) peak.live = Math.max(peak.live, process.memoryUsage().heapUsed);
+    }, 1000)
+  : undefined;
+const dir = await mkdtemp(join(tmpdir(), "replguard-memory-"));
+const started = process.cpuUsage();
+try {
+  const result = await audit({
+    scan: { endpoint: env.AWS_ENDPOINT_URL!, region: env.AWS_REGION!, concurrency: { requests: 64 }, onProgress: (p) => { if (p.phase !== phase && p.phase !== "done") { sample(); phase = p.phase; } if (p.phase === "done") { sample(); phase = "reports"; } } },
+    outDir: join(dir, "out"),
+    retain: "summary",
+  });
+  sample();
+  phase = "end";
+  const cpu = process.cpuUsage(started);
+  console.log(`memory bench: ${accounts} × ${buckets} = ${accounts * buckets} buckets, exit ${result.exitCode}, kept ${result.snapshot.buckets.length} documents / ${result.snapshot.results.length} results, CPU ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s`);
+  for (const [name, p] of peaks) console.log(`  ${name.padEnd(14)} peak RSS ${(p.rss / 2 ** 20).toFixed(0)} MB, heap used ${(p.heap / 2 ** 20).toFixed(0)} MB, external ${(p.external / 2 ** 20).toFixed(0)} MB${live ? `, live heap after GC ${(p.live / 2 ** 20).toFixed(0)} MB` : ""}`);
+  console.log(`  process peak RSS (maxRSS) ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
+} finally {
+  clearInterval(timer);
+  clearInterval(liveTimer);
+  child.kill("SIGINT");
+  await rm(dir, { recursive: true, force: true });
+}

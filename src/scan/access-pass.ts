@@ -1,0 +1,155 @@
+/**
+ * The access pass (scan/iam-facts.ts) in bounded batches. A role is judged across every bucket that
+ * uses it, so the pass once held every replicating document at once: at a million buckets, half a
+ * million documents. Here the spool is read once to learn which accounts share a role (one batch per
+ * group of such accounts: in practice one account, since a replication role lives in its bucket's
+ * account) and what each group reads; then read again, a batch is completed as soon as its last
+ * account has come, its documents written to a second spool and dropped. The reads (roles, bucket
+ * and key policies) are shared by all batches, each read once per scan, and forgotten once no later
+ * batch names them.
+ */
+import type { AccessFact, BucketDocument } from "../model/index.js";
+import { ProgressTracker, type AccountSession, type ScanContext } from "./context.js";
+import type { AccessWorld } from "./iam-derive.js";
+import { accessReferences, AccessReads, collectAccessFacts } from "./iam-facts.js";
+import { applyResolution, type OrganizationView, type Resolution } from "./resolve.js";
+import { DocumentSpool, type InventoryEntry } from "./spool.js";
+
+export interface AccessPassInput {
+  ctx: ScanContext;
+  spool: DocumentSpool;
+  inventory: ReadonlyMap<string, InventoryEntry>;
+  resolution: Resolution;
+  view: OrganizationView;
+  sessions: Map<string, AccountSession>;
+  access: readonly AccessFact[];
+  world: AccessWorld;
+  /** Called with each batch's size before it is read (tests count what is held at once). */
+  onBatch?: (documents: number) => void;
+}
+
+const replicates = (doc: BucketDocument): boolean => doc.replication?.configured === true && doc.replication.role !== null;
+
+/** Accounts joined when their buckets share a role: a tiny union-find. */
+class Groups {
+  private readonly parent = new Map<string, string>();
+  find(account: string): string {
+    let root = account;
+    while (this.parent.has(root) && this.parent.get(root) !== root) root = this.parent.get(root)!;
+    if (!this.parent.has(account)) this.parent.set(account, account);
+    else this.parent.set(account, root);
+    return root;
+  }
+  join(a: string, b: string): void {
+    const ra = this.find(a);
+    const rb = this.find(b);
+    if (ra !== rb) this.parent.set(rb, ra);
+  }
+}
+
+/**
+ * Runs the access pass; returns a spool of the replicating documents, completed (resolution and
+ * access facts), in the first spool's order. The caller closes it.
+ */
+export async function accessPass(input: AccessPassInput): Promise<DocumentSpool> {
+  const { ctx, spool, inventory, resolution, view } = input;
+  // The first reading completes each document on a scratch progress: it is thrown away, and the
+  // errors it adds are counted when the second reading adds them for good.
+  const scratch = { outOfScopeBuckets: ctx.outOfScopeBuckets, progress: new ProgressTracker(undefined) };
+  const groups = new Groups();
+  const roleAccount = new Map<string, string>();
+  const referencesOf = new Map<string, Set<string>>();
+  for await (const doc of spool.documents()) {
+    if (!replicates(doc)) continue;
+    applyResolution(scratch, doc, inventory, resolution, view);
+    const role = doc.replication!.role!;
+    const first = roleAccount.get(role);
+    if (first === undefined) roleAccount.set(role, doc.account.id);
+    else groups.join(first, doc.account.id);
+    groups.find(doc.account.id);
+    const references = referencesOf.get(doc.account.id) ?? new Set<string>();
+    for (const name of accessReferences(doc)) references.add(name);
+    referencesOf.set(doc.account.id, references);
+  }
+  roleAccount.clear();
+
+  // Per group: its accounts still to come, and how many groups name each read (to forget it after the last).
+  const pending = new Map<string, number>();
+  const groupReferences = new Map<string, Set<string>>();
+  for (const [account, references] of referencesOf) {
+    referencesOf.delete(account);
+    const group = groups.find(account);
+    pending.set(group, (pending.get(group) ?? 0) + 1);
+    const all = groupReferences.get(group) ?? new Set<string>();
+    for (const name of references) all.add(name);
+    groupReferences.set(group, all);
+  }
+  const namedBy = new Map<string, number>();
+  for (const references of groupReferences.values()) for (const name of references) namedBy.set(name, (namedBy.get(name) ?? 0) + 1);
+
+  const reads = new AccessReads();
+  const out = new DocumentSpool();
+  const held = new Map<string, BucketDocument[]>();
+  try {
+    for await (const { accountId, documents } of spool.accounts()) {
+      const replicating = documents.filter(replicates);
+      if (replicating.length === 0) continue;
+      const group = groups.find(accountId);
+      for (const doc of replicating) applyResolution(ctx, doc, inventory, resolution, view);
+      const batch = held.get(group) ?? [];
+      batch.push(...replicating);
+      const left = pending.get(group)! - 1;
+      pending.set(group, left);
+      if (left > 0) {
+        held.set(group, batch);
+        continue;
+      }
+      held.delete(group);
+      input.onBatch?.(batch.length);
+      await collectAccessFacts(ctx, batch, input.sessions, input.access, input.world, reads);
+      for (const [account, docs] of byAccount(batch)) await out.add(account, docs);
+      const done: string[] = [];
+      for (const name of groupReferences.get(group) ?? []) {
+        const count = namedBy.get(name)! - 1;
+        if (count > 0) namedBy.set(name, count);
+        else {
+          namedBy.delete(name);
+          done.push(name);
+        }
+      }
+      groupReferences.delete(group);
+      reads.forget(done);
+    }
+    return out;
+  } catch (error) {
+    await out.close();
+    throw error;
+  }
+}
+
+function byAccount(docs: readonly BucketDocument[]): Map<string, BucketDocument[]> {
+  const map = new Map<string, BucketDocument[]>();
+  for (const doc of docs) {
+    const list = map.get(doc.account.id);
+    if (list === undefined) map.set(doc.account.id, [doc]);
+    else list.push(doc);
+  }
+  return map;
+}
+
+/** The completed documents, taken in step with the first spool (both in (account id, name) order). */
+export class Lookahead {
+  private next: Promise<IteratorResult<BucketDocument>>;
+
+  constructor(private readonly source: AsyncIterator<BucketDocument>) {
+    this.next = source.next();
+  }
+
+  /** The completed version of `doc`, or undefined when it has none (it did not replicate). */
+  async take(doc: BucketDocument): Promise<BucketDocument | undefined> {
+    const head = await this.next;
+    if (head.done === true || head.value.name !== doc.name || head.value.account.id !== doc.account.id) return undefined;
+    this.next = this.source.next();
+    return head.value;
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * What grows with the organization is not held at once: the access pass completes the replicating
+ * documents in batches of accounts sharing a role (counted through the scan's `onAccessBatch` hook,
+ * not through memory readings), and `retain: "summary"` keeps at most its limit of partly read
+ * buckets and error results, counting the others.
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { streamAudit } from "../../src/audit/stream.js";
+import type { BucketDocument } from "../../src/model/index.js";
+import { loadPolicies, requiredFacts, type PolicySet } from "../../src/policy/index.js";
+import { scan } from "../../src/scan/index.js";
+import { startSandbox } from "../../src/sandbox/index.js";
+import type { Sandbox } from "../../src/sandbox/types.js";
+
+let demo: Sandbox;
+let generated: Sandbox;
+let policySet: PolicySet;
+let dir: string;
+beforeAll(async () => {
+  [demo, generated, policySet, dir] = await Promise.all([
+    startSandbox({ scenario: "demo" }),
+    startSandbox({ generate: { accounts: 6, buckets: 12, seed: 7 } }),
+    loadPolicies(),
+    mkdtemp(join(tmpdir(), "replguard-memory-bounds-")),
+  ]);
+});
+afterAll(async () => {
+  await Promise.all([demo?.close(), generated?.close(), rm(dir, { recursive: true, force: true })]);
+});
+
+const access = (sandbox: Sandbox) => ({ endpoint: sandbox.endpoint, credentials: sandbox.credentials, region: sandbox.region });
+
+describe("audit/memory bounds", () => {
+  it("completes the replicating documents account by account, never all at once", async () => {
+    const batches: number[] = [];
+    const docs: BucketDocument[] = [];
+    const result = await scan({ ...access(generated), facts: requiredFacts(policySet), onAccessBatch: (n) => batches.push(n), onBucket: (doc) => void docs.push(doc) });
+    const replicating = docs.filter((doc) => doc.replication?.configured === true && doc.replication.role !== null);
+    const accounts = new Set(replicating.map((doc) => doc.account.id));
+    expect(accounts.size).toBeGreaterThan(2);
+    // Each generated account has its own replication role: one batch per account, together every replicating bucket.
+    expect(batches).toHaveLength(accounts.size);
+    expect(batches.reduce((a, b) => a + b, 0)).toBe(replicating.length);
+    expect(Math.max(...batches)).toBeLessThan(replicating.length);
+    expect(result.buckets).toEqual([]);
+  });
+
+  it("keeps at most the limit of partly read buckets and error results under retain: summary, counting the rest", async () => {
+    const now = new Date("2026-01-01T00:00:00Z");
+    const common = { scan: access(demo), policySet, suppressions: [], now, failOn: "high" as const, configHash: "test" };
+    const all = await streamAudit({ ...common, retain: "all", file: join(dir, "all.json") });
+    const partial = all.snapshot.buckets.filter((doc) => doc.errors.length > 0).length;
+    const errors = all.snapshot.results.filter((r) => r.status === "error").length;
+    expect(partial).toBeGreaterThanOrEqual(1);
+    expect(errors).toBeGreaterThan(1);
+    expect(all.omitted).toEqual({ buckets: 0, results: 0 });
+
+    const summary = await streamAudit({ ...common, retain: "summary", summaryLimit: 1, file: join(dir, "summary.json") });
+    expect(summary.snapshot.buckets).toHaveLength(1);
+    expect(summary.snapshot.results).toHaveLength(1);
+    expect(summary.snapshot.results[0]!.status).toBe("error");
+    expect(summary.omitted).toEqual({ buckets: partial - 1, results: errors - 1 });
+    expect(summary.summary).toEqual(all.summary);
+  });
+});
