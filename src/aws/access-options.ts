@@ -19,9 +19,9 @@ export interface AwsAccessOptions {
   externalId?: string;
   /** Only the caller's account, with its own credentials: no Organizations, no role assumed. */
   singleAccount?: boolean;
-  /** Adaptive retry mode's maximum attempts per call; default 10. */
+  /** Standard retry mode's maximum attempts per call; default 10. */
   maxAttempts?: number;
-  /** The SDK's `retryStrategy` for every client, replacing adaptive mode and `maxAttempts` (tests use a quick backoff). */
+  /** The SDK's `retryStrategy` for every client, replacing standard mode and `maxAttempts` (tests use a quick backoff). */
   retryStrategy?: RetryStrategy;
   /**
    * The scan's hot per-bucket GETs through the lean read path (signed and parsed without the SDK's

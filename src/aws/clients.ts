@@ -1,5 +1,5 @@
 /**
- * Client construction: one place sets the endpoint override, the adaptive retry mode and the
+ * Client construction: one place sets the endpoint override, the standard retry mode and the
  * shared sockets, so every S3, STS and Organizations client behaves the same.
  */
 import { Agent as HttpAgent } from "node:http";
@@ -22,10 +22,10 @@ export interface AwsSettings {
   endpoint?: string;
   /** Home region (STS, Organizations, ListBuckets). */
   region: string;
-  /** Adaptive retry mode's maximum attempts per call. */
+  /** Standard retry mode's maximum attempts per call. */
   maxAttempts: number;
   /**
-   * The SDK's `retryStrategy` client option, given to every client in place of adaptive mode and
+   * The SDK's `retryStrategy` client option, given to every client in place of standard mode and
    * `maxAttempts` (e.g. tests that keep the retry decisions but not the seconds of backoff).
    */
   retryStrategy?: RetryStrategy;
@@ -98,7 +98,11 @@ export class AwsClientFactory {
     return {
       region,
       ...(this.settings.retryStrategy === undefined
-        ? { maxAttempts: this.settings.maxAttempts, retryMode: "adaptive" }
+        ? // Standard, not adaptive: AWS recommends adaptive only for a client that reaches a single
+          // resource (https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html);
+          // one client here reads every bucket of an account, and adaptive's client-side rate limit
+          // after each throttle tripled a 20%-throttled scan's time (docs/scale.md, Throttling).
+          { maxAttempts: this.settings.maxAttempts, retryMode: "standard" }
         : { retryStrategy: this.settings.retryStrategy }),
       requestHandler: { httpAgent: this.httpAgent, httpsAgent: this.httpsAgent, connectionTimeout: 10_000, requestTimeout: 60_000 },
       ...this.shared,

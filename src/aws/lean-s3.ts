@@ -9,7 +9,7 @@
  *   each operation for a probe bucket once per region; a bucket whose name the rules treat as they
  *   treat the probe's (DNS-compatible, no dots, no `--` suffix) gets the probe's URL with its own
  *   name in place. Any other name, or an auth scheme other than SigV4, goes to the SDK client.
- * - retries: the same retry strategy the SDK client would use (adaptive with `maxAttempts`, or the
+ * - retries: the same retry strategy the SDK client would use (standard mode with `maxAttempts`, or the
  *   configured `retryStrategy`), one per (account, region) as the SDK has one per client, driven as
  *   the SDK's retry middleware drives it; the attempts land in `$metadata` for the limiter's count.
  */
@@ -17,7 +17,7 @@ import { request as httpRequest, type Agent as HttpAgent, type IncomingMessage }
 import { request as httpsRequest, type Agent as HttpsAgent } from "node:https";
 import { createHash, createHmac, type Hash, type Hmac } from "node:crypto";
 import { SignatureV4 } from "@smithy/signature-v4";
-import { AdaptiveRetryStrategy } from "@smithy/core/retry";
+import { StandardRetryStrategy } from "@smithy/core/retry";
 import type { AwsCredentialIdentityProvider, RetryStrategyV2, SourceData } from "@smithy/types";
 import { metadataOf, retryErrorInfo, serviceError, type LeanMetadata, type LeanResponse } from "./lean-errors.js";
 import { deserializeOutput, LEAN_OUTPUTS, type LeanOperation } from "./lean-shapes.js";
@@ -63,7 +63,7 @@ const REQUEST_TIMEOUT_MS = 60_000;
 export interface LeanS3Options {
   credentials: AwsCredentialIdentityProvider;
   agents: { http: HttpAgent; https: HttpsAgent };
-  /** The configured retry strategy; default adaptive mode with `maxAttempts`, as the SDK clients. */
+  /** The configured retry strategy; default standard mode with `maxAttempts`, as the SDK clients. */
   retryStrategy?: RetryStrategyV2;
   maxAttempts: number;
   /** The clock correction to start from, in ms (the SDK's `systemClockOffset`); default 0. */
@@ -84,7 +84,7 @@ export class LeanS3 {
   private offset: number;
 
   constructor(private readonly options: LeanS3Options) {
-    this.retry = options.retryStrategy ?? new AdaptiveRetryStrategy(options.maxAttempts);
+    this.retry = options.retryStrategy ?? new StandardRetryStrategy(options.maxAttempts);
     this.offset = options.systemClockOffset ?? 0;
   }
 

@@ -26,7 +26,7 @@ const attemptsOf = (value: unknown): number => {
 };
 
 export interface RequestLimiterOptions {
-  /** Extra rounds after the SDK's own adaptive retries gave up on throttling (retry quota spent). Default 4. */
+  /** Extra rounds after the SDK's own retries gave up on throttling (retry quota spent). Default 4. */
   throttleRounds?: number;
   /** First pause before such a round, doubled each time, with jitter. Default 1000 ms. */
   baseDelayMs?: number;

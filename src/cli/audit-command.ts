@@ -77,7 +77,7 @@ export function auditCommand(run: (exitCode: number) => void): Command {
     .option("--concurrency <n>", "AWS requests in flight (default 32)", positiveInt)
     .option("--account-concurrency <n>", "accounts scanned at once (default 8)", positiveInt)
     .option("--workers <n>", "worker threads for the accounts (default 1; auto: one per core); same results, more cores busy", workersFlag)
-    .option("--max-attempts <n>", "attempts per AWS call with adaptive retry (default 10)", positiveInt)
+    .option("--max-attempts <n>", "attempts per AWS call with standard retry (default 10)", positiveInt)
     .option("--baseline <snapshot>", "compare with this snapshot.json, s3://BUCKET/PREFIX/ (its newest run), or `latest` (the newest one beside --out, local or S3); the reports then carry the drift")
     .option("--terraform <file>", "compare the live buckets with what this `terraform show -json` file (plan or state) declares; adds terraform-drift.json/.csv")
     .addOption(new Option("--fail-on-drift <when>", "with --baseline: exit 5 on new failures, or on any change; with --terraform: exit 5 on drift from it").choices([...FAIL_ON_DRIFT]))

@@ -5,7 +5,7 @@ import { testScenario } from "../support/scenarios/scan.js";
 
 /**
  * The retry decisions of the SDK's standard mode (throttling and transient errors are retried, up
- * to `maxAttempts` per call) with a pause of 1, 2, 4… ms instead of adaptive mode's seconds: the
+ * to `maxAttempts` per call) with a pause of 1, 2, 4… ms instead of the standard mode's backoff: the
  * scan then meets the same throttles and retries in a fraction of a second. It is handed to the
  * real SDK clients through their documented `retryStrategy` option, and records what it retried.
  */

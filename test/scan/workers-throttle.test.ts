@@ -1,6 +1,6 @@
 /**
  * Throttling through the command line with worker threads: 20% of all calls throttled (seeded) on a
- * small generated organization, `audit --workers 2` with the SDK's real adaptive retries. Every
+ * small generated organization, `audit --workers 2` with the SDK's real retries (standard mode). Every
  * bucket is evaluated, nothing is lost to throttling, and the summary counts the retries the
  * workers made (they are summed into the main thread's count). No timing is asserted.
  */
