@@ -12,7 +12,7 @@ import { snapshotRecords } from "../src/report/index.js";
 /**
  * The calls the fact plan needs for the buckets the snapshot holds, by operation: per bucket its
  * `all` facts (replication only when versioning was ever enabled), `replicating` facts where
- * replication is configured, `destinations` facts on each destination not already read, one
+ * replication is configured or could not be read (it may exist: src/scan/account.ts), `destinations` facts on each destination not already read, one
  * HeadBucket per destination outside the inventory; per account one ListBuckets.
  */
 export async function minimumCalls(snapshotFile: string): Promise<Map<string, number>> {
@@ -41,7 +41,8 @@ export async function minimumCalls(snapshotFile: string): Promise<Map<string, nu
       if (CALL[fact] !== undefined) add(CALL[fact]);
     }
     const rules = doc.replication?.rules ?? [];
-    if (rules.length > 0) for (const fact of plan.replicating ?? []) if (CALL[fact] !== undefined) add(CALL[fact]);
+    const replicationUnread = doc.replication === null && doc.errors.some((e) => e.operation === "GetBucketReplication");
+    if (rules.length > 0 || replicationUnread) for (const fact of plan.replicating ?? []) if (CALL[fact] !== undefined) add(CALL[fact]);
     for (const rule of rules) destinations.set(rule.destination.bucket, true);
   }
   for (const name of destinations.keys()) {
