@@ -5,8 +5,9 @@
  * of its time calling closures; one straight function per template lets V8 inline the pieces.
  *
  * The semantics are template-compile.ts's, node for node (that file is the readable reference and
- * decides the subset: this generator runs only on trees it compiled). Literal values and helpers
- * are passed in as arrays, never spliced into the source, so no template text is ever code.
+ * decides the subset: this generator runs only on trees it compiled). Template text and string
+ * literals enter the source only as JSON string literals, other literals and helpers as arrays
+ * passed in, so no template text is ever code.
  */
 import { customHelper, valueHelpers } from "./template-helpers.js";
 
