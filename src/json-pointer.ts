@@ -18,10 +18,28 @@ export const appendPointer = (base: string, ...segments: (string | number)[]): s
 /** The unescaped segments of a pointer (`""` → `[]`). */
 export const pointerSegments = (pointer: string): string[] => (pointer === "" ? [] : pointer.slice(1).split("/").map(unescapePointer));
 
+/**
+ * Segments by pointer, for valueAt: evidence reads the same few pointers (`/versioning/status`,
+ * `/replication/rules/0/destination/versioning`…) on every failing bucket, and splitting and
+ * unescaping each time was a tenth of policy evaluation. Bounded: cleared when full.
+ */
+const SEGMENTS = new Map<string, readonly string[]>();
+const SEGMENTS_MAX = 10_000;
+
+function segmentsOf(pointer: string): readonly string[] {
+  let segments = SEGMENTS.get(pointer);
+  if (segments === undefined) {
+    segments = pointerSegments(pointer);
+    if (SEGMENTS.size >= SEGMENTS_MAX) SEGMENTS.clear();
+    SEGMENTS.set(pointer, segments);
+  }
+  return segments;
+}
+
 /** The value at a JSON pointer, or undefined when there is none. Own properties only. */
 export function valueAt(doc: unknown, pointer: string): unknown {
   let node: unknown = doc;
-  for (const segment of pointerSegments(pointer)) {
+  for (const segment of segmentsOf(pointer)) {
     if (node === null || typeof node !== "object" || !Object.hasOwn(node, segment)) return undefined;
     node = (node as Record<string, unknown>)[segment];
   }

@@ -36,8 +36,12 @@ export interface EvaluateOptions {
 export function evaluateBucket(set: PolicySet, doc: BucketDocument, options: EvaluateOptions = {}): PolicyResult[] {
   const suppressions = options.suppressions ?? [];
   const now = options.now ?? new Date();
-  suppressionIndex(suppressions); // a malformed suppression is a ConfigError for the run, not an error result
-  return set.policies.map((policy) => evaluatePolicy(policy, doc, suppressions, now));
+  // A malformed suppression is a ConfigError for the run, not an error result (none to check when there are none).
+  if (suppressions.length > 0) suppressionIndex(suppressions);
+  const { policies } = set;
+  const results = new Array<PolicyResult>(policies.length);
+  for (let i = 0; i < policies.length; i++) results[i] = evaluatePolicy(policies[i] as LoadedPolicy, doc, suppressions, now);
+  return results;
 }
 
 export function evaluatePolicy(policy: LoadedPolicy, doc: BucketDocument, suppressions: Suppression[], now: Date): PolicyResult {

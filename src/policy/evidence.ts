@@ -20,6 +20,8 @@ const RULE_POINTER = /^\/replication\/rules\/(\d+)(?:\/|$)/;
 export function groupEvidence(doc: unknown, errors: ErrorObject[]): EvidenceGroup[] {
   const leaves = errors.filter((e) => !WRAPPERS.has(e.keyword));
   const used = leaves.length > 0 ? leaves : errors;
+  // Most failures are one error at one spot: its group directly, without the maps and the sort.
+  if (used.length === 1) return [oneGroup(doc, used[0] as ErrorObject)];
   const byPointer = new Map<string, { expected: string[] }>();
   for (const error of used) {
     const pointer = ajvErrorPointer(error);
@@ -39,6 +41,13 @@ export function groupEvidence(doc: unknown, errors: ErrorObject[]): EvidenceGrou
   }
   // Bucket-level findings first, then rules in document order.
   return [...groups.values()].sort((a, b) => (a.ruleIndex ?? -1) - (b.ruleIndex ?? -1));
+}
+
+/** What groupEvidence makes of a single error: one group, one piece of evidence. */
+function oneGroup(doc: unknown, error: ErrorObject): EvidenceGroup {
+  const pointer = ajvErrorPointer(error);
+  const match = RULE_POINTER.exec(pointer);
+  return { ruleIndex: match ? Number(match[1]) : null, evidence: [{ pointer, actual: valueAt(doc, pointer) ?? null, expected: expectedWords(error) }] };
 }
 
 const show = (value: unknown): string => JSON.stringify(value ?? null);

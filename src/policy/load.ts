@@ -13,7 +13,7 @@ import { SEVERITIES, type Severity } from "../model/index.js";
 import { shippedPath } from "../paths.js";
 import { escapePointer } from "../json-pointer.js";
 import { MAX_POLICY_DEPTH, pointerBeyondDepth } from "./depth.js";
-import { compileSchema, createPolicyAjv, metaError, metaValidators } from "./ajv.js";
+import { compileSchema, createPolicyAjv, createScopeAjv, metaError, metaValidators } from "./ajv.js";
 import { cachedPolicy } from "./compile-cache.js";
 import { splitAppliesTo } from "./applicability.js";
 import { policyFacts } from "./facts.js";
@@ -56,12 +56,13 @@ export async function loadPolicies(options: LoadOptions = {}): Promise<PolicySet
   }
   // Created only when a policy is not in the compile cache: a new instance compiles ajv's meta-schema again.
   let ajv: Ajv2020 | undefined;
+  let scopeAjv: Ajv2020 | undefined;
   const loaded = [...selected.keys()].sort().map((id) => {
     const found = policies.get(id) as Found<PolicyFile>;
     const inPacks = [...packs.values()].filter((p) => p.content.policies.includes(id)).map((p) => p.content.name);
     const severity = selected.get(id) ?? found.content.severity;
     const inputs = [found.file, found.source, found.content, severity, inPacks, options.parameters?.[id], options.parametersFile];
-    return cachedPolicy(inputs, () => compilePolicy((ajv ??= createPolicyAjv()), found, severity, inPacks, options));
+    return cachedPolicy(inputs, () => compilePolicy({ full: (ajv ??= createPolicyAjv()), scope: (scopeAjv ??= createScopeAjv()) }, found, severity, inPacks, options));
   });
   const packRecord = Object.fromEntries([...packs.values()].map((p) => [p.content.name, { ...p.content, file: p.file }]));
   return { policies: loaded, packs: packRecord, selectedPacks };
@@ -161,7 +162,8 @@ function selectPolicies(names: string[], policies: Map<string, Found<PolicyFile>
 
 const moreSevere = (a: Severity, b: Severity): Severity => (SEVERITIES.indexOf(a) <= SEVERITIES.indexOf(b) ? a : b);
 
-function compilePolicy(ajv: Ajv2020, found: Found<PolicyFile>, severity: Severity, packs: string[], options: LoadOptions): LoadedPolicy {
+function compilePolicy(ajvs: { full: Ajv2020; scope: Ajv2020 }, found: Found<PolicyFile>, severity: Severity, packs: string[], options: LoadOptions): LoadedPolicy {
+  const { full: ajv, scope } = ajvs;
   const { file, source, content: policy } = found;
   const at = { file, policyId: policy.id };
   const parameters = resolveParameters(ajv, policy, file, options.parameters?.[policy.id], options.parametersFile);
@@ -195,7 +197,8 @@ function compilePolicy(ajv: Ajv2020, found: Found<PolicyFile>, severity: Severit
     schemas: { appliesTo, check },
     facts: policyFacts(appliesTo, check),
     validators: {
-      appliesTo: appliesToValidator,
+      // Compiled (and its errors reported) as every schema is, then again for yes-or-no use only.
+      appliesTo: compileSchema(scope, appliesTo, { ...at, pointer: "/appliesTo" }),
       check: compileSchema(ajv, check, { ...at, pointer: "/check" }),
       appliesToParts: splitAppliesTo(ajv, appliesTo, appliesToValidator, { ...at, pointer: "/appliesTo" }),
     },

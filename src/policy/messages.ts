@@ -14,6 +14,7 @@ import Handlebars from "handlebars";
 import { PolicyError } from "../errors.js";
 import { checkTemplate, TemplateCheckError } from "./template-check.js";
 import { compileTemplate } from "./template-compile.js";
+import { tidy } from "./tidy.js";
 import { registeredHelpers, TemplateRenderError, valueHelpers } from "./template-helpers.js";
 import type { MessageTemplate, PolicyMessages } from "./types.js";
 
@@ -100,7 +101,3 @@ export function renderWithPolicy(template: MessageTemplate): { policy: object; r
 
 const firstLine = (error: unknown): string => (error instanceof Error ? error.message : String(error)).split("\n")[0] ?? "";
 
-/** Templates with {{#if}} blocks leave double spaces and line breaks; a sentence has neither. */
-const tidy = (text: string): string => (UNTIDY.test(text) ? text.replace(/\s+/g, " ").replace(/\s+([,.;:])/g, "$1").trim() : text);
-/** What tidy changes: whitespace at either end, two in a row, before punctuation, or any but a plain space. Most sentences have none, and one test costs less than two replaces. */
-const UNTIDY = /^\s|\s$|\s[\s,.;:]|[^\S ]/;

@@ -1,0 +1,174 @@
+/**
+ * Message templates as generated JavaScript: the tree template-compile.ts accepts, written out as
+ * one function per program (`"rule `" + P(L(ctx, "rule"), "rule.id") + "` is disabled"`) instead of
+ * a closure per node. Every result of an audit renders a sentence, and the closure tree spent most
+ * of its time calling closures; one straight function per template lets V8 inline the pieces.
+ *
+ * The semantics are template-compile.ts's, node for node (that file is the readable reference and
+ * decides the subset: this generator runs only on trees it compiled). Template text and string
+ * literals enter the source only as JSON string literals, other literals and helpers as arrays
+ * passed in, so no template text is ever code.
+ */
+import { customHelper, valueHelpers } from "./template-helpers.js";
+
+interface Node {
+  type: string;
+  [key: string]: unknown;
+}
+
+type Helper = (...args: unknown[]) => unknown;
+type Frame = Record<string, unknown>;
+
+const OPTIONS = Object.freeze({});
+
+/** Handlebars' `lookupProperty`: own properties only. */
+function lookup(parent: unknown, name: string): unknown {
+  const result = (parent as Record<string, unknown>)[name];
+  if (result === null || result === undefined) return result;
+  return Object.prototype.hasOwnProperty.call(parent, name) ? result : undefined;
+}
+
+const isEmpty = (value: unknown): boolean => (!value && value !== 0) || (Array.isArray(value) && value.length === 0);
+
+/** The runtime the generated code calls; the same pieces as template-compile.ts. */
+const RUNTIME = {
+  L: lookup,
+  /** A statement's value: null and undefined print nothing. */
+  S: (value: unknown): unknown => (value === null || value === undefined ? "" : value),
+  /** A block's argument: a function is called with the context as `this`. */
+  V: (value: unknown, ctx: unknown): unknown => (typeof value === "function" ? (value as (this: unknown) => unknown).call(ctx) : value),
+  E: isEmpty,
+  /** The `__print` wrapper, inlined: the helper itself only on a value it refuses (it throws). */
+  P: (value: unknown, path: unknown): unknown =>
+    value === null || value === undefined || typeof value === "object" ? valueHelpers["__print"]!(value, path, OPTIONS as never) : value,
+  /** `#each`, as template-compile.ts runs it. */
+  EACH: (list: unknown, ctx: unknown, data: Frame, fn: (c: unknown, d: Frame) => unknown, inverse: (c: unknown, d: Frame) => unknown): unknown => {
+    let out: unknown = "";
+    let count = 0;
+    if (list && typeof list === "object") {
+      const frame: Frame = { ...data, _parent: data };
+      const step = (field: string | number, index: number, last: boolean): void => {
+        frame["key"] = field;
+        frame["index"] = index;
+        frame["first"] = index === 0;
+        frame["last"] = last;
+        out = (out as string) + (fn((list as Record<string | number, unknown>)[field], frame) as string);
+      };
+      if (Array.isArray(list)) {
+        for (; count < list.length; count++) if (count in list) step(count, count, count === list.length - 1);
+      } else if (typeof (list as { [Symbol.iterator]?: unknown })[Symbol.iterator] === "function") {
+        throw new Error("iterables"); // never JSON data; the same message as template-compile.ts's refusal
+      } else {
+        const keys = Object.keys(list);
+        for (; count < keys.length; count++) step(keys[count] as string, count, count === keys.length - 1);
+      }
+    }
+    return count === 0 ? inverse(ctx, data) : out;
+  },
+};
+
+/** The renderer for a tree template-compile.ts accepted (its subset, its whitespace control applied). */
+export function generateTemplate(program: Node): (context: unknown) => string {
+  const constants: unknown[] = [];
+  const helpers: Helper[] = [];
+  const functions: string[] = [];
+  let usesData = false;
+
+  const constant = (value: unknown): string => (typeof value === "string" ? JSON.stringify(value) : `K[${constants.push(value) - 1}]`);
+  const helper = (fn: Helper): string => `H[${helpers.push(fn) - 1}]`;
+
+  /** A program as a named function `(ctx, data) => value`; returns its name. */
+  const programFunction = (node: Node | undefined): string => {
+    const index = functions.push("") - 1; // the slot first: nested programs are numbered after it
+    functions[index] = `function p${index}(ctx, data) { let t; return ${programExpr(node)}; }`;
+    return `p${index}`;
+  };
+
+  const programExpr = (node: Node | undefined): string => {
+    if (node === undefined || node === null) return '""';
+    const parts = (node["body"] as Node[]).map(statement).filter((part) => part !== null);
+    if (parts.length === 0) return '""';
+    return parts.length === 1 ? (parts[0] as string) : `(${parts.join(" + ")})`;
+  };
+
+  const statement = (node: Node): string | null => {
+    switch (node.type) {
+      case "ContentStatement":
+        return constant(node["value"]);
+      case "CommentStatement":
+        return null;
+      case "MustacheStatement":
+        return `S(${call(node)})`;
+      case "BlockStatement":
+        return `S(${block(node)})`;
+      default:
+        throw new Error(`template-codegen: ${node.type} (template-compile.ts should have refused it)`);
+    }
+  };
+
+  const block = (node: Node): string => {
+    const name = ((node["path"] as Node)["original"] as string) ?? "";
+    const arg = `V(${expr((node["params"] as Node[])[0] as Node)}, ctx)`;
+    const fn = programFunction(node["program"] as Node | undefined);
+    const inverse = programFunction(node["inverse"] as Node | undefined);
+    switch (name) {
+      case "if":
+        return `((t = ${arg}), !t || E(t) ? ${inverse}(ctx, data) : ${fn}(ctx, data))`;
+      case "unless":
+        return `((t = ${arg}), !t || E(t) ? ${fn}(ctx, data) : ${inverse}(ctx, data))`;
+      case "with":
+        return `((t = ${arg}), E(t) ? ${inverse}(ctx, data) : ${fn}(t, data))`;
+      case "each":
+        usesData = true;
+        return `EACH(${arg}, ctx, data, ${fn}, ${inverse})`;
+      default:
+        throw new Error(`template-codegen: block ${name}`);
+    }
+  };
+
+  const call = (node: Node): string => {
+    const name = (node["path"] as Node)["original"] as string;
+    const args = (node["params"] as Node[]).map(expr);
+    if (name === "__print" && args.length === 2) return `P(${args.join(", ")})`;
+    if (name === "lookup") return `((t = ${args[0]}), !t ? t : L(t, ${args[1]}))`;
+    if (name === "__print" || name === "__defined") {
+      const run = valueHelpers[name] as unknown as Helper;
+      return `${helper((...values) => run(...values, OPTIONS))}(${args.join(", ")})`;
+    }
+    const custom = customHelper(name);
+    if (custom === undefined) throw new Error(`template-codegen: helper ${name}`);
+    return `${helper(custom[1])}(${args.join(", ")})`;
+  };
+
+  const expr = (node: Node): string => {
+    switch (node.type) {
+      case "SubExpression":
+        return call(node);
+      case "StringLiteral":
+      case "NumberLiteral":
+      case "BooleanLiteral":
+        return constant(node["value"]);
+      case "NullLiteral":
+        return "null";
+      case "UndefinedLiteral":
+        return "undefined";
+      case "PathExpression": {
+        const data = node["data"] === true;
+        if (data) usesData = true;
+        // Each step stops at null or undefined; `t` is free again once the path's value is taken.
+        let code = data ? "data" : "ctx";
+        for (const part of node["parts"] as string[]) code = `((t = ${code}), t === null || t === undefined ? t : L(t, ${JSON.stringify(part)}))`;
+        return code;
+      }
+      default:
+        throw new Error(`template-codegen: ${node.type}`);
+    }
+  };
+
+  const main = programFunction(program);
+  const root = usesData ? "{ root: context }" : "undefined";
+  const source = `"use strict";\n${functions.join("\n")}\nreturn (context) => "" + ${main}(context, ${root});`;
+  // Code from the template's structure only: every text and literal is a JSON string or a K[i] reference.
+  const make = new Function("L", "S", "V", "E", "P", "EACH", "K", "H", source) as (...runtime: unknown[]) => (context: unknown) => string;
+  return make(RUNTIME.L, RUNTIME.S, RUNTIME.V, RUNTIME.E, RUNTIME.P, RUNTIME.EACH, constants, helpers);
+}
