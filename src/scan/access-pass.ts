@@ -28,6 +28,10 @@ export interface AccessPassInput {
   onBatch?: (documents: number) => void;
 }
 
+/** Bounds on what the overlapping batches hold at once (documents held stay bounded, not the organization). */
+const MAX_BATCHES_IN_FLIGHT = 16;
+const MAX_DOCUMENTS_IN_FLIGHT = 4096;
+
 const replicates = (doc: BucketDocument): boolean => doc.replication?.configured === true && doc.replication.role !== null;
 
 /** Accounts joined when their buckets share a role: a tiny union-find. */
@@ -90,6 +94,29 @@ export async function accessPass(input: AccessPassInput): Promise<DocumentSpool>
   const reads = new AccessReads();
   const out = new DocumentSpool();
   const held = new Map<string, BucketDocument[]>();
+  // Batches are read side by side (each is a few dependent round trips: one at a time, a 100 ms
+  // call made the pass take seconds per account) and written in their order, as the final pass
+  // reads the second spool in step with the first. At most MAX_BATCHES_IN_FLIGHT batches and
+  // MAX_DOCUMENTS_IN_FLIGHT documents are held; one batch larger than that runs alone.
+  const inFlight: Array<{ batch: BucketDocument[]; group: string; read: Promise<void> }> = [];
+  let documentsInFlight = 0;
+  const finishOldest = async (): Promise<void> => {
+    const oldest = inFlight.shift()!;
+    await oldest.read;
+    documentsInFlight -= oldest.batch.length;
+    for (const [account, docs] of byAccount(oldest.batch)) await out.add(account, docs);
+    const done: string[] = [];
+    for (const name of groupReferences.get(oldest.group) ?? []) {
+      const count = namedBy.get(name)! - 1;
+      if (count > 0) namedBy.set(name, count);
+      else {
+        namedBy.delete(name);
+        done.push(name);
+      }
+    }
+    groupReferences.delete(oldest.group);
+    reads.forget(done);
+  };
   try {
     for await (const { accountId, documents } of spool.accounts()) {
       const replicating = documents.filter(replicates);
@@ -105,23 +132,18 @@ export async function accessPass(input: AccessPassInput): Promise<DocumentSpool>
         continue;
       }
       held.delete(group);
+      while (inFlight.length > 0 && (inFlight.length >= MAX_BATCHES_IN_FLIGHT || documentsInFlight + batch.length > MAX_DOCUMENTS_IN_FLIGHT)) await finishOldest();
       input.onBatch?.(batch.length);
-      await collectAccessFacts(ctx, batch, input.sessions, input.access, input.world, reads);
-      for (const [account, docs] of byAccount(batch)) await out.add(account, docs);
-      const done: string[] = [];
-      for (const name of groupReferences.get(group) ?? []) {
-        const count = namedBy.get(name)! - 1;
-        if (count > 0) namedBy.set(name, count);
-        else {
-          namedBy.delete(name);
-          done.push(name);
-        }
-      }
-      groupReferences.delete(group);
-      reads.forget(done);
+      const read = collectAccessFacts(ctx, batch, input.sessions, input.access, input.world, reads);
+      // Awaited in order by finishOldest; a rejection is seen there (or below), never unhandled.
+      read.catch(() => undefined);
+      inFlight.push({ batch, group, read });
+      documentsInFlight += batch.length;
     }
+    while (inFlight.length > 0) await finishOldest();
     return out;
   } catch (error) {
+    await Promise.allSettled(inFlight.map((entry) => entry.read));
     await out.close();
     throw error;
   }

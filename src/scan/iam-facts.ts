@@ -37,6 +37,9 @@ class Once<T> {
  * policy, ownership or key policy is read once per scan, however many batches name it; `forget`
  * drops what no later batch names, so the reads held do not grow with the organization.
  */
+/** Clients kept for later batches: more than the batches in flight can use at once (access-pass.ts). */
+const FORGET_CLIENTS_ABOVE = 256;
+
 export class AccessReads {
   readonly iamClients = new Map<string, IAMClient>();
   readonly roles = new Once<Read<RoleRead>>();
@@ -52,8 +55,10 @@ export class AccessReads {
    * the batch's clients go too (a later batch in the same account makes one again, no call is repeated).
    */
   forget(names: Iterable<string>): void {
-    this.iamClients.clear();
-    this.kmsClients.clear();
+    // Batches overlap (access-pass.ts), so a client may still be in use: the maps are only emptied
+    // once they outgrow the batches in flight (a batch keeps the clients it already took).
+    if (this.iamClients.size > FORGET_CLIENTS_ABOVE) this.iamClients.clear();
+    if (this.kmsClients.size > FORGET_CLIENTS_ABOVE) this.kmsClients.clear();
     for (const name of names) {
       this.roles.delete(name);
       this.policies.delete(name);

@@ -48,6 +48,18 @@ describe("audit/memory bounds", () => {
     expect(result.buckets).toEqual([]);
   });
 
+  it("reads the batches side by side: the next account's role is asked for before the first account's reads are done", async () => {
+    const before = generated.calls.length;
+    await scan({ ...access(generated), facts: requiredFacts(policySet), onBucket: () => undefined });
+    const iam = generated.calls.slice(before).filter((call) => call.service === "iam");
+    const accounts = [...new Set(iam.map((call) => call.account))];
+    expect(accounts.length).toBeGreaterThan(2);
+    // One batch at a time would log every IAM call of the first account before any of the second.
+    const lastOfFirst = iam.map((call) => call.account).lastIndexOf(accounts[0]);
+    const firstOfSecond = iam.findIndex((call) => call.account === accounts[1]);
+    expect(firstOfSecond).toBeLessThan(lastOfFirst);
+  });
+
   it("keeps at most the limit of partly read buckets and error results under retain: summary, counting the rest", async () => {
     const now = new Date("2026-01-01T00:00:00Z");
     const common = { scan: access(demo), policySet, suppressions: [], now, failOn: "high" as const, configHash: "test" };
