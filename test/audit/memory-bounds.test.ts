@@ -55,7 +55,7 @@ describe("audit/memory bounds", () => {
     const accounts = [...new Set(iam.map((call) => call.account))];
     expect(accounts.length).toBeGreaterThan(2);
     // One batch at a time would log every IAM call of the first account before any of the second.
-    const lastOfFirst = iam.map((call) => call.account).lastIndexOf(accounts[0]);
+    const lastOfFirst = iam.map((call) => call.account).lastIndexOf(accounts[0]!);
     const firstOfSecond = iam.findIndex((call) => call.account === accounts[1]);
     expect(firstOfSecond).toBeLessThan(lastOfFirst);
   });
