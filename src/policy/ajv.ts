@@ -15,10 +15,11 @@ import { linearRegExpEngine, UnsupportedPatternError } from "./regex.js";
 export const POLICY_META_SCHEMA_FILE = shippedPath("schemas", "policy.schema.json");
 export const BUCKET_DOCUMENT_SCHEMA_FILE = shippedPath("schemas", "bucket-document.schema.json");
 
-export function createPolicyAjv(): Ajv2020 {
-  return new Ajv2020({
-    allErrors: true,
-    verbose: true,
+/** The options every policy ajv shares; `allErrors` and `verbose` are what the two instances differ in. */
+const policyAjvOptions = (detailed: boolean) =>
+  ({
+    allErrors: detailed,
+    verbose: detailed,
     strictSchema: true,
     strictNumbers: true,
     strictTypes: false,
@@ -26,7 +27,10 @@ export function createPolicyAjv(): Ajv2020 {
     strictRequired: false,
     addUsedSchema: false,
     code: { regExp: linearRegExpEngine },
-  });
+  }) as const;
+
+export function createPolicyAjv(): Ajv2020 {
+  return new Ajv2020(policyAjvOptions(true));
 }
 
 /**
@@ -36,17 +40,7 @@ export function createPolicyAjv(): Ajv2020 {
  * not_applicable, and those objects were thrown away unread. Validity is the same either way.
  */
 export function createScopeAjv(): Ajv2020 {
-  return new Ajv2020({
-    allErrors: false,
-    verbose: false,
-    strictSchema: true,
-    strictNumbers: true,
-    strictTypes: false,
-    strictTuples: false,
-    strictRequired: false,
-    addUsedSchema: false,
-    code: { regExp: linearRegExpEngine },
-  });
+  return new Ajv2020(policyAjvOptions(false));
 }
 
 interface MetaValidators {

@@ -9,6 +9,7 @@
  * literals enter the source only as JSON string literals, other literals and helpers as arrays
  * passed in, so no template text is ever code.
  */
+import { eachOf, type Frame } from "./template-each.js";
 import { customHelper, valueHelpers } from "./template-helpers.js";
 
 interface Node {
@@ -17,7 +18,6 @@ interface Node {
 }
 
 type Helper = (...args: unknown[]) => unknown;
-type Frame = Record<string, unknown>;
 
 const OPTIONS = Object.freeze({});
 
@@ -42,29 +42,10 @@ const RUNTIME = {
   P: (value: unknown, path: unknown): unknown =>
     value === null || value === undefined || typeof value === "object" ? valueHelpers["__print"]!(value, path, OPTIONS as never) : value,
   /** `#each`, as template-compile.ts runs it. */
-  EACH: (list: unknown, ctx: unknown, data: Frame, fn: (c: unknown, d: Frame) => unknown, inverse: (c: unknown, d: Frame) => unknown): unknown => {
-    let out: unknown = "";
-    let count = 0;
-    if (list && typeof list === "object") {
-      const frame: Frame = { ...data, _parent: data };
-      const step = (field: string | number, index: number, last: boolean): void => {
-        frame["key"] = field;
-        frame["index"] = index;
-        frame["first"] = index === 0;
-        frame["last"] = last;
-        out = (out as string) + (fn((list as Record<string | number, unknown>)[field], frame) as string);
-      };
-      if (Array.isArray(list)) {
-        for (; count < list.length; count++) if (count in list) step(count, count, count === list.length - 1);
-      } else if (typeof (list as { [Symbol.iterator]?: unknown })[Symbol.iterator] === "function") {
-        throw new Error("iterables"); // never JSON data; the same message as template-compile.ts's refusal
-      } else {
-        const keys = Object.keys(list);
-        for (; count < keys.length; count++) step(keys[count] as string, count, count === keys.length - 1);
-      }
-    }
-    return count === 0 ? inverse(ctx, data) : out;
-  },
+  EACH: (list: unknown, ctx: unknown, data: Frame, fn: (c: unknown, d: Frame) => unknown, inverse: (c: unknown, d: Frame) => unknown): unknown =>
+    eachOf(list, ctx, data, fn, inverse, () => {
+      throw new Error("iterables"); // never JSON data; the same message as template-compile.ts's refusal
+    }),
 };
 
 /** The renderer for a tree template-compile.ts accepted (its subset, its whitespace control applied). */

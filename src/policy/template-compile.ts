@@ -11,13 +11,13 @@
  * returns null and messages.ts keeps Handlebars for that template.
  */
 import { generateTemplate } from "./template-codegen.js";
+import { eachOf, type Frame } from "./template-each.js";
 import { customHelper, valueHelpers } from "./template-helpers.js";
 
 /** What a program yields: a string, except that Handlebars adds pieces with `+`, so `{{count a}}{{count b}}` is a number. */
 type Render = (ctx: unknown, data: Frame) => unknown;
 type Expr = (ctx: unknown, data: Frame) => unknown;
 type Helper = (...args: unknown[]) => unknown;
-type Frame = Record<string, unknown>;
 
 interface Node {
   type: string;
@@ -148,30 +148,10 @@ function compileBlock(node: Node): Render {
         return isEmpty(v) ? inverse(ctx, data) : fn(v, data);
       };
     case "each":
-      return (ctx, data) => {
-        const list = value(ctx, data);
-        let out: unknown = "";
-        let count = 0;
-        if (list && typeof list === "object") {
-          const frame: Frame = { ...data, _parent: data };
-          const step = (field: string | number, index: number, last: boolean): void => {
-            frame["key"] = field;
-            frame["index"] = index;
-            frame["first"] = index === 0;
-            frame["last"] = last;
-            out = (out as string) + (fn((list as Record<string | number, unknown>)[field], frame) as string);
-          };
-          if (Array.isArray(list)) {
-            for (; count < list.length; count++) if (count in list) step(count, count, count === list.length - 1);
-          } else if (typeof (list as { [Symbol.iterator]?: unknown })[Symbol.iterator] === "function") {
-            throw new Unsupported("iterables"); // never JSON data; Handlebars would iterate it
-          } else {
-            const keys = Object.keys(list);
-            for (; count < keys.length; count++) step(keys[count] as string, count, count === keys.length - 1);
-          }
-        }
-        return count === 0 ? inverse(ctx, data) : out;
-      };
+      return (ctx, data) =>
+        eachOf(value(ctx, data), ctx, data, fn, inverse, () => {
+          throw new Unsupported("iterables"); // never JSON data; Handlebars would iterate it
+        });
     default:
       throw new Unsupported(`block ${name}`);
   }
