@@ -3,7 +3,7 @@
  * `drift.csv`, one row per change of any category. CSV columns are stable (docs/drift.md): add new
  * ones at the end, never rename or reorder.
  */
-import { createWriteStream } from "node:fs";
+import { createWriteStream, openSync } from "node:fs";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { stringify } from "csv-stringify";
@@ -58,7 +58,7 @@ export async function writeDriftCsv(drift: Drift, file: string): Promise<void> {
     for (const row of driftRows(drift)) yield DRIFT_CSV_COLUMNS.map((column) => neutraliseCell(row[column] ?? ""));
   };
   try {
-    await pipeline(Readable.from(records()), stringify({ header: true, columns: [...DRIFT_CSV_COLUMNS] }), createWriteStream(file, { encoding: "utf8" }));
+    await pipeline(Readable.from(records()), stringify({ header: true, columns: [...DRIFT_CSV_COLUMNS] }), createWriteStream(file, { fd: openSync(file, "w"), encoding: "utf8" }));
   } catch (error) {
     throw outputError(file, error);
   }

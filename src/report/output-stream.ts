@@ -3,7 +3,7 @@
  * chunk waits for 'drain' when the stream's buffer is full, so a 100,000-bucket snapshot never sits
  * in memory as one string. Every file-system failure becomes an OutputError naming the file.
  */
-import { createWriteStream } from "node:fs";
+import { createWriteStream, openSync } from "node:fs";
 import type { Writable } from "node:stream";
 import { createGzip } from "node:zlib";
 import { OutputError, SnapshotError } from "../errors.js";
@@ -27,7 +27,9 @@ export class ReportFileWriter {
     readonly file: string,
     options: ReportFileOptions = {},
   ) {
-    this.fileStream = createWriteStream(file, { encoding: "utf8" });
+    // Opened here, synchronously: an interrupt (cli/interrupt.ts) removes the temporary file between
+    // two tasks, and a stream's own open, still in flight then, would create it after the removal.
+    this.fileStream = createWriteStream(file, { fd: openSync(file, "w"), encoding: "utf8" });
     this.fileStream.on("error", (error) => {
       this.failure = error;
     });
