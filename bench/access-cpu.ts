@@ -14,15 +14,12 @@ import { ACCESS_FACTS } from "../src/model/facts.js";
 import { clearDecisionMemo, decisionMemoStats } from "../src/policy/iam/evaluate.js";
 import { DEFAULT_FACT_PLAN, scan } from "../src/scan/index.js";
 import type { BucketDocument } from "../src/model/index.js";
+import { numberFlag } from "./flags.js";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
-const arg = (name: string, fallback: number): number => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i < 0 ? fallback : Number(process.argv[i + 1]);
-};
-const accounts = arg("accounts", 10);
-const buckets = arg("buckets", 100);
-const rounds = arg("rounds", 2);
+const accounts = numberFlag("accounts", 10);
+const buckets = numberFlag("buckets", 100);
+const rounds = numberFlag("rounds", 2);
 const root = fileURLToPath(new URL("..", import.meta.url));
 
 const child = spawn(process.execPath, ["--import", "tsx", `${root}src/cli/main.ts`, "sandbox", "--generate", `accounts=${accounts},buckets=${buckets},seed=7`], { cwd: root, stdio: ["ignore", "pipe", "inherit"] });

@@ -12,15 +12,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { audit } from "../src/audit/index.js";
+import { numberFlag } from "./flags.js";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 const argv = process.argv.slice(2);
-const flag = (name: string, fallback: number): number => {
-  const index = argv.indexOf(`--${name}`);
-  return index < 0 ? fallback : Number(argv[index + 1]);
-};
-const accounts = flag("accounts", 30);
-const buckets = flag("buckets", 100);
+const accounts = numberFlag("accounts", 30);
+const buckets = numberFlag("buckets", 100);
 const root = fileURLToPath(new URL("..", import.meta.url));
 
 const child = spawn(process.execPath, ["--import", "tsx", `${root}src/cli/main.ts`, "sandbox", "--generate", `accounts=${accounts},buckets=${buckets},seed=7`], { cwd: root, stdio: ["ignore", "pipe", "inherit"] });

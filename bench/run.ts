@@ -26,25 +26,22 @@ import { promisify } from "node:util";
 import type { CallRecord } from "../src/sandbox/types.js";
 import { evaluationFigures, evaluationLine, htmlFirstScreenMs, minimumCalls } from "./figures.js";
 import { benchLatency, benchSandbox } from "./sandbox.js";
+import { numberFlag } from "./flags.js";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 const argv = process.argv.slice(2);
 const quick = argv.includes("--quick");
-const flag = (name: string, fallback: number): number => {
-  const index = argv.indexOf(`--${name}`);
-  return index < 0 ? fallback : Number(argv[index + 1]);
-};
-const accounts = flag("accounts", quick ? 20 : 1000);
-const bucketsPerAccount = flag("buckets", quick ? 10 : 100);
-const latency = flag("latency", quick ? 5 : 100);
-const concurrency = flag("concurrency", 64);
+const accounts = numberFlag("accounts", quick ? 20 : 1000);
+const bucketsPerAccount = numberFlag("buckets", quick ? 10 : 100);
+const latency = numberFlag("latency", quick ? 5 : 100);
+const concurrency = numberFlag("concurrency", 64);
 /** `--pack NAME`: audit with that policy pack only (e.g. `baseline`, which reads no IAM, bucket or key policy), to show what the other policies' facts cost in calls. */
 const packIndex = argv.indexOf("--pack");
 const pack = packIndex < 0 ? null : argv[packIndex + 1]!;
 /** `--workers N|auto`, handed to the audit as is. */
 const workersIndex = argv.indexOf("--workers");
 const workers = workersIndex < 0 ? null : argv[workersIndex + 1]!;
-const throttle = flag("throttle", 0);
+const throttle = numberFlag("throttle", 0);
 const root = fileURLToPath(new URL("..", import.meta.url));
 
 /** `replguard sandbox --generate …` in a child process; resolves with its printed environment. */

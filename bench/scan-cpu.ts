@@ -11,16 +11,13 @@ import { fileURLToPath } from "node:url";
 import { Session } from "node:inspector/promises";
 import { writeFile } from "node:fs/promises";
 import { scan } from "../src/scan/index.js";
+import { numberFlag } from "./flags.js";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
-const arg = (name: string, fallback: number): number => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i < 0 ? fallback : Number(process.argv[i + 1]);
-};
-const accounts = arg("accounts", 100);
-const buckets = arg("buckets", 50);
-const concurrency = arg("concurrency", 64);
-const rounds = arg("rounds", 2);
+const accounts = numberFlag("accounts", 100);
+const buckets = numberFlag("buckets", 50);
+const concurrency = numberFlag("concurrency", 64);
+const rounds = numberFlag("rounds", 2);
 const leanReads = !process.argv.includes("--sdk-reads");
 const root = fileURLToPath(new URL("..", import.meta.url));
 

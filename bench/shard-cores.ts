@@ -13,17 +13,14 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { numberFlag } from "./flags.js";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
-const arg = (name: string, fallback: number): number => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i < 0 ? fallback : Number(process.argv[i + 1]);
-};
-const accounts = arg("accounts", 100);
-const buckets = arg("buckets", 50);
-const latency = arg("latency", 20);
-const concurrency = arg("concurrency", 64);
-const max = arg("max", availableParallelism());
+const accounts = numberFlag("accounts", 100);
+const buckets = numberFlag("buckets", 50);
+const latency = numberFlag("latency", 20);
+const concurrency = numberFlag("concurrency", 64);
+const max = numberFlag("max", availableParallelism());
 const withShards = process.argv.includes("--shards");
 const root = fileURLToPath(new URL("..", import.meta.url));
 

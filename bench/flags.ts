@@ -1,0 +1,11 @@
+/** The benches' numeric flags (`--accounts 100`): one parser, and a clear error for a value that is not a number. */
+export function numberFlag(name: string, fallback: number, argv: readonly string[] = process.argv): number {
+  const index = argv.indexOf(`--${name}`);
+  if (index < 0) return fallback;
+  const value = Number(argv[index + 1]);
+  if (argv[index + 1] === undefined || !Number.isFinite(value)) {
+    console.error(`bench: --${name} needs a number, got ${argv[index + 1] ?? "nothing"}`);
+    process.exit(2);
+  }
+  return value;
+}
