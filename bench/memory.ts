@@ -2,19 +2,30 @@
  * Where the audit's memory goes, by phase: a generated organization served by `replguard sandbox
  * --generate` in its own process, `audit()` (all formats, `retain: "summary"` as the CLI) in this
  * one, with `process.memoryUsage()` sampled every 50 ms and tagged with the scan's phase, then the
- * peak RSS and heap per phase printed. Figures, never asserted.
+ * peak RSS and heap per phase printed. Figures, never asserted. Phases: `accounts` (reading every
+ * bucket), `destinations` (resolution), `access` (the access pass's batches), `handoff` (each
+ * document completed, evaluated and written to the snapshot), `reports` (every report from the file).
  *
- *   node --expose-gc --import tsx bench/memory.ts --accounts 30 --buckets 100 [--live]
+ *   node --expose-gc --import tsx bench/memory.ts --accounts 30 --buckets 100 [--live] [--heap-snapshots DIR]
+ *
+ * The heap is set up as the executable sets it up (src/audit/heap.ts; `REPLGUARD_HEAP_GROWING_PERCENT=0`
+ * for V8's own growth heuristics, the figures before).
+ * `--live`: a full GC every second, and the heap left after it (what is held, garbage aside).
+ * `--heap-snapshots DIR`: at the end of each phase, a full GC and a V8 heap snapshot written there
+ * (open in Chrome DevTools, Memory tab) to see what the live heap is made of.
  */
 import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { writeHeapSnapshot } from "node:v8";
 import { fileURLToPath } from "node:url";
+import { boundHeapGrowth } from "../src/audit/heap.js";
 import { audit } from "../src/audit/index.js";
 import { numberFlag } from "./flags.js";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+const growth = boundHeapGrowth();
 const argv = process.argv.slice(2);
 const accounts = numberFlag("accounts", 30);
 const buckets = numberFlag("buckets", 100);
@@ -40,6 +51,18 @@ let phase = "start";
 const peaks = new Map<string, { rss: number; heap: number; external: number; live: number }>();
 /** `--live`: every second, a full GC and the heap left after it: what is really held, garbage aside. */
 const live = argv.includes("--live") && typeof globalThis.gc === "function";
+const snapshots = argv.includes("--heap-snapshots") ? argv[argv.indexOf("--heap-snapshots") + 1]! : null;
+/** Moves to the next phase: the last sample of the old one, and its heap snapshot when asked. */
+const enter = (next: string): void => {
+  if (next === phase) return;
+  sample();
+  if (snapshots !== null && typeof globalThis.gc === "function") {
+    globalThis.gc();
+    const file = writeHeapSnapshot(join(snapshots, `end-of-${phase}.heapsnapshot`));
+    console.log(`  heap snapshot at the end of ${phase}: ${file} (${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MB used after GC)`);
+  }
+  phase = next;
+};
 const sample = (): void => {
   const m = process.memoryUsage();
   const peak = peaks.get(phase) ?? { rss: 0, heap: 0, external: 0, live: 0 };
@@ -57,14 +80,23 @@ const dir = await mkdtemp(join(tmpdir(), "replguard-memory-"));
 const started = process.cpuUsage();
 try {
   const result = await audit({
-    scan: { endpoint: env.AWS_ENDPOINT_URL!, region: env.AWS_REGION!, concurrency: { requests: 64 }, onProgress: (p) => { if (p.phase !== phase && p.phase !== "done") { sample(); phase = p.phase; } if (p.phase === "done") { sample(); phase = "reports"; } } },
+    scan: {
+      endpoint: env.AWS_ENDPOINT_URL!,
+      region: env.AWS_REGION!,
+      concurrency: { requests: 64 },
+      onProgress: (p) => {
+        if (p.phase === "done") enter("reports");
+        else if (p.phase !== "destinations" || (phase !== "access" && phase !== "handoff")) enter(p.phase);
+      },
+      onAccessBatch: () => enter("access"),
+      onScanned: () => enter("handoff"),
+    },
     outDir: join(dir, "out"),
     retain: "summary",
   });
-  sample();
-  phase = "end";
+  enter("end");
   const cpu = process.cpuUsage(started);
-  console.log(`memory bench: ${accounts} × ${buckets} = ${accounts * buckets} buckets, exit ${result.exitCode}, kept ${result.snapshot.buckets.length} documents / ${result.snapshot.results.length} results, CPU ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s`);
+  console.log(`memory bench: ${accounts} × ${buckets} = ${accounts * buckets} buckets, heap growing ${growth === 0 ? "as V8 decides" : `${growth}%`}, exit ${result.exitCode}, kept ${result.snapshot.buckets.length} documents / ${result.snapshot.results.length} results, CPU ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s`);
   for (const [name, p] of peaks) console.log(`  ${name.padEnd(14)} peak RSS ${(p.rss / 2 ** 20).toFixed(0)} MB, heap used ${(p.heap / 2 ** 20).toFixed(0)} MB, external ${(p.external / 2 ** 20).toFixed(0)} MB${live ? `, live heap after GC ${(p.live / 2 ** 20).toFixed(0)} MB` : ""}`);
   console.log(`  process peak RSS (maxRSS) ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
 } finally {

@@ -73,9 +73,9 @@ interface ChildFigures {
   stdout: string;
 }
 
-/** The CLI in a child process that prints its own resource usage (peak RSS, user + system CPU) when done. */
+/** The CLI in a child process, set up as the executable (src/cli/main.ts) sets it up, that prints its own resource usage (peak RSS, user + system CPU) when done. */
 async function cli(args: string[], env: Record<string, string> = {}): Promise<ChildFigures> {
-  const script = `const { main } = await import(${JSON.stringify(`${root}src/cli/program.ts`)}); const code = await main(process.argv.slice(1)); const u = process.resourceUsage(); process.stderr.write("usage " + u.maxRSS + " " + (u.userCPUTime + u.systemCPUTime) + "\\n"); process.exitCode = code;`;
+  const script = `const { boundHeapGrowth } = await import(${JSON.stringify(`${root}src/audit/heap.ts`)}); boundHeapGrowth(); const { main } = await import(${JSON.stringify(`${root}src/cli/program.ts`)}); const code = await main(process.argv.slice(1)); const u = process.resourceUsage(); process.stderr.write("usage " + u.maxRSS + " " + (u.userCPUTime + u.systemCPUTime) + "\\n"); process.exitCode = code;`;
   const started = performance.now();
   const { stdout, stderr } = await promisify(execFile)(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script, ...args], {
     cwd: root,

@@ -100,6 +100,8 @@ export async function streamAudit(options: StreamAuditOptions): Promise<Streamed
         };
         await writer.header(header);
         for (const account of accounts) await writer.account(account);
+        // The caller's own hook (the memory bench marks the phase with it) still runs.
+        await options.scan.onScanned?.({ scan: info, accounts });
       },
       onBucket: async (doc) => {
         const results = [...evaluateBucket(policySet, doc, { suppressions, now })];

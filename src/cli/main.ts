@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 /** The `replguard` executable. */
+import { boundHeapGrowth } from "../audit/heap.js";
 import { main } from "./program.js";
 
 // The SDK warns on Node 20 that *future* SDK releases will need Node 22. The locked SDK version
@@ -10,4 +11,17 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 // files behind. Ignored, the write fails with EFBIG instead, and the report writer cleans up.
 process.on("SIGXFSZ", () => undefined);
 
-process.exitCode = await main(process.argv.slice(2));
+// An audit holds little but allocates fast: V8 would let the heap grow to several times what is
+// live before collecting (docs/memory.md). Process-wide, so set here, not by the library.
+let heapError: string | null = null;
+try {
+  boundHeapGrowth();
+} catch (error) {
+  heapError = (error as Error).message;
+}
+
+if (heapError === null) process.exitCode = await main(process.argv.slice(2));
+else {
+  process.stderr.write(`replguard: ${heapError}\n`);
+  process.exitCode = 2;
+}

@@ -1,0 +1,72 @@
+/**
+ * What an audit holds per bucket until its end, in bytes, and how far the CLI lets the heap grow
+ * past what it holds (docs/memory.md). Heap figures after a full GC: the scan's inventory entry is
+ * the one structure kept for every bucket of the organization, so its size is the slope of the
+ * audit's live memory; the growth factor turns that live memory into the process's peak.
+ */
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
+import { describe, expect, it } from "vitest";
+import { boundHeapGrowth, HEAP_GROWING_PERCENT } from "../../src/audit/heap.js";
+import { UsageError } from "../../src/errors.js";
+import { unreadBucketDocument, type AccountRef, type BucketDocument } from "../../src/model/index.js";
+import { inventoryEntry, type InventoryEntry } from "../../src/scan/spool.js";
+
+/** Bytes of heap one inventory entry (with its name, its destinations and its Map slot) may take: ~335 measured on Node 20. */
+const INVENTORY_BYTES_PER_BUCKET = 400;
+
+setFlagsFromString("--expose-gc");
+const gc = runInNewContext("gc") as () => void;
+const heapAfterGc = (): number => {
+  gc();
+  gc();
+  return process.memoryUsage().heapUsed;
+};
+
+/** A bucket as the scan reads it: versioned, half of them replicating to one destination. */
+function document(index: number, account: AccountRef): BucketDocument {
+  const doc = unreadBucketDocument(`bucket-${String(index).padStart(6, "0")}-${account.id}`, index % 3 === 0 ? "eu-west-1" : "us-east-1", account);
+  doc.versioning = { status: "Enabled", mfaDelete: "Disabled" } as BucketDocument["versioning"];
+  doc.collected = ["versioning", "replication", "encryption"];
+  if (index % 2 === 0) {
+    doc.replication = {
+      configured: true,
+      role: `arn:aws:iam::${account.id}:role/replication`,
+      rules: [{ destination: { bucket: `bucket-${String(index + 1).padStart(6, "0")}-${account.id}` } }],
+    } as unknown as BucketDocument["replication"];
+  }
+  return doc;
+}
+
+describe("audit/memory per bucket", () => {
+  it(`keeps at most ${INVENTORY_BYTES_PER_BUCKET} bytes of heap per bucket in the scan's inventory`, () => {
+    const accounts: AccountRef[] = Array.from({ length: 20 }, (_, i) => ({ id: String(100000000000 + i), name: `account-${i}`, ouPath: "Root", tags: {} }));
+    const count = 20_000;
+    // The documents are made one at a time and dropped, as the scan drops them into its spool.
+    const before = heapAfterGc();
+    const inventory = new Map<string, InventoryEntry>();
+    for (let i = 0; i < count; i++) {
+      const doc = document(i, accounts[i % accounts.length]!);
+      inventory.set(doc.name, inventoryEntry(doc));
+    }
+    const perBucket = (heapAfterGc() - before) / count;
+    expect(inventory.size).toBe(count);
+    expect(perBucket).toBeGreaterThan(0);
+    expect(perBucket).toBeLessThanOrEqual(INVENTORY_BYTES_PER_BUCKET);
+  });
+});
+
+describe("audit/boundHeapGrowth", () => {
+  it("sets V8's old-generation growth to a fixed factor, V8's own with 0, and refuses anything else", () => {
+    try {
+      expect(boundHeapGrowth({})).toBe(HEAP_GROWING_PERCENT);
+      expect(HEAP_GROWING_PERCENT).toBeLessThanOrEqual(50);
+      expect(boundHeapGrowth({ REPLGUARD_HEAP_GROWING_PERCENT: "60" })).toBe(60);
+      expect(() => boundHeapGrowth({ REPLGUARD_HEAP_GROWING_PERCENT: "lots" })).toThrow(UsageError);
+      expect(() => boundHeapGrowth({ REPLGUARD_HEAP_GROWING_PERCENT: "-5" })).toThrow(/REPLGUARD_HEAP_GROWING_PERCENT must be a whole number from 0 to 1000, got "-5"/);
+    } finally {
+      // This test process gets V8's own heuristics back.
+      expect(boundHeapGrowth({ REPLGUARD_HEAP_GROWING_PERCENT: "0" })).toBe(0);
+    }
+  });
+});
