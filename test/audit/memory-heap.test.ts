@@ -4,6 +4,8 @@
  * the one structure kept for every bucket of the organization, so its size is the slope of the
  * audit's live memory; the growth factor turns that live memory into the process's peak.
  */
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { describe, expect, it } from "vitest";
@@ -56,7 +58,37 @@ describe("audit/memory per bucket", () => {
   });
 });
 
+/**
+ * A process holding ~15 MB that keeps promoting garbage (each batch outlives a young-generation
+ * collection), as the audit does; prints its peak heap size. V8's own growth let it reach ~180 MB
+ * on Node 20; the fixed factor keeps it under ~100 MB.
+ */
+const CHURN = `
+import { getHeapStatistics } from "node:v8";
+import { boundHeapGrowth } from ${JSON.stringify(fileURLToPath(new URL("../../src/audit/heap.ts", import.meta.url)))};
+boundHeapGrowth();
+const live = [];
+for (let i = 0; i < 150000; i++) live.push({ name: "bucket-" + i, a: [i] });
+let peak = 0;
+let previous = [];
+for (let round = 0; round < 40; round++) {
+  const batch = [];
+  for (let i = 0; i < 100000; i++) batch.push({ x: i, y: "s" + i, z: [i] });
+  previous = batch;
+  peak = Math.max(peak, getHeapStatistics().total_heap_size);
+}
+console.log(JSON.stringify({ peak, live: live.length, previous: previous.length }));
+`;
+
 describe("audit/boundHeapGrowth", () => {
+  it("keeps a process that promotes garbage fast within 1.25 × its live heap plus the young generation", () => {
+    const run = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", CHURN], { encoding: "utf8", env: { ...process.env, REPLGUARD_HEAP_GROWING_PERCENT: "" } });
+    expect(run.stderr).toBe("");
+    const { peak } = JSON.parse(run.stdout) as { peak: number };
+    expect(peak / 2 ** 20).toBeLessThan(130);
+  });
+
+
   it("sets V8's old-generation growth to a fixed factor, V8's own with 0, and refuses anything else", () => {
     try {
       expect(boundHeapGrowth({})).toBe(HEAP_GROWING_PERCENT);
