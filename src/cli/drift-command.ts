@@ -47,7 +47,7 @@ export function driftCommand(run: (exitCode: number) => void): Command {
       if (newFile === undefined) throw new UsageError("drift needs two snapshots (replguard drift OLD NEW), or --terraform FILE and one snapshot");
       // Loaded when the command runs, not for `--help` or a bad flag (see audit-command.ts).
       const [{ defaultOutDir }, { diffSnapshotFiles, driftFails }, { loadPolicies }, { openReportDir, writeReportsFromSnapshot }, { withInterruptCleanup }] = await Promise.all([
-        import("../audit/index.js"),
+        import("../audit/out-dir.js"),
         import("../drift/index.js"),
         import("../policy/index.js"),
         import("../report/index.js"),

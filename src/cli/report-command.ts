@@ -20,7 +20,7 @@ export function reportCommand(): Command {
     .action(async (snapshotFile: string, flags: ReportFlags) => {
       // Loaded when the command runs, not for `--help` or a bad flag (see audit-command.ts).
       const [{ defaultOutDir }, { loadPolicies }, { checkSnapshotFile, openReportDir, writeReportsFromSnapshot }, { withInterruptCleanup }] = await Promise.all([
-        import("../audit/index.js"),
+        import("../audit/out-dir.js"),
         import("../policy/index.js"),
         import("../report/index.js"),
         import("./interrupt.js"),
