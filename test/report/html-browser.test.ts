@@ -107,13 +107,16 @@ const EVIL = { name: "<img src=x onerror=alert(1)>", tag: "</script><script>aler
 
 /**
  * The demo organization with hostile text in one account, through the whole chain (sandbox, SDK,
- * scan, snapshot, report): the library's audit, so that it runs beside the CLI's demo audit.
+ * scan, snapshot, report): the library's audit, so that it runs beside the CLI's demo audit. Only
+ * that account and the management account are kept: the rest would be the demo audit again (its
+ * rule's destination, now outside the organization, is still drawn with the rule id).
  */
 async function auditHostileScenario(dir: string): Promise<string> {
   const scenario = JSON.parse(await readFile(shippedPath("scenarios", "demo.json"), "utf8")) as {
     accounts: { name: string; tags?: Record<string, string>; buckets?: { tags?: Record<string, string>; replication?: { Rules: { ID: string }[] } }[] }[];
   };
   const target = scenario.accounts[1]!;
+  scenario.accounts = [scenario.accounts[0]!, target];
   const bucket = target.buckets!.find((b) => b.replication)!;
   target.name = EVIL.name;
   target.tags = { ...target.tags, team: EVIL.tag, note: EVIL.name };
@@ -248,50 +251,6 @@ describe.skipIf(!hasChromium)("report/renderHtml in Chromium", () => {
     expect(await page.locator("#map .legend").innerText()).toMatch(/cross-account[\s\S]*same account[\s\S]*cross-region[\s\S]*outside the organization/);
   });
 
-  it("has no serious or critical accessibility violation (axe)", async () => {
-    // The demo report; of the fixture, what the demo lacks (drift, trend, hostile text). axe takes
-    // ~25 s over the whole demo page, so `npm run check` checks the account sections after the
-    // first one with buckets (the same bucket template again) and the repeated table rows (below)
-    // only under REPLGUARD_AXE=full (CI,
-    // .ci/run). They are removed from a second copy of the page rather than excluded: axe builds
-    // its tree of the whole document before it applies an exclusion, which cost as much again.
-    let demoPage = pages.demo;
-    if (process.env["REPLGUARD_AXE"] !== "full") {
-      demoPage = await open(join(demoDir, "report.html"));
-      const sections = await demoPage.$$eval("section[id^='account-']", (all) => all.filter((s) => s.querySelector("details") !== null).map((s) => s.id));
-      expect(sections.length).toBeGreaterThan(1);
-      await demoPage.$$eval(sections.slice(1).map((id) => `#${id}`).join(", "), (repeated) => repeated.forEach((section) => section.remove()));
-      expect(await demoPage.locator("section[id^='account-'] details").count()).toBeGreaterThan(0);
-      // Likewise a table row repeats its table's row template: of the rows of one table body, one
-      // of each shape (the tags, classes and styles of the row and all it holds) stays, so every
-      // status colour and badge a table shows is still checked against its background.
-      const rows = await demoPage.locator("tbody > tr").count();
-      await demoPage.$$eval("tbody", (bodies) => {
-        for (const body of bodies) {
-          const seen = new Set<string>();
-          for (const row of [...body.rows]) {
-            const shape = [row, ...row.querySelectorAll("*")].map((e) => `${e.tagName}.${e.getAttribute("class") ?? ""}.${e.getAttribute("style") ?? ""}`).join(" ");
-            if (seen.has(shape)) row.remove();
-            else seen.add(shape);
-          }
-        }
-      });
-      expect(await demoPage.locator("tbody > tr").count()).toBeLessThan(rows);
-    }
-    // Legacy mode: axe.run in the page itself, without the blank page @axe-core/playwright otherwise
-    // opens (and injects axe into again) to assemble the frames' results; the report has no frames
-    // (its CSP allows none), so the results are the same, ~3 s sooner.
-    const demo = new AxeBuilder({ page: demoPage }).setLegacyMode(true);
-    const found = await Promise.all(
-      [demo, new AxeBuilder({ page: pages.fixture }).setLegacyMode(true).include("#drift").include("#chart-trend").include(`#account-${ACCOUNTS.prod}`)].map(async (axe) => {
-        const { violations } = await axe.analyze();
-        return violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id} (${v.nodes.length}): ${v.nodes[0]?.target.join(" ")}`);
-      }),
-    );
-    expect(found).toEqual([[], []]);
-    if (demoPage !== pages.demo) await demoPage.context().close();
-  }, 240_000);
-
   it("switches to the printable view: scope first, no interactive chrome, a PDF whose first page has the scope", async () => {
     const page = pages.demo;
     await page.emulateMedia({ media: "print" });
@@ -332,6 +291,52 @@ describe.skipIf(!hasChromium)("report/renderHtml in Chromium", () => {
       expect(png.readUInt32BE(16)).toBeGreaterThan(600); // IHDR width
     }
   });
+
+  it("has no serious or critical accessibility violation (axe)", async () => {
+    // The demo report; of the fixture, what the demo lacks (drift, trend, hostile text). axe takes
+    // ~25 s over the whole demo page, so `npm run check` checks the account sections after the
+    // first one with buckets (the same bucket template again) and the repeated table rows (below)
+    // only under REPLGUARD_AXE=full (CI,
+    // .ci/run). They are removed from the page rather than excluded: axe builds its tree of the
+    // whole document before it applies an exclusion, which cost as much again. This test runs after
+    // every other one on the demo page (the screenshots show it whole), so no second copy is loaded.
+    const demoPage = pages.demo;
+    // Hidden elements are not checked: the printable-view test left a filter set.
+    await filter(demoPage);
+    expect(await shown(demoPage)).toBe(`${demoSnapshot.buckets.length} buckets, ${demoSnapshot.results.length} results shown`);
+    if (process.env["REPLGUARD_AXE"] !== "full") {
+      const sections = await demoPage.$$eval("section[id^='account-']", (all) => all.filter((s) => s.querySelector("details") !== null).map((s) => s.id));
+      expect(sections.length).toBeGreaterThan(1);
+      await demoPage.$$eval(sections.slice(1).map((id) => `#${id}`).join(", "), (repeated) => repeated.forEach((section) => section.remove()));
+      expect(await demoPage.locator("section[id^='account-'] details").count()).toBeGreaterThan(0);
+      // Likewise a table row repeats its table's row template: of the rows of one table body, one
+      // of each shape (the tags, classes and styles of the row and all it holds) stays, so every
+      // status colour and badge a table shows is still checked against its background.
+      const rows = await demoPage.locator("tbody > tr").count();
+      await demoPage.$$eval("tbody", (bodies) => {
+        for (const body of bodies) {
+          const seen = new Set<string>();
+          for (const row of [...body.rows]) {
+            const shape = [row, ...row.querySelectorAll("*")].map((e) => `${e.tagName}.${e.getAttribute("class") ?? ""}.${e.getAttribute("style") ?? ""}`).join(" ");
+            if (seen.has(shape)) row.remove();
+            else seen.add(shape);
+          }
+        }
+      });
+      expect(await demoPage.locator("tbody > tr").count()).toBeLessThan(rows);
+    }
+    // Legacy mode: axe.run in the page itself, without the blank page @axe-core/playwright otherwise
+    // opens (and injects axe into again) to assemble the frames' results; the report has no frames
+    // (its CSP allows none), so the results are the same, ~3 s sooner.
+    const demo = new AxeBuilder({ page: demoPage }).setLegacyMode(true);
+    const found = await Promise.all(
+      [demo, new AxeBuilder({ page: pages.fixture }).setLegacyMode(true).include("#drift").include("#chart-trend").include(`#account-${ACCOUNTS.prod}`)].map(async (axe) => {
+        const { violations } = await axe.analyze();
+        return violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id} (${v.nodes.length}): ${v.nodes[0]?.target.join(" ")}`);
+      }),
+    );
+    expect(found).toEqual([[], []]);
+  }, 240_000);
 
   it("requested nothing beyond the file itself, on any page, through all of the above", () => {
     expect(requests).toEqual([]);
