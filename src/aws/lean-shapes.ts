@@ -115,10 +115,32 @@ export function parseXmlBody(xml: string): Record<string, unknown> {
   return object;
 }
 
+/**
+ * Parsed 2xx bodies by their text: most answers of a scan are the same few documents (versioning
+ * `Enabled`, `Suspended`, never set), and the same text parses to the same tree. The trees are
+ * only read (`read` builds the output from fresh objects), so one tree serves every equal answer.
+ * Bounded: emptied when full, so unique answers (replication rules name their buckets) cost a
+ * map entry, never memory that grows with the scan.
+ */
+const parsedBodies = new Map<string, Record<string, unknown>>();
+const MEMO_ENTRIES = 256;
+const MEMO_BODY_CHARS = 4096;
+
+function parseBodyOnce(xml: string): Record<string, unknown> {
+  if (xml.length > MEMO_BODY_CHARS) return parseXmlBody(xml);
+  let body = parsedBodies.get(xml);
+  if (body === undefined) {
+    body = parseXmlBody(xml);
+    if (parsedBodies.size >= MEMO_ENTRIES) parsedBodies.clear();
+    parsedBodies.set(xml, body);
+  }
+  return body;
+}
+
 /** The operation's output (without `$metadata`) from its 2xx answer's body. */
 export function deserializeOutput(operation: LeanOperation, xml: string): Record<string, unknown> {
   const { payload, shape } = LEAN_OUTPUTS[operation];
-  const body = parseXmlBody(xml);
+  const body = parseBodyOnce(xml);
   const members = read(shape, body) as Record<string, unknown>;
   if (payload === null) return members;
   return xml.length === 0 ? {} : { [payload]: members };
