@@ -17,7 +17,7 @@ import type { AccountRecord, AccountRef, BucketDocument, Coverage, FactName, Fac
 import { FACT_NAMES } from "../model/index.js";
 import { discoverOrganization, scopeAccounts, type Organization } from "../org/index.js";
 import { scanAccount } from "./account.js";
-import { ProgressTracker, type AccountSession, type ScanContext, type ScanProgress } from "./context.js";
+import { markStage, ProgressTracker, type AccountSession, type ScanContext, type ScanProgress } from "./context.js";
 import { coverageOf } from "./coverage.js";
 import { accessPass, Lookahead } from "./access-pass.js";
 import { applyResolution, resolveDestinations, type OrganizationView } from "./resolve.js";
@@ -163,6 +163,7 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   });
   const request = createRequestLimiter(requests);
   const progress = new ProgressTracker(options.onProgress);
+  markStage("organization");
   try {
     await factory.resolveS3Settings();
     const credentials = callerCredentials(options);
@@ -238,6 +239,7 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
       // Roles, bucket and key policies: only when a loaded policy reads them (FactPlan.access), in
       // batches of accounts that share a role (scan/access-pass.ts); the completed documents wait in a
       // second spool, in the same order, and replace their first version as the documents are handed on.
+      if (plan.access !== undefined) markStage("access");
       if (plan.access !== undefined) accessed = await accessPass({ ctx, spool, inventory, resolution, view, sessions, access: plan.access, world: { organizationId: org?.id ?? null }, ...(options.onAccessBatch === undefined ? {} : { onBatch: options.onAccessBatch }) });
       const scanInfo: ScanInfo = {
         startedAt,
@@ -253,6 +255,7 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
         retries: { ...request.counts },
         ...(options.shard === undefined ? {} : { shard: shardInfo(options.shard, plan, ctx, inventory) }),
       };
+      markStage("handover");
       await options.onScanned?.({ scan: scanInfo, accounts: records });
       const kept: BucketDocument[] = [];
       const counts = { buckets: 0, partial: 0 };
