@@ -2,7 +2,6 @@
  * The scanner: discover the accounts in scope, read every bucket's facts, resolve every
  * replication destination, and count what was and was not read.
  */
-import pLimit from "p-limit";
 import {
   AwsClientFactory,
   callerCredentials,
@@ -16,7 +15,7 @@ import { UsageError } from "../errors.js";
 import type { AccountRecord, AccountRef, BucketDocument, Coverage, FactName, FactPlan, ScanInfo, ShardInfo } from "../model/index.js";
 import { FACT_NAMES } from "../model/index.js";
 import { discoverOrganization, scopeAccounts, type Organization } from "../org/index.js";
-import { scanAccount } from "./account.js";
+import { scanAccounts } from "./account.js";
 import { markStage, ProgressTracker, type AccountSession, type ScanContext, type ScanProgress } from "./context.js";
 import { coverageOf } from "./coverage.js";
 import { accessPass, Lookahead } from "./access-pass.js";
@@ -209,21 +208,15 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
         const endpoint = options.endpoint;
         await scanAccountsInWorkers(ctx, inScope, { workers, accountsInFlight, requests, endpoint, maxAttempts }, { spool, inventory, sessions });
       } else {
-        const accountLimit = pLimit(accountsInFlight);
-        await Promise.all(
-          inScope.map((record) =>
-            accountLimit(async () => {
-              // One AccountRef per account, shared by its documents (identical in JSON, one object in memory).
-              const ref: AccountRef = { id: record.id, name: record.name, ouPath: record.ouPath, tags: record.tags };
-              const result = await scanAccount(ctx, record, ref);
-              if (result.session !== null && record.scan === "scanned") sessions.set(record.id, result.session);
-              for (const doc of result.documents) inventory.set(doc.name, inventoryEntry(doc));
-              await spool.add(record.id, result.documents);
-              progress.accountsDone++;
-              progress.emit();
-            }),
-          ),
-        );
+        // One AccountRef per account, shared by its documents (identical in JSON, one object in memory).
+        const accounts = inScope.map((record) => ({ record, ref: { id: record.id, name: record.name, ouPath: record.ouPath, tags: record.tags } satisfies AccountRef }));
+        await scanAccounts(ctx, accounts, accountsInFlight, async (record, result) => {
+          if (result.session !== null && record.scan === "scanned") sessions.set(record.id, result.session);
+          for (const doc of result.documents) inventory.set(doc.name, inventoryEntry(doc));
+          await spool.add(record.id, result.documents);
+          progress.accountsDone++;
+          progress.emit();
+        });
       }
 
       progress.phase = "destinations";
