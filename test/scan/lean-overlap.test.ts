@@ -1,9 +1,10 @@
 /**
  * The scan's stages overlap where they can without changing what is read: the next accounts are
  * opened (AssumeRole, ListBuckets) while the current ones read their buckets (scan/account.ts
- * `scanAccounts`). Told from the sandbox's call log (answers in the order they were given), never
+ * `scanAccounts`), and the destination pass's two halves run side by side (scan/resolve.ts). Told from the sandbox's call log (answers in the order they were given), never
  * from the clock: with one account reading at a time, an account's ListBuckets is answered before
- * the previous account's last bucket read. And the scan publishes its stages (the bench prints
+ * the previous account's last bucket read; the destination pass probes (HeadBucket) while it reads
+ * the destination-only facts, not after. And the scan publishes its stages (the bench prints
  * their wall times) on a diagnostics channel.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -51,5 +52,20 @@ describe("scan/overlap", () => {
 
     const wide = await scanSandbox(sandbox, { concurrency: { accounts: 8, requests: 32 } });
     expect(JSON.stringify(found(serial))).toBe(JSON.stringify(found(wide)));
+  });
+
+  it("probes the destinations outside the inventory while it reads the destination-only facts", async () => {
+    const facts = { all: [], replicating: [], destinations: ["objectLock" as const] };
+    const from = sandbox.calls.length;
+    // One request slot: the calls are answered in the order they were asked.
+    const narrow = await scanSandbox(sandbox, { facts, concurrency: { accounts: 1, requests: 1 } });
+    const log = sandbox.calls.slice(from);
+    const heads = log.flatMap((call, index) => (call.operation === "HeadBucket" ? [index] : []));
+    const locks = log.flatMap((call, index) => (call.operation === "GetObjectLockConfiguration" ? [index] : []));
+    expect(heads.length).toBeGreaterThan(0);
+    expect(locks.length).toBeGreaterThan(1);
+    expect(heads[0]!, "a probe answered before the last destination-only read").toBeLessThan(locks.at(-1)!);
+    const wide = await scanSandbox(sandbox, { facts, concurrency: { accounts: 8, requests: 32 } });
+    expect(JSON.stringify(found(narrow))).toBe(JSON.stringify(found(wide)));
   });
 });
