@@ -75,6 +75,18 @@ export type LeanOperation = keyof typeof LEAN_OUTPUTS;
 
 const asArray = (value: unknown): unknown[] => (Array.isArray(value) ? value : [value]);
 
+/** A structure's members as (name, shape, XML name), in declaration order: worked out once per structure, not per answer. */
+type Members = readonly (readonly [string, Shape, string])[];
+const membersOf = new WeakMap<Record<string, Member>, Members>();
+function members(struct: Record<string, Member>): Members {
+  let list = membersOf.get(struct);
+  if (list === undefined) {
+    list = Object.entries(struct).map(([name, member]) => (typeof member === "object" && "shape" in member ? ([name, member.shape, member.xml] as const) : ([name, member, name] as const)));
+    membersOf.set(struct, list);
+  }
+  return list;
+}
+
 function read(shape: Shape, value: unknown): unknown {
   if (shape === "string") return typeof value === "string" ? value : undefined;
   if (shape === "int") return typeof value === "string" && value !== "" ? Number.parseInt(value, 10) : undefined;
@@ -82,8 +94,7 @@ function read(shape: Shape, value: unknown): unknown {
   if ("struct" in shape) {
     const object = typeof value === "object" && value !== null ? (value as Record<string, unknown>) : {};
     const out: Record<string, unknown> = {};
-    for (const [name, member] of Object.entries(shape.struct)) {
-      const [memberShape, xml] = typeof member === "object" && "shape" in member ? [member.shape, member.xml] : [member, name];
+    for (const [name, memberShape, xml] of members(shape.struct)) {
       const raw = object[xml];
       if (raw === undefined) continue;
       const parsed = read(memberShape, raw);
