@@ -1,5 +1,5 @@
 /** Scanning one account: get in, list its buckets, read each bucket's facts (first pass). */
-import pLimit from "p-limit";
+import pLimit, { type LimitFunction } from "p-limit";
 import { toBucketError } from "../aws/index.js";
 import { unreadBucketDocument, type AccountRecord, type AccountRef, type BucketDocument } from "../model/index.js";
 import { openAccount } from "./access.js";
@@ -97,38 +97,44 @@ export async function scanAccount(ctx: ScanContext, record: AccountRecord, accou
 }
 
 /**
- * Scans the accounts as `scanAccount` does each, at most `inFlight` reading their buckets at once,
- * and hands each on (`onScanned`, awaited) as it finishes. An account's start (AssumeRole, then
- * ListBuckets) is two dependent calls that leave the request slots idle: so the next accounts,
- * up to `inFlight` of them, are opened while the current ones read, and start reading as soon as
- * a reading place frees. What each account gets is unchanged; only when its calls start.
+ * Scans accounts as `scanAccount` does each, at most `inFlight` reading their buckets at once. An
+ * account's start (AssumeRole, then ListBuckets) is two dependent calls that leave the request
+ * slots idle: so the next accounts, up to `inFlight` of them, are opened while the current ones
+ * read, and start reading as soon as a reading place frees. An opening place is held until its
+ * account has a reading place, so at most `inFlight` accounts wait opened (their listings in
+ * memory), however far the reading lags. What each account gets is unchanged; only when its calls start.
  */
+export class AccountLookahead {
+  private readonly opening: LimitFunction;
+  private readonly reading: LimitFunction;
+
+  constructor(inFlight: number) {
+    this.opening = pLimit(inFlight);
+    this.reading = pLimit(inFlight);
+  }
+
+  scan(ctx: ScanContext, record: AccountRecord, account: AccountRef): Promise<ScannedAccount> {
+    return new Promise<ScannedAccount>((resolve, reject) => {
+      this.opening(async () => {
+        const opened = await openAndList(ctx, record);
+        await new Promise<void>((started) => {
+          this.reading(async () => {
+            started();
+            return readBuckets(ctx, record, account, opened);
+          }).then(resolve, reject);
+        });
+      }).catch(reject);
+    });
+  }
+}
+
+/** Scans the accounts through one `AccountLookahead`, handing each on (`onScanned`, awaited) as it finishes. */
 export async function scanAccounts(
   ctx: ScanContext,
   accounts: readonly { record: AccountRecord; ref: AccountRef }[],
   inFlight: number,
   onScanned: (record: AccountRecord, result: ScannedAccount) => Promise<void>,
 ): Promise<void> {
-  const opening = pLimit(inFlight);
-  const reading = pLimit(inFlight);
-  const readings: Promise<void>[] = [];
-  await Promise.all(
-    accounts.map(({ record, ref }) =>
-      opening(async () => {
-        const opened = await openAndList(ctx, record);
-        // The opening place is held until the account has a reading place: at most `inFlight`
-        // accounts wait opened (their listings in memory), however far the reading lags.
-        await new Promise<void>((started) => {
-          const read = reading(async () => {
-            started();
-            await onScanned(record, await readBuckets(ctx, record, ref, opened));
-          });
-          // Awaited below, after every account is opened; a failure before then is not unhandled.
-          read.catch(() => undefined);
-          readings.push(read);
-        });
-      }),
-    ),
-  );
-  await Promise.all(readings);
+  const lookahead = new AccountLookahead(inFlight);
+  await Promise.all(accounts.map(async ({ record, ref }) => onScanned(record, await lookahead.scan(ctx, record, ref))));
 }
