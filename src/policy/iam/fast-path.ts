@@ -7,7 +7,8 @@
  * check, once to pick the context keys the request may carry), normalises the context, and then
  * authorises exactly as `runUnsafeSimulation` does. Here: the validation is the document's own
  * (ValidatedPolicy, memo.ts), the resource-type check is done once by the library's own
- * `allowedContextKeysForRequest` (it throws where `runSimulation` answers an error), and the
+ * `allowedContextKeysForRequest` (it throws where `runSimulation` answers an error), remembered per
+ * shape of ARN (resource-types.ts), and the
  * context is passed only when normalising it is the identity: global condition keys (always
  * allowed, whatever the resource type) in their canonical case, each one string. Anything else
  * (a wildcard resource, an invalid policy, an unknown or wildcard-only action, other context keys)
@@ -15,7 +16,8 @@
  * paths agree, and the fixture test (test/iam/access-identical.test.ts) that no fact changed.
  */
 import type { ValidatedPolicy } from "@cloud-copilot/iam-policy";
-import { allowedContextKeysForRequest, isWildcardOnlyAction, runUnsafeSimulation } from "@cloud-copilot/iam-simulate";
+import { isWildcardOnlyAction, runUnsafeSimulation } from "@cloud-copilot/iam-simulate";
+import { hasOneResourceType } from "./resource-types.js";
 import type { AccessQuery } from "./types.js";
 
 /** Global condition keys, as IAM spells them, whose only type is a single value: what the scanner's queries carry. */
@@ -34,11 +36,11 @@ export async function fastSimulation(query: AccessQuery, identity: ReadonlyArray
   const [service, action] = parts as [string, string];
   try {
     if (await isWildcardOnlyAction(service, action)) return undefined;
-    // Throws unless the action exists and the resource is of exactly one of its resource types.
-    await allowedContextKeysForRequest(service, action, resource, false, undefined);
   } catch {
     return undefined;
   }
+  // `allowedContextKeysForRequest` answers (the action exists, the resource is of exactly one of its types), remembered per shape of ARN.
+  if (!(await hasOneResourceType(service, action, resource))) return undefined;
   const result = runUnsafeSimulation(
     {
       request: { principal: query.principal, action: query.action, resource: { resource, accountId: query.resourceAccount }, contextVariables: context },
