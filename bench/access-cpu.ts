@@ -72,10 +72,11 @@ try {
     const digest = createHash("sha256").update(JSON.stringify(withAccess.docs.map(accessOf))).digest("hex").slice(0, 16);
     const pass = withAccess.ms - without.ms;
     const memo = decisionMemoStats();
+    const asked = memo.hits + memo.misses;
     console.log(
       `round ${round}: ${withAccess.docs.length} buckets (${replicating} replicating): scan ${(without.ms / 1000).toFixed(2)} s CPU, with access facts ${(withAccess.ms / 1000).toFixed(2)} s: ` +
         `access pass ${(pass / 1000).toFixed(2)} s = ${(pass / replicating).toFixed(2)} ms per replicating bucket; access facts digest ${digest}; ` +
-        `decisions: ${memo.misses} simulated, ${memo.hits} remembered`,
+        `decisions: ${asked} asked, ${memo.hits} remembered by query, ${memo.classHits} by resource class, ${memo.simulations} simulated (hit rate ${((100 * (asked - memo.simulations)) / asked).toFixed(1)}%)`,
     );
   }
 } finally {

@@ -25,25 +25,32 @@ export const PLAIN_CONTEXT_KEYS: ReadonlySet<string> = new Set(["aws:PrincipalAc
 
 export type SimulationResult = "Allowed" | "ExplicitlyDenied" | "ImplicitlyDenied";
 
-export async function fastSimulation(query: AccessQuery, identity: ReadonlyArray<ValidatedPolicy<unknown>>, resourcePolicy: ValidatedPolicy<unknown> | undefined): Promise<SimulationResult | undefined> {
-  if (identity.some((p) => p.errors.length > 0) || (resourcePolicy !== undefined && resourcePolicy.errors.length > 0)) return undefined;
+type Policies = { identity: ReadonlyArray<ValidatedPolicy<unknown>>; resourcePolicy: ValidatedPolicy<unknown> | undefined };
+
+/** Whether the fast path may answer `query`: everything `runSimulation` would check before authorising is known to pass. */
+export async function fastPathApplies(query: AccessQuery, { identity, resourcePolicy }: Policies): Promise<boolean> {
+  if (identity.some((p) => p.errors.length > 0) || (resourcePolicy !== undefined && resourcePolicy.errors.length > 0)) return false;
   const resource = query.resource;
-  if (resource.includes("*") || (resource.startsWith("arn:") && resource.split(":").length < 6)) return undefined;
+  if (resource.includes("*") || (resource.startsWith("arn:") && resource.split(":").length < 6)) return false;
   const context = query.context ?? {};
-  if (!Object.entries(context).every(([key, value]) => PLAIN_CONTEXT_KEYS.has(key) && typeof value === "string")) return undefined;
+  if (!Object.entries(context).every(([key, value]) => PLAIN_CONTEXT_KEYS.has(key) && typeof value === "string")) return false;
   const parts = query.action.split(":");
-  if (parts.length !== 2) return undefined;
+  if (parts.length !== 2) return false;
   const [service, action] = parts as [string, string];
   try {
-    if (await isWildcardOnlyAction(service, action)) return undefined;
+    if (await isWildcardOnlyAction(service, action)) return false;
   } catch {
-    return undefined;
+    return false;
   }
   // `allowedContextKeysForRequest` answers (the action exists, the resource is of exactly one of its types), remembered per shape of ARN.
-  if (!(await hasOneResourceType(service, action, resource))) return undefined;
+  return hasOneResourceType(service, action, resource);
+}
+
+/** The authorisation `runSimulation` ends with, for a query `fastPathApplies` accepted. */
+export function fastDecision(query: AccessQuery, { identity, resourcePolicy }: Policies): SimulationResult {
   const result = runUnsafeSimulation(
     {
-      request: { principal: query.principal, action: query.action, resource: { resource, accountId: query.resourceAccount }, contextVariables: context },
+      request: { principal: query.principal, action: query.action, resource: { resource: query.resource, accountId: query.resourceAccount }, contextVariables: query.context ?? {} },
       identityPolicies: identity.map((policy, i) => ({ name: `identity-${i}`, policy })),
       serviceControlPolicies: [],
       resourceControlPolicies: [],
@@ -52,4 +59,10 @@ export async function fastSimulation(query: AccessQuery, identity: ReadonlyArray
     {},
   );
   return result as SimulationResult;
+}
+
+/** The fast path's answer, or `undefined` where it must leave the query to `runSimulation`. */
+export async function fastSimulation(query: AccessQuery, identity: ReadonlyArray<ValidatedPolicy<unknown>>, resourcePolicy: ValidatedPolicy<unknown> | undefined): Promise<SimulationResult | undefined> {
+  const policies = { identity, resourcePolicy };
+  return (await fastPathApplies(query, policies)) ? fastDecision(query, policies) : undefined;
 }

@@ -26,12 +26,19 @@ interface Component {
   text: string;
   tokens: number;
   literals: string;
+  kept?: Uint8Array;
 }
 type PatternShape = Array<Component | undefined>;
 
 const COMPONENTS = 5;
 const PRINTABLE = /^[\x21-\x7e]*$/;
 const ALPHANUMERIC = /^[A-Za-z0-9]$/;
+/**
+ * `a.localeCompare(b, undefined, { sensitivity: "accent" })`, the library's comparison: the
+ * specification defines `localeCompare` as this collator's `compare`, which is built once here
+ * rather than on every call.
+ */
+const collator = new Intl.Collator(undefined, { sensitivity: "accent" });
 
 /** `splitArnParts`' five components (partition, service, region, account, resource), `undefined` where missing. */
 function components(arn: string): Array<string | undefined> {
@@ -54,24 +61,32 @@ function component(text: string): Component {
 
 const patternShape = (pattern: string): PatternShape => components(pattern).map((c) => (c === undefined ? undefined : component(c)));
 
-/** Whether `char` equals some literal as the library compares them: per literal set, once per character. */
-const equalsLiteral = new Map<string, Map<string, boolean>>();
-function isLiteral(char: string, literals: string): boolean {
-  let known = equalsLiteral.get(literals);
-  if (known === undefined) equalsLiteral.set(literals, (known = new Map()));
-  let answer = known.get(char);
-  if (answer === undefined) known.set(char, (answer = [...literals].some((l) => char.localeCompare(l, undefined, { sensitivity: "accent" }) === 0)));
-  return answer;
+/**
+ * Which printable ASCII characters the component keeps as they are (a separator, not a letter or
+ * digit, or equal to one of its literals as the library compares them), by character code: built
+ * once per pattern component, as every ARN with a shape is printable ASCII.
+ */
+function keptCharacters(pattern: Component): Uint8Array {
+  if (pattern.kept === undefined) {
+    const kept = new Uint8Array(128);
+    for (let code = 0x21; code <= 0x7e; code++) {
+      const char = String.fromCharCode(code);
+      const literal = [...pattern.literals].some((l) => collator.compare(char, l) === 0);
+      kept[code] = char === ":" || char === "/" || !ALPHANUMERIC.test(char) || literal ? 1 : 0;
+    }
+    pattern.kept = kept;
+  }
+  return pattern.kept;
 }
 
 /** The component's characters as the pattern component can tell them apart (see the header). */
 function abstracted(value: string, pattern: Component): string {
+  const kept = keptCharacters(pattern);
   let out = "";
   let run = 0;
-  for (const char of value) {
-    const kept = char === ":" || char === "/" || !ALPHANUMERIC.test(char) || isLiteral(char, pattern.literals);
-    if (kept) {
-      out += char;
+  for (let i = 0; i < value.length; i++) {
+    if (kept[value.charCodeAt(i)] === 1) {
+      out += value[i];
       run = 0;
     } else if (run++ <= pattern.tokens) out += "\0";
   }
@@ -92,7 +107,7 @@ function shapeFor(arn: Array<string | undefined>, pattern: PatternShape): Array<
     if (value === undefined || against === undefined) return [...out, 0];
     if (value === "" || against.text === "") {
       // Decided without looking at characters one by one: the answer itself is the shape.
-      const equal = value.localeCompare(against.text, undefined, { sensitivity: "accent" }) === 0;
+      const equal = collator.compare(value, against.text) === 0;
       if (!equal) return [...out, 1];
       out.push(3);
       continue;
