@@ -12,8 +12,8 @@
  * answers to every question a pattern asks are interchangeable, and in a run of interchangeable
  * characters longer than the component has tokens one of them is consumed by a variable's loop, so
  * any longer run is accepted exactly when this one is. The shape of an ARN for a pattern keeps
- * every character a pattern's literal equals and every character that is not a letter or digit,
- * writes the others as `\0` in runs cut at (tokens + 1), and stops at the first component decided
+ * the separators and every character one of the component's literals equals, writes the others as
+ * `\0` in runs cut at (tokens + 1), and stops at the first component decided
  * without characters (an empty one); equal shapes for every pattern of the action, equal resource
  * types. ARNs outside printable ASCII, or with `*` or `?` (which the simulator reads as wildcards),
  * have no shape and are resolved by the library each time. test/iam/resource-signature.test.ts
@@ -32,7 +32,6 @@ type PatternShape = Array<Component | undefined>;
 
 const COMPONENTS = 5;
 const PRINTABLE = /^[\x21-\x7e]*$/;
-const ALPHANUMERIC = /^[A-Za-z0-9]$/;
 /**
  * `a.localeCompare(b, undefined, { sensitivity: "accent" })`, the library's comparison: the
  * specification defines `localeCompare` as this collator's `compare`, which is built once here
@@ -62,8 +61,8 @@ function component(text: string): Component {
 const patternShape = (pattern: string): PatternShape => components(pattern).map((c) => (c === undefined ? undefined : component(c)));
 
 /**
- * Which printable ASCII characters the component keeps as they are (a separator, not a letter or
- * digit, or equal to one of its literals as the library compares them), by character code: built
+ * Which printable ASCII characters the component keeps as they are (a separator, or equal to one of
+ * its literals as the library compares them), by character code: built
  * once per pattern component, as every ARN with a shape is printable ASCII.
  */
 function keptCharacters(pattern: Component): Uint8Array {
@@ -72,7 +71,7 @@ function keptCharacters(pattern: Component): Uint8Array {
     for (let code = 0x21; code <= 0x7e; code++) {
       const char = String.fromCharCode(code);
       const literal = [...pattern.literals].some((l) => collator.compare(char, l) === 0);
-      kept[code] = char === ":" || char === "/" || !ALPHANUMERIC.test(char) || literal ? 1 : 0;
+      kept[code] = char === ":" || char === "/" || literal ? 1 : 0;
     }
     pattern.kept = kept;
   }
