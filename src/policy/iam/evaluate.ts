@@ -33,20 +33,30 @@ const decisions = new BoundedMemo<Promise<AccessDecision>>(16_384);
 const byClass = new BoundedMemo<SimulationResult>(16_384);
 let simulations = 0;
 
-/** Every input of the simulation, as one string: equal keys, equal simulations (`resource`: the ARN, or its class). */
-const queryKey = (query: AccessQuery, resource: string = query.resource): string =>
+/**
+ * Every input of the simulation but the resource, as one string (JSON: no raw line break in it), which
+ * a line break and the resource's ARN (or, in `byClass`, its class) complete: equal keys, equal simulations.
+ */
+const inputsKey = (query: AccessQuery): string =>
   JSON.stringify([
     query.principal,
     query.action,
-    resource,
     query.resourceAccount,
     (query.identityPolicies ?? []).map(contentKey),
     query.resourcePolicy === undefined || query.resourcePolicy === null ? null : contentKey(query.resourcePolicy),
     query.context ?? {},
   ]);
 
+let observer: ((query: AccessQuery) => void) | undefined;
+/** For the access bench (bench/access-cpu.ts): every query asked, so that it can time the evaluation alone. */
+export const observeQueries = (listener: ((query: AccessQuery) => void) | undefined): void => {
+  observer = listener;
+};
+
 export function decide(query: AccessQuery): Promise<AccessDecision> {
-  return decisions.get(queryKey(query), () => simulate(query));
+  observer?.(query);
+  const inputs = inputsKey(query);
+  return decisions.get(`${inputs}\n${query.resource}`, () => simulate(query, inputs));
 }
 
 /** The memos' counts (the access bench prints them), and forgetting them (so a bench round starts cold). */
@@ -65,7 +75,7 @@ export const clearDecisionMemo = (): void => {
 
 const decision = (result: string): AccessDecision => (result === "Allowed" ? "allowed" : result === "ExplicitlyDenied" ? "explicit-deny" : "implicit-deny");
 
-async function simulate(query: AccessQuery): Promise<AccessDecision> {
+async function simulate(query: AccessQuery, inputs: string): Promise<AccessDecision> {
   const identity = (query.identityPolicies ?? []).map((policy) => validated(policy, "identity"));
   const resourcePolicy = query.resourcePolicy === undefined || query.resourcePolicy === null ? undefined : validated(query.resourcePolicy, "resource");
   const policies = { identity, resourcePolicy };
@@ -76,7 +86,7 @@ async function simulate(query: AccessQuery): Promise<AccessDecision> {
     };
     // Remembered by class only here: this answer is a pure function of the class (resource-class.ts) and names no resource.
     const resourceKey = resourceClass(query);
-    return decision(resourceKey === undefined ? run() : byClass.get(queryKey(query, `class:${resourceKey}`), run));
+    return decision(resourceKey === undefined ? run() : byClass.get(`${inputs}\n${resourceKey}`, run));
   }
   simulations++;
   const result = await runSimulation(

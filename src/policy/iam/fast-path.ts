@@ -25,6 +25,17 @@ export const PLAIN_CONTEXT_KEYS: ReadonlySet<string> = new Set(["aws:PrincipalAc
 
 export type SimulationResult = "Allowed" | "ExplicitlyDenied" | "ImplicitlyDenied";
 
+/** `isWildcardOnlyAction` per action, once (an action the data does not know counts as one: the fast path leaves it alone). */
+const wildcardOnlyActions = new Map<string, Promise<boolean>>();
+function wildcardOnly(name: string, service: string, action: string): Promise<boolean> {
+  let answer = wildcardOnlyActions.get(name);
+  if (answer === undefined) {
+    if (wildcardOnlyActions.size >= 10_000) wildcardOnlyActions.clear();
+    wildcardOnlyActions.set(name, (answer = isWildcardOnlyAction(service, action).catch(() => true)));
+  }
+  return answer;
+}
+
 type Policies = { identity: ReadonlyArray<ValidatedPolicy<unknown>>; resourcePolicy: ValidatedPolicy<unknown> | undefined };
 
 /** Whether the fast path may answer `query`: everything `runSimulation` would check before authorising is known to pass. */
@@ -37,11 +48,7 @@ export async function fastPathApplies(query: AccessQuery, { identity, resourcePo
   const parts = query.action.split(":");
   if (parts.length !== 2) return false;
   const [service, action] = parts as [string, string];
-  try {
-    if (await isWildcardOnlyAction(service, action)) return false;
-  } catch {
-    return false;
-  }
+  if (await wildcardOnly(query.action, service, action)) return false;
   // `allowedContextKeysForRequest` answers (the action exists, the resource is of exactly one of its types), remembered per shape of ARN.
   return hasOneResourceType(service, action, resource);
 }
