@@ -62,8 +62,8 @@ const patternShape = (pattern: string): PatternShape => components(pattern).map(
 
 /**
  * Which printable ASCII characters the component keeps as they are (a separator, or equal to one of
- * its literals as the library compares them), by character code: built
- * once per pattern component, as every ARN with a shape is printable ASCII.
+ * its literals as the library compares them), by character code: built once per pattern component,
+ * as every ARN with a shape is printable ASCII.
  */
 function keptCharacters(pattern: Component): Uint8Array {
   if (pattern.kept === undefined) {
