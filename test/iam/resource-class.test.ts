@@ -136,7 +136,7 @@ describe("policy/iam decisions by resource class", () => {
           expect(await decide(query), JSON.stringify(query)).toBe(expected);
         }
       }),
-      { numRuns: 60 },
+      { numRuns: 40 },
     );
   });
 });
@@ -162,7 +162,7 @@ describe("policy/iam resource types by shape of ARN", () => {
       fc.asyncProperty(action, arn, async ([service, name], resource) => {
         expect(await hasOneResourceType(service as string, name as string, resource), `${service}:${name} ${resource}`).toBe(await library(service as string, name as string, resource));
       }),
-      { numRuns: 400 },
+      { numRuns: 300 },
     );
   });
 });
