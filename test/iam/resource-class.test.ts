@@ -152,6 +152,14 @@ describe("policy/iam resource types by shape of ARN", () => {
     expect(await shape("arn:aws:s3:::b*")).toBeUndefined();
   });
 
+  it("keeps a run of characters as long as a pattern can count it", async () => {
+    // `package-group/${DomainName}${EncodedPackageGroupPattern}`: two variables after the slash need two characters.
+    const group = (name: string) => `arn:aws:codeartifact:eu-west-1:${SOURCE}:package-group/${name}`;
+    for (const name of ["zz", "z", "zzzzzz"]) expect(await hasOneResourceType("codeartifact", "DeletePackageGroup", group(name)), name).toBe(await library("codeartifact", "DeletePackageGroup", group(name)));
+    expect(await library("codeartifact", "DeletePackageGroup", group("z"))).toBe(false);
+    expect(await library("codeartifact", "DeletePackageGroup", group("zz"))).toBe(true);
+  });
+
   it("answers as the library on random ARNs, whichever ARN of a shape came first", async () => {
     // The characters the patterns' literals are made of (accesspoint/…/object/, key/, s3, kms), separators, and others.
     const char = fc.constantFrom("a", "c", "e", "s", "p", "o", "b", "j", "k", "y", "x", "3", "S", "A", "/", ":", "-", ".", "_");
