@@ -1,7 +1,7 @@
 /**
  * The lean read path for the hot per-bucket GETs (docs/scale.md, "The lean read path"): per call,
- * one SigV4 signature (lean-signer.ts: `@smithy/signature-v4`'s, with its per-call work done once),
- * one request on the shared keep-alive agent, one parse with the SDK's XML parser.
+ * one SigV4 signature (`@smithy/signature-v4`, whose signing key is cached per day, region and
+ * credentials), one request on the shared keep-alive agent, one parse with the SDK's XML parser.
  * None of the SDK's per-call machinery (middleware stack, endpoint rule engine, schema serde, user
  * agent) runs; what it decides is decided once and reused:
  * - the endpoint: the SDK's own rule engine (`getEndpointFromInstructions`, with the client's
@@ -15,9 +15,10 @@
  */
 import { request as httpRequest, type Agent as HttpAgent, type IncomingMessage } from "node:http";
 import { request as httpsRequest, type Agent as HttpsAgent } from "node:https";
+import { createHash, createHmac, type Hash, type Hmac } from "node:crypto";
+import { SignatureV4 } from "@smithy/signature-v4";
 import { StandardRetryStrategy } from "@smithy/core/retry";
-import type { AwsCredentialIdentityProvider, RetryStrategyV2 } from "@smithy/types";
-import { LeanSigner } from "./lean-signer.js";
+import type { AwsCredentialIdentityProvider, RetryStrategyV2, SourceData } from "@smithy/types";
 import { metadataOf, retryErrorInfo, serviceError, type LeanMetadata, type LeanResponse } from "./lean-errors.js";
 import { deserializeOutput, LEAN_OUTPUTS, type LeanOperation } from "./lean-shapes.js";
 
@@ -40,6 +41,22 @@ export const PROBE_BUCKET = "replguard-endpoint-probe";
  */
 export const templatable = (bucket: string): boolean => /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/.test(bucket) && !bucket.includes("--");
 
+/** node:crypto in the shape SignatureV4 wants (a hash, or an HMAC when given a key). */
+class NodeSha256 {
+  private readonly hash: Hash | Hmac;
+  constructor(secret?: SourceData) {
+    this.hash = secret === undefined ? createHash("sha256") : createHmac("sha256", toBuffer(secret));
+  }
+  update(data: SourceData): void {
+    this.hash.update(toBuffer(data));
+  }
+  digest(): Promise<Uint8Array> {
+    return Promise.resolve(this.hash.digest());
+  }
+}
+const toBuffer = (data: SourceData): Buffer =>
+  typeof data === "string" ? Buffer.from(data, "utf8") : ArrayBuffer.isView(data) ? Buffer.from(data.buffer, data.byteOffset, data.byteLength) : Buffer.from(data);
+
 /** What the SDK's node handler is given in replguard (clients.ts): a request times out after 60 s. */
 const REQUEST_TIMEOUT_MS = 60_000;
 
@@ -56,7 +73,7 @@ export interface LeanS3Options {
 export type LeanOutput = Record<string, unknown> & { $metadata: LeanMetadata };
 
 export class LeanS3 {
-  private readonly signer: LeanSigner;
+  private readonly signers = new Map<string, SignatureV4>();
   private readonly retry: RetryStrategyV2;
   /**
    * The retry strategy is this class's own standard one: an error it classes `CLIENT_ERROR` (every
@@ -78,7 +95,6 @@ export class LeanS3 {
   constructor(private readonly options: LeanS3Options) {
     this.retry = options.retryStrategy ?? new StandardRetryStrategy(options.maxAttempts);
     this.standardRetry = options.retryStrategy === undefined;
-    this.signer = new LeanSigner(options.credentials);
     this.offset = options.systemClockOffset ?? 0;
   }
 
@@ -134,6 +150,24 @@ export class LeanS3 {
     }
   }
 
+  private signer(template: EndpointTemplate): SignatureV4 {
+    const key = `${template.signingRegion}/${template.signingName}`;
+    let signer = this.signers.get(key);
+    if (signer === undefined) {
+      // S3's signing: no double URI encoding, the payload hash sent as x-amz-content-sha256.
+      signer = new SignatureV4({
+        credentials: this.options.credentials,
+        region: template.signingRegion,
+        service: template.signingName,
+        sha256: NodeSha256,
+        uriEscapePath: false,
+        applyChecksum: true,
+      });
+      this.signers.set(key, signer);
+    }
+    return signer;
+  }
+
   private async send(template: EndpointTemplate, operation: LeanOperation, bucket: string): Promise<LeanResponse> {
     const url = template.url;
     const hostname = template.in === "host" ? url.hostname.replace(PROBE_BUCKET, bucket) : url.hostname;
@@ -142,13 +176,21 @@ export class LeanS3 {
     const path = `${base.endsWith("/") ? base.slice(0, -1) : base}/`;
     const query = LEAN_OUTPUTS[operation].query;
     const host = url.port === "" ? hostname : `${hostname}:${url.port}`;
-    const signed = await this.signer.sign(
-      { host, path, query, region: template.signingRegion, service: template.signingName },
-      new Date(Date.now() + this.offset),
+    const signed = await this.signer(template).sign(
+      {
+        method: "GET",
+        protocol: url.protocol,
+        hostname,
+        ...(url.port === "" ? {} : { port: Number(url.port) }),
+        path,
+        query: { [query]: "" },
+        headers: { host },
+      },
+      { signingDate: new Date(Date.now() + this.offset) },
     );
     // As an array: node writes it as given, without a setHeader (and its checks) per header.
     const headers: string[] = [];
-    for (const name in signed) headers.push(name, signed[name]!);
+    for (const name in signed.headers) headers.push(name, signed.headers[name]!);
     const https = url.protocol === "https:";
     return new Promise<LeanResponse>((resolve, reject) => {
       const req = (https ? httpsRequest : httpRequest)(
