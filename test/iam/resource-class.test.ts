@@ -6,13 +6,14 @@
  * the resource and policy variables are never classed; and buckets a role's policies treat alike are
  * simulated once.
  */
-import { runSimulation, allowedContextKeysForRequest } from "@cloud-copilot/iam-simulate";
+import { allowedContextKeysForRequest } from "@cloud-copilot/iam-simulate";
 import fc from "fast-check";
 import { beforeEach, describe, expect, it } from "vitest";
 import { clearDecisionMemo, decisionMemoStats } from "../../src/policy/iam/evaluate.js";
 import { decide, type AccessDecision, type AccessQuery, type PolicyDocument, type PolicyStatement } from "../../src/policy/iam/index.js";
 import { resourceClass } from "../../src/policy/iam/resource-class.js";
 import { hasOneResourceType, resourceShape } from "../../src/policy/iam/resource-types.js";
+import { referenceSimulation } from "../support/iam-reference.js";
 
 const SOURCE = "111122223333";
 const DEST = "444455556666";
@@ -24,18 +25,8 @@ const object = (bucket: string): string => `arn:aws:s3:::${bucket}/logs/replguar
 
 /** The simulator's own answer for the query, with no memo and no fast path. */
 async function reference(query: AccessQuery): Promise<AccessDecision | "error"> {
-  const result = await runSimulation(
-    {
-      request: { principal: query.principal, action: query.action, resource: { resource: query.resource, accountId: query.resourceAccount }, contextVariables: query.context ?? {} },
-      identityPolicies: (query.identityPolicies ?? []).map((policy, i) => ({ name: `identity-${i}`, policy })),
-      serviceControlPolicies: [],
-      resourceControlPolicies: [],
-      ...(query.resourcePolicy ? { resourcePolicy: query.resourcePolicy } : {}),
-    },
-    {},
-  );
-  if (result.resultType === "error") return "error";
-  return result.overallResult === "Allowed" ? "allowed" : result.overallResult === "ExplicitlyDenied" ? "explicit-deny" : "implicit-deny";
+  const result = await referenceSimulation(query);
+  return result === "error" ? "error" : result === "Allowed" ? "allowed" : result === "ExplicitlyDenied" ? "explicit-deny" : "implicit-deny";
 }
 
 const ask = (identity: PolicyDocument, bucket: string, extra: Partial<AccessQuery> = {}): AccessQuery => ({
