@@ -1,8 +1,10 @@
 /**
  * The access pass's CPU (issue #15): user + system CPU of a scan with every access fact minus the
  * same scan without them, with the sandbox in its own process, so the figure is the role, bucket
- * policy and key policy reads plus the IAM evaluation of the replicating buckets. Also prints a
- * digest of every access fact, so a change can be checked for identical output (docs/iam.md).
+ * policy and key policy reads plus the IAM evaluation of the replicating buckets; then the IAM
+ * evaluation alone (the same queries asked again from cold), and how many decisions were remembered
+ * (by query, by resource class) rather than simulated. Also prints a digest of every access fact,
+ * so a change can be checked for identical output (docs/iam.md).
  * `npx tsx bench/access-cpu.ts [--accounts N] [--buckets M] [--rounds R] [--profile]` (defaults 10 × 100, 2 rounds).
  */
 import { spawn } from "node:child_process";
@@ -11,7 +13,8 @@ import { writeFile } from "node:fs/promises";
 import { Session } from "node:inspector/promises";
 import { fileURLToPath } from "node:url";
 import { ACCESS_FACTS } from "../src/model/facts.js";
-import { clearDecisionMemo, decisionMemoStats } from "../src/policy/iam/evaluate.js";
+import { clearDecisionMemo, decide, decisionMemoStats, observeQueries } from "../src/policy/iam/evaluate.js";
+import type { AccessQuery } from "../src/policy/iam/index.js";
 import { DEFAULT_FACT_PLAN, scan } from "../src/scan/index.js";
 import type { BucketDocument } from "../src/model/index.js";
 import { numberFlag } from "./flags.js";
@@ -40,6 +43,20 @@ const accessOf = (doc: BucketDocument): unknown => ({
   rules: (doc.replication?.rules ?? []).map((r) => r.destination),
 });
 
+/**
+ * The IAM evaluation alone: the queries the scan asked, asked again from cold memos on fresh copies
+ * of their policies (so each is validated and hashed again), in one process with nothing else
+ * running: a steadier figure than the difference of two scans, which includes the reads.
+ */
+async function evaluationAlone(queries: AccessQuery[]): Promise<number> {
+  const copies = structuredClone(queries);
+  clearDecisionMemo();
+  const before = process.cpuUsage();
+  await Promise.all(copies.map((query) => decide(query)));
+  const cpu = process.cpuUsage(before);
+  return (cpu.user + cpu.system) / 1000;
+}
+
 async function run(access: boolean): Promise<{ ms: number; docs: BucketDocument[] }> {
   clearDecisionMemo();
   const before = process.cpuUsage();
@@ -63,7 +80,10 @@ try {
       await session.post("Profiler.enable");
       await session.post("Profiler.start");
     }
+    const queries: AccessQuery[] = [];
+    observeQueries((query) => queries.push(query));
     const withAccess = await run(true);
+    observeQueries(undefined);
     if (session !== undefined && round === rounds) {
       const { profile } = await session.post("Profiler.stop");
       await writeFile("access-cpu.cpuprofile", JSON.stringify(profile));
@@ -72,10 +92,12 @@ try {
     const digest = createHash("sha256").update(JSON.stringify(withAccess.docs.map(accessOf))).digest("hex").slice(0, 16);
     const pass = withAccess.ms - without.ms;
     const memo = decisionMemoStats();
+    const asked = memo.hits + memo.misses;
+    const alone = await evaluationAlone(queries);
     console.log(
       `round ${round}: ${withAccess.docs.length} buckets (${replicating} replicating): scan ${(without.ms / 1000).toFixed(2)} s CPU, with access facts ${(withAccess.ms / 1000).toFixed(2)} s: ` +
         `access pass ${(pass / 1000).toFixed(2)} s = ${(pass / replicating).toFixed(2)} ms per replicating bucket; access facts digest ${digest}; ` +
-        `decisions: ${memo.misses} simulated, ${memo.hits} remembered`,
+        `IAM evaluation alone ${(alone / replicating).toFixed(2)} ms per replicating bucket; decisions: ${asked} asked, ${memo.hits} remembered by query, ${memo.classHits} by resource class, ${memo.simulations} simulated (hit rate ${((100 * (asked - memo.simulations)) / asked).toFixed(1)}%)`,
     );
   }
 } finally {

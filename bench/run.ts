@@ -68,14 +68,21 @@ async function sandboxProcess(): Promise<{ child: ChildProcess; env: Record<stri
 
 interface ChildFigures {
   seconds: number;
+  /** The scan's stages in order, each with its start in ms since the CLI's start (the last: `exit`). */
+  stages: [string, number][];
   rssMb: number;
   cpuSeconds: number;
   stdout: string;
 }
 
-/** The CLI in a child process, set up as the executable (src/cli/main.ts) sets it up, that prints its own resource usage (peak RSS, user + system CPU) when done. */
+/** The CLI in a child process, with the heap set up as the executable (src/cli/main.ts) sets it up, that prints its own resource usage (peak RSS, user + system CPU) when done. */
 async function cli(args: string[], env: Record<string, string> = {}): Promise<ChildFigures> {
-  const script = `const { boundHeapGrowth } = await import(${JSON.stringify(`${root}src/audit/heap.ts`)}); boundHeapGrowth(); const { main } = await import(${JSON.stringify(`${root}src/cli/program.ts`)}); const code = await main(process.argv.slice(1)); const u = process.resourceUsage(); process.stderr.write("usage " + u.maxRSS + " " + (u.userCPUTime + u.systemCPUTime) + "\\n"); process.exitCode = code;`;
+  // The scan's stages (src/scan/context.ts, a diagnostics channel) with their times since start, printed with the usage.
+  const script =
+    `const stages = [["start", 0]]; const t0 = performance.now(); (await import("node:diagnostics_channel")).subscribe("replguard:scan-stage", (m) => stages.push([m.stage, performance.now() - t0]));` +
+    `const { boundHeapGrowth } = await import(${JSON.stringify(`${root}src/audit/heap.ts`)}); boundHeapGrowth();` +
+    `const { main } = await import(${JSON.stringify(`${root}src/cli/program.ts`)}); const code = await main(process.argv.slice(1)); const u = process.resourceUsage(); stages.push(["exit", performance.now() - t0]);` +
+    `process.stderr.write("usage " + u.maxRSS + " " + (u.userCPUTime + u.systemCPUTime) + "\\nstages " + JSON.stringify(stages) + "\\n"); process.exitCode = code;`;
   const started = performance.now();
   const { stdout, stderr } = await promisify(execFile)(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script, ...args], {
     cwd: root,
@@ -88,7 +95,8 @@ async function cli(args: string[], env: Record<string, string> = {}): Promise<Ch
   });
   const seconds = (performance.now() - started) / 1000;
   const match = /usage (\d+) (\d+)/.exec(stderr);
-  return { seconds, rssMb: Math.round(Number(match?.[1]) / 1024), cpuSeconds: Number(match?.[2]) / 1e6, stdout };
+  const stages = /stages (.*)/.exec(stderr)?.[1];
+  return { seconds, rssMb: Math.round(Number(match?.[1]) / 1024), cpuSeconds: Number(match?.[2]) / 1e6, stdout, stages: stages === undefined ? [] : (JSON.parse(stages) as [string, number][]) };
 }
 
 /** The scan's retry counts, from the snapshot's header (its first line). */
@@ -102,6 +110,20 @@ async function scanRetries(file: string): Promise<{ calls: number; retriedCalls:
   }
   const header = JSON.parse(first) as { scan: { retries?: { calls: number; retriedCalls: number; extraAttempts: number } } };
   return header.scan.retries ?? null;
+}
+
+/** What each stage took (wall): from its mark to the next one's; `done` to `exit` is the reports. */
+const STAGE_NAMES: Record<string, string> = {
+  start: "CLI start-up, config, policies",
+  organization: "organization walk",
+  accounts: "accounts (list + bucket reads)",
+  destinations: "destinations (2nd pass + probes)",
+  access: "access pass (roles, policies, keys)",
+  handover: "documents → evaluation + snapshot",
+  done: "reports (after the scan)",
+};
+function stageLines(stages: [string, number][]): string[] {
+  return stages.slice(0, -1).map(([stage, at], i) => row(`  stage: ${STAGE_NAMES[stage] ?? stage}`, `${((stages[i + 1]![1] - at) / 1000).toFixed(2)} s`));
 }
 
 const mb = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(1)} MB`;
@@ -156,6 +178,7 @@ async function benchAudit(): Promise<void> {
       lines.push(row("latency floor", latency === 0 ? "0 (no latency)" : `${floor.toFixed(1)} s`));
       if (latency > 0) lines.push(row("wall ÷ floor", ((auditRun.seconds - startup.seconds) / floor).toFixed(2)));
     }
+    for (const line of stageLines(auditRun.stages)) lines.push(line);
     lines.push(row("audit wall (with reports)", `${(auditRun.seconds - startup.seconds).toFixed(1)} s (+ ${startup.seconds.toFixed(1)} s CLI start-up)`));
     lines.push(row("audit CPU / bucket (user+sys)", `${(((auditRun.cpuSeconds - startup.cpuSeconds) * 1000) / buckets).toFixed(2)} ms (scan, evaluation and reports; start-up taken off)`));
     lines.push(row("audit peak RSS", `${auditRun.rssMb} MB`));

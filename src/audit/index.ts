@@ -25,6 +25,7 @@ import {
   type WrittenReport,
 } from "../report/index.js";
 import type { ScanOptions } from "../scan/index.js";
+import { defaultOutDir } from "./out-dir.js";
 import { streamAudit, SummaryCounter, type AuditSummary, type Omitted, type SnapshotRetention } from "./stream.js";
 
 export interface AuditOptions {
@@ -106,11 +107,7 @@ export function auditExitCode(
   return summary.failuresAtOrAboveFailOn > 0 ? ExitCode.Findings : ExitCode.Ok;
 }
 
-/**
- * `reports/<UTC timestamp to the millisecond>`. Open it with `openReportDir(dir, { fresh: true })`,
- * which appends `-2`, `-3`... when two runs start in the same millisecond, so no two runs share it.
- */
-export const defaultOutDir = (now: Date): string => join("reports", now.toISOString().replace(/:/g, "-"));
+export { defaultOutDir } from "./out-dir.js";
 
 export async function audit(options: AuditOptions = {}): Promise<AuditResult> {
   const now = options.now ?? new Date();

@@ -76,6 +76,15 @@ export class LeanS3 {
   private readonly signers = new Map<string, SignatureV4>();
   private readonly retry: RetryStrategyV2;
   /**
+   * The retry strategy is this class's own standard one: an error it classes `CLIENT_ERROR` (every
+   * "configuration not found", AccessDenied…) is never retried, so it is thrown without asking the
+   * strategy, which would only answer by constructing and throwing an Error of its own.
+   */
+  private readonly standardRetry: boolean;
+  /** The last answer's `Date` header and its time, so the same second's answers parse it once. */
+  private lastDate: string | undefined;
+  private lastServerTime = Number.NaN;
+  /**
    * Server time minus local time, learnt from every answer's `Date` as the SDK's signer learns it
    * (`AwsSdkSigV4Signer`): requests are signed at the corrected time, and an error answer that
    * moved the clock by 4 minutes or more is marked `clockSkewCorrected`, which the retry strategy
@@ -85,12 +94,18 @@ export class LeanS3 {
 
   constructor(private readonly options: LeanS3Options) {
     this.retry = options.retryStrategy ?? new StandardRetryStrategy(options.maxAttempts);
+    this.standardRetry = options.retryStrategy === undefined;
     this.offset = options.systemClockOffset ?? 0;
   }
 
   /** `getUpdatedSystemClockOffset`: the new offset from an answer's Date (unless cached, or the answer took over 15 minutes). */
   private learnClock(headers: Record<string, string | undefined>, sentAt: number): number {
-    const serverTime = headers.date === undefined || headers.age !== undefined ? Number.NaN : Date.parse(headers.date);
+    const date = headers.date;
+    if (date !== undefined && date !== this.lastDate) {
+      this.lastDate = date;
+      this.lastServerTime = Date.parse(date);
+    }
+    const serverTime = date === undefined || headers.age !== undefined ? Number.NaN : this.lastServerTime;
     const now = Date.now();
     if (!Number.isNaN(serverTime) && now - sentAt <= 900_000) this.offset = serverTime - now;
     return this.offset;
@@ -117,8 +132,10 @@ export class LeanS3 {
         output.$metadata = { ...metadataOf(response), attempts: attempts + 1, totalRetryDelay };
         return output;
       } catch (error) {
+        const info = retryErrorInfo(error);
         try {
-          token = await this.retry.refreshRetryTokenForRetry(token, retryErrorInfo(error));
+          if (this.standardRetry && info.errorType === "CLIENT_ERROR") throw error;
+          token = await this.retry.refreshRetryTokenForRetry(token, info);
         } catch {
           const e = error as { $metadata?: Partial<LeanMetadata> };
           e.$metadata = { ...e.$metadata, attempts: attempts + 1, totalRetryDelay };
@@ -161,16 +178,19 @@ export class LeanS3 {
     const host = url.port === "" ? hostname : `${hostname}:${url.port}`;
     const signed = await this.signer(template).sign(
       {
-      method: "GET",
-      protocol: url.protocol,
-      hostname,
-      ...(url.port === "" ? {} : { port: Number(url.port) }),
-      path,
-      query: { [query]: "" },
-      headers: { host },
+        method: "GET",
+        protocol: url.protocol,
+        hostname,
+        ...(url.port === "" ? {} : { port: Number(url.port) }),
+        path,
+        query: { [query]: "" },
+        headers: { host },
       },
       { signingDate: new Date(Date.now() + this.offset) },
     );
+    // As an array: node writes it as given, without a setHeader (and its checks) per header.
+    const headers: string[] = [];
+    for (const name in signed.headers) headers.push(name, signed.headers[name]!);
     const https = url.protocol === "https:";
     return new Promise<LeanResponse>((resolve, reject) => {
       const req = (https ? httpsRequest : httpRequest)(
@@ -181,7 +201,7 @@ export class LeanS3 {
           port: url.port === "" ? undefined : Number(url.port),
           method: "GET",
           path: `${path}?${query}`,
-          headers: signed.headers,
+          headers,
         },
         (res: IncomingMessage) => {
           const chunks: Buffer[] = [];

@@ -75,6 +75,18 @@ export type LeanOperation = keyof typeof LEAN_OUTPUTS;
 
 const asArray = (value: unknown): unknown[] => (Array.isArray(value) ? value : [value]);
 
+/** A structure's members as (name, shape, XML name), in declaration order: worked out once per structure, not per answer. */
+type Members = readonly (readonly [string, Shape, string])[];
+const membersOf = new WeakMap<Record<string, Member>, Members>();
+function members(struct: Record<string, Member>): Members {
+  let list = membersOf.get(struct);
+  if (list === undefined) {
+    list = Object.entries(struct).map(([name, member]) => (typeof member === "object" && "shape" in member ? ([name, member.shape, member.xml] as const) : ([name, member, name] as const)));
+    membersOf.set(struct, list);
+  }
+  return list;
+}
+
 function read(shape: Shape, value: unknown): unknown {
   if (shape === "string") return typeof value === "string" ? value : undefined;
   if (shape === "int") return typeof value === "string" && value !== "" ? Number.parseInt(value, 10) : undefined;
@@ -82,8 +94,7 @@ function read(shape: Shape, value: unknown): unknown {
   if ("struct" in shape) {
     const object = typeof value === "object" && value !== null ? (value as Record<string, unknown>) : {};
     const out: Record<string, unknown> = {};
-    for (const [name, member] of Object.entries(shape.struct)) {
-      const [memberShape, xml] = typeof member === "object" && "shape" in member ? [member.shape, member.xml] : [member, name];
+    for (const [name, memberShape, xml] of members(shape.struct)) {
       const raw = object[xml];
       if (raw === undefined) continue;
       const parsed = read(memberShape, raw);
@@ -115,10 +126,32 @@ export function parseXmlBody(xml: string): Record<string, unknown> {
   return object;
 }
 
+/**
+ * Parsed 2xx bodies by their text: most answers of a scan are the same few documents (versioning
+ * `Enabled`, `Suspended`, never set), and the same text parses to the same tree. The trees are
+ * only read (`read` builds the output from fresh objects), so one tree serves every equal answer.
+ * Bounded: emptied when full, so unique answers (replication rules name their buckets) cost a
+ * map entry, never memory that grows with the scan.
+ */
+const parsedBodies = new Map<string, Record<string, unknown>>();
+const MEMO_ENTRIES = 256;
+const MEMO_BODY_CHARS = 4096;
+
+function parseBodyOnce(xml: string): Record<string, unknown> {
+  if (xml.length > MEMO_BODY_CHARS) return parseXmlBody(xml);
+  let body = parsedBodies.get(xml);
+  if (body === undefined) {
+    body = parseXmlBody(xml);
+    if (parsedBodies.size >= MEMO_ENTRIES) parsedBodies.clear();
+    parsedBodies.set(xml, body);
+  }
+  return body;
+}
+
 /** The operation's output (without `$metadata`) from its 2xx answer's body. */
 export function deserializeOutput(operation: LeanOperation, xml: string): Record<string, unknown> {
   const { payload, shape } = LEAN_OUTPUTS[operation];
-  const body = parseXmlBody(xml);
+  const body = parseBodyOnce(xml);
   const members = read(shape, body) as Record<string, unknown>;
   if (payload === null) return members;
   return xml.length === 0 ? {} : { [payload]: members };

@@ -1,25 +1,18 @@
 /** `replguard audit`: flags + config file → AuditOptions → audit() → summary and exit code. */
 import { Command, Option } from "commander";
-import { audit, type AuditOptions, type AuditResult } from "../audit/index.js";
-import { loadConfig, type ConfigFile } from "../config/index.js";
+import type { AuditOptions } from "../audit/index.js";
+import type { ConfigFile } from "../config/index.js";
 import { UsageError } from "../errors.js";
 import { endpointUrlProblem, withoutUserInfo } from "../url.js";
 import { FAIL_ON_DRIFT, type FailOnDrift, type Severity } from "../model/index.js";
-import { errorResultLine, REPORT_FORMATS, runCompleteness, type ReportFormat } from "../report/index.js";
-import { startSandbox } from "../sandbox/index.js";
+import { REPORT_FORMATS, type ReportFormat } from "../report/types.js";
 import type { Sandbox } from "../sandbox/types.js";
 import { accountList, configField, formatList, positiveInt, regionList, severity, splitList } from "./parse.js";
-import { progressReporter } from "./progress.js";
-import { terraformDriftSummary } from "./terraform-drift.js";
-import { withInterruptCleanup } from "./interrupt.js";
-import { printErr, printOut } from "./terminal.js";
-import { driftSummaryLines } from "./drift-summary.js";
-import { checkFixFlags, runAuditFix, type AuditFixFlags } from "./audit-fix.js";
-import { retryLines } from "./retry-summary.js";
-import { parseShard, shardFromEnvironment, type Shard, type WorkersOption } from "../scan/index.js";
-import { s3Delivery } from "./s3-delivery.js";
+import type { AuditFixFlags } from "./audit-fix.js";
+import { parseShard, shardFromEnvironment, type Shard } from "../scan/shard.js";
+import type { WorkersOption } from "../scan/workers.js";
 
-interface AuditFlags extends AuditFixFlags {
+export interface AuditFlags extends AuditFixFlags {
   config?: string;
   sandbox?: string | true;
   endpointUrl?: string;
@@ -92,6 +85,18 @@ export function auditCommand(run: (exitCode: number) => void): Command {
     .option("--dry-run", "with --fix: print the plan and change nothing")
     .option("--replicate-existing", "with --fix: also replicate the objects that already exist (S3 Batch Replication)")
     .action(async (flags: AuditFlags) => {
+      // Loaded when the command runs: `--help`, `--version` and a bad flag never load the SDK,
+      // the policies or the report writers (a start of the executable costs a fraction of the CPU).
+      const [{ audit }, { loadConfig }, { startSandbox }, { progressReporter }, { withInterruptCleanup }, { checkFixFlags, runAuditFix }, { s3Delivery }, { printSummary }] = await Promise.all([
+        import("../audit/index.js"),
+        import("../config/index.js"),
+        import("../sandbox/index.js"),
+        import("./progress.js"),
+        import("./interrupt.js"),
+        import("./audit-fix.js"),
+        import("./s3-delivery.js"),
+        import("./audit-summary.js"),
+      ]);
       const fixConfig = flags.config === undefined || flags.fix !== true ? {} : await loadConfig(flags.config);
       checkFixFlags(flags, fixConfig);
       if (flags.sandbox !== undefined && (flags.endpointUrl !== undefined || flags.profile !== undefined)) {
@@ -197,60 +202,4 @@ function workersFlag(value: string): WorkersOption {
 function shardOption(flag: Shard | undefined): { shard?: Shard } {
   const shard = flag ?? shardFromEnvironment();
   return shard === null ? {} : { shard };
-}
-
-const plural = (count: number, word: string): string => `${count} ${word}${count === 1 ? "" : "s"}`;
-
-/** At most `limit` lines, then how many more the reports hold. */
-/** `more`: lines the audit did not keep in memory (AuditResult.omitted), counted all the same. */
-function capped(lines: string[], limit = 10, more = 0): string[] {
-  const total = lines.length + more;
-  return total <= limit ? lines : [...lines.slice(0, limit), `  … and ${total - limit} more (see the reports)`];
-}
-
-function printSummary(result: AuditResult, flags: AuditFlags): void {
-  const { snapshot, summary, reports, exitCode } = result;
-  if (flags.baseline === "latest" && result.baselineFile === null && !flags.json) {
-    // A first run has nothing to compare with: said, not silent.
-    printErr("replguard: --baseline latest: no earlier snapshot.json beside the report folder: this is the first run, no drift reported\n");
-  }
-  if (flags.json) {
-    const { complete } = runCompleteness(snapshot);
-    const drift = result.drift === null ? null : { baseline: result.baselineFile, ...result.drift.summary };
-    const terraform = result.terraformDrift === null ? null : { file: result.terraformDrift.terraform.file, drifted: result.terraformDrift.drifted, counts: result.terraformDrift.counts };
-    const json = { exitCode, complete, failOn: snapshot.failOn, coverage: snapshot.coverage, retries: snapshot.scan.retries ?? null, ...summary, drift, terraform, reports };
-    printOut(`${JSON.stringify(json, null, 2)}\n`);
-    return;
-  }
-  if (flags.quiet) return;
-  const { accounts, buckets } = snapshot.coverage;
-  const c = summary.counts;
-  // Say which accounts and buckets could not be read, and why: the first thing a reader must act on.
-  const failedAccounts = snapshot.accounts
-    .filter((a) => a.scan === "failed")
-    .map((a) => `  not scanned: account ${a.id} ${a.name}: ${a.errors.map((e) => `${e.operation} ${e.code}`).join(", ")}`);
-  const partialBuckets = snapshot.buckets
-    .filter((b) => b.errors.length > 0)
-    .map((b) => `  partly read: ${b.name} (${b.account.id}): ${b.errors.map((e) => `${e.operation} ${e.code}`).join(", ")}`);
-  const completeness = runCompleteness(snapshot);
-  const undecided = completeness.errorResults.map((result) => `  not decided: ${errorResultLine(result)}`);
-  const lines = [
-    `replguard: scanned ${accounts.scanned} of ${plural(accounts.inScope, "account")} in scope and ${buckets.scanned} of ${plural(buckets.inScope, "bucket")}` +
-      ` (${plural(accounts.outOfScope, "account")} out of scope)`,
-    ...capped(failedAccounts),
-    ...capped(partialBuckets, 10, result.omitted.buckets),
-    ...capped(undecided, 5, result.omitted.results),
-    ...retryLines(snapshot.scan.retries),
-    ...(snapshot.scan.shard === undefined ? [] : [
-          `shard ${snapshot.scan.shard.index}/${snapshot.scan.shard.count}: findings are decided by \`replguard merge\` over every shard's snapshot` +
-            ` (${plural(snapshot.scan.shard.pendingDestinations.length, "destination")} outside this shard's accounts left unresolved until then)`,
-        ]),
-    `results: ${c.fail} fail (${summary.failuresAtOrAboveFailOn} at or above ${snapshot.failOn}), ${c.pass} pass, ${c.error} error,` +
-      ` ${c.suppressed} suppressed, ${c.not_applicable} not applicable`,
-    completeness.complete ? "complete: every in-scope account and bucket was read and every policy decided" : "INCOMPLETE: see the lines above (exit 3)",
-    ...(result.drift === null || result.baselineFile === null ? [] : driftSummaryLines(result.drift, result.baselineFile)),
-    ...(result.terraformDrift === null ? [] : terraformDriftSummary(result.terraformDrift)),
-    ...reports.map((report) => `  ${report.format.padEnd(5)} ${report.file}`),
-  ];
-  printOut(`${lines.join("\n")}\n`);
 }

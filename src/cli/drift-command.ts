@@ -5,17 +5,12 @@
  * with what a `terraform show -json` file declares instead (docs/terraform.md).
  */
 import { Command, Option } from "commander";
-import { defaultOutDir } from "../audit/index.js";
-import { diffSnapshotFiles, driftFails } from "../drift/index.js";
 import { ExitCode, UsageError } from "../errors.js";
 import { FAIL_ON_DRIFT, type FailOnDrift } from "../model/index.js";
-import { loadPolicies } from "../policy/index.js";
-import { DRIFT_FORMATS, openReportDir, writeReportsFromSnapshot, type DriftFormat, type ReportFormat } from "../report/index.js";
+import { DRIFT_FORMATS, type DriftFormat, type ReportFormat } from "../report/types.js";
 import { driftSummaryLines } from "./drift-summary.js";
-import { withInterruptCleanup } from "./interrupt.js";
 import { configField, formatList, splitList } from "./parse.js";
 import { printOut } from "./terminal.js";
-import { terraformDriftAction } from "./terraform-drift.js";
 
 interface DriftFlags {
   format?: ReportFormat[];
@@ -43,12 +38,21 @@ export function driftCommand(run: (exitCode: number) => void): Command {
       if (flags.terraform !== undefined) {
         if (newFile !== undefined) throw new UsageError("drift --terraform FILE takes one snapshot: replguard drift --terraform plan.json SNAPSHOT");
         if (flags.format !== undefined || flags.policies !== undefined) throw new UsageError("drift --terraform writes terraform-drift.json and .csv: drop --format and --policies");
+        const { terraformDriftAction } = await import("./terraform-drift.js");
         const code = await terraformDriftAction(flags.terraform, oldFile, flags);
         // As with two snapshots, drift alone exits 5 only when asked to (--fail-on-drift).
         run(code === ExitCode.Drift && flags.failOnDrift === undefined ? ExitCode.Ok : code);
         return;
       }
       if (newFile === undefined) throw new UsageError("drift needs two snapshots (replguard drift OLD NEW), or --terraform FILE and one snapshot");
+      // Loaded when the command runs, not for `--help` or a bad flag (see audit-command.ts).
+      const [{ defaultOutDir }, { diffSnapshotFiles, driftFails }, { loadPolicies }, { openReportDir, writeReportsFromSnapshot }, { withInterruptCleanup }] = await Promise.all([
+        import("../audit/out-dir.js"),
+        import("../drift/index.js"),
+        import("../policy/index.js"),
+        import("../report/index.js"),
+        import("./interrupt.js"),
+      ]);
       const drift = await diffSnapshotFiles(oldFile, newFile);
       const requested = flags.format ?? ["json", "csv"];
       const formats = requested.filter((f) => f === "sarif" || f === "html");

@@ -4,14 +4,11 @@
  */
 import { dirname } from "node:path";
 import { Command } from "commander";
-import { loadConfig, type ConfigFile } from "../config/index.js";
+import type { ConfigFile } from "../config/index.js";
 import { ExitCode } from "../errors.js";
-import { buildPlan, readPlan, writePlanFiles } from "../fix/index.js";
-import { loadPolicies, type PolicySet } from "../policy/index.js";
-import { readSnapshot } from "../report/index.js";
+import type { PolicySet } from "../policy/index.js";
 import { endpointUrlProblem, withoutUserInfo } from "../url.js";
 import { UsageError } from "../errors.js";
-import { applyAndReport, confirmation, printPlan, requireConfirmable } from "./fix-flow.js";
 import { positiveInt, splitList } from "./parse.js";
 
 /** Policy id → the fix its file names. */
@@ -45,6 +42,7 @@ const endpoint = (url: string | undefined): string | undefined => {
 };
 
 async function policiesFor(config: ConfigFile, flags: { policies?: string[]; config?: string }): Promise<PolicySet> {
+  const { loadPolicies } = await import("../policy/index.js");
   return loadPolicies({ dirs: [...(config.policies?.dirs ?? []), ...(flags.policies ?? [])], parameters: config.policies?.parameters, parametersFile: flags.config });
 }
 
@@ -58,6 +56,13 @@ export function fixCommand(run: (exitCode: number) => void): Command {
     .option("--config <file>", "config file: its `remediation` settings choose destinations")
     .option("--policies <dirs>", "policy directories the audit used (comma-separated)", splitList)
     .action(async (snapshotFile: string, flags: PlanFlags) => {
+      // Loaded when the command runs, not for `--help` or a bad flag (see audit-command.ts).
+      const [{ loadConfig }, { buildPlan, writePlanFiles }, { readSnapshot }, { printPlan }] = await Promise.all([
+        import("../config/index.js"),
+        import("../fix/index.js"),
+        import("../report/index.js"),
+        import("./fix-flow.js"),
+      ]);
       const config = flags.config === undefined ? {} : await loadConfig(flags.config);
       const snapshot = await readSnapshot(snapshotFile);
       const policies = await policiesFor(config, flags);
@@ -81,6 +86,11 @@ export function fixCommand(run: (exitCode: number) => void): Command {
     .option("--dry-run", "print the plan and change nothing")
     .option("--concurrency <n>", "buckets written at once (default 4)", positiveInt)
     .action(async (planFile: string, flags: ApplyFlags) => {
+      const [{ loadConfig }, { readPlan }, { applyAndReport, confirmation, printPlan, requireConfirmable }] = await Promise.all([
+        import("../config/index.js"),
+        import("../fix/index.js"),
+        import("./fix-flow.js"),
+      ]);
       requireConfirmable(flags, "fix apply");
       const config = flags.config === undefined ? {} : await loadConfig(flags.config);
       const plan = await readPlan(planFile);

@@ -1,8 +1,6 @@
 /** `replguard init [--out replguard.config.json] [--force]`: a first config file with the organization's facts filled in. */
 import { Command } from "commander";
-import { checkConfigTarget, initialConfig, writeConfigFile } from "../audit/init-config.js";
 import { UsageError } from "../errors.js";
-import { startSandbox } from "../sandbox/index.js";
 import type { Sandbox } from "../sandbox/types.js";
 import { printOut } from "./terminal.js";
 
@@ -32,6 +30,8 @@ export function initCommand(): Command {
       if (flags.sandbox !== undefined && (flags.endpointUrl !== undefined || flags.profile !== undefined)) {
         throw new UsageError("--sandbox supplies its own endpoint and credentials: drop --endpoint-url and --profile, or drop --sandbox");
       }
+      // Loaded when the command runs, not for `--help` or a bad flag (see audit-command.ts).
+      const [{ checkConfigTarget, initialConfig, writeConfigFile }, { startSandbox }] = await Promise.all([import("../audit/init-config.js"), import("../sandbox/index.js")]);
       await checkConfigTarget(flags.out, flags.force === true);
       let sandbox: Sandbox | undefined;
       try {

@@ -1,9 +1,7 @@
 /** `replguard merge SNAPSHOT...`: the shards of one sharded audit into one snapshot and one set of reports (docs/scale.md). */
 import { Command, Option } from "commander";
-import { loadConfig } from "../config/index.js";
-import { merge } from "../merge/index.js";
 import type { Severity } from "../model/index.js";
-import { REPORT_FORMATS, runCompleteness, type ReportFormat } from "../report/index.js";
+import { REPORT_FORMATS, type ReportFormat } from "../report/types.js";
 import { formatList, severity, splitList } from "./parse.js";
 import { retryLines } from "./retry-summary.js";
 import { printOut } from "./terminal.js";
@@ -32,6 +30,8 @@ export function mergeCommand(run: (exitCode: number) => void): Command {
     .option("--quiet", "no summary line")
     .option("--json", "print the summary as JSON on stdout")
     .action(async (snapshots: string[], flags: MergeFlags) => {
+      // Loaded when the command runs, not for `--help` or a bad flag (see audit-command.ts).
+      const [{ loadConfig }, { merge }, { runCompleteness }] = await Promise.all([import("../config/index.js"), import("../merge/index.js"), import("../report/index.js")]);
       const config = flags.config === undefined ? {} : await loadConfig(flags.config);
       const result = await merge({
         snapshots,

@@ -1,7 +1,7 @@
 /** Flag value parsers for commander: each rejects bad input with a UsageError naming the flag. */
 import { InvalidArgumentError } from "commander";
 import { SEVERITIES, type Severity } from "../model/index.js";
-import { REPORT_FORMATS, type ReportFormat } from "../report/index.js";
+import { REPORT_FORMATS, type ReportFormat } from "../report/types.js";
 import { schemaProblem, shippedValidator } from "../schemas.js";
 
 export const splitList = (value: string): string[] =>

@@ -1,6 +1,5 @@
 /** `replguard policies list | validate | explain`: look at the policy set without scanning anything. */
 import { Command } from "commander";
-import { explainPolicy, loadPolicies } from "../policy/index.js";
 import { UsageError } from "../errors.js";
 import { splitList } from "./parse.js";
 import { printOut } from "./terminal.js";
@@ -22,6 +21,8 @@ export function policiesCommand(): Command {
   policyOptions(command.command("list").description("List the loaded policies: id, severity, title."))
     .option("--json", "print as JSON")
     .action(async (flags: PolicyFlags) => {
+      // Loaded when the command runs, not for `--help` or a bad flag (see audit-command.ts).
+      const { loadPolicies } = await import("../policy/index.js");
       const set = await loadPolicies({ dirs: flags.policies, packs: flags.pack });
       if (flags.json) {
         const rows = set.policies.map(({ id, severity, title, source }) => ({ id, severity, title, source }));
@@ -36,6 +37,7 @@ export function policiesCommand(): Command {
     .description("Validate the built-in policies and those in DIRS against the meta-schema; exit 2 on the first invalid one.")
     .argument("[dirs...]", "policy directories to validate besides the built-ins")
     .action(async (dirs: string[]) => {
+      const { loadPolicies } = await import("../policy/index.js");
       const set = await loadPolicies({ dirs });
       printOut(`${set.policies.length} policies valid\n`);
     });
@@ -43,6 +45,7 @@ export function policiesCommand(): Command {
   policyOptions(command.command("explain").description("Say what a policy checks, in words, with its schemas."))
     .argument("<id>", "policy id")
     .action(async (id: string, flags: PolicyFlags) => {
+      const { explainPolicy, loadPolicies } = await import("../policy/index.js");
       const set = await loadPolicies({ dirs: flags.policies, packs: flags.pack });
       const policy = set.policies.find((candidate) => candidate.id === id);
       if (policy === undefined) {

@@ -1,10 +1,7 @@
 /** `replguard report`: re-render reports from a JSON snapshot, with no AWS call. */
 import { Command } from "commander";
-import { defaultOutDir } from "../audit/index.js";
-import { loadPolicies } from "../policy/index.js";
-import { checkSnapshotFile, openReportDir, REPORT_FORMATS, writeReportsFromSnapshot, type ReportFormat } from "../report/index.js";
+import { REPORT_FORMATS, type ReportFormat } from "../report/types.js";
 import { configField, formatList, splitList } from "./parse.js";
-import { withInterruptCleanup } from "./interrupt.js";
 import { printOut } from "./terminal.js";
 
 interface ReportFlags {
@@ -21,6 +18,13 @@ export function reportCommand(): Command {
     .option("--out <dir>", "report directory (default reports/<UTC timestamp>/, unique per run)", configField("out"))
     .option("--policies <dirs>", "policy directories the audit used, for the policies' help text (comma-separated)", splitList)
     .action(async (snapshotFile: string, flags: ReportFlags) => {
+      // Loaded when the command runs, not for `--help` or a bad flag (see audit-command.ts).
+      const [{ defaultOutDir }, { loadPolicies }, { checkSnapshotFile, openReportDir, writeReportsFromSnapshot }, { withInterruptCleanup }] = await Promise.all([
+        import("../audit/out-dir.js"),
+        import("../policy/index.js"),
+        import("../report/index.js"),
+        import("./interrupt.js"),
+      ]);
       // Checked before the folder is made: a bad snapshot fails with nothing written.
       await checkSnapshotFile(snapshotFile);
       // Policy text (rationale, remediation) is not in the snapshot; load it again. Policies the

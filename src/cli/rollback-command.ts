@@ -1,9 +1,6 @@
 /** `replguard rollback FILE`: restore what an apply changed, with the same confirmation rules. */
 import { Command } from "commander";
-import { loadConfig } from "../config/index.js";
 import { ExitCode } from "../errors.js";
-import { rollback } from "../fix/index.js";
-import { confirmation, requireConfirmable } from "./fix-flow.js";
 import { printErr, printOut } from "./terminal.js";
 
 interface RollbackFlags {
@@ -30,6 +27,8 @@ export function rollbackCommand(run: (exitCode: number) => void): Command {
     .option("--external-id <id>", "ExternalId for AssumeRole")
     .option("--yes", "restore without asking")
     .action(async (file: string, flags: RollbackFlags) => {
+      // Loaded when the command runs, not for `--help` or a bad flag (see audit-command.ts).
+      const [{ loadConfig }, { rollback }, { confirmation, requireConfirmable }] = await Promise.all([import("../config/index.js"), import("../fix/index.js"), import("./fix-flow.js")]);
       requireConfirmable(flags, "rollback");
       const config = flags.config === undefined ? {} : await loadConfig(flags.config);
       const roleName = flags.fixRoleName ?? flags.roleName ?? config.roleName;

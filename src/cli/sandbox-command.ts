@@ -1,6 +1,5 @@
 /** `replguard sandbox`: run the AWS-compatible sandbox in the foreground until interrupted. */
 import { Command } from "commander";
-import { parseGenerateSpec, startSandbox } from "../sandbox/index.js";
 import { nonNegativeInt, port, rate } from "./parse.js";
 import { printOut, printErr } from "./terminal.js";
 
@@ -25,6 +24,8 @@ export function sandboxCommand(): Command {
     .option("--throttle-rate <r>", "share of calls answered with throttling errors (0..1)", rate)
     .option("--seed <n>", "seed for jitter and throttling decisions", nonNegativeInt)
     .action(async (flags: SandboxFlags) => {
+      // Loaded when the command runs, not for `--help` or a bad flag (see audit-command.ts).
+      const { parseGenerateSpec, startSandbox } = await import("../sandbox/index.js");
       const sandbox = await startSandbox({
         ...(flags.generate === undefined ? { scenario: flags.scenario ?? "demo" } : { generate: parseGenerateSpec(flags.generate) }),
         port: flags.port,

@@ -4,7 +4,7 @@
  * and return the exit code (0 no drift, 5 drift, 3 when something could not be compared). No AWS
  * call. The command itself is registered by `drift-command.ts`.
  */
-import { defaultOutDir } from "../audit/index.js";
+import { defaultOutDir } from "../audit/out-dir.js";
 import { terraformDrift, terraformDriftExitCode } from "../drift/index.js";
 import { TERRAFORM_DRIFT_KINDS, TERRAFORM_DRIFTED_KINDS, type TerraformDrift } from "../model/index.js";
 import { openReportDir, readSnapshot, writeTerraformDriftReports } from "../report/index.js";

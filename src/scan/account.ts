@@ -1,5 +1,5 @@
 /** Scanning one account: get in, list its buckets, read each bucket's facts (first pass). */
-import pLimit from "p-limit";
+import pLimit, { type LimitFunction } from "p-limit";
 import { toBucketError } from "../aws/index.js";
 import { unreadBucketDocument, type AccountRecord, type AccountRef, type BucketDocument } from "../model/index.js";
 import { openAccount } from "./access.js";
@@ -25,35 +25,37 @@ async function readBucket(ctx: ScanContext, session: AccountSession, bucket: Lis
   return doc;
 }
 
-/**
- * Scans one in-scope account and updates its record (scan status, access, bucket count, errors).
- * Returns the session (for the destination pass) and the account's bucket documents.
- */
-export async function scanAccount(
-  ctx: ScanContext,
-  record: AccountRecord,
-  account: AccountRef,
-): Promise<{ session: AccountSession | null; documents: BucketDocument[] }> {
+/** An account got into and listed, its buckets not yet read; or the reason it could not be. */
+type Opened = { session: AccountSession | null; listed: ListedBucket[] | null };
+
+/** AssumeRole and ListBuckets: the account's serial start, before any bucket can be read. */
+async function openAndList(ctx: ScanContext, record: AccountRecord): Promise<Opened> {
   const progress = ctx.progress;
   const opened = await openAccount(ctx, record.id);
   if (opened.error !== null) {
     record.scan = "failed";
     record.errors.push(opened.error);
     progress.errors++;
-    return { session: null, documents: [] };
+    return { session: null, listed: null };
   }
   const session = opened.session;
   record.access = session.access;
-  let listed: ListedBucket[];
   try {
-    listed = await listBuckets(ctx, session);
+    return { session, listed: await listBuckets(ctx, session) };
   } catch (error) {
     record.scan = "failed";
     record.errors.push(toBucketError("ListBuckets", error));
     progress.errors++;
     session.release();
-    return { session, documents: [] };
+    return { session, listed: null };
   }
+}
+
+/** Reads the buckets of an opened account and completes its record. */
+async function readBuckets(ctx: ScanContext, record: AccountRecord, account: AccountRef, opened: Opened): Promise<ScannedAccount> {
+  const { session, listed } = opened;
+  if (session === null || listed === null) return { session, documents: [] };
+  const progress = ctx.progress;
   const inScope = listed.filter((b) => {
     if (ctx.regions === null || b.region === null || ctx.regions.has(b.region)) return true;
     ctx.outOfScopeBuckets.set(b.name, record.id);
@@ -78,4 +80,61 @@ export async function scanAccount(
   record.scan = "scanned";
   record.bucketCount = documents.length;
   return { session, documents };
+}
+
+export interface ScannedAccount {
+  /** The account's session (for the destination pass), null when it could not be entered. */
+  session: AccountSession | null;
+  documents: BucketDocument[];
+}
+
+/**
+ * Scans one in-scope account and updates its record (scan status, access, bucket count, errors).
+ * Returns the session (for the destination pass) and the account's bucket documents.
+ */
+export async function scanAccount(ctx: ScanContext, record: AccountRecord, account: AccountRef): Promise<ScannedAccount> {
+  return readBuckets(ctx, record, account, await openAndList(ctx, record));
+}
+
+/**
+ * Scans accounts as `scanAccount` does each, at most `inFlight` reading their buckets at once. An
+ * account's start (AssumeRole, then ListBuckets) is two dependent calls that leave the request
+ * slots idle: so the next accounts, up to `inFlight` of them, are opened while the current ones
+ * read, and start reading as soon as a reading place frees. An opening place is held until its
+ * account has a reading place, so at most `inFlight` accounts wait opened (their listings in
+ * memory), however far the reading lags. What each account gets is unchanged; only when its calls start.
+ */
+export class AccountLookahead {
+  private readonly opening: LimitFunction;
+  private readonly reading: LimitFunction;
+
+  constructor(inFlight: number) {
+    this.opening = pLimit(inFlight);
+    this.reading = pLimit(inFlight);
+  }
+
+  scan(ctx: ScanContext, record: AccountRecord, account: AccountRef): Promise<ScannedAccount> {
+    return new Promise<ScannedAccount>((resolve, reject) => {
+      this.opening(async () => {
+        const opened = await openAndList(ctx, record);
+        await new Promise<void>((started) => {
+          this.reading(async () => {
+            started();
+            return readBuckets(ctx, record, account, opened);
+          }).then(resolve, reject);
+        });
+      }).catch(reject);
+    });
+  }
+}
+
+/** Scans the accounts through one `AccountLookahead`, handing each on (`onScanned`, awaited) as it finishes. */
+export async function scanAccounts(
+  ctx: ScanContext,
+  accounts: readonly { record: AccountRecord; ref: AccountRef }[],
+  inFlight: number,
+  onScanned: (record: AccountRecord, result: ScannedAccount) => Promise<void>,
+): Promise<void> {
+  const lookahead = new AccountLookahead(inFlight);
+  await Promise.all(accounts.map(async ({ record, ref }) => onScanned(record, await lookahead.scan(ctx, record, ref))));
 }

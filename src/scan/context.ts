@@ -1,4 +1,5 @@
 /** What every stage of one scan shares: clients, limiter, caller, plan, progress counters. */
+import { channel } from "node:diagnostics_channel";
 import type { AwsCredentialIdentityProvider } from "@aws-sdk/types";
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { AwsClientFactory, RequestLimiter } from "../aws/index.js";
@@ -59,9 +60,28 @@ export class AccountSession {
   }
 }
 
+/**
+ * Where the scan is, for whoever measures it (bench/run.ts prints each stage's wall time): every
+ * phase change, and the stages inside a phase (`access`: the access pass; `handover`: the documents
+ * handed on to evaluation and the snapshot), published as `{ stage }`. A diagnostics channel costs
+ * nothing without a subscriber and changes nothing the scan does or returns.
+ */
+export const SCAN_STAGES = channel("replguard:scan-stage");
+export type ScanStage = ScanProgress["phase"] | "access" | "handover";
+export const markStage = (stage: ScanStage): void => {
+  if (SCAN_STAGES.hasSubscribers) SCAN_STAGES.publish({ stage });
+};
+
 /** Counts for the progress callback; the CLI draws them. */
 export class ProgressTracker {
-  phase: ScanProgress["phase"] = "organization";
+  private current: ScanProgress["phase"] = "organization";
+  get phase(): ScanProgress["phase"] {
+    return this.current;
+  }
+  set phase(phase: ScanProgress["phase"]) {
+    if (phase !== this.current) markStage(phase);
+    this.current = phase;
+  }
   accountsDone = 0;
   accountsTotal = 0;
   bucketsDone = 0;

@@ -2,7 +2,6 @@
  * The scanner: discover the accounts in scope, read every bucket's facts, resolve every
  * replication destination, and count what was and was not read.
  */
-import pLimit from "p-limit";
 import {
   AwsClientFactory,
   callerCredentials,
@@ -16,8 +15,8 @@ import { UsageError } from "../errors.js";
 import type { AccountRecord, AccountRef, BucketDocument, Coverage, FactName, FactPlan, ScanInfo, ShardInfo } from "../model/index.js";
 import { FACT_NAMES } from "../model/index.js";
 import { discoverOrganization, scopeAccounts, type Organization } from "../org/index.js";
-import { scanAccount } from "./account.js";
-import { ProgressTracker, type AccountSession, type ScanContext, type ScanProgress } from "./context.js";
+import { scanAccounts } from "./account.js";
+import { markStage, ProgressTracker, type AccountSession, type ScanContext, type ScanProgress } from "./context.js";
 import { coverageOf } from "./coverage.js";
 import { accessPass, Lookahead } from "./access-pass.js";
 import { applyResolution, resolveDestinations, type OrganizationView } from "./resolve.js";
@@ -163,6 +162,7 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   });
   const request = createRequestLimiter(requests);
   const progress = new ProgressTracker(options.onProgress);
+  markStage("organization");
   try {
     await factory.resolveS3Settings();
     const credentials = callerCredentials(options);
@@ -208,21 +208,15 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
         const endpoint = options.endpoint;
         await scanAccountsInWorkers(ctx, inScope, { workers, accountsInFlight, requests, endpoint, maxAttempts }, { spool, inventory, sessions });
       } else {
-        const accountLimit = pLimit(accountsInFlight);
-        await Promise.all(
-          inScope.map((record) =>
-            accountLimit(async () => {
-              // One AccountRef per account, shared by its documents (identical in JSON, one object in memory).
-              const ref: AccountRef = { id: record.id, name: record.name, ouPath: record.ouPath, tags: record.tags };
-              const result = await scanAccount(ctx, record, ref);
-              if (result.session !== null && record.scan === "scanned") sessions.set(record.id, result.session);
-              for (const doc of result.documents) inventory.set(doc.name, inventoryEntry(doc));
-              await spool.add(record.id, result.documents);
-              progress.accountsDone++;
-              progress.emit();
-            }),
-          ),
-        );
+        // One AccountRef per account, shared by its documents (identical in JSON, one object in memory).
+        const accounts = inScope.map((record) => ({ record, ref: { id: record.id, name: record.name, ouPath: record.ouPath, tags: record.tags } satisfies AccountRef }));
+        await scanAccounts(ctx, accounts, accountsInFlight, async (record, result) => {
+          if (result.session !== null && record.scan === "scanned") sessions.set(record.id, result.session);
+          for (const doc of result.documents) inventory.set(doc.name, inventoryEntry(doc));
+          await spool.add(record.id, result.documents);
+          progress.accountsDone++;
+          progress.emit();
+        });
       }
 
       progress.phase = "destinations";
@@ -238,6 +232,7 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
       // Roles, bucket and key policies: only when a loaded policy reads them (FactPlan.access), in
       // batches of accounts that share a role (scan/access-pass.ts); the completed documents wait in a
       // second spool, in the same order, and replace their first version as the documents are handed on.
+      if (plan.access !== undefined) markStage("access");
       if (plan.access !== undefined) accessed = await accessPass({ ctx, spool, inventory, resolution, view, sessions, access: plan.access, world: { organizationId: org?.id ?? null }, ...(options.onAccessBatch === undefined ? {} : { onBatch: options.onAccessBatch }) });
       const scanInfo: ScanInfo = {
         startedAt,
@@ -253,6 +248,7 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
         retries: { ...request.counts },
         ...(options.shard === undefined ? {} : { shard: shardInfo(options.shard, plan, ctx, inventory) }),
       };
+      markStage("handover");
       await options.onScanned?.({ scan: scanInfo, accounts: records });
       const kept: BucketDocument[] = [];
       const counts = { buckets: 0, partial: 0 };

@@ -92,8 +92,9 @@ export async function resolveDestinations(
   for (const from of resolution.replicatedFrom.values()) from.sort();
 
   // Second pass: the facts only destinations need (e.g. Object Lock), read before rules copy them.
+  // The probes below are independent of it: both run side by side, so neither waits on the other's tail.
   const limit = pLimit(ctx.bucketsInFlight);
-  await Promise.all(
+  const secondPass = Promise.all(
     [...(options.shard === true ? inventory.keys() : resolution.replicatedFrom.keys())].map((name) =>
       limit(async () => {
         const target = inventory.get(name)!;
@@ -112,7 +113,7 @@ export async function resolveDestinations(
     ),
   );
 
-  await Promise.all(
+  const probes = Promise.all(
     sources.flatMap((source) =>
       (source.destinations ?? []).map(async (name) => {
         if (inventory.has(name) || resolution.heads.has(name)) return;
@@ -127,6 +128,7 @@ export async function resolveDestinations(
       }),
     ),
   );
+  await Promise.all([secondPass, probes]);
   for (const session of sessions.values()) session.release();
   return resolution;
 }

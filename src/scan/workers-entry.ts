@@ -1,6 +1,6 @@
 /**
  * A scan worker thread (piscina): scans the accounts it is given exactly as the single-thread scan
- * does (`scanAccount`: AssumeRole, ListBuckets, the per-bucket reads) with its own clients, its own
+ * does (`AccountLookahead`: AssumeRole, ListBuckets, the per-bucket reads, the next accounts opened ahead) with its own clients, its own
  * share of the request slots and its own sockets, and hands back what the main thread needs. The
  * JSON encoding of the documents happens here, so the main thread only appends bytes to the spool.
  */
@@ -8,7 +8,7 @@ import { BroadcastChannel, threadId } from "node:worker_threads";
 import { move, transferableSymbol, valueSymbol, workerData } from "piscina";
 import type { AwsCredentialIdentity } from "@aws-sdk/types";
 import { AwsClientFactory, cachedCredentials, createRequestLimiter } from "../aws/index.js";
-import { scanAccount } from "./account.js";
+import { AccountLookahead } from "./account.js";
 import { ProgressTracker, type ScanContext } from "./context.js";
 import { inventoryEntry } from "./spool.js";
 import { plainCredentials, type AccountOutcome, type AccountTask, type ChannelMessage, type WorkerProgress, type WorkerSetup } from "./workers-protocol.js";
@@ -82,11 +82,13 @@ const ctx: ScanContext = {
 };
 
 const encoder = new TextEncoder();
+/** The worker's accounts: its share reading, as many opened ahead (piscina gives it twice its share of tasks). */
+const lookahead = new AccountLookahead(setup.accountsInFlight);
 
 export default async function scanAccountTask(task: AccountTask): Promise<unknown> {
   await ready;
   const record = task.record;
-  const result = await scanAccount(ctx, record, task.ref);
+  const result = await lookahead.scan(ctx, record, task.ref);
   const outOfScope = [...ctx.outOfScopeBuckets].filter(([, owner]) => owner === record.id);
   for (const [name] of outOfScope) ctx.outOfScopeBuckets.delete(name);
   const session = result.session;

@@ -17,6 +17,8 @@ export interface WorkerSetup {
   maxAttempts: number;
   /** This worker's share of the request slots (its own limiter and sockets). */
   requests: number;
+  /** This worker's share of the accounts reading at once; as many more are opened ahead (AccountLookahead). */
+  accountsInFlight: number;
   callerAccountId: string;
   singleAccount: boolean;
   roleName: string;

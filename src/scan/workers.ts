@@ -94,6 +94,7 @@ export async function scanAccountsInWorkers(ctx: ScanContext, accounts: AccountR
     region: ctx.homeRegion,
     maxAttempts: options.maxAttempts,
     requests: Math.ceil(options.requests / n),
+    accountsInFlight: Math.ceil(options.accountsInFlight / n),
     callerAccountId: ctx.caller.accountId,
     singleAccount: ctx.singleAccount,
     roleName: ctx.roleName,
@@ -106,7 +107,8 @@ export async function scanAccountsInWorkers(ctx: ScanContext, accounts: AccountR
     filename: fileURLToPath(entry),
     minThreads: n,
     maxThreads: n,
-    concurrentTasksPerWorker: Math.ceil(options.accountsInFlight / n),
+    // Twice the worker's share: as many accounts opening ahead as reading (scan/account.ts AccountLookahead).
+    concurrentTasksPerWorker: 2 * Math.ceil(options.accountsInFlight / n),
     idleTimeout: Number.POSITIVE_INFINITY,
     execArgv: execArgvFor(entry),
     workerData: setup,

@@ -5,11 +5,16 @@
 import { mkdtemp, writeFile, mkdir, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { runCli, runMain } from "../support/cli.js";
+import { moduleLog } from "../support/module-log.js";
 import { cleanScenario } from "../support/scenarios/clean.js";
 
 let dir: string;
+const root = fileURLToPath(new URL("../..", import.meta.url));
+/** What the commands load when they run, never for parsing their flags. */
+const HEAVY = /^(audit|aws|config|drift|fix|merge|org|policy|sandbox|scan\/index|report\/index)(\/|$)/;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "replguard-exit-"));
@@ -46,11 +51,21 @@ describe("cli/exit codes through the executable", () => {
     expect(run.code).toBe(0);
   });
 
-  it("exits 2 with one line naming the flag on a bad flag value", async () => {
-    const run = await runCli(["audit", "--sandbox", "--fail-on", "extreme"]);
-    expect(run.code).toBe(2);
-    expect(run.stderr).toContain("--fail-on");
-    expect(run.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  it("exits 2 with one line naming the flag on a bad flag value, having loaded only the flag definitions", async () => {
+    const log = await moduleLog(root);
+    try {
+      const run = await runCli(["audit", "--sandbox", "--fail-on", "extreme"], { nodeArgs: log.nodeArgs, env: log.env });
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain("--fail-on");
+      expect(run.stderr).not.toMatch(/\n\s+at /); // no stack trace
+      // A refused flag (like --help and --version) costs a fraction of a full start: the commands
+      // load the pipeline (the SDK, ajv's compiled policies, the sandbox, the report writers) when they run.
+      const loaded = await log.projectModules();
+      expect(loaded).toContain("cli/audit-command");
+      expect(loaded.filter((path) => HEAVY.test(path))).toEqual([]);
+    } finally {
+      await log.cleanup();
+    }
   });
 });
 

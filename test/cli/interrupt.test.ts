@@ -4,8 +4,8 @@
  * temporary file or lock behind.
  */
 import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
-import { mkdtemp, readFile, readdir } from "node:fs/promises";
+import { watch } from "node:fs";
+import { mkdir, mkdtemp, readFile, readdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -22,8 +22,9 @@ const resultCount = new Map<string, number>();
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "replguard-interrupt-"));
-  // Large enough that writing the reports takes a moment, so SIGINT lands mid-write.
-  big = await bulkSnapshot("big.json", 2000);
+  // Large enough that writing the reports takes a moment (the four formats are written in one pass,
+  // all of them begun at once), so SIGINT, sent the moment the first temporary file appears, lands mid-write.
+  big = await bulkSnapshot("big.json", 500);
   // Larger than the file-size limit below (256 KiB) in CSV and in JSON, and no larger.
   small = await bulkSnapshot("small.json", 300);
 });
@@ -60,6 +61,11 @@ async function expectWholeOrAbsent(out: string, source: string): Promise<string[
 describe("cli/interrupt", () => {
   it("on SIGINT while writing removes the temporary files, says what was complete, and exits 130", async () => {
     const out = join(dir, "interrupted");
+    // The folder exists before the child starts, so that its first temporary report can be seen
+    // being created (inotify): the signal follows the event, not a clock or a polling loop.
+    await mkdir(out);
+    const watcher = watch(out);
+    const writing = new Promise<void>((resolve) => watcher.on("change", (_event, name) => String(name).includes(".tmp-") && resolve()));
     const [node, ...entry] = cliCommand();
     const child = spawn(node!, [...entry, "report", big, "--format", "json,html,csv,sarif", "--out", out], {
       env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
@@ -67,12 +73,10 @@ describe("cli/interrupt", () => {
     let stderr = "";
     child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-    // Interrupt as soon as the first temporary report appears: it is being written.
-    for (;;) {
-      const files = existsSync(out) ? await readdir(out) : [];
-      if (files.some((f) => f.includes(".tmp-"))) break;
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
+    // Interrupt as soon as the first temporary report appears: it is being written. (Should the
+    // child end first, the exit code below says so.)
+    await Promise.race([writing, exited]);
+    watcher.close();
     child.kill("SIGINT");
     expect(await exited).toBe(130);
     expect(stderr).toMatch(/^replguard: interrupted \(SIGINT\): (no report was written|only these reports are complete: .*)\n$/);

@@ -5,9 +5,10 @@
  * `runSimulation` (wildcard resources, invalid policies, other context keys).
  */
 import { createValidatedPolicy, validateIdentityPolicy, validateResourcePolicy } from "@cloud-copilot/iam-policy";
-import { runSimulation, typeForContextKey } from "@cloud-copilot/iam-simulate";
+import { typeForContextKey } from "@cloud-copilot/iam-simulate";
 import { describe, expect, it } from "vitest";
 import { fastSimulation, PLAIN_CONTEXT_KEYS } from "../../src/policy/iam/fast-path.js";
+import { referenceSimulation } from "../support/iam-reference.js";
 import type { AccessQuery, PolicyDocument } from "../../src/policy/iam/index.js";
 // Not exported by the package: read from its file to check the context keys need no normalising.
 import { normalizeContextKeyCase } from "../../node_modules/@cloud-copilot/iam-simulate/dist/esm/context_keys/contextKeys.js";
@@ -49,19 +50,7 @@ const contextOf = (principal: string, org: boolean): Record<string, string> => (
   ...(org ? { "aws:PrincipalOrgID": "o-org" } : {}),
 });
 
-async function slow(query: AccessQuery): Promise<string> {
-  const result = await runSimulation(
-    {
-      request: { principal: query.principal, action: query.action, resource: { resource: query.resource, accountId: query.resourceAccount }, contextVariables: query.context ?? {} },
-      identityPolicies: (query.identityPolicies ?? []).map((policy, i) => ({ name: `identity-${i}`, policy })),
-      serviceControlPolicies: [],
-      resourceControlPolicies: [],
-      ...(query.resourcePolicy ? { resourcePolicy: query.resourcePolicy } : {}),
-    },
-    {},
-  );
-  return result.resultType === "error" ? "error" : result.overallResult;
-}
+const slow = referenceSimulation;
 
 const fast = (query: AccessQuery) =>
   fastSimulation(

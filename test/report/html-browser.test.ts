@@ -1,7 +1,8 @@
 /**
  * The HTML report in a real browser: Debian's Chromium driven by playwright-core, one browser for
  * the file and one page load per report (the demo audit, the report fixture with a baseline, its
- * one-line variant, and the demo with hostile names audited through the sandbox). It checks what
+ * one-line variant and its variant above the listed-bucket limit, and the demo with hostile names
+ * audited through the sandbox). It checks what
  * only a browser shows: the inline script runs under the CSP and the filters work, hostile names
  * stay text, nothing is requested beyond the file, axe finds no serious or critical accessibility
  * violation, the pictures are drawn, and the printable view (print media, PDF) starts with the
@@ -13,19 +14,17 @@
  * CI, where its absence fails.
  */
 import { existsSync } from "node:fs";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 import { AxeBuilder } from "@axe-core/playwright";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { audit } from "../../src/audit/index.js";
 import { diffSnapshots } from "../../src/drift/index.js";
-import { shippedPath } from "../../src/paths.js";
-import { startSandbox } from "../../src/sandbox/index.js";
 import type { Snapshot } from "../../src/model/index.js";
 import { readSnapshot, writeReports } from "../../src/report/index.js";
 import { ACCOUNTS } from "../support/accounts.js";
+import { filter, openReport, shown, visibleAccounts, visibleIds } from "../support/browser.js";
+import { EVIL, auditHostileScenario } from "../support/hostile-scenario.js";
 import { runMain } from "../support/cli.js";
 import { pdfText } from "../support/pdf-text.js";
 import { HOSTILE, POLICY_INFOS, buildSnapshot } from "../support/report-fixture.js";
@@ -43,26 +42,14 @@ let shotDir: string;
 /** Every request a page made other than its own file, and every dialog it opened. */
 const requests: string[] = [];
 const dialogs: string[] = [];
-const pages: Record<"fixture" | "compact" | "demo" | "hostile", Page> = {} as never;
+const pages: Record<"fixture" | "compact" | "listed" | "demo" | "hostile", Page> = {} as never;
 let demoSnapshot: Snapshot;
+/** The report fixture's snapshot (the page `fixture`). */
+let fixtureSnapshot: Snapshot;
 let demoDir: string;
 
-async function open(file: string, fragment = ""): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  const url = pathToFileURL(file).href;
-  await context.route("**", (route) => {
-    const asked = route.request().url();
-    if (asked.split("#")[0] !== url) requests.push(asked);
-    return asked.split("#")[0] === url ? route.continue() : route.abort();
-  });
-  const page = await context.newPage();
-  page.on("dialog", (dialog) => {
-    dialogs.push(dialog.message());
-    void dialog.dismiss();
-  });
-  await page.goto(`${url}${fragment}`);
-  return page;
-}
+/** Opens a report in its own context; what it requests beyond its file and its dialogs are recorded above. */
+const open = (file: string, fragment = ""): Promise<Page> => openReport(browser, file, { requests, dialogs }, fragment);
 
 beforeAll(async () => {
   if (!hasChromium) return;
@@ -72,78 +59,35 @@ beforeAll(async () => {
   await mkdir(shotDir, { recursive: true });
   // The fixture with a baseline one failure better, so the drift section and the trend are drawn.
   const current = buildSnapshot();
+  fixtureSnapshot = current;
   const baseline = buildSnapshot();
   baseline.scan = { ...baseline.scan, startedAt: "2026-11-24T10:00:00.000Z", finishedAt: "2026-11-24T10:03:00.000Z" };
   baseline.results = baseline.results.map((r) => (r.bucket === "prod-data" && r.status === "fail" ? { ...r, status: "pass", evidence: [] } : r));
   const drift = diffSnapshots(baseline, current);
+  const launched = chromium.launch({ executablePath, args: ["--no-sandbox"] });
   const reports = await Promise.all([
     writeReports(current, { outDir: join(temp.dir, "fixture"), formats: ["html"], policies: POLICY_INFOS, baseline: { snapshot: baseline, drift }, driftFormats: [] }),
     writeReports(buildSnapshot(), { outDir: join(temp.dir, "compact"), formats: ["html"], policies: POLICY_INFOS, html: { detailedBucketLimit: 1 } }),
     runMain(["audit", "--sandbox", "demo", "--out", join(temp.dir, "demo"), "--format", "html,json"]),
     auditHostileScenario(temp.dir),
+    writeReports(buildSnapshot(), { outDir: join(temp.dir, "listed"), formats: ["html"], policies: POLICY_INFOS, html: { listedBucketLimit: 1 } }),
   ]);
   expect(reports[2].code, reports[2].stderr).toBe(3); // the demo is incomplete by design
   demoDir = join(temp.dir, "demo");
   demoSnapshot = await readSnapshot(join(demoDir, "snapshot.json"));
-  browser = await chromium.launch({ executablePath, args: ["--no-sandbox"] });
-  [pages.fixture, pages.compact, pages.demo, pages.hostile] = await Promise.all([
+  browser = await launched;
+  [pages.fixture, pages.compact, pages.demo, pages.hostile, pages.listed] = await Promise.all([
     open(reports[0][0]!.file),
     open(reports[1][0]!.file, "#filter?status=pass"), // a link that presets the filters
     open(join(demoDir, "report.html")),
     open(reports[3]),
+    open(reports[4][0]!.file),
   ]);
 }, 180_000);
 afterAll(async () => {
   await browser?.close();
   await cleanup();
 });
-
-/**
- * Hostile text where AWS lets users write it: an account name and tags, bucket tags, a rule id.
- * (Bucket tags are read only when a loaded policy needs them; the default set does not, so the
- * report shows the account's tags and the bucket's as unknown.)
- */
-const EVIL = { name: "<img src=x onerror=alert(1)>", tag: "</script><script>alert(2)</script>", ruleId: "<svg onload=alert(3)>" };
-
-/**
- * The demo organization with hostile text in one account, through the whole chain (sandbox, SDK,
- * scan, snapshot, report): the library's audit, so that it runs beside the CLI's demo audit.
- */
-async function auditHostileScenario(dir: string): Promise<string> {
-  const scenario = JSON.parse(await readFile(shippedPath("scenarios", "demo.json"), "utf8")) as {
-    accounts: { name: string; tags?: Record<string, string>; buckets?: { tags?: Record<string, string>; replication?: { Rules: { ID: string }[] } }[] }[];
-  };
-  const target = scenario.accounts[1]!;
-  const bucket = target.buckets!.find((b) => b.replication)!;
-  target.name = EVIL.name;
-  target.tags = { ...target.tags, team: EVIL.tag, note: EVIL.name };
-  bucket.tags = { team: EVIL.tag, note: EVIL.name };
-  bucket.replication!.Rules[0]!.ID = EVIL.ruleId;
-  const file = join(dir, "hostile.json");
-  await writeFile(file, JSON.stringify(scenario));
-  const sandbox = await startSandbox({ scenario: file });
-  try {
-    const outDir = join(dir, "hostile");
-    await audit({ scan: { endpoint: sandbox.endpoint, credentials: sandbox.credentials, region: sandbox.region }, formats: ["html"], outDir });
-    return join(outDir, "report.html");
-  } finally {
-    await sandbox.close();
-  }
-}
-
-const shown = (page: Page): Promise<string> => page.locator("#filter-shown").innerText();
-const visibleAccounts = (page: Page): Promise<string[]> =>
-  page.locator("section.account:visible").evaluateAll((sections) => sections.map((s) => s.getAttribute("data-account")!));
-const visibleIds = (page: Page, selector: string): Promise<string[]> =>
-  page.locator(selector).evaluateAll((els) => els.filter((e) => e.getClientRects().length > 0).map((e) => e.id));
-
-/** Sets the filters through the page's own controls. */
-async function filter(page: Page, { status = "", severity = "", account = "", q = "" } = {}): Promise<void> {
-  await page.selectOption("#filter-status", status);
-  await page.selectOption("#filter-severity", severity);
-  await page.selectOption("#filter-account", account);
-  await page.fill("#filter-search", q);
-}
 
 describe.skipIf(!hasChromium)("report/renderHtml in Chromium", () => {
   it("runs its script under the CSP and shows every bucket of the demo audit", async () => {
@@ -233,6 +177,38 @@ describe.skipIf(!hasChromium)("report/renderHtml in Chromium", () => {
     await filter(page);
   });
 
+  // Above the listed-bucket limit there are no bucket rows: the filters act on the lines that name
+  // each policy's failing buckets, so "status: fail" shows the failures instead of "Nothing matches".
+  it("filters the findings lines of a report above the listed-bucket limit by status, severity and text", async () => {
+    const page = pages.listed;
+    const findings = async (): Promise<{ lines: string[]; summary: string; empty: boolean }> => ({
+      lines: await page
+        .locator("p.findings")
+        .evaluateAll((els) => els.filter((e) => e.getClientRects().length > 0).map((e) => [e.querySelector("code")!.textContent, e.getAttribute("data-severity"), e.getAttribute("data-status")].join(" "))),
+      summary: await shown(page),
+      empty: await page.locator("#filter-empty").isVisible(),
+    });
+    const all = await findings();
+    expect(all.lines.length).toBeGreaterThan(3);
+    await filter(page, { status: "fail" });
+    const failing = await findings();
+    expect(failing.empty).toBe(false);
+    expect(failing.lines.length).toBeGreaterThan(0);
+    expect(failing.lines.every((line) => line.endsWith(" fail"))).toBe(true);
+    expect(failing.summary).toContain("4 results shown"); // the fixture's 4 failing results: it counts results, not lines
+    await filter(page, { status: "fail", severity: "critical" });
+    const critical = await findings();
+    expect(critical.lines.length).toBeGreaterThan(0);
+    expect(critical.lines.length).toBeLessThan(failing.lines.length);
+    expect(critical.lines.every((line) => line.endsWith(" critical fail"))).toBe(true);
+    await filter(page, { status: "fail", severity: "info" });
+    expect((await findings()).empty).toBe(true);
+    await filter(page, { q: "prod-logs" });
+    const searched = await findings();
+    expect(searched.lines.length).toBeGreaterThan(0);
+    expect(searched.lines.length).toBeLessThan(all.lines.length);
+  });
+
   it("draws the charts, the map with its legend and the trend since the baseline", async () => {
     const page = pages.fixture;
     expect(await page.locator("#chart-severity title").first().textContent()).toBe("Failing results by severity: critical 1, high 1, medium 1, low 1, info 0");
@@ -248,16 +224,63 @@ describe.skipIf(!hasChromium)("report/renderHtml in Chromium", () => {
     expect(await page.locator("#map .legend").innerText()).toMatch(/cross-account[\s\S]*same account[\s\S]*cross-region[\s\S]*outside the organization/);
   });
 
+  // On the fixture: Chromium lays out every page of the print for a PDF, even of one page, which
+  // for the demo's report cost ~2 s more; the print view is the same template for both.
+  it("switches to the printable view: scope first, no interactive chrome, a PDF whose first page has the scope", async () => {
+    const page = pages.fixture;
+    await page.emulateMedia({ media: "print" });
+    expect(await page.locator("#print-cover").isVisible()).toBe(true);
+    for (const chrome of [".filters", "#print-toggle", "#print-now"]) expect(await page.locator(chrome).isVisible(), chrome).toBe(false);
+    await page.emulateMedia({ media: "screen" });
+    expect(await page.locator("#print-cover").isVisible()).toBe(false);
+    await filter(page, { status: "fail" });
+    await page.click("#print-toggle");
+    expect(await page.locator("html.print-view #print-cover").isVisible()).toBe(true);
+    expect(await page.locator(".filters").isVisible()).toBe(false);
+    expect(await shown(page)).toBe(`${fixtureSnapshot.buckets.length} buckets, ${fixtureSnapshot.results.length} results shown`);
+    const cover = await page.locator("#print-cover").innerText();
+    for (const policy of fixtureSnapshot.policies) expect(cover).toContain(policy.hash);
+    expect(cover).toContain(fixtureSnapshot.configHash);
+
+    const pdf = await page.pdf({ pageRanges: "1" });
+    expect(pdf.subarray(0, 5).toString("latin1")).toBe("%PDF-");
+    const firstPage = pdfText(pdf).join(" ").normalize("NFKC").replace(/\s+/g, "");
+    for (const text of ["Auditevidence:scope,timeandversions", fixtureSnapshot.scan.organizationId!, fixtureSnapshot.configHash.slice(0, 20), "Accountsinscope", `replguard${fixtureSnapshot.tool.version}`]) {
+      expect(firstPage).toContain(text);
+    }
+    await page.click("#print-toggle");
+    expect(await page.locator("#print-cover").isVisible()).toBe(false);
+    expect(await page.locator(".filters").isVisible()).toBe(true);
+    await filter(page);
+  }, 60_000);
+
+  it("makes the README's screenshots: the demo report's first screen and its map", async () => {
+    const page = pages.demo;
+    await page.evaluate("window.scrollTo(0, 0)");
+    const first = join(shotDir, "report-demo.png");
+    const map = join(shotDir, "report-map.png");
+    await page.screenshot({ path: first });
+    await page.locator("#map").screenshot({ path: map });
+    for (const file of [first, map]) {
+      const png = await readFile(file);
+      expect(png.subarray(1, 4).toString("latin1")).toBe("PNG");
+      expect(png.readUInt32BE(16)).toBeGreaterThan(600); // IHDR width
+    }
+  });
+
   it("has no serious or critical accessibility violation (axe)", async () => {
     // The demo report; of the fixture, what the demo lacks (drift, trend, hostile text). axe takes
     // ~25 s over the whole demo page, so `npm run check` checks the account sections after the
     // first one with buckets (the same bucket template again) and the repeated table rows (below)
     // only under REPLGUARD_AXE=full (CI,
-    // .ci/run). They are removed from a second copy of the page rather than excluded: axe builds
-    // its tree of the whole document before it applies an exclusion, which cost as much again.
-    let demoPage = pages.demo;
+    // .ci/run). They are removed from the page rather than excluded: axe builds its tree of the
+    // whole document before it applies an exclusion, which cost as much again. This test runs after
+    // every other one on the demo page (the screenshots show it whole), so no second copy is loaded.
+    const demoPage = pages.demo;
+    // Hidden elements are not checked: no filter may be left set by a test before.
+    await filter(demoPage);
+    expect(await shown(demoPage)).toBe(`${demoSnapshot.buckets.length} buckets, ${demoSnapshot.results.length} results shown`);
     if (process.env["REPLGUARD_AXE"] !== "full") {
-      demoPage = await open(join(demoDir, "report.html"));
       const sections = await demoPage.$$eval("section[id^='account-']", (all) => all.filter((s) => s.querySelector("details") !== null).map((s) => s.id));
       expect(sections.length).toBeGreaterThan(1);
       await demoPage.$$eval(sections.slice(1).map((id) => `#${id}`).join(", "), (repeated) => repeated.forEach((section) => section.remove()));
@@ -289,49 +312,7 @@ describe.skipIf(!hasChromium)("report/renderHtml in Chromium", () => {
       }),
     );
     expect(found).toEqual([[], []]);
-    if (demoPage !== pages.demo) await demoPage.context().close();
   }, 240_000);
-
-  it("switches to the printable view: scope first, no interactive chrome, a PDF whose first page has the scope", async () => {
-    const page = pages.demo;
-    await page.emulateMedia({ media: "print" });
-    expect(await page.locator("#print-cover").isVisible()).toBe(true);
-    for (const chrome of [".filters", "#print-toggle", "#print-now"]) expect(await page.locator(chrome).isVisible(), chrome).toBe(false);
-    await page.emulateMedia({ media: "screen" });
-    expect(await page.locator("#print-cover").isVisible()).toBe(false);
-    await filter(page, { status: "fail" });
-    await page.click("#print-toggle");
-    expect(await page.locator("html.print-view #print-cover").isVisible()).toBe(true);
-    expect(await page.locator(".filters").isVisible()).toBe(false);
-    expect(await shown(page)).toBe(`${demoSnapshot.buckets.length} buckets, ${demoSnapshot.results.length} results shown`);
-    const cover = await page.locator("#print-cover").innerText();
-    for (const policy of demoSnapshot.policies) expect(cover).toContain(policy.hash);
-    expect(cover).toContain(demoSnapshot.configHash);
-
-    const pdf = await page.pdf({ pageRanges: "1" });
-    expect(pdf.subarray(0, 5).toString("latin1")).toBe("%PDF-");
-    const firstPage = pdfText(pdf).join(" ").normalize("NFKC").replace(/\s+/g, "");
-    for (const text of ["Auditevidence:scope,timeandversions", demoSnapshot.scan.organizationId!, demoSnapshot.configHash.slice(0, 20), "Accountsinscope", "replguard0.1.0"]) {
-      expect(firstPage).toContain(text);
-    }
-    await page.click("#print-toggle");
-    expect(await page.locator("#print-cover").isVisible()).toBe(false);
-    expect(await page.locator(".filters").isVisible()).toBe(true);
-  }, 60_000);
-
-  it("makes the README's screenshots: the demo report's first screen and its map", async () => {
-    const page = pages.demo;
-    await page.evaluate("window.scrollTo(0, 0)");
-    const first = join(shotDir, "report-demo.png");
-    const map = join(shotDir, "report-map.png");
-    await page.screenshot({ path: first });
-    await page.locator("#map").screenshot({ path: map });
-    for (const file of [first, map]) {
-      const png = await readFile(file);
-      expect(png.subarray(1, 4).toString("latin1")).toBe("PNG");
-      expect(png.readUInt32BE(16)).toBeGreaterThan(600); // IHDR width
-    }
-  });
 
   it("requested nothing beyond the file itself, on any page, through all of the above", () => {
     expect(requests).toEqual([]);

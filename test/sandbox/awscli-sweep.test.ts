@@ -6,11 +6,9 @@
  * Never 501. The CLI is slow to start, so each command runs once and each bucket at least once
  * (commands and buckets paired round-robin), plus the configured settings on the one bucket that has them.
  */
-import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { derivedCredentials, startSandbox } from "../../src/sandbox/index.js";
@@ -19,7 +17,6 @@ import { type AwsCli, startAwsCli } from "../support/awscli-driver.js";
 import { requireToolOrSkip, resolvePyenvShim } from "../support/executables.js";
 
 const awsCli = requireToolOrSkip("aws", "pip install awscli");
-const run = promisify(execFile);
 
 /**
  * Each read: extra arguments, and the not-found code its API reference page documents (none: the
@@ -53,6 +50,12 @@ const READS: Readonly<Record<string, { args?: string[]; notFound?: string }>> = 
   "get-object-lock-configuration": { notFound: "ObjectLockConfigurationNotFoundError" },
   "get-public-access-block": { notFound: "NoSuchPublicAccessBlockConfiguration" },
 };
+
+/**
+ * Reads the S3 API marks deprecated (superseded by the -configuration ones above): the CLI still
+ * accepts them but leaves them out of `aws s3api help`, and so did this sweep when it read that page.
+ */
+const DEPRECATED: ReadonlySet<string> = new Set(["get-bucket-lifecycle", "get-bucket-notification"]);
 
 /** `REPLGUARD_AWSCLI_SWEEP=full`: every read on every bucket, not each at least once. */
 const FULL_SWEEP = process.env.REPLGUARD_AWSCLI_SWEEP === "full";
@@ -122,13 +125,14 @@ describe.skipIf(awsCli === undefined)("sandbox/awscli read-only sweep of the dem
   }
 
   it("covers every get-bucket-* read this AWS CLI has", async () => {
-    // Help is a man page: strip its overstrike (char, backspace) before reading the command list.
-    const { stdout } = await run(cli, ["s3api", "help"], { env: { ...baseEnv, MANPAGER: "cat", PAGER: "cat" }, timeout: 60_000 });
-    const parts = stdout.split("\u0008");
-    const plain = parts.map((part, i) => (i < parts.length - 1 ? part.slice(0, -1) : part)).join("");
-    const listed = [...plain.matchAll(/^\s*o\s+(get-bucket-[a-z-]+|get-public-access-block|get-object-lock-configuration)\s*$/gm)].map((m) => m[1]);
+    // The CLI's own command table, from the driver already running: argparse lists every valid
+    // choice when refused one (`aws s3api help` would start another Python and render a man page).
+    const refused = await driver.run(["s3api", "no-such-command"]);
+    expect(refused.code).not.toBe(0);
+    const table = refused.stderr.split("valid choices are:")[1] ?? "";
+    const listed = [...table.matchAll(/(?<=^|[\s|])(get-bucket-[a-z-]+|get-public-access-block|get-object-lock-configuration)(?=$|[\s|])/gm)].map((m) => m[1] as string);
     expect(listed.length).toBeGreaterThan(20);
-    expect(listed.filter((command) => READS[command as string] === undefined)).toEqual([]);
+    expect(listed.filter((command) => READS[command] === undefined && !DEPRECATED.has(command))).toEqual([]);
   });
 
   it("answers every read of every bucket as the S3 API reference allows, never 501", async () => {

@@ -23,10 +23,10 @@ import {
   conformanceScenario,
 } from "./conformance/world.js";
 import { KNOWN_DIFFERENCES } from "./conformance/known-differences.js";
-import { startMotoOrSkip } from "../support/moto.js";
+import { sharedMotoOrSkip } from "../support/moto.js";
 import { FORMATS, isDate, matches, normalise, sortedBy, token, without } from "./conformance/normalise-aws.js";
 
-const moto = await startMotoOrSkip();
+const moto = await sharedMotoOrSkip();
 
 const { SOURCE, DEST, LOCKED, MISSING } = SEQUENCE_BUCKETS;
 const inEu = (t: LoopbackTarget) => s3For(t, "eu-west-1");

@@ -6,14 +6,14 @@ import {
   S3Client,
 } from "@aws-sdk/client-s3";
 import { scan } from "../../src/scan/index.js";
-import { startMotoOrSkip, type MotoServer } from "../support/moto.js";
+import { sharedMotoOrSkip, type MotoServer } from "../support/moto.js";
 
 // moto's ListBuckets answers without BucketRegion (as S3 did before 2024): the GetBucketLocation path.
 const credentials = { accessKeyId: "AKIAMOTOTEST", secretAccessKey: "moto" };
 let moto: MotoServer | undefined;
 
 beforeAll(async () => {
-  moto = await startMotoOrSkip();
+  moto = await sharedMotoOrSkip();
   if (moto === undefined) return;
   const endpoint = moto.endpoint;
   const client = (region: string) => new S3Client({ endpoint, region, forcePathStyle: true, credentials });
@@ -41,7 +41,7 @@ afterAll(async () => {
 
 describe("scan/listBuckets", () => {
   it("falls back to GetBucketLocation when ListBuckets gives no BucketRegion, an empty location meaning us-east-1", async (context) => {
-    // startMotoOrSkip throws under CI when moto is missing; elsewhere it says why and the test skips.
+    // sharedMotoOrSkip throws under CI when moto is missing; elsewhere it says why and the test skips.
     if (moto === undefined) return context.skip();
     const result = await scan({ endpoint: moto!.endpoint, credentials, region: "us-east-1", singleAccount: true });
     expect(result.buckets.map((b) => [b.name, b.region])).toEqual([

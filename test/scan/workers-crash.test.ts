@@ -32,7 +32,7 @@ describe("scan/workers: a worker thread that crashes", () => {
     const spool = new DocumentSpool();
     const sink = { spool, inventory: new Map<string, InventoryEntry>(), sessions: new Map<string, AccountSession>() };
     const accounts = [record("222222222222"), record("333333333333")];
-    const options = { workers: 2, accountsInFlight: 2, requests: 2, endpoint: "http://127.0.0.1:9", maxAttempts: 1, entry: new URL("./workers-crash.fixture.ts", import.meta.url) };
+    const options = { workers: 2, accountsInFlight: 2, requests: 2, endpoint: "http://127.0.0.1:9", maxAttempts: 1, entry: new URL("./workers-crash.fixture.js", import.meta.url) };
     try {
       const error = await scanAccountsInWorkers(ctx, accounts, options, sink).then(
         () => null,

@@ -44,12 +44,14 @@ export function cliCommand(): string[] {
   return command;
 }
 
-export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliRun> {
+/** `nodeArgs`: Node options before the entry (e.g. `--import` of a loader hook, test/support/module-log.ts). */
+export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; nodeArgs?: string[] } = {}): Promise<CliRun> {
   const [node, ...entry] = cliCommand();
   return new Promise((resolve) => {
     execFile(
       node!,
-      [...entry, ...args],
+      // After tsx's `--import` (when there is one): a hook registered later runs first, so it sees every module.
+      [...entry.slice(0, -1), ...(options.nodeArgs ?? []), ...entry.slice(-1), ...args],
       { cwd: options.cwd ?? root, env: { ...process.env, ...options.env }, timeout: 120_000, maxBuffer: 32 * 2 ** 20 },
       (error, stdout, stderr) => {
         const code = error === null ? 0 : typeof error.code === "number" ? error.code : -1;

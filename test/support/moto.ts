@@ -163,3 +163,21 @@ export async function startMotoOrSkip(options: StartMotoOptions = {}): Promise<M
     return undefined;
   }
 }
+
+let shared: Promise<MotoServer | undefined> | undefined;
+
+/**
+ * One moto for the whole test process instead of one per file: vitest runs a worker's files one
+ * after another in one process (isolate: false), and each moto start costs about a CPU-second of
+ * Python start-up plus the import of every backend it is asked about. Each caller gets it wiped
+ * (reset), so it starts from empty accounts as a fresh moto would; its stop() only hands it back.
+ * moto stops with the process (the exit handler above, and the watchdog when the pipe closes).
+ * Missing moto: as startMotoOrSkip.
+ */
+export async function sharedMotoOrSkip(): Promise<MotoServer | undefined> {
+  shared ??= startMotoOrSkip();
+  const moto = await shared;
+  if (moto === undefined) return undefined;
+  await moto.reset();
+  return { ...moto, stop: async () => undefined };
+}

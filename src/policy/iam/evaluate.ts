@@ -6,8 +6,9 @@
  * behind this one function so the simulator can be replaced; nothing else in replguard imports it.
  */
 import { runSimulation } from "@cloud-copilot/iam-simulate";
-import { fastSimulation } from "./fast-path.js";
+import { fastDecision, fastPathApplies, type SimulationResult } from "./fast-path.js";
 import { BoundedMemo, contentKey, validated } from "./memo.js";
+import { resourceClass } from "./resource-class.js";
 import type { AccessDecision, AccessQuery } from "./types.js";
 
 export class IamEvaluationError extends Error {
@@ -24,33 +25,70 @@ export class IamEvaluationError extends Error {
  */
 const decisions = new BoundedMemo<Promise<AccessDecision>>(16_384);
 
-/** Every input of the simulation, as one string: equal keys, equal simulations. */
-const queryKey = (query: AccessQuery): string =>
+/**
+ * Fast-path decisions by resource class (resource-class.ts): the same question about another bucket
+ * of the same class. Its keys hold no ARN, so one entry serves every bucket of an account that a
+ * role's policies treat alike.
+ */
+const byClass = new BoundedMemo<SimulationResult>(16_384);
+let simulations = 0;
+
+/**
+ * Every input of the simulation but the resource, as one string (JSON: no raw line break in it), which
+ * a line break and the resource's ARN (or, in `byClass`, its class) complete: equal keys, equal simulations.
+ */
+const inputsKey = (query: AccessQuery): string =>
   JSON.stringify([
     query.principal,
     query.action,
-    query.resource,
     query.resourceAccount,
     (query.identityPolicies ?? []).map(contentKey),
     query.resourcePolicy === undefined || query.resourcePolicy === null ? null : contentKey(query.resourcePolicy),
     query.context ?? {},
   ]);
 
+let observer: ((query: AccessQuery) => void) | undefined;
+/** For the access bench (bench/access-cpu.ts): every query asked, so that it can time the evaluation alone. */
+export const observeQueries = (listener: ((query: AccessQuery) => void) | undefined): void => {
+  observer = listener;
+};
+
 export function decide(query: AccessQuery): Promise<AccessDecision> {
-  return decisions.get(queryKey(query), () => simulate(query));
+  observer?.(query);
+  const inputs = inputsKey(query);
+  return decisions.get(`${inputs}\n${query.resource}`, () => simulate(query, inputs));
 }
 
-/** The memo's counts (the access bench prints them), and forgetting it (so a bench round starts cold). */
-export const decisionMemoStats = (): { hits: number; misses: number; size: number } => ({ hits: decisions.hits, misses: decisions.misses, size: decisions.size });
-export const clearDecisionMemo = (): void => decisions.clear();
+/** The memos' counts (the access bench prints them), and forgetting them (so a bench round starts cold). */
+export const decisionMemoStats = (): { hits: number; misses: number; size: number; classHits: number; simulations: number } => ({
+  hits: decisions.hits,
+  misses: decisions.misses,
+  size: decisions.size,
+  classHits: byClass.hits,
+  simulations,
+});
+export const clearDecisionMemo = (): void => {
+  decisions.clear();
+  byClass.clear();
+  simulations = 0;
+};
 
 const decision = (result: string): AccessDecision => (result === "Allowed" ? "allowed" : result === "ExplicitlyDenied" ? "explicit-deny" : "implicit-deny");
 
-async function simulate(query: AccessQuery): Promise<AccessDecision> {
+async function simulate(query: AccessQuery, inputs: string): Promise<AccessDecision> {
   const identity = (query.identityPolicies ?? []).map((policy) => validated(policy, "identity"));
   const resourcePolicy = query.resourcePolicy === undefined || query.resourcePolicy === null ? undefined : validated(query.resourcePolicy, "resource");
-  const fast = await fastSimulation(query, identity, resourcePolicy);
-  if (fast !== undefined) return decision(fast);
+  const policies = { identity, resourcePolicy };
+  if (await fastPathApplies(query, policies)) {
+    const run = (): SimulationResult => {
+      simulations++;
+      return fastDecision(query, policies);
+    };
+    // Remembered by class only here: this answer is a pure function of the class (resource-class.ts) and names no resource.
+    const resourceKey = resourceClass(query);
+    return decision(resourceKey === undefined ? run() : byClass.get(`${inputs}\n${resourceKey}`, run));
+  }
+  simulations++;
   const result = await runSimulation(
     {
       request: {

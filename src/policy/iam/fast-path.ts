@@ -7,7 +7,8 @@
  * check, once to pick the context keys the request may carry), normalises the context, and then
  * authorises exactly as `runUnsafeSimulation` does. Here: the validation is the document's own
  * (ValidatedPolicy, memo.ts), the resource-type check is done once by the library's own
- * `allowedContextKeysForRequest` (it throws where `runSimulation` answers an error), and the
+ * `allowedContextKeysForRequest` (it throws where `runSimulation` answers an error), remembered per
+ * shape of ARN (resource-types.ts), and the
  * context is passed only when normalising it is the identity: global condition keys (always
  * allowed, whatever the resource type) in their canonical case, each one string. Anything else
  * (a wildcard resource, an invalid policy, an unknown or wildcard-only action, other context keys)
@@ -15,7 +16,8 @@
  * paths agree, and the fixture test (test/iam/access-identical.test.ts) that no fact changed.
  */
 import type { ValidatedPolicy } from "@cloud-copilot/iam-policy";
-import { allowedContextKeysForRequest, isWildcardOnlyAction, runUnsafeSimulation } from "@cloud-copilot/iam-simulate";
+import { isWildcardOnlyAction, runUnsafeSimulation } from "@cloud-copilot/iam-simulate";
+import { hasOneResourceType } from "./resource-types.js";
 import type { AccessQuery } from "./types.js";
 
 /** Global condition keys, as IAM spells them, whose only type is a single value: what the scanner's queries carry. */
@@ -23,25 +25,39 @@ export const PLAIN_CONTEXT_KEYS: ReadonlySet<string> = new Set(["aws:PrincipalAc
 
 export type SimulationResult = "Allowed" | "ExplicitlyDenied" | "ImplicitlyDenied";
 
-export async function fastSimulation(query: AccessQuery, identity: ReadonlyArray<ValidatedPolicy<unknown>>, resourcePolicy: ValidatedPolicy<unknown> | undefined): Promise<SimulationResult | undefined> {
-  if (identity.some((p) => p.errors.length > 0) || (resourcePolicy !== undefined && resourcePolicy.errors.length > 0)) return undefined;
-  const resource = query.resource;
-  if (resource.includes("*") || (resource.startsWith("arn:") && resource.split(":").length < 6)) return undefined;
-  const context = query.context ?? {};
-  if (!Object.entries(context).every(([key, value]) => PLAIN_CONTEXT_KEYS.has(key) && typeof value === "string")) return undefined;
-  const parts = query.action.split(":");
-  if (parts.length !== 2) return undefined;
-  const [service, action] = parts as [string, string];
-  try {
-    if (await isWildcardOnlyAction(service, action)) return undefined;
-    // Throws unless the action exists and the resource is of exactly one of its resource types.
-    await allowedContextKeysForRequest(service, action, resource, false, undefined);
-  } catch {
-    return undefined;
+/** `isWildcardOnlyAction` per action, once (an action the data does not know counts as one: the fast path leaves it alone). */
+const wildcardOnlyActions = new Map<string, Promise<boolean>>();
+function wildcardOnly(name: string, service: string, action: string): Promise<boolean> {
+  let answer = wildcardOnlyActions.get(name);
+  if (answer === undefined) {
+    if (wildcardOnlyActions.size >= 10_000) wildcardOnlyActions.clear();
+    wildcardOnlyActions.set(name, (answer = isWildcardOnlyAction(service, action).catch(() => true)));
   }
+  return answer;
+}
+
+type Policies = { identity: ReadonlyArray<ValidatedPolicy<unknown>>; resourcePolicy: ValidatedPolicy<unknown> | undefined };
+
+/** Whether the fast path may answer `query`: everything `runSimulation` would check before authorising is known to pass. */
+export async function fastPathApplies(query: AccessQuery, { identity, resourcePolicy }: Policies): Promise<boolean> {
+  if (identity.some((p) => p.errors.length > 0) || (resourcePolicy !== undefined && resourcePolicy.errors.length > 0)) return false;
+  const resource = query.resource;
+  if (resource.includes("*") || (resource.startsWith("arn:") && resource.split(":").length < 6)) return false;
+  const context = query.context ?? {};
+  if (!Object.entries(context).every(([key, value]) => PLAIN_CONTEXT_KEYS.has(key) && typeof value === "string")) return false;
+  const parts = query.action.split(":");
+  if (parts.length !== 2) return false;
+  const [service, action] = parts as [string, string];
+  if (await wildcardOnly(query.action, service, action)) return false;
+  // `allowedContextKeysForRequest` answers (the action exists, the resource is of exactly one of its types), remembered per shape of ARN.
+  return hasOneResourceType(service, action, resource);
+}
+
+/** The authorisation `runSimulation` ends with, for a query `fastPathApplies` accepted. */
+export function fastDecision(query: AccessQuery, { identity, resourcePolicy }: Policies): SimulationResult {
   const result = runUnsafeSimulation(
     {
-      request: { principal: query.principal, action: query.action, resource: { resource, accountId: query.resourceAccount }, contextVariables: context },
+      request: { principal: query.principal, action: query.action, resource: { resource: query.resource, accountId: query.resourceAccount }, contextVariables: query.context ?? {} },
       identityPolicies: identity.map((policy, i) => ({ name: `identity-${i}`, policy })),
       serviceControlPolicies: [],
       resourceControlPolicies: [],
@@ -50,4 +66,10 @@ export async function fastSimulation(query: AccessQuery, identity: ReadonlyArray
     {},
   );
   return result as SimulationResult;
+}
+
+/** The fast path's answer, or `undefined` where it must leave the query to `runSimulation`. */
+export async function fastSimulation(query: AccessQuery, identity: ReadonlyArray<ValidatedPolicy<unknown>>, resourcePolicy: ValidatedPolicy<unknown> | undefined): Promise<SimulationResult | undefined> {
+  const policies = { identity, resourcePolicy };
+  return (await fastPathApplies(query, policies)) ? fastDecision(query, policies) : undefined;
 }

@@ -6,7 +6,10 @@
  * - a decision is remembered under a key made of the whole query (principal, action, resource, its
  *   account, every policy's content, the context): the simulator is a pure function of those, so
  *   the same key always has the same answer. The memo is bounded, as an organization of a million
- *   buckets asks a million different questions.
+ *   buckets asks a million different questions;
+ * - as every bucket's ARN differs, a fast-path decision is also remembered by the resource's class
+ *   under the query's policies (resource-class.ts), and the resource-type check by the ARN's shape
+ *   (resource-types.ts): what the simulator can tell apart, rather than the ARN itself.
  * Policy documents are never changed after they are read (the scanner reads each once), which is
  * what lets a document's validation and content key be kept beside the object.
  */

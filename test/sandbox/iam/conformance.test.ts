@@ -7,9 +7,9 @@ import { CreateKeyCommand, GetKeyPolicyCommand, KMSClient } from "@aws-sdk/clien
 import * as iam from "@aws-sdk/client-iam";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSandbox, type IamPolicyDocument, type Sandbox } from "../../../src/sandbox/index.js";
-import { startMotoOrSkip } from "../../support/moto.js";
+import { sharedMotoOrSkip } from "../../support/moto.js";
 
-const moto = await startMotoOrSkip();
+const moto = await sharedMotoOrSkip();
 /** moto's default account; the scenario's management account has the same id so ARNs compare. */
 const ACCOUNT = "123456789012";
 const TRUST: IamPolicyDocument = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "s3.amazonaws.com" }, Action: "sts:AssumeRole" }] };

@@ -1,0 +1,31 @@
+/**
+ * Policy evaluation alone, over the bucket documents of a finished audit's snapshot file: the
+ * figure `npm run bench` prints as "policy evaluation", without the scan that precedes it.
+ *
+ *   npx tsx bench/evaluation.ts SNAPSHOT [--rounds N]
+ *
+ * Each round evaluates every document with every default policy (bench/figures.ts
+ * `evaluationFigures`: as audit/stream.ts does, timed a batch at a time, reading excluded) and
+ * prints its line; the first round includes the JIT's warm-up, as the audit's evaluation does.
+ * Profile with `node --cpu-prof --import tsx bench/evaluation.ts SNAPSHOT`.
+ */
+import { evaluationFigures, evaluationLine, type EvaluationFigures } from "./figures.js";
+import { numberFlag } from "./flags.js";
+
+const file = process.argv[2];
+if (file === undefined || file.startsWith("--")) {
+  console.error("usage: npx tsx bench/evaluation.ts SNAPSHOT [--rounds N]");
+  process.exit(2);
+}
+const rounds = numberFlag("rounds", 1);
+// All rounds together: with 10 rounds of a 100 × 100 snapshot, about the audit of 100,000 documents, warm-up included.
+const total: EvaluationFigures = { documents: 0, policies: 0, seconds: 0, cpuSeconds: 0 };
+for (let round = 1; round <= rounds; round++) {
+  const figures = await evaluationFigures(file);
+  console.log(`round ${round}: ${evaluationLine(figures)}`);
+  total.documents += figures.documents;
+  total.policies = figures.policies;
+  total.seconds += figures.seconds;
+  total.cpuSeconds += figures.cpuSeconds;
+}
+if (rounds > 1) console.log(`all rounds: ${evaluationLine(total)}`);
