@@ -8,7 +8,7 @@
  *
  *   node --expose-gc --import tsx bench/memory.ts --accounts 30 --buckets 100 [--live] [--heap-snapshots DIR]
  *
- * The heap is set up as the executable sets it up (src/audit/heap.ts; `REPLGUARD_HEAP_GROWING_PERCENT=0`
+ * The heap is set up as the executable sets it up (src/cli/heap.ts; `REPLGUARD_HEAP_GROWING_PERCENT=0`
  * for V8's own growth heuristics, the figures before).
  * `--live`: a full GC every second, and the heap left after it (what is held, garbage aside).
  * `--heap-snapshots DIR`: at the end of each phase, a full GC and a V8 heap snapshot written there
@@ -20,7 +20,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { writeHeapSnapshot } from "node:v8";
 import { fileURLToPath } from "node:url";
-import { boundHeapGrowth } from "../src/audit/heap.js";
+import { boundHeapGrowth } from "../src/cli/heap.js";
 import { audit } from "../src/audit/index.js";
 import { numberFlag } from "./flags.js";
 

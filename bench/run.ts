@@ -80,7 +80,7 @@ async function cli(args: string[], env: Record<string, string> = {}): Promise<Ch
   // The scan's stages (src/scan/context.ts, a diagnostics channel) with their times since start, printed with the usage.
   const script =
     `const stages = [["start", 0]]; const t0 = performance.now(); (await import("node:diagnostics_channel")).subscribe("replguard:scan-stage", (m) => stages.push([m.stage, performance.now() - t0]));` +
-    `const { boundHeapGrowth } = await import(${JSON.stringify(`${root}src/audit/heap.ts`)}); boundHeapGrowth();` +
+    `const { boundHeapGrowth } = await import(${JSON.stringify(`${root}src/cli/heap.ts`)}); boundHeapGrowth();` +
     `const { main } = await import(${JSON.stringify(`${root}src/cli/program.ts`)}); const code = await main(process.argv.slice(1)); const u = process.resourceUsage(); stages.push(["exit", performance.now() - t0]);` +
     `process.stderr.write("usage " + u.maxRSS + " " + (u.userCPUTime + u.systemCPUTime) + "\\nstages " + JSON.stringify(stages) + "\\n"); process.exitCode = code;`;
   const started = performance.now();

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /** The `replguard` executable. */
-import { boundHeapGrowth } from "../audit/heap.js";
+import { boundHeapGrowth } from "./heap.js";
 import { main } from "./program.js";
 
 // The SDK warns on Node 20 that *future* SDK releases will need Node 22. The locked SDK version

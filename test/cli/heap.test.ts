@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { describe, expect, it } from "vitest";
-import { boundHeapGrowth, HEAP_GROWING_PERCENT } from "../../src/audit/heap.js";
+import { boundHeapGrowth, HEAP_GROWING_PERCENT } from "../../src/cli/heap.js";
 import { UsageError } from "../../src/errors.js";
 import { unreadBucketDocument, type AccountRef, type BucketDocument } from "../../src/model/index.js";
 import { inventoryEntry, type InventoryEntry } from "../../src/scan/spool.js";
@@ -65,7 +65,7 @@ describe("audit/memory per bucket", () => {
  */
 const CHURN = `
 import { getHeapStatistics } from "node:v8";
-import { boundHeapGrowth } from ${JSON.stringify(fileURLToPath(new URL("../../src/audit/heap.ts", import.meta.url)))};
+import { boundHeapGrowth } from ${JSON.stringify(fileURLToPath(new URL("../../src/cli/heap.ts", import.meta.url)))};
 boundHeapGrowth();
 const live = [];
 for (let i = 0; i < 150000; i++) live.push({ name: "bucket-" + i, a: [i] });
