@@ -7,33 +7,23 @@
  * so a change can be checked for identical output (docs/iam.md).
  * `npx tsx bench/access-cpu.ts [--accounts N] [--buckets M] [--rounds R] [--profile]` (defaults 10 × 100, 2 rounds).
  */
-import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { writeFile } from "node:fs/promises";
 import { Session } from "node:inspector/promises";
-import { fileURLToPath } from "node:url";
 import { ACCESS_FACTS } from "../src/model/facts.js";
 import { clearDecisionMemo, decide, decisionMemoStats, observeQueries } from "../src/policy/iam/evaluate.js";
 import type { AccessQuery } from "../src/policy/iam/index.js";
 import { DEFAULT_FACT_PLAN, scan } from "../src/scan/index.js";
 import type { BucketDocument } from "../src/model/index.js";
 import { numberFlag } from "./flags.js";
+import { startSandboxChild } from "./sandbox-child.js";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 const accounts = numberFlag("accounts", 10);
 const buckets = numberFlag("buckets", 100);
 const rounds = numberFlag("rounds", 2);
-const root = fileURLToPath(new URL("..", import.meta.url));
 
-const child = spawn(process.execPath, ["--import", "tsx", `${root}src/cli/main.ts`, "sandbox", "--generate", `accounts=${accounts},buckets=${buckets},seed=7`], { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
-const env = await new Promise<Record<string, string>>((resolve, reject) => {
-  let out = "";
-  child.stdout!.on("data", (chunk: Buffer) => {
-    out += chunk.toString();
-    if (out.includes("AWS_REGION=")) resolve(Object.fromEntries([...out.matchAll(/^export (\w+)=(.*)$/gm)].map((m) => [m[1]!, m[2]!])));
-  });
-  child.once("exit", (code) => reject(new Error(`sandbox exited with ${code}`)));
-});
+const { child, env } = await startSandboxChild(accounts, buckets);
 
 /** The access facts of a document: what the access pass writes. */
 const accessOf = (doc: BucketDocument): unknown => ({

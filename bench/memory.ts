@@ -14,36 +14,22 @@
  * `--heap-snapshots DIR`: at the end of each phase, a full GC and a V8 heap snapshot written there
  * (open in Chrome DevTools, Memory tab) to see what the live heap is made of.
  */
-import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { writeHeapSnapshot } from "node:v8";
-import { fileURLToPath } from "node:url";
 import { boundHeapGrowth } from "../src/cli/heap.js";
 import { audit } from "../src/audit/index.js";
 import { numberFlag } from "./flags.js";
+import { startSandboxChild } from "./sandbox-child.js";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 const growth = boundHeapGrowth();
 const argv = process.argv.slice(2);
 const accounts = numberFlag("accounts", 30);
 const buckets = numberFlag("buckets", 100);
-const root = fileURLToPath(new URL("..", import.meta.url));
 
-const child = spawn(process.execPath, ["--import", "tsx", `${root}src/cli/main.ts`, "sandbox", "--generate", `accounts=${accounts},buckets=${buckets},seed=7`], { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
-const env = await new Promise<Record<string, string>>((resolve, reject) => {
-  let stdout = "";
-  child.stdout.on("data", (chunk: Buffer) => {
-    stdout += chunk.toString();
-    if (!stdout.includes("AWS_REGION=")) return;
-    resolve(Object.fromEntries(stdout.split("\n").flatMap((line) => {
-      const match = /^export (\w+)=(.*)$/.exec(line);
-      return match ? [[match[1]!, match[2]!] as const] : [];
-    })));
-  });
-  child.once("exit", (code) => reject(new Error(`sandbox exited with ${code}`)));
-});
+const { child, env } = await startSandboxChild(accounts, buckets);
 process.env.AWS_ACCESS_KEY_ID = env.AWS_ACCESS_KEY_ID;
 process.env.AWS_SECRET_ACCESS_KEY = env.AWS_SECRET_ACCESS_KEY;
 

@@ -15,7 +15,7 @@
  * at 5 ms: a CI smoke run that asserts nothing about speed). A million buckets, no latency:
  * `npm run bench -- --accounts 1000 --buckets 1000 --latency 0 --no-calls`.
  */
-import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { execFile } from "node:child_process";
 import { createReadStream } from "node:fs";
 import { mkdtemp, rm, stat } from "node:fs/promises";
 import { createInterface } from "node:readline";
@@ -27,6 +27,7 @@ import type { CallRecord } from "../src/sandbox/types.js";
 import { evaluationFigures, evaluationLine, htmlFirstScreenMs, minimumCalls } from "./figures.js";
 import { benchLatency, benchSandbox } from "./sandbox.js";
 import { numberFlag } from "./flags.js";
+import { startSandboxChild, type SandboxChild } from "./sandbox-child.js";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 const argv = process.argv.slice(2);
@@ -44,26 +45,12 @@ const workers = workersIndex < 0 ? null : argv[workersIndex + 1]!;
 const throttle = numberFlag("throttle", 0);
 const root = fileURLToPath(new URL("..", import.meta.url));
 
-/** `replguard sandbox --generate …` in a child process; resolves with its printed environment. */
-async function sandboxProcess(): Promise<{ child: ChildProcess; env: Record<string, string> }> {
-  const args = ["--import", "tsx", `${root}src/cli/main.ts`, "sandbox", "--generate", `accounts=${accounts},buckets=${bucketsPerAccount},seed=7`];
-  if (latency > 0) args.push("--latency-ms", String(latency));
-  if (throttle > 0) args.push("--throttle-rate", String(throttle), "--seed", "7");
-  const child = spawn(process.execPath, args, { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
-  let stdout = "";
-  const env = await new Promise<Record<string, string>>((resolve, reject) => {
-    child.stdout!.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString();
-      if (!stdout.includes("AWS_REGION=")) return;
-      const pairs = stdout.split("\n").flatMap((line) => {
-        const match = /^export (\w+)=(.*)$/.exec(line);
-        return match ? [[match[1]!, match[2]!] as const] : [];
-      });
-      resolve(Object.fromEntries(pairs));
-    });
-    child.once("exit", (code) => reject(new Error(`sandbox exited with ${code}`)));
-  });
-  return { child, env };
+/** `replguard sandbox --generate …` in a child process, with the bench's latency and throttling. */
+function sandboxProcess(): Promise<SandboxChild> {
+  const flags: string[] = [];
+  if (latency > 0) flags.push("--latency-ms", String(latency));
+  if (throttle > 0) flags.push("--throttle-rate", String(throttle), "--seed", "7");
+  return startSandboxChild(accounts, bucketsPerAccount, flags);
 }
 
 interface ChildFigures {

@@ -6,12 +6,11 @@
  * sends the per-bucket GETs through the SDK client instead of the lean read path (the "before").
  * Each round also prints its calls by operation (from the sandbox's call log) and S3 calls per bucket.
  */
-import { spawn } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { Session } from "node:inspector/promises";
 import { writeFile } from "node:fs/promises";
 import { scan } from "../src/scan/index.js";
 import { numberFlag } from "./flags.js";
+import { startSandboxChild } from "./sandbox-child.js";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 const accounts = numberFlag("accounts", 100);
@@ -19,21 +18,8 @@ const buckets = numberFlag("buckets", 50);
 const concurrency = numberFlag("concurrency", 64);
 const rounds = numberFlag("rounds", 2);
 const leanReads = !process.argv.includes("--sdk-reads");
-const root = fileURLToPath(new URL("..", import.meta.url));
 
-const child = spawn(process.execPath, ["--import", "tsx", `${root}src/cli/main.ts`, "sandbox", "--generate", `accounts=${accounts},buckets=${buckets},seed=7`], {
-  cwd: root,
-  stdio: ["ignore", "pipe", "inherit"],
-});
-const env = await new Promise<Record<string, string>>((resolve, reject) => {
-  let out = "";
-  child.stdout!.on("data", (chunk: Buffer) => {
-    out += chunk.toString();
-    if (!out.includes("AWS_REGION=")) return;
-    resolve(Object.fromEntries(out.split("\n").flatMap((line) => /^export (\w+)=(.*)$/.exec(line)?.slice(1, 3) ?? []).reduce<[string, string][]>((pairs, v, i, all) => (i % 2 === 0 ? [...pairs, [v, all[i + 1]!]] : pairs), [])));
-  });
-  child.once("exit", (code) => reject(new Error(`sandbox exited with ${code}`)));
-});
+const { child, env } = await startSandboxChild(accounts, buckets);
 /** The sandbox's call log so far (its records are appended, never dropped). */
 const callLog = async (): Promise<{ service: string; operation: string }[]> =>
   (await (await fetch(`${env.AWS_ENDPOINT_URL}/_sandbox/calls`)).json()) as { service: string; operation: string }[];

@@ -14,6 +14,7 @@ import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { numberFlag } from "./flags.js";
+import { startSandboxChild } from "./sandbox-child.js";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 const accounts = numberFlag("accounts", 100);
@@ -47,23 +48,7 @@ function run(args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
   });
 }
 
-const sandbox = spawn(process.execPath, ["--import", "tsx", `${root}src/cli/main.ts`, "sandbox", "--generate", `accounts=${accounts},buckets=${buckets},seed=7`, "--latency-ms", String(latency)], {
-  cwd: root,
-  stdio: ["ignore", "pipe", "inherit"],
-});
-const env = await new Promise<Record<string, string>>((resolve, reject) => {
-  let out = "";
-  sandbox.stdout!.on("data", (chunk: Buffer) => {
-    out += chunk.toString();
-    if (!out.includes("AWS_REGION=")) return;
-    const pairs = out.split("\n").flatMap((line) => {
-      const match = /^export (\w+)=(.*)$/.exec(line);
-      return match ? [[match[1]!, match[2]!] as const] : [];
-    });
-    resolve(Object.fromEntries(pairs));
-  });
-  sandbox.once("exit", (code) => reject(new Error(`sandbox exited with ${code}`)));
-});
+const { child: sandbox, env } = await startSandboxChild(accounts, buckets, ["--latency-ms", String(latency)]);
 const callCount = async (): Promise<number> => ((await (await fetch(`${env.AWS_ENDPOINT_URL}/_sandbox/calls`)).json()) as unknown[]).length;
 const floorOf = (calls: number): number => Math.max((calls * latency) / concurrency, 6 * latency) / 1000;
 const total = accounts * buckets;
