@@ -232,8 +232,10 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
       // Roles, bucket and key policies: only when a loaded policy reads them (FactPlan.access), in
       // batches of accounts that share a role (scan/access-pass.ts); the completed documents wait in a
       // second spool, in the same order, and replace their first version as the documents are handed on.
-      if (plan.access !== undefined) markStage("access");
-      if (plan.access !== undefined) accessed = await accessPass({ ctx, spool, inventory, resolution, view, sessions, access: plan.access, world: { organizationId: org?.id ?? null }, ...(options.onAccessBatch === undefined ? {} : { onBatch: options.onAccessBatch }) });
+      if (plan.access !== undefined) {
+        markStage("access");
+        accessed = await accessPass({ ctx, spool, inventory, resolution, view, sessions, access: plan.access, world: { organizationId: org?.id ?? null }, ...(options.onAccessBatch === undefined ? {} : { onBatch: options.onAccessBatch }) });
+      }
       const scanInfo: ScanInfo = {
         startedAt,
         finishedAt: new Date().toISOString(),

@@ -7,7 +7,7 @@
 import { createValidatedPolicy, validateIdentityPolicy, validateResourcePolicy } from "@cloud-copilot/iam-policy";
 import { typeForContextKey } from "@cloud-copilot/iam-simulate";
 import { describe, expect, it } from "vitest";
-import { fastSimulation, PLAIN_CONTEXT_KEYS } from "../../src/policy/iam/fast-path.js";
+import { fastDecision, fastPathApplies, PLAIN_CONTEXT_KEYS } from "../../src/policy/iam/fast-path.js";
 import { referenceSimulation } from "../support/iam-reference.js";
 import type { AccessQuery, PolicyDocument } from "../../src/policy/iam/index.js";
 // Not exported by the package: read from its file to check the context keys need no normalising.
@@ -52,12 +52,14 @@ const contextOf = (principal: string, org: boolean): Record<string, string> => (
 
 const slow = referenceSimulation;
 
-const fast = (query: AccessQuery) =>
-  fastSimulation(
-    query,
-    (query.identityPolicies ?? []).map((p) => createValidatedPolicy(p, validateIdentityPolicy, { name: undefined })),
-    query.resourcePolicy ? createValidatedPolicy(query.resourcePolicy, validateResourcePolicy, { name: undefined }) : undefined,
-  );
+/** The fast path's answer, or `undefined` where it leaves the query to `runSimulation` (as evaluate.ts asks it). */
+async function fast(query: AccessQuery): Promise<string | undefined> {
+  const policies = {
+    identity: (query.identityPolicies ?? []).map((p) => createValidatedPolicy(p, validateIdentityPolicy, { name: undefined })),
+    resourcePolicy: query.resourcePolicy ? createValidatedPolicy(query.resourcePolicy, validateResourcePolicy, { name: undefined }) : undefined,
+  };
+  return (await fastPathApplies(query, policies)) ? fastDecision(query, policies) : undefined;
+}
 
 describe("policy/iam fast path", () => {
   it("answers as runSimulation on every query shape the scanner asks, and leaves the rest to it", async () => {

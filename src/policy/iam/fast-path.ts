@@ -67,9 +67,3 @@ export function fastDecision(query: AccessQuery, { identity, resourcePolicy }: P
   );
   return result as SimulationResult;
 }
-
-/** The fast path's answer, or `undefined` where it must leave the query to `runSimulation`. */
-export async function fastSimulation(query: AccessQuery, identity: ReadonlyArray<ValidatedPolicy<unknown>>, resourcePolicy: ValidatedPolicy<unknown> | undefined): Promise<SimulationResult | undefined> {
-  const policies = { identity, resourcePolicy };
-  return (await fastPathApplies(query, policies)) ? fastDecision(query, policies) : undefined;
-}
