@@ -22,7 +22,10 @@ let dir: string;
 beforeAll(async () => {
   [demo, generated, policySet, dir] = await Promise.all([
     startSandbox({ scenario: "demo" }),
-    startSandbox({ generate: { accounts: 6, buckets: 12, seed: 7 } }),
+    // 5 ms a call: an account's IAM reads are a chain of dependent calls, so side-by-side batches
+    // interleave in the call log whatever the machine's speed (without it, a fast first batch could
+    // be answered whole before the second's first call arrives, and the order would prove nothing).
+    startSandbox({ generate: { accounts: 6, buckets: 12, seed: 7 }, faults: { latencyMs: 5 } }),
     loadPolicies(),
     mkdtemp(join(tmpdir(), "replguard-memory-bounds-")),
   ]);
