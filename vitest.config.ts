@@ -16,6 +16,8 @@ export default defineConfig({
     // restore the environment variables they set (vi.stubEnv is undone below even if they forget),
     // close the sandboxes they start, and keep their state in the file, not in a module.
     isolate: false,
+    // REPLGUARD_CPU_LOG=<file>: each test file's CPU-seconds, children included (test/support/cpu-per-file.ts).
+    setupFiles: process.env["REPLGUARD_CPU_LOG"] ? ["test/support/cpu-per-file.ts"] : [],
     unstubEnvs: true,
     unstubGlobals: true,
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },

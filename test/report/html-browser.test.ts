@@ -1,6 +1,6 @@
 /**
  * The HTML report in a real browser: Debian's Chromium driven by playwright-core, one browser for
- * the file and one page load per report (the demo audit, the report fixture with a baseline, its
+ * the file and one context, one page load per report (the demo audit, the report fixture with a baseline, its
  * one-line variant and its variant above the listed-bucket limit, and the demo with hostile names
  * audited through the sandbox). It checks what
  * only a browser shows: the inline script runs under the CSP and the filters work, hostile names
@@ -14,7 +14,7 @@
  * CI, where its absence fails.
  */
 import { existsSync } from "node:fs";
-import { mkdir, readFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { AxeBuilder } from "@axe-core/playwright";
 import { chromium, type Browser, type Page } from "playwright-core";
@@ -48,7 +48,7 @@ let demoSnapshot: Snapshot;
 let fixtureSnapshot: Snapshot;
 let demoDir: string;
 
-/** Opens a report in its own context; what it requests beyond its file and its dialogs are recorded above. */
+/** Opens a report in a new page (of the one context, test/support/browser.ts); what it requests beyond its file and its dialogs are recorded above. */
 const open = (file: string, fragment = ""): Promise<Page> => openReport(browser, file, { requests, dialogs }, fragment);
 
 beforeAll(async () => {
@@ -316,5 +316,18 @@ describe.skipIf(!hasChromium)("report/renderHtml in Chromium", () => {
 
   it("requested nothing beyond the file itself, on any page, through all of the above", () => {
     expect(requests).toEqual([]);
+  });
+
+  // The guard behind the test above, on a page that does make requests (and opens a dialog): it
+  // records them, so that test can fail.
+  it("records what a page requests beyond its file, and its dialogs", async () => {
+    const file = join(demoDir, "..", "leaky.html");
+    await writeFile(file, `<!doctype html><title>leaky</title><img src="https://example.invalid/pixel.png"><script>alert("hi")</script>`);
+    const seen = { requests: [] as string[], dialogs: [] as string[] };
+    const page = await openReport(browser, file, seen);
+    await page.waitForLoadState("load");
+    expect(seen.requests).toEqual(["https://example.invalid/pixel.png"]);
+    expect(seen.dialogs).toEqual(["hi"]);
+    await page.close();
   });
 });
