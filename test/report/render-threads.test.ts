@@ -10,7 +10,8 @@
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { subscribe, unsubscribe } from "node:diagnostics_channel";
-import { readFile, readdir, writeFile } from "node:fs/promises";
+import { watch } from "node:fs";
+import { mkdir, readFile, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gunzipSync } from "node:zlib";
@@ -132,5 +133,26 @@ describe("report/render-threads", () => {
     expect(run.stderr.trimEnd().split("\n")).toEqual([expect.stringContaining(`cannot write ${join(out, "results.csv")}`)]);
     expect(await readdir(out)).toEqual(["results.sarif"]);
     expect(JSON.parse(await readFile(join(out, "results.sarif"), "utf8"))).toHaveProperty("runs");
+  });
+
+  it("on SIGINT while both threads write, leaves no temporary file and nothing incomplete under a final name (exit 130)", async () => {
+    const out = join(dir, "interrupted");
+    await mkdir(out);
+    // The signal follows the first temporary report's creation (inotify), not a clock.
+    const watcher = watch(out);
+    const writing = new Promise<void>((resolve) => watcher.on("change", (_event, name) => String(name).includes(".tmp-") && resolve()));
+    const [node, ...entry] = cliCommand();
+    const child = spawn(node!, [...entry, "report", GENERATED, "--format", "html,csv,sarif", "--out", out], {
+      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", REPLGUARD_REPORT_THREADS: "1" },
+    });
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    await Promise.race([writing, exited]);
+    watcher.close();
+    child.kill("SIGINT");
+    expect(await exited).toBe(130);
+    expect(stderr).toMatch(/^replguard: interrupted \(SIGINT\): no report was written\n$/);
+    expect(await readdir(out)).toEqual([]);
   });
 });
