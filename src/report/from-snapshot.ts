@@ -5,7 +5,7 @@
  * records (the file is read and parsed once, and checked against the schema in that pass); the
  * HTML then reads the records once more to write its page after its counts. One bucket is in
  * memory at a time, so the memory does not grow with the organization. A large file's CSV and
- * HTML are rendered on a worker thread meanwhile, from its own reading (render-threads.ts).
+ * SARIF are rendered on a worker thread meanwhile, from its own reading (render-threads.ts).
  */
 import { join } from "node:path";
 import { SnapshotError, OutputError } from "../errors.js";
@@ -26,7 +26,7 @@ export interface SnapshotReportsOptions extends Omit<WriteReportsOptions, "basel
   baselineFile?: string;
   drift?: Drift;
   /**
-   * Render CSV and HTML on a worker thread beside the main thread's pass (render-threads.ts).
+   * Render CSV and SARIF on a worker thread beside the main thread's pass (render-threads.ts).
    * Default: for a snapshot file of REPORT_THREADS_MIN_BYTES or more on two cores or more.
    */
   threads?: boolean;
@@ -88,7 +88,7 @@ async function writeFrom(records: Records, baseline: Records | null, options: Om
 
 /**
  * The shared pass: each format's sink sees every record; then each report is finished (the HTML
- * with its second pass). With `threadsFile`, a worker thread renders CSV and HTML from that file
+ * with its second pass). With `threadsFile`, a worker thread renders CSV and SARIF from that file
  * meanwhile (render-threads.ts). Once every pass is done, each report is renamed into place, in
  * the order asked for. A report that fails to write is removed while the others complete and stay
  * (as when each was written alone); its failure, naming the report and not its temporary file, is
@@ -99,7 +99,7 @@ async function renderAll(records: Records, baseline: Records | null, formats: re
   const catalog = new SharedCatalog(options.policies);
   const sarifBefore = formats.includes("sarif") && baseline !== null && options.drift !== undefined ? await sarifBaseline(baseline(), options.drift) : undefined;
   const html = { ...options.html, ...(options.drift === undefined ? {} : { drift: options.drift }) };
-  const offload: readonly ("csv" | "html")[] = threadsFile === null ? [] : workerFormats(formats);
+  const offload: readonly ("csv" | "sarif")[] = threadsFile === null ? [] : workerFormats(formats);
   const offloaded = new Set<ReportFormat>(offload);
   const here = formats.filter((format) => !offloaded.has(format));
   const wholes: WholeFile[] = [];
@@ -122,7 +122,7 @@ async function renderAll(records: Records, baseline: Records | null, formats: re
     if (threadsFile !== null && offload.length > 0) {
       const outputs = offload.map((format) => ({ format, index: formats.indexOf(format), temporary: wholes[formats.indexOf(format)]!.temporary }));
       createEmpty(outputs.map((output) => output.temporary));
-      worker = startWorkerLane({ file: threadsFile, outputs, policies: policyInfos(options.policies), html }, offload);
+      worker = startWorkerLane({ file: threadsFile, outputs, policies: policyInfos(options.policies), sarifBaseline: sarifBefore }, offload);
       // This thread's pass starts once the worker's is under way: the two run side by side.
       await worker.started;
     }

@@ -9,7 +9,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import { SnapshotError } from "../errors.js";
 import type { SnapshotRecord } from "../model/index.js";
 import { ReportFileWriter } from "./output-stream.js";
-import { CsvSink, HtmlSink, SharedCatalog, type RecordSink } from "./record-sinks.js";
+import { CsvSink, SarifSink, SharedCatalog, type RecordSink } from "./record-sinks.js";
 import { runLane, type LaneOutput } from "./render-lane.js";
 import { snapshotRecords } from "./snapshot-records.js";
 import type { WorkerFailure, WorkerMessage, WorkerSetup } from "./render-threads.js";
@@ -34,7 +34,7 @@ try {
     let sink: RecordSink;
     try {
       const out = new ReportFileWriter(temporary, { existing: true });
-      sink = format === "csv" ? new CsvSink(out, catalog) : new HtmlSink(out, catalog, records, setup.html);
+      sink = format === "csv" ? new CsvSink(out, catalog) : new SarifSink(out, catalog, setup.sarifBaseline);
     } catch (error) {
       failures.push(failureOf(index, error));
       continue;

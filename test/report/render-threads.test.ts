@@ -58,12 +58,13 @@ async function threadEvents(body: () => Promise<unknown>): Promise<ThreadEvent[]
 }
 
 describe("report/render-threads", () => {
-  it("puts CSV and HTML on the worker as long as a format stays on the main thread", () => {
-    expect(workerFormats(ALL)).toEqual(["html", "csv"]);
-    expect(workerFormats(["csv", "sarif"])).toEqual(["csv"]);
-    expect(workerFormats(["csv", "html"])).toEqual(["html"]);
-    expect(workerFormats(["html"])).toEqual([]);
-    expect(workerFormats(["sarif", "json"])).toEqual([]);
+  it("puts CSV and SARIF on the worker as long as a format stays on the main thread", () => {
+    expect(workerFormats(ALL)).toEqual(["csv", "sarif"]);
+    expect(workerFormats(["csv", "sarif"])).toEqual(["sarif"]);
+    expect(workerFormats(["csv", "html"])).toEqual(["csv"]);
+    expect(workerFormats(["sarif", "json"])).toEqual(["sarif"]);
+    expect(workerFormats(["html", "json"])).toEqual([]);
+    expect(workerFormats(["csv"])).toEqual([]);
   });
 
   it("renders a generated organization's formats on two threads at once, with the reference bytes", async () => {
@@ -73,12 +74,12 @@ describe("report/render-threads", () => {
     // The worker's pass was under way (its first record rendered) before the main thread's began,
     // and the main thread's began before the worker's ended: both were in flight together.
     expect(events.slice(0, 2)).toEqual([
-      { thread: "worker", event: "start", formats: ["html", "csv"] },
-      { thread: "main", event: "start", formats: ["sarif", "json"] },
+      { thread: "worker", event: "start", formats: ["csv", "sarif"] },
+      { thread: "main", event: "start", formats: ["html", "json"] },
     ]);
     expect(events.slice(2).sort((a, b) => a.thread.localeCompare(b.thread))).toEqual([
-      { thread: "main", event: "end", formats: ["sarif", "json"] },
-      { thread: "worker", event: "end", formats: ["html", "csv"] },
+      { thread: "main", event: "end", formats: ["html", "json"] },
+      { thread: "worker", event: "end", formats: ["csv", "sarif"] },
     ]);
     // On one thread, every format is the main thread's.
     const one = await threadEvents(() => writeReportsFromSnapshot(GENERATED, { outDir: join(dir, "generated-one"), formats: ALL, policies: POLICY_INFOS, threads: false }));
@@ -86,7 +87,7 @@ describe("report/render-threads", () => {
     expect(await digests(join(dir, "generated-one"))).toEqual(reference.generated);
   });
 
-  it("gives the worker's HTML the drift and the HTML options: the same bytes as on one thread", async () => {
+  it("gives the worker's SARIF the baseline (and the main thread's HTML the drift): the same bytes as on one thread", async () => {
     const current = buildSnapshot();
     const baseline = buildSnapshot();
     baseline.scan = { ...baseline.scan, startedAt: "2026-11-24T10:00:00.000Z", finishedAt: "2026-11-24T10:03:00.000Z" };
@@ -117,22 +118,30 @@ describe("report/render-threads", () => {
     expect(await readdir(out)).toEqual([]);
   });
 
-  it("names the report the worker could not write in one line (exit 4), and the main thread's report completes", async () => {
-    const out = join(dir, "limited");
-    // 500 KiB: the SARIF (main thread, ~400 KB) fits, the CSV (worker, ~690 KB) does not.
-    const run = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+  /** `report GENERATED --format sarif,csv` (SARIF ~400 KB on the worker, CSV ~690 KB on the main thread) under a file-size limit. */
+  const limited = (out: string, kib: number) =>
+    new Promise<{ code: number | null; stderr: string }>((resolve) => {
       const argv = [...cliCommand(), "report", GENERATED, "--format", "sarif,csv", "--out", out].map((word) => `'${word}'`);
-      const child = spawn("bash", ["-c", `ulimit -f 500; exec ${argv.join(" ")}`], {
+      const child = spawn("bash", ["-c", `ulimit -f ${kib}; exec ${argv.join(" ")}`], {
         env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", REPLGUARD_REPORT_THREADS: "1" },
       });
       let stderr = "";
       child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
       child.once("exit", (code) => resolve({ code, stderr }));
     });
-    expect(run.code, run.stderr).toBe(4);
-    expect(run.stderr.trimEnd().split("\n")).toEqual([expect.stringContaining(`cannot write ${join(out, "results.csv")}`)]);
-    expect(await readdir(out)).toEqual(["results.sarif"]);
-    expect(JSON.parse(await readFile(join(out, "results.sarif"), "utf8"))).toHaveProperty("runs");
+
+  it("names a report that could not be written in one line (exit 4), the worker's or the main thread's, and the others complete", async () => {
+    // 300 KiB: neither fits; the SARIF, asked first, is named (the worker's failure, by its final name).
+    const both = await limited(join(dir, "limited-both"), 300);
+    expect(both.code, both.stderr).toBe(4);
+    expect(both.stderr.trimEnd().split("\n")).toEqual([expect.stringContaining(`cannot write ${join(dir, "limited-both", "results.sarif")}`)]);
+    expect(await readdir(join(dir, "limited-both"))).toEqual([]);
+    // 500 KiB: the worker's SARIF fits and stays; the main thread's CSV does not.
+    const one = await limited(join(dir, "limited-one"), 500);
+    expect(one.code, one.stderr).toBe(4);
+    expect(one.stderr.trimEnd().split("\n")).toEqual([expect.stringContaining(`cannot write ${join(dir, "limited-one", "results.csv")}`)]);
+    expect(await readdir(join(dir, "limited-one"))).toEqual(["results.sarif"]);
+    expect(JSON.parse(await readFile(join(dir, "limited-one", "results.sarif"), "utf8"))).toHaveProperty("runs");
   });
 
   it("on SIGINT while both threads write, leaves no temporary file and nothing incomplete under a final name (exit 130)", async () => {
