@@ -177,6 +177,11 @@ async function benchAudit(): Promise<void> {
       const file = join(again, { csv: "results.csv", sarif: "results.sarif", html: "report.html" }[format]);
       lines.push(row(`report ${format}`, `${run.seconds.toFixed(1)} s, ${mb((await stat(file)).size)}, peak RSS ${run.rssMb} MB`));
     }
+    // All three from the file as the audit renders them: on one thread, then with the report worker (src/report/render-threads.ts).
+    for (const threads of ["0", "1"] as const) {
+      const run = await cli(["report", snapshotFile, "--format", "csv,sarif,html", "--out", join(dir, `report-all-${threads}`)], { REPLGUARD_REPORT_THREADS: threads });
+      lines.push(row(`report csv,sarif,html ${threads === "1" ? "(2 threads)" : "(1 thread)"}`, `${run.seconds.toFixed(1)} s, CPU ${run.cpuSeconds.toFixed(1)} s, peak RSS ${run.rssMb} MB`));
+    }
     if (!argv.includes("--no-browser")) {
       const firstScreen = await htmlFirstScreenMs(join(out, "report.html"));
       lines.push(row("HTML first screen (chromium)", firstScreen === null ? "no /usr/bin/chromium" : `${firstScreen} ms`));

@@ -4,7 +4,8 @@
  * with the same renderers either way. Every requested format is fed in one shared pass over the
  * records (the file is read and parsed once, and checked against the schema in that pass); the
  * HTML then reads the records once more to write its page after its counts. One bucket is in
- * memory at a time, so the memory does not grow with the organization.
+ * memory at a time, so the memory does not grow with the organization. A large file's CSV and
+ * SARIF are rendered on a worker thread meanwhile, from its own reading (render-threads.ts).
  */
 import { join } from "node:path";
 import { SnapshotError, OutputError } from "../errors.js";
@@ -12,7 +13,9 @@ import type { Drift, SnapshotRecord } from "../model/index.js";
 import { writeDriftCsv, writeDriftJson } from "./drift-files.js";
 import { outputError, ReportFileWriter } from "./output-stream.js";
 import { openReportDir, startWhole, writeWhole, type ReportDir, type WholeFile } from "./report-dir.js";
-import { CsvSink, HtmlSink, JsonSink, SarifSink, SharedCatalog, type RecordSink } from "./record-sinks.js";
+import { CsvSink, HtmlSink, JsonSink, SarifSink, SharedCatalog } from "./record-sinks.js";
+import { runLane, type LaneOutput } from "./render-lane.js";
+import { createEmpty, policyInfos, publishThread, startWorkerLane, useReportThreads, workerFormats, type WorkerLane } from "./render-threads.js";
 import { sarifBaseline } from "./sarif-stream.js";
 import { openSnapshot, snapshotRecords } from "./snapshot-records.js";
 import { DRIFT_FILE_NAMES, DRIFT_FORMATS, REPORT_FILE_NAMES, type ReportFormat, type WriteReportsOptions, type WrittenReport } from "./types.js";
@@ -22,6 +25,11 @@ export interface SnapshotReportsOptions extends Omit<WriteReportsOptions, "basel
   /** The baseline snapshot file and the drift from it: SARIF, HTML and the drift documents carry it. */
   baselineFile?: string;
   drift?: Drift;
+  /**
+   * Render CSV and SARIF on a worker thread beside the main thread's pass (render-threads.ts).
+   * Default: for a snapshot file of REPORT_THREADS_MIN_BYTES or more on two cores or more.
+   */
+  threads?: boolean;
 }
 
 /** Opens a snapshot and reads its header (a 1.x document: all of it), so a bad file fails before a scan. */
@@ -46,17 +54,22 @@ export async function writeReportsFromSnapshot(file: string, options: SnapshotRe
     return snapshotRecords(file, { validate });
   };
   const baseline: Records | null = options.baselineFile === undefined ? null : () => snapshotRecords(options.baselineFile!, { validate: false });
-  return writeReportsFromRecords(records, baseline, options);
+  return writeFrom(records, baseline, options, (await useReportThreads(file, options.threads)) ? file : null);
 }
 
 /** Writes each requested format from `records`; with a baseline's records and the drift, SARIF, HTML and the drift documents carry it. */
-export async function writeReportsFromRecords(records: Records, baseline: Records | null, options: Omit<SnapshotReportsOptions, "baselineFile">): Promise<WrittenReport[]> {
+export async function writeReportsFromRecords(records: Records, baseline: Records | null, options: Omit<SnapshotReportsOptions, "baselineFile" | "threads">): Promise<WrittenReport[]> {
+  return writeFrom(records, baseline, options, null);
+}
+
+/** The same; with `threadsFile` (the file `records` reads), a worker thread renders some formats from it. */
+async function writeFrom(records: Records, baseline: Records | null, options: Omit<SnapshotReportsOptions, "baselineFile" | "threads">, threadsFile: string | null): Promise<WrittenReport[]> {
   const dir = options.dir ?? (await openReportDir(options.outDir));
   try {
     const formats = [...new Set(options.formats)];
     const written: WrittenReport[] = [];
     if (formats.length > 0) {
-      await renderAll(records, baseline, formats, dir.path, options);
+      await renderAll(records, baseline, formats, dir.path, options, threadsFile);
       for (const format of formats) written.push({ format, file: join(dir.path, REPORT_FILE_NAMES[format]) });
     }
     if (options.drift !== undefined) {
@@ -73,68 +86,67 @@ export async function writeReportsFromRecords(records: Records, baseline: Record
   }
 }
 
-interface Output {
-  whole: WholeFile;
-  sink: RecordSink;
-  /** Its place in the formats asked for. */
-  index: number;
-}
-
 /**
  * The shared pass: each format's sink sees every record; then each report is finished (the HTML
- * with its second pass), closed and renamed into place, in the order asked for. A report that
- * fails to write is removed and left out of the rest of the pass while the others complete and
- * stay (as when each was written alone); its failure, naming the report and not its temporary
- * file, is thrown at the end (of several, the one of the format asked for first, whichever
- * failed first in time). A snapshot that cannot be read fails them all (the input's fault, exit 2).
+ * with its second pass). With `threadsFile`, a worker thread renders CSV and SARIF from that file
+ * meanwhile (render-threads.ts). Once every pass is done, each report is renamed into place, in
+ * the order asked for. A report that fails to write is removed while the others complete and stay
+ * (as when each was written alone); its failure, naming the report and not its temporary file, is
+ * thrown at the end (of several, the one of the format asked for first). A snapshot that cannot
+ * be read fails them all (the input's fault, exit 2).
  */
-async function renderAll(records: Records, baseline: Records | null, formats: readonly ReportFormat[], folder: string, options: Omit<SnapshotReportsOptions, "baselineFile">): Promise<void> {
+async function renderAll(records: Records, baseline: Records | null, formats: readonly ReportFormat[], folder: string, options: Omit<SnapshotReportsOptions, "baselineFile" | "threads">, threadsFile: string | null): Promise<void> {
   const catalog = new SharedCatalog(options.policies);
   const sarifBefore = formats.includes("sarif") && baseline !== null && options.drift !== undefined ? await sarifBaseline(baseline(), options.drift) : undefined;
-  let outputs: Output[] = [];
+  const html = { ...options.html, ...(options.drift === undefined ? {} : { drift: options.drift }) };
+  const offload: readonly ("csv" | "sarif")[] = threadsFile === null ? [] : workerFormats(formats);
+  const offloaded = new Set<ReportFormat>(offload);
+  const here = formats.filter((format) => !offloaded.has(format));
+  const wholes: WholeFile[] = [];
   const failures = new Map<number, unknown>();
-  /** Runs one report's step; a failure removes that report and is kept (the first) to be thrown. */
-  const step = async (output: Output, run: () => Promise<void> | void): Promise<void> => {
-    try {
-      await run();
-    } catch (error) {
-      outputs = outputs.filter((o) => o !== output);
-      await output.sink.abort();
-      await output.whole.discard();
-      if (error instanceof SnapshotError) throw error;
-      failures.set(output.index, outputError(output.whole.file, error instanceof OutputError ? error.cause : error));
-    }
-  };
+  let worker: WorkerLane | null = null;
   try {
-    for (const format of formats) {
+    const lane: LaneOutput[] = [];
+    for (const [index, format] of formats.entries()) {
       const whole = startWhole(join(folder, REPORT_FILE_NAMES[format]));
+      wholes.push(whole);
+      if (offloaded.has(format)) continue;
       const out = (): ReportFileWriter => new ReportFileWriter(whole.temporary);
-      const html = { ...options.html, ...(options.drift === undefined ? {} : { drift: options.drift }) };
       const sink =
         format === "csv" ? new CsvSink(out(), catalog)
         : format === "sarif" ? new SarifSink(out(), catalog, sarifBefore)
         : format === "json" ? new JsonSink(whole.temporary)
         : new HtmlSink(out(), catalog, records, html);
-      outputs.push({ whole, sink, index: outputs.length });
+      lane.push({ sink, index });
     }
-    for await (const record of records()) {
-      catalog.add(record);
-      for (const output of outputs) await step(output, () => output.sink.add(record));
+    if (threadsFile !== null && offload.length > 0) {
+      const outputs = offload.map((format) => ({ format, index: formats.indexOf(format), temporary: wholes[formats.indexOf(format)]!.temporary }));
+      createEmpty(outputs.map((output) => output.temporary));
+      worker = startWorkerLane({ file: threadsFile, outputs, policies: policyInfos(options.policies), sarifBaseline: sarifBefore }, offload);
+      // This thread's pass starts once the worker's is under way: the two run side by side.
+      await worker.started;
     }
-    for (const output of [...outputs]) {
-      await step(output, async () => {
-        await output.sink.finish();
-        await output.whole.commit();
-      });
-    }
+    publishThread("main", "start", here);
+    for (const [index, error] of await runLane(records(), catalog, lane)) failures.set(index, error);
+    publishThread("main", "end", here);
+    if (worker !== null) for (const [index, error] of await worker.done) failures.set(index, error);
   } catch (error) {
-    for (const { sink, whole } of outputs) {
-      await sink.abort();
-      await whole.discard();
-    }
+    await worker?.stop();
+    for (const whole of wholes) await whole.discard();
     throw error;
   }
-  if (failures.size > 0) throw failures.get(Math.min(...failures.keys()));
+  for (const [index, whole] of wholes.entries()) {
+    if (failures.has(index)) await whole.discard();
+    else await whole.commit().catch(async (error: unknown) => {
+      failures.set(index, error);
+      await whole.discard();
+    });
+  }
+  if (failures.size > 0) {
+    const first = Math.min(...failures.keys());
+    const error = failures.get(first);
+    throw outputError(wholes[first]!.file, error instanceof OutputError ? error.cause : error);
+  }
 }
 
 /** Writes under a temporary name and renames; a failure names the report, not its temporary file. */

@@ -13,6 +13,11 @@ const BATCH_CHARS = 64 * 1024;
 export interface ReportFileOptions {
   /** Gzip the file (for `snapshot.json.gz`). */
   gzip?: boolean;
+  /**
+   * Write into a file that must already exist (created empty by the main thread, for a report a
+   * worker thread renders): once an interrupt has removed it, opening fails instead of creating it again.
+   */
+  existing?: boolean;
 }
 
 export class ReportFileWriter {
@@ -29,7 +34,7 @@ export class ReportFileWriter {
   ) {
     // Opened here, synchronously: an interrupt (cli/interrupt.ts) removes the temporary file between
     // two tasks, and a stream's own open, still in flight then, would create it after the removal.
-    this.fileStream = createWriteStream(file, { fd: openSync(file, "w"), encoding: "utf8" });
+    this.fileStream = createWriteStream(file, { fd: openSync(file, options.existing === true ? "r+" : "w"), encoding: "utf8" });
     this.fileStream.on("error", (error) => {
       this.failure = error;
     });
