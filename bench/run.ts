@@ -103,7 +103,8 @@ async function scanRetries(file: string): Promise<{ calls: number; retriedCalls:
 const STAGE_NAMES: Record<string, string> = {
   start: "CLI start-up, config, policies",
   organization: "organization walk",
-  accounts: "accounts (list + bucket reads)",
+  accounts: "accounts (+ access batches begun)",
+  "access-ahead": "access: batches begun, finishing",
   destinations: "destinations (2nd pass + probes)",
   access: "access pass (roles, policies, keys)",
   handover: "documents → evaluation + snapshot",

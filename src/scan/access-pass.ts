@@ -26,6 +26,11 @@ export interface AccessPassInput {
   world: AccessWorld;
   /** Called with each batch's size before it is read (tests count what is held at once). */
   onBatch?: (documents: number) => void;
+  /**
+   * Accounts already completed ahead (scan/early-access.ts), into `out` with the reads in `reads`:
+   * the pass neither reads nor writes them. Without them, a new spool and new reads.
+   */
+  ahead?: { accounts: ReadonlySet<string>; out: DocumentSpool; reads: AccessReads };
 }
 
 /** Bounds on what the overlapping batches hold at once (documents held stay bounded, not the organization). */
@@ -63,7 +68,8 @@ export async function accessPass(input: AccessPassInput): Promise<DocumentSpool>
   const groups = new Groups();
   const roleAccount = new Map<string, string>();
   const referencesOf = new Map<string, Set<string>>();
-  for await (const doc of spool.documents()) {
+  const skip = input.ahead?.accounts;
+  for await (const doc of spool.documents(skip)) {
     if (!replicates(doc)) continue;
     applyResolution(scratch, doc, inventory, resolution, view);
     const role = doc.replication!.role!;
@@ -91,8 +97,10 @@ export async function accessPass(input: AccessPassInput): Promise<DocumentSpool>
   const namedBy = new Map<string, number>();
   for (const references of groupReferences.values()) for (const name of references) namedBy.set(name, (namedBy.get(name) ?? 0) + 1);
 
-  const reads = new AccessReads();
-  const out = new DocumentSpool();
+  const reads = input.ahead?.reads ?? new AccessReads();
+  // What the early batches read and no batch to come names is forgotten now.
+  reads.retain(namedBy);
+  const out = input.ahead?.out ?? new DocumentSpool();
   const held = new Map<string, BucketDocument[]>();
   // Batches are read side by side (each is a few dependent round trips: one at a time, a 100 ms
   // call made the pass take seconds per account) and written in their order, as the final pass
@@ -118,7 +126,7 @@ export async function accessPass(input: AccessPassInput): Promise<DocumentSpool>
     reads.forget(done);
   };
   try {
-    for await (const { accountId, documents } of spool.accounts()) {
+    for await (const { accountId, documents } of spool.accounts(skip)) {
       const replicating = documents.filter(replicates);
       if (replicating.length === 0) continue;
       const group = groups.find(accountId);

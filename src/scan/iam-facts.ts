@@ -30,6 +30,17 @@ class Once<T> {
   delete(key: string): void {
     this.reads.delete(key);
   }
+  /** Drops the oldest reads beyond `max` (a later asker reads again: the same answer, one more call). */
+  trim(max: number): void {
+    for (const key of this.reads.keys()) {
+      if (this.reads.size <= max) return;
+      this.reads.delete(key);
+    }
+  }
+  /** Keeps only the reads `keep` names. */
+  retain(keep: ReadonlyMap<string, unknown>): void {
+    for (const key of [...this.reads.keys()]) if (!keep.has(key)) this.reads.delete(key);
+  }
 }
 
 /**
@@ -66,6 +77,19 @@ export class AccessReads {
       this.keys.delete(name);
     }
   }
+
+  /**
+   * While accounts are still being read, which later batch names a read is not known yet
+   * (scan/early-access.ts): the reads are kept, up to `max` of each kind, the oldest dropped first.
+   */
+  trim(max: number): void {
+    for (const once of [this.roles, this.policies, this.ownerships, this.keys]) once.trim(max);
+  }
+
+  /** Keeps only the reads some batch still to run names (the access pass's count of them). */
+  retain(named: ReadonlyMap<string, unknown>): void {
+    for (const once of [this.roles, this.policies, this.ownerships, this.keys]) once.retain(named);
+  }
 }
 
 /** What a replicating bucket's access facts read: its role, its rules' destination buckets and the keys involved. */
@@ -101,6 +125,16 @@ function keysOf(doc: BucketDocument): KeyRef[] {
   const source = sourceKeyOf(doc);
   return [...(source !== null && rules.some((r) => r.sseKmsEncryptedObjects) ? [source] : []), ...rules.map((r) => replicaKeyOf(doc, r)).filter((k): k is KeyRef => k !== null)];
 }
+
+/**
+ * The accounts whose sessions a completed replicating bucket's access facts look up: its role's,
+ * its destinations' and its keys' (an account without one gives "not scanned").
+ */
+export const accessAccounts = (doc: BucketDocument): string[] => [
+  ...(doc.replication?.role === null || doc.replication?.role === undefined ? [] : [accountOf(doc.replication.role)]),
+  ...(doc.replication?.rules ?? []).flatMap((rule) => (rule.destination.account === null ? [] : [rule.destination.account])),
+  ...keysOf(doc).map((key) => key.account),
+];
 
 /**
  * Fills the access facts of `documents`, which must hold every bucket that uses any of their roles

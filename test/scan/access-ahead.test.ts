@@ -1,0 +1,64 @@
+/**
+ * The access pass begun during the accounts stage (scan/early-access.ts): an account whose
+ * replicating buckets replicate only into buckets already read, with roles and keys in accounts
+ * already read, is completed (destination-only reads, roles, bucket and key policies, the IAM
+ * simulation) while the next accounts are still read. Told from the sandbox's call log (the order
+ * answers were given), never the clock; and the documents are exactly those of the pass run after
+ * every account, as before.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { subscribe, unsubscribe } from "node:diagnostics_channel";
+import { loadPolicies, requiredFacts } from "../../src/policy/index.js";
+import { startSandbox, type Sandbox } from "../../src/sandbox/index.js";
+import type { FactPlan } from "../../src/model/index.js";
+import type { ScanOptions, ScanResult } from "../../src/scan/index.js";
+import { scanSandbox } from "../support/scan.js";
+
+const BUCKET_READS = new Set(["GetBucketVersioning", "GetBucketReplication"]);
+const ACCESS_READS = new Set(["GetRole", "GetBucketPolicy", "GetBucketOwnershipControls", "GetKeyPolicy", "ListRolePolicies", "ListAttachedRolePolicies"]);
+
+let sandbox: Sandbox;
+let facts: FactPlan;
+beforeAll(async () => {
+  sandbox = await startSandbox({ generate: { accounts: 7, buckets: 12, seed: 7 } });
+  facts = requiredFacts(await loadPolicies());
+});
+afterAll(async () => {
+  await sandbox.close();
+});
+
+/** What the scan found, apart from its timestamps; and its calls in the order they were answered. */
+async function scanLogged(options: ScanOptions): Promise<{ found: string; log: typeof sandbox.calls; stages: string[] }> {
+  const from = sandbox.calls.length;
+  const stages: string[] = [];
+  const listener = (message: unknown): void => void stages.push((message as { stage: string }).stage);
+  subscribe("replguard:scan-stage", listener);
+  let result: ScanResult;
+  try {
+    result = await scanSandbox(sandbox, { facts, ...options });
+  } finally {
+    unsubscribe("replguard:scan-stage", listener);
+  }
+  const found = JSON.stringify({ accounts: result.accounts, buckets: result.buckets, coverage: result.coverage, calls: result.scan.retries?.calls });
+  return { found, log: sandbox.calls.slice(from), stages };
+}
+
+describe("scan/access pass begun during the accounts stage", () => {
+  it("reads roles and policies before the last account's buckets are read, and finds exactly what the pass after them finds", async () => {
+    // One account reading at a time, few request slots: the calls are answered nearly in the order asked.
+    const narrow = { concurrency: { accounts: 1, requests: 2 } };
+    const ahead = await scanLogged(narrow);
+    const after = await scanLogged({ ...narrow, accessAhead: false });
+    const lastBucketRead = (log: typeof sandbox.calls): number => log.findLastIndex((call) => BUCKET_READS.has(call.operation));
+    const firstAccessRead = (log: typeof sandbox.calls): number => log.findIndex((call) => ACCESS_READS.has(call.operation));
+    expect(firstAccessRead(after.log), "the organization has access reads").toBeGreaterThan(0);
+    expect(firstAccessRead(after.log), "without: every access read after the last bucket read").toBeGreaterThan(lastBucketRead(after.log));
+    expect(firstAccessRead(ahead.log), "an access read answered before the last bucket read").toBeLessThan(lastBucketRead(ahead.log));
+    expect(ahead.stages).toEqual(["organization", "accounts", "access-ahead", "destinations", "access", "handover", "done"]);
+    expect(after.stages).toEqual(["organization", "accounts", "destinations", "access", "handover", "done"]);
+    expect(ahead.found).toBe(after.found);
+    // The same reads, each once: beginning early repeats none.
+    const count = (log: typeof sandbox.calls) => log.map((call) => call.operation).sort().join(",");
+    expect(count(ahead.log)).toBe(count(after.log));
+  });
+});
