@@ -27,10 +27,12 @@ export interface AccessPassInput {
   /** Called with each batch's size before it is read (tests count what is held at once). */
   onBatch?: (documents: number) => void;
   /**
-   * Accounts already completed ahead (scan/early-access.ts), into `out` with the reads in `reads`:
-   * the pass neither reads nor writes them. Without them, a new spool and new reads.
+   * What was completed ahead (scan/early-access.ts), into `out` with the reads in `reads`: for each
+   * account begun, the names of its replicating buckets left to this pass (the others are only
+   * their roles' users here, neither filled nor written; an account with none left is not read).
+   * Without it, a new spool and new reads.
    */
-  ahead?: { accounts: ReadonlySet<string>; out: DocumentSpool; reads: AccessReads };
+  ahead?: { accounts: ReadonlyMap<string, ReadonlySet<string>>; out: DocumentSpool; reads: AccessReads };
 }
 
 /** Bounds on what the overlapping batches hold at once (documents held stay bounded, not the organization). */
@@ -68,7 +70,9 @@ export async function accessPass(input: AccessPassInput): Promise<DocumentSpool>
   const groups = new Groups();
   const roleAccount = new Map<string, string>();
   const referencesOf = new Map<string, Set<string>>();
-  const skip = input.ahead?.accounts;
+  const begun = input.ahead?.accounts ?? new Map<string, ReadonlySet<string>>();
+  const skip = new Set([...begun].filter(([, names]) => names.size === 0).map(([account]) => account));
+  const toFill = (doc: BucketDocument): boolean => begun.get(doc.account.id)?.has(doc.name) ?? true;
   for await (const doc of spool.documents(skip)) {
     if (!replicates(doc)) continue;
     applyResolution(scratch, doc, inventory, resolution, view);
@@ -112,7 +116,7 @@ export async function accessPass(input: AccessPassInput): Promise<DocumentSpool>
     const oldest = inFlight.shift()!;
     await oldest.read;
     documentsInFlight -= oldest.batch.length;
-    for (const [account, docs] of byAccount(oldest.batch)) await out.add(account, docs);
+    for (const [account, docs] of byAccount(oldest.batch.filter(toFill))) await out.add(account, docs);
     const done: string[] = [];
     for (const name of groupReferences.get(oldest.group) ?? []) {
       const count = namedBy.get(name)! - 1;
@@ -130,7 +134,8 @@ export async function accessPass(input: AccessPassInput): Promise<DocumentSpool>
       const replicating = documents.filter(replicates);
       if (replicating.length === 0) continue;
       const group = groups.find(accountId);
-      for (const doc of replicating) applyResolution(ctx, doc, inventory, resolution, view);
+      // Those completed ahead are completed again only as far as their roles' facts read them (errors uncounted).
+      for (const doc of replicating) applyResolution(toFill(doc) ? ctx : scratch, doc, inventory, resolution, view);
       const batch = held.get(group) ?? [];
       batch.push(...replicating);
       const left = pending.get(group)! - 1;
@@ -142,7 +147,7 @@ export async function accessPass(input: AccessPassInput): Promise<DocumentSpool>
       held.delete(group);
       while (inFlight.length > 0 && (inFlight.length >= MAX_BATCHES_IN_FLIGHT || documentsInFlight + batch.length > MAX_DOCUMENTS_IN_FLIGHT)) await finishOldest();
       input.onBatch?.(batch.length);
-      const read = collectAccessFacts(ctx, batch, input.sessions, input.access, input.world, reads);
+      const read = collectAccessFacts(ctx, batch, input.sessions, input.access, input.world, reads, toFill);
       // Awaited in order by finishOldest; a rejection is seen there (or below), never unhandled.
       read.catch(() => undefined);
       inFlight.push({ batch, group, read });

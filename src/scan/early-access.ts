@@ -1,13 +1,14 @@
 /**
- * The access pass started while the accounts are still being read (docs/scale.md "Latency"). A
+ * The access pass begun while the accounts are still being read (docs/scale.md "Latency"). A
  * document's destinations are completed against the whole organization's view, known only once
- * every account is read; but a destination inside the inventory (its account read) whose
- * destination-only facts are read cannot change after that, nor can an account that is no longer
- * to be read gain or lose its session. So as each account's documents arrive, its replicating
- * buckets are completed ahead when every rule's destination is such a bucket and every account
- * their access facts look up (role, destinations, keys) is done: their destinations' second-pass
- * reads are made now (the same reads the destination pass would make, once each), then the access
- * facts, and the completed documents go to the access pass's output spool.
+ * every account is read; but a destination inside the inventory (its account read) cannot change
+ * after that once its destination-only facts are read, nor can an account no longer to be read
+ * gain or lose its session. So as each account's documents arrive, its replicating buckets whose
+ * every destination is such a bucket, with role and keys in accounts done, are final: their
+ * destinations' second-pass reads are made now (the reads the destination pass would make, once
+ * each), then their access facts, and they go to the access pass's output spool. The account's
+ * other replicating buckets are left to the pass, and count here only as their role's users (the
+ * role's facts read only their names, rules' destination names, tags and keys: known already).
  *
  * What cannot be known yet is checked when every account is read (`settle`): a role is judged
  * across all its buckets, so an account is kept only if no other account's bucket uses one of its
@@ -21,6 +22,7 @@ import { markStage, ProgressTracker, type AccountSession, type ScanContext } fro
 import type { OrganizationView } from "./destination-fill.js";
 import type { AccessWorld } from "./iam-derive.js";
 import { accessAccounts, AccessReads, collectAccessFacts } from "./iam-facts.js";
+import { keyRef } from "./kms-keys.js";
 import { applyResolution, emptyResolution, readDestinationFacts } from "./resolve.js";
 import { DocumentSpool, type InventoryEntry } from "./spool.js";
 
@@ -55,7 +57,8 @@ export class EarlyAccess {
   private readonly unfinished: Set<string>;
   /** Role ARN → the one account whose buckets use it, or null once two accounts' do. */
   private readonly roleUsers = new Map<string, string | null>();
-  private readonly batches = new Map<string, { roles: string[]; done: Promise<number | null> }>();
+  /** Per account begun: its roles, the names of its buckets left to the pass, the errors it added (null: not completed). */
+  private readonly batches = new Map<string, { roles: string[]; open: Set<string>; done: Promise<number | null> }>();
   private readonly destinationReads = new Map<string, Promise<void>>();
   private batchesInFlight = 0;
   private documentsInFlight = 0;
@@ -83,36 +86,43 @@ export class EarlyAccess {
     if (replicating.length === 0 || !roles.every((role) => this.roleUsers.get(role) === accountId)) return;
     if (this.batchesInFlight >= MAX_BATCHES_IN_FLIGHT || this.documentsInFlight + replicating.length > MAX_DOCUMENTS_IN_FLIGHT) return;
     const { inventory } = this.input;
-    const settled = replicating.every(
+    // Final: every destination read (its account is) and the role's account done; the others wait for the pass.
+    const final = replicating.filter(
       (doc) => !this.unfinished.has(accessAccounts(doc)[0]!) && doc.replication!.rules.every((rule) => inventory.has(rule.destination.bucket)),
     );
-    if (!settled) return;
+    const open = replicating.filter((doc) => !final.includes(doc));
+    // An open bucket is one of its roles' users all the same: its keys must be known without its destinations.
+    const placed = (id: string | null): boolean => id === null || keyRef(id, "", "")?.account !== "";
+    if (final.length === 0 || !open.every((doc) => doc.replication!.rules.every((rule) => placed(rule.destination.replicaKmsKeyId)))) return;
     this.batchesInFlight++;
     this.documentsInFlight += replicating.length;
     this.input.onBatch?.(replicating.length);
-    const done = this.complete(accountId, replicating).finally(() => {
+    const done = this.complete(accountId, replicating, new Set(final)).finally(() => {
       this.batchesInFlight--;
       this.documentsInFlight -= replicating.length;
     });
     // Awaited by settle (a failure there leaves the account to the pass, which meets it again).
     done.catch(() => undefined);
-    this.batches.set(accountId, { roles, done });
+    this.batches.set(accountId, { roles, open: new Set(open.map((doc) => doc.name)), done });
   }
 
-  /** Completes one account's replicating buckets; resolves to the errors it added, or null when it could not. */
-  private async complete(accountId: string, batch: BucketDocument[]): Promise<number | null> {
+  /**
+   * Completes an account's final buckets (`users` are all its replicating ones, for their roles'
+   * facts); resolves to the errors it added, or null when it could not.
+   */
+  private async complete(accountId: string, users: BucketDocument[], final: Set<BucketDocument>): Promise<number | null> {
     const { ctx, inventory, sessions } = this.input;
-    const destinations = new Set(batch.flatMap((doc) => doc.replication!.rules.map((rule) => rule.destination.bucket)));
+    const destinations = new Set([...final].flatMap((doc) => doc.replication!.rules.map((rule) => rule.destination.bucket)));
     await Promise.all([...destinations].map((name) => this.readDestination(name)));
     // The errors are counted once the account is kept (settle).
     const scratch: ScanContext = { ...ctx, progress: new ProgressTracker(undefined) };
     const none = emptyResolution();
-    for (const doc of batch) applyResolution(scratch, doc, inventory, none, this.view);
+    for (const doc of final) applyResolution(scratch, doc, inventory, none, this.view);
     // A key's account is known only now (a replica key's is its destination's).
-    if (batch.some((doc) => accessAccounts(doc).some((account) => this.unfinished.has(account)))) return null;
-    await collectAccessFacts(scratch, batch, sessions, this.input.access, this.input.world, this.reads);
+    if ([...final].some((doc) => accessAccounts(doc).some((account) => this.unfinished.has(account)))) return null;
+    await collectAccessFacts(scratch, users, sessions, this.input.access, this.input.world, this.reads, (doc) => final.has(doc));
     this.reads.trim(KEEP_READS);
-    await this.out.add(accountId, batch);
+    await this.out.add(accountId, users.filter((doc) => final.has(doc)));
     return scratch.progress.errors;
   }
 
@@ -128,16 +138,17 @@ export class EarlyAccess {
   }
 
   /**
-   * Every account is read: waits for the batches started and returns the accounts completed here
-   * for good (no other account's bucket uses one of their roles); the others' output is discarded.
+   * Every account is read: waits for the batches begun and returns, for each account completed here
+   * for good (no other account's bucket uses one of its roles), the names of its replicating
+   * buckets left to the access pass; the other accounts' output is discarded.
    */
-  async settle(progress: ProgressTracker): Promise<Set<string>> {
+  async settle(progress: ProgressTracker): Promise<Map<string, Set<string>>> {
     markStage("access-ahead");
-    const kept = new Set<string>();
-    for (const [accountId, { roles, done }] of this.batches) {
+    const kept = new Map<string, Set<string>>();
+    for (const [accountId, { roles, open, done }] of this.batches) {
       const errors = await done.catch(() => null);
       if (errors !== null && roles.every((role) => this.roleUsers.get(role) === accountId)) {
-        kept.add(accountId);
+        kept.set(accountId, open);
         progress.errors += errors;
       } else await this.out.discard(accountId);
     }

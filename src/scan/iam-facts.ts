@@ -139,6 +139,8 @@ export const accessAccounts = (doc: BucketDocument): string[] => [
 /**
  * Fills the access facts of `documents`, which must hold every bucket that uses any of their roles
  * (a role is judged across all its buckets). `reads` carries the reads over from earlier batches.
+ * Only the documents `fill` accepts are filled; the others count only as their roles' users (their
+ * access facts were stated ahead: scan/early-access.ts).
  */
 export async function collectAccessFacts(
   ctx: ScanContext,
@@ -147,6 +149,7 @@ export async function collectAccessFacts(
   access: readonly AccessFact[],
   world: AccessWorld,
   reads: AccessReads = new AccessReads(),
+  fill: (doc: BucketDocument) => boolean = () => true,
 ): Promise<void> {
   const wants = (fact: AccessFact): boolean => access.includes(fact);
   const { iamClients, kmsClients, roles, policies, ownerships, keys } = reads;
@@ -188,7 +191,7 @@ export async function collectAccessFacts(
   }
 
   await Promise.all(
-    replicating.map(async (doc) => {
+    replicating.filter(fill).map(async (doc) => {
       const replication = doc.replication as NonNullable<BucketDocument["replication"]>;
       const arn = replication.role as string;
       const addError = (error: BucketError): void => {

@@ -276,7 +276,7 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
         const doc = (await completed?.take(spooled)) ?? spooled;
         if (doc === spooled) applyResolution(ctx, doc, inventory, resolution, view);
         // Completed ahead: what it is as a destination, where applyResolution puts it (before the access facts' errors).
-        else if (ahead?.has(doc.account.id) === true) applyAsDestination(doc, resolution, spooled.errors.length);
+        else if (ahead?.get(doc.account.id)?.has(doc.name) === false) applyAsDestination(doc, resolution, spooled.errors.length);
         counts.buckets++;
         if (doc.errors.length > 0) counts.partial++;
         if (options.onBucket === undefined) kept.push(doc);
