@@ -24,13 +24,16 @@ class Once<T> {
   private readonly reads = new Map<string, Promise<T>>();
   get(key: string, read: () => Promise<T>): Promise<T> {
     let promise = this.reads.get(key);
-    if (promise === undefined) this.reads.set(key, (promise = read()));
+    if (promise === undefined) promise = read();
+    // Last asked, last in the map: `trim` drops the reads asked for longest ago.
+    else this.reads.delete(key);
+    this.reads.set(key, promise);
     return promise;
   }
   delete(key: string): void {
     this.reads.delete(key);
   }
-  /** Drops the oldest reads beyond `max` (a later asker reads again: the same answer, one more call). */
+  /** Drops the reads asked for longest ago beyond `max` (a later asker reads again: the same answer, one more call). */
   trim(max: number): void {
     for (const key of this.reads.keys()) {
       if (this.reads.size <= max) return;
@@ -80,7 +83,8 @@ export class AccessReads {
 
   /**
    * While accounts are still being read, which later batch names a read is not known yet
-   * (scan/early-access.ts): the reads are kept, up to `max` of each kind, the oldest dropped first.
+   * (scan/early-access.ts): the reads are kept, up to `max` of each kind, those asked for longest
+   * ago dropped first (a destination or key many accounts name stays).
    */
   trim(max: number): void {
     for (const once of [this.roles, this.policies, this.ownerships, this.keys]) once.trim(max);

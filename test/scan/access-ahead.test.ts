@@ -12,6 +12,7 @@ import { loadPolicies, requiredFacts } from "../../src/policy/index.js";
 import { startSandbox, type Sandbox } from "../../src/sandbox/index.js";
 import type { FactPlan } from "../../src/model/index.js";
 import type { ScanOptions, ScanResult } from "../../src/scan/index.js";
+import { AccessReads } from "../../src/scan/iam-facts.js";
 import { scanSandbox } from "../support/scan.js";
 
 const BUCKET_READS = new Set(["GetBucketVersioning", "GetBucketReplication"]);
@@ -60,5 +61,26 @@ describe("scan/access pass begun during the accounts stage", () => {
     // The same reads, each once: beginning early repeats none.
     const count = (log: typeof sandbox.calls) => log.map((call) => call.operation).sort().join(",");
     expect(count(ahead.log)).toBe(count(after.log));
+  });
+
+  it("keeps, while later batches are unknown, the reads asked for last: a key every account names stays", async () => {
+    const reads = new AccessReads();
+    let calls = 0;
+    const read = (): Promise<{ policy: { Version: string; Statement: [] } }> => {
+      calls++;
+      return Promise.resolve({ policy: { Version: "2012-10-17", Statement: [] } });
+    };
+    await reads.keys.get("shared", read);
+    for (const name of ["a", "b", "c"]) {
+      await reads.keys.get(name, read);
+      await reads.keys.get("shared", read);
+      reads.trim(2);
+    }
+    expect(calls).toBe(4);
+    await reads.keys.get("shared", read);
+    await reads.keys.get("c", read);
+    expect(calls, "the last two asked for are still held").toBe(4);
+    await reads.keys.get("a", read);
+    expect(calls, "the one asked for longest ago was dropped").toBe(5);
   });
 });
