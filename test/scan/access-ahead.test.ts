@@ -13,6 +13,8 @@ import { startSandbox, type Sandbox } from "../../src/sandbox/index.js";
 import type { FactPlan } from "../../src/model/index.js";
 import type { ScanOptions, ScanResult } from "../../src/scan/index.js";
 import { AccessReads } from "../../src/scan/iam-facts.js";
+import { ACCOUNTS } from "../support/accounts.js";
+import { account, bucket, replication, scenario, v2Rule } from "../support/scenario.js";
 import { scanSandbox } from "../support/scan.js";
 
 const BUCKET_READS = new Set(["GetBucketVersioning", "GetBucketReplication"]);
@@ -82,5 +84,49 @@ describe("scan/access pass begun during the accounts stage", () => {
     expect(calls, "the last two asked for are still held").toBe(4);
     await reads.keys.get("a", read);
     expect(calls, "the one asked for longest ago was dropped").toBe(5);
+  });
+
+  it("puts a bucket's own destination errors before its access facts' errors, as the pass after every account does", async () => {
+    // chain-a → chain-b → chain-c in one account: chain-b is final early, a destination whose Object Lock
+    // read is denied (an error it gets as a destination) and names a key that does not exist (an access error).
+    const trust = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "s3.amazonaws.com" }, Action: "sts:AssumeRole" }] };
+    const missingKey = `arn:aws:kms:eu-west-1:${ACCOUNTS.prod}:key/missing`;
+    const chain = scenario({
+      organization: "o-ahead12345",
+      accounts: [
+        account(ACCOUNTS.management, "management"),
+        account(ACCOUNTS.prod, "prod", {
+          roles: [{ name: "repl", trustPolicy: trust, inlinePolicies: { all: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:*", Resource: "*" }] } } }],
+          buckets: [
+            bucket("chain-a", "eu-west-1", { versioning: "Enabled", replication: replication(ACCOUNTS.prod, "repl", [v2Rule("next", 1, "chain-b")]) }),
+            bucket("chain-b", "eu-west-1", {
+              versioning: "Enabled",
+              deny: ["GetObjectLockConfiguration"],
+              replication: replication(ACCOUNTS.prod, "repl", [v2Rule("next", 1, "chain-c", { Destination: { Bucket: "arn:aws:s3:::chain-c", EncryptionConfiguration: { ReplicaKmsKeyID: missingKey } } })]),
+            }),
+            bucket("chain-c", "eu-west-1", { versioning: "Enabled" }),
+          ],
+        }),
+        account(ACCOUNTS.backup, "backup", { buckets: ["b1", "b2", "b3", "b4", "b5", "b6"].map((name) => bucket(`later-${name}`, "eu-west-1", { versioning: "Enabled" })) }),
+      ],
+    });
+    const own = await startSandbox({ scenario: chain });
+    try {
+      const run = async (options: ScanOptions) => {
+        const from = own.calls.length;
+        const result = await scanSandbox(own, { facts, concurrency: { accounts: 1, requests: 1 }, ...options });
+        return { result, log: own.calls.slice(from) };
+      };
+      const ahead = await run({});
+      const after = await run({ accessAhead: false });
+      const b = ahead.result.buckets.find((doc) => doc.name === "chain-b")!;
+      expect(b.errors.map((e) => e.operation)).toEqual(["GetObjectLockConfiguration", "GetKeyPolicy"]);
+      expect(JSON.stringify(ahead.result.buckets)).toBe(JSON.stringify(after.result.buckets));
+      const keyRead = ahead.log.findIndex((call) => call.operation === "GetKeyPolicy");
+      const lastBucketRead = ahead.log.findLastIndex((call) => BUCKET_READS.has(call.operation));
+      expect(keyRead, "chain-b completed while the next account was read").toBeLessThan(lastBucketRead);
+    } finally {
+      await own.close();
+    }
   });
 });
