@@ -97,7 +97,7 @@ export class EarlyAccess {
     this.batchesInFlight++;
     this.documentsInFlight += replicating.length;
     this.input.onBatch?.(replicating.length);
-    const done = this.complete(accountId, replicating, new Set(final), open.length === 0 ? roles : []).finally(() => {
+    const done = this.complete(accountId, replicating, new Set(final)).finally(() => {
       this.batchesInFlight--;
       this.documentsInFlight -= replicating.length;
     });
@@ -108,10 +108,9 @@ export class EarlyAccess {
 
   /**
    * Completes an account's final buckets (`users` are all its replicating ones, for their roles'
-   * facts; `done`: its roles, when no bucket of it is left to the pass); resolves to the errors it
-   * added, or null when it could not.
+   * facts); resolves to the errors it added, or null when it could not.
    */
-  private async complete(accountId: string, users: BucketDocument[], final: Set<BucketDocument>, done: readonly string[]): Promise<number | null> {
+  private async complete(accountId: string, users: BucketDocument[], final: Set<BucketDocument>): Promise<number | null> {
     const { ctx, inventory, sessions } = this.input;
     const destinations = new Set([...final].flatMap((doc) => doc.replication!.rules.map((rule) => rule.destination.bucket)));
     await Promise.all([...destinations].map((name) => this.readDestination(name)));
@@ -122,8 +121,6 @@ export class EarlyAccess {
     // A key's account is known only now (a replica key's is its destination's).
     if ([...final].some((doc) => accessAccounts(doc).some((account) => this.unfinished.has(account)))) return null;
     await collectAccessFacts(scratch, users, sessions, this.input.access, this.input.world, this.reads, (doc) => final.has(doc));
-    // Roles no bucket left to the pass uses are forgotten (one per account: they would add up).
-    this.reads.forget(done);
     this.reads.trim(KEEP_READS);
     await this.out.add(accountId, users.filter((doc) => final.has(doc)));
     return scratch.progress.errors;
