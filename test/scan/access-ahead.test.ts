@@ -129,4 +129,47 @@ describe("scan/access pass begun during the accounts stage", () => {
       await own.close();
     }
   });
+
+  it("completes again, with the later account's buckets, an account whose role a later account's bucket uses", async () => {
+    // prod's role is used by a bucket of backup too (read after prod): prod's early output cannot stand.
+    const trust = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "s3.amazonaws.com" }, Action: "sts:AssumeRole" }] };
+    const shared = scenario({
+      organization: "o-ahead67890",
+      accounts: [
+        account(ACCOUNTS.management, "management"),
+        account(ACCOUNTS.prod, "prod", {
+          roles: [{ name: "repl", trustPolicy: trust, inlinePolicies: { all: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:Replicate*", Resource: "arn:aws:s3:::*" }] } } }],
+          buckets: [
+            bucket("shared-a", "eu-west-1", { versioning: "Enabled", tags: { team: "a" }, replication: replication(ACCOUNTS.prod, "repl", [v2Rule("next", 1, "shared-b")]) }),
+            bucket("shared-b", "eu-west-1", { versioning: "Enabled" }),
+          ],
+        }),
+        account(ACCOUNTS.backup, "backup", {
+          buckets: [
+            bucket("shared-c", "eu-west-1", { versioning: "Enabled", tags: { team: "c" }, replication: replication(ACCOUNTS.prod, "repl", [v2Rule("next", 1, "shared-b")]) }),
+            ...["b1", "b2", "b3"].map((name) => bucket(`later-${name}`, "eu-west-1", { versioning: "Enabled" })),
+          ],
+        }),
+      ],
+    });
+    const own = await startSandbox({ scenario: shared });
+    try {
+      const run = async (options: ScanOptions) => {
+        const from = own.calls.length;
+        const result = await scanSandbox(own, { facts, concurrency: { accounts: 1, requests: 1 }, ...options });
+        return { result, log: own.calls.slice(from) };
+      };
+      const ahead = await run({});
+      const after = await run({ accessAhead: false });
+      const a = ahead.result.buckets.find((doc) => doc.name === "shared-a")!;
+      // The role's facts name both accounts' buckets: prod's were completed again with backup's.
+      expect(a.replication?.roleFacts?.usedBy).toEqual(["shared-a", "shared-c"]);
+      expect(JSON.stringify(ahead.result.buckets)).toBe(JSON.stringify(after.result.buckets));
+      const roleRead = ahead.log.findIndex((call) => call.operation === "GetRole");
+      expect(roleRead, "prod was begun early").toBeLessThan(ahead.log.findLastIndex((call) => BUCKET_READS.has(call.operation)));
+      expect(ahead.log.filter((call) => call.operation === "GetRole")).toHaveLength(1);
+    } finally {
+      await own.close();
+    }
+  });
 });
