@@ -26,6 +26,13 @@ export interface AccessPassInput {
   world: AccessWorld;
   /** Called with each batch's size before it is read (tests count what is held at once). */
   onBatch?: (documents: number) => void;
+  /**
+   * What was completed ahead (scan/early-access.ts), into `out` with the reads in `reads`: for each
+   * account begun, the names of its replicating buckets left to this pass (the others are only
+   * their roles' users here, neither filled nor written; an account with none left is not read).
+   * Without it, a new spool and new reads.
+   */
+  ahead?: { accounts: ReadonlyMap<string, ReadonlySet<string>>; out: DocumentSpool; reads: AccessReads };
 }
 
 /** Bounds on what the overlapping batches hold at once (documents held stay bounded, not the organization). */
@@ -63,7 +70,10 @@ export async function accessPass(input: AccessPassInput): Promise<DocumentSpool>
   const groups = new Groups();
   const roleAccount = new Map<string, string>();
   const referencesOf = new Map<string, Set<string>>();
-  for await (const doc of spool.documents()) {
+  const begun = input.ahead?.accounts ?? new Map<string, ReadonlySet<string>>();
+  const skip = new Set([...begun].filter(([, names]) => names.size === 0).map(([account]) => account));
+  const toFill = (doc: BucketDocument): boolean => begun.get(doc.account.id)?.has(doc.name) ?? true;
+  for await (const doc of spool.documents(skip)) {
     if (!replicates(doc)) continue;
     applyResolution(scratch, doc, inventory, resolution, view);
     const role = doc.replication!.role!;
@@ -91,8 +101,10 @@ export async function accessPass(input: AccessPassInput): Promise<DocumentSpool>
   const namedBy = new Map<string, number>();
   for (const references of groupReferences.values()) for (const name of references) namedBy.set(name, (namedBy.get(name) ?? 0) + 1);
 
-  const reads = new AccessReads();
-  const out = new DocumentSpool();
+  const reads = input.ahead?.reads ?? new AccessReads();
+  // What the early batches read and no batch to come names is forgotten now.
+  reads.retain(namedBy);
+  const out = input.ahead?.out ?? new DocumentSpool();
   const held = new Map<string, BucketDocument[]>();
   // Batches are read side by side (each is a few dependent round trips: one at a time, a 100 ms
   // call made the pass take seconds per account) and written in their order, as the final pass
@@ -104,7 +116,7 @@ export async function accessPass(input: AccessPassInput): Promise<DocumentSpool>
     const oldest = inFlight.shift()!;
     await oldest.read;
     documentsInFlight -= oldest.batch.length;
-    for (const [account, docs] of byAccount(oldest.batch)) await out.add(account, docs);
+    for (const [account, docs] of byAccount(oldest.batch.filter(toFill))) await out.add(account, docs);
     const done: string[] = [];
     for (const name of groupReferences.get(oldest.group) ?? []) {
       const count = namedBy.get(name)! - 1;
@@ -118,11 +130,12 @@ export async function accessPass(input: AccessPassInput): Promise<DocumentSpool>
     reads.forget(done);
   };
   try {
-    for await (const { accountId, documents } of spool.accounts()) {
+    for await (const { accountId, documents } of spool.accounts(skip)) {
       const replicating = documents.filter(replicates);
       if (replicating.length === 0) continue;
       const group = groups.find(accountId);
-      for (const doc of replicating) applyResolution(ctx, doc, inventory, resolution, view);
+      // Those completed ahead are completed again only as far as their roles' facts read them (errors uncounted).
+      for (const doc of replicating) applyResolution(toFill(doc) ? ctx : scratch, doc, inventory, resolution, view);
       const batch = held.get(group) ?? [];
       batch.push(...replicating);
       const left = pending.get(group)! - 1;
@@ -134,7 +147,7 @@ export async function accessPass(input: AccessPassInput): Promise<DocumentSpool>
       held.delete(group);
       while (inFlight.length > 0 && (inFlight.length >= MAX_BATCHES_IN_FLIGHT || documentsInFlight + batch.length > MAX_DOCUMENTS_IN_FLIGHT)) await finishOldest();
       input.onBatch?.(batch.length);
-      const read = collectAccessFacts(ctx, batch, input.sessions, input.access, input.world, reads);
+      const read = collectAccessFacts(ctx, batch, input.sessions, input.access, input.world, reads, toFill);
       // Awaited in order by finishOldest; a rejection is seen there (or below), never unhandled.
       read.catch(() => undefined);
       inFlight.push({ batch, group, read });

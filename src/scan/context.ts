@@ -62,12 +62,13 @@ export class AccountSession {
 
 /**
  * Where the scan is, for whoever measures it (bench/run.ts prints each stage's wall time): every
- * phase change, and the stages inside a phase (`access`: the access pass; `handover`: the documents
+ * phase change, and the stages inside a phase (`access-ahead`: waiting, once every account is read,
+ * for the access batches begun while they were (scan/early-access.ts); `access`: the access pass; `handover`: the documents
  * handed on to evaluation and the snapshot), published as `{ stage }`. A diagnostics channel costs
  * nothing without a subscriber and changes nothing the scan does or returns.
  */
 export const SCAN_STAGES = channel("replguard:scan-stage");
-export type ScanStage = ScanProgress["phase"] | "access" | "handover";
+export type ScanStage = ScanProgress["phase"] | "access-ahead" | "access" | "handover";
 export const markStage = (stage: ScanStage): void => {
   if (SCAN_STAGES.hasSubscribers) SCAN_STAGES.publish({ stage });
 };

@@ -24,11 +24,25 @@ class Once<T> {
   private readonly reads = new Map<string, Promise<T>>();
   get(key: string, read: () => Promise<T>): Promise<T> {
     let promise = this.reads.get(key);
-    if (promise === undefined) this.reads.set(key, (promise = read()));
+    if (promise === undefined) promise = read();
+    // Last asked, last in the map: `trim` drops the reads asked for longest ago.
+    else this.reads.delete(key);
+    this.reads.set(key, promise);
     return promise;
   }
   delete(key: string): void {
     this.reads.delete(key);
+  }
+  /** Drops the reads asked for longest ago beyond `max` (a later asker reads again: the same answer, one more call). */
+  trim(max: number): void {
+    for (const key of this.reads.keys()) {
+      if (this.reads.size <= max) return;
+      this.reads.delete(key);
+    }
+  }
+  /** Keeps only the reads `keep` names. */
+  retain(keep: ReadonlyMap<string, unknown>): void {
+    for (const key of [...this.reads.keys()]) if (!keep.has(key)) this.reads.delete(key);
   }
 }
 
@@ -65,6 +79,20 @@ export class AccessReads {
       this.ownerships.delete(name);
       this.keys.delete(name);
     }
+  }
+
+  /**
+   * While accounts are still being read, which later batch names a read is not known yet
+   * (scan/early-access.ts): the reads are kept, up to `max` of each kind, those asked for longest
+   * ago dropped first (a destination or key many accounts name stays).
+   */
+  trim(max: number): void {
+    for (const once of [this.roles, this.policies, this.ownerships, this.keys]) once.trim(max);
+  }
+
+  /** Keeps only the reads some batch still to run names (the access pass's count of them). */
+  retain(named: ReadonlyMap<string, unknown>): void {
+    for (const once of [this.roles, this.policies, this.ownerships, this.keys]) once.retain(named);
   }
 }
 
@@ -103,8 +131,20 @@ function keysOf(doc: BucketDocument): KeyRef[] {
 }
 
 /**
+ * The accounts whose sessions a completed replicating bucket's access facts look up: its role's,
+ * its destinations' and its keys' (an account without one gives "not scanned").
+ */
+export const accessAccounts = (doc: BucketDocument): string[] => [
+  ...(doc.replication?.role === null || doc.replication?.role === undefined ? [] : [accountOf(doc.replication.role)]),
+  ...(doc.replication?.rules ?? []).flatMap((rule) => (rule.destination.account === null ? [] : [rule.destination.account])),
+  ...keysOf(doc).map((key) => key.account),
+];
+
+/**
  * Fills the access facts of `documents`, which must hold every bucket that uses any of their roles
  * (a role is judged across all its buckets). `reads` carries the reads over from earlier batches.
+ * Only the documents `fill` accepts are filled; the others count only as their roles' users (their
+ * access facts were stated ahead: scan/early-access.ts).
  */
 export async function collectAccessFacts(
   ctx: ScanContext,
@@ -113,6 +153,7 @@ export async function collectAccessFacts(
   access: readonly AccessFact[],
   world: AccessWorld,
   reads: AccessReads = new AccessReads(),
+  fill: (doc: BucketDocument) => boolean = () => true,
 ): Promise<void> {
   const wants = (fact: AccessFact): boolean => access.includes(fact);
   const { iamClients, kmsClients, roles, policies, ownerships, keys } = reads;
@@ -154,7 +195,7 @@ export async function collectAccessFacts(
   }
 
   await Promise.all(
-    replicating.map(async (doc) => {
+    replicating.filter(fill).map(async (doc) => {
       const replication = doc.replication as NonNullable<BucketDocument["replication"]>;
       const arn = replication.role as string;
       const addError = (error: BucketError): void => {

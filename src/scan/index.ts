@@ -19,7 +19,8 @@ import { scanAccounts } from "./account.js";
 import { markStage, ProgressTracker, type AccountSession, type ScanContext, type ScanProgress } from "./context.js";
 import { coverageOf } from "./coverage.js";
 import { accessPass, Lookahead } from "./access-pass.js";
-import { applyResolution, resolveDestinations, type OrganizationView } from "./resolve.js";
+import { EarlyAccess } from "./early-access.js";
+import { applyAsDestination, applyResolution, resolveDestinations, type OrganizationView } from "./resolve.js";
 import { shardOfAccount, type Shard } from "./shard.js";
 import { DocumentSpool, inventoryEntry, type InventoryEntry } from "./spool.js";
 import { scanAccountsInWorkers, workerCount, type WorkersOption } from "./workers.js";
@@ -69,6 +70,11 @@ export interface ScanOptions extends AwsAccessOptions {
    * (scan/access-pass.ts); called only when a loaded policy reads roles, bucket or key policies.
    */
   onAccessBatch?: (documents: number) => void;
+  /**
+   * Begin the access pass while accounts are still read, for the accounts nothing still to come can
+   * change (scan/early-access.ts; default true). False: the pass as before, after every account.
+   */
+  accessAhead?: boolean;
 }
 
 export interface ScanResult {
@@ -139,6 +145,10 @@ function shardInfo(shard: Shard, plan: FactPlan, ctx: ScanContext, inventory: Re
   };
 }
 
+/** Whether the access pass begins during the accounts stage: on this thread, unsharded, when it runs at all. */
+const accessAhead = (options: ScanOptions, plan: FactPlan, workers: number): boolean =>
+  plan.access !== undefined && options.accessAhead !== false && workers === 1 && options.shard === undefined;
+
 export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   const startedAt = new Date().toISOString();
   const requests = positive("concurrency.requests", options.concurrency?.requests, 32);
@@ -203,6 +213,8 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
     const inventory = new Map<string, InventoryEntry>();
     const spool = new DocumentSpool();
     let accessed: DocumentSpool | null = null;
+    const world = { organizationId: org?.id ?? null };
+    const early = accessAhead(options, plan, workers) ? new EarlyAccess({ ctx, inventory, sessions, access: plan.access!, world, accountIds: new Set(records.map((r) => r.id)), inScope: inScope.map((r) => r.id), mode: singleAccount ? "single-account" : "organization", ...(options.onAccessBatch === undefined ? {} : { onBatch: options.onAccessBatch }) }) : null;
     try {
       if (workers > 1) {
         const endpoint = options.endpoint;
@@ -213,12 +225,16 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
         await scanAccounts(ctx, accounts, accountsInFlight, async (record, result) => {
           if (result.session !== null && record.scan === "scanned") sessions.set(record.id, result.session);
           for (const doc of result.documents) inventory.set(doc.name, inventoryEntry(doc));
-          await spool.add(record.id, result.documents);
+          // Written (encoded) before the early access batch changes the documents.
+          const added = spool.add(record.id, result.documents);
+          early?.offer(record.id, result.documents);
+          await added;
           progress.accountsDone++;
           progress.emit();
         });
       }
 
+      const ahead = (await early?.settle(progress)) ?? null;
       progress.phase = "destinations";
       progress.emit();
       const view: OrganizationView = {
@@ -227,14 +243,15 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
         scannedAccountIds: new Set(records.filter((r) => r.scan === "scanned").map((r) => r.id)),
         allScanned: records.every((r) => r.scan === "scanned"),
       };
-      const resolution = await resolveDestinations(ctx, inventory, sessions, { shard: options.shard !== undefined });
+      const resolution = await resolveDestinations(ctx, inventory, sessions, { shard: options.shard !== undefined }, early?.resolution);
 
       // Roles, bucket and key policies: only when a loaded policy reads them (FactPlan.access), in
       // batches of accounts that share a role (scan/access-pass.ts); the completed documents wait in a
       // second spool, in the same order, and replace their first version as the documents are handed on.
       if (plan.access !== undefined) {
         markStage("access");
-        accessed = await accessPass({ ctx, spool, inventory, resolution, view, sessions, access: plan.access, world: { organizationId: org?.id ?? null }, ...(options.onAccessBatch === undefined ? {} : { onBatch: options.onAccessBatch }) });
+        const aheadInput = early === null || ahead === null ? {} : { ahead: { accounts: ahead, out: early.out, reads: early.reads } };
+        accessed = await accessPass({ ctx, spool, inventory, resolution, view, sessions, access: plan.access, world, ...aheadInput, ...(options.onAccessBatch === undefined ? {} : { onBatch: options.onAccessBatch }) });
       }
       const scanInfo: ScanInfo = {
         startedAt,
@@ -258,6 +275,8 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
       for await (const spooled of spool.documents()) {
         const doc = (await completed?.take(spooled)) ?? spooled;
         if (doc === spooled) applyResolution(ctx, doc, inventory, resolution, view);
+        // Completed ahead: what it is as a destination, where applyResolution puts it (before the access facts' errors).
+        else if (ahead?.get(doc.account.id)?.has(doc.name) === false) applyAsDestination(doc, resolution, spooled.errors.length);
         counts.buckets++;
         if (doc.errors.length > 0) counts.partial++;
         if (options.onBucket === undefined) kept.push(doc);
@@ -268,6 +287,7 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
       return { scan: scanInfo, accounts: records, buckets: kept, coverage: coverageOf(records, counts) };
     } finally {
       await spool.close();
+      await early?.close();
       await accessed?.close();
     }
   } finally {

@@ -70,13 +70,41 @@ export interface ResolveOptions {
   shard?: boolean;
 }
 
+/** An empty resolution (the access pass's early batches fill `patches` before the pass: scan/early-access.ts). */
+export const emptyResolution = (): Resolution => ({ replicatedFrom: new Map(), patches: new Map(), heads: new Map() });
+
+/**
+ * The second pass for one destination inside the inventory: the facts only destinations need, read
+ * once (a destination already read, by an early batch of the access pass, is left as it is).
+ */
+export async function readDestinationFacts(
+  ctx: ScanContext,
+  name: string,
+  inventory: ReadonlyMap<string, InventoryEntry>,
+  sessions: Map<string, AccountSession>,
+  resolution: Resolution,
+): Promise<void> {
+  const target = inventory.get(name)!;
+  const session = sessions.get(target.account.id);
+  const missing = ctx.plan.destinations.filter((f) => !target.collected.includes(f));
+  if (session === undefined || target.region === "unknown" || missing.length === 0 || resolution.patches.has(name)) return;
+  const scratch = unreadBucketDocument(target.name, target.region, target.account);
+  scratch.collected = [...target.collected];
+  await readFacts(scratch, missing, ctx.factory.bucketReads(session.s3(target.region)), ctx.request);
+  ctx.progress.errors += scratch.errors.length;
+  const fields = Object.fromEntries(missing.map((fact) => [FACTS[fact].document, scratch[FACTS[fact].document]])) as Partial<BucketDocument>;
+  resolution.patches.set(name, { fields, errors: scratch.errors, collected: scratch.collected });
+  // The entry is what rules into this bucket copy from: it gets the new facts too.
+  Object.assign(target, { objectLock: scratch.objectLock, collected: scratch.collected, errors: [...target.errors, ...scratch.errors.map((e) => ({ operation: e.operation }))] });
+}
+
 export async function resolveDestinations(
   ctx: ScanContext,
   inventory: ReadonlyMap<string, InventoryEntry>,
   sessions: Map<string, AccountSession>,
   options: ResolveOptions = {},
+  resolution: Resolution = emptyResolution(),
 ): Promise<Resolution> {
-  const resolution: Resolution = { replicatedFrom: new Map(), patches: new Map(), heads: new Map() };
   const sources = [...inventory.values()].filter((entry) => entry.destinations !== null);
   for (const source of sources) {
     for (const name of source.destinations ?? []) {
@@ -95,22 +123,7 @@ export async function resolveDestinations(
   // The probes below are independent of it: both run side by side, so neither waits on the other's tail.
   const limit = pLimit(ctx.bucketsInFlight);
   const secondPass = Promise.all(
-    [...(options.shard === true ? inventory.keys() : resolution.replicatedFrom.keys())].map((name) =>
-      limit(async () => {
-        const target = inventory.get(name)!;
-        const session = sessions.get(target.account.id);
-        const missing = ctx.plan.destinations.filter((f) => !target.collected.includes(f));
-        if (session === undefined || target.region === "unknown" || missing.length === 0) return;
-        const scratch = unreadBucketDocument(target.name, target.region, target.account);
-        scratch.collected = [...target.collected];
-        await readFacts(scratch, missing, ctx.factory.bucketReads(session.s3(target.region)), ctx.request);
-        ctx.progress.errors += scratch.errors.length;
-        const fields = Object.fromEntries(missing.map((fact) => [FACTS[fact].document, scratch[FACTS[fact].document]])) as Partial<BucketDocument>;
-        resolution.patches.set(name, { fields, errors: scratch.errors, collected: scratch.collected });
-        // The entry is what rules into this bucket copy from: it gets the new facts too.
-        Object.assign(target, { objectLock: scratch.objectLock, collected: scratch.collected, errors: [...target.errors, ...scratch.errors.map((e) => ({ operation: e.operation }))] });
-      }),
-    ),
+    [...(options.shard === true ? inventory.keys() : resolution.replicatedFrom.keys())].map((name) => limit(() => readDestinationFacts(ctx, name, inventory, sessions, resolution))),
   );
 
   const probes = Promise.all(
@@ -133,14 +146,12 @@ export async function resolveDestinations(
   return resolution;
 }
 
-/** Completes a document from the resolution: replica marks, second-pass facts, every rule's destination. */
-export function applyResolution(
-  ctx: Pick<ScanContext, "outOfScopeBuckets" | "progress">,
-  doc: BucketDocument,
-  inventory: ReadonlyMap<string, InventoryEntry>,
-  resolution: Resolution,
-  org: OrganizationView,
-): void {
+/**
+ * What the resolution says of a document as a destination: replica marks, second-pass facts. Their
+ * errors go at `at` (by default the end): a document completed ahead by the access pass gets them
+ * where `applyResolution` would have put them, before the access facts' own (scan/early-access.ts).
+ */
+export function applyAsDestination(doc: BucketDocument, resolution: Resolution, at = doc.errors.length): void {
   const from = resolution.replicatedFrom.get(doc.name);
   if (from !== undefined) {
     doc.isReplicaDestination = true;
@@ -150,8 +161,19 @@ export function applyResolution(
   if (patch !== undefined) {
     Object.assign(doc, patch.fields);
     doc.collected = [...patch.collected];
-    doc.errors.push(...patch.errors);
+    doc.errors.splice(at, 0, ...patch.errors);
   }
+}
+
+/** Completes a document from the resolution: replica marks, second-pass facts, every rule's destination. */
+export function applyResolution(
+  ctx: Pick<ScanContext, "outOfScopeBuckets" | "progress">,
+  doc: BucketDocument,
+  inventory: ReadonlyMap<string, InventoryEntry>,
+  resolution: Resolution,
+  org: OrganizationView,
+): void {
+  applyAsDestination(doc, resolution);
   for (const rule of doc.replication?.rules ?? []) {
     const dest = rule.destination;
     const target = inventory.get(dest.bucket);

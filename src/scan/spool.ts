@@ -128,10 +128,22 @@ export class DocumentSpool {
     return this.queue;
   }
 
-  /** Every account's documents, by account id, each sorted by bucket name; one account in memory at a time. */
-  async *accounts(): AsyncGenerator<{ accountId: string; documents: BucketDocument[] }> {
+  /**
+   * Forgets what was written of an account (its bytes stay in the file, unread): the access pass
+   * completed it ahead, then found it must be completed again with others (scan/early-access.ts).
+   */
+  async discard(accountId: string): Promise<void> {
     await this.queue;
-    const accounts = [...this.blocks.keys()].sort();
+    this.blocks.delete(accountId);
+  }
+
+  /**
+   * Every account's documents, by account id, each sorted by bucket name; one account in memory at
+   * a time. The accounts in `skip` are passed over without being read.
+   */
+  async *accounts(skip?: ReadonlySet<string>): AsyncGenerator<{ accountId: string; documents: BucketDocument[] }> {
+    await this.queue;
+    const accounts = [...this.blocks.keys()].filter((id) => skip?.has(id) !== true).sort();
     for (const accountId of accounts) {
       const docs: BucketDocument[] = [];
       for (const block of this.blocks.get(accountId)!) {
@@ -144,9 +156,9 @@ export class DocumentSpool {
     }
   }
 
-  /** Every document, by account id then bucket name; one account's documents in memory at a time. */
-  async *documents(): AsyncGenerator<BucketDocument> {
-    for await (const { documents } of this.accounts()) yield* documents;
+  /** Every document, by account id then bucket name (but those of `skip`); one account's documents in memory at a time. */
+  async *documents(skip?: ReadonlySet<string>): AsyncGenerator<BucketDocument> {
+    for await (const { documents } of this.accounts(skip)) yield* documents;
   }
 
   /** Closes and removes the file. */

@@ -1,0 +1,165 @@
+/**
+ * The access pass begun while the accounts are still being read (docs/scale.md "Latency"). A
+ * document's destinations are completed against the whole organization's view, known only once
+ * every account is read; but a destination inside the inventory (its account read) cannot change
+ * after that once its destination-only facts are read, nor can an account no longer to be read
+ * gain or lose its session. So as each account's documents arrive, its replicating buckets whose
+ * every destination is such a bucket, with role and keys in accounts done, are final: their
+ * destinations' second-pass reads are made now (the reads the destination pass would make, once
+ * each), then their access facts, and they go to the access pass's output spool. The account's
+ * other replicating buckets are left to the pass, and count here only as their role's users (the
+ * role's facts read only their names, rules' destination names, tags and keys: known already).
+ *
+ * What cannot be known yet is checked when every account is read (`settle`): a role is judged
+ * across all its buckets, so an account is kept only if no other account's bucket uses one of its
+ * roles; otherwise its output is discarded and the access pass completes it with the others, as
+ * before. What a document gets as a destination (replica marks, its own second-pass facts) is
+ * added at the hand-over (`applyAsDestination`), where `applyResolution` would have put it.
+ */
+import type { AccessFact, BucketDocument } from "../model/index.js";
+import { bucketOrder } from "../model/index.js";
+import { markStage, ProgressTracker, type AccountSession, type ScanContext } from "./context.js";
+import type { OrganizationView } from "./destination-fill.js";
+import type { AccessWorld } from "./iam-derive.js";
+import { accessAccounts, AccessReads, collectAccessFacts } from "./iam-facts.js";
+import { keyRef } from "./kms-keys.js";
+import { applyResolution, emptyResolution, readDestinationFacts } from "./resolve.js";
+import { DocumentSpool, type InventoryEntry } from "./spool.js";
+
+/** Bounds on what the early batches hold at once; an account arriving beyond them is left to the pass. */
+const MAX_BATCHES_IN_FLIGHT = 16;
+const MAX_DOCUMENTS_IN_FLIGHT = 4096;
+/** Reads of each kind kept while later batches are unknown (scan/iam-facts.ts `trim`). */
+const KEEP_READS = 8192;
+
+const replicates = (doc: BucketDocument): boolean => doc.replication?.configured === true && doc.replication.role !== null;
+
+export interface EarlyAccessInput {
+  ctx: ScanContext;
+  inventory: ReadonlyMap<string, InventoryEntry>;
+  sessions: Map<string, AccountSession>;
+  access: readonly AccessFact[];
+  world: AccessWorld;
+  /** Every account of the organization (the view's `accountIds`) and the in-scope ones still to read. */
+  accountIds: Set<string>;
+  inScope: readonly string[];
+  mode: OrganizationView["mode"];
+  onBatch?: (documents: number) => void;
+}
+
+export class EarlyAccess {
+  /** Filled with the destinations' second-pass reads; the destination pass goes on from it. */
+  readonly resolution = emptyResolution();
+  /** The access pass's output spool: the accounts completed here are in it already. */
+  readonly out = new DocumentSpool();
+  /** The access pass's reads, begun here. */
+  readonly reads = new AccessReads();
+  private readonly unfinished: Set<string>;
+  /** Role ARN → the one account whose buckets use it, or null once two accounts' do. */
+  private readonly roleUsers = new Map<string, string | null>();
+  /** Per account begun: its roles, the names of its buckets left to the pass, the errors it added (null: not completed). */
+  private readonly batches = new Map<string, { roles: string[]; open: Set<string>; done: Promise<number | null> }>();
+  private readonly destinationReads = new Map<string, Promise<void>>();
+  private batchesInFlight = 0;
+  private documentsInFlight = 0;
+  /** Only resolved destinations are filled here: for them the view's account list and mode are all that count. */
+  private readonly view: OrganizationView;
+
+  constructor(private readonly input: EarlyAccessInput) {
+    this.unfinished = new Set(input.inScope);
+    this.view = { mode: input.mode, accountIds: input.accountIds, scannedAccountIds: new Set(), allScanned: false };
+  }
+
+  /**
+   * An account is read (record final, documents spooled, inventory and session entered): its
+   * replicating buckets are completed ahead if nothing still to come can change them. `documents`
+   * are the caller's, already written to the spool; they are changed here.
+   */
+  offer(accountId: string, documents: readonly BucketDocument[]): void {
+    this.unfinished.delete(accountId);
+    const replicating = documents.filter(replicates).sort(bucketOrder);
+    const roles = [...new Set(replicating.map((doc) => doc.replication!.role!))];
+    for (const role of roles) {
+      const user = this.roleUsers.get(role);
+      this.roleUsers.set(role, user === undefined || user === accountId ? accountId : null);
+    }
+    if (replicating.length === 0 || !roles.every((role) => this.roleUsers.get(role) === accountId)) return;
+    if (this.batchesInFlight >= MAX_BATCHES_IN_FLIGHT || this.documentsInFlight + replicating.length > MAX_DOCUMENTS_IN_FLIGHT) return;
+    const { inventory } = this.input;
+    // Final: every destination read (its account is) and the role's account done; the others wait for the pass.
+    const final = replicating.filter(
+      (doc) => !this.unfinished.has(accessAccounts(doc)[0]!) && doc.replication!.rules.every((rule) => inventory.has(rule.destination.bucket)),
+    );
+    const open = replicating.filter((doc) => !final.includes(doc));
+    // An open bucket is one of its roles' users all the same: its keys must be known without its destinations.
+    const placed = (id: string | null): boolean => id === null || keyRef(id, "", "")?.account !== "";
+    if (final.length === 0 || !open.every((doc) => doc.replication!.rules.every((rule) => placed(rule.destination.replicaKmsKeyId)))) return;
+    this.batchesInFlight++;
+    this.documentsInFlight += replicating.length;
+    this.input.onBatch?.(replicating.length);
+    const done = this.complete(accountId, replicating, new Set(final)).finally(() => {
+      this.batchesInFlight--;
+      this.documentsInFlight -= replicating.length;
+    });
+    // Awaited by settle (a failure there leaves the account to the pass, which meets it again).
+    done.catch(() => undefined);
+    this.batches.set(accountId, { roles, open: new Set(open.map((doc) => doc.name)), done });
+  }
+
+  /**
+   * Completes an account's final buckets (`users` are all its replicating ones, for their roles'
+   * facts); resolves to the errors it added, or null when it could not.
+   */
+  private async complete(accountId: string, users: BucketDocument[], final: Set<BucketDocument>): Promise<number | null> {
+    const { ctx, inventory, sessions } = this.input;
+    const destinations = new Set([...final].flatMap((doc) => doc.replication!.rules.map((rule) => rule.destination.bucket)));
+    await Promise.all([...destinations].map((name) => this.readDestination(name)));
+    // The errors are counted once the account is kept (settle).
+    const scratch: ScanContext = { ...ctx, progress: new ProgressTracker(undefined) };
+    const none = emptyResolution();
+    for (const doc of final) applyResolution(scratch, doc, inventory, none, this.view);
+    // A key's account is known only now (a replica key's is its destination's).
+    if ([...final].some((doc) => accessAccounts(doc).some((account) => this.unfinished.has(account)))) return null;
+    await collectAccessFacts(scratch, users, sessions, this.input.access, this.input.world, this.reads, (doc) => final.has(doc));
+    this.reads.trim(KEEP_READS);
+    await this.out.add(accountId, users.filter((doc) => final.has(doc)));
+    return scratch.progress.errors;
+  }
+
+  /** The destination pass's read of one destination, made once however many batches ask. */
+  private readDestination(name: string): Promise<void> {
+    let read = this.destinationReads.get(name);
+    if (read === undefined) {
+      const { ctx, inventory, sessions } = this.input;
+      read = readDestinationFacts(ctx, name, inventory, sessions, this.resolution).finally(() => this.destinationReads.delete(name));
+      this.destinationReads.set(name, read);
+    }
+    return read;
+  }
+
+  /**
+   * Every account is read: waits for the batches begun and returns, for each account completed here
+   * for good (no other account's bucket uses one of its roles), the names of its replicating
+   * buckets left to the access pass; the other accounts' output is discarded.
+   */
+  async settle(progress: ProgressTracker): Promise<Map<string, Set<string>>> {
+    markStage("access-ahead");
+    const kept = new Map<string, Set<string>>();
+    for (const [accountId, { roles, open, done }] of this.batches) {
+      const errors = await done.catch(() => null);
+      if (errors !== null && roles.every((role) => this.roleUsers.get(role) === accountId)) {
+        kept.set(accountId, open);
+        progress.errors += errors;
+      } else await this.out.discard(accountId);
+    }
+    this.batches.clear();
+    this.roleUsers.clear();
+    return kept;
+  }
+
+  /** Waits for whatever is still running (the scan failed) and removes the output spool. */
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.batches.values()].map((batch) => batch.done));
+    await this.out.close();
+  }
+}
