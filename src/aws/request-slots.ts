@@ -89,7 +89,8 @@ const SLOT = Symbol("replguard.requestSlot");
  */
 export function slotPerAttempt(stack: MiddlewareStack<object, object>): void {
   const note: InitializeMiddleware<object, object> = (next) => (args) => {
-    if (current !== undefined) (args as { [SLOT]?: CallSlot })[SLOT] = current;
+    // Set even when none: a command object sent again must not keep an earlier call's slot.
+    (args as { [SLOT]?: CallSlot })[SLOT] = current;
     return next(args);
   };
   const perAttempt: FinalizeRequestMiddleware<object, object> = (next) => async (args) => {
