@@ -2,8 +2,9 @@
  * Request slots: `--concurrency` counts requests in flight, so a call holds its slot while it sends,
  * never while it waits to retry. The request limiter (limiter.ts) takes a slot for a call; the retry
  * loops inside the call (the SDK's retry middleware, the lean read path's loop in lean-s3.ts) give
- * it back before each backoff and take it again before the next attempt. A throttled call's 500 ms+
- * of backoff (docs/scale.md, "Throttling") then leaves its slot to the calls queued behind it.
+ * it back before each backoff and take it again before the next attempt. A throttled call's backoff
+ * (a second on average by its third attempt: docs/scale.md, "Throttling") then leaves its slot to
+ * the calls queued behind it.
  *
  * How a retry loop finds its call's slot: the limiter starts the call with the slot set here as the
  * current one, and the call's synchronous start (an SDK client's `send` runs its first middleware
@@ -12,9 +13,14 @@
  */
 import type { FinalizeRequestMiddleware, InitializeMiddleware, MiddlewareStack } from "@smithy/types";
 
-/** A counting semaphore handing its slots out in the order they were asked for. */
+/**
+ * A counting semaphore handing its slots out in the order they were asked for. Thousands may wait
+ * (a pass that starts every destination's probe at once), so the queue is read by an index, not
+ * shifted, and compacted now and then.
+ */
 export class Slots {
-  private readonly waiting: (() => void)[] = [];
+  private waiting: (() => void)[] = [];
+  private head = 0;
   constructor(private free: number) {}
 
   /** A slot, at once when one is free (no promise, no tick), else when one is given back. */
@@ -27,9 +33,19 @@ export class Slots {
   }
 
   give(): void {
-    const next = this.waiting.shift();
-    if (next === undefined) this.free++;
-    else next();
+    if (this.head === this.waiting.length) {
+      this.free++;
+      return;
+    }
+    const next = this.waiting[this.head++]!;
+    if (this.head === this.waiting.length) {
+      this.waiting = [];
+      this.head = 0;
+    } else if (this.head >= 1024 && this.head * 2 >= this.waiting.length) {
+      this.waiting = this.waiting.slice(this.head);
+      this.head = 0;
+    }
+    next();
   }
 }
 

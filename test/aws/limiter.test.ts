@@ -25,6 +25,14 @@ describe("aws/createRequestLimiter", () => {
     expect(peak).toBe(3);
   });
 
+  it("hands its slots out in the order they were asked for, however many wait", async () => {
+    const request = createRequestLimiter(1);
+    const order: number[] = [];
+    // More waiters than the queue keeps before it compacts (1,024).
+    await Promise.all(Array.from({ length: 3000 }, (_, i) => request(async () => void order.push(i))));
+    expect(order).toEqual(Array.from({ length: 3000 }, (_, i) => i));
+  });
+
   it("lets a call give its slot back while it waits to retry, and never counts a slot twice", async () => {
     const request = createRequestLimiter(2);
     let sending = 0;
