@@ -19,6 +19,7 @@ import {
 } from "@aws-sdk/client-s3";
 import { getEndpointFromInstructions } from "@smithy/core/endpoints";
 import { PROBE_BUCKET, templatable, type EndpointTemplate, type LeanS3 } from "./lean-s3.js";
+import { currentSlot, withSlot } from "./request-slots.js";
 import type { LeanOperation } from "./lean-shapes.js";
 
 /** Each read's SDK output (what the readers in src/scan/facts.ts parse). */
@@ -62,9 +63,11 @@ export function leanBucketReads(lean: LeanS3, templates: (operation: LeanOperati
   const sdk = sdkBucketReads(s3);
   return {
     read: async <K extends LeanOperation>(operation: K, bucket: string) => {
+      // Before any await: the request slot of the call this read is (request-slots.ts).
+      const slot = currentSlot();
       const template = templatable(bucket) ? await templates(operation) : null;
-      if (template === null) return sdk.read(operation, bucket);
-      return (await lean.get(template, operation, bucket)) as unknown as BucketReadOutputs[K];
+      if (template === null) return withSlot(slot, () => sdk.read(operation, bucket));
+      return (await lean.get(template, operation, bucket, slot)) as unknown as BucketReadOutputs[K];
     },
   };
 }

@@ -15,6 +15,7 @@ import type { AwsCredentialIdentityProvider } from "@aws-sdk/types";
 import { withoutUserInfo } from "../url.js";
 import { leanBucketReads, resolveTemplate, sdkBucketReads, type BucketReads } from "./bucket-reads.js";
 import { LeanS3, type EndpointTemplate } from "./lean-s3.js";
+import { slotPerAttempt } from "./request-slots.js";
 import type { LeanOperation } from "./lean-shapes.js";
 
 export interface AwsSettings {
@@ -40,6 +41,12 @@ export interface AwsSettings {
 
 /** What the SDK clients accept as `retryStrategy` (one type for S3, STS and Organizations). */
 export type RetryStrategy = NonNullable<S3ClientConfig["retryStrategy"]>;
+
+/** A client whose retries give the request slot back while they back off (request-slots.ts). */
+function slotted<C extends { middlewareStack: unknown }>(client: C): C {
+  slotPerAttempt(client.middlewareStack as Parameters<typeof slotPerAttempt>[0]);
+  return client;
+}
 
 /** Reads the home region the way the CLI documents it. */
 export const defaultRegion = (): string => process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? "us-east-1";
@@ -120,11 +127,11 @@ export class AwsClientFactory {
   }
 
   sts(credentials: AwsCredentialIdentityProvider): STSClient {
-    return new STSClient({ ...this.common(this.settings.region), credentials });
+    return slotted(new STSClient({ ...this.common(this.settings.region), credentials }));
   }
 
   organizations(credentials: AwsCredentialIdentityProvider): OrganizationsClient {
-    return new OrganizationsClient({ ...this.common(this.settings.region), credentials });
+    return slotted(new OrganizationsClient({ ...this.common(this.settings.region), credentials }));
   }
 
   /**
@@ -149,7 +156,7 @@ export class AwsClientFactory {
   s3(credentials: AwsCredentialIdentityProvider, region: string): S3Client {
     // Path-style whenever an endpoint is overridden: `bucket.127.0.0.1` does not resolve.
     const forcePathStyle = effectiveEndpoint(this.settings.endpoint) !== null;
-    const client = new S3Client({ ...this.common(region), ...this.s3Settings, credentials, forcePathStyle, followRegionRedirects: false });
+    const client = slotted(new S3Client({ ...this.common(region), ...this.s3Settings, credentials, forcePathStyle, followRegionRedirects: false }));
     this.s3Clients.set(client, { credentials, region });
     return client;
   }
@@ -194,17 +201,17 @@ export class AwsClientFactory {
   s3control(credentials: AwsCredentialIdentityProvider, region: string): S3ControlClient {
     const endpoint = effectiveEndpoint(this.settings.endpoint);
     const override = endpoint === null ? {} : { endpointProvider: () => ({ url: new URL(endpoint) }) };
-    return new S3ControlClient({ ...this.common(region), credentials, ...override });
+    return slotted(new S3ControlClient({ ...this.common(region), credentials, ...override }));
   }
 
   /** IAM is a global service: its calls are signed for us-east-1 whatever the home region. */
   iam(credentials: AwsCredentialIdentityProvider): IAMClient {
-    return new IAMClient({ ...this.common("us-east-1"), credentials });
+    return slotted(new IAMClient({ ...this.common("us-east-1"), credentials }));
   }
 
   /** KMS keys are regional: one client per key Region. */
   kms(credentials: AwsCredentialIdentityProvider, region: string): KMSClient {
-    return new KMSClient({ ...this.common(region), credentials });
+    return slotted(new KMSClient({ ...this.common(region), credentials }));
   }
 
   close(): void {

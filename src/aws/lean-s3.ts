@@ -12,6 +12,7 @@
  * - retries: the same retry strategy the SDK client would use (standard mode with `maxAttempts`, or the
  *   configured `retryStrategy`), one per (account, region) as the SDK has one per client, driven as
  *   the SDK's retry middleware drives it; the attempts land in `$metadata` for the limiter's count.
+ *   The call's request slot is held for each attempt and given back while the loop backs off.
  */
 import { request as httpRequest, type Agent as HttpAgent, type IncomingMessage } from "node:http";
 import { request as httpsRequest, type Agent as HttpsAgent } from "node:https";
@@ -21,6 +22,7 @@ import { StandardRetryStrategy } from "@smithy/core/retry";
 import type { AwsCredentialIdentityProvider, RetryStrategyV2, SourceData } from "@smithy/types";
 import { metadataOf, retryErrorInfo, serviceError, type LeanMetadata, type LeanResponse } from "./lean-errors.js";
 import { deserializeOutput, LEAN_OUTPUTS, type LeanOperation } from "./lean-shapes.js";
+import type { CallSlot } from "./request-slots.js";
 
 /** Where one operation is sent for the probe bucket, and how it is signed. */
 export interface EndpointTemplate {
@@ -111,12 +113,18 @@ export class LeanS3 {
     return this.offset;
   }
 
-  /** The operation's output for `bucket` (a `templatable` name), in the SDK's shape with `$metadata`; throws the SDK's error. */
-  async get(template: EndpointTemplate, operation: LeanOperation, bucket: string): Promise<LeanOutput> {
+  /**
+   * The operation's output for `bucket` (a `templatable` name), in the SDK's shape with `$metadata`;
+   * throws the SDK's error. `slot`, the call's request slot, is held while an attempt is sent and
+   * given back while the loop waits to retry (request-slots.ts).
+   */
+  async get(template: EndpointTemplate, operation: LeanOperation, bucket: string, slot?: CallSlot): Promise<LeanOutput> {
     let token = await this.retry.acquireInitialRetryToken("");
     let attempts = 0;
     let totalRetryDelay = 0;
     for (;;) {
+      const wait = slot?.take();
+      if (wait !== undefined) await wait;
       const before = this.offset;
       const sentAt = Date.now();
       try {
@@ -133,6 +141,8 @@ export class LeanS3 {
         return output;
       } catch (error) {
         const info = retryErrorInfo(error);
+        // The strategy may wait before it answers (adaptive mode's rate limit), and then the backoff: neither in a slot.
+        slot?.free();
         try {
           if (this.standardRetry && info.errorType === "CLIENT_ERROR") throw error;
           token = await this.retry.refreshRetryTokenForRetry(token, info);

@@ -1,9 +1,10 @@
 /**
- * The shared request limiter: every AWS call of a scan, from every account, goes through one
- * p-limit, so `--concurrency` bounds requests in flight across the whole organization.
+ * The shared request limiter: every AWS call of a scan, from every account, goes through one set
+ * of request slots, so `--concurrency` bounds requests in flight across the whole organization.
+ * A call holds a slot while it sends, not while it waits to retry (request-slots.ts).
  */
-import pLimit from "p-limit";
 import { isThrottling } from "./errors.js";
+import { CallSlot, Slots, withSlot } from "./request-slots.js";
 
 export type RequestLimiter = (<T>(call: () => Promise<T>) => Promise<T>) & {
   /** Calls made through the limiter and their retries, so far. */
@@ -40,7 +41,7 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
  * here, after a pause spent outside the limiter so other calls proceed.
  */
 export function createRequestLimiter(concurrency: number, options: RequestLimiterOptions = {}): RequestLimiter {
-  const limit = pLimit(concurrency);
+  const slots = new Slots(concurrency);
   const rounds = options.throttleRounds ?? 4;
   const baseDelayMs = options.baseDelayMs ?? 1000;
   const counts: RetryCounts = { calls: 0, retriedCalls: 0, extraAttempts: 0 };
@@ -55,8 +56,11 @@ export function createRequestLimiter(concurrency: number, options: RequestLimite
       }
     };
     for (let round = 0; ; round++) {
+      const slot = new CallSlot(slots);
       try {
-        const result = await limit(call);
+        const wait = slot.take();
+        if (wait !== undefined) await wait;
+        const result = await withSlot(slot, call);
         attempts += attemptsOf(result);
         settle();
         return result;
@@ -66,7 +70,10 @@ export function createRequestLimiter(concurrency: number, options: RequestLimite
           settle();
           throw error;
         }
+        slot.free();
         await sleep(baseDelayMs * 2 ** round * (0.5 + Math.random() / 2));
+      } finally {
+        slot.free();
       }
     }
   };
