@@ -12,70 +12,44 @@
  * not pick it up keeps the slot from start to end, as every call did before.
  */
 import type { FinalizeRequestMiddleware, InitializeMiddleware, MiddlewareStack } from "@smithy/types";
+import pLimit, { type LimitFunction } from "p-limit";
 
 /**
- * A counting semaphore handing its slots out in the order they were asked for. Thousands may wait
- * (a pass that starts every destination's probe at once), so the queue is read by an index, not
- * shifted, and compacted now and then.
+ * A counting semaphore over p-limit, handing its slots out in the order they were asked for: a slot
+ * is a p-limit task that lasts until it is given back.
  */
 export class Slots {
-  private waiting: (() => void)[] = [];
-  private head = 0;
-  constructor(private free: number) {}
-
-  /** A slot, at once when one is free (no promise, no tick), else when one is given back. */
-  take(): Promise<void> | undefined {
-    if (this.free > 0) {
-      this.free--;
-      return undefined;
-    }
-    return new Promise((resolve) => this.waiting.push(resolve));
+  private readonly limit: LimitFunction;
+  constructor(count: number) {
+    this.limit = pLimit(count);
   }
 
-  give(): void {
-    if (this.head === this.waiting.length) {
-      this.free++;
-      return;
-    }
-    const next = this.waiting[this.head++]!;
-    if (this.head === this.waiting.length) {
-      this.waiting = [];
-      this.head = 0;
-    } else if (this.head >= 1024 && this.head * 2 >= this.waiting.length) {
-      this.waiting = this.waiting.slice(this.head);
-      this.head = 0;
-    }
-    next();
+  /** Resolves, once a slot is held, with the function that gives it back. */
+  take(): Promise<() => void> {
+    return new Promise((held) => void this.limit(() => new Promise<void>((give) => held(give))));
   }
 }
 
 /** One call's hold on a slot: given back while the call waits to retry, taken again to send. */
 export class CallSlot {
-  private held = false;
+  private give: (() => void) | undefined;
   private taking: Promise<void> | undefined;
   constructor(private readonly slots: Slots) {}
 
-  /** Holds the slot (at once, or after the calls queued before this one); nothing to await if held. */
+  /** Holds the slot (after the calls queued before this one); nothing to await if already held. */
   take(): Promise<void> | undefined {
-    if (this.held) return undefined;
-    if (this.taking !== undefined) return this.taking;
-    const wait = this.slots.take();
-    if (wait === undefined) {
-      this.held = true;
-      return undefined;
-    }
-    this.taking = wait.then(() => {
-      this.held = true;
+    if (this.give !== undefined) return undefined;
+    return (this.taking ??= this.slots.take().then((give) => {
+      this.give = give;
       this.taking = undefined;
-    });
-    return this.taking;
+    }));
   }
 
   /** Gives the slot back if held (a call that already gave it back gives nothing). */
   free(): void {
-    if (!this.held) return;
-    this.held = false;
-    this.slots.give();
+    const give = this.give;
+    this.give = undefined;
+    give?.();
   }
 }
 
