@@ -215,6 +215,8 @@ function unscannedDestinationError(doc: BucketDocument, groups: EvidenceGroup[])
       );
       continue;
     }
+    // Nothing of this destination failed to be read (most): no field can be among its unreadable ones.
+    if (destination.unreadable.length === 0 && group.evidence.length > 0) return null;
     const facts = group.evidence.map((e) => factAt(e.pointer));
     if (facts.every((fact) => fact !== undefined && destination.unreadable.includes(fact))) {
       const fields = [...new Set(group.evidence.map((e) => DESTINATION_FIELD.exec(e.pointer)?.[1]))].join(" and ");
