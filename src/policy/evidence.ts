@@ -18,9 +18,12 @@ export interface EvidenceGroup {
 const RULE_POINTER = /^\/replication\/rules\/(\d+)(?:\/|$)/;
 
 export function groupEvidence(doc: unknown, errors: ErrorObject[]): EvidenceGroup[] {
+  // Most failures are one error at one spot (often beside its wrapper): its group directly, without
+  // the filtered copy, the maps and the sort.
+  const only = onlyLeaf(errors);
+  if (only !== undefined) return [oneGroup(doc, only)];
   const leaves = errors.filter((e) => !WRAPPERS.has(e.keyword));
   const used = leaves.length > 0 ? leaves : errors;
-  // Most failures are one error at one spot: its group directly, without the maps and the sort.
   if (used.length === 1) return [oneGroup(doc, used[0] as ErrorObject)];
   const byPointer = new Map<string, { expected: string[] }>();
   for (const error of used) {
@@ -41,6 +44,17 @@ export function groupEvidence(doc: unknown, errors: ErrorObject[]): EvidenceGrou
   }
   // Bucket-level findings first, then rules in document order.
   return [...groups.values()].sort((a, b) => (a.ruleIndex ?? -1) - (b.ruleIndex ?? -1));
+}
+
+/** The one error that is not a wrapper, when there is exactly one; else undefined. */
+function onlyLeaf(errors: ErrorObject[]): ErrorObject | undefined {
+  let found: ErrorObject | undefined;
+  for (const error of errors) {
+    if (WRAPPERS.has(error.keyword)) continue;
+    if (found !== undefined) return undefined;
+    found = error;
+  }
+  return found;
 }
 
 /** What groupEvidence makes of a single error: one group, one piece of evidence. */

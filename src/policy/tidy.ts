@@ -1,9 +1,14 @@
 /**
  * Sentence tidying: templates with {{#if}} blocks leave double spaces and line breaks; a sentence
  * has neither. Every result's sentence goes through `tidy`, and most need nothing, so the test for
- * "needs tidying" is a loop over char codes (one comparison for most characters) rather than a
- * regular expression tried at every position: the regex was ~10% of evaluation time.
+ * "needs tidying" must be cheap. The ends are two char codes; the inside is one regular expression
+ * without anchors or alternatives that start elsewhere, which irregexp scans natively: about half
+ * the cost of a char-code loop in JavaScript over a freshly concatenated sentence (and the old
+ * single expression, whose `^\s|\s$` alternatives were tried at every position, cost more still).
  */
+
+/** Inside the sentence: a whitespace followed by whitespace or `,.;:`, or any whitespace but a plain space. */
+const UNTIDY_INSIDE = /\s[\s,.;:]|[^\S ]/;
 
 /**
  * What the old test `/^\s|\s$|\s[\s,.;:]|[^\S ]/` found, exactly: whitespace at either end, a
@@ -13,18 +18,7 @@
 export function untidy(text: string): boolean {
   const n = text.length;
   if (n === 0) return false;
-  if (isSpace(text.charCodeAt(0)) || isSpace(text.charCodeAt(n - 1))) return true;
-  for (let i = 0; i < n; i++) {
-    const c = text.charCodeAt(i);
-    if (c > 32 && c < 0xa0) continue; // printable ASCII and C1 controls: never \s
-    if (c === 32) {
-      const next = text.charCodeAt(i + 1); // NaN past the end: not a match (the end was checked above)
-      if (next === 32 || next === 44 || next === 46 || next === 59 || next === 58 || isSpace(next)) return true;
-      continue;
-    }
-    if (isSpace(c)) return true; // whitespace other than a plain space
-  }
-  return false;
+  return isSpace(text.charCodeAt(0)) || isSpace(text.charCodeAt(n - 1)) || UNTIDY_INSIDE.test(text);
 }
 
 /** `\s` for one UTF-16 code unit. */

@@ -110,6 +110,23 @@ describe("policy/template-compile", () => {
     if (fail !== "") expect(rendersDirectly(fail, "fail")).toBe(true);
   });
 
+  it("reads own properties only, as Handlebars' lookupProperty does, where the generated code writes a path out", () => {
+    // Inherited names (Object.prototype's, Array.prototype's) read as missing; a string's own length does not.
+    const source =
+      "{{#if bucket.constructor}}inherited{{else}}own only{{/if}} {{#if bucket.name.length}}length{{/if}} " +
+      "{{#with bucket.collected.map}}map{{else}}no map{{/with}} {{#if bucket.collected.length}}{{#each bucket.collected}}{{#if @root.bucket.hasOwnProperty}}x{{/if}}{{/each}}{{/if}}.";
+    const ast = Handlebars.parseWithoutProcessing(source);
+    Handlebars.precompile(ast, { noEscape: true });
+    const direct = compileTemplate(ast as never);
+    expect(direct).not.toBeNull();
+    const reference = Handlebars.compile(source, { noEscape: true });
+    for (const doc of documents.slice(0, 5)) {
+      const context = { bucket: doc };
+      expect(direct!(context)).toBe(reference(context));
+      expect(direct!(context)).toMatch(/^own only length no map \.$/);
+    }
+  });
+
   it("leaves what it does not know (block parameters, ../ paths) to Handlebars", () => {
     expect(rendersDirectly("{{#each bucket.replication.rules as |r|}}{{r.id}}{{/each}}", "pass")).toBe(false);
     expect(rendersDirectly("{{#each evidence}}{{../bucket.name}}{{/each}}", "fail")).toBe(false);
