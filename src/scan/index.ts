@@ -21,7 +21,8 @@ import { coverageOf } from "./coverage.js";
 import { accessPass, Lookahead } from "./access-pass.js";
 import { applyResolution, resolveDestinations, type OrganizationView } from "./resolve.js";
 import { shardOfAccount, type Shard } from "./shard.js";
-import { DocumentSpool, inventoryEntry, type InventoryEntry } from "./spool.js";
+import { Inventory } from "./inventory.js";
+import { DocumentSpool, inventoryEntry } from "./spool.js";
 import { scanAccountsInWorkers, workerCount, type WorkersOption } from "./workers.js";
 
 export type { ScanProgress } from "./context.js";
@@ -127,7 +128,7 @@ function assignShard(records: AccountRecord[], shard: Shard): void {
 }
 
 /** The shard's record: its fact plan, and the destinations outside its inventory that merge resolves. */
-function shardInfo(shard: Shard, plan: FactPlan, ctx: ScanContext, inventory: ReadonlyMap<string, InventoryEntry>): ShardInfo {
+function shardInfo(shard: Shard, plan: FactPlan, ctx: ScanContext, inventory: Inventory): ShardInfo {
   const pending = new Set<string>();
   for (const entry of inventory.values()) for (const name of entry.destinations ?? []) if (!inventory.has(name)) pending.add(name);
   return {
@@ -200,7 +201,7 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
     progress.emit();
 
     const sessions = new Map<string, AccountSession>();
-    const inventory = new Map<string, InventoryEntry>();
+    const inventory = new Inventory();
     const spool = new DocumentSpool();
     let accessed: DocumentSpool | null = null;
     try {
