@@ -106,8 +106,14 @@ export class Inventory implements InventoryReader, InventorySink {
       this.destCount[id] = 0;
       return this;
     }
-    // Interned first (it may grow the columns), then written: a name replaced keeps its old edges as garbage (rare).
+    // Interned first (it may grow the columns), then written: in place when the old list has room
+    // (the second pass sets a destination again with the same rules), else appended, the old as garbage (rare).
     const targets = destinations.map((dest) => this.intern(dest));
+    if (this.destStart[id] !== NONE && this.destCount[id]! >= targets.length) {
+      this.edges.set(targets, this.destStart[id]!);
+      this.destCount[id] = targets.length;
+      return this;
+    }
     this.edges = grown(this.edges, this.edgeCount + targets.length, (n) => new Int32Array(n));
     this.edges.set(targets, this.edgeCount);
     this.destStart[id] = this.edgeCount;
@@ -132,6 +138,24 @@ export class Inventory implements InventoryReader, InventorySink {
 
   *values(): IterableIterator<InventoryEntry> {
     for (const id of this.bucketIds()) yield this.entryOf(id);
+  }
+
+  /**
+   * Gives back the columns' spare room (up to half of each, from growing by 1.5): called once every
+   * account is listed, so the phases after it, which hold the peak, hold only what is used.
+   */
+  trim(): void {
+    const exact = <T extends Int32Array | Uint32Array>(array: T, length: number): T => (array.length === length ? array : (array.slice(0, length) as T));
+    const ids = this.ids;
+    this.start = exact(this.start, ids);
+    this.hash = exact(this.hash, ids);
+    this.account = exact(this.account, ids);
+    this.profile = exact(this.profile, ids);
+    this.destStart = exact(this.destStart, ids);
+    this.destCount = exact(this.destCount, ids);
+    this.edges = exact(this.edges, this.edgeCount);
+    this.order = exact(this.order, this.buckets);
+    if (this.bytes.length > this.used) this.bytes = Buffer.from(this.bytes.subarray(0, this.used));
   }
 
   /** Bucket ids in first-set order; buckets set while iterating are visited too. */

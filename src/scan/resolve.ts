@@ -101,6 +101,7 @@ function probeClaims(inventory: Inventory): Map<string, { account: string; regio
 export async function resolveDestinations(ctx: ScanContext, inventory: Inventory, sessions: Map<string, AccountSession>, options: ResolveOptions = {}): Promise<Resolution> {
   // Source names, not ARNs (the ARN is the name's, `arn:aws:s3:::` + name, made when a document is
   // completed), as inventory ids: an archive bucket's list holds every bucket replicating into it.
+  inventory.trim(); // every account is listed: the inventory only changes in place from here
   const replicatedFrom = ReplicatedFrom.of(inventory);
   const patches = new Patches(inventory);
   const resolution: Resolution = { replicatedFrom, patches, heads: new Map() };
