@@ -11,7 +11,9 @@
  * The heap is set up as the executable sets it up (src/cli/heap.ts; `REPLGUARD_HEAP_GROWING_PERCENT=0`
  * for V8's own growth heuristics, the figures before).
  * `--live`: a full GC every second, and the heap and array buffers left after it (what is held,
- * garbage aside; the packed inventory's columns are array buffers, outside the heap).
+ * garbage aside; the packed inventory's columns are array buffers, outside the heap); and a full
+ * GC as each phase ends, where nothing is in flight: what the phase leaves held (its growth with the
+ * organization is the per-bucket slope, free of what happened to be in flight at a sample).
  * `--heap-snapshots DIR`: at the end of each phase, a full GC and a V8 heap snapshot written there
  * (open in Chrome DevTools, Memory tab) to see what the live heap is made of.
  */
@@ -40,9 +42,16 @@ const peaks = new Map<string, { rss: number; heap: number; external: number; liv
 const live = argv.includes("--live") && typeof globalThis.gc === "function";
 const snapshots = argv.includes("--heap-snapshots") ? argv[argv.indexOf("--heap-snapshots") + 1]! : null;
 /** Moves to the next phase: the last sample of the old one, and its heap snapshot when asked. */
+/** `--live`: what is held at the end of each phase (a full GC at its last moment: nothing in flight then). */
+const held = new Map<string, number>();
 const enter = (next: string): void => {
   if (next === phase) return;
   sample();
+  if (live) {
+    globalThis.gc!();
+    const memory = process.memoryUsage();
+    held.set(phase, memory.heapUsed + memory.arrayBuffers);
+  }
   if (snapshots !== null && typeof globalThis.gc === "function") {
     globalThis.gc();
     const file = writeHeapSnapshot(join(snapshots, `end-of-${phase}.heapsnapshot`));
@@ -88,7 +97,7 @@ try {
   enter("end");
   const cpu = process.cpuUsage(started);
   console.log(`memory bench: ${accounts} × ${buckets} = ${accounts * buckets} buckets, heap growing ${growth === 0 ? "as V8 decides" : `${growth}%`}, exit ${result.exitCode}, kept ${result.snapshot.buckets.length} documents / ${result.snapshot.results.length} results, CPU ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s`);
-  for (const [name, p] of peaks) console.log(`  ${name.padEnd(14)} peak RSS ${(p.rss / 2 ** 20).toFixed(0)} MB, heap used ${(p.heap / 2 ** 20).toFixed(0)} MB, external ${(p.external / 2 ** 20).toFixed(0)} MB${live ? `, live heap after GC ${(p.live / 2 ** 20).toFixed(1)} MB + array buffers ${(p.liveBuffers / 2 ** 20).toFixed(1)} MB` : ""}`);
+  for (const [name, p] of peaks) console.log(`  ${name.padEnd(14)} peak RSS ${(p.rss / 2 ** 20).toFixed(0)} MB, heap used ${(p.heap / 2 ** 20).toFixed(0)} MB, external ${(p.external / 2 ** 20).toFixed(0)} MB${live ? `, live heap after GC ${(p.live / 2 ** 20).toFixed(1)} MB + array buffers ${(p.liveBuffers / 2 ** 20).toFixed(1)} MB, held at its end ${((held.get(name) ?? 0) / 2 ** 20).toFixed(2)} MB` : ""}`);
   console.log(`  process peak RSS (maxRSS) ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
 } finally {
   clearInterval(timer);
