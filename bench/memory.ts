@@ -10,7 +10,10 @@
  *
  * The heap is set up as the executable sets it up (src/cli/heap.ts; `REPLGUARD_HEAP_GROWING_PERCENT=0`
  * for V8's own growth heuristics, the figures before).
- * `--live`: a full GC every second, and the heap left after it (what is held, garbage aside).
+ * `--live`: a full GC every second, and the heap and array buffers left after it (what is held,
+ * garbage aside; the packed inventory's columns are array buffers, outside the heap); and a full
+ * GC as each phase ends, where nothing is in flight: what the phase leaves held (its growth with the
+ * organization is the per-bucket slope, free of what happened to be in flight at a sample).
  * `--heap-snapshots DIR`: at the end of each phase, a full GC and a V8 heap snapshot written there
  * (open in Chrome DevTools, Memory tab) to see what the live heap is made of.
  */
@@ -34,14 +37,21 @@ process.env.AWS_ACCESS_KEY_ID = env.AWS_ACCESS_KEY_ID;
 process.env.AWS_SECRET_ACCESS_KEY = env.AWS_SECRET_ACCESS_KEY;
 
 let phase = "start";
-const peaks = new Map<string, { rss: number; heap: number; external: number; live: number }>();
+const peaks = new Map<string, { rss: number; heap: number; external: number; live: number; liveBuffers: number }>();
 /** `--live`: every second, a full GC and the heap left after it: what is really held, garbage aside. */
 const live = argv.includes("--live") && typeof globalThis.gc === "function";
 const snapshots = argv.includes("--heap-snapshots") ? argv[argv.indexOf("--heap-snapshots") + 1]! : null;
 /** Moves to the next phase: the last sample of the old one, and its heap snapshot when asked. */
+/** `--live`: what is held at the end of each phase (a full GC at its last moment: nothing in flight then). */
+const held = new Map<string, number>();
 const enter = (next: string): void => {
   if (next === phase) return;
   sample();
+  if (live) {
+    globalThis.gc!();
+    const memory = process.memoryUsage();
+    held.set(phase, memory.heapUsed + memory.arrayBuffers);
+  }
   if (snapshots !== null && typeof globalThis.gc === "function") {
     globalThis.gc();
     const file = writeHeapSnapshot(join(snapshots, `end-of-${phase}.heapsnapshot`));
@@ -51,7 +61,7 @@ const enter = (next: string): void => {
 };
 const sample = (): void => {
   const m = process.memoryUsage();
-  const peak = peaks.get(phase) ?? { rss: 0, heap: 0, external: 0, live: 0 };
+  const peak = peaks.get(phase) ?? { rss: 0, heap: 0, external: 0, live: 0, liveBuffers: 0 };
   peaks.set(phase, { ...peak, rss: Math.max(peak.rss, m.rss), heap: Math.max(peak.heap, m.heapUsed), external: Math.max(peak.external, m.external + m.arrayBuffers) });
 };
 const timer = setInterval(sample, 50);
@@ -59,7 +69,11 @@ const liveTimer = live
   ? setInterval(() => {
       globalThis.gc!();
       const peak = peaks.get(phase);
-      if (peak !== undefined) peak.live = Math.max(peak.live, process.memoryUsage().heapUsed);
+      if (peak === undefined) return;
+      // Array buffers too: the packed inventory's columns and names live there, outside the heap.
+      const held = process.memoryUsage();
+      peak.live = Math.max(peak.live, held.heapUsed);
+      peak.liveBuffers = Math.max(peak.liveBuffers, held.arrayBuffers);
     }, 1000)
   : undefined;
 const dir = await mkdtemp(join(tmpdir(), "replguard-memory-"));
@@ -83,7 +97,7 @@ try {
   enter("end");
   const cpu = process.cpuUsage(started);
   console.log(`memory bench: ${accounts} × ${buckets} = ${accounts * buckets} buckets, heap growing ${growth === 0 ? "as V8 decides" : `${growth}%`}, exit ${result.exitCode}, kept ${result.snapshot.buckets.length} documents / ${result.snapshot.results.length} results, CPU ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s`);
-  for (const [name, p] of peaks) console.log(`  ${name.padEnd(14)} peak RSS ${(p.rss / 2 ** 20).toFixed(0)} MB, heap used ${(p.heap / 2 ** 20).toFixed(0)} MB, external ${(p.external / 2 ** 20).toFixed(0)} MB${live ? `, live heap after GC ${(p.live / 2 ** 20).toFixed(0)} MB` : ""}`);
+  for (const [name, p] of peaks) console.log(`  ${name.padEnd(14)} peak RSS ${(p.rss / 2 ** 20).toFixed(0)} MB, heap used ${(p.heap / 2 ** 20).toFixed(0)} MB, external ${(p.external / 2 ** 20).toFixed(0)} MB${live ? `, live heap after GC ${(p.live / 2 ** 20).toFixed(1)} MB + array buffers ${(p.liveBuffers / 2 ** 20).toFixed(1)} MB, held at its end ${((held.get(name) ?? 0) / 2 ** 20).toFixed(2)} MB` : ""}`);
   console.log(`  process peak RSS (maxRSS) ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
 } finally {
   clearInterval(timer);

@@ -13,12 +13,13 @@ import { ProgressTracker, type AccountSession, type ScanContext } from "./contex
 import type { AccessWorld } from "./iam-derive.js";
 import { accessReferences, AccessReads, collectAccessFacts } from "./iam-facts.js";
 import { applyResolution, type OrganizationView, type Resolution } from "./resolve.js";
-import { DocumentSpool, type InventoryEntry } from "./spool.js";
+import type { InventoryReader } from "./inventory.js";
+import { DocumentSpool } from "./spool.js";
 
 export interface AccessPassInput {
   ctx: ScanContext;
   spool: DocumentSpool;
-  inventory: ReadonlyMap<string, InventoryEntry>;
+  inventory: InventoryReader;
   resolution: Resolution;
   view: OrganizationView;
   sessions: Map<string, AccountSession>;

@@ -24,7 +24,9 @@ import type { AccessWorld } from "./iam-derive.js";
 import { accessAccounts, AccessReads, collectAccessFacts } from "./iam-facts.js";
 import { keyRef } from "./kms-keys.js";
 import { applyResolution, emptyResolution, readDestinationFacts } from "./resolve.js";
-import { DocumentSpool, type InventoryEntry } from "./spool.js";
+import type { Inventory } from "./inventory.js";
+import type { Patch } from "./resolution-tables.js";
+import { DocumentSpool } from "./spool.js";
 
 /** Bounds on what the early batches hold at once; an account arriving beyond them is left to the pass. */
 const MAX_BATCHES_IN_FLIGHT = 16;
@@ -36,7 +38,7 @@ const replicates = (doc: BucketDocument): boolean => doc.replication?.configured
 
 export interface EarlyAccessInput {
   ctx: ScanContext;
-  inventory: ReadonlyMap<string, InventoryEntry>;
+  inventory: Inventory;
   sessions: Map<string, AccountSession>;
   access: readonly AccessFact[];
   world: AccessWorld;
@@ -48,8 +50,8 @@ export interface EarlyAccessInput {
 }
 
 export class EarlyAccess {
-  /** Filled with the destinations' second-pass reads; the destination pass goes on from it. */
-  readonly resolution = emptyResolution();
+  /** The destinations' second-pass reads made here; the destination pass goes on from them. */
+  readonly destinationPatches = new Map<string, Patch>();
   /** The access pass's output spool: the accounts completed here are in it already. */
   readonly out = new DocumentSpool();
   /** The access pass's reads, begun here. */
@@ -131,7 +133,11 @@ export class EarlyAccess {
     let read = this.destinationReads.get(name);
     if (read === undefined) {
       const { ctx, inventory, sessions } = this.input;
-      read = readDestinationFacts(ctx, name, inventory, sessions, this.resolution).finally(() => this.destinationReads.delete(name));
+      read = readDestinationFacts(ctx, name, inventory, sessions)
+        .then((patch) => {
+          if (patch !== undefined) this.destinationPatches.set(name, patch);
+        })
+        .finally(() => this.destinationReads.delete(name));
       this.destinationReads.set(name, read);
     }
     return read;

@@ -22,7 +22,8 @@ import { accessPass, Lookahead } from "./access-pass.js";
 import { EarlyAccess } from "./early-access.js";
 import { applyAsDestination, applyResolution, resolveDestinations, type OrganizationView } from "./resolve.js";
 import { shardOfAccount, type Shard } from "./shard.js";
-import { DocumentSpool, inventoryEntry, type InventoryEntry } from "./spool.js";
+import { Inventory } from "./inventory.js";
+import { DocumentSpool, inventoryEntry } from "./spool.js";
 import { scanAccountsInWorkers, workerCount, type WorkersOption } from "./workers.js";
 
 export type { ScanProgress } from "./context.js";
@@ -133,7 +134,7 @@ function assignShard(records: AccountRecord[], shard: Shard): void {
 }
 
 /** The shard's record: its fact plan, and the destinations outside its inventory that merge resolves. */
-function shardInfo(shard: Shard, plan: FactPlan, ctx: ScanContext, inventory: ReadonlyMap<string, InventoryEntry>): ShardInfo {
+function shardInfo(shard: Shard, plan: FactPlan, ctx: ScanContext, inventory: Inventory): ShardInfo {
   const pending = new Set<string>();
   for (const entry of inventory.values()) for (const name of entry.destinations ?? []) if (!inventory.has(name)) pending.add(name);
   return {
@@ -210,7 +211,7 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
     progress.emit();
 
     const sessions = new Map<string, AccountSession>();
-    const inventory = new Map<string, InventoryEntry>();
+    const inventory = new Inventory();
     const spool = new DocumentSpool();
     let accessed: DocumentSpool | null = null;
     const world = { organizationId: org?.id ?? null };
@@ -243,7 +244,7 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
         scannedAccountIds: new Set(records.filter((r) => r.scan === "scanned").map((r) => r.id)),
         allScanned: records.every((r) => r.scan === "scanned"),
       };
-      const resolution = await resolveDestinations(ctx, inventory, sessions, { shard: options.shard !== undefined }, early?.resolution);
+      const resolution = await resolveDestinations(ctx, inventory, sessions, { shard: options.shard !== undefined }, early?.destinationPatches);
 
       // Roles, bucket and key policies: only when a loaded policy reads them (FactPlan.access), in
       // batches of accounts that share a role (scan/access-pass.ts); the completed documents wait in a

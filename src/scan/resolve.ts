@@ -8,12 +8,13 @@
  * `Destination.Account` is only checked against it (`declaredAccountStatus`).
  */
 import { HeadBucketCommand } from "@aws-sdk/client-s3";
-import pLimit from "p-limit";
 import { httpStatusOf, responseHeaderOf, toBucketError } from "../aws/index.js";
-import { FACTS, type BucketDocument, type BucketError, type FactName, unreadBucketDocument } from "../model/index.js";
+import { FACTS, type BucketDocument, type BucketError, unreadBucketDocument } from "../model/index.js";
 import type { AccountSession, ScanContext } from "./context.js";
 import { readFacts } from "./facts.js";
 import { fillResolved, fillUnresolved, type HeadResult, type OrganizationView } from "./destination-fill.js";
+import type { Inventory, InventoryReader } from "./inventory.js";
+import { Patches, ReplicatedFrom, type Patch, type PatchReader, type ReplicatedFromReader } from "./resolution-tables.js";
 import type { InventoryEntry } from "./spool.js";
 
 export {
@@ -49,9 +50,9 @@ const probeError = (bucket: string, error: BucketError): BucketError => ({ ...er
 /** What the second pass learned of the destinations, applied to each document as it is handed on. */
 export interface Resolution {
   /** Destination name → the sources replicating into it (names, sorted: the same order as their ARNs). */
-  replicatedFrom: Map<string, string[]>;
+  replicatedFrom: ReplicatedFromReader;
   /** Destination name → the document fields its second-pass reads filled, its new errors and collected facts. */
-  patches: Map<string, { fields: Partial<BucketDocument>; errors: BucketError[]; collected: FactName[] }>;
+  patches: PatchReader;
   /** HeadBucket's answer for each destination outside the inventory. */
   heads: Map<string, HeadResult>;
 }
@@ -70,76 +71,91 @@ export interface ResolveOptions {
   shard?: boolean;
 }
 
-/** An empty resolution (the access pass's early batches fill `patches` before the pass: scan/early-access.ts). */
+/** An empty resolution: what an early access batch completes its documents with (scan/early-access.ts). */
 export const emptyResolution = (): Resolution => ({ replicatedFrom: new Map(), patches: new Map(), heads: new Map() });
 
 /**
  * The second pass for one destination inside the inventory: the facts only destinations need, read
- * once (a destination already read, by an early batch of the access pass, is left as it is).
+ * once. The inventory entry (what rules into this bucket copy from) gets them too, so a destination
+ * read ahead (by an early batch of the access pass) has nothing missing when the pass comes to it.
  */
-export async function readDestinationFacts(
-  ctx: ScanContext,
-  name: string,
-  inventory: ReadonlyMap<string, InventoryEntry>,
-  sessions: Map<string, AccountSession>,
-  resolution: Resolution,
-): Promise<void> {
+export async function readDestinationFacts(ctx: ScanContext, name: string, inventory: Inventory, sessions: Map<string, AccountSession>): Promise<Patch | undefined> {
   const target = inventory.get(name)!;
   const session = sessions.get(target.account.id);
   const missing = ctx.plan.destinations.filter((f) => !target.collected.includes(f));
-  if (session === undefined || target.region === "unknown" || missing.length === 0 || resolution.patches.has(name)) return;
+  if (session === undefined || target.region === "unknown" || missing.length === 0) return undefined;
   const scratch = unreadBucketDocument(target.name, target.region, target.account);
   scratch.collected = [...target.collected];
   await readFacts(scratch, missing, ctx.factory.bucketReads(session.s3(target.region)), ctx.request);
   ctx.progress.errors += scratch.errors.length;
   const fields = Object.fromEntries(missing.map((fact) => [FACTS[fact].document, scratch[FACTS[fact].document]])) as Partial<BucketDocument>;
-  resolution.patches.set(name, { fields, errors: scratch.errors, collected: scratch.collected });
-  // The entry is what rules into this bucket copy from: it gets the new facts too.
-  Object.assign(target, { objectLock: scratch.objectLock, collected: scratch.collected, errors: [...target.errors, ...scratch.errors.map((e) => ({ operation: e.operation }))] });
+  inventory.set(name, { ...target, objectLock: scratch.objectLock, collected: scratch.collected, errors: [...target.errors, ...scratch.errors.map((e) => ({ operation: e.operation }))] });
+  return { fields, errors: scratch.errors, collected: scratch.collected };
 }
 
-export async function resolveDestinations(
-  ctx: ScanContext,
-  inventory: ReadonlyMap<string, InventoryEntry>,
-  sessions: Map<string, AccountSession>,
-  options: ResolveOptions = {},
-  resolution: Resolution = emptyResolution(),
-): Promise<Resolution> {
-  const sources = [...inventory.values()].filter((entry) => entry.destinations !== null);
-  for (const source of sources) {
-    for (const name of source.destinations ?? []) {
-      if (!inventory.has(name)) continue;
-      // Source names, not ARNs (the ARN is the name's, `arn:aws:s3:::` + name, made when a document
-      // is completed): an archive bucket's list holds every bucket replicating into it. A source's
-      // rules come together, so a source twice in a row is the only repeat (no O(n) includes per push).
-      const from = resolution.replicatedFrom.get(name);
-      if (from === undefined) resolution.replicatedFrom.set(name, [source.name]);
-      else if (from[from.length - 1] !== source.name) from.push(source.name);
+/** At most `limit` of `items` in flight, started in order (p-limit's order), without a promise per item queued up front. */
+async function eachLimited<T>(items: Iterable<T>, limit: number, task: (item: T) => Promise<void>): Promise<void> {
+  const iterator = items[Symbol.iterator]();
+  const worker = async (): Promise<void> => {
+    for (let next = iterator.next(); next.done !== true; next = iterator.next()) await task(next.value);
+  };
+  await Promise.all(Array.from({ length: limit }, worker));
+}
+
+/** The destinations outside the inventory, each with the first source (in inventory order) naming it: its account and Region probe. */
+function probeClaims(inventory: Inventory): Map<string, { account: string; region: string }> {
+  const claims = new Map<string, { account: string; region: string }>();
+  for (const source of inventory.bucketIds()) {
+    const targets = inventory.destinationIds(source);
+    if (targets === null) continue;
+    let entry: InventoryEntry | undefined;
+    for (const target of targets) {
+      if (inventory.isBucket(target)) continue;
+      const name = inventory.nameOf(target);
+      if (claims.has(name)) continue;
+      entry ??= inventory.get(inventory.nameOf(source))!;
+      claims.set(name, { account: entry.account.id, region: entry.region });
     }
   }
-  for (const from of resolution.replicatedFrom.values()) from.sort();
+  return claims;
+}
+
+/**
+ * Resolves every rule's destination from the inventory alone (the documents wait on disk); `early`
+ * holds the second-pass reads the access pass's early batches made already, each made once.
+ */
+export async function resolveDestinations(
+  ctx: ScanContext,
+  inventory: Inventory,
+  sessions: Map<string, AccountSession>,
+  options: ResolveOptions = {},
+  early: ReadonlyMap<string, Patch> = new Map(),
+): Promise<Resolution> {
+  // Source names, not ARNs (the ARN is the name's, `arn:aws:s3:::` + name, made when a document is
+  // completed), as inventory ids: an archive bucket's list holds every bucket replicating into it.
+  inventory.trim(); // every account is listed: the inventory only changes in place from here
+  const replicatedFrom = ReplicatedFrom.of(inventory);
+  const patches = new Patches(inventory);
+  const resolution: Resolution = { replicatedFrom, patches, heads: new Map() };
 
   // Second pass: the facts only destinations need (e.g. Object Lock), read before rules copy them.
   // The probes below are independent of it: both run side by side, so neither waits on the other's tail.
-  const limit = pLimit(ctx.bucketsInFlight);
-  const secondPass = Promise.all(
-    [...(options.shard === true ? inventory.keys() : resolution.replicatedFrom.keys())].map((name) => limit(() => readDestinationFacts(ctx, name, inventory, sessions, resolution))),
-  );
+  const secondPass = eachLimited(options.shard === true ? inventory.keys() : replicatedFrom.keys(), ctx.bucketsInFlight, async (name) => {
+    const patch = early.get(name) ?? (await readDestinationFacts(ctx, name, inventory, sessions));
+    if (patch !== undefined) patches.set(name, patch);
+  });
 
+  // One probe per destination outside the inventory, made for whichever source names it first.
   const probes = Promise.all(
-    sources.flatMap((source) =>
-      (source.destinations ?? []).map(async (name) => {
-        if (inventory.has(name) || resolution.heads.has(name)) return;
-        const session = sessions.get(source.account.id);
-        // Set before the await: one probe per destination, whichever source asks first.
-        resolution.heads.set(name, { exists: null, region: null, error: null });
-        const head =
-          session === undefined
-            ? { exists: null, region: null, error: { operation: PROBE, code: "NotProbed", message: `no session for account ${source.account.id}` } }
-            : await headBucket(ctx, session, source.region, name);
-        resolution.heads.set(name, head);
-      }),
-    ),
+    [...probeClaims(inventory)].map(async ([name, source]) => {
+      const session = sessions.get(source.account);
+      resolution.heads.set(name, { exists: null, region: null, error: null });
+      const head =
+        session === undefined
+          ? { exists: null, region: null, error: { operation: PROBE, code: "NotProbed", message: `no session for account ${source.account}` } }
+          : await headBucket(ctx, session, source.region, name);
+      resolution.heads.set(name, head);
+    }),
   );
   await Promise.all([secondPass, probes]);
   for (const session of sessions.values()) session.release();
@@ -160,7 +176,7 @@ export function applyAsDestination(doc: BucketDocument, resolution: Resolution, 
   const patch = resolution.patches.get(doc.name);
   if (patch !== undefined) {
     Object.assign(doc, patch.fields);
-    doc.collected = [...patch.collected];
+    doc.collected = patch.collected;
     doc.errors.splice(at, 0, ...patch.errors);
   }
 }
@@ -169,7 +185,7 @@ export function applyAsDestination(doc: BucketDocument, resolution: Resolution, 
 export function applyResolution(
   ctx: Pick<ScanContext, "outOfScopeBuckets" | "progress">,
   doc: BucketDocument,
-  inventory: ReadonlyMap<string, InventoryEntry>,
+  inventory: InventoryReader,
   resolution: Resolution,
   org: OrganizationView,
 ): void {

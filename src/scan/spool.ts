@@ -18,7 +18,6 @@ import { bucketOrder } from "../model/index.js";
  */
 export interface InventoryEntry {
   name: string;
-  arn: string;
   region: string;
   /** Shared with every document of the account: one object per account. */
   account: AccountRef;

@@ -17,7 +17,8 @@ import { assumeRoleCredentials, type RetryCounts } from "../aws/index.js";
 import { ReplguardError, UsageError } from "../errors.js";
 import type { AccountRecord, AccountRef } from "../model/index.js";
 import { AccountSession, type ProgressTracker, type ScanContext } from "./context.js";
-import type { DocumentSpool, InventoryEntry } from "./spool.js";
+import type { InventorySink } from "./inventory.js";
+import type { DocumentSpool } from "./spool.js";
 import { plainCredentials, type AccountOutcome, type AccountTask, type ChannelMessage, type WorkerProgress, type WorkerSetup } from "./workers-protocol.js";
 
 /** `--workers`: a count, or `auto` for every core this process may use. */
@@ -52,7 +53,7 @@ export interface WorkerScanOptions {
 /** Where the accounts phase leaves its results, as the single-thread path does. */
 export interface AccountsSink {
   spool: DocumentSpool;
-  inventory: Map<string, InventoryEntry>;
+  inventory: InventorySink;
   sessions: Map<string, AccountSession>;
 }
 

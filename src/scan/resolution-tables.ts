@@ -1,0 +1,130 @@
+/**
+ * What destination resolution keeps per destination bucket until the last document is handed on,
+ * in the packed inventory's ids (scan/inventory.ts) rather than strings and arrays per destination:
+ * the sources replicating into each destination (an archive bucket's list holds every bucket of the
+ * organization) and the facts the second pass read on it, one copy per distinct patch.
+ */
+import type { BucketDocument, BucketError, FactName } from "../model/index.js";
+import type { Inventory } from "./inventory.js";
+
+/** Destination name → the sources replicating into it (names sorted: the same order as their ARNs). */
+export interface ReplicatedFromReader {
+  get(name: string): string[] | undefined;
+  /** The destinations, in the order a source first named them. */
+  keys(): Iterable<string>;
+}
+
+/** The sources of each destination bucket as id lists: one Int32 per (destination, source) pair. */
+export class ReplicatedFrom implements ReplicatedFromReader {
+  private constructor(
+    private readonly inventory: Inventory,
+    /** Per id: where its sources start in `sources`; they end where the next id's start. */
+    private readonly offsets: Int32Array,
+    private readonly sources: Int32Array,
+    /** Destination ids in the order a source first named them. */
+    private readonly order: Int32Array,
+  ) {}
+
+  /**
+   * Every rule's destination that is a bucket of the inventory, with each source once (a source's
+   * rules come together, so a repeat can only be among its own), each list sorted by name.
+   */
+  static of(inventory: Inventory): ReplicatedFrom {
+    const ids = inventory.idCount;
+    const counts = new Int32Array(ids + 1);
+    const firstSeen: number[] = [];
+    const eachPair = (visit: (destination: number, source: number) => void): void => {
+      for (const source of inventory.bucketIds()) {
+        const targets = inventory.destinationIds(source);
+        if (targets === null) continue;
+        for (let i = 0; i < targets.length; i++) {
+          const destination = targets[i]!;
+          if (inventory.isBucket(destination) && targets.indexOf(destination) === i) visit(destination, source);
+        }
+      }
+    };
+    eachPair((destination) => {
+      const seen = counts[destination]!;
+      counts[destination] = seen + 1;
+      if (seen === 0) firstSeen.push(destination);
+    });
+    const offsets = new Int32Array(ids + 1);
+    for (let id = 0; id < ids; id++) offsets[id + 1] = offsets[id]! + counts[id]!;
+    const sources = new Int32Array(offsets[ids]!);
+    const cursor = offsets.slice(0, ids);
+    eachPair((destination, source) => {
+      const at = cursor[destination]!;
+      cursor[destination] = at + 1;
+      sources[at] = source;
+    });
+    const table = new ReplicatedFrom(inventory, offsets, sources, Int32Array.from(firstSeen));
+    for (const destination of firstSeen) table.sortSources(destination);
+    return table;
+  }
+
+  get size(): number {
+    return this.order.length;
+  }
+
+  get(name: string): string[] | undefined {
+    const id = this.inventory.idOf(name);
+    if (id < 0 || this.offsets[id] === this.offsets[id + 1]) return undefined;
+    return Array.from(this.sources.subarray(this.offsets[id]!, this.offsets[id + 1]!), (source) => this.inventory.nameOf(source));
+  }
+
+  *keys(): IterableIterator<string> {
+    for (const id of this.order) yield this.inventory.nameOf(id);
+  }
+
+  /** By name, as `Array.prototype.sort` orders strings (UTF-16 code units). */
+  private sortSources(destination: number): void {
+    const slice = this.sources.subarray(this.offsets[destination]!, this.offsets[destination + 1]!);
+    if (slice.length < 2) return;
+    const named = Array.from(slice, (id) => ({ id, name: this.inventory.nameOf(id) }));
+    named.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    named.forEach((entry, i) => (slice[i] = entry.id));
+  }
+}
+
+/** The document fields a destination's second-pass reads filled, its new errors and collected facts. */
+export interface Patch {
+  fields: Partial<BucketDocument>;
+  errors: BucketError[];
+  collected: FactName[];
+}
+
+export interface PatchReader {
+  /** A copy of the destination's patch: the caller may keep its objects in a document. */
+  get(name: string): Patch | undefined;
+}
+
+/** `undefined` kept apart from a missing field in the key (JSON would drop both). */
+const keyOf = (patch: Patch): string => JSON.stringify(patch, (_key, value: unknown) => (value === undefined ? { "\u0000undefined": true } : value));
+
+/** Destination name → its patch: an Int32 per name of the inventory and one copy of each distinct patch. */
+export class Patches implements PatchReader {
+  private index: Int32Array | null = null;
+  private readonly patches: Patch[] = [];
+  private readonly known = new Map<string, number>();
+
+  constructor(private readonly inventory: Inventory) {}
+
+  set(name: string, patch: Patch): void {
+    const id = this.inventory.idOf(name);
+    if (id < 0) throw new Error(`no inventory entry for ${name}`);
+    const key = keyOf(patch);
+    let at = this.known.get(key);
+    if (at === undefined) {
+      at = this.patches.push(patch) - 1;
+      this.known.set(key, at);
+    }
+    this.index ??= new Int32Array(this.inventory.idCount).fill(-1);
+    this.index[id] = at;
+  }
+
+  get(name: string): Patch | undefined {
+    const id = this.index === null ? -1 : this.inventory.idOf(name);
+    const at = id < 0 || id >= this.index!.length ? -1 : this.index![id]!;
+    return at < 0 ? undefined : structuredClone(this.patches[at]!);
+  }
+}
