@@ -26,6 +26,9 @@ describe("scan/resolveDestinations when HeadBucket fails", () => {
           credentials: sandbox.credentials,
           region: sandbox.region,
           maxAttempts: 1,
+          // The destination pass in its own phase, after every account: early access batches would
+          // read backup-vault's Object Lock while the accounts are still read, before the endpoint goes.
+          accessAhead: false,
           // Every bucket has been read; only the destination probes are left.
           onProgress: (p) => {
             if (p.phase === "destinations" && closing === null) closing = sandbox.close();
