@@ -10,7 +10,8 @@
 // generated per folder *and depth*: from src/sandbox/s3/x.ts exactly two `../` reach src/, so
 // `../../scan/…` is the scanner while `../policy/…` would be a sandbox folder of that name.
 // Rule options do not merge across overrides, so every override carries all the rules for its
-// files (the package rules, the stage rules, and "nothing outside src/").
+// files (the package rules, the stage rules, and "nothing outside src/"). oxlint's rule also checks
+// `import()` expressions, which ESLint's did not: a dynamic import crosses a boundary as much.
 
 /** The folders of src/ that are stages; a file directly in src/ (errors.ts, paths.ts…) is shared. */
 const STAGES = ["audit", "aws", "cli", "config", "drift", "fix", "merge", "model", "org", "policy", "report", "sandbox", "scan"];

@@ -1,7 +1,7 @@
 // `npm run check`'s static half: what `npm run typecheck` (TypeScript 7's native tsc) and
 // `npm run lint` (oxlint, its type-aware rules on TypeScript 7's checker through oxlint-tsgolint)
 // report, run side by side as two native processes (TypeScript 5.9's checker plus typed ESLint over
-// one shared program took ~39 CPU-seconds here; these take a few).
+// one shared program took ~42 CPU-seconds here; these take ~10, tsc about half of it).
 // tsc also reports the declaration-emit errors (a type the declaration file cannot name) that
 // `tsc -p tsconfig.build.json` would, since `check` builds with esbuild (emit only): TypeScript 7
 // reports them with --noEmit when the project has `declaration: true`, as tsconfig.json does, for
