@@ -1,8 +1,8 @@
 // `npm run check`'s build: the JavaScript of src/ into dist/, one .js (+ source map) per .ts, with
 // esbuild instead of `tsc --noCheck` (~10 → ~0.3 CPU-seconds; it runs before the tests, so its time
 // is all on the check's path). The spawned-CLI tests and the worker threads need only this JavaScript.
-// Types are not checked here: check:static runs beside it over one program (the type-check, the
-// typed lint and the declaration-emit errors `tsc -p tsconfig.build.json` would report).
+// Types are not checked here: check:static runs beside it (the type-check with the declaration-emit
+// errors `tsc -p tsconfig.build.json` would report, and the typed lint).
 // `npm run build` (tsc, with declarations) stays the release build.
 import { readdirSync } from "node:fs";
 import { join, resolve } from "node:path";

@@ -1,16 +1,43 @@
-import type { ESLint } from "eslint";
-import type ts from "typescript";
-
 export interface TypecheckAndLintOptions {
-  /** The project folder: tsconfig, ESLint's cwd and the patterns are relative to it. */
+  /** The project folder: tsconfig, the oxlint config and the patterns are relative to it. */
   root: string;
   /** Default tsconfig.json. */
   tsconfig?: string;
-  /** The folder the build emits (its declaration errors are reported too); none by default. */
-  emitted?: string;
-  /** Default ["."]. */
+  /** Default oxlint.config.js. */
+  config?: string;
+  /** What oxlint lints; default none given, i.e. the whole of `root`. */
   patterns?: string[];
-  eslintOptions?: ESLint.Options;
+  /** oxlint's JSON report instead of the human one. */
+  json?: boolean;
+  /** tsc's coloured output with context. */
+  pretty?: boolean;
 }
 
-export function typecheckAndLint(options: TypecheckAndLintOptions): Promise<{ diagnostics: ts.Diagnostic[]; results: ESLint.LintResult[]; eslint?: ESLint }>;
+export interface ProcessResult {
+  status: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface TscDiagnostic {
+  file: string;
+  line: number;
+  column: number;
+  code: number;
+  message: string;
+}
+
+export interface OxlintDiagnostic {
+  file: string;
+  line: number;
+  column: number;
+  rule: string;
+  severity: string;
+  message: string;
+  /** A restricting rule's configured message. */
+  help: string;
+}
+
+export function parseTsc(output: string): TscDiagnostic[];
+export function parseOxlint(output: string): OxlintDiagnostic[];
+export function typecheckAndLint(options: TypecheckAndLintOptions): Promise<{ typecheck: ProcessResult; lint: ProcessResult; ok: boolean }>;

@@ -164,7 +164,7 @@ describe("aws/lean read path", () => {
           if (template!.in === "host") url.hostname = where.replace(PROBE_BUCKET, name);
           else url.pathname = where.replace(PROBE_BUCKET, name);
           expect(url.href, `${JSON.stringify(config)} ${operation} ${name}`).toBe(sdk.url.href);
-          const scheme = (sdk.properties?.authSchemes as { signingRegion: string }[])[0]!;
+          const scheme = (sdk.properties!.authSchemes as { signingRegion: string }[])[0]!;
           expect(template!.signingRegion).toBe(scheme.signingRegion);
         }
       }

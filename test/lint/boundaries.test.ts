@@ -1,18 +1,24 @@
 /**
- * The architecture's boundaries, and "tests read no clock", are lint rules (eslint.config.js); these
+ * The architecture's boundaries, and "tests read no clock", are lint rules (oxlint.config.js); these
  * fixtures break each one on purpose and show the rule fires with its reason, and that what is
  * allowed stays allowed.
- * Each fixture is linted as if it lived at `lintAs`, through ESLint's Node API and the project's
- * own config, with type information off (the fixtures are not part of any tsconfig project).
+ * Each fixture is linted as if it lived at `lintAs`: the fixtures are written at those paths (under a
+ * numbered name) into one scratch project whose config is the project's own, with type information
+ * off (the fixtures are not part of any tsconfig project), and oxlint lints them all in one run.
  */
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
+import { execFile } from "node:child_process";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { ESLint } from "eslint";
-import { beforeAll, describe, expect, it } from "vitest";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import config from "../../oxlint.config.js";
+import { parseOxlint, type OxlintDiagnostic } from "../../scripts/typecheck-and-lint.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const fixtures = join(root, "test/lint/fixtures");
+const oxlint = join(root, "node_modules/oxlint/bin/oxlint");
 
 const SANDBOX = "The sandbox is an independent oracle";
 const NO_AWS = "Policies and reports never call AWS";
@@ -75,40 +81,64 @@ const cases: Case[] = [
   { fixture: "cli-imports-commander.ts", lintAs: "src/cli/allowed.ts", expected: [] },
 ];
 
-let eslint: ESLint;
-beforeAll(() => {
-  eslint = new ESLint({
-    cwd: root,
-    overrideConfig: [{ languageOptions: { parserOptions: { project: null, projectService: false } } }],
-    ruleFilter: ({ ruleId }) => ruleId === "no-restricted-imports" || ruleId === "no-restricted-properties",
-  });
+/** A fixture written at another path, to show the same code is judged by where it lives. */
+const elsewhere: Case[] = [{ fixture: "policy-imports-sdk.ts", lintAs: "src/scan/allowed.ts", expected: [] }];
+
+/** Where each case's copy lives in the scratch project: its `lintAs` folder, a name of its own. */
+const placed = (i: number, lintAs: string): string => join(dirname(lintAs), `${i}-${basename(lintAs)}`);
+
+let scratch: string;
+/** The boundary and clock findings of each case (other rules' findings on the fixtures aside), in source order. */
+const findings = new Map<string, OxlintDiagnostic[]>();
+
+beforeAll(async () => {
+  scratch = await mkdtemp(join(tmpdir(), "replguard-lint-"));
+  const all = [...cases, ...elsewhere];
+  await Promise.all(
+    all.map(async ({ fixture, lintAs }, i) => {
+      const path = join(scratch, placed(i, lintAs));
+      await mkdir(dirname(path), { recursive: true });
+      await writeFile(path, await readFile(join(fixtures, fixture), "utf8"));
+    }),
+  );
+  // The project's config itself (its overrides match paths relative to the config's folder).
+  await writeFile(join(scratch, ".oxlintrc.json"), JSON.stringify({ ...config, options: { ...config.options, typeAware: false } }));
+  const { stdout } = await promisify(execFile)(process.execPath, [oxlint, "-c", ".oxlintrc.json", "-f", "json", "."], { cwd: scratch }).catch(
+    (error: { stdout?: string }) => ({ stdout: error.stdout ?? "" }),
+  );
+  const boundaryRules = ["eslint(no-restricted-imports)", "eslint(no-restricted-properties)"];
+  for (const d of parseOxlint(stdout).filter((d) => boundaryRules.includes(d.rule))) findings.set(d.file, [...(findings.get(d.file) ?? []), d]);
 });
 
-async function lintAs(fixture: string, path: string): Promise<ESLint.LintResult> {
-  const [result] = await eslint.lintText(await readFile(join(fixtures, fixture), "utf8"), { filePath: join(root, path) });
-  if (result === undefined) throw new Error(`ESLint returned no result for ${fixture}`);
-  return result;
-}
+afterAll(async () => {
+  await rm(scratch, { recursive: true, force: true });
+});
+
+const found = (i: number, lintAs: string): OxlintDiagnostic[] => findings.get(placed(i, lintAs)) ?? [];
 
 describe("lint/boundaries", () => {
-  it.each(cases)("$fixture linted as $lintAs", async ({ fixture, lintAs: path, expected, rule = "no-restricted-imports" }) => {
-    const result = await lintAs(fixture, path);
-    expect(result.messages.map((m) => m.ruleId)).toEqual(expected.map(() => rule));
-    expected.forEach(([what, reason], i) => {
-      const message = result.messages[i]?.message ?? "";
+  it.each(cases.map((c, i) => ({ ...c, i })))("$fixture linted as $lintAs", ({ i, lintAs, expected, rule = "no-restricted-imports" }) => {
+    const messages = found(i, lintAs);
+    expect(messages.map((m) => m.rule)).toEqual(expected.map(() => `eslint(${rule})`));
+    expected.forEach(([what, reason], j) => {
+      const message = `${messages[j]?.message ?? ""} ${messages[j]?.help ?? ""}`;
       expect(message).toContain(rule === "no-restricted-imports" ? `'${what}' import is restricted` : what);
       expect(message).toContain(reason);
     });
   });
 
-  it("knows the path the fixtures are linted at: the same code elsewhere is allowed", async () => {
+  it("knows the path the fixtures are linted at: the same code elsewhere is allowed", () => {
     // Proves the rules are per folder: a policy may not import the SDK, the scanner may.
-    expect((await lintAs("policy-imports-sdk.ts", "src/policy/violation.ts")).messages).toHaveLength(1);
-    expect((await lintAs("policy-imports-sdk.ts", "src/scan/allowed.ts")).messages).toEqual([]);
+    const policy = cases.findIndex((c) => c.fixture === "policy-imports-sdk.ts");
+    expect(found(policy, "src/policy/violation.ts")).toHaveLength(1);
+    expect(found(cases.length, "src/scan/allowed.ts")).toEqual([]);
   });
 
   it("leaves the fixtures out of the normal lint run", async () => {
-    expect(await eslint.isPathIgnored(join(fixtures, "allowed.ts"))).toBe(true);
-    expect(await eslint.isPathIgnored(join(root, "src/sandbox/index.ts"))).toBe(false);
+    const files = async (...paths: string[]): Promise<string> =>
+      (await promisify(execFile)(process.execPath, [oxlint, "-c", "oxlint.config.js", "--debug=files", ...paths], { cwd: root })).stdout;
+    const listed = await files(join(fixtures, "allowed.ts"), join(root, "src/sandbox/index.ts"));
+    expect(listed).toContain("src/sandbox/index.ts");
+    expect(listed).not.toContain("allowed.ts");
   });
 });
