@@ -46,7 +46,7 @@ export function driftCommand(run: (exitCode: number) => void): Command {
       }
       if (newFile === undefined) throw new UsageError("drift needs two snapshots (replguard drift OLD NEW), or --terraform FILE and one snapshot");
       // Loaded when the command runs, not for `--help` or a bad flag (see audit-command.ts).
-      const [{ defaultOutDir }, { diffSnapshotFiles, driftFails }, { loadPolicies }, { openReportDir, writeReportsFromSnapshot }, { withInterruptCleanup }] = await Promise.all([
+      const [{ defaultOutDir }, { diffSnapshotFiles, driftFails }, { loadPolicyTexts }, { openReportDir, writeReportsFromSnapshot }, { withInterruptCleanup }] = await Promise.all([
         import("../audit/out-dir.js"),
         import("../drift/index.js"),
         import("../policy/index.js"),
@@ -57,7 +57,7 @@ export function driftCommand(run: (exitCode: number) => void): Command {
       const requested = flags.format ?? ["json", "csv"];
       const formats = requested.filter((f) => f === "sarif" || f === "html");
       const driftFormats = requested.filter((f): f is DriftFormat => (DRIFT_FORMATS as readonly string[]).includes(f));
-      const { policies } = formats.length > 0 ? await loadPolicies({ dirs: flags.policies }) : { policies: [] };
+      const policies = formats.length > 0 ? await loadPolicyTexts({ dirs: flags.policies }) : [];
       const dir = await openReportDir(flags.out ?? defaultOutDir(new Date()), { fresh: flags.out === undefined });
       const written = await withInterruptCleanup(() =>
         writeReportsFromSnapshot(newFile, { outDir: dir.path, dir, formats, policies, baselineFile: oldFile, drift, driftFormats }),

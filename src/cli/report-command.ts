@@ -19,7 +19,7 @@ export function reportCommand(): Command {
     .option("--policies <dirs>", "policy directories the audit used, for the policies' help text (comma-separated)", splitList)
     .action(async (snapshotFile: string, flags: ReportFlags) => {
       // Loaded when the command runs, not for `--help` or a bad flag (see audit-command.ts).
-      const [{ defaultOutDir }, { loadPolicies }, { checkSnapshotFile, openReportDir, writeReportsFromSnapshot }, { withInterruptCleanup }] = await Promise.all([
+      const [{ defaultOutDir }, { loadPolicyTexts }, { checkSnapshotFile, openReportDir, writeReportsFromSnapshot }, { withInterruptCleanup }] = await Promise.all([
         import("../audit/out-dir.js"),
         import("../policy/index.js"),
         import("../report/index.js"),
@@ -27,9 +27,10 @@ export function reportCommand(): Command {
       ]);
       // Checked before the folder is made: a bad snapshot fails with nothing written.
       await checkSnapshotFile(snapshotFile);
-      // Policy text (rationale, remediation) is not in the snapshot; load it again. Policies the
-      // snapshot names but that no longer exist are rendered from the snapshot's own refs.
-      const { policies } = await loadPolicies({ dirs: flags.policies });
+      // Policy text (rationale, remediation) is not in the snapshot; read it again (nothing is
+      // evaluated: not compiled). Policies the snapshot names but that no longer exist are
+      // rendered from the snapshot's own refs.
+      const policies = await loadPolicyTexts({ dirs: flags.policies });
       const dir = await openReportDir(flags.out ?? defaultOutDir(new Date()), { fresh: flags.out === undefined });
       const formats = flags.format ?? ["html", "csv", "sarif"];
       const written = await withInterruptCleanup(() => writeReportsFromSnapshot(snapshotFile, { outDir: dir.path, dir, formats, policies })).finally(() => dir.release());

@@ -5,7 +5,7 @@
 import type { PolicyRef } from "../model/index.js";
 import type { PolicySet } from "./types.js";
 
-export { loadPolicies, BUILTIN_POLICY_DIR } from "./load.js";
+export { loadPolicies, loadPolicyTexts, BUILTIN_POLICY_DIR } from "./load.js";
 export { requiredFacts, factsRead } from "./facts.js";
 export { auditActions, auditRolePolicy, remediationRolePolicy } from "./permissions.js";
 export { evaluateBucket, evaluatePolicy, type EvaluateOptions } from "./evaluate.js";

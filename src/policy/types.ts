@@ -79,6 +79,9 @@ export interface SchemaValidator {
 
 export type MessageTemplate = (context: object) => string;
 
+/** What reports show of a policy: its text, without the compiled schemas (see `loadPolicyTexts`). */
+export type PolicyText = Pick<LoadedPolicy, "id" | "title" | "severity" | "description" | "rationale" | "remediation" | "frameworks" | "links">;
+
 export interface LoadedPolicy {
   id: string;
   title: string;
