@@ -50,7 +50,7 @@ describe("scan/access pass begun during the accounts stage", () => {
   it("reads roles and policies before the last account's buckets are read, and finds exactly what the pass after them finds", async () => {
     // One account reading at a time, few request slots: the calls are answered nearly in the order asked.
     const narrow = { concurrency: { accounts: 1, requests: 2 } };
-    const ahead = await scanLogged(narrow);
+    const ahead = await scanLogged({ ...narrow, accessAhead: true });
     const after = await scanLogged({ ...narrow, accessAhead: false });
     const lastBucketRead = (log: typeof sandbox.calls): number => log.findLastIndex((call) => BUCKET_READS.has(call.operation));
     const firstAccessRead = (log: typeof sandbox.calls): number => log.findIndex((call) => ACCESS_READS.has(call.operation));
@@ -117,7 +117,7 @@ describe("scan/access pass begun during the accounts stage", () => {
         const result = await scanSandbox(own, { facts, concurrency: { accounts: 1, requests: 1 }, ...options });
         return { result, log: own.calls.slice(from) };
       };
-      const ahead = await run({});
+      const ahead = await run({ accessAhead: true });
       const after = await run({ accessAhead: false });
       const b = ahead.result.buckets.find((doc) => doc.name === "chain-b")!;
       expect(b.errors.map((e) => e.operation)).toEqual(["GetObjectLockConfiguration", "GetKeyPolicy"]);
@@ -159,7 +159,7 @@ describe("scan/access pass begun during the accounts stage", () => {
         const result = await scanSandbox(own, { facts, concurrency: { accounts: 1, requests: 1 }, ...options });
         return { result, log: own.calls.slice(from) };
       };
-      const ahead = await run({});
+      const ahead = await run({ accessAhead: true });
       const after = await run({ accessAhead: false });
       const a = ahead.result.buckets.find((doc) => doc.name === "shared-a")!;
       // The role's facts name both accounts' buckets: prod's were completed again with backup's.
