@@ -4,13 +4,12 @@
  * temporary file or lock behind.
  */
 import { spawn } from "node:child_process";
-import { watch } from "node:fs";
-import { mkdir, mkdtemp, readFile, readdir } from "node:fs/promises";
+import { mkdtemp, readFile, readdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { writeSnapshotJson } from "../../src/report/index.js";
-import { cliCommand } from "../support/cli.js";
+import { cliCommand, interruptWhileWriting } from "../support/cli.js";
 import { buildSnapshot } from "../support/report-fixture.js";
 
 const FINAL_NAMES = ["report.html", "results.csv", "results.sarif", "snapshot.json"];
@@ -61,24 +60,9 @@ async function expectWholeOrAbsent(out: string, source: string): Promise<string[
 describe("cli/interrupt", () => {
   it("on SIGINT while writing removes the temporary files, says what was complete, and exits 130", async () => {
     const out = join(dir, "interrupted");
-    // The folder exists before the child starts, so that its first temporary report can be seen
-    // being created (inotify): the signal follows the event, not a clock or a polling loop.
-    await mkdir(out);
-    const watcher = watch(out);
-    const writing = new Promise<void>((resolve) => watcher.on("change", (_event, name) => String(name).includes(".tmp-") && resolve()));
-    const [node, ...entry] = cliCommand();
-    const child = spawn(node!, [...entry, "report", big, "--format", "json,html,csv,sarif", "--out", out], {
-      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
-    });
-    let stderr = "";
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-    // Interrupt as soon as the first temporary report appears: it is being written. (Should the
-    // child end first, the exit code below says so.)
-    await Promise.race([writing, exited]);
-    watcher.close();
-    child.kill("SIGINT");
-    expect(await exited).toBe(130);
+    // Interrupted as soon as the first temporary report appears: it is being written.
+    const { code, stderr } = await interruptWhileWriting(["report", big, "--format", "json,html,csv,sarif", "--out", out], out);
+    expect(code).toBe(130);
     expect(stderr).toMatch(/^replguard: interrupted \(SIGINT\): (no report was written|only these reports are complete: .*)\n$/);
     const files = await expectWholeOrAbsent(out, big);
     expect(files).not.toContain("report.html"); // it comes after the snapshot, which was still being written

@@ -10,8 +10,7 @@
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { subscribe, unsubscribe } from "node:diagnostics_channel";
-import { watch } from "node:fs";
-import { mkdir, readFile, readdir, writeFile } from "node:fs/promises";
+import { readFile, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gunzipSync } from "node:zlib";
@@ -20,7 +19,7 @@ import { diffSnapshots } from "../../src/drift/index.js";
 import { SnapshotError } from "../../src/errors.js";
 import { writeReportsFromSnapshot, writeSnapshotJson, type ReportFormat } from "../../src/report/index.js";
 import { workerFormats } from "../../src/report/render-threads.js";
-import { cliCommand } from "../support/cli.js";
+import { cliCommand, interruptWhileWriting } from "../support/cli.js";
 import { POLICY_INFOS, buildSnapshot } from "../support/report-fixture.js";
 import { tempDir } from "../support/temp-dir.js";
 
@@ -146,21 +145,8 @@ describe("report/render-threads", () => {
 
   it("on SIGINT while both threads write, leaves no temporary file and nothing incomplete under a final name (exit 130)", async () => {
     const out = join(dir, "interrupted");
-    await mkdir(out);
-    // The signal follows the first temporary report's creation (inotify), not a clock.
-    const watcher = watch(out);
-    const writing = new Promise<void>((resolve) => watcher.on("change", (_event, name) => String(name).includes(".tmp-") && resolve()));
-    const [node, ...entry] = cliCommand();
-    const child = spawn(node!, [...entry, "report", GENERATED, "--format", "html,csv,sarif", "--out", out], {
-      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", REPLGUARD_REPORT_THREADS: "1" },
-    });
-    let stderr = "";
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-    await Promise.race([writing, exited]);
-    watcher.close();
-    child.kill("SIGINT");
-    expect(await exited).toBe(130);
+    const { code, stderr } = await interruptWhileWriting(["report", GENERATED, "--format", "html,csv,sarif", "--out", out], out, { REPLGUARD_REPORT_THREADS: "1" });
+    expect(code).toBe(130);
     expect(stderr).toMatch(/^replguard: interrupted \(SIGINT\): no report was written\n$/);
     expect(await readdir(out)).toEqual([]);
   });

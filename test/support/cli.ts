@@ -3,8 +3,9 @@
  * in this process. Prefer runMain; spawn only for what a process alone shows (the status a shell
  * sees, signals, resource limits, the bin entry itself).
  */
-import { execFile } from "node:child_process";
-import { readdirSync, statSync } from "node:fs";
+import { execFile, spawn } from "node:child_process";
+import { readdirSync, statSync, watch } from "node:fs";
+import { mkdir } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -95,4 +96,24 @@ export async function runMain(args: string[], options: { env?: NodeJS.ProcessEnv
     Object.assign(process.env, saved.env);
     process.exitCode = saved.exitCode;
   }
+}
+
+/**
+ * Runs the real executable with `args` writing into `out` (made here, empty), and sends it SIGINT
+ * as soon as its first temporary report appears there (inotify: the signal follows the event, not a
+ * clock). Should the command end first, its exit code says so.
+ */
+export async function interruptWhileWriting(args: string[], out: string, env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stderr: string }> {
+  await mkdir(out);
+  const watcher = watch(out);
+  const writing = new Promise<void>((resolve) => watcher.on("change", (_event, name) => String(name).includes(".tmp-") && resolve()));
+  const [node, ...entry] = cliCommand();
+  const child = spawn(node!, [...entry, ...args], { env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", ...env } });
+  let stderr = "";
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  await Promise.race([writing, exited]);
+  watcher.close();
+  child.kill("SIGINT");
+  return { code: await exited, stderr };
 }
