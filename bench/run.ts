@@ -9,7 +9,8 @@
  *
  * Flags: --accounts N (default 1000) --buckets N per account (default 100) --latency MS (default
  * 100) --concurrency N (default 64) --no-calls (skip the call log: at 1,000,000 buckets it is large)
- * --pack NAME (only that policy pack, e.g. baseline: no IAM/bucket/key-policy reads) --no-browser --sandbox-figures (also the sandbox's own figures, bench/sandbox.ts)
+ * --pack NAME (only that policy pack, e.g. baseline: no IAM/bucket/key-policy reads) --no-browser --no-rerender (skip the
+ * reports re-rendered from the snapshot: the audit's own figures only) --sandbox-figures (also the sandbox's own figures, bench/sandbox.ts)
  * --workers N|auto (the audit's worker threads) --throttle RATE (the sandbox throttles that share of
  * the calls, seeded: S3 503 SlowDown, STS/Organizations 400; the table then shows the retries) --quick (20 × 10
  * at 5 ms: a CI smoke run that asserts nothing about speed). A million buckets, no latency:
@@ -53,10 +54,11 @@ function sandboxProcess(): Promise<SandboxChild> {
   return startSandboxChild(accounts, bucketsPerAccount, flags);
 }
 
+type Stage = [name: string, atMs: number, cpuMs: number];
 interface ChildFigures {
   seconds: number;
-  /** The scan's stages in order, each with its start in ms since the CLI's start (the last: `exit`). */
-  stages: [string, number][];
+  /** The scan's stages in order, each with its start in ms since the CLI's start and the process's CPU (user + system, ms) then (the last: `exit`). */
+  stages: Stage[];
   rssMb: number;
   cpuSeconds: number;
   stdout: string;
@@ -66,9 +68,9 @@ interface ChildFigures {
 async function cli(args: string[], env: Record<string, string> = {}): Promise<ChildFigures> {
   // The scan's stages (src/scan/context.ts, a diagnostics channel) with their times since start, printed with the usage.
   const script =
-    `const stages = [["start", 0]]; const t0 = performance.now(); (await import("node:diagnostics_channel")).subscribe("replguard:scan-stage", (m) => stages.push([m.stage, performance.now() - t0]));` +
+    `const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; }; const stages = [["start", 0, cpu()]]; const t0 = performance.now(); (await import("node:diagnostics_channel")).subscribe("replguard:scan-stage", (m) => stages.push([m.stage, performance.now() - t0, cpu()]));` +
     `const { boundHeapGrowth } = await import(${JSON.stringify(`${root}src/cli/heap.ts`)}); boundHeapGrowth();` +
-    `const { main } = await import(${JSON.stringify(`${root}src/cli/program.ts`)}); const code = await main(process.argv.slice(1)); const u = process.resourceUsage(); stages.push(["exit", performance.now() - t0]);` +
+    `const { main } = await import(${JSON.stringify(`${root}src/cli/program.ts`)}); const code = await main(process.argv.slice(1)); const u = process.resourceUsage(); stages.push(["exit", performance.now() - t0, cpu()]);` +
     `process.stderr.write("usage " + u.maxRSS + " " + (u.userCPUTime + u.systemCPUTime) + "\\nstages " + JSON.stringify(stages) + "\\n"); process.exitCode = code;`;
   const started = performance.now();
   const { stdout, stderr } = await promisify(execFile)(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script, ...args], {
@@ -83,7 +85,7 @@ async function cli(args: string[], env: Record<string, string> = {}): Promise<Ch
   const seconds = (performance.now() - started) / 1000;
   const match = /usage (\d+) (\d+)/.exec(stderr);
   const stages = /stages (.*)/.exec(stderr)?.[1];
-  return { seconds, rssMb: Math.round(Number(match?.[1]) / 1024), cpuSeconds: Number(match?.[2]) / 1e6, stdout, stages: stages === undefined ? [] : (JSON.parse(stages) as [string, number][]) };
+  return { seconds, rssMb: Math.round(Number(match?.[1]) / 1024), cpuSeconds: Number(match?.[2]) / 1e6, stdout, stages: stages === undefined ? [] : (JSON.parse(stages) as Stage[]) };
 }
 
 /** The scan's retry counts, from the snapshot's header (its first line). */
@@ -99,7 +101,6 @@ async function scanRetries(file: string): Promise<{ calls: number; retriedCalls:
   return header.scan.retries ?? null;
 }
 
-/** What each stage took (wall): from its mark to the next one's; `done` to `exit` is the reports. */
 /** The destination pass's and the access pass's S3 reads (with IAM and KMS: what may begin during the accounts stage). */
 const LATER_S3 = new Set(["GetObjectLockConfiguration", "GetBucketPolicy", "GetBucketOwnershipControls"]);
 const STAGE_NAMES: Record<string, string> = {
@@ -112,12 +113,33 @@ const STAGE_NAMES: Record<string, string> = {
   handover: "documents → evaluation + snapshot",
   done: "reports (after the scan)",
 };
-function stageLines(stages: [string, number][]): string[] {
-  return stages.slice(0, -1).map(([stage, at], i) => row(`  stage: ${STAGE_NAMES[stage] ?? stage}`, `${((stages[i + 1]![1] - at) / 1000).toFixed(2)} s`));
+/** What each stage took, wall and the process's CPU: from its mark to the next one's; `done` to `exit` is the reports. */
+function stageLines(stages: Stage[], buckets: number): string[] {
+  return stages.slice(0, -1).map(([stage, at, cpu], i) => {
+    const [, nextAt, nextCpu] = stages[i + 1]!;
+    const perBucket = ((nextCpu - cpu) / buckets).toFixed(3);
+    return row(`  stage: ${STAGE_NAMES[stage] ?? stage}`, `${((nextAt - at) / 1000).toFixed(2)} s, CPU ${((nextCpu - cpu) / 1000).toFixed(2)} s (${perBucket} ms/bucket)`);
+  });
 }
 
 const mb = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(1)} MB`;
 const row = (label: string, value: string): string => `  ${label.padEnd(34)} ${value}`;
+
+/** Each report re-rendered alone from the audit's snapshot (`replguard report`), then all three on one thread and with the report worker (src/report/render-threads.ts). */
+async function rerenderLines(snapshotFile: string, dir: string): Promise<string[]> {
+  const lines: string[] = [];
+  for (const format of ["csv", "sarif", "html"] as const) {
+    const again = join(dir, `report-${format}`);
+    const run = await cli(["report", snapshotFile, "--format", format, "--out", again]);
+    const file = join(again, { csv: "results.csv", sarif: "results.sarif", html: "report.html" }[format]);
+    lines.push(row(`report ${format}`, `${run.seconds.toFixed(1)} s, ${mb((await stat(file)).size)}, peak RSS ${run.rssMb} MB`));
+  }
+  for (const threads of ["0", "1"] as const) {
+    const run = await cli(["report", snapshotFile, "--format", "csv,sarif,html", "--out", join(dir, `report-all-${threads}`)], { REPLGUARD_REPORT_THREADS: threads });
+    lines.push(row(`report csv,sarif,html ${threads === "1" ? "(2 threads)" : "(1 thread)"}`, `${run.seconds.toFixed(1)} s, CPU ${run.cpuSeconds.toFixed(1)} s, peak RSS ${run.rssMb} MB`));
+  }
+  return lines;
+}
 
 async function benchAudit(): Promise<void> {
   const { child, env } = await sandboxProcess();
@@ -174,23 +196,13 @@ async function benchAudit(): Promise<void> {
       lines.push(row("latency floor", latency === 0 ? "0 (no latency)" : `${floor.toFixed(1)} s`));
       if (latency > 0) lines.push(row("wall ÷ floor", ((auditRun.seconds - startup.seconds) / floor).toFixed(2)));
     }
-    for (const line of stageLines(auditRun.stages)) lines.push(line);
+    for (const line of stageLines(auditRun.stages, buckets)) lines.push(line);
     lines.push(row("audit wall (with reports)", `${(auditRun.seconds - startup.seconds).toFixed(1)} s (+ ${startup.seconds.toFixed(1)} s CLI start-up)`));
     lines.push(row("audit CPU / bucket (user+sys)", `${(((auditRun.cpuSeconds - startup.cpuSeconds) * 1000) / buckets).toFixed(2)} ms (scan, evaluation and reports; start-up taken off)`));
     lines.push(row("audit peak RSS", `${auditRun.rssMb} MB`));
     lines.push(row("policy evaluation (all documents)", evaluationLine(await evaluationFigures(snapshotFile))));
     lines.push(row("snapshot.json", mb((await stat(snapshotFile)).size)));
-    for (const format of ["csv", "sarif", "html"] as const) {
-      const again = join(dir, `report-${format}`);
-      const run = await cli(["report", snapshotFile, "--format", format, "--out", again]);
-      const file = join(again, { csv: "results.csv", sarif: "results.sarif", html: "report.html" }[format]);
-      lines.push(row(`report ${format}`, `${run.seconds.toFixed(1)} s, ${mb((await stat(file)).size)}, peak RSS ${run.rssMb} MB`));
-    }
-    // All three from the file as the audit renders them: on one thread, then with the report worker (src/report/render-threads.ts).
-    for (const threads of ["0", "1"] as const) {
-      const run = await cli(["report", snapshotFile, "--format", "csv,sarif,html", "--out", join(dir, `report-all-${threads}`)], { REPLGUARD_REPORT_THREADS: threads });
-      lines.push(row(`report csv,sarif,html ${threads === "1" ? "(2 threads)" : "(1 thread)"}`, `${run.seconds.toFixed(1)} s, CPU ${run.cpuSeconds.toFixed(1)} s, peak RSS ${run.rssMb} MB`));
-    }
+    if (!argv.includes("--no-rerender")) lines.push(...(await rerenderLines(snapshotFile, dir)));
     if (!argv.includes("--no-browser")) {
       const firstScreen = await htmlFirstScreenMs(join(out, "report.html"));
       lines.push(row("HTML first screen (chromium)", firstScreen === null ? "no /usr/bin/chromium" : `${firstScreen} ms`));
