@@ -19,6 +19,8 @@ export default defineConfig({
     // close the sandboxes they start, and keep their state in the file, not in a module.
     isolate: false,
     // REPLGUARD_CPU_LOG=<file>: each test file's CPU-seconds, children included (test/support/cpu-per-file.ts).
+    // One temporary directory for the whole run, removed at its end (test/support/temp-root.ts).
+    globalSetup: ["test/support/temp-root.ts"],
     setupFiles: process.env["REPLGUARD_CPU_LOG"] ? ["test/support/cpu-per-file.ts"] : [],
     unstubEnvs: true,
     unstubGlobals: true,
