@@ -6,9 +6,10 @@
  * behind this one function so the simulator can be replaced; nothing else in replguard imports it.
  */
 import { runSimulation } from "@cloud-copilot/iam-simulate";
-import { fastDecision, fastPathApplies, type SimulationResult } from "./fast-path.js";
+import type { ValidatedPolicy } from "@cloud-copilot/iam-policy";
+import { actionFitsFastPath, fastDecision, queryFitsFastPath, type SimulationResult } from "./fast-path.js";
 import { BoundedMemo, contentKey, validated } from "./memo.js";
-import { resourceClass } from "./resource-class.js";
+import { s3ResourceClass } from "./resource-class.js";
 import type { AccessDecision, AccessQuery } from "./types.js";
 
 export class IamEvaluationError extends Error {
@@ -19,11 +20,12 @@ export class IamEvaluationError extends Error {
 }
 
 /**
- * Decisions already taken, by the whole query (memo.ts). 16,384 entries of a few hundred bytes
- * each: a few MB, enough to hold what an account's buckets have in common (their role's questions
- * about shared destinations and keys) while the scan goes through them.
+ * Decisions already taken, by the whole query (memo.ts). 16,384 entries of a hundred bytes or so
+ * each: enough to hold what an account's buckets have in common (their role's questions about
+ * shared destinations and keys) while the scan goes through them. Values are answers, or promises
+ * while the answer needs the simulator's data (or when it is `runSimulation`'s).
  */
-const decisions = new BoundedMemo<Promise<AccessDecision>>(16_384);
+const decisions = new BoundedMemo<AccessDecision | Promise<AccessDecision>>(16_384);
 
 /**
  * Fast-path decisions by resource class (resource-class.ts): the same question about another bucket
@@ -34,18 +36,42 @@ const byClass = new BoundedMemo<SimulationResult>(16_384);
 let simulations = 0;
 
 /**
- * Every input of the simulation but the resource, as one string (JSON: no raw line break in it), which
- * a line break and the resource's ARN (or, in `byClass`, its class) complete: equal keys, equal simulations.
+ * A two-level key (issue #15: building a key of the whole query, with a SHA-256 per policy, for
+ * each of the dozen questions a bucket asks cost more than answering most of them). Every input of
+ * the simulation but the action and the resource, as one string (JSON), is given a number once; a
+ * decision's key is that number, the action (JSON) and the resource or its class, one per line. A
+ * number is never given to two different inputs (a forgotten input gets a new one), so equal keys
+ * still mean equal simulations; the inputs' key is built once for all the actions asked about one
+ * resource (`missingActions`).
  */
-const inputsKey = (query: AccessQuery): string =>
+const inputIds = new BoundedMemo<number>(4_096);
+let nextInputId = 0;
+const inputsKey = (query: Omit<AccessQuery, "action">): string =>
   JSON.stringify([
     query.principal,
-    query.action,
     query.resourceAccount,
     (query.identityPolicies ?? []).map(contentKey),
     query.resourcePolicy === undefined || query.resourcePolicy === null ? null : contentKey(query.resourcePolicy),
     query.context ?? {},
   ]);
+
+/** A question without its action, with what the simulation of any action needs, worked out once. */
+interface Asked {
+  query: Omit<AccessQuery, "action">;
+  id: number;
+  identity: ReadonlyArray<ValidatedPolicy<unknown>>;
+  resourcePolicy: ValidatedPolicy<unknown> | undefined;
+  /** `queryFitsFastPath`, once; and the resource's class for `s3:` actions (null: not worked out yet). */
+  fits: boolean;
+  s3Class: string | undefined | null;
+}
+
+function ask(query: Omit<AccessQuery, "action">): Asked {
+  const id = inputIds.get(inputsKey(query), () => nextInputId++);
+  const identity = (query.identityPolicies ?? []).map((policy) => validated(policy, "identity"));
+  const resourcePolicy = query.resourcePolicy === undefined || query.resourcePolicy === null ? undefined : validated(query.resourcePolicy, "resource");
+  return { query, id, identity, resourcePolicy, fits: queryFitsFastPath(query, { identity, resourcePolicy }), s3Class: null };
+}
 
 let observer: ((query: AccessQuery) => void) | undefined;
 /** For the access bench (bench/access-cpu.ts): every query asked, so that it can time the evaluation alone. */
@@ -53,10 +79,26 @@ export const observeQueries = (listener: ((query: AccessQuery) => void) | undefi
   observer = listener;
 };
 
+/** The decision on `action` for an asked question: at once when it is remembered or the fast path can answer now. */
+function answer(asked: Asked, action: string): AccessDecision | Promise<AccessDecision> {
+  observer?.({ ...asked.query, action } as AccessQuery);
+  return decisions.get(`${asked.id}\n${JSON.stringify(action)}\n${asked.query.resource}`, () => {
+    const fits = asked.fits && actionFitsFastPath(action, asked.query.resource);
+    if (fits === false) return simulate(asked, action);
+    if (fits === true) {
+      try {
+        return fast(asked, action);
+      } catch (error) {
+        // As when the fast path ran inside a promise: the failure is the remembered answer.
+        return Promise.reject(error as Error);
+      }
+    }
+    return fits.then((applies) => (applies ? fast(asked, action) : simulate(asked, action)));
+  });
+}
+
 export function decide(query: AccessQuery): Promise<AccessDecision> {
-  observer?.(query);
-  const inputs = inputsKey(query);
-  return decisions.get(`${inputs}\n${query.resource}`, () => simulate(query, inputs));
+  return Promise.resolve(answer(ask(query), query.action));
 }
 
 /** The memos' counts (the access bench prints them), and forgetting them (so a bench round starts cold). */
@@ -70,50 +112,55 @@ export const decisionMemoStats = (): { hits: number; misses: number; size: numbe
 export const clearDecisionMemo = (): void => {
   decisions.clear();
   byClass.clear();
+  inputIds.clear();
   simulations = 0;
 };
 
 const decision = (result: string): AccessDecision => (result === "Allowed" ? "allowed" : result === "ExplicitlyDenied" ? "explicit-deny" : "implicit-deny");
 
-async function simulate(query: AccessQuery, inputs: string): Promise<AccessDecision> {
-  const identity = (query.identityPolicies ?? []).map((policy) => validated(policy, "identity"));
-  const resourcePolicy = query.resourcePolicy === undefined || query.resourcePolicy === null ? undefined : validated(query.resourcePolicy, "resource");
-  const policies = { identity, resourcePolicy };
-  if (await fastPathApplies(query, policies)) {
-    const run = (): SimulationResult => {
-      simulations++;
-      return fastDecision(query, policies);
-    };
-    // Remembered by class only here: this answer is a pure function of the class (resource-class.ts) and names no resource.
-    const resourceKey = resourceClass(query);
-    return decision(resourceKey === undefined ? run() : byClass.get(`${inputs}\n${resourceKey}`, run));
-  }
+/** The fast path's decision (fast-path.ts), for a question it applies to. */
+function fast(asked: Asked, action: string): AccessDecision {
+  const query = { ...asked.query, action } as AccessQuery;
+  const run = (): SimulationResult => {
+    simulations++;
+    return fastDecision(query, asked);
+  };
+  // Remembered by class only here: this answer is a pure function of the class (resource-class.ts) and names no resource.
+  if (!action.startsWith("s3:")) return decision(run());
+  if (asked.s3Class === null) asked.s3Class = s3ResourceClass(asked.query);
+  return decision(asked.s3Class === undefined ? run() : byClass.get(`${asked.id}\n${JSON.stringify(action)}\n${asked.s3Class}`, run));
+}
+
+async function simulate(asked: Asked, action: string): Promise<AccessDecision> {
+  const query = asked.query;
   simulations++;
   const result = await runSimulation(
     {
       request: {
         principal: query.principal,
-        action: query.action,
+        action,
         resource: { resource: query.resource, accountId: query.resourceAccount },
         contextVariables: query.context ?? {},
       },
-      identityPolicies: identity.map((policy, i) => ({ name: `identity-${i}`, policy })),
+      identityPolicies: asked.identity.map((policy, i) => ({ name: `identity-${i}`, policy })),
       serviceControlPolicies: [],
       resourceControlPolicies: [],
-      ...(resourcePolicy === undefined ? {} : { resourcePolicy }),
+      ...(asked.resourcePolicy === undefined ? {} : { resourcePolicy: asked.resourcePolicy }),
     },
     {},
   );
   if (result.resultType === "error") {
-    throw new IamEvaluationError(`cannot evaluate ${query.action} on ${query.resource}: ${JSON.stringify(result.errors).slice(0, 300)}`);
+    throw new IamEvaluationError(`cannot evaluate ${action} on ${query.resource}: ${JSON.stringify(result.errors).slice(0, 300)}`);
   }
   return decision(result.overallResult);
 }
 
 export const isAllowed = async (query: AccessQuery): Promise<boolean> => (await decide(query)) === "allowed";
 
-/** The actions of `actions` that `query` (without its action) is not allowed, in order. */
+/** The actions of `actions` that `query` (without its action) is not allowed, in order: one question, asked once, about each action. */
 export async function missingActions(query: Omit<AccessQuery, "action">, actions: readonly string[]): Promise<string[]> {
-  const answers = await Promise.all(actions.map((action) => isAllowed({ ...query, action })));
-  return actions.filter((_, i) => !answers[i]);
+  const asked = ask(query);
+  const answers = actions.map((action) => answer(asked, action));
+  const decided = answers.every((a) => typeof a === "string") ? (answers as AccessDecision[]) : await Promise.all(answers);
+  return actions.filter((_, i) => decided[i] !== "allowed");
 }
