@@ -79,22 +79,35 @@ export const observeQueries = (listener: ((query: AccessQuery) => void) | undefi
   observer = listener;
 };
 
+/** Each action as JSON, once: the part of a decision's key that names it (bounded: actions come from the callers). */
+const actionKeys = new Map<string, string>();
+function actionKey(action: string): string {
+  let key = actionKeys.get(action);
+  if (key === undefined) {
+    if (actionKeys.size >= 10_000) actionKeys.clear();
+    actionKeys.set(action, (key = JSON.stringify(action)));
+  }
+  return key;
+}
+
 /** The decision on `action` for an asked question: at once when it is remembered or the fast path can answer now. */
 function answer(asked: Asked, action: string): AccessDecision | Promise<AccessDecision> {
   observer?.({ ...asked.query, action } as AccessQuery);
-  return decisions.get(`${asked.id}\n${JSON.stringify(action)}\n${asked.query.resource}`, () => {
-    const fits = asked.fits && actionFitsFastPath(action, asked.query.resource);
-    if (fits === false) return simulate(asked, action);
-    if (fits === true) {
-      try {
-        return fast(asked, action);
-      } catch (error) {
-        // As when the fast path ran inside a promise: the failure is the remembered answer.
-        return Promise.reject(error as Error);
-      }
-    }
-    return fits.then((applies) => (applies ? fast(asked, action) : simulate(asked, action)));
-  });
+  const key = `${asked.id}\n${actionKey(action)}\n${asked.query.resource}`;
+  const found = decisions.find(key);
+  return found !== undefined ? found : decisions.remember(key, decideNow(asked, action));
+}
+
+function decideNow(asked: Asked, action: string): AccessDecision | Promise<AccessDecision> {
+  const fits = asked.fits && actionFitsFastPath(action, asked.query.resource);
+  if (fits === false) return simulate(asked, action);
+  if (fits !== true) return fits.then((applies) => (applies ? fast(asked, action) : simulate(asked, action)));
+  try {
+    return fast(asked, action);
+  } catch (error) {
+    // As when the fast path ran inside a promise: the failure is the remembered answer.
+    return Promise.reject(error as Error);
+  }
 }
 
 export function decide(query: AccessQuery): Promise<AccessDecision> {
@@ -120,15 +133,17 @@ const decision = (result: string): AccessDecision => (result === "Allowed" ? "al
 
 /** The fast path's decision (fast-path.ts), for a question it applies to. */
 function fast(asked: Asked, action: string): AccessDecision {
-  const query = { ...asked.query, action } as AccessQuery;
-  const run = (): SimulationResult => {
-    simulations++;
-    return fastDecision(query, asked);
-  };
   // Remembered by class only here: this answer is a pure function of the class (resource-class.ts) and names no resource.
-  if (!action.startsWith("s3:")) return decision(run());
+  if (!action.startsWith("s3:")) return decision(fastRun(asked, action));
   if (asked.s3Class === null) asked.s3Class = s3ResourceClass(asked.query);
-  return decision(asked.s3Class === undefined ? run() : byClass.get(`${asked.id}\n${JSON.stringify(action)}\n${asked.s3Class}`, run));
+  if (asked.s3Class === undefined) return decision(fastRun(asked, action));
+  const key = `${asked.id}\n${actionKey(action)}\n${asked.s3Class}`;
+  return decision(byClass.find(key) ?? byClass.remember(key, fastRun(asked, action)));
+}
+
+function fastRun(asked: Asked, action: string): SimulationResult {
+  simulations++;
+  return fastDecision({ ...asked.query, action } as AccessQuery, asked);
 }
 
 async function simulate(asked: Asked, action: string): Promise<AccessDecision> {

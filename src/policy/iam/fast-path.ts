@@ -64,13 +64,14 @@ export function queryFitsFastPath(query: Omit<AccessQuery, "action">, { identity
  * (the same action and shape of ARN asked before), else a promise.
  */
 export function actionFitsFastPath(action: string, resource: string): boolean | Promise<boolean> {
+  // Known only for an action of two parts (`wildcardOnly` is asked after the split below).
+  if (wildcardOnlyKnown.get(action) === false) {
+    const known = hasOneResourceTypeNow(action, resource);
+    if (known !== undefined) return known;
+  }
   const parts = action.split(":");
   if (parts.length !== 2) return false;
   const [service, name] = parts as [string, string];
-  if (wildcardOnlyKnown.get(action) === false) {
-    const known = hasOneResourceTypeNow(service, name, resource);
-    if (known !== undefined) return known;
-  }
   return (async () => !(await wildcardOnly(action, service, name)) && hasOneResourceType(service, name, resource))();
 }
 

@@ -51,13 +51,20 @@ export class BoundedMemo<V> {
   constructor(private readonly capacity: number) {}
 
   get(key: string, compute: () => V): V {
+    const found = this.find(key);
+    return found !== undefined ? found : this.remember(key, compute());
+  }
+
+  /** `get` in two steps, for a hot path that would otherwise make a closure per call: the value, counted as a hit, or `undefined`, counted as a miss… */
+  find(key: string): V | undefined {
     const found = this.entries.get(key);
-    if (found !== undefined) {
-      this.hits++;
-      return found;
-    }
-    this.misses++;
-    const value = compute();
+    if (found !== undefined) this.hits++;
+    else this.misses++;
+    return found;
+  }
+
+  /** …then the value computed for that miss, kept and returned. */
+  remember(key: string, value: V): V {
     if (this.entries.size >= this.capacity) this.entries.delete(this.entries.keys().next().value as string);
     this.entries.set(key, value);
     return value;

@@ -198,15 +198,15 @@ export function hasOneResourceType(service: string, action: string, resource: st
 let lastShape: { patterns: PatternShape[]; resource: string; shape: string } | undefined;
 
 /**
- * `hasOneResourceType`'s answer when it is already known without waiting (the action's patterns and
+ * `hasOneResourceType`'s answer for `service:action` when it is already known without waiting (the action's patterns and
  * the shape's check settled before), else `undefined`: the caller then asks `hasOneResourceType`.
  */
-export function hasOneResourceTypeNow(service: string, action: string, resource: string): boolean | undefined {
-  if (!hasShape(resource)) return undefined;
-  const patterns = patternsKnown.get(`${service}:${action}`);
+export function hasOneResourceTypeNow(serviceAction: string, resource: string): boolean | undefined {
+  const patterns = patternsKnown.get(serviceAction);
   if (patterns === undefined || patterns === null) return undefined;
   let shape: string;
   if (lastShape !== undefined && lastShape.patterns === patterns && lastShape.resource === resource) shape = lastShape.shape;
+  else if (!hasShape(resource)) return undefined;
   else lastShape = { patterns, resource, shape: (shape = shapeOf(patterns, resource)) };
-  return checksKnown.get(`${service}:${action}\n${shape}`);
+  return checksKnown.get(`${serviceAction}\n${shape}`);
 }
