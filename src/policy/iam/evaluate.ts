@@ -8,7 +8,7 @@
 import { runSimulation } from "@cloud-copilot/iam-simulate";
 import type { ValidatedPolicy } from "@cloud-copilot/iam-policy";
 import { actionFitsFastPath, fastDecision, queryFitsFastPath, type SimulationResult } from "./fast-path.js";
-import { BoundedMemo, contentKey, validated } from "./memo.js";
+import { BoundedMemo, contentKey, GroupedMemo, validated } from "./memo.js";
 import { s3ResourceClass } from "./resource-class.js";
 import type { AccessDecision, AccessQuery } from "./types.js";
 
@@ -20,29 +20,30 @@ export class IamEvaluationError extends Error {
 }
 
 /**
- * Decisions already taken, by the whole query (memo.ts). 16,384 entries of a hundred bytes or so
- * each: enough to hold what an account's buckets have in common (their role's questions about
- * shared destinations and keys) while the scan goes through them. Values are answers, or promises
- * while the answer needs the simulator's data (or when it is `runSimulation`'s).
+ * Decisions already taken, by the whole query (memo.ts), grouped by question (inputs and resource)
+ * with one answer per action: 4,096 questions of a few actions each, enough to hold what an
+ * account's buckets have in common (their role's questions about shared destinations and keys)
+ * while the scan goes through them. Values are answers, or promises while the answer needs the
+ * simulator's data (or when it is `runSimulation`'s).
  */
-const decisions = new BoundedMemo<AccessDecision | Promise<AccessDecision>>(16_384);
+const decisions = new GroupedMemo<AccessDecision | Promise<AccessDecision>>(4_096);
 
 /**
  * Fast-path decisions by resource class (resource-class.ts): the same question about another bucket
  * of the same class. Its keys hold no ARN, so one entry serves every bucket of an account that a
  * role's policies treat alike.
  */
-const byClass = new BoundedMemo<SimulationResult>(16_384);
+const byClass = new GroupedMemo<SimulationResult>(4_096);
 let simulations = 0;
 
 /**
  * A two-level key (issue #15: building a key of the whole query, with a SHA-256 per policy, for
  * each of the dozen questions a bucket asks cost more than answering most of them). Every input of
  * the simulation but the action and the resource, as one string (JSON), is given a number once; a
- * decision's key is that number, the action (JSON) and the resource or its class, one per line. A
- * number is never given to two different inputs (a forgotten input gets a new one), so equal keys
- * still mean equal simulations; the inputs' key is built once for all the actions asked about one
- * resource (`missingActions`).
+ * question's key is that number and the resource (or its class), on two lines, and in its group
+ * each action's answer is found by the action's name. A number is never given to two different
+ * inputs (a forgotten input gets a new one), so equal keys still mean equal simulations; a
+ * question's key is built once for all the actions asked about one resource (`missingActions`).
  */
 const inputIds = new BoundedMemo<number>(4_096);
 let nextInputId = 0;
@@ -64,13 +65,17 @@ interface Asked {
   /** `queryFitsFastPath`, once; and the resource's class for `s3:` actions (null: not worked out yet). */
   fits: boolean;
   s3Class: string | undefined | null;
+  /** The question's remembered decisions, and its class's fast-path answers (null: not looked up yet). */
+  decided: Map<string, AccessDecision | Promise<AccessDecision>>;
+  classAnswers: Map<string, SimulationResult> | null;
 }
 
 function ask(query: Omit<AccessQuery, "action">): Asked {
   const id = inputIds.get(inputsKey(query), () => nextInputId++);
   const identity = (query.identityPolicies ?? []).map((policy) => validated(policy, "identity"));
   const resourcePolicy = query.resourcePolicy === undefined || query.resourcePolicy === null ? undefined : validated(query.resourcePolicy, "resource");
-  return { query, id, identity, resourcePolicy, fits: queryFitsFastPath(query, { identity, resourcePolicy }), s3Class: null };
+  const fits = queryFitsFastPath(query, { identity, resourcePolicy });
+  return { query, id, identity, resourcePolicy, fits, s3Class: null, decided: decisions.group(`${id}\n${query.resource}`), classAnswers: null };
 }
 
 let observer: ((query: AccessQuery) => void) | undefined;
@@ -79,23 +84,11 @@ export const observeQueries = (listener: ((query: AccessQuery) => void) | undefi
   observer = listener;
 };
 
-/** Each action as JSON, once: the part of a decision's key that names it (bounded: actions come from the callers). */
-const actionKeys = new Map<string, string>();
-function actionKey(action: string): string {
-  let key = actionKeys.get(action);
-  if (key === undefined) {
-    if (actionKeys.size >= 10_000) actionKeys.clear();
-    actionKeys.set(action, (key = JSON.stringify(action)));
-  }
-  return key;
-}
-
 /** The decision on `action` for an asked question: at once when it is remembered or the fast path can answer now. */
 function answer(asked: Asked, action: string): AccessDecision | Promise<AccessDecision> {
   observer?.({ ...asked.query, action } as AccessQuery);
-  const key = `${asked.id}\n${actionKey(action)}\n${asked.query.resource}`;
-  const found = decisions.find(key);
-  return found !== undefined ? found : decisions.remember(key, decideNow(asked, action));
+  const found = decisions.find(asked.decided, action);
+  return found !== undefined ? found : decisions.remember(asked.decided, action, decideNow(asked, action));
 }
 
 function decideNow(asked: Asked, action: string): AccessDecision | Promise<AccessDecision> {
@@ -137,8 +130,8 @@ function fast(asked: Asked, action: string): AccessDecision {
   if (!action.startsWith("s3:")) return decision(fastRun(asked, action));
   if (asked.s3Class === null) asked.s3Class = s3ResourceClass(asked.query);
   if (asked.s3Class === undefined) return decision(fastRun(asked, action));
-  const key = `${asked.id}\n${actionKey(action)}\n${asked.s3Class}`;
-  return decision(byClass.find(key) ?? byClass.remember(key, fastRun(asked, action)));
+  asked.classAnswers ??= byClass.group(`${asked.id}\n${asked.s3Class}`);
+  return decision(byClass.find(asked.classAnswers, action) ?? byClass.remember(asked.classAnswers, action, fastRun(asked, action)));
 }
 
 function fastRun(asked: Asked, action: string): SimulationResult {
