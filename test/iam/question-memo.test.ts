@@ -87,6 +87,38 @@ describe("policy/iam decisions remembered per question", () => {
   });
 });
 
+describe("policy/iam inputs found by frozen identity lists and contexts", () => {
+  beforeEach(() => clearDecisionMemo());
+  const identityList = Object.freeze([identity("arn:aws:s3:::vault/*")]);
+  const context = Object.freeze({ ...CONTEXT });
+
+  it("tells apart what the frozen objects leave out (principal, resource account, resource policy text) and other frozen contexts", async () => {
+    const frozen = (extra: Partial<Omit<AccessQuery, "action">>) => question({ identityPolicies: identityList, context, ...extra });
+    const open = (extra: Partial<Omit<AccessQuery, "action">>) => question({ identityPolicies: [...identityList], context: { ...context }, ...extra });
+    const variants: Array<Partial<Omit<AccessQuery, "action">>> = [
+      {},
+      { resourceAccount: SOURCE },
+      { principal: `arn:aws:iam::${SOURCE}:role/other` },
+      { resourcePolicy: doc({ Effect: "Allow", Principal: "*", Action: "s3:Replicate*", Resource: "arn:aws:s3:::vault/*" }) },
+      { resourcePolicy: null },
+      { context: Object.freeze({ ...CONTEXT, "aws:PrincipalOrgID": "o-other" }) },
+    ];
+    const expected = await Promise.all(variants.map((extra) => referenceMissing(open(extra))));
+    expect(new Set(expected.map((e) => JSON.stringify(e))).size).toBeGreaterThan(2);
+    for (const order of [variants.keys(), [...variants.keys()].reverse()]) {
+      clearDecisionMemo();
+      for (const i of order) expect(await missingActions(frozen(variants[i]!), ACTIONS), JSON.stringify(variants[i])).toEqual(expected[i]);
+    }
+  });
+
+  it("shares the answers of a frozen question with the same question asked with unfrozen copies", async () => {
+    const first = await missingActions(question({ identityPolicies: identityList, context }), ACTIONS);
+    const before = decisionMemoStats();
+    expect(await missingActions(question({ identityPolicies: [...identityList], context: { ...context } }), ACTIONS)).toEqual(first);
+    expect(decisionMemoStats().hits).toBe(before.hits + ACTIONS.length);
+  });
+});
+
 describe("policy/iam GroupedMemo", () => {
   it("finds an answer by its group and name only, counts hits and misses, and forgets its oldest group past capacity", () => {
     const memo = new GroupedMemo<number>(2);

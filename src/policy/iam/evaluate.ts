@@ -8,7 +8,8 @@
 import { runSimulation } from "@cloud-copilot/iam-simulate";
 import type { ValidatedPolicy } from "@cloud-copilot/iam-policy";
 import { actionFitsFastPath, fastDecision, queryFitsFastPath, type SimulationResult } from "./fast-path.js";
-import { BoundedMemo, contentKey, GroupedMemo, validated } from "./memo.js";
+import { clearInputIds, inputsId } from "./input-ids.js";
+import { GroupedMemo, validated } from "./memo.js";
 import { s3ResourceClass } from "./resource-class.js";
 import type { AccessDecision, AccessQuery } from "./types.js";
 
@@ -43,20 +44,10 @@ let simulations = 0;
  * question's key is that number and the resource (or its class), on two lines, and in its group
  * each action's answer is found by the action's name. A number is never given to two different
  * inputs (a forgotten input gets a new one), so equal keys still mean equal simulations; a
- * question's key is built once for all the actions asked about one resource (`missingActions`).
- */
-const inputIds = new BoundedMemo<number>(4_096);
-let nextInputId = 0;
-const inputsKey = (query: Omit<AccessQuery, "action">): string =>
-  JSON.stringify([
-    query.principal,
-    query.resourceAccount,
-    (query.identityPolicies ?? []).map(contentKey),
-    query.resourcePolicy === undefined || query.resourcePolicy === null ? null : contentKey(query.resourcePolicy),
-    query.context ?? {},
-  ]);
-
-/** A question without its action, with what the simulation of any action needs, worked out once. */
+ * question's key is built once for all the actions asked about one resource (`missingActions`),
+ * and its number found without JSON when its identity policies and context are frozen (input-ids.ts).
+ *
+ * A question without its action, with what the simulation of any action needs, worked out once. */
 interface Asked {
   query: Omit<AccessQuery, "action">;
   id: number;
@@ -71,7 +62,7 @@ interface Asked {
 }
 
 function ask(query: Omit<AccessQuery, "action">): Asked {
-  const id = inputIds.get(inputsKey(query), () => nextInputId++);
+  const id = inputsId(query);
   const identity = (query.identityPolicies ?? []).map((policy) => validated(policy, "identity"));
   const resourcePolicy = query.resourcePolicy === undefined || query.resourcePolicy === null ? undefined : validated(query.resourcePolicy, "resource");
   const fits = queryFitsFastPath(query, { identity, resourcePolicy });
@@ -118,7 +109,7 @@ export const decisionMemoStats = (): { hits: number; misses: number; size: numbe
 export const clearDecisionMemo = (): void => {
   decisions.clear();
   byClass.clear();
-  inputIds.clear();
+  clearInputIds();
   simulations = 0;
 };
 
