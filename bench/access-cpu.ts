@@ -5,9 +5,11 @@
  * evaluation alone (the same queries asked again from cold), and how many decisions were remembered
  * (by query, by resource class) rather than simulated. Also prints a digest of every access fact,
  * so a change can be checked for identical output (docs/iam.md).
- * `npx tsx bench/access-cpu.ts [--accounts N] [--buckets M] [--rounds R] [--profile]` (defaults 10 × 100, 2 rounds).
+ * `npx tsx bench/access-cpu.ts [--accounts N] [--buckets M] [--rounds R] [--profile]` (defaults 10 × 100, 2 rounds;
+ * `--profile` writes access-cpu.cpuprofile of the last round's access stage).
  */
 import { createHash } from "node:crypto";
+import { subscribe } from "node:diagnostics_channel";
 import { writeFile } from "node:fs/promises";
 import { Session } from "node:inspector/promises";
 import { ACCESS_FACTS } from "../src/model/facts.js";
@@ -47,8 +49,29 @@ async function evaluationAlone(queries: AccessQuery[]): Promise<number> {
   return (cpu.user + cpu.system) / 1000;
 }
 
-async function run(access: boolean): Promise<{ ms: number; docs: BucketDocument[] }> {
+const cpuNow = (): number => {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1000;
+};
+
+/**
+ * The access stage alone (from the scan's `access` mark to its `handover` mark, src/scan/context.ts):
+ * the second reading of the spool, the batches' reads and evaluation, the completed documents
+ * written; without the accounts stage's GetBucketTagging calls that the difference of two scans
+ * counts. `--profile` profiles this stage only.
+ */
+let stage: { from: number; ms: number } = { from: 0, ms: 0 };
+let onStage: ((name: string) => void) | undefined;
+subscribe("replguard:scan-stage", (message) => {
+  const name = (message as { stage: string }).stage;
+  if (name === "access") stage = { from: cpuNow(), ms: 0 };
+  if (name === "handover" && stage.from > 0) stage = { from: 0, ms: cpuNow() - stage.from };
+  onStage?.(name);
+});
+
+async function run(access: boolean): Promise<{ ms: number; stageMs: number; docs: BucketDocument[] }> {
   clearDecisionMemo();
+  stage = { from: 0, ms: 0 };
   const before = process.cpuUsage();
   const result = await scan({
     endpoint: env.AWS_ENDPOINT_URL,
@@ -58,26 +81,33 @@ async function run(access: boolean): Promise<{ ms: number; docs: BucketDocument[
     ...(access ? { facts: { ...DEFAULT_FACT_PLAN, access: [...ACCESS_FACTS] } } : {}),
   });
   const cpu = process.cpuUsage(before);
-  return { ms: (cpu.user + cpu.system) / 1000, docs: result.buckets };
+  return { ms: (cpu.user + cpu.system) / 1000, stageMs: stage.ms, docs: result.buckets };
 }
 
 try {
   const session = process.argv.includes("--profile") ? new Session() : undefined;
   for (let round = 1; round <= rounds; round++) {
     const without = await run(false);
+    let profiled: Promise<void> = Promise.resolve();
     if (session !== undefined && round === rounds) {
       session.connect();
       await session.post("Profiler.enable");
-      await session.post("Profiler.start");
+      onStage = (name) => {
+        if (name === "access") profiled = session.post("Profiler.start");
+        if (name === "handover") {
+          profiled = profiled.then(async () => {
+            const { profile } = await session.post("Profiler.stop");
+            await writeFile("access-cpu.cpuprofile", JSON.stringify(profile));
+          });
+        }
+      };
     }
     const queries: AccessQuery[] = [];
     observeQueries((query) => queries.push(query));
     const withAccess = await run(true);
     observeQueries(undefined);
-    if (session !== undefined && round === rounds) {
-      const { profile } = await session.post("Profiler.stop");
-      await writeFile("access-cpu.cpuprofile", JSON.stringify(profile));
-    }
+    onStage = undefined;
+    await profiled;
     const replicating = withAccess.docs.filter((d) => d.replication?.configured === true && d.replication.role !== null).length;
     const digest = createHash("sha256").update(JSON.stringify(withAccess.docs.map(accessOf))).digest("hex").slice(0, 16);
     const pass = withAccess.ms - without.ms;
@@ -86,8 +116,8 @@ try {
     const alone = await evaluationAlone(queries);
     console.log(
       `round ${round}: ${withAccess.docs.length} buckets (${replicating} replicating): scan ${(without.ms / 1000).toFixed(2)} s CPU, with access facts ${(withAccess.ms / 1000).toFixed(2)} s: ` +
-        `access pass ${(pass / 1000).toFixed(2)} s = ${(pass / replicating).toFixed(2)} ms per replicating bucket; access facts digest ${digest}; ` +
-        `IAM evaluation alone ${(alone / replicating).toFixed(2)} ms per replicating bucket; decisions: ${asked} asked, ${memo.hits} remembered by query, ${memo.classHits} by resource class, ${memo.simulations} simulated (hit rate ${((100 * (asked - memo.simulations)) / asked).toFixed(1)}%)`,
+        `access pass ${(pass / 1000).toFixed(2)} s = ${(pass / replicating).toFixed(2)} ms per replicating bucket, of which the access stage ${(withAccess.stageMs / replicating).toFixed(3)} ms; access facts digest ${digest}; ` +
+        `IAM evaluation alone ${(alone / replicating).toFixed(3)} ms per replicating bucket; decisions: ${asked} asked, ${memo.hits} remembered by query, ${memo.classHits} by resource class, ${memo.simulations} simulated (hit rate ${((100 * (asked - memo.simulations)) / asked).toFixed(1)}%)`,
     );
   }
 } finally {

@@ -36,16 +36,36 @@ export interface AccessWorld {
 const accountOf = (arn: string): string => /::(\d{12}):/.exec(arn)?.[1] ?? "";
 const objectArn = (bucket: string, rule: ReplicationRule): string => `arn:aws:s3:::${bucket}/${rule.prefix ?? ""}replguard-object`;
 
-function principalContext(world: AccessWorld, principalArn: string): Record<string, string> {
-  return {
-    "aws:PrincipalAccount": accountOf(principalArn),
-    "aws:PrincipalArn": principalArn,
-    "aws:SecureTransport": "true",
-    ...(world.organizationId === null ? {} : { "aws:PrincipalOrgID": world.organizationId }),
-  };
+/**
+ * A principal's request context, one frozen object per world and principal: the evaluator finds the
+ * inputs of a question by a frozen context and identity list without building their key
+ * (policy/iam/input-ids.ts). Bounded: principals come from the organization.
+ */
+const contexts = new WeakMap<AccessWorld, Map<string, Readonly<Record<string, string>>>>();
+function principalContext(world: AccessWorld, principalArn: string): Readonly<Record<string, string>> {
+  let known = contexts.get(world);
+  if (known === undefined || known.size >= 4_096) contexts.set(world, (known = new Map()));
+  let context = known.get(principalArn);
+  if (context === undefined) {
+    context = Object.freeze({
+      "aws:PrincipalAccount": accountOf(principalArn),
+      "aws:PrincipalArn": principalArn,
+      "aws:SecureTransport": "true",
+      ...(world.organizationId === null ? {} : { "aws:PrincipalOrgID": world.organizationId }),
+    });
+    known.set(principalArn, context);
+  }
+  return context;
 }
 
-export const identityOf = (role: RoleRead): PolicyDocument[] => [...role.inline.map((p) => p.document), ...role.attached.map((p) => p.document)];
+/** A role's identity policies, one frozen list per role read (see `principalContext`). */
+const identities = new WeakMap<RoleRead, readonly PolicyDocument[]>();
+export function identityOf(role: RoleRead): readonly PolicyDocument[] {
+  let identity = identities.get(role);
+  if (identity === undefined) identities.set(role, (identity = Object.freeze([...role.inline.map((p) => p.document), ...role.attached.map((p) => p.document)])));
+  return identity;
+}
+const ALLOW_ALL_IDENTITY: readonly PolicyDocument[] = Object.freeze([ALLOW_ALL]);
 
 /** The actions the rule needs that the role is not allowed (identity, destination bucket policy, key policies). */
 export async function roleMissing(
@@ -86,7 +106,7 @@ export async function destinationPolicyFacts(world: AccessWorld, doc: BucketDocu
   const object = objectArn(bucket, rule);
   const grantsRole =
     policy !== null &&
-    (await isAllowed({ principal: roleArn, action: "s3:ReplicateObject", resource: object, resourceAccount: account, identityPolicies: [ALLOW_ALL], resourcePolicy: policy, context: principalContext(world, roleArn) }));
+    (await isAllowed({ principal: roleArn, action: "s3:ReplicateObject", resource: object, resourceAccount: account, identityPolicies: ALLOW_ALL_IDENTITY, resourcePolicy: policy, context: principalContext(world, roleArn) }));
   const grantees = new Set<string>();
   for (const statement of policy === null ? [] : statementsOf(policy)) {
     if (statement.Effect !== "Allow" || !list(statement.Action).some((a) => wildcardMatch(a, "s3:ReplicateObject", true))) continue;
@@ -99,7 +119,7 @@ export async function destinationPolicyFacts(world: AccessWorld, doc: BucketDocu
   grantees.delete(`AWS:${roleArn}`);
   // A principal of the source account that is not the role, with every permission its account could give it.
   const probe = `arn:aws:iam::${doc.account.id}:role/replguard-segregation-probe`;
-  const query = { principal: probe, identityPolicies: [ALLOW_ALL], resourceAccount: account, resourcePolicy: policy, context: principalContext(world, probe) };
+  const query = { principal: probe, identityPolicies: ALLOW_ALL_IDENTITY, resourceAccount: account, resourcePolicy: policy, context: principalContext(world, probe) };
   const objectDenied = await missingActions({ ...query, resource: object }, SEGREGATION_OBJECT_ACTIONS);
   const bucketDenied = await missingActions({ ...query, resource: `arn:aws:s3:::${bucket}` }, SEGREGATION_BUCKET_ACTIONS);
   const sourceAccountAccess = [

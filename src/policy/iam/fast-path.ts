@@ -17,7 +17,7 @@
  */
 import type { ValidatedPolicy } from "@cloud-copilot/iam-policy";
 import { isWildcardOnlyAction, runUnsafeSimulation } from "@cloud-copilot/iam-simulate";
-import { hasOneResourceType } from "./resource-types.js";
+import { hasOneResourceType, hasOneResourceTypeNow } from "./resource-types.js";
 import type { AccessQuery } from "./types.js";
 
 /** Global condition keys, as IAM spells them, whose only type is a single value: what the scanner's queries carry. */
@@ -25,32 +25,59 @@ export const PLAIN_CONTEXT_KEYS: ReadonlySet<string> = new Set(["aws:PrincipalAc
 
 export type SimulationResult = "Allowed" | "ExplicitlyDenied" | "ImplicitlyDenied";
 
-/** `isWildcardOnlyAction` per action, once (an action the data does not know counts as one: the fast path leaves it alone). */
+/** `isWildcardOnlyAction` per action, once (an action the data does not know counts as one: the fast path leaves it alone); `wildcardOnlyKnown` once settled. */
 const wildcardOnlyActions = new Map<string, Promise<boolean>>();
+const wildcardOnlyKnown = new Map<string, boolean>();
 function wildcardOnly(name: string, service: string, action: string): Promise<boolean> {
   let answer = wildcardOnlyActions.get(name);
   if (answer === undefined) {
-    if (wildcardOnlyActions.size >= 10_000) wildcardOnlyActions.clear();
-    wildcardOnlyActions.set(name, (answer = isWildcardOnlyAction(service, action).catch(() => true)));
+    if (wildcardOnlyActions.size >= 10_000) {
+      wildcardOnlyActions.clear();
+      wildcardOnlyKnown.clear();
+    }
+    const asked = isWildcardOnlyAction(service, action).catch(() => true);
+    wildcardOnlyActions.set(name, (answer = asked));
+    void asked.then((found) => {
+      if (wildcardOnlyActions.get(name) === asked) wildcardOnlyKnown.set(name, found);
+    });
   }
   return answer;
 }
 
 type Policies = { identity: ReadonlyArray<ValidatedPolicy<unknown>>; resourcePolicy: ValidatedPolicy<unknown> | undefined };
 
-/** Whether the fast path may answer `query`: everything `runSimulation` would check before authorising is known to pass. */
-export async function fastPathApplies(query: AccessQuery, { identity, resourcePolicy }: Policies): Promise<boolean> {
+/**
+ * The part of `fastPathApplies` that does not depend on the action (valid policies, one resource,
+ * plain context keys): worked out once for the several actions the scanner asks about one resource.
+ */
+export function queryFitsFastPath(query: Omit<AccessQuery, "action">, { identity, resourcePolicy }: Policies): boolean {
   if (identity.some((p) => p.errors.length > 0) || (resourcePolicy !== undefined && resourcePolicy.errors.length > 0)) return false;
   const resource = query.resource;
   if (resource.includes("*") || (resource.startsWith("arn:") && resource.split(":").length < 6)) return false;
   const context = query.context ?? {};
-  if (!Object.entries(context).every(([key, value]) => PLAIN_CONTEXT_KEYS.has(key) && typeof value === "string")) return false;
-  const parts = query.action.split(":");
+  return Object.entries(context).every(([key, value]) => PLAIN_CONTEXT_KEYS.has(key) && typeof value === "string");
+}
+
+/**
+ * The part that depends on the action (known, not wildcard-only, the resource of exactly one of its
+ * types), for a query `queryFitsFastPath` accepted: at once when what it rests on is already known
+ * (the same action and shape of ARN asked before), else a promise.
+ */
+export function actionFitsFastPath(action: string, resource: string): boolean | Promise<boolean> {
+  // Known only for an action of two parts (`wildcardOnly` is asked after the split below).
+  if (wildcardOnlyKnown.get(action) === false) {
+    const known = hasOneResourceTypeNow(action, resource);
+    if (known !== undefined) return known;
+  }
+  const parts = action.split(":");
   if (parts.length !== 2) return false;
-  const [service, action] = parts as [string, string];
-  if (await wildcardOnly(query.action, service, action)) return false;
-  // `allowedContextKeysForRequest` answers (the action exists, the resource is of exactly one of its types), remembered per shape of ARN.
-  return hasOneResourceType(service, action, resource);
+  const [service, name] = parts as [string, string];
+  return (async () => !(await wildcardOnly(action, service, name)) && hasOneResourceType(service, name, resource))();
+}
+
+/** Whether the fast path may answer `query`: everything `runSimulation` would check before authorising is known to pass. */
+export async function fastPathApplies(query: AccessQuery, policies: Policies): Promise<boolean> {
+  return queryFitsFastPath(query, policies) && (await actionFitsFastPath(query.action, query.resource));
 }
 
 /** The authorisation `runSimulation` ends with, for a query `fastPathApplies` accepted. */

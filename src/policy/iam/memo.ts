@@ -51,13 +51,20 @@ export class BoundedMemo<V> {
   constructor(private readonly capacity: number) {}
 
   get(key: string, compute: () => V): V {
+    const found = this.find(key);
+    return found !== undefined ? found : this.remember(key, compute());
+  }
+
+  /** `get` in two steps, for a hot path that would otherwise make a closure per call: the value, counted as a hit, or `undefined`, counted as a miss… */
+  find(key: string): V | undefined {
     const found = this.entries.get(key);
-    if (found !== undefined) {
-      this.hits++;
-      return found;
-    }
-    this.misses++;
-    const value = compute();
+    if (found !== undefined) this.hits++;
+    else this.misses++;
+    return found;
+  }
+
+  /** …then the value computed for that miss, kept and returned. */
+  remember(key: string, value: V): V {
     if (this.entries.size >= this.capacity) this.entries.delete(this.entries.keys().next().value as string);
     this.entries.set(key, value);
     return value;
@@ -71,5 +78,53 @@ export class BoundedMemo<V> {
 
   get size(): number {
     return this.entries.size;
+  }
+}
+
+/**
+ * Answers in groups: the answers to one question about several actions (inputs and resource, or
+ * resource class) kept together, so that the group's key is built and looked up once per question
+ * and each action's answer by the action's name alone. Forgets its oldest groups past `capacity`.
+ */
+export class GroupedMemo<V> {
+  private readonly groups = new Map<string, Map<string, V>>();
+  hits = 0;
+  misses = 0;
+  constructor(private readonly capacity: number) {}
+
+  /** The group of `key` (a new one when absent, the oldest group forgotten past capacity). */
+  group(key: string): Map<string, V> {
+    let found = this.groups.get(key);
+    if (found === undefined) {
+      if (this.groups.size >= this.capacity) this.groups.delete(this.groups.keys().next().value as string);
+      this.groups.set(key, (found = new Map()));
+    }
+    return found;
+  }
+
+  /** The group's answer for `name`, counted as a hit, or `undefined` (a miss): `remember` it then. */
+  find(group: Map<string, V>, name: string): V | undefined {
+    const found = group.get(name);
+    if (found !== undefined) this.hits++;
+    else this.misses++;
+    return found;
+  }
+
+  remember(group: Map<string, V>, name: string, value: V): V {
+    group.set(name, value);
+    return value;
+  }
+
+  clear(): void {
+    this.groups.clear();
+    this.hits = 0;
+    this.misses = 0;
+  }
+
+  /** Answers held, in every group. */
+  get size(): number {
+    let size = 0;
+    for (const group of this.groups.values()) size += group.size;
+    return size;
   }
 }

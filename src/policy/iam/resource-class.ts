@@ -107,7 +107,12 @@ function compiled(document: PolicyDocument): Compiled {
  * patterns: whether any of them matches), or `undefined` when it cannot be trusted (see the header).
  */
 export function resourceClass(query: AccessQuery): string | undefined {
-  if (!query.action.startsWith("s3:") || !query.resource.startsWith(S3_PREFIX) || query.resource.includes("*")) return undefined;
+  return query.action.startsWith("s3:") ? s3ResourceClass(query) : undefined;
+}
+
+/** `resourceClass` for any `s3:` action: it reads the action only for that prefix, so several actions about one resource share it. */
+export function s3ResourceClass(query: Omit<AccessQuery, "action">): string | undefined {
+  if (!query.resource.startsWith(S3_PREFIX) || query.resource.includes("*")) return undefined;
   const id = query.resource.slice(S3_PREFIX.length);
   let bits = "";
   const policies = query.resourcePolicy === undefined || query.resourcePolicy === null ? (query.identityPolicies ?? []) : [...(query.identityPolicies ?? []), query.resourcePolicy];

