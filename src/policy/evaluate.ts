@@ -42,17 +42,46 @@ export function evaluateBucket(set: PolicySet, doc: BucketDocument, options: Eva
   const prepared = preparedSet(policies);
   // Most documents have every fact any policy reads: then no policy needs to look for unreadable ones.
   const readable = doc.errors.length === 0 && prepared.facts.every((fact) => doc.collected.includes(fact));
+  const scopes = prepared.scopes.fill(UNASKED);
   const results = new Array<PolicyResult>(policies.length);
-  for (let i = 0; i < policies.length; i++) results[i] = evaluateWith(policies[i] as LoadedPolicy, prepared.compiled[i] as Compiled, doc, suppressions, now, readable);
+  for (let i = 0; i < policies.length; i++) {
+    results[i] = evaluateWith(policies[i] as LoadedPolicy, prepared.compiled[i] as Compiled, doc, suppressions, now, readable, scopes, prepared.scopeSlots[i] as number);
+  }
   return results;
 }
 
 export function evaluatePolicy(policy: LoadedPolicy, doc: BucketDocument, suppressions: Suppression[], now: Date): PolicyResult {
-  return evaluateWith(policy, compiled(policy), doc, suppressions, now, false);
+  return evaluateWith(policy, compiled(policy), doc, suppressions, now, false, [UNASKED], 0);
 }
 
-/** `readable`: the caller knows every fact the policy reads was collected and no call failed. */
-function evaluateWith(policy: LoadedPolicy, fast: Compiled, doc: BucketDocument, suppressions: Suppression[], now: Date, readable: boolean): PolicyResult {
+/** A document's appliesTo answers, by the set's distinct appliesTo validator: not yet asked, yes, no. */
+const UNASKED = 0;
+const APPLIES = 1;
+const OUT_OF_SCOPE = 2;
+
+/** appliesTo's answer for the document, asked of the validator at most once a document (policies share validators: ajv.ts). */
+function inScope(policy: LoadedPolicy, doc: BucketDocument, scopes: number[], slot: number): boolean {
+  const known = scopes[slot];
+  if (known !== UNASKED) return known === APPLIES;
+  const applies = policy.validators.appliesTo(doc);
+  scopes[slot] = applies ? APPLIES : OUT_OF_SCOPE;
+  return applies;
+}
+
+/**
+ * `readable`: the caller knows every fact the policy reads was collected and no call failed.
+ * `scopes[slot]`: this document's answer of the policy's appliesTo validator, once asked.
+ */
+function evaluateWith(
+  policy: LoadedPolicy,
+  fast: Compiled,
+  doc: BucketDocument,
+  suppressions: Suppression[],
+  now: Date,
+  readable: boolean,
+  scopes: number[],
+  slot: number,
+): PolicyResult {
   try {
     const context = fast.context(doc);
     const probe = doc.errors.length === 0 ? null : failedProbe(doc, policy.facts.destinations);
@@ -60,7 +89,7 @@ function evaluateWith(policy: LoadedPolicy, fast: Compiled, doc: BucketDocument,
     const unreadable = readable ? NONE : unreadableFacts(doc, policy.facts.appliesTo);
     const scope =
       unreadable.length === 0
-        ? policy.validators.appliesTo(doc)
+        ? inScope(policy, doc, scopes, slot)
           ? "applies"
           : "not_applicable"
         : scopeDespite(policy.validators.appliesToParts, doc, new Set(unreadable.map((u) => u.fact)));
@@ -140,6 +169,10 @@ interface PreparedSet {
   compiled: Compiled[];
   /** Every fact some policy's appliesTo or check reads. */
   facts: FactName[];
+  /** Per policy: the index of its appliesTo validator among the set's distinct ones. */
+  scopeSlots: number[];
+  /** One answer per distinct appliesTo validator, reset for each document (evaluation is synchronous). */
+  scopes: number[];
 }
 
 /**
@@ -151,10 +184,13 @@ const preparedSets = new WeakMap<readonly LoadedPolicy[], PreparedSet>();
 function preparedSet(policies: readonly LoadedPolicy[]): PreparedSet {
   const cached = preparedSets.get(policies);
   if (cached && cached.policies.length === policies.length && cached.policies.every((policy, i) => policy === policies[i])) return cached;
+  const validators = [...new Set(policies.map((policy) => policy.validators.appliesTo))];
   const made: PreparedSet = {
     policies: [...policies],
     compiled: policies.map(compiled),
     facts: [...new Set(policies.flatMap((policy) => [...policy.facts.appliesTo, ...policy.facts.check]))],
+    scopeSlots: policies.map((policy) => validators.indexOf(policy.validators.appliesTo)),
+    scopes: validators.map(() => UNASKED),
   };
   preparedSets.set(policies, made);
   return made;
