@@ -1,9 +1,15 @@
 /**
  * Policies with the same schema share one compiled validator (policy/ajv.ts), and a shared
- * appliesTo is asked once a document (policy/evaluate.ts): fewer functions for V8 to warm up and
- * fewer calls, with the same results (evaluate-reference.test.ts compares them with main's).
+ * appliesTo is asked once a document (policy/evaluate-prepared.ts); the same holds for a pass or
+ * not_applicable sentence that reads nothing but the document (policy/template-shared.ts): fewer
+ * functions for V8 to warm up and fewer calls, with the same results (evaluate-reference.test.ts
+ * compares them with main's).
  */
+import Handlebars from "handlebars";
 import { beforeAll, describe, expect, it } from "vitest";
+import { preparedSet, sentence } from "../../src/policy/evaluate-prepared.js";
+import { renderWithPolicy } from "../../src/policy/messages.js";
+import { readsDocumentOnly } from "../../src/policy/template-shared.js";
 import type { LoadedPolicy, PolicySet } from "../../src/policy/index.js";
 import { evaluateBucket, evaluatePolicy, loadPolicies } from "../../src/policy/index.js";
 import { fixtureDocument } from "../support/policy.js";
@@ -41,5 +47,42 @@ describe("policy validators shared between policies", () => {
     calls = 0;
     evaluateBucket({ ...set, policies }, fixtureDocument("source-versioning-enabled/pass-enabled"), { now: NOW });
     expect(calls).toBe(1);
+  });
+});
+
+describe("policy sentences shared between policies", () => {
+  const parse = (source: string) => Handlebars.parseWithoutProcessing(source) as never;
+
+  it("knows a template that reads nothing but the bucket and its account", () => {
+    expect(readsDocumentOnly(parse("{{#if bucket.replication.configured}}{{bucket.name}} has no rule{{else}}{{account.id}}{{/if}}"))).toBe(true);
+    expect(readsDocumentOnly(parse('{{plural (count bucket.replication.rules) "rule"}} of {{bucket.name}}'))).toBe(true);
+    for (const source of ["{{policy.id}}: {{bucket.name}}", "{{bucket.name}} {{join params.allowed}}", "{{#with bucket}}{{name}}{{/with}}", "{{#each bucket.tags}}{{@key}}{{/each}}", '{{lookup bucket "name"}}', "{{this}}", "{{@root.bucket.name}}"]) {
+      expect(readsDocumentOnly(parse(source)), source).toBe(false);
+    }
+  });
+
+  it("renders one sentence a document for policies whose sentence is the same, and only those", () => {
+    const na = (id: string) => renderWithPolicy(byId(id).messages.not_applicable)!.sameFor;
+    expect(na("delete-marker-replication-disabled")).toBeDefined();
+    expect(na("delete-marker-replication-disabled")).toBe(na("replication-time-control"));
+    // Reads params: never shared.
+    expect(renderWithPolicy(byId("destination-different-region").messages.pass)!.sameFor).toBeUndefined();
+    const prepared = preparedSet(set.policies);
+    const slot = (id: string) => prepared.slots[set.policies.indexOf(byId(id))]!.notApplicable;
+    expect(slot("delete-marker-replication-disabled")).toBeGreaterThanOrEqual(0);
+    expect(slot("delete-marker-replication-disabled")).toBe(slot("replication-time-control"));
+    expect(slot("replication-configured")).toBe(-1);
+  });
+
+  it("keeps a rendered sentence for the document, and not a render that throws", () => {
+    const memo = { scopes: [], sentences: [undefined] };
+    let renders = 0;
+    const render = () => `sentence ${++renders}`;
+    expect(sentence(render, {}, memo, 0)).toBe("sentence 1");
+    expect(sentence(render, {}, memo, 0)).toBe("sentence 1");
+    expect(sentence(render, {}, memo, -1)).toBe("sentence 2");
+    const failing = { scopes: [], sentences: [undefined] };
+    expect(() => sentence(() => { throw new Error("missing"); }, {}, failing, 0)).toThrow("missing");
+    expect(failing.sentences[0]).toBeUndefined();
   });
 });
