@@ -81,12 +81,15 @@ export function inScope(policy: LoadedPolicy, doc: BucketDocument, memo: Documen
   return applies;
 }
 
-/** A pass or not_applicable sentence, rendered once a document when it depends on the document alone. A render that throws is not kept. */
-export function sentence(render: (context: object) => string, context: object, memo: DocumentMemo, slot: number): string {
-  if (slot < 0) return render(context);
+/**
+ * A pass or not_applicable sentence, rendered once a document when it depends on the document
+ * alone (its context is made only to render). A render that throws is not kept.
+ */
+export function sentence(render: (context: object) => string, fast: Compiled, doc: BucketDocument, memo: DocumentMemo, slot: number): string {
+  if (slot < 0) return render(fast.context(doc));
   const known = memo.sentences[slot];
   if (known !== undefined) return known;
-  const made = render(context);
+  const made = render(fast.context(doc));
   memo.sentences[slot] = made;
   return made;
 }

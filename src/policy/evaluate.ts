@@ -69,7 +69,6 @@ function evaluateWith(
   slots: Slots,
 ): PolicyResult {
   try {
-    const context = fast.context(doc);
     const probe = doc.errors.length === 0 ? null : failedProbe(doc, policy.facts.destinations);
     if (probe !== null) return makeResult(policy, doc, "error", probe);
     const unreadable = readable ? NONE : unreadableFacts(doc, policy.facts.appliesTo);
@@ -80,12 +79,13 @@ function evaluateWith(
           : "not_applicable"
         : scopeDespite(policy.validators.appliesToParts, doc, new Set(unreadable.map((u) => u.fact)));
     if (scope === "depends") return makeResult(policy, doc, "error", (unreadable[0] as Unreadable).message);
-    if (scope === "not_applicable") return makeResult(policy, doc, "not_applicable", sentence(fast.not_applicable, context, memo, slots.notApplicable));
+    if (scope === "not_applicable") return makeResult(policy, doc, "not_applicable", sentence(fast.not_applicable, fast, doc, memo, slots.notApplicable));
     const unreadableCheck = readable ? undefined : unreadableFacts(doc, policy.facts.check)[0];
     if (unreadableCheck) return makeResult(policy, doc, "error", unreadableCheck.message);
-    if (policy.validators.check(doc)) return makeResult(policy, doc, "pass", sentence(fast.pass, context, memo, slots.pass));
+    if (policy.validators.check(doc)) return makeResult(policy, doc, "pass", sentence(fast.pass, fast, doc, memo, slots.pass));
 
     const groups = groupEvidence(doc, policy.validators.check.errors ?? []);
+    const context = fast.context(doc);
     const unscanned = unscannedDestinationError(doc, groups);
     if (unscanned !== null) return makeResult(policy, doc, "error", unscanned);
     // Most failures have one group: its sentence and evidence as they are, without the set and the copies.

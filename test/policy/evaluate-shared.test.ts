@@ -7,7 +7,7 @@
  */
 import Handlebars from "handlebars";
 import { beforeAll, describe, expect, it } from "vitest";
-import { preparedSet, sentence } from "../../src/policy/evaluate-prepared.js";
+import { compiled, preparedSet, sentence } from "../../src/policy/evaluate-prepared.js";
 import { renderWithPolicy } from "../../src/policy/messages.js";
 import { readsDocumentOnly } from "../../src/policy/template-shared.js";
 import type { LoadedPolicy, PolicySet } from "../../src/policy/index.js";
@@ -78,11 +78,13 @@ describe("policy sentences shared between policies", () => {
     const memo = { scopes: [], sentences: [undefined] };
     let renders = 0;
     const render = () => `sentence ${++renders}`;
-    expect(sentence(render, {}, memo, 0)).toBe("sentence 1");
-    expect(sentence(render, {}, memo, 0)).toBe("sentence 1");
-    expect(sentence(render, {}, memo, -1)).toBe("sentence 2");
+    const doc = fixtureDocument("source-versioning-enabled/pass-enabled");
+    const fast = compiled(byId("replication-time-control"));
+    expect(sentence(render, fast, doc, memo, 0)).toBe("sentence 1");
+    expect(sentence(render, fast, doc, memo, 0)).toBe("sentence 1");
+    expect(sentence(render, fast, doc, memo, -1)).toBe("sentence 2");
     const failing = { scopes: [], sentences: [undefined] };
-    expect(() => sentence(() => { throw new Error("missing"); }, {}, failing, 0)).toThrow("missing");
+    expect(() => sentence(() => { throw new Error("missing"); }, fast, doc, failing, 0)).toThrow("missing");
     expect(failing.sentences[0]).toBeUndefined();
   });
 });
