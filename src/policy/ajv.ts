@@ -79,10 +79,30 @@ function paramsText(error: ErrorObject): string {
 }
 
 /**
- * Compiles a policy schema; a compile failure becomes a PolicyError whose pointer is found by
- * looking for the offending keyword or `$ref` in the schema (ajv's compile errors carry no path).
+ * Validators already compiled, per ajv instance, by the schema's JSON text. The default policies
+ * share schemas (eleven have the same appliesTo, "an enabled rule"): one function for each distinct
+ * schema is less code for V8 to compile and optimise while the first documents are evaluated, and
+ * lets evaluate.ts answer a shared appliesTo once a document. Equal JSON text is the same schema
+ * for the same instance, so a shared validator answers exactly as its own copy would; a schema that
+ * fails to compile is never stored (each policy that has it gets its own error).
+ */
+const compiledSchemas = new WeakMap<Ajv2020, Map<string, ValidateFunction>>();
+
+/**
+ * Compiles a policy schema, once per distinct schema and instance (see compiledSchemas); a compile
+ * failure becomes a PolicyError whose pointer is found by looking for the offending keyword or
+ * `$ref` in the schema (ajv's compile errors carry no path).
  */
 export function compileSchema(ajv: Ajv2020, schema: unknown, at: { file: string; policyId: string; pointer: string }): ValidateFunction {
+  let known = compiledSchemas.get(ajv);
+  if (known === undefined) compiledSchemas.set(ajv, (known = new Map()));
+  const key = JSON.stringify(schema) ?? "undefined";
+  let validate = known.get(key);
+  if (validate === undefined) known.set(key, (validate = compileSchemaOnce(ajv, schema, at)));
+  return validate;
+}
+
+function compileSchemaOnce(ajv: Ajv2020, schema: unknown, at: { file: string; policyId: string; pointer: string }): ValidateFunction {
   if (!ajv.validateSchema(schema as object)) {
     const error = [...(ajv.errors ?? [])].sort((a, b) => b.instancePath.length - a.instancePath.length)[0];
     const pointer = at.pointer + (error?.instancePath ?? "");

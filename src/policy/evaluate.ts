@@ -22,7 +22,7 @@ import {
 } from "../model/index.js";
 import { scopeDespite } from "./applicability.js";
 import { groupEvidence, type EvidenceGroup } from "./evidence.js";
-import { renderWithPolicy } from "./messages.js";
+import { compiled, freshMemo, inScope, NO_MEMO, preparedSet, sentence, UNSHARED, type Compiled, type DocumentMemo, type Slots } from "./evaluate-prepared.js";
 import { findSuppression, suppressionIndex } from "./suppressions.js";
 import type { LoadedPolicy, PolicySet } from "./types.js";
 
@@ -42,35 +42,50 @@ export function evaluateBucket(set: PolicySet, doc: BucketDocument, options: Eva
   const prepared = preparedSet(policies);
   // Most documents have every fact any policy reads: then no policy needs to look for unreadable ones.
   const readable = doc.errors.length === 0 && prepared.facts.every((fact) => doc.collected.includes(fact));
+  const memo = freshMemo(prepared);
   const results = new Array<PolicyResult>(policies.length);
-  for (let i = 0; i < policies.length; i++) results[i] = evaluateWith(policies[i] as LoadedPolicy, prepared.compiled[i] as Compiled, doc, suppressions, now, readable);
+  for (let i = 0; i < policies.length; i++) {
+    results[i] = evaluateWith(policies[i] as LoadedPolicy, prepared.compiled[i] as Compiled, doc, suppressions, now, readable, memo, prepared.slots[i] as Slots);
+  }
   return results;
 }
 
 export function evaluatePolicy(policy: LoadedPolicy, doc: BucketDocument, suppressions: Suppression[], now: Date): PolicyResult {
-  return evaluateWith(policy, compiled(policy), doc, suppressions, now, false);
+  return evaluateWith(policy, compiled(policy), doc, suppressions, now, false, NO_MEMO, UNSHARED);
 }
 
-/** `readable`: the caller knows every fact the policy reads was collected and no call failed. */
-function evaluateWith(policy: LoadedPolicy, fast: Compiled, doc: BucketDocument, suppressions: Suppression[], now: Date, readable: boolean): PolicyResult {
+/**
+ * `readable`: the caller knows every fact the policy reads was collected and no call failed.
+ * `memo` at `slots`: this document's answers shared with other policies (evaluate-prepared.ts).
+ */
+function evaluateWith(
+  policy: LoadedPolicy,
+  fast: Compiled,
+  doc: BucketDocument,
+  suppressions: Suppression[],
+  now: Date,
+  readable: boolean,
+  memo: DocumentMemo,
+  slots: Slots,
+): PolicyResult {
   try {
-    const context = fast.context(doc);
     const probe = doc.errors.length === 0 ? null : failedProbe(doc, policy.facts.destinations);
     if (probe !== null) return makeResult(policy, doc, "error", probe);
     const unreadable = readable ? NONE : unreadableFacts(doc, policy.facts.appliesTo);
     const scope =
       unreadable.length === 0
-        ? policy.validators.appliesTo(doc)
+        ? inScope(policy, doc, memo, slots.scope)
           ? "applies"
           : "not_applicable"
         : scopeDespite(policy.validators.appliesToParts, doc, new Set(unreadable.map((u) => u.fact)));
     if (scope === "depends") return makeResult(policy, doc, "error", (unreadable[0] as Unreadable).message);
-    if (scope === "not_applicable") return makeResult(policy, doc, "not_applicable", fast.not_applicable(context));
+    if (scope === "not_applicable") return makeResult(policy, doc, "not_applicable", sentence(fast.not_applicable, fast, doc, memo, slots.notApplicable));
     const unreadableCheck = readable ? undefined : unreadableFacts(doc, policy.facts.check)[0];
     if (unreadableCheck) return makeResult(policy, doc, "error", unreadableCheck.message);
-    if (policy.validators.check(doc)) return makeResult(policy, doc, "pass", fast.pass(context));
+    if (policy.validators.check(doc)) return makeResult(policy, doc, "pass", sentence(fast.pass, fast, doc, memo, slots.pass));
 
     const groups = groupEvidence(doc, policy.validators.check.errors ?? []);
+    const context = fast.context(doc);
     const unscanned = unscannedDestinationError(doc, groups);
     if (unscanned !== null) return makeResult(policy, doc, "error", unscanned);
     // Most failures have one group: its sentence and evidence as they are, without the set and the copies.
@@ -106,58 +121,6 @@ function makeResult(
     evidence,
     suppression,
   };
-}
-
-interface Compiled {
-  /** The message context, `{ bucket, account, params }`, plus `policy` last when the templates take it ready-made. */
-  context: (doc: BucketDocument) => Record<string, unknown>;
-  pass: (context: object) => string;
-  fail: (context: object) => string;
-  not_applicable: (context: object) => string;
-}
-
-/** Per loaded policy: its templates' renderers that skip the per-result copy of the context (messages.ts). */
-const compiledPolicies = new WeakMap<LoadedPolicy, Compiled>();
-
-function compiled(policy: LoadedPolicy): Compiled {
-  const cached = compiledPolicies.get(policy);
-  if (cached) return cached;
-  const { pass, fail, not_applicable } = policy.messages;
-  const direct = [renderWithPolicy(pass), renderWithPolicy(fail), renderWithPolicy(not_applicable)];
-  const [p, f, n] = direct;
-  const shared = p?.policy;
-  const made: Compiled =
-    p && f && n && shared && f.policy === shared && n.policy === shared
-      ? { context: (doc) => ({ bucket: doc, account: doc.account, params: policy.parameters, policy: shared }), pass: p.render, fail: f.render, not_applicable: n.render }
-      : { context: (doc) => ({ bucket: doc, account: doc.account, params: policy.parameters }), pass, fail, not_applicable };
-  compiledPolicies.set(policy, made);
-  return made;
-}
-
-interface PreparedSet {
-  /** The set's policies when prepared: the entry serves only while the array still holds them. */
-  policies: LoadedPolicy[];
-  compiled: Compiled[];
-  /** Every fact some policy's appliesTo or check reads. */
-  facts: FactName[];
-}
-
-/**
- * Per policy array: each policy's renderers and the facts the set reads, looked up once a document
- * rather than once a (document, policy) pair (a WeakMap lookup each was a few percent of evaluation).
- */
-const preparedSets = new WeakMap<readonly LoadedPolicy[], PreparedSet>();
-
-function preparedSet(policies: readonly LoadedPolicy[]): PreparedSet {
-  const cached = preparedSets.get(policies);
-  if (cached && cached.policies.length === policies.length && cached.policies.every((policy, i) => policy === policies[i])) return cached;
-  const made: PreparedSet = {
-    policies: [...policies],
-    compiled: policies.map(compiled),
-    facts: [...new Set(policies.flatMap((policy) => [...policy.facts.appliesTo, ...policy.facts.check]))],
-  };
-  preparedSets.set(policies, made);
-  return made;
 }
 
 /** The fail message's context: `{ bucket, account, params, rule…evidence }`, then `policy` if the base ends with it (the order `{ ...context, policy }` gives). */

@@ -61,7 +61,22 @@ function onlyLeaf(errors: ErrorObject[]): ErrorObject | undefined {
 function oneGroup(doc: unknown, error: ErrorObject): EvidenceGroup {
   const pointer = ajvErrorPointer(error);
   const match = RULE_POINTER.exec(pointer);
-  return { ruleIndex: match ? Number(match[1]) : null, evidence: [{ pointer, actual: valueAt(doc, pointer) ?? null, expected: expectedWords(error) }] };
+  return { ruleIndex: match ? Number(match[1]) : null, evidence: [{ pointer, actual: actualAt(doc, pointer, error), expected: expectedWords(error) }] };
+}
+
+/**
+ * The value at the error's pointer (null when there is none). With `verbose`, ajv hands over the
+ * value it judged (`data`): when that is a primitive, the pointer is its instancePath (not
+ * `required` or `additionalProperties`, whose pointer names a property below, nor an error of
+ * `propertyNames`, whose data is a key) and it is what valueAt would find there, without
+ * looking the pointer up again (half a microsecond a failure). Objects and arrays, where an
+ * inherited property could differ from an own one, are looked up as before.
+ */
+function actualAt(doc: unknown, pointer: string, error: ErrorObject): unknown {
+  const data: unknown = error.data;
+  const primitive = data === null || typeof data === "string" || typeof data === "number" || typeof data === "boolean";
+  if (primitive && error.keyword !== "required" && error.keyword !== "additionalProperties" && error.propertyName === undefined) return data;
+  return valueAt(doc, pointer) ?? null;
 }
 
 const show = (value: unknown): string => JSON.stringify(value ?? null);

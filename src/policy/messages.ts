@@ -13,7 +13,7 @@
 import Handlebars from "handlebars";
 import { PolicyError } from "../errors.js";
 import { checkTemplate, TemplateCheckError } from "./template-check.js";
-import { compileTemplate } from "./template-compile.js";
+import { readsDocumentOnly, sharedTemplate } from "./template-shared.js";
 import { tidy } from "./tidy.js";
 import { registeredHelpers, TemplateRenderError, valueHelpers } from "./template-helpers.js";
 import type { MessageTemplate, PolicyMessages } from "./types.js";
@@ -60,6 +60,7 @@ export function compileMessages(
     const source = messages?.[status] ?? DEFAULT_MESSAGES[status];
     const pointer = `/messages/${status}`;
     let template: (context: object) => unknown;
+    let documentOnly = false;
     try {
       const ast = handlebars.parseWithoutProcessing(source);
       checkTemplate(ast as never, { status, parameters: info.parameters });
@@ -67,7 +68,9 @@ export function compileMessages(
       handlebars.precompile(ast, COMPILE_OPTIONS);
       // The same tree, after the whitespace control precompile applied, rendered by closures when
       // every node is one the direct renderer knows (template-compile.ts); else by Handlebars.
-      template = (engine === "direct" ? compileTemplate(ast as never) : null) ?? handlebars.compile(ast, COMPILE_OPTIONS);
+      const direct = engine === "direct" ? sharedTemplate(ast as never) : null;
+      documentOnly = direct !== null && readsDocumentOnly(ast as never);
+      template = direct ?? handlebars.compile(ast, COMPILE_OPTIONS);
     } catch (error) {
       const detail = error instanceof TemplateCheckError ? error.message : `is not a valid template: ${firstLine(error)}`;
       throw new PolicyError(`${at.file}: ${pointer} ${detail}`, { ...at, pointer, cause: error });
@@ -82,7 +85,7 @@ export function compileMessages(
       }
     };
     const message: MessageTemplate = (context) => render({ ...context, policy });
-    withPolicy.set(message, { policy, render });
+    withPolicy.set(message, { policy, render, sameFor: documentOnly ? template : undefined });
     return message;
   };
   return { pass: compile("pass"), fail: compile("fail"), not_applicable: compile("not_applicable") };
@@ -93,9 +96,20 @@ export function compileMessages(
  * `policyOf` gives), as `{ ...context, policy }` would: evaluate.ts builds each context once in
  * that shape instead of having every result copy it.
  */
-const withPolicy = new WeakMap<MessageTemplate, { policy: object; render: (full: object) => string }>();
+export interface DirectRenderer {
+  policy: object;
+  render: (full: object) => string;
+  /**
+   * Set when the sentence depends on nothing but the context's `bucket` and `account`: the shared
+   * renderer (template-shared.ts), equal for every template that renders the same sentence from the
+   * same document, so a caller may render it once a document and reuse it.
+   */
+  sameFor: object | undefined;
+}
 
-export function renderWithPolicy(template: MessageTemplate): { policy: object; render: (full: object) => string } | undefined {
+const withPolicy = new WeakMap<MessageTemplate, DirectRenderer>();
+
+export function renderWithPolicy(template: MessageTemplate): DirectRenderer | undefined {
   return withPolicy.get(template);
 }
 
