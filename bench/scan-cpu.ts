@@ -6,7 +6,8 @@
  * and every bucket's reads: the scanner's CPU per bucket the issue asks about), the organization walk,
  * destinations and the handover. No policy is evaluated and no report rendered: those are the audit's.
  * `npx tsx bench/scan-cpu.ts [--accounts N] [--buckets M] [--concurrency C] [--rounds R] [--profile] [--sdk-reads]`
- * (defaults 100 × 50, 64, 2 rounds: the first warms the JIT, the last is the one to read). `--sdk-reads`
+ * (defaults 100 × 50, 64, 2 rounds: the first warms the JIT, the last is the one to read; with 3 or more, a
+ * last line gives the least and the median of rounds 2 onwards, for A/B runs on a busy machine). `--sdk-reads`
  * sends the per-bucket GETs through the SDK client instead of the lean read path (the "before").
  * Each round also prints its calls by operation (from the sandbox's call log) and S3 calls per bucket.
  */
@@ -16,7 +17,7 @@ import { writeFile } from "node:fs/promises";
 import { scan } from "../src/scan/index.js";
 import { numberFlag } from "./flags.js";
 import { startSandboxChild } from "./sandbox-child.js";
-import { stageCpuLines, type StageMark } from "./stage-cpu.js";
+import { stageCpu, stageCpuLines, summary, type StageMark } from "./stage-cpu.js";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 const accounts = numberFlag("accounts", 100);
@@ -35,6 +36,8 @@ const { child, env } = await startSandboxChild(accounts, buckets);
 /** The sandbox's call log so far (its records are appended, never dropped). */
 const callLog = async (): Promise<{ service: string; operation: string }[]> =>
   (await (await fetch(`${env.AWS_ENDPOINT_URL}/_sandbox/calls`)).json()) as { service: string; operation: string }[];
+/** Each round's accounts-stage and whole-scan CPU per bucket, for the summary after the last round. */
+const perRound: { accounts: number; scan: number }[] = [];
 try {
   const session = process.argv.includes("--profile") ? new Session() : undefined;
   for (let round = 1; round <= rounds; round++) {
@@ -69,6 +72,7 @@ try {
         (leanReads ? "" : " (SDK reads)"),
     );
     for (const line of stageCpuLines(startCpu, marks, endCpu, n)) console.log(`  ${line}`);
+    perRound.push({ accounts: stageCpu(startCpu, marks, endCpu, "accounts") / n, scan: ms / n });
     const calls = (await callLog()).slice(logged.length);
     const byOperation = new Map<string, number>();
     for (const call of calls) byOperation.set(call.operation, (byOperation.get(call.operation) ?? 0) + 1);
@@ -80,6 +84,8 @@ try {
       console.log("profile: scan-cpu.cpuprofile");
     }
   }
+  // Under contention a round's CPU only grows (caches, other processes), so the least is the closest to a quiet machine's.
+  if (rounds > 2) console.log(summary(perRound.slice(1)));
 } finally {
   child.kill();
 }

@@ -33,3 +33,26 @@ export function stageCpuLines(startCpuMs: number, marks: readonly StageMark[], e
   }
   return lines;
 }
+
+/** The CPU (ms) spent in one stage, from its mark to the next (or the end); 0 when it did not run. */
+export function stageCpu(startCpuMs: number, marks: readonly StageMark[], endCpuMs: number, stage: string): number {
+  const at = marks.findIndex((mark) => mark.stage === stage);
+  if (at < 0) return 0;
+  return (marks[at + 1]?.cpuMs ?? endCpuMs) - marks[at]!.cpuMs;
+}
+
+const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
+/** The least and the median of the rounds' CPU per bucket (accounts stage, whole scan), in ms. */
+export function summary(rounds: readonly { accounts: number; scan: number }[]): string {
+  const accounts = rounds.map((r) => r.accounts);
+  const scan = rounds.map((r) => r.scan);
+  return (
+    `rounds 2-${rounds.length + 1}: accounts stage least ${Math.min(...accounts).toFixed(3)}, median ${median(accounts).toFixed(3)} ms/bucket; ` +
+    `whole scan least ${Math.min(...scan).toFixed(3)}, median ${median(scan).toFixed(3)} ms/bucket`
+  );
+}
