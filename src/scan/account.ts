@@ -16,7 +16,7 @@ async function readBucket(ctx: ScanContext, session: AccountSession, bucket: Lis
     return doc;
   }
   const doc = unreadBucketDocument(bucket.name, bucket.region, account);
-  const s3 = ctx.factory.bucketReads(session.s3(bucket.region));
+  const s3 = session.bucketReads(bucket.region);
   const readers = { batchReplication: batchReplicationReader(ctx, session) };
   await readFacts(doc, ctx.plan.all, s3, ctx.request, readers);
   // Facts only replication policies read; also when replication could not be read (it may exist).

@@ -8,6 +8,7 @@ import { createServer, Agent as HttpAgent, type Server } from "node:http";
 import { Agent as HttpsAgent } from "node:https";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { StandardRetryStrategy } from "@smithy/core/retry";
+import { AwsClientFactory } from "../../src/aws/index.js";
 import { LeanS3, PROBE_BUCKET, type EndpointTemplate } from "../../src/aws/lean-s3.js";
 import { CallSlot, Slots } from "../../src/aws/request-slots.js";
 import { stageCpu, stageCpuLines, summary } from "../../bench/stage-cpu.js";
@@ -60,6 +61,32 @@ describe("aws/lean read path, per call", () => {
       expect(seen.slice(-3)).toEqual(["/four-bucket/?versioning", "/four-bucket/?versioning", "/five-bucket/?versioning"]);
     } finally {
       acquire.mockRestore();
+    }
+  });
+
+  it("makes an account's S3 client in a region only when a read needs the SDK", async () => {
+    const factory = new AwsClientFactory({ endpoint: `http://${template.url.host}`, region: "us-east-1", maxAttempts: 1, maxSockets: 4 });
+    try {
+      await factory.resolveS3Settings();
+      const made: string[] = [];
+      const reads = (account: string) =>
+        factory.regionReads(credentials, "us-east-1", () => {
+          made.push(account);
+          return factory.s3(credentials, "us-east-1");
+        });
+      // The first account in the region resolves the endpoint template with its client; the next needs none.
+      expect(await reads("first").read("versioning", "one-bucket")).toMatchObject({ Status: "Enabled" });
+      expect(made).toEqual(["first"]);
+      const second = reads("second");
+      for (const bucket of ["one-bucket", "two-bucket"]) expect(await second.read("versioning", bucket)).toMatchObject({ Status: "Enabled" });
+      expect(made).toEqual(["first"]);
+      expect(seen.slice(-2)).toEqual(["/one-bucket/?versioning", "/two-bucket/?versioning"]);
+      // A name the lean path does not serve goes to the SDK client, made then (once).
+      await second.read("versioning", "dotted.name.bucket");
+      await second.read("versioning", "dotted.name.bucket");
+      expect(made).toEqual(["first", "second"]);
+    } finally {
+      factory.close();
     }
   });
 
