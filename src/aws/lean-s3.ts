@@ -99,6 +99,7 @@ export type LeanOutput = Record<string, unknown> & { $metadata: LeanMetadata };
 
 export class LeanS3 {
   private readonly signers = new Map<string, SignatureV4>();
+  private readonly byTemplate = new WeakMap<EndpointTemplate, SignatureV4>();
   /** One hash class for this account's signers: its memo holds only this account's key (lean-sha256.ts). */
   private readonly sha256: Sha256Constructor = nodeSha256();
   private readonly retry: RetryStrategyV2;
@@ -192,9 +193,12 @@ export class LeanS3 {
     }
   }
 
+  /** The signer for a template's region and service: one per pair, found by the template itself on later calls. */
   private signer(template: EndpointTemplate): SignatureV4 {
+    let signer = this.byTemplate.get(template);
+    if (signer !== undefined) return signer;
     const key = `${template.signingRegion}/${template.signingName}`;
-    let signer = this.signers.get(key);
+    signer = this.signers.get(key);
     if (signer === undefined) {
       // S3's signing: no double URI encoding, the payload hash sent as x-amz-content-sha256.
       signer = new SignatureV4({
@@ -207,6 +211,7 @@ export class LeanS3 {
       });
       this.signers.set(key, signer);
     }
+    this.byTemplate.set(template, signer);
     return signer;
   }
 
