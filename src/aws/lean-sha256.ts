@@ -2,7 +2,7 @@
  * node:crypto in the shape `@smithy/signature-v4` wants for its `sha256` option (a hash, or an HMAC
  * when given a key), for the lean read path (lean-s3.ts). Two things spare CPU per signature:
  * - the data goes to node:crypto as given (strings and byte views are what `update` takes), not
- *   copied into a Buffer first;
+ *   copied into a Buffer first, and a plain hash of one piece is node's one-shot `crypto.hash`;
  * - an HMAC keyed by a string is remembered. The signer's only such HMACs are over the secret key:
  *   on every signature, HMAC(secret, access key id) for its signing-key cache's key, and once a day
  *   the key derivation's first step; the same inputs give the same bytes, so each is computed once
@@ -10,7 +10,7 @@
  *   account's own credentials do, and at most `MEMO_ENTRIES` of them). The signature itself (the
  *   canonical request's hash, the HMAC of the string to sign) is computed every time, by the signer.
  */
-import { createHash, createHmac, type Hash, type Hmac } from "node:crypto";
+import { createHash, createHmac, hash as oneShot, type Hash, type Hmac } from "node:crypto";
 import type { Checksum, SourceData } from "@smithy/types";
 
 /** The data as node:crypto takes it: strings and bytes as they are, other views and ArrayBuffers viewed as bytes (no copy). */
@@ -33,17 +33,18 @@ export function nodeSha256(): Sha256Constructor {
   const memo = new Map<string, Uint8Array>();
   return class NodeSha256 implements Checksum {
     private hash: Hash | Hmac | undefined;
-    /** A string key: the HMAC waits (with the first data) until `digest` tells whether the memo has the answer. */
+    /**
+     * The first data, kept back: a hash of one piece (every hash the signer makes) is node's one-shot
+     * `crypto.hash`, no Hash object; an HMAC keyed by a string waits until `digest` tells whether
+     * the memo has the answer.
+     */
     private pending: SourceData | undefined;
 
-    constructor(private readonly secret?: SourceData) {
-      this.reset();
-    }
+    constructor(private readonly secret?: SourceData) {}
 
     reset(): void {
       this.pending = undefined;
-      const secret = this.secret;
-      this.hash = typeof secret === "string" ? undefined : secret === undefined ? createHash("sha256") : createHmac("sha256", bytes(secret));
+      this.hash = undefined;
     }
 
     update(data: SourceData): void {
@@ -57,7 +58,8 @@ export function nodeSha256(): Sha256Constructor {
     /** The node hash, fed what was kept back. */
     private start(): Hash | Hmac {
       if (this.hash === undefined) {
-        this.hash = createHmac("sha256", this.secret as string);
+        const secret = this.secret;
+        this.hash = secret === undefined ? createHash("sha256") : createHmac("sha256", bytes(secret));
         if (this.pending !== undefined) this.hash.update(bytes(this.pending));
         this.pending = undefined;
       }
@@ -65,8 +67,10 @@ export function nodeSha256(): Sha256Constructor {
     }
 
     digest(): Promise<Uint8Array> {
-      if (this.hash !== undefined || this.pending === undefined) return Promise.resolve(this.start().digest());
-      const key = memoKey(this.secret as string, this.pending);
+      if (this.hash !== undefined) return Promise.resolve(this.hash.digest());
+      if (this.secret === undefined) return Promise.resolve(oneShot("sha256", bytes(this.pending ?? ""), "buffer"));
+      if (typeof this.secret !== "string" || this.pending === undefined) return Promise.resolve(this.start().digest());
+      const key = memoKey(this.secret, this.pending);
       let digest = memo.get(key);
       if (digest === undefined) {
         digest = this.start().digest();

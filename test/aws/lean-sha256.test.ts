@@ -32,6 +32,12 @@ describe("aws/lean sha256", () => {
         }
       }
     }
+    // Nothing, or two pieces, hashed: as node's Hash.
+    expect(hex(await new Sha256().digest())).toBe(createHash("sha256").digest("hex"));
+    const twice = new Sha256();
+    twice.update("the ");
+    twice.update("data");
+    expect(hex(await twice.digest())).toBe(createHash("sha256").update("the data").digest("hex"));
     // Two updates, and a reset: as a plain HMAC.
     const hmac = new Sha256("secret");
     hmac.update("the ");
