@@ -9,10 +9,11 @@
 import { subscribe } from "node:diagnostics_channel";
 import { loadavg } from "node:os";
 import { resolve } from "node:path";
+import type { scan as scanHere } from "../src/scan/index.js";
 import { numberFlag } from "./flags.js";
 import { startSandboxChild } from "./sandbox-child.js";
 
-type Scan = typeof import("../src/scan/index.js").scan;
+type Scan = typeof scanHere;
 const [treeA, treeB] = process.argv.slice(2, 4).map((tree) => resolve(tree));
 if (treeA === undefined || treeB === undefined || treeA.startsWith("-") || treeB.startsWith("-")) {
   console.error("bench: scan-cpu-ab.ts needs two source trees: TREE_A TREE_B");
