@@ -57,17 +57,25 @@ export function sdkBucketReads(s3: S3Client): BucketReads {
 
 /**
  * Reads through the lean path where the operation's endpoint template applies to the bucket's
- * name, else through the SDK client (same answers either way; only the CPU differs).
+ * name, else through the SDK client (same answers either way; only the CPU differs). The client is
+ * asked for (`s3`) only when a read goes to the SDK.
  */
-export function leanBucketReads(lean: LeanS3, templates: (operation: LeanOperation) => Promise<EndpointTemplate | null>, s3: S3Client): BucketReads {
-  const sdk = sdkBucketReads(s3);
+export function leanBucketReads(lean: LeanS3, templates: (operation: LeanOperation) => Promise<EndpointTemplate | null>, s3: () => S3Client): BucketReads {
+  let sdk: BucketReads | undefined;
+  /** The templates already resolved: a read needs no await for them (`templates` answers with a promise). */
+  const known = new Map<LeanOperation, EndpointTemplate | null>();
+  const template = async (operation: LeanOperation): Promise<EndpointTemplate | null> => {
+    const resolved = await templates(operation);
+    known.set(operation, resolved);
+    return resolved;
+  };
   return {
     read: async <K extends LeanOperation>(operation: K, bucket: string) => {
       // Before any await: the request slot of the call this read is (request-slots.ts).
       const slot = currentSlot();
-      const template = templatable(bucket) ? await templates(operation) : null;
-      if (template === null) return withSlot(slot, () => sdk.read(operation, bucket));
-      return (await lean.get(template, operation, bucket, slot)) as unknown as BucketReadOutputs[K];
+      const target = !templatable(bucket) ? null : known.has(operation) ? known.get(operation)! : await template(operation);
+      if (target === null) return withSlot(slot, () => (sdk ??= sdkBucketReads(s3())).read(operation, bucket));
+      return (await lean.get(target, operation, bucket, slot)) as unknown as BucketReadOutputs[K];
     },
   };
 }

@@ -168,28 +168,40 @@ export class AwsClientFactory {
    */
   bucketReads(s3: S3Client): BucketReads {
     const info = this.s3Clients.get(s3);
+    if (info === undefined) return sdkBucketReads(s3);
+    info.reads ??= this.regionReads(info.credentials, info.region, () => s3);
+    return info.reads;
+  }
+
+  /**
+   * The per-bucket reads of an account in a region, as `bucketReads` gives them for its S3 client,
+   * with the client made (`client`) only when a read needs it: to resolve an endpoint template no
+   * account has resolved yet in this region, or for a name the lean path does not serve. With every
+   * template known, an account's buckets in a region cost no S3 client (each costs about half a
+   * millisecond of CPU to make: five regions an account, a thousand accounts).
+   */
+  regionReads(credentials: AwsCredentialIdentityProvider, region: string, client: () => S3Client): BucketReads {
     const strategy = this.settings.retryStrategy;
     // A legacy (v1) retry strategy is driven by the SDK's middleware only: those reads stay there.
-    if (info === undefined || this.settings.leanReads === false || (strategy !== undefined && !("acquireInitialRetryToken" in strategy))) return sdkBucketReads(s3);
-    info.reads ??= leanBucketReads(
+    if (this.settings.leanReads === false || (strategy !== undefined && !("acquireInitialRetryToken" in strategy))) return sdkBucketReads(client());
+    return leanBucketReads(
       new LeanS3({
-        credentials: info.credentials,
+        credentials,
         agents: { http: this.httpAgent, https: this.httpsAgent },
         maxAttempts: this.settings.maxAttempts,
         ...(strategy === undefined ? {} : { retryStrategy: strategy }),
       }),
       (operation: LeanOperation) => {
-        const key = `${info.region} ${operation}`;
+        const key = `${region} ${operation}`;
         let template = this.templates.get(key);
         if (template === undefined) {
-          template = resolveTemplate(s3, operation);
+          template = resolveTemplate(client(), operation);
           this.templates.set(key, template);
         }
         return template;
       },
-      s3,
+      client,
     );
-    return info.reads;
   }
 
   /**

@@ -16,12 +16,12 @@
  */
 import { request as httpRequest, type Agent as HttpAgent, type IncomingMessage } from "node:http";
 import { request as httpsRequest, type Agent as HttpsAgent } from "node:https";
-import { createHash, createHmac, type Hash, type Hmac } from "node:crypto";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { StandardRetryStrategy } from "@smithy/core/retry";
-import type { AwsCredentialIdentityProvider, RetryStrategyV2, SourceData } from "@smithy/types";
+import type { AwsCredentialIdentityProvider, RetryStrategyV2, RetryToken } from "@smithy/types";
 import { metadataOf, retryErrorInfo, serviceError, type LeanMetadata, type LeanResponse } from "./lean-errors.js";
 import { deserializeOutput, LEAN_OUTPUTS, type LeanOperation } from "./lean-shapes.js";
+import { nodeSha256, type Sha256Constructor } from "./lean-sha256.js";
 import type { CallSlot } from "./request-slots.js";
 
 /** Where one operation is sent for the probe bucket, and how it is signed. */
@@ -43,22 +43,6 @@ export const PROBE_BUCKET = "replguard-endpoint-probe";
  */
 export const templatable = (bucket: string): boolean => /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/.test(bucket) && !bucket.includes("--");
 
-/** node:crypto in the shape SignatureV4 wants (a hash, or an HMAC when given a key). */
-class NodeSha256 {
-  private readonly hash: Hash | Hmac;
-  constructor(secret?: SourceData) {
-    this.hash = secret === undefined ? createHash("sha256") : createHmac("sha256", toBuffer(secret));
-  }
-  update(data: SourceData): void {
-    this.hash.update(toBuffer(data));
-  }
-  digest(): Promise<Uint8Array> {
-    return Promise.resolve(this.hash.digest());
-  }
-}
-const toBuffer = (data: SourceData): Buffer =>
-  typeof data === "string" ? Buffer.from(data, "utf8") : ArrayBuffer.isView(data) ? Buffer.from(data.buffer, data.byteOffset, data.byteLength) : Buffer.from(data);
-
 /** What the SDK's node handler is given in replguard (clients.ts): a request times out after 60 s. */
 const REQUEST_TIMEOUT_MS = 60_000;
 
@@ -72,10 +56,52 @@ export interface LeanS3Options {
   systemClockOffset?: number;
 }
 
+/** A template's URL taken apart once (a URL's getters are not free), with the probe's place in the host or path. */
+interface CompiledTemplate {
+  protocol: string;
+  https: boolean;
+  port: number | undefined;
+  /** The host around the probe's name (virtual-hosted style), or null and the host as it is. */
+  hostParts: readonly [string, string] | null;
+  hostname: string;
+  /** The path around the probe's name (path style), or null and the path as it is; ends with the operation's `/`. */
+  pathParts: readonly [string, string] | null;
+  path: string;
+}
+
+const compiledTemplates = new WeakMap<EndpointTemplate, CompiledTemplate>();
+
+function compiled(template: EndpointTemplate): CompiledTemplate {
+  let target = compiledTemplates.get(template);
+  if (target === undefined) {
+    const url = template.url;
+    // The serializer joins the endpoint's path and the operation's `/` as the SDK does.
+    const path = `${url.pathname.endsWith("/") ? url.pathname.slice(0, -1) : url.pathname}/`;
+    const around = (text: string): readonly [string, string] => {
+      const at = text.indexOf(PROBE_BUCKET);
+      return [text.slice(0, at), text.slice(at + PROBE_BUCKET.length)];
+    };
+    target = {
+      protocol: url.protocol,
+      https: url.protocol === "https:",
+      port: url.port === "" ? undefined : Number(url.port),
+      hostParts: template.in === "host" ? around(url.hostname) : null,
+      hostname: url.hostname,
+      pathParts: template.in === "path" ? around(path) : null,
+      path,
+    };
+    compiledTemplates.set(template, target);
+  }
+  return target;
+}
+
 export type LeanOutput = Record<string, unknown> & { $metadata: LeanMetadata };
 
 export class LeanS3 {
   private readonly signers = new Map<string, SignatureV4>();
+  private readonly byTemplate = new WeakMap<EndpointTemplate, SignatureV4>();
+  /** One hash class for this account's signers: its memo holds only this account's key (lean-sha256.ts). */
+  private readonly sha256: Sha256Constructor = nodeSha256();
   private readonly retry: RetryStrategyV2;
   /**
    * The retry strategy is this class's own standard one: an error it classes `CLIENT_ERROR` (every
@@ -83,6 +109,12 @@ export class LeanS3 {
    * strategy, which would only answer by constructing and throwing an Error of its own.
    */
   private readonly standardRetry: boolean;
+  /**
+   * The standard strategy's first token, asked for once: it is a constant (no retries, no cost, not
+   * long-poll) that nothing changes (`recordSuccess` reads its cost, a refresh makes a new token),
+   * so every call starts from it. A configured strategy is asked on every call, as the SDK does.
+   */
+  private initialToken: RetryToken | undefined;
   /** The last answer's `Date` header and its time, so the same second's answers parse it once. */
   private lastDate: string | undefined;
   private lastServerTime = Number.NaN;
@@ -119,7 +151,8 @@ export class LeanS3 {
    * given back while the loop waits to retry (request-slots.ts).
    */
   async get(template: EndpointTemplate, operation: LeanOperation, bucket: string, slot?: CallSlot): Promise<LeanOutput> {
-    let token = await this.retry.acquireInitialRetryToken("");
+    let token = this.initialToken ?? (await this.retry.acquireInitialRetryToken(""));
+    if (this.standardRetry) this.initialToken ??= token;
     let attempts = 0;
     let totalRetryDelay = 0;
     for (;;) {
@@ -160,55 +193,55 @@ export class LeanS3 {
     }
   }
 
+  /** The signer for a template's region and service: one per pair, found by the template itself on later calls. */
   private signer(template: EndpointTemplate): SignatureV4 {
+    let signer = this.byTemplate.get(template);
+    if (signer !== undefined) return signer;
     const key = `${template.signingRegion}/${template.signingName}`;
-    let signer = this.signers.get(key);
+    signer = this.signers.get(key);
     if (signer === undefined) {
       // S3's signing: no double URI encoding, the payload hash sent as x-amz-content-sha256.
       signer = new SignatureV4({
         credentials: this.options.credentials,
         region: template.signingRegion,
         service: template.signingName,
-        sha256: NodeSha256,
+        sha256: this.sha256,
         uriEscapePath: false,
         applyChecksum: true,
       });
       this.signers.set(key, signer);
     }
+    this.byTemplate.set(template, signer);
     return signer;
   }
 
   private async send(template: EndpointTemplate, operation: LeanOperation, bucket: string): Promise<LeanResponse> {
-    const url = template.url;
-    const hostname = template.in === "host" ? url.hostname.replace(PROBE_BUCKET, bucket) : url.hostname;
-    const base = template.in === "path" ? url.pathname.replace(PROBE_BUCKET, bucket) : url.pathname;
-    // The serializer joins the endpoint's path and the operation's `/` as the SDK does.
-    const path = `${base.endsWith("/") ? base.slice(0, -1) : base}/`;
+    const target = compiled(template);
+    const hostname = target.hostParts === null ? target.hostname : target.hostParts[0] + bucket + target.hostParts[1];
+    const path = target.pathParts === null ? target.path : target.pathParts[0] + bucket + target.pathParts[1];
     const query = LEAN_OUTPUTS[operation].query;
-    const host = url.port === "" ? hostname : `${hostname}:${url.port}`;
     const signed = await this.signer(template).sign(
       {
         method: "GET",
-        protocol: url.protocol,
+        protocol: target.protocol,
         hostname,
-        ...(url.port === "" ? {} : { port: Number(url.port) }),
+        port: target.port,
         path,
         query: { [query]: "" },
-        headers: { host },
+        headers: { host: target.port === undefined ? hostname : `${hostname}:${target.port}` },
       },
       { signingDate: new Date(Date.now() + this.offset) },
     );
     // As an array: node writes it as given, without a setHeader (and its checks) per header.
     const headers: string[] = [];
     for (const name in signed.headers) headers.push(name, signed.headers[name]!);
-    const https = url.protocol === "https:";
     return new Promise<LeanResponse>((resolve, reject) => {
-      const req = (https ? httpsRequest : httpRequest)(
+      const req = (target.https ? httpsRequest : httpRequest)(
         {
-          agent: https ? this.options.agents.https : this.options.agents.http,
-          protocol: url.protocol,
+          agent: target.https ? this.options.agents.https : this.options.agents.http,
+          protocol: target.protocol,
           hostname,
-          port: url.port === "" ? undefined : Number(url.port),
+          port: target.port,
           method: "GET",
           path: `${path}?${query}`,
           headers,
@@ -217,7 +250,7 @@ export class LeanS3 {
           const chunks: Buffer[] = [];
           res.on("data", (chunk: Buffer) => chunks.push(chunk));
           res.on("error", reject);
-          res.on("end", () => resolve({ statusCode: res.statusCode ?? 0, headers: res.headers as Record<string, string | undefined>, body: Buffer.concat(chunks).toString("utf8") }));
+          res.on("end", () => resolve({ statusCode: res.statusCode ?? 0, headers: res.headers as Record<string, string | undefined>, body: (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)).toString("utf8") }));
         },
       );
       req.setTimeout(REQUEST_TIMEOUT_MS, () => {

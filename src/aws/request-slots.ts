@@ -12,44 +12,80 @@
  * not pick it up keeps the slot from start to end, as every call did before.
  */
 import type { FinalizeRequestMiddleware, InitializeMiddleware, MiddlewareStack } from "@smithy/types";
-import pLimit, { type LimitFunction } from "p-limit";
 
 /**
- * A counting semaphore over p-limit, handing its slots out in the order they were asked for: a slot
- * is a p-limit task that lasts until it is given back.
+ * A counting semaphore handing its slots out in the order they were asked for. A slot that is free
+ * when asked for (no one waiting) is taken at once, without a promise: that is every call of a scan
+ * that is not queued, so the common case costs a counter, not the promises and microtask turns of a
+ * queued task. A slot given back while others wait goes straight to the first of them.
  */
 export class Slots {
-  private readonly limit: LimitFunction;
+  private free: number;
+  /** Those waiting, first at `head`; the array is compacted once a long run of them has been served. */
+  private waiting: (() => void)[] = [];
+  private head = 0;
+
   constructor(count: number) {
-    this.limit = pLimit(count);
+    this.free = count;
   }
 
-  /** Resolves, once a slot is held, with the function that gives it back. */
-  take(): Promise<() => void> {
-    return new Promise((held) => void this.limit(() => new Promise<void>((give) => held(give))));
+  /** Takes a slot if one is free now (then no one waits: a freed slot goes to a waiter first). */
+  tryTake(): boolean {
+    if (this.free === 0) return false;
+    this.free--;
+    return true;
+  }
+
+  /** Resolves once a slot is held, after everyone who asked before. */
+  wait(): Promise<void> {
+    if (this.tryTake()) return Promise.resolve();
+    return new Promise<void>((held) => void this.waiting.push(held));
+  }
+
+  /** Gives a slot back: to the first waiter, or to the free ones. */
+  give(): void {
+    if (this.head < this.waiting.length) {
+      const next = this.waiting[this.head]!;
+      this.waiting[this.head++] = undefined as unknown as () => void;
+      if (this.head >= COMPACT_AFTER && this.head * 2 >= this.waiting.length) {
+        this.waiting = this.waiting.slice(this.head);
+        this.head = 0;
+      }
+      next();
+      return;
+    }
+    this.free++;
   }
 }
 
+/** Served waiters dropped from the queue's front in one go once there are this many (and they are half of it). */
+const COMPACT_AFTER = 1024;
+
 /** One call's hold on a slot: given back while the call waits to retry, taken again to send. */
 export class CallSlot {
-  private give: (() => void) | undefined;
+  private held = false;
   private taking: Promise<void> | undefined;
   constructor(private readonly slots: Slots) {}
 
-  /** Holds the slot (after the calls queued before this one); nothing to await if already held. */
+  /** Holds the slot (after the calls queued before this one); nothing to await if already held or free now. */
   take(): Promise<void> | undefined {
-    if (this.give !== undefined) return undefined;
-    return (this.taking ??= this.slots.take().then((give) => {
-      this.give = give;
+    if (this.held) return undefined;
+    if (this.taking !== undefined) return this.taking;
+    if (this.slots.tryTake()) {
+      this.held = true;
+      return undefined;
+    }
+    return (this.taking = this.slots.wait().then(() => {
+      this.held = true;
       this.taking = undefined;
     }));
   }
 
   /** Gives the slot back if held (a call that already gave it back gives nothing). */
   free(): void {
-    const give = this.give;
-    this.give = undefined;
-    give?.();
+    if (!this.held) return;
+    this.held = false;
+    this.slots.give();
   }
 }
 

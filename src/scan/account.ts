@@ -16,7 +16,7 @@ async function readBucket(ctx: ScanContext, session: AccountSession, bucket: Lis
     return doc;
   }
   const doc = unreadBucketDocument(bucket.name, bucket.region, account);
-  const s3 = ctx.factory.bucketReads(session.s3(bucket.region));
+  const s3 = session.bucketReads(bucket.region);
   const readers = { batchReplication: batchReplicationReader(ctx, session) };
   await readFacts(doc, ctx.plan.all, s3, ctx.request, readers);
   // Facts only replication policies read; also when replication could not be read (it may exist).
@@ -64,18 +64,21 @@ async function readBuckets(ctx: ScanContext, record: AccountRecord, account: Acc
   progress.bucketsDiscovered += inScope.length;
   progress.emit();
 
-  const limit = pLimit(ctx.bucketsInFlight);
-  const documents = await Promise.all(
-    inScope.map((bucket) =>
-      limit(async () => {
-        const doc = await readBucket(ctx, session, bucket, account);
-        progress.bucketsDone++;
-        progress.errors += doc.errors.length;
-        progress.emit();
-        return doc;
-      }),
-    ),
-  );
+  // At most `bucketsInFlight` buckets at once, started in listing order: that many loops taking the
+  // next bucket, rather than a queued task (and its promises) per bucket.
+  const documents: BucketDocument[] = new Array<BucketDocument>(inScope.length);
+  let next = 0;
+  const reader = async (): Promise<void> => {
+    while (next < inScope.length) {
+      const at = next++;
+      const doc = await readBucket(ctx, session, inScope[at]!, account);
+      documents[at] = doc;
+      progress.bucketsDone++;
+      progress.errors += doc.errors.length;
+      progress.emit();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(ctx.bucketsInFlight, inScope.length) }, reader));
   session.release();
   record.scan = "scanned";
   record.bucketCount = documents.length;

@@ -2,7 +2,7 @@
 import { channel } from "node:diagnostics_channel";
 import type { AwsCredentialIdentityProvider } from "@aws-sdk/types";
 import type { S3Client } from "@aws-sdk/client-s3";
-import type { AwsClientFactory, RequestLimiter } from "../aws/index.js";
+import type { AwsClientFactory, BucketReads, RequestLimiter } from "../aws/index.js";
 import type { FactPlan } from "../model/index.js";
 
 export interface ScanProgress {
@@ -37,6 +37,7 @@ export interface ScanContext {
 /** An account's credentials and its S3 clients, one per region, built on first use. */
 export class AccountSession {
   private clients = new Map<string, S3Client>();
+  private reads = new Map<string, BucketReads>();
 
   constructor(
     readonly accountId: string,
@@ -54,9 +55,20 @@ export class AccountSession {
     return client;
   }
 
-  /** Drops the clients (not the credentials) once the account's buckets are read: 1,000 accounts × regions of idle clients would add up. */
+  /** The per-bucket reads in a region; its S3 client is made only if a read needs the SDK (AwsClientFactory.regionReads). */
+  bucketReads(region: string): BucketReads {
+    let reads = this.reads.get(region);
+    if (reads === undefined) {
+      reads = this.factory.regionReads(this.credentials, region, () => this.s3(region));
+      this.reads.set(region, reads);
+    }
+    return reads;
+  }
+
+  /** Drops the clients and reads (not the credentials) once the account's buckets are read: 1,000 accounts × regions of idle clients would add up. */
   release(): void {
     this.clients = new Map();
+    this.reads = new Map();
   }
 }
 

@@ -87,7 +87,9 @@ export async function readFacts(doc: BucketDocument, facts: readonly FactName[],
     await readFact(doc, "replication", s3, request, readers);
   };
   const others = wanted.filter((f) => f !== "versioning" && f !== "replication");
-  await Promise.all([chain(), ...others.map((f) => readFact(doc, f, s3, request, readers))]);
+  // The default plan reads versioning and replication only: the chain alone, no Promise.all around it.
+  if (others.length === 0) await chain();
+  else await Promise.all([chain(), ...others.map((f) => readFact(doc, f, s3, request, readers))]);
   // Stable order (the FACTS table's), whatever order the calls finished in.
   doc.collected.sort((a, b) => FACT_ORDER.indexOf(a) - FACT_ORDER.indexOf(b));
 }

@@ -1,0 +1,72 @@
+/**
+ * Scanner CPU, before → after, in one process: two source trees' `scan()` run alternately (A B, B A,
+ * …) against one sandbox, so both see the same machine, however busy (docs/scale.md, "## CPU").
+ * Prints each round's accounts-stage CPU per bucket (the scanner's reads), then the median, mean and
+ * least of each tree and the median of the per-pair ratio B ÷ A. The first pair only warms up.
+ * `npx tsx bench/scan-cpu-ab.ts TREE_A TREE_B [--accounts 20] [--buckets 100] [--pairs 6]`, each tree
+ * a checkout of this repository (e.g. `git worktree add /tmp/before main`) with its node_modules.
+ */
+import { subscribe } from "node:diagnostics_channel";
+import { loadavg } from "node:os";
+import { resolve } from "node:path";
+import type { scan as scanHere } from "../src/scan/index.js";
+import { numberFlag } from "./flags.js";
+import { startSandboxChild } from "./sandbox-child.js";
+
+type Scan = typeof scanHere;
+const [treeA, treeB] = process.argv.slice(2, 4).map((tree) => resolve(tree));
+if (treeA === undefined || treeB === undefined || treeA.startsWith("-") || treeB.startsWith("-")) {
+  console.error("bench: scan-cpu-ab.ts needs two source trees: TREE_A TREE_B");
+  process.exit(2);
+}
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+const accounts = numberFlag("accounts", 20);
+const buckets = numberFlag("buckets", 100);
+const pairs = numberFlag("pairs", 6);
+const scans: Record<"A" | "B", Scan> = {
+  A: ((await import(`${treeA}/src/scan/index.ts`)) as { scan: Scan }).scan,
+  B: ((await import(`${treeB}/src/scan/index.ts`)) as { scan: Scan }).scan,
+};
+
+const cpuMs = (): number => {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1000;
+};
+let marks: { stage: string; cpuMs: number }[] = [];
+subscribe("replguard:scan-stage", (message) => void marks.push({ stage: (message as { stage: string }).stage, cpuMs: cpuMs() }));
+
+const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
+const { child, env } = await startSandboxChild(accounts, buckets);
+const perBucket: Record<"A" | "B", number[]> = { A: [], B: [] };
+try {
+  for (let pair = 0; pair <= pairs; pair++) {
+    for (const tree of pair % 2 === 0 ? (["A", "B"] as const) : (["B", "A"] as const)) {
+      marks = [];
+      const result = await scans[tree]({
+        endpoint: env.AWS_ENDPOINT_URL,
+        region: env.AWS_REGION,
+        credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY! },
+        concurrency: { requests: 64, accounts: 16 },
+      });
+      const end = cpuMs();
+      const at = marks.findIndex((mark) => mark.stage === "accounts");
+      const ms = ((marks[at + 1]?.cpuMs ?? end) - marks[at]!.cpuMs) / result.buckets.length;
+      if (pair > 0) perBucket[tree].push(ms);
+      console.log(`pair ${pair}${pair === 0 ? " (warm-up)" : ""} ${tree}: accounts stage ${ms.toFixed(3)} ms/bucket (${result.buckets.length} buckets, load ${loadavg()[0]!.toFixed(1)})`);
+    }
+  }
+} finally {
+  child.kill();
+}
+for (const tree of ["A", "B"] as const) {
+  const values = perBucket[tree];
+  const mean = values.reduce((sum, value) => sum + value, 0) / values.length;
+  console.log(`${tree} (${tree === "A" ? treeA : treeB}): accounts stage median ${median(values).toFixed(3)}, mean ${mean.toFixed(3)}, least ${Math.min(...values).toFixed(3)} ms/bucket`);
+}
+const ratios = perBucket.A.map((a, i) => perBucket.B[i]! / a);
+console.log(`B ÷ A per pair: median ${median(ratios).toFixed(3)} (${ratios.map((ratio) => ratio.toFixed(2)).join(", ")})`);
