@@ -9,6 +9,7 @@
  * batch names them.
  */
 import type { AccessFact, BucketDocument } from "../model/index.js";
+import { releaseDecisionMemo } from "../policy/iam/index.js";
 import { ProgressTracker, type AccountSession, type ScanContext } from "./context.js";
 import type { AccessWorld } from "./iam-derive.js";
 import { accessReferences, AccessReads, collectAccessFacts } from "./iam-facts.js";
@@ -161,6 +162,17 @@ export async function accessPass(input: AccessPassInput): Promise<DocumentSpool>
     await out.close();
     throw error;
   }
+}
+
+/**
+ * Drops what only the reads needed, once every read is made (after the access pass, or the second
+ * pass without one): each account's session (its credentials and STS client, ~15 KB an account) and
+ * the IAM decisions remembered (a few MB at the memos' bound). Nothing after reads them, and the
+ * handoff and the reports, where the audit's peak is, would hold them to the end.
+ */
+export function releaseReads(sessions: Map<string, AccountSession>): void {
+  sessions.clear();
+  releaseDecisionMemo();
 }
 
 function byAccount(docs: readonly BucketDocument[]): Map<string, BucketDocument[]> {

@@ -1,8 +1,9 @@
 /**
  * What grows with the organization is not held at once: the access pass completes the replicating
  * documents in batches of accounts sharing a role (counted through the scan's `onAccessBatch` hook,
- * not through memory readings), and `retain: "summary"` keeps at most its limit of partly read
- * buckets and error results, counting the others.
+ * not through memory readings), the IAM decisions it remembered are forgotten once it is over (the
+ * memo's entry count), and `retain: "summary"` keeps at most its limit of partly read buckets and
+ * error results, counting the others.
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -11,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { streamAudit } from "../../src/audit/stream.js";
 import type { BucketDocument } from "../../src/model/index.js";
 import { loadPolicies, requiredFacts, type PolicySet } from "../../src/policy/index.js";
+import { decisionMemoStats } from "../../src/policy/iam/evaluate.js";
 import { scan } from "../../src/scan/index.js";
 import { startSandbox } from "../../src/sandbox/index.js";
 import type { Sandbox } from "../../src/sandbox/types.js";
@@ -62,6 +64,22 @@ describe("audit/memory bounds", () => {
     const lastOfFirst = iam.map((call) => call.account).lastIndexOf(accounts[0]!);
     const firstOfSecond = iam.findIndex((call) => call.account === accounts[1]);
     expect(firstOfSecond).toBeLessThan(lastOfFirst);
+  });
+
+  it("forgets the IAM decisions it remembered once the access pass is over, before the handoff", async () => {
+    const before = decisionMemoStats();
+    let atHandoff: ReturnType<typeof decisionMemoStats> | undefined;
+    let handedOn = 0;
+    await scan({
+      ...access(demo),
+      facts: requiredFacts(policySet),
+      onScanned: () => void (atHandoff = decisionMemoStats()),
+      onBucket: () => void handedOn++,
+    });
+    expect(handedOn).toBeGreaterThan(0);
+    // Questions were asked (and answered) during the pass; none of the answers is held after it.
+    expect(atHandoff!.hits + atHandoff!.misses).toBeGreaterThan(before.hits + before.misses);
+    expect(atHandoff!.size).toBe(0);
   });
 
   it("keeps at most the limit of partly read buckets and error results under retain: summary, counting the rest", async () => {
