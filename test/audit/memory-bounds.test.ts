@@ -14,6 +14,10 @@ import type { BucketDocument } from "../../src/model/index.js";
 import { loadPolicies, requiredFacts, type PolicySet } from "../../src/policy/index.js";
 import { decisionMemoStats } from "../../src/policy/iam/evaluate.js";
 import { scan } from "../../src/scan/index.js";
+import { referenceIds } from "../../src/scan/access-pass.js";
+import { Inventory } from "../../src/scan/inventory.js";
+import { inventoryEntry } from "../../src/scan/spool.js";
+import { unreadBucketDocument } from "../../src/model/index.js";
 import { startSandbox } from "../../src/sandbox/index.js";
 import type { Sandbox } from "../../src/sandbox/types.js";
 
@@ -80,6 +84,24 @@ describe("audit/memory bounds", () => {
     // Questions were asked (and answered) during the pass; none of the answers is held after it.
     expect(atHandoff!.hits + atHandoff!.misses).toBeGreaterThan(before.hits + before.misses);
     expect(atHandoff!.size).toBe(0);
+  });
+
+  it("holds the access pass's bucket references as inventory ids, its roles' and keys' ARNs as they are", () => {
+    const inventory = new Inventory();
+    const account = { id: "111111111111", name: "a", ouPath: "/", tags: {} };
+    inventory.set("source-bucket", inventoryEntry(unreadBucketDocument("source-bucket", "eu-west-1", account)));
+    // A destination outside the organization has an id too: every name a rule names is met.
+    inventory.set("with-rule", { ...inventoryEntry(unreadBucketDocument("with-rule", "eu-west-1", account)), destinations: ["elsewhere"] });
+    const refs = referenceIds(inventory);
+    const role = "arn:aws:iam::111111111111:role/replication";
+    const key = "arn:aws:kms:eu-west-1:111111111111:key/1234";
+    for (const name of ["source-bucket", "elsewhere"]) {
+      expect(typeof refs.of(name)).toBe("number");
+      expect(refs.name(refs.of(name))).toBe(name);
+    }
+    expect(refs.of("source-bucket")).not.toBe(refs.of("elsewhere"));
+    expect(refs.of(role)).toBe(role);
+    expect(refs.name(refs.of(key))).toBe(key);
   });
 
   it("keeps at most the limit of partly read buckets and error results under retain: summary, counting the rest", async () => {
