@@ -9,17 +9,18 @@
  * batch names them.
  */
 import type { AccessFact, BucketDocument } from "../model/index.js";
+import { releaseDecisionMemo } from "../policy/iam/index.js";
 import { ProgressTracker, type AccountSession, type ScanContext } from "./context.js";
 import type { AccessWorld } from "./iam-derive.js";
 import { accessReferences, AccessReads, collectAccessFacts } from "./iam-facts.js";
 import { applyResolution, type OrganizationView, type Resolution } from "./resolve.js";
-import type { InventoryReader } from "./inventory.js";
+import type { Inventory } from "./inventory.js";
 import { DocumentSpool } from "./spool.js";
 
 export interface AccessPassInput {
   ctx: ScanContext;
   spool: DocumentSpool;
-  inventory: InventoryReader;
+  inventory: Inventory;
   resolution: Resolution;
   view: OrganizationView;
   sessions: Map<string, AccountSession>;
@@ -41,6 +42,23 @@ const MAX_BATCHES_IN_FLIGHT = 16;
 const MAX_DOCUMENTS_IN_FLIGHT = 4096;
 
 const replicates = (doc: BucketDocument): boolean => doc.replication?.configured === true && doc.replication.role !== null;
+
+/**
+ * A read's name as the first reading holds it until the last batch naming it: a bucket (every name a
+ * rule names has an inventory id) as its id, a role's or key's ARN as itself. In a `Set` or `Map` a
+ * number costs its slot; a name, its string too (~50 bytes, once per account naming it). The ids are
+ * one-to-one with the names, so the sets and counts are the same as with the names.
+ */
+export type Reference = string | number;
+export function referenceIds(inventory: Inventory): { of: (name: string) => Reference; name: (ref: Reference) => string } {
+  return {
+    of: (name) => {
+      const id = inventory.idOf(name);
+      return id < 0 ? name : id;
+    },
+    name: (ref) => (typeof ref === "number" ? inventory.nameOf(ref) : ref),
+  };
+}
 
 /** Accounts joined when their buckets share a role: a tiny union-find. */
 class Groups {
@@ -70,7 +88,8 @@ export async function accessPass(input: AccessPassInput): Promise<DocumentSpool>
   const scratch = { outOfScopeBuckets: ctx.outOfScopeBuckets, progress: new ProgressTracker(undefined) };
   const groups = new Groups();
   const roleAccount = new Map<string, string>();
-  const referencesOf = new Map<string, Set<string>>();
+  const refs = referenceIds(inventory);
+  const referencesOf = new Map<string, Set<Reference>>();
   const begun = input.ahead?.accounts ?? new Map<string, ReadonlySet<string>>();
   const skip = new Set([...begun].filter(([, names]) => names.size === 0).map(([account]) => account));
   const toFill = (doc: BucketDocument): boolean => begun.get(doc.account.id)?.has(doc.name) ?? true;
@@ -82,29 +101,30 @@ export async function accessPass(input: AccessPassInput): Promise<DocumentSpool>
     if (first === undefined) roleAccount.set(role, doc.account.id);
     else groups.join(first, doc.account.id);
     groups.find(doc.account.id);
-    const references = referencesOf.get(doc.account.id) ?? new Set<string>();
-    for (const name of accessReferences(doc)) references.add(name);
+    const references = referencesOf.get(doc.account.id) ?? new Set<Reference>();
+    for (const name of accessReferences(doc)) references.add(refs.of(name));
     referencesOf.set(doc.account.id, references);
   }
   roleAccount.clear();
 
   // Per group: its accounts still to come, and how many groups name each read (to forget it after the last).
   const pending = new Map<string, number>();
-  const groupReferences = new Map<string, Set<string>>();
+  const groupReferences = new Map<string, Set<Reference>>();
   for (const [account, references] of referencesOf) {
     referencesOf.delete(account);
     const group = groups.find(account);
     pending.set(group, (pending.get(group) ?? 0) + 1);
-    const all = groupReferences.get(group) ?? new Set<string>();
-    for (const name of references) all.add(name);
-    groupReferences.set(group, all);
+    const all = groupReferences.get(group);
+    // A group's first account gives its set (in practice the only one: a group is one account).
+    if (all === undefined) groupReferences.set(group, references);
+    else for (const name of references) all.add(name);
   }
-  const namedBy = new Map<string, number>();
+  const namedBy = new Map<Reference, number>();
   for (const references of groupReferences.values()) for (const name of references) namedBy.set(name, (namedBy.get(name) ?? 0) + 1);
 
   const reads = input.ahead?.reads ?? new AccessReads();
   // What the early batches read and no batch to come names is forgotten now.
-  reads.retain(namedBy);
+  if (input.ahead !== undefined) reads.retain(new Map([...namedBy.keys()].map((ref) => [refs.name(ref), true])));
   const out = input.ahead?.out ?? new DocumentSpool();
   const held = new Map<string, BucketDocument[]>();
   // Batches are read side by side (each is a few dependent round trips: one at a time, a 100 ms
@@ -118,7 +138,7 @@ export async function accessPass(input: AccessPassInput): Promise<DocumentSpool>
     await oldest.read;
     documentsInFlight -= oldest.batch.length;
     for (const [account, docs] of byAccount(oldest.batch.filter(toFill))) await out.add(account, docs);
-    const done: string[] = [];
+    const done: Reference[] = [];
     for (const name of groupReferences.get(oldest.group) ?? []) {
       const count = namedBy.get(name)! - 1;
       if (count > 0) namedBy.set(name, count);
@@ -128,7 +148,7 @@ export async function accessPass(input: AccessPassInput): Promise<DocumentSpool>
       }
     }
     groupReferences.delete(oldest.group);
-    reads.forget(done);
+    reads.forget(done.map(refs.name));
   };
   try {
     for await (const { accountId, documents } of spool.accounts(skip)) {
@@ -161,6 +181,17 @@ export async function accessPass(input: AccessPassInput): Promise<DocumentSpool>
     await out.close();
     throw error;
   }
+}
+
+/**
+ * Drops what only the reads needed, once every read is made (after the access pass, or the second
+ * pass without one): each account's session (its credentials and STS client, ~15 KB an account) and
+ * the IAM decisions remembered (a few MB at the memos' bound). Nothing after reads them, and the
+ * handoff and the reports, where the audit's peak is, would hold them to the end.
+ */
+export function releaseReads(sessions: Map<string, AccountSession>): void {
+  sessions.clear();
+  releaseDecisionMemo();
 }
 
 function byAccount(docs: readonly BucketDocument[]): Map<string, BucketDocument[]> {

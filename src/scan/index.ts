@@ -18,7 +18,7 @@ import { discoverOrganization, scopeAccounts, type Organization } from "../org/i
 import { scanAccounts } from "./account.js";
 import { markStage, ProgressTracker, type AccountSession, type ScanContext, type ScanProgress } from "./context.js";
 import { coverageOf } from "./coverage.js";
-import { accessPass, Lookahead } from "./access-pass.js";
+import { accessPass, Lookahead, releaseReads } from "./access-pass.js";
 import { EarlyAccess } from "./early-access.js";
 import { applyAsDestination, applyResolution, resolveDestinations, type OrganizationView } from "./resolve.js";
 import { shardOfAccount, type Shard } from "./shard.js";
@@ -256,6 +256,7 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
         const aheadInput = early === null || ahead === null ? {} : { ahead: { accounts: ahead, out: early.out, reads: early.reads } };
         accessed = await accessPass({ ctx, spool, inventory, resolution, view, sessions, access: plan.access, world, ...aheadInput, ...(options.onAccessBatch === undefined ? {} : { onBatch: options.onAccessBatch }) });
       }
+      releaseReads(sessions);
       const scanInfo: ScanInfo = {
         startedAt,
         finishedAt: new Date().toISOString(),

@@ -1,8 +1,9 @@
 /**
  * What grows with the organization is not held at once: the access pass completes the replicating
  * documents in batches of accounts sharing a role (counted through the scan's `onAccessBatch` hook,
- * not through memory readings), and `retain: "summary"` keeps at most its limit of partly read
- * buckets and error results, counting the others.
+ * not through memory readings), the IAM decisions it remembered are forgotten once it is over (the
+ * memo's entry count), and `retain: "summary"` keeps at most its limit of partly read buckets and
+ * error results, counting the others.
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -11,7 +12,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { streamAudit } from "../../src/audit/stream.js";
 import type { BucketDocument } from "../../src/model/index.js";
 import { loadPolicies, requiredFacts, type PolicySet } from "../../src/policy/index.js";
+import { decisionMemoStats } from "../../src/policy/iam/evaluate.js";
 import { scan } from "../../src/scan/index.js";
+import { referenceIds } from "../../src/scan/access-pass.js";
+import { Inventory } from "../../src/scan/inventory.js";
+import { inventoryEntry } from "../../src/scan/spool.js";
+import { unreadBucketDocument } from "../../src/model/index.js";
 import { startSandbox } from "../../src/sandbox/index.js";
 import type { Sandbox } from "../../src/sandbox/types.js";
 
@@ -62,6 +68,40 @@ describe("audit/memory bounds", () => {
     const lastOfFirst = iam.map((call) => call.account).lastIndexOf(accounts[0]!);
     const firstOfSecond = iam.findIndex((call) => call.account === accounts[1]);
     expect(firstOfSecond).toBeLessThan(lastOfFirst);
+  });
+
+  it("forgets the IAM decisions it remembered once the access pass is over, before the handoff", async () => {
+    const before = decisionMemoStats();
+    let atHandoff: ReturnType<typeof decisionMemoStats> | undefined;
+    let handedOn = 0;
+    await scan({
+      ...access(demo),
+      facts: requiredFacts(policySet),
+      onScanned: () => void (atHandoff = decisionMemoStats()),
+      onBucket: () => void handedOn++,
+    });
+    expect(handedOn).toBeGreaterThan(0);
+    // Questions were asked (and answered) during the pass; none of the answers is held after it.
+    expect(atHandoff!.hits + atHandoff!.misses).toBeGreaterThan(before.hits + before.misses);
+    expect(atHandoff!.size).toBe(0);
+  });
+
+  it("holds the access pass's bucket references as inventory ids, its roles' and keys' ARNs as they are", () => {
+    const inventory = new Inventory();
+    const account = { id: "111111111111", name: "a", ouPath: "/", tags: {} };
+    inventory.set("source-bucket", inventoryEntry(unreadBucketDocument("source-bucket", "eu-west-1", account)));
+    // A destination outside the organization has an id too: every name a rule names is met.
+    inventory.set("with-rule", { ...inventoryEntry(unreadBucketDocument("with-rule", "eu-west-1", account)), destinations: ["elsewhere"] });
+    const refs = referenceIds(inventory);
+    const role = "arn:aws:iam::111111111111:role/replication";
+    const key = "arn:aws:kms:eu-west-1:111111111111:key/1234";
+    for (const name of ["source-bucket", "elsewhere"]) {
+      expect(typeof refs.of(name)).toBe("number");
+      expect(refs.name(refs.of(name))).toBe(name);
+    }
+    expect(refs.of("source-bucket")).not.toBe(refs.of("elsewhere"));
+    expect(refs.of(role)).toBe(role);
+    expect(refs.name(refs.of(key))).toBe(key);
   });
 
   it("keeps at most the limit of partly read buckets and error results under retain: summary, counting the rest", async () => {

@@ -112,6 +112,14 @@ export const clearDecisionMemo = (): void => {
   clearInputIds();
   simulations = 0;
 };
+/**
+ * Forgets the remembered decisions (not the counts): the scan calls it once its access pass is over,
+ * as the memos (a few MB at their bound) would otherwise stay through the handoff and the reports.
+ */
+export const releaseDecisionMemo = (): void => {
+  decisions.release();
+  byClass.release();
+};
 
 const decision = (result: string): AccessDecision => (result === "Allowed" ? "allowed" : result === "ExplicitlyDenied" ? "explicit-deny" : "implicit-deny");
 

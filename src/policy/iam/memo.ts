@@ -71,9 +71,14 @@ export class BoundedMemo<V> {
   }
 
   clear(): void {
-    this.entries.clear();
+    this.release();
     this.hits = 0;
     this.misses = 0;
+  }
+
+  /** Forgets the entries, keeping the counts: once the questions are asked, the answers need not stay. */
+  release(): void {
+    this.entries.clear();
   }
 
   get size(): number {
