@@ -16,6 +16,7 @@
  * before. What a document gets as a destination (replica marks, its own second-pass facts) is
  * added at the hand-over (`applyAsDestination`), where `applyResolution` would have put it.
  */
+import { channel } from "node:diagnostics_channel";
 import type { AccessFact, BucketDocument } from "../model/index.js";
 import { bucketOrder } from "../model/index.js";
 import { markStage, ProgressTracker, type AccountSession, type ScanContext } from "./context.js";
@@ -33,6 +34,13 @@ const MAX_BATCHES_IN_FLIGHT = 16;
 const MAX_DOCUMENTS_IN_FLIGHT = 4096;
 /** Reads of each kind kept while later batches are unknown (scan/iam-facts.ts `trim`). */
 const KEEP_READS = 8192;
+
+/**
+ * Diagnostics: each early batch's documents once written to the output spool, published as
+ * `{ accountId, documents }` (test/scan/access-ahead-held.test.ts checks nothing keeps them after
+ * that). Free without a subscriber.
+ */
+export const EARLY_WRITTEN = channel("replguard:access-ahead-written");
 
 const replicates = (doc: BucketDocument): boolean => doc.replication?.configured === true && doc.replication.role !== null;
 
@@ -124,7 +132,9 @@ export class EarlyAccess {
     if ([...final].some((doc) => accessAccounts(doc).some((account) => this.unfinished.has(account)))) return null;
     await collectAccessFacts(scratch, users, sessions, this.input.access, this.input.world, this.reads, (doc) => final.has(doc));
     this.reads.trim(KEEP_READS);
-    await this.out.add(accountId, users.filter((doc) => final.has(doc)));
+    const written = users.filter((doc) => final.has(doc));
+    await this.out.add(accountId, written);
+    if (EARLY_WRITTEN.hasSubscribers) EARLY_WRITTEN.publish({ accountId, documents: users });
     return scratch.progress.errors;
   }
 

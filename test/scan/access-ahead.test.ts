@@ -8,9 +8,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { subscribe, unsubscribe } from "node:diagnostics_channel";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { loadPolicies, requiredFacts } from "../../src/policy/index.js";
 import { startSandbox, type Sandbox } from "../../src/sandbox/index.js";
-import type { FactPlan } from "../../src/model/index.js";
+import type { BucketDocument, FactPlan } from "../../src/model/index.js";
 import type { ScanOptions, ScanResult } from "../../src/scan/index.js";
 import { AccessReads } from "../../src/scan/iam-facts.js";
 import { ACCOUNTS } from "../support/accounts.js";
@@ -19,6 +21,9 @@ import { scanSandbox } from "../support/scan.js";
 
 const BUCKET_READS = new Set(["GetBucketVersioning", "GetBucketReplication"]);
 const ACCESS_READS = new Set(["GetRole", "GetBucketPolicy", "GetBucketOwnershipControls", "GetKeyPolicy", "ListRolePolicies", "ListAttachedRolePolicies"]);
+
+setFlagsFromString("--expose-gc");
+const gc = runInNewContext("gc") as () => void;
 
 let sandbox: Sandbox;
 let facts: FactPlan;
@@ -63,6 +68,33 @@ describe("scan/access pass begun during the accounts stage", () => {
     // The same reads, each once: beginning early repeats none.
     const count = (log: typeof sandbox.calls) => log.map((call) => call.operation).sort().join(",");
     expect(count(ahead.log)).toBe(count(after.log));
+  });
+
+  it("holds none of an early batch's documents once they are written: none is reachable when the access pass begins", async () => {
+    // Counted, not weighed: a weak reference to each document an early batch wrote, and how many a
+    // full GC leaves once every account is read and the destinations resolved (the early reads are
+    // all still kept then, for the pass). A role read kept for later batches used to keep, through
+    // the role facts' memo, every document of its batch: ~3 KB a bucket at 100,000 buckets.
+    const written: WeakRef<BucketDocument>[] = [];
+    let reachable = -1;
+    const onWritten = (message: unknown): void => {
+      for (const doc of (message as { documents: BucketDocument[] }).documents) written.push(new WeakRef(doc));
+    };
+    const onStage = (message: unknown): void => {
+      if ((message as { stage: string }).stage !== "access") return;
+      gc();
+      reachable = written.filter((ref) => ref.deref() !== undefined).length;
+    };
+    subscribe("replguard:access-ahead-written", onWritten);
+    subscribe("replguard:scan-stage", onStage);
+    try {
+      await scanSandbox(sandbox, { facts, accessAhead: true, concurrency: { accounts: 1, requests: 2 } });
+    } finally {
+      unsubscribe("replguard:access-ahead-written", onWritten);
+      unsubscribe("replguard:scan-stage", onStage);
+    }
+    expect(written.length, "early batches wrote documents").toBeGreaterThan(10);
+    expect(reachable, "documents of early batches still reachable when the pass begins").toBe(0);
   });
 
   it("keeps, while later batches are unknown, the reads asked for last: a key every account names stays", async () => {
