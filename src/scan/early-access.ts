@@ -36,11 +36,12 @@ const MAX_DOCUMENTS_IN_FLIGHT = 4096;
 const KEEP_READS = 8192;
 
 /**
- * Diagnostics: each early batch's documents once written to the output spool, published as
- * `{ accountId, documents }` (test/scan/access-ahead-held.test.ts checks nothing keeps them after
- * that). Free without a subscriber.
+ * Diagnostics (free without a subscriber): each early batch's documents once written to the output
+ * spool, `{ accountId, documents }`, and once every batch is settled, the SDK clients still held for
+ * the pass, `{ settled: { iamClients, kmsClients } }` (test/scan/access-ahead.test.ts counts what
+ * stays reachable).
  */
-export const EARLY_WRITTEN = channel("replguard:access-ahead-written");
+export const EARLY_ACCESS = channel("replguard:access-ahead");
 
 const replicates = (doc: BucketDocument): boolean => doc.replication?.configured === true && doc.replication.role !== null;
 
@@ -110,6 +111,7 @@ export class EarlyAccess {
     const done = this.complete(accountId, replicating, new Set(final)).finally(() => {
       this.batchesInFlight--;
       this.documentsInFlight -= replicating.length;
+      this.release(accountId);
     });
     // Awaited by settle (a failure there leaves the account to the pass, which meets it again).
     done.catch(() => undefined);
@@ -134,8 +136,21 @@ export class EarlyAccess {
     this.reads.trim(KEEP_READS);
     const written = users.filter((doc) => final.has(doc));
     await this.out.add(accountId, written);
-    if (EARLY_WRITTEN.hasSubscribers) EARLY_WRITTEN.publish({ accountId, documents: users });
+    if (EARLY_ACCESS.hasSubscribers) EARLY_ACCESS.publish({ accountId, documents: users });
     return scratch.progress.errors;
+  }
+
+  /**
+   * Drops the clients a batch made in its own account (its IAM client, its KMS clients, the S3
+   * clients its destinations' reads made in the session the account had released): an SDK client
+   * holds tens of KB, and kept until the pass they were ~2 KB a bucket. Every bucket of the account
+   * is read; a later batch or the pass needing one makes it again (a client, never a repeated call).
+   */
+  private release(accountId: string): void {
+    const { iamClients, kmsClients } = this.reads;
+    iamClients.delete(accountId);
+    for (const key of [...kmsClients.keys()]) if (key.startsWith(`${accountId}/`)) kmsClients.delete(key);
+    this.input.sessions.get(accountId)?.release();
   }
 
   /** The destination pass's read of one destination, made once however many batches ask. */
@@ -170,6 +185,7 @@ export class EarlyAccess {
     }
     this.batches.clear();
     this.roleUsers.clear();
+    if (EARLY_ACCESS.hasSubscribers) EARLY_ACCESS.publish({ settled: { iamClients: this.reads.iamClients.size, kmsClients: this.reads.kmsClients.size } });
     return kept;
   }
 
