@@ -38,8 +38,8 @@ const KEEP_READS = 8192;
 /**
  * Diagnostics (free without a subscriber): each early batch's documents once written to the output
  * spool, `{ accountId, documents }`, and once every batch is settled, the SDK clients still held for
- * the pass, `{ settled: { iamClients, kmsClients } }` (test/scan/access-ahead.test.ts counts what
- * stays reachable).
+ * the pass and the destinations' patches (how many, how many objects), `{ settled: { iamClients,
+ * kmsClients, patches } }` (test/scan/access-ahead.test.ts counts what stays reachable).
  */
 export const EARLY_ACCESS = channel("replguard:access-ahead");
 
@@ -59,8 +59,12 @@ export interface EarlyAccessInput {
 }
 
 export class EarlyAccess {
-  /** The destinations' second-pass reads made here; the destination pass goes on from them. */
+  /**
+   * The destinations' second-pass reads made here; the destination pass goes on from them (and
+   * copies what it hands out). Equal patches are one object: nearly every destination's is the same.
+   */
   readonly destinationPatches = new Map<string, Patch>();
+  private readonly distinctPatches = new Map<string, Patch>();
   /** The access pass's output spool: the accounts completed here are in it already. */
   readonly out = new DocumentSpool();
   /** The access pass's reads, begun here. */
@@ -153,6 +157,15 @@ export class EarlyAccess {
     this.input.sessions.get(accountId)?.release();
   }
 
+  /** One object for equal patches (`undefined` kept apart from a missing field, as resolution-tables.ts does). */
+  private shared(patch: Patch): Patch {
+    const key = JSON.stringify(patch, (_key, value: unknown) => (value === undefined ? { "\u0000undefined": true } : value));
+    const known = this.distinctPatches.get(key);
+    if (known !== undefined) return known;
+    this.distinctPatches.set(key, patch);
+    return patch;
+  }
+
   /** The destination pass's read of one destination, made once however many batches ask. */
   private readDestination(name: string): Promise<void> {
     let read = this.destinationReads.get(name);
@@ -160,7 +173,7 @@ export class EarlyAccess {
       const { ctx, inventory, sessions } = this.input;
       read = readDestinationFacts(ctx, name, inventory, sessions)
         .then((patch) => {
-          if (patch !== undefined) this.destinationPatches.set(name, patch);
+          if (patch !== undefined) this.destinationPatches.set(name, this.shared(patch));
         })
         .finally(() => this.destinationReads.delete(name));
       this.destinationReads.set(name, read);
@@ -185,7 +198,11 @@ export class EarlyAccess {
     }
     this.batches.clear();
     this.roleUsers.clear();
-    if (EARLY_ACCESS.hasSubscribers) EARLY_ACCESS.publish({ settled: { iamClients: this.reads.iamClients.size, kmsClients: this.reads.kmsClients.size } });
+    if (EARLY_ACCESS.hasSubscribers) {
+      const { iamClients, kmsClients } = this.reads;
+      const patches = { destinations: this.destinationPatches.size, objects: new Set(this.destinationPatches.values()).size };
+      EARLY_ACCESS.publish({ settled: { iamClients: iamClients.size, kmsClients: kmsClients.size, patches } });
+    }
     return kept;
   }
 

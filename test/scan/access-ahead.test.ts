@@ -79,7 +79,7 @@ describe("scan/access pass begun during the accounts stage", () => {
     // the role facts' memo, every document of its batch: ~3 KB a bucket at 100,000 buckets.
     const written: WeakRef<BucketDocument>[] = [];
     let reachable = -1;
-    let clients: { iamClients: number; kmsClients: number } | undefined;
+    let clients: { iamClients: number; kmsClients: number; patches: { destinations: number; objects: number } } | undefined;
     const onWritten = (message: unknown): void => {
       const { documents, settled } = message as { documents?: BucketDocument[]; settled?: typeof clients };
       for (const doc of documents ?? []) written.push(new WeakRef(doc));
@@ -104,6 +104,10 @@ describe("scan/access pass begun during the accounts stage", () => {
     // another account (the log archive's replica keys, one per Region at most).
     expect(clients?.iamClients, "IAM clients held after settle").toBe(0);
     expect(clients?.kmsClients, "KMS clients held after settle").toBeLessThanOrEqual(5);
+    // The destinations read early are many (19 here), their patches nearly all alike: one object for
+    // each distinct one (3 here), not one per destination.
+    expect(clients?.patches.destinations).toBeGreaterThan(10);
+    expect(clients?.patches.objects, "distinct patch objects held").toBeLessThanOrEqual(3);
   });
 
   it("keeps, while later batches are unknown, the reads asked for last: a key every account names stays", async () => {
