@@ -6,7 +6,7 @@
  * bucket), `destinations` (resolution), `access` (the access pass's batches), `handoff` (each
  * document completed, evaluated and written to the snapshot), `reports` (every report from the file).
  *
- *   node --expose-gc --import tsx bench/memory.ts --accounts 30 --buckets 100 [--live] [--heap-snapshots DIR]
+ *   node --expose-gc --import tsx bench/memory.ts --accounts 30 --buckets 100 [--live] [--heap-snapshots DIR] [--access-ahead on|off]
  *
  * The heap is set up as the executable sets it up (src/cli/heap.ts; `REPLGUARD_HEAP_GROWING_PERCENT=0`
  * for V8's own growth heuristics, the figures before).
@@ -31,6 +31,9 @@ const growth = boundHeapGrowth();
 const argv = process.argv.slice(2);
 const accounts = numberFlag("accounts", 30);
 const buckets = numberFlag("buckets", 100);
+/** `--access-ahead on|off`: the scan's `accessAhead` option (scan/early-access.ts); without the flag, the scan's default. */
+const aheadFlag = argv.includes("--access-ahead") ? argv[argv.indexOf("--access-ahead") + 1] : undefined;
+const accessAhead = aheadFlag === undefined ? {} : { accessAhead: aheadFlag === "on" };
 
 const { child, env } = await startSandboxChild(accounts, buckets);
 process.env.AWS_ACCESS_KEY_ID = env.AWS_ACCESS_KEY_ID;
@@ -96,7 +99,11 @@ try {
         if (p.phase === "done") enter("reports");
         else if (p.phase !== "destinations" || (phase !== "access" && phase !== "handoff")) enter(p.phase);
       },
-      onAccessBatch: () => enter("access"),
+      // The early batches (accessAhead) run during the accounts stage: only the pass's own start the access phase.
+      onAccessBatch: () => {
+        if (phase === "destinations") enter("access");
+      },
+      ...accessAhead,
       onScanned: () => enter("handoff"),
     },
     outDir: join(dir, "out"),
@@ -104,7 +111,7 @@ try {
   });
   enter("end");
   const cpu = process.cpuUsage(started);
-  console.log(`memory bench: ${accounts} × ${buckets} = ${accounts * buckets} buckets, heap growing ${growth === 0 ? "as V8 decides" : `${growth}%`}, exit ${result.exitCode}, kept ${result.snapshot.buckets.length} documents / ${result.snapshot.results.length} results, CPU ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s`);
+  console.log(`memory bench: ${accounts} × ${buckets} = ${accounts * buckets} buckets, accessAhead ${aheadFlag ?? "default"}, heap growing ${growth === 0 ? "as V8 decides" : `${growth}%`}, exit ${result.exitCode}, kept ${result.snapshot.buckets.length} documents / ${result.snapshot.results.length} results, CPU ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s`);
   for (const [name, p] of peaks) console.log(`  ${name.padEnd(14)} peak RSS ${(p.rss / 2 ** 20).toFixed(0)} MB, heap used ${(p.heap / 2 ** 20).toFixed(0)} MB, external ${(p.external / 2 ** 20).toFixed(0)} MB${live ? `, live heap after GC ${(p.live / 2 ** 20).toFixed(1)} MB + array buffers ${(p.liveBuffers / 2 ** 20).toFixed(1)} MB, held at its end ${((held.get(name) ?? 0) / 2 ** 20).toFixed(2)} MB (${((heldData.get(name) ?? 0) / 2 ** 20).toFixed(2)} MB but code space)` : ""}`);
   console.log(`  process peak RSS (maxRSS) ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
 } finally {

@@ -16,6 +16,7 @@
  * before. What a document gets as a destination (replica marks, its own second-pass facts) is
  * added at the hand-over (`applyAsDestination`), where `applyResolution` would have put it.
  */
+import { channel } from "node:diagnostics_channel";
 import type { AccessFact, BucketDocument } from "../model/index.js";
 import { bucketOrder } from "../model/index.js";
 import { markStage, ProgressTracker, type AccountSession, type ScanContext } from "./context.js";
@@ -34,6 +35,14 @@ const MAX_DOCUMENTS_IN_FLIGHT = 4096;
 /** Reads of each kind kept while later batches are unknown (scan/iam-facts.ts `trim`). */
 const KEEP_READS = 8192;
 
+/**
+ * Diagnostics (free without a subscriber): each early batch's documents once written to the output
+ * spool, `{ accountId, documents }`, and once every batch is settled, the SDK clients still held for
+ * the pass and the destinations' patches (how many, how many objects), `{ settled: { iamClients,
+ * kmsClients, patches } }` (test/scan/access-ahead.test.ts counts what stays reachable).
+ */
+export const EARLY_ACCESS = channel("replguard:access-ahead");
+
 const replicates = (doc: BucketDocument): boolean => doc.replication?.configured === true && doc.replication.role !== null;
 
 export interface EarlyAccessInput {
@@ -50,8 +59,12 @@ export interface EarlyAccessInput {
 }
 
 export class EarlyAccess {
-  /** The destinations' second-pass reads made here; the destination pass goes on from them. */
+  /**
+   * The destinations' second-pass reads made here; the destination pass goes on from them (and
+   * copies what it hands out). Equal patches are one object: nearly every destination's is the same.
+   */
   readonly destinationPatches = new Map<string, Patch>();
+  private readonly distinctPatches = new Map<string, Patch>();
   /** The access pass's output spool: the accounts completed here are in it already. */
   readonly out = new DocumentSpool();
   /** The access pass's reads, begun here. */
@@ -102,6 +115,7 @@ export class EarlyAccess {
     const done = this.complete(accountId, replicating, new Set(final)).finally(() => {
       this.batchesInFlight--;
       this.documentsInFlight -= replicating.length;
+      this.release(accountId);
     });
     // Awaited by settle (a failure there leaves the account to the pass, which meets it again).
     done.catch(() => undefined);
@@ -124,8 +138,32 @@ export class EarlyAccess {
     if ([...final].some((doc) => accessAccounts(doc).some((account) => this.unfinished.has(account)))) return null;
     await collectAccessFacts(scratch, users, sessions, this.input.access, this.input.world, this.reads, (doc) => final.has(doc));
     this.reads.trim(KEEP_READS);
-    await this.out.add(accountId, users.filter((doc) => final.has(doc)));
+    const written = users.filter((doc) => final.has(doc));
+    await this.out.add(accountId, written);
+    if (EARLY_ACCESS.hasSubscribers) EARLY_ACCESS.publish({ accountId, documents: users });
     return scratch.progress.errors;
+  }
+
+  /**
+   * Drops the clients a batch made in its own account (its IAM client, its KMS clients, the S3
+   * clients its destinations' reads made in the session the account had released): an SDK client
+   * holds tens of KB, and kept until the pass they were ~2 KB a bucket. Every bucket of the account
+   * is read; a later batch or the pass needing one makes it again (a client, never a repeated call).
+   */
+  private release(accountId: string): void {
+    const { iamClients, kmsClients } = this.reads;
+    iamClients.delete(accountId);
+    for (const key of [...kmsClients.keys()]) if (key.startsWith(`${accountId}/`)) kmsClients.delete(key);
+    this.input.sessions.get(accountId)?.release();
+  }
+
+  /** One object for equal patches (`undefined` kept apart from a missing field, as resolution-tables.ts does). */
+  private shared(patch: Patch): Patch {
+    const key = JSON.stringify(patch, (_key, value: unknown) => (value === undefined ? { "\u0000undefined": true } : value));
+    const known = this.distinctPatches.get(key);
+    if (known !== undefined) return known;
+    this.distinctPatches.set(key, patch);
+    return patch;
   }
 
   /** The destination pass's read of one destination, made once however many batches ask. */
@@ -135,7 +173,7 @@ export class EarlyAccess {
       const { ctx, inventory, sessions } = this.input;
       read = readDestinationFacts(ctx, name, inventory, sessions)
         .then((patch) => {
-          if (patch !== undefined) this.destinationPatches.set(name, patch);
+          if (patch !== undefined) this.destinationPatches.set(name, this.shared(patch));
         })
         .finally(() => this.destinationReads.delete(name));
       this.destinationReads.set(name, read);
@@ -160,6 +198,11 @@ export class EarlyAccess {
     }
     this.batches.clear();
     this.roleUsers.clear();
+    if (EARLY_ACCESS.hasSubscribers) {
+      const { iamClients, kmsClients } = this.reads;
+      const patches = { destinations: this.destinationPatches.size, objects: new Set(this.destinationPatches.values()).size };
+      EARLY_ACCESS.publish({ settled: { iamClients: iamClients.size, kmsClients: kmsClients.size, patches } });
+    }
     return kept;
   }
 

@@ -135,16 +135,20 @@ type RoleFacts = NonNullable<NonNullable<BucketDocument["replication"]>["roleFac
  * A role's facts are the same for every bucket that uses it (they depend on the role, its users and
  * their keys only): the access pass asks once per bucket, so they are worked out once per role
  * read and users list (the pass builds that list before it starts and does not change it), and each
- * bucket gets its own copy (documents share no objects).
+ * bucket gets its own copy (documents share no objects). Keyed by the users list first, held weakly:
+ * a role read outlives its batch (kept for later batches, scan/early-access.ts), and an entry held by
+ * the role kept every document of the batch reachable as long as it (~3 KB a bucket at 100,000).
  */
-const roleFactsMemo = new WeakMap<RoleRead, { users: readonly BucketDocument[]; count: number; keys: string; facts: Promise<RoleFacts> }>();
+const roleFactsMemo = new WeakMap<readonly BucketDocument[], WeakMap<RoleRead, { count: number; keys: string; facts: Promise<RoleFacts> }>>();
 
 /** Trust, permissions beyond replication on the role's own buckets and keys, and who else uses it. */
 export async function roleFacts(role: RoleRead, users: BucketDocument[], keyArns: string[]): Promise<RoleFacts> {
   const keys = JSON.stringify(keyArns);
-  let memo = roleFactsMemo.get(role);
-  if (memo === undefined || memo.users !== users || memo.count !== users.length || memo.keys !== keys) {
-    roleFactsMemo.set(role, (memo = { users, count: users.length, keys, facts: computeRoleFacts(role, users, keyArns) }));
+  let byRole = roleFactsMemo.get(users);
+  if (byRole === undefined) roleFactsMemo.set(users, (byRole = new WeakMap()));
+  let memo = byRole.get(role);
+  if (memo === undefined || memo.count !== users.length || memo.keys !== keys) {
+    byRole.set(role, (memo = { count: users.length, keys, facts: computeRoleFacts(role, users, keyArns) }));
   }
   return structuredClone(await memo.facts);
 }

@@ -73,9 +73,9 @@ export interface ScanOptions extends AwsAccessOptions {
   onAccessBatch?: (documents: number) => void;
   /**
    * Begin the access pass while accounts are still read, for the accounts nothing still to come can
-   * change (scan/early-access.ts). Default false: at 100,000 buckets it took the wall ÷ floor ratio
-   * from 1.37 to 1.27 but held about 3.4 KB more a bucket during the accounts stage (peak RSS 741 MB
-   * against the 400 MB bound; docs/scale.md): off until what it holds is bounded.
+   * change (scan/early-access.ts). Default true (at 100,000 buckets it took the wall ÷ floor ratio
+   * from 1.37 to 1.27; docs/scale.md), unless `REPLGUARD_ACCESS_AHEAD=0`; false: the pass after
+   * every account, as before.
    */
   accessAhead?: boolean;
 }
@@ -150,7 +150,7 @@ function shardInfo(shard: Shard, plan: FactPlan, ctx: ScanContext, inventory: In
 
 /** Whether the access pass begins during the accounts stage: on this thread, unsharded, when it runs at all. */
 const accessAhead = (options: ScanOptions, plan: FactPlan, workers: number): boolean =>
-  plan.access !== undefined && options.accessAhead === true && workers === 1 && options.shard === undefined;
+  plan.access !== undefined && (options.accessAhead ?? process.env["REPLGUARD_ACCESS_AHEAD"] !== "0") && workers === 1 && options.shard === undefined;
 
 export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   const startedAt = new Date().toISOString();
@@ -247,6 +247,7 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
         allScanned: records.every((r) => r.scan === "scanned"),
       };
       const resolution = await resolveDestinations(ctx, inventory, sessions, { shard: options.shard !== undefined }, early?.destinationPatches);
+      early?.destinationPatches.clear(); // in the resolution's tables now
 
       // Roles, bucket and key policies: only when a loaded policy reads them (FactPlan.access), in
       // batches of accounts that share a role (scan/access-pass.ts); the completed documents wait in a

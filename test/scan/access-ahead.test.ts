@@ -6,11 +6,13 @@
  * answers were given), never the clock; and the documents are exactly those of the pass run after
  * every account, as before.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { subscribe, unsubscribe } from "node:diagnostics_channel";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { loadPolicies, requiredFacts } from "../../src/policy/index.js";
 import { startSandbox, type Sandbox } from "../../src/sandbox/index.js";
-import type { FactPlan } from "../../src/model/index.js";
+import type { BucketDocument, FactPlan } from "../../src/model/index.js";
 import type { ScanOptions, ScanResult } from "../../src/scan/index.js";
 import { AccessReads } from "../../src/scan/iam-facts.js";
 import { ACCOUNTS } from "../support/accounts.js";
@@ -19,6 +21,9 @@ import { scanSandbox } from "../support/scan.js";
 
 const BUCKET_READS = new Set(["GetBucketVersioning", "GetBucketReplication"]);
 const ACCESS_READS = new Set(["GetRole", "GetBucketPolicy", "GetBucketOwnershipControls", "GetKeyPolicy", "ListRolePolicies", "ListAttachedRolePolicies"]);
+
+setFlagsFromString("--expose-gc");
+const gc = runInNewContext("gc") as () => void;
 
 let sandbox: Sandbox;
 let facts: FactPlan;
@@ -50,8 +55,10 @@ describe("scan/access pass begun during the accounts stage", () => {
   it("reads roles and policies before the last account's buckets are read, and finds exactly what the pass after them finds", async () => {
     // One account reading at a time, few request slots: the calls are answered nearly in the order asked.
     const narrow = { concurrency: { accounts: 1, requests: 2 } };
-    const ahead = await scanLogged({ ...narrow, accessAhead: true });
-    const after = await scanLogged({ ...narrow, accessAhead: false });
+    // The default: begun ahead; REPLGUARD_ACCESS_AHEAD=0 (or accessAhead: false) keeps the pass after every account.
+    const ahead = await scanLogged(narrow);
+    vi.stubEnv("REPLGUARD_ACCESS_AHEAD", "0");
+    const after = await scanLogged(narrow).finally(() => vi.unstubAllEnvs());
     const lastBucketRead = (log: typeof sandbox.calls): number => log.findLastIndex((call) => BUCKET_READS.has(call.operation));
     const firstAccessRead = (log: typeof sandbox.calls): number => log.findIndex((call) => ACCESS_READS.has(call.operation));
     expect(firstAccessRead(after.log), "the organization has access reads").toBeGreaterThan(0);
@@ -63,6 +70,44 @@ describe("scan/access pass begun during the accounts stage", () => {
     // The same reads, each once: beginning early repeats none.
     const count = (log: typeof sandbox.calls) => log.map((call) => call.operation).sort().join(",");
     expect(count(ahead.log)).toBe(count(after.log));
+  });
+
+  it("holds none of an early batch's documents nor its account's clients once they are written: none is reachable when the access pass begins", async () => {
+    // Counted, not weighed: a weak reference to each document an early batch wrote, and how many a
+    // full GC leaves once every account is read and the destinations resolved (the early reads are
+    // all still kept then, for the pass). A role read kept for later batches used to keep, through
+    // the role facts' memo, every document of its batch: ~3 KB a bucket at 100,000 buckets.
+    const written: WeakRef<BucketDocument>[] = [];
+    let reachable = -1;
+    let clients: { iamClients: number; kmsClients: number; patches: { destinations: number; objects: number } } | undefined;
+    const onWritten = (message: unknown): void => {
+      const { documents, settled } = message as { documents?: BucketDocument[]; settled?: typeof clients };
+      for (const doc of documents ?? []) written.push(new WeakRef(doc));
+      clients ??= settled;
+    };
+    const onStage = (message: unknown): void => {
+      if ((message as { stage: string }).stage !== "access") return;
+      gc();
+      reachable = written.filter((ref) => ref.deref() !== undefined).length;
+    };
+    subscribe("replguard:access-ahead", onWritten);
+    subscribe("replguard:scan-stage", onStage);
+    try {
+      await scanSandbox(sandbox, { facts, accessAhead: true, concurrency: { accounts: 1, requests: 2 } });
+    } finally {
+      unsubscribe("replguard:access-ahead", onWritten);
+      unsubscribe("replguard:scan-stage", onStage);
+    }
+    expect(written.length, "early batches wrote documents").toBeGreaterThan(10);
+    expect(reachable, "documents of early batches still reachable when the pass begins").toBe(0);
+    // Each batch's own account's clients are dropped with it: left are the KMS clients of keys in
+    // another account (the log archive's replica keys, one per Region at most).
+    expect(clients?.iamClients, "IAM clients held after settle").toBe(0);
+    expect(clients?.kmsClients, "KMS clients held after settle").toBeLessThanOrEqual(5);
+    // The destinations read early are many (19 here), their patches nearly all alike: one object for
+    // each distinct one (3 here), not one per destination.
+    expect(clients?.patches.destinations).toBeGreaterThan(10);
+    expect(clients?.patches.objects, "distinct patch objects held").toBeLessThanOrEqual(3);
   });
 
   it("keeps, while later batches are unknown, the reads asked for last: a key every account names stays", async () => {
