@@ -24,9 +24,10 @@ export function releaseScanState({ collect }: { collect: boolean }): void {
 
 let collector: (() => void) | null = null;
 /**
- * One full, synchronous collection. Node offers it only as `gc` under `--expose-gc`: the flag set at
- * run time exposes it to a context created after it (this one-off context), not to the host's global
- * scope; it changes nothing else in how V8 collects (a few tens of ms on a 50–150 MB heap).
+ * One full, synchronous collection (a few tens of ms on a 50–150 MB heap). Node offers it only as
+ * `gc` under `--expose-gc`: the host's own when it has it, else the flag is set for as long as it
+ * takes to create one context that has it, then unset, so no other context (the host's, a worker's)
+ * gets `gc`; nothing in how V8 collects is changed.
  */
 function fullCollection(): void {
   if (collector === null) {
@@ -34,7 +35,11 @@ function fullCollection(): void {
     if (typeof exposed === "function") collector = exposed;
     else {
       setFlagsFromString("--expose-gc");
-      collector = runInNewContext("gc") as () => void;
+      try {
+        collector = runInNewContext("gc") as () => void;
+      } finally {
+        setFlagsFromString("--no-expose-gc");
+      }
     }
   }
   collector();

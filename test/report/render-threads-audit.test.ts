@@ -10,6 +10,7 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { audit, type AuditResult } from "../../src/audit/index.js";
+import { releaseScanState } from "../../src/audit/release.js";
 import { UsageError } from "../../src/errors.js";
 import { decisionMemoStats } from "../../src/policy/iam/evaluate.js";
 import { REPORT_THREADS_MIN_BYTES, useReportThreads } from "../../src/report/render-threads.js";
@@ -92,6 +93,15 @@ describe("audit: the reports on two threads", () => {
       { thread: "main", event: "start", formats: ["html", "csv", "sarif"] },
       { thread: "main", event: "end", formats: ["html", "csv", "sarif"] },
     ]);
+  });
+
+  it("collects what nothing holds any more before the worker starts", async () => {
+    let ref: WeakRef<object> | undefined;
+    (() => void (ref = new WeakRef({ rows: new Array(10_000).fill("row") })))();
+    // A WeakRef's target stays alive until the job that made it ends.
+    await new Promise((resolve) => setImmediate(resolve));
+    releaseScanState({ collect: true });
+    expect(ref!.deref()).toBeUndefined();
   });
 
   it("decides by the snapshot's size: 32 MiB by default, REPLGUARD_REPORT_THREADS_MIN_BYTES otherwise, refusing a bad value", async () => {
