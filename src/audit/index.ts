@@ -12,6 +12,7 @@ import { contentHash } from "../hash.js";
 import type { Drift, FactPlan, FailOnDrift, PolicyResult, Severity, Snapshot, Suppression, TerraformDeclaration, TerraformDrift } from "../model/index.js";
 import { loadPolicies, requiredFacts, type LoadOptions, type PolicySet } from "../policy/index.js";
 import {
+  checkReportThreadsSetting,
   checkSnapshotFile,
   openReportDir,
   REPORT_FILE_NAMES,
@@ -119,6 +120,7 @@ export async function audit(options: AuditOptions = {}): Promise<AuditResult> {
   const suppressions = options.suppressions ?? [];
 
   const policySet = await loadPolicies(options.policies);
+  if (formats.length > 0) checkReportThreadsSetting();
   // The report folder is checked and locked before the scan: a bad --out or a folder another run
   // is writing fails in a second, not after an hour of scanning.
   const reportDir =

@@ -70,6 +70,9 @@ export async function useReportThreads(file: string, threads: boolean | undefine
   return size * (gzip ? GZIP_RATIO : 1) >= minBytes;
 }
 
+/** Refuses a bad `REPLGUARD_REPORT_THREADS_MIN_BYTES` at once (the audit checks it before scanning). */
+export const checkReportThreadsSetting = (): void => void minimumBytes(process.env.REPLGUARD_REPORT_THREADS_MIN_BYTES);
+
 function minimumBytes(configured: string | undefined): number {
   if (configured === undefined || configured === "") return REPORT_THREADS_MIN_BYTES;
   const bytes = Number(configured);
