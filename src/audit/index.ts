@@ -12,11 +12,14 @@ import { contentHash } from "../hash.js";
 import type { Drift, FactPlan, FailOnDrift, PolicyResult, Severity, Snapshot, Suppression, TerraformDeclaration, TerraformDrift } from "../model/index.js";
 import { loadPolicies, requiredFacts, type LoadOptions, type PolicySet } from "../policy/index.js";
 import {
+  checkReportThreadsSetting,
   checkSnapshotFile,
   openReportDir,
   REPORT_FILE_NAMES,
   REPORT_FORMATS,
   runCompleteness,
+  useReportThreads,
+  workerFormats,
   writeReportsFromSnapshot,
   writeTerraformDriftReports,
   writeWhole,
@@ -26,6 +29,7 @@ import {
 } from "../report/index.js";
 import type { ScanOptions } from "../scan/index.js";
 import { defaultOutDir } from "./out-dir.js";
+import { releaseScanState } from "./release.js";
 import { streamAudit, SummaryCounter, type AuditSummary, type Omitted, type SnapshotRetention } from "./stream.js";
 
 export interface AuditOptions {
@@ -116,6 +120,7 @@ export async function audit(options: AuditOptions = {}): Promise<AuditResult> {
   const suppressions = options.suppressions ?? [];
 
   const policySet = await loadPolicies(options.policies);
+  if (formats.length > 0) checkReportThreadsSetting();
   // The report folder is checked and locked before the scan: a bad --out or a folder another run
   // is writing fails in a second, not after an hour of scanning.
   const reportDir =
@@ -181,16 +186,14 @@ async function auditInto(
     const drift = baselineFile === null ? null : await diffSnapshotFiles(baselineFile, snapshotFile);
     const reports: WrittenReport[] = [];
     if (reportDir !== undefined) {
+      const rendered = formats.filter((format) => format !== "json");
       reports.push(
         ...(await writeReportsFromSnapshot(snapshotFile, {
           outDir: reportDir.path,
           dir: reportDir,
-          formats: formats.filter((format) => format !== "json"),
+          formats: rendered,
           policies: policySet.policies,
-          // One thread unless REPLGUARD_REPORT_THREADS=1: the audit's process still holds what the
-          // scan kept, and the worker's heap on top of it took the peak at 100,000 buckets from
-          // ~367 to 441 MB, past the 400 MB bound (`replguard report` alone peaks at 377 MB with it).
-          threads: process.env["REPLGUARD_REPORT_THREADS"] === "1",
+          threads: await reportThreads(snapshotFile, rendered),
           ...(baselineFile !== null && drift !== null ? { baselineFile, drift } : {}),
           // With `--baseline latest`, the trend draws every earlier run beside the report folder.
           ...(options.baseline === "latest" && drift !== null ? { html: { history: await failureHistory(dirname(reportDir.path), reportDir.path) } } : {}),
@@ -219,6 +222,18 @@ async function auditInto(
   } finally {
     if (scratch !== null) await rm(scratch, { recursive: true, force: true });
   }
+}
+
+/**
+ * Whether the reports render on two threads (render-threads.ts: by default from a snapshot file of
+ * 32 MiB on two cores; `REPLGUARD_REPORT_THREADS=0|1` decides otherwise). Before they start, the
+ * scan's leftovers are let go (release.ts) and, with the worker coming, collected: at 100,000
+ * buckets the worker's heap on top of what the scan left uncollected took the peak to 441 MB.
+ */
+async function reportThreads(snapshotFile: string, formats: readonly ReportFormat[]): Promise<boolean> {
+  const threads = workerFormats(formats).length > 0 && (await useReportThreads(snapshotFile, undefined));
+  releaseScanState({ collect: threads });
+  return threads;
 }
 
 /** `snapshot.json`, or `snapshot.json.gz` gzipped. */

@@ -22,6 +22,7 @@ export { renderHtml, renderHtmlString, jsonForScript, DEFAULT_DETAILED_BUCKET_LI
 export { countStatuses, emptyCounts } from "./summary.js";
 export { openReportDir, interruptReportWrites, writeWhole, LOCK_FILE, type ReportDir } from "./report-dir.js";
 export { checkSnapshotFile, writeReportsFromRecords, writeReportsFromSnapshot, type Records, type SnapshotReportsOptions } from "./from-snapshot.js";
+export { checkReportThreadsSetting, useReportThreads, workerFormats } from "./render-threads.js";
 export { runCompleteness, errorResultLine, type RunCompleteness } from "./completeness.js";
 
 /**

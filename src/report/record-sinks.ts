@@ -3,97 +3,14 @@
  * all (from-snapshot.ts): CSV and SARIF write as the records come, the JSON snapshot is re-written
  * record by record, and the HTML counts in this pass and writes its page in a second one.
  */
-import type { AccountRecord, SnapshotRecord } from "../model/index.js";
-import { CsvStream } from "./csv.js";
+import type { SnapshotRecord } from "../model/index.js";
 import { HtmlTallier, renderHtmlPage } from "./html-stream.js";
 import type { ReportFileWriter } from "./output-stream.js";
-import { PolicyCatalog } from "./policy-catalog.js";
-import { SarifStream, type SarifBaseline } from "./sarif-stream.js";
 import { SnapshotWriter } from "./snapshot-json.js";
-import type { HtmlOptions, PolicyInfo } from "./types.js";
+import type { RecordSink, SharedCatalog } from "./stream-sinks.js";
+import type { HtmlOptions } from "./types.js";
 
-export interface RecordSink {
-  add(record: SnapshotRecord): Promise<void> | void;
-  /** After the last record: completes and closes the report. */
-  finish(): Promise<void>;
-  /** After a failure: closes without completing (the caller removes the file). */
-  abort(): Promise<void>;
-}
-
-/**
- * The policy catalog every report of the pass reads: the header's policies, then each policy seen
- * only in results at its first result (the same order, so the same SARIF rule indexes, for all).
- * Fed each record before the reports are.
- */
-export class SharedCatalog {
-  private catalog: PolicyCatalog | null = null;
-
-  constructor(private readonly policies: readonly PolicyInfo[]) {}
-
-  add(record: SnapshotRecord): void {
-    if (record.record === "header") this.catalog = new PolicyCatalog(record.policies, this.policies);
-    else if (record.record === "result") this.current.forResult(record.result);
-  }
-
-  get current(): PolicyCatalog {
-    if (this.catalog === null) throw new Error("a snapshot without its header reached the report");
-    return this.catalog;
-  }
-}
-
-export class CsvSink implements RecordSink {
-  private readonly accounts = new Map<string, AccountRecord>();
-  private csv: CsvStream | null = null;
-
-  constructor(
-    private readonly out: ReportFileWriter,
-    private readonly catalog: SharedCatalog,
-  ) {}
-
-  async add(record: SnapshotRecord): Promise<void> {
-    if (record.record === "header") {
-      this.csv = new CsvStream(this.out, this.catalog.current);
-      await this.csv.start();
-    } else if (record.record === "account") this.accounts.set(record.account.id, record.account);
-    else if (record.record === "result") await this.csv!.result(record.result, this.accounts.get(record.result.accountId));
-  }
-
-  finish(): Promise<void> {
-    return this.out.close();
-  }
-
-  abort(): Promise<void> {
-    return this.out.destroy();
-  }
-}
-
-export class SarifSink implements RecordSink {
-  private sarif: SarifStream | null = null;
-
-  constructor(
-    private readonly out: ReportFileWriter,
-    private readonly catalog: SharedCatalog,
-    private readonly baseline: SarifBaseline | undefined,
-  ) {}
-
-  async add(record: SnapshotRecord): Promise<void> {
-    if (record.record === "header") {
-      this.sarif = new SarifStream(this.out, this.catalog.current, this.baseline);
-      await this.sarif.start(record);
-    } else if (record.record === "account") this.sarif!.account(record.account);
-    else if (record.record === "bucket") this.sarif!.bucket(record.bucket);
-    else if (record.record === "result") await this.sarif!.result(record.result);
-    else await this.sarif!.finish(record);
-  }
-
-  finish(): Promise<void> {
-    return this.out.close();
-  }
-
-  abort(): Promise<void> {
-    return this.out.destroy();
-  }
-}
+export { CsvSink, SarifSink, SharedCatalog, type RecordSink } from "./stream-sinks.js";
 
 /** `snapshot.json` re-written in the current format (header version, no credentials in the endpoint, trailer counts). */
 export class JsonSink implements RecordSink {

@@ -9,7 +9,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import { SnapshotError } from "../errors.js";
 import type { SnapshotRecord } from "../model/index.js";
 import { ReportFileWriter } from "./output-stream.js";
-import { CsvSink, SarifSink, SharedCatalog, type RecordSink } from "./record-sinks.js";
+import { CsvSink, SarifSink, SharedCatalog, type RecordSink } from "./stream-sinks.js";
 import { runLane, type LaneOutput } from "./render-lane.js";
 import { snapshotRecords } from "./snapshot-records.js";
 import type { WorkerFailure, WorkerMessage, WorkerSetup } from "./render-threads.js";

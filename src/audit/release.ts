@@ -1,0 +1,46 @@
+/**
+ * What the audit lets go of between its scan and its reports (issue #15: the reports on two threads
+ * within 400 MB). Once `scan()` has returned, its inventory, resolution tables, sessions, clients and
+ * spools are unreachable; what is still held is module-level: the IAM decision memos (up to 16,384
+ * decisions each, keyed by the whole query: about 10 MB once full, whatever the organization's size),
+ * which no report reads. And V8 does not give back what the scan left as garbage until its old
+ * generation reaches the limit it set after its last full collection (up to 1.25 × what the scan
+ * held then, src/cli/heap.ts): the report worker's heap would come on top of that.
+ */
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
+import { clearDecisionMemo } from "../policy/iam/evaluate.js";
+
+/**
+ * Forgets the scan's memos; with `collect`, then runs one full garbage collection, so that the main
+ * thread's heap is what it really holds (and V8's next limit is set from that) before a report
+ * worker starts beside it. The memos only spare repeated simulations: forgetting them changes no
+ * answer (a later scan in this process asks the simulator again).
+ */
+export function releaseScanState({ collect }: { collect: boolean }): void {
+  clearDecisionMemo();
+  if (collect) fullCollection();
+}
+
+let collector: (() => void) | null = null;
+/**
+ * One full, synchronous collection (a few tens of ms on a 50–150 MB heap). Node offers it only as
+ * `gc` under `--expose-gc`: the host's own when it has it, else the flag is set for as long as it
+ * takes to create one context that has it, then unset, so no other context (the host's, a worker's)
+ * gets `gc`; nothing in how V8 collects is changed.
+ */
+function fullCollection(): void {
+  if (collector === null) {
+    const exposed = (globalThis as { gc?: () => void }).gc;
+    if (typeof exposed === "function") collector = exposed;
+    else {
+      setFlagsFromString("--expose-gc");
+      try {
+        collector = runInNewContext("gc") as () => void;
+      } finally {
+        setFlagsFromString("--no-expose-gc");
+      }
+    }
+  }
+  collector();
+}
