@@ -29,7 +29,7 @@ import {
 } from "../report/index.js";
 import type { ScanOptions } from "../scan/index.js";
 import { defaultOutDir } from "./out-dir.js";
-import { releaseScanState } from "./release.js";
+import { collectBeforeReportWorker } from "./release.js";
 import { streamAudit, SummaryCounter, type AuditSummary, type Omitted, type SnapshotRetention } from "./stream.js";
 
 export interface AuditOptions {
@@ -226,13 +226,13 @@ async function auditInto(
 
 /**
  * Whether the reports render on two threads (render-threads.ts: by default from a snapshot file of
- * 32 MiB on two cores; `REPLGUARD_REPORT_THREADS=0|1` decides otherwise). Before they start, the
- * scan's leftovers are let go (release.ts) and, with the worker coming, collected: at 100,000
- * buckets the worker's heap on top of what the scan left uncollected took the peak to 441 MB.
+ * 32 MiB on two cores; `REPLGUARD_REPORT_THREADS=0|1` decides otherwise). With the worker coming,
+ * the scan's leftovers are collected first (release.ts): at 100,000 buckets the worker's heap on top
+ * of what the scan left uncollected took the peak to 441 MB.
  */
 async function reportThreads(snapshotFile: string, formats: readonly ReportFormat[]): Promise<boolean> {
   const threads = workerFormats(formats).length > 0 && (await useReportThreads(snapshotFile, undefined));
-  releaseScanState({ collect: threads });
+  if (threads) collectBeforeReportWorker();
   return threads;
 }
 

@@ -1,25 +1,20 @@
 /**
- * What the audit lets go of between its scan and its reports (issue #15: the reports on two threads
- * within 400 MB). Once `scan()` has returned, its inventory, resolution tables, sessions, clients and
- * spools are unreachable; what is still held is module-level: the IAM decision memos (up to 16,384
- * decisions each, keyed by the whole query: about 10 MB once full, whatever the organization's size),
- * which no report reads. And V8 does not give back what the scan left as garbage until its old
- * generation reaches the limit it set after its last full collection (up to 1.25 × what the scan
- * held then, src/cli/heap.ts): the report worker's heap would come on top of that.
+ * What the audit does between its scan and a report worker (issue #15: the reports on two threads
+ * within 400 MB). Once `scan()` has returned, its inventory, resolution tables, sessions, clients,
+ * spools and IAM decision memos are let go (the scan releases its reads after the access pass). But
+ * V8 does not give back what the scan left as garbage until its old generation reaches the limit it
+ * set after its last full collection (up to 1.25 × what the scan held then, src/cli/heap.ts): the
+ * report worker's heap would come on top of that.
  */
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import { clearDecisionMemo } from "../policy/iam/evaluate.js";
 
 /**
- * Forgets the scan's memos; with `collect`, then runs one full garbage collection, so that the main
- * thread's heap is what it really holds (and V8's next limit is set from that) before a report
- * worker starts beside it. The memos only spare repeated simulations: forgetting them changes no
- * answer (a later scan in this process asks the simulator again).
+ * One full garbage collection before a report worker starts beside the main thread, so that the
+ * main thread's heap is what it really holds (and V8's next limit is set from that).
  */
-export function releaseScanState({ collect }: { collect: boolean }): void {
-  clearDecisionMemo();
-  if (collect) fullCollection();
+export function collectBeforeReportWorker(): void {
+  fullCollection();
 }
 
 let collector: (() => void) | null = null;

@@ -119,6 +119,8 @@ export const clearDecisionMemo = (): void => {
 export const releaseDecisionMemo = (): void => {
   decisions.release();
   byClass.release();
+  // The inputs' numbers name nothing once no answer is kept (a number is never given twice).
+  clearInputIds();
 };
 
 const decision = (result: string): AccessDecision => (result === "Allowed" ? "allowed" : result === "ExplicitlyDenied" ? "explicit-deny" : "implicit-deny");

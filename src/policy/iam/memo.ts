@@ -121,9 +121,14 @@ export class GroupedMemo<V> {
   }
 
   clear(): void {
-    this.groups.clear();
+    this.release();
     this.hits = 0;
     this.misses = 0;
+  }
+
+  /** Forgets the answers, keeping the counts (as BoundedMemo.release). */
+  release(): void {
+    this.groups.clear();
   }
 
   /** Answers held, in every group. */
