@@ -17,6 +17,7 @@ import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
+import { envSwitch } from "../env-switch.js";
 import { ReplguardError, SnapshotError, UsageError } from "../errors.js";
 import type { SarifBaseline } from "./sarif-stream.js";
 import type { PolicyInfo, ReportFormat } from "./types.js";
@@ -58,8 +59,8 @@ const GZIP_RATIO = 8;
  */
 export async function useReportThreads(file: string, threads: boolean | undefined): Promise<boolean> {
   if (threads !== undefined) return threads;
-  const setting = process.env.REPLGUARD_REPORT_THREADS;
-  if (setting === "0" || setting === "1") return setting === "1";
+  const setting = envSwitch("REPLGUARD_REPORT_THREADS");
+  if (setting !== undefined) return setting;
   if (availableParallelism() < 2) return false;
   const minBytes = minimumBytes(process.env.REPLGUARD_REPORT_THREADS_MIN_BYTES);
   const size = await stat(file).then(
@@ -70,8 +71,11 @@ export async function useReportThreads(file: string, threads: boolean | undefine
   return size * (gzip ? GZIP_RATIO : 1) >= minBytes;
 }
 
-/** Refuses a bad `REPLGUARD_REPORT_THREADS_MIN_BYTES` at once (the audit checks it before scanning). */
-export const checkReportThreadsSetting = (): void => void minimumBytes(process.env.REPLGUARD_REPORT_THREADS_MIN_BYTES);
+/** Refuses a bad `REPLGUARD_REPORT_THREADS` or `REPLGUARD_REPORT_THREADS_MIN_BYTES` at once (the audit checks it before scanning). */
+export const checkReportThreadsSetting = (): void => {
+  envSwitch("REPLGUARD_REPORT_THREADS");
+  minimumBytes(process.env.REPLGUARD_REPORT_THREADS_MIN_BYTES);
+};
 
 function minimumBytes(configured: string | undefined): number {
   if (configured === undefined || configured === "") return REPORT_THREADS_MIN_BYTES;

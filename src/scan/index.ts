@@ -12,6 +12,7 @@ import {
   type AwsAccessOptions,
 } from "../aws/index.js";
 import { UsageError } from "../errors.js";
+import { envSwitch } from "../env-switch.js";
 import type { AccountRecord, AccountRef, BucketDocument, Coverage, FactName, FactPlan, ScanInfo, ShardInfo } from "../model/index.js";
 import { FACT_NAMES } from "../model/index.js";
 import { discoverOrganization, scopeAccounts, type Organization } from "../org/index.js";
@@ -150,7 +151,7 @@ function shardInfo(shard: Shard, plan: FactPlan, ctx: ScanContext, inventory: In
 
 /** Whether the access pass begins during the accounts stage: on this thread, unsharded, when it runs at all. */
 const accessAhead = (options: ScanOptions, plan: FactPlan, workers: number): boolean =>
-  plan.access !== undefined && (options.accessAhead ?? process.env["REPLGUARD_ACCESS_AHEAD"] !== "0") && workers === 1 && options.shard === undefined;
+  plan.access !== undefined && (options.accessAhead ?? envSwitch("REPLGUARD_ACCESS_AHEAD") ?? true) && workers === 1 && options.shard === undefined;
 
 export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   const startedAt = new Date().toISOString();
@@ -159,6 +160,7 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   const maxAttempts = positive("maxAttempts", options.maxAttempts, 10);
   const plan = normalisePlan(options.facts);
   workerCount(options.workers, 1); // a bad value is refused before any call
+  envSwitch("REPLGUARD_ACCESS_AHEAD"); // likewise
   if (options.workers !== undefined && options.workers !== 1 && options.retryStrategy !== undefined) {
     throw new UsageError("retryStrategy cannot be handed to worker threads: use workers 1 with it");
   }

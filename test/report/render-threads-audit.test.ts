@@ -125,5 +125,8 @@ describe("audit: the reports on two threads", () => {
     await expect(useReportThreads(file, undefined)).rejects.toThrow(UsageError);
     // The audit refuses it before scanning (no endpoint answers here: a scan would fail otherwise).
     await expect(audit({ scan: { endpoint: "http://127.0.0.1:9", region: "us-east-1" }, outDir: join(dir, "refused") })).rejects.toThrow(/REPLGUARD_REPORT_THREADS_MIN_BYTES must be a whole number of bytes, got "lots"/);
+    setting({ REPLGUARD_REPORT_THREADS: "two" });
+    await expect(useReportThreads(file, undefined)).rejects.toThrow('REPLGUARD_REPORT_THREADS must be 0 or 1, got "two"');
+    await expect(audit({ scan: { endpoint: "http://127.0.0.1:9", region: "us-east-1" }, outDir: join(dir, "refused") })).rejects.toThrow('REPLGUARD_REPORT_THREADS must be 0 or 1, got "two"');
   });
 });
