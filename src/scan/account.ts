@@ -51,10 +51,17 @@ async function openAndList(ctx: ScanContext, record: AccountRecord): Promise<Ope
   }
 }
 
-/** Reads the buckets of an opened account and completes its record. */
-async function readBuckets(ctx: ScanContext, record: AccountRecord, account: AccountRef, opened: Opened): Promise<ScannedAccount> {
+/**
+ * Reads the buckets of an opened account and completes its record. `allStarted` is told once every
+ * bucket's read has begun (at once when there is none): from then on the account only waits for its
+ * last reads.
+ */
+async function readBuckets(ctx: ScanContext, record: AccountRecord, account: AccountRef, opened: Opened, allStarted: () => void = () => undefined): Promise<ScannedAccount> {
   const { session, listed } = opened;
-  if (session === null || listed === null) return { session, documents: [] };
+  if (session === null || listed === null) {
+    allStarted();
+    return { session, documents: [] };
+  }
   const progress = ctx.progress;
   const inScope = listed.filter((b) => {
     if (ctx.regions === null || b.region === null || ctx.regions.has(b.region)) return true;
@@ -68,9 +75,11 @@ async function readBuckets(ctx: ScanContext, record: AccountRecord, account: Acc
   // next bucket, rather than a queued task (and its promises) per bucket.
   const documents: BucketDocument[] = new Array<BucketDocument>(inScope.length);
   let next = 0;
+  if (inScope.length === 0) allStarted();
   const reader = async (): Promise<void> => {
     while (next < inScope.length) {
       const at = next++;
+      if (next === inScope.length) allStarted();
       const doc = await readBucket(ctx, session, inScope[at]!, account);
       documents[at] = doc;
       progress.bucketsDone++;
@@ -105,31 +114,62 @@ export async function scanAccount(ctx: ScanContext, record: AccountRecord, accou
  * slots idle: so the next accounts, up to `inFlight` of them, are opened while the current ones
  * read, and start reading as soon as a reading place frees. An opening place is held until its
  * account has a reading place, so at most `inFlight` accounts wait opened (their listings in
- * memory), however far the reading lags. What each account gets is unchanged; only when its calls start.
+ * memory), however far the reading lags.
+ *
+ * An account's reading place is held until every one of its bucket reads has *begun*, not ended:
+ * its last reads may wait out several retry backoffs in a row (a throttled call gives its request
+ * slot back while it waits, src/aws/request-slots.ts), and the next account's reads fill the slots
+ * meanwhile. Such a draining account then holds one of `DRAINING_PER_READING × inFlight` draining
+ * places, taken before its reading place is given up, so the accounts holding documents in memory
+ * stay bounded. What each account gets is unchanged; only when its calls start.
  */
 export class AccountLookahead {
   private readonly opening: LimitFunction;
   private readonly reading: LimitFunction;
+  private readonly draining: LimitFunction;
 
   constructor(inFlight: number) {
     this.opening = pLimit(inFlight);
     this.reading = pLimit(inFlight);
+    this.draining = pLimit(inFlight * DRAINING_PER_READING);
   }
 
   scan(ctx: ScanContext, record: AccountRecord, account: AccountRef): Promise<ScannedAccount> {
-    return new Promise<ScannedAccount>((resolve, reject) => {
+    return this.schedule(
+      () => openAndList(ctx, record),
+      (opened, allStarted) => readBuckets(ctx, record, account, opened, allStarted),
+    );
+  }
+
+  /** One account: `open` in an opening place, then `read` in a reading place until it says all its reads began, then in a draining place until it ends. */
+  schedule<O, R>(open: () => Promise<O>, read: (opened: O, allStarted: () => void) => Promise<R>): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
       this.opening(async () => {
-        const opened = await openAndList(ctx, record);
+        const opened = await open();
         await new Promise<void>((started) => {
-          this.reading(async () => {
+          // Never rejects: the read's outcome goes to `resolve`/`reject` above.
+          void this.reading(async () => {
             started();
-            return readBuckets(ctx, record, account, opened);
-          }).then(resolve, reject);
+            let markAllStarted = (): void => undefined;
+            const allStarted = new Promise<void>((begun) => (markAllStarted = begun));
+            const reading = read(opened, markAllStarted);
+            reading.then(resolve, reject);
+            const ended = reading.then(
+              () => undefined,
+              () => undefined,
+            );
+            await Promise.race([allStarted, ended]);
+            // A draining place before the reading place is given up (bounded documents in memory).
+            await new Promise<void>((held) => void this.draining(() => (held(), ended)));
+          });
         });
       }).catch(reject);
     });
   }
 }
+
+/** Accounts waiting on their last reads, per account reading (see AccountLookahead). */
+export const DRAINING_PER_READING = 4;
 
 /** Scans the accounts through one `AccountLookahead`, handing each on (`onScanned`, awaited) as it finishes. */
 export async function scanAccounts(
