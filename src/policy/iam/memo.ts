@@ -43,12 +43,34 @@ export function contentKey(document: PolicyDocument): string {
   return key;
 }
 
-/** A map that forgets its oldest entries past `capacity`: remembering is an optimisation, never needed for an answer. */
-export class BoundedMemo<V> {
-  private readonly entries = new Map<string, V>();
+/** Hits and misses (the access bench prints them), which outlive `release`. */
+abstract class CountedMemo {
   hits = 0;
   misses = 0;
-  constructor(private readonly capacity: number) {}
+
+  /** `found`, counted as a hit, or `undefined`, counted as a miss. */
+  protected counted<V>(found: V | undefined): V | undefined {
+    if (found !== undefined) this.hits++;
+    else this.misses++;
+    return found;
+  }
+
+  /** Forgets the entries, keeping the counts: once the questions are asked, the answers need not stay. */
+  abstract release(): void;
+
+  clear(): void {
+    this.release();
+    this.hits = 0;
+    this.misses = 0;
+  }
+}
+
+/** A map that forgets its oldest entries past `capacity`: remembering is an optimisation, never needed for an answer. */
+export class BoundedMemo<V> extends CountedMemo {
+  private readonly entries = new Map<string, V>();
+  constructor(private readonly capacity: number) {
+    super();
+  }
 
   get(key: string, compute: () => V): V {
     const found = this.find(key);
@@ -57,10 +79,7 @@ export class BoundedMemo<V> {
 
   /** `get` in two steps, for a hot path that would otherwise make a closure per call: the value, counted as a hit, or `undefined`, counted as a miss… */
   find(key: string): V | undefined {
-    const found = this.entries.get(key);
-    if (found !== undefined) this.hits++;
-    else this.misses++;
-    return found;
+    return this.counted(this.entries.get(key));
   }
 
   /** …then the value computed for that miss, kept and returned. */
@@ -70,13 +89,6 @@ export class BoundedMemo<V> {
     return value;
   }
 
-  clear(): void {
-    this.release();
-    this.hits = 0;
-    this.misses = 0;
-  }
-
-  /** Forgets the entries, keeping the counts: once the questions are asked, the answers need not stay. */
   release(): void {
     this.entries.clear();
   }
@@ -91,11 +103,11 @@ export class BoundedMemo<V> {
  * resource class) kept together, so that the group's key is built and looked up once per question
  * and each action's answer by the action's name alone. Forgets its oldest groups past `capacity`.
  */
-export class GroupedMemo<V> {
+export class GroupedMemo<V> extends CountedMemo {
   private readonly groups = new Map<string, Map<string, V>>();
-  hits = 0;
-  misses = 0;
-  constructor(private readonly capacity: number) {}
+  constructor(private readonly capacity: number) {
+    super();
+  }
 
   /** The group of `key` (a new one when absent, the oldest group forgotten past capacity). */
   group(key: string): Map<string, V> {
@@ -109,10 +121,7 @@ export class GroupedMemo<V> {
 
   /** The group's answer for `name`, counted as a hit, or `undefined` (a miss): `remember` it then. */
   find(group: Map<string, V>, name: string): V | undefined {
-    const found = group.get(name);
-    if (found !== undefined) this.hits++;
-    else this.misses++;
-    return found;
+    return this.counted(group.get(name));
   }
 
   remember(group: Map<string, V>, name: string, value: V): V {
@@ -120,13 +129,6 @@ export class GroupedMemo<V> {
     return value;
   }
 
-  clear(): void {
-    this.release();
-    this.hits = 0;
-    this.misses = 0;
-  }
-
-  /** Forgets the answers, keeping the counts (as BoundedMemo.release). */
   release(): void {
     this.groups.clear();
   }
