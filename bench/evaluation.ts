@@ -10,7 +10,13 @@
  * the warm rounds are also summed apart. With `--rounds 10` over a 100 × 100 snapshot, "all rounds"
  * is about the audit's evaluation of 100,000 documents, warm-up included: the figure of issue #15.
  * Profile with `node --cpu-prof --import tsx bench/evaluation.ts SNAPSHOT`.
+ *
+ * It ends with the sha256 of every result (one more pass, untimed): a change to evaluation's speed
+ * must leave that hash as it was.
  */
+import { createHash } from "node:crypto";
+import { evaluateBucket, loadPolicies } from "../src/policy/index.js";
+import { snapshotRecords } from "../src/report/index.js";
 import { evaluationFigures, evaluationLine, type EvaluationFigures } from "./figures.js";
 import { numberFlag } from "./flags.js";
 
@@ -40,3 +46,17 @@ if (rounds > 1) {
   console.log(`rounds 2–${rounds} (warm): ${evaluationLine(warm)}`);
   console.log(`all rounds: ${evaluationLine(total)}`);
 }
+
+// The results themselves, hashed in the snapshot's order: equal before and after a speed-up.
+const set = await loadPolicies();
+const hash = createHash("sha256");
+let results = 0;
+for await (const record of snapshotRecords(file, { validate: false })) {
+  if (record.record !== "bucket") continue;
+  for (const result of evaluateBucket(set, record.bucket, { suppressions: [] })) {
+    hash.update(JSON.stringify(result));
+    hash.update("\n");
+    results++;
+  }
+}
+console.log(`results: ${results}, sha256 ${hash.digest("hex")}`);
