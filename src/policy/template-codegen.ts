@@ -114,6 +114,11 @@ export function generateTemplate(program: Node): (context: unknown) => string {
     const args = (node["params"] as Node[]).map(expr);
     if (name === "__print" && args.length === 2) return `P(${args.join(", ")})`;
     if (name === "lookup") return `((t = ${args[0]}), !t ? t : L(t, ${args[1]}))`;
+    if (name === "__defined" && args.length === 3) {
+      // Inlined like `__print`: the helper itself (which throws the error) only on undefined, without a rest-and-spread call per argument.
+      const defined = valueHelpers["__defined"] as unknown as Helper;
+      return `((t = ${args[0]}), t === undefined ? ${helper((value, path, name) => defined(value, path, name, OPTIONS))}(t, ${args[1]}, ${args[2]}) : t)`;
+    }
     if (name === "__print" || name === "__defined") {
       const run = valueHelpers[name] as unknown as Helper;
       return `${helper((...values) => run(...values, OPTIONS))}(${args.join(", ")})`;
