@@ -13,6 +13,7 @@
 import Handlebars from "handlebars";
 import { PolicyError } from "../errors.js";
 import { checkTemplate, TemplateCheckError } from "./template-check.js";
+import { renderedTidy } from "./template-codegen.js";
 import { readsDocumentOnly, sharedTemplate } from "./template-shared.js";
 import { tidy } from "./tidy.js";
 import { registeredHelpers, TemplateRenderError, valueHelpers } from "./template-helpers.js";
@@ -61,6 +62,8 @@ export function compileMessages(
     const pointer = `/messages/${status}`;
     let template: (context: object) => unknown;
     let documentOnly = false;
+    // Set when the generated renderer can tell its sentence is tidy without a scan (template-tidy.ts).
+    let tidied: (() => boolean) | undefined;
     try {
       const ast = handlebars.parseWithoutProcessing(source);
       checkTemplate(ast as never, { status, parameters: info.parameters });
@@ -71,13 +74,15 @@ export function compileMessages(
       const direct = engine === "direct" ? sharedTemplate(ast as never) : null;
       documentOnly = direct !== null && readsDocumentOnly(ast as never);
       template = direct ?? handlebars.compile(ast, COMPILE_OPTIONS);
+      tidied = direct === null ? undefined : renderedTidy(direct);
     } catch (error) {
       const detail = error instanceof TemplateCheckError ? error.message : `is not a valid template: ${firstLine(error)}`;
       throw new PolicyError(`${at.file}: ${pointer} ${detail}`, { ...at, pointer, cause: error });
     }
     const render = (full: object): string => {
       try {
-        return tidy(template(full) as string);
+        const sentence = template(full) as string;
+        return tidied !== undefined && tidied() ? sentence : tidy(sentence);
       } catch (error) {
         // Handlebars' own errors (and a stack overflow on absurd data) read as template problems too.
         const detail = error instanceof TemplateRenderError ? error.message : firstLine(error);

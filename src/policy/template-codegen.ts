@@ -11,6 +11,7 @@
  */
 import { eachOf, type Frame } from "./template-each.js";
 import { customHelper, valueHelpers } from "./template-helpers.js";
+import { cleanValue, tidyAroundValues } from "./template-tidy.js";
 
 interface Node {
   type: string;
@@ -50,8 +51,22 @@ const RUNTIME = {
     }),
 };
 
+/**
+ * Renderers whose last sentence is known tidy without a scan (template-tidy.ts): the answer for
+ * the render just made (renders are synchronous and never nest), true when every printed value was
+ * clean. Only for templates whose text is tidy around any clean value.
+ */
+const lastTidy = new WeakMap<(context: unknown) => string, () => boolean>();
+
+/** Whether the sentence the renderer just gave is tidy already, when it can tell; undefined when it cannot. */
+export function renderedTidy(render: (context: unknown) => string): (() => boolean) | undefined {
+  return lastTidy.get(render);
+}
+
 /** The renderer for a tree template-compile.ts accepted (its subset, its whitespace control applied). */
 export function generateTemplate(program: Node): (context: unknown) => string {
+  // Analysed before generating: only then are printed values checked as they are printed.
+  const watch = tidyAroundValues(program);
   const constants: unknown[] = [];
   const helpers: Helper[] = [];
   const functions: string[] = [];
@@ -81,7 +96,7 @@ export function generateTemplate(program: Node): (context: unknown) => string {
       case "CommentStatement":
         return null;
       case "MustacheStatement":
-        return `S(${call(node)})`;
+        return watch ? `W(S(${call(node)}))` : `S(${call(node)})`;
       case "BlockStatement":
         return `S(${block(node)})`;
       default:
@@ -160,8 +175,13 @@ export function generateTemplate(program: Node): (context: unknown) => string {
 
   const main = programFunction(program);
   const root = usesData ? "{ root: context }" : "undefined";
-  const source = `"use strict";\n${functions.join("\n")}\nreturn (context) => "" + ${main}(context, ${root});`;
+  // `u`: a value printed in this render was not clean (template-tidy.ts); reset by each render.
+  const source =
+    `"use strict";\nlet u = false;\nfunction W(v) { if (!C(v)) u = true; return v; }\n${functions.join("\n")}\n` +
+    `return [(context) => { u = false; return "" + ${main}(context, ${root}); }, () => !u];`;
   // Code from the template's structure only: every text and literal is a JSON string or a K[i] reference.
-  const make = new Function("L", "O", "S", "V", "E", "P", "EACH", "K", "H", source) as (...runtime: unknown[]) => (context: unknown) => string;
-  return make(RUNTIME.L, RUNTIME.O, RUNTIME.S, RUNTIME.V, RUNTIME.E, RUNTIME.P, RUNTIME.EACH, constants, helpers);
+  const make = new Function("L", "O", "S", "V", "E", "P", "EACH", "C", "K", "H", source) as (...runtime: unknown[]) => [(context: unknown) => string, () => boolean];
+  const [render, tidied] = make(RUNTIME.L, RUNTIME.O, RUNTIME.S, RUNTIME.V, RUNTIME.E, RUNTIME.P, RUNTIME.EACH, cleanValue, constants, helpers);
+  if (watch) lastTidy.set(render, tidied);
+  return render;
 }

@@ -1,0 +1,74 @@
+/**
+ * When a rendered sentence needs no tidying, known without scanning it. `tidy` (tidy.ts) scans
+ * every sentence of every result for whitespace to collapse: a fifth of evaluation, most of it
+ * spent on the template's own text, which is the same every time. A template whose text is tidy
+ * around any printed value (every way its blocks can choose, each value standing as "x") gives a
+ * tidy sentence whenever each value it prints is "clean": non-empty, tidy itself, and not
+ * starting with `,.;:`. Then only the values are scanned (template-codegen.ts), and a sentence
+ * with any other value is tidied as before. Why that is exact: a sentence is untidy when it starts
+ * or ends with whitespace, holds whitespace other than a space, or a space followed by whitespace
+ * or `,.;:`; a clean value neither holds such a spot, nor starts with a character that completes
+ * one after a space of the text, nor ends with whitespace that could start one; every other spot
+ * is in the text, where the "x" skeleton already showed it tidy.
+ */
+import { untidy } from "./tidy.js";
+
+interface Node {
+  type: string;
+  [key: string]: unknown;
+}
+
+/** More ways through a template's blocks than this: not analysed (the sentence is tidied as before). */
+const MAX_SKELETONS = 256;
+
+/** Whether every sentence of the template is tidy when every value it prints is clean (see above). */
+export function tidyAroundValues(program: Node): boolean {
+  const all = skeletons(program);
+  return all !== null && all.every((skeleton) => !untidy(skeleton));
+}
+
+/** Every text the program can give with each printed value as "x", or null when unknown. */
+function skeletons(program: Node | undefined): string[] | null {
+  let out = [""];
+  if (program === undefined || program === null) return out;
+  for (const node of program["body"] as Node[]) {
+    const options = statementSkeletons(node);
+    if (options === null) return null;
+    const next = new Set<string>();
+    for (const before of out) for (const option of options) next.add(before + option);
+    if (next.size > MAX_SKELETONS) return null;
+    out = [...next];
+  }
+  return out;
+}
+
+function statementSkeletons(node: Node): string[] | null {
+  switch (node.type) {
+    case "ContentStatement":
+      return [node["value"] as string];
+    case "CommentStatement":
+      return [""];
+    case "MustacheStatement":
+      return ["x"];
+    case "BlockStatement": {
+      const name = (node["path"] as Node)["original"];
+      // `#each` repeats its program: not a finite set of texts worth listing.
+      if (name !== "if" && name !== "unless" && name !== "with") return null;
+      const fn = skeletons(node["program"] as Node | undefined);
+      const inverse = skeletons(node["inverse"] as Node | undefined);
+      return fn === null || inverse === null ? null : [...new Set([...fn, ...inverse])];
+    }
+    default:
+      return null;
+  }
+}
+
+/** `,.;:`: what after a space of the text would make the sentence untidy. */
+const isPunctuation = (c: number): boolean => c === 44 || c === 46 || c === 59 || c === 58;
+
+/** A printed value (a mustache's output) that keeps a sentence tidy around it (see above). */
+export function cleanValue(value: unknown): boolean {
+  if (typeof value === "string") return value.length > 0 && !isPunctuation(value.charCodeAt(0)) && !untidy(value);
+  // A number or boolean prints as digits, signs, letters and a point, never first.
+  return typeof value === "number" || typeof value === "boolean";
+}

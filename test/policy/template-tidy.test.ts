@@ -1,0 +1,86 @@
+/**
+ * A sentence is known tidy without scanning it when the template's text is tidy around any
+ * printed value and every value printed was clean (template-tidy.ts). The sentences must be
+ * exactly those tidy() gives: compared with Handlebars' runtime, whose sentences are always tidied.
+ */
+import Handlebars from "handlebars";
+import { describe, expect, it } from "vitest";
+import { compileMessages } from "../../src/policy/messages.js";
+import { checkTemplate } from "../../src/policy/template-check.js";
+import { generateTemplate, renderedTidy } from "../../src/policy/template-codegen.js";
+import { cleanValue, tidyAroundValues } from "../../src/policy/template-tidy.js";
+
+const tree = (source: string) => {
+  const ast = Handlebars.parseWithoutProcessing(source);
+  checkTemplate(ast as never, { status: "fail", parameters: [] });
+  Handlebars.precompile(ast, { noEscape: true });
+  return ast as never;
+};
+
+/** Values that are clean and values that are not, in every place a sentence can go wrong. */
+const VALUES = ["prod-logs", "a b", "a  b", " lead", "trail ", "", ",x", ".x", ":x", ";x", "x,", "tab\there", "nb\u00a0sp", "line\nbreak", "x .y"];
+
+const TEMPLATES = [
+  "rule `{{rule.id}}` replicates to {{destination.bucket}}",
+  "{{rule.id}} {{destination.bucket}}",
+  "{{rule.id}}{{destination.bucket}}, done",
+  "{{#if rule.enabled}}{{rule.id}} is on{{else}} {{rule.id}} is off {{/if}}",
+  "{{#if rule.enabled}}enabled {{/if}}{{rule.id}}",
+  "to {{#unless rule.enabled}} {{/unless}}{{destination.bucket}}.",
+  "{{default rule.prefix \"none\"}} and {{join rule.tags}}",
+];
+
+describe("policy/template-tidy", () => {
+  it("finds the text tidy around values only when every way through the blocks is", () => {
+    expect(tidyAroundValues(tree(TEMPLATES[0]!))).toBe(true);
+    expect(tidyAroundValues(tree(TEMPLATES[1]!))).toBe(true);
+    // " {{rule.id}} is off " starts and ends with a space; "enabled " then a value is tidy.
+    expect(tidyAroundValues(tree(TEMPLATES[3]!))).toBe(false);
+    expect(tidyAroundValues(tree(TEMPLATES[4]!))).toBe(true);
+    // With the block empty, "to " meets " ": two spaces.
+    expect(tidyAroundValues(tree(TEMPLATES[5]!))).toBe(false);
+    expect(tidyAroundValues(tree("{{#each rule.tags}}{{this}}{{/each}}"))).toBe(false);
+  });
+
+  it("calls a value clean only when no sentence can go wrong around it", () => {
+    expect(VALUES.filter(cleanValue)).toEqual(["prod-logs", "a b", "x,"]);
+    expect([cleanValue(0), cleanValue(-1.5), cleanValue(true), cleanValue(null), cleanValue({})]).toEqual([true, true, true, false, false]);
+  });
+
+  it("tells after each render whether that sentence was tidy", () => {
+    const render = generateTemplate(tree(TEMPLATES[0]!));
+    const tidied = renderedTidy(render)!;
+    expect(render({ rule: { id: "r1" }, destination: { bucket: "vault" } })).toBe("rule `r1` replicates to vault");
+    expect(tidied()).toBe(true);
+    render({ rule: { id: "r 1 " }, destination: { bucket: "vault" } });
+    expect(tidied()).toBe(false);
+    expect(renderedTidy(generateTemplate(tree(TEMPLATES[3]!)))).toBeUndefined();
+  });
+
+  it("gives the sentences Handlebars and tidy give, for every value in every place", () => {
+    const at = { file: "t.json", policyId: "t" };
+    const info = { title: "T", severity: "low", parameters: [] };
+    const got: string[] = [];
+    const want: string[] = [];
+    for (const fail of TEMPLATES) {
+      const direct = compileMessages({ fail }, at, info).fail;
+      const reference = compileMessages({ fail }, at, info, "handlebars").fail;
+      for (const id of VALUES) {
+        for (const bucket of VALUES) {
+          const context = { bucket: {}, account: {}, params: {}, rule: { id, enabled: bucket.length % 2 === 0, prefix: id, tags: [id, bucket] }, destination: { bucket } };
+          const outcome = (template: typeof direct): string => {
+            try {
+              return template(context);
+            } catch (error) {
+              return `error ${(error as Error).message}`;
+            }
+          };
+          got.push(outcome(direct));
+          want.push(outcome(reference));
+        }
+      }
+    }
+    expect(got).toEqual(want);
+    expect(got.filter((sentence) => sentence.includes("  ")).length).toBe(0);
+  });
+});
