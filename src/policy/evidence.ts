@@ -15,7 +15,24 @@ export interface EvidenceGroup {
   evidence: Evidence[];
 }
 
-const RULE_POINTER = /^\/replication\/rules\/(\d+)(?:\/|$)/;
+const RULES = "/replication/rules/";
+
+/**
+ * The rule a pointer is inside: `/replication/rules/<digits>` followed by `/` or the end, as
+ * `/^\/replication\/rules\/(\d+)(?:\/|$)/` reads it, without a match array for every failure
+ * (that regular expression's exec was a twentieth of evaluation).
+ */
+export function ruleIndexOf(pointer: string): number | null {
+  if (!pointer.startsWith(RULES)) return null;
+  const start = RULES.length;
+  let end = start;
+  for (; end < pointer.length; end++) {
+    const c = pointer.charCodeAt(end);
+    if (c < 48 || c > 57) break;
+  }
+  if (end === start || (end < pointer.length && pointer.charCodeAt(end) !== 47)) return null;
+  return Number(pointer.slice(start, end));
+}
 
 export function groupEvidence(doc: unknown, errors: ErrorObject[]): EvidenceGroup[] {
   // Most failures are one error at one spot (often beside its wrapper): its group directly, without
@@ -35,8 +52,7 @@ export function groupEvidence(doc: unknown, errors: ErrorObject[]): EvidenceGrou
   }
   const groups = new Map<string, EvidenceGroup>();
   for (const [pointer, { expected }] of byPointer) {
-    const match = RULE_POINTER.exec(pointer);
-    const ruleIndex = match ? Number(match[1]) : null;
+    const ruleIndex = ruleIndexOf(pointer);
     const key = ruleIndex === null ? "bucket" : String(ruleIndex);
     const group = groups.get(key) ?? { ruleIndex, evidence: [] };
     group.evidence.push({ pointer, actual: valueAt(doc, pointer) ?? null, expected: expected.join(" or ") });
@@ -60,8 +76,7 @@ function onlyLeaf(errors: ErrorObject[]): ErrorObject | undefined {
 /** What groupEvidence makes of a single error: one group, one piece of evidence. */
 function oneGroup(doc: unknown, error: ErrorObject): EvidenceGroup {
   const pointer = ajvErrorPointer(error);
-  const match = RULE_POINTER.exec(pointer);
-  return { ruleIndex: match ? Number(match[1]) : null, evidence: [{ pointer, actual: actualAt(doc, pointer, error), expected: expectedWords(error) }] };
+  return { ruleIndex: ruleIndexOf(pointer), evidence: [{ pointer, actual: actualAt(doc, pointer, error), expected: expectedWords(error) }] };
 }
 
 /**

@@ -4,11 +4,12 @@
  * the look-up finds, and the look-up must still serve where ajv's data is something else (a
  * missing property, an extra property, a property name, an object).
  */
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { ErrorObject } from "ajv/dist/2020.js";
 import { valueAt } from "../../src/json-pointer.js";
 import { createPolicyAjv } from "../../src/policy/ajv.js";
-import { groupEvidence } from "../../src/policy/evidence.js";
+import { groupEvidence, ruleIndexOf } from "../../src/policy/evidence.js";
 
 const doc = {
   versioning: { status: "Suspended" },
@@ -45,5 +46,21 @@ describe("policy/evidence actual values", () => {
     }
     // A property name's failure points at the object, not at the key ajv judged.
     expect(evidenceOf({ properties: { tags: { propertyNames: { pattern: "^[a-z]+$" } } } })[0]!.actual).toEqual({ "bad key": "x" });
+  });
+});
+
+describe("policy/evidence ruleIndexOf", () => {
+  it("reads the rule of a pointer exactly as the regular expression it replaces", () => {
+    const RULE_POINTER = /^\/replication\/rules\/(\d+)(?:\/|$)/;
+    const piece = fc.constantFrom("/replication", "/rules", "/", "0", "1", "12", "007", "x", "~1", "a", "");
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 6 }), (parts) => {
+        const pointer = parts.join("");
+        const match = RULE_POINTER.exec(pointer);
+        expect(ruleIndexOf(pointer)).toBe(match ? Number(match[1]) : null);
+      }),
+      { numRuns: 3000 },
+    );
+    expect([ruleIndexOf("/replication/rules/3/destination"), ruleIndexOf("/replication/rules/3"), ruleIndexOf("/replication/rules/3x"), ruleIndexOf("/replication/rules/")]).toEqual([3, 3, null, null]);
   });
 });
