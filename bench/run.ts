@@ -54,7 +54,8 @@ function sandboxProcess(): Promise<SandboxChild> {
   return startSandboxChild(accounts, bucketsPerAccount, flags);
 }
 
-type Stage = [name: string, atMs: number, cpuMs: number];
+/** A stage's name, start (ms since the CLI's start), the process's CPU then (ms) and the highest RSS sampled while it ran (bytes). */
+type Stage = [name: string, atMs: number, cpuMs: number, peakRss: number];
 interface ChildFigures {
   seconds: number;
   /** The scan's stages in order, each with its start in ms since the CLI's start and the process's CPU (user + system, ms) then (the last: `exit`). */
@@ -68,9 +69,12 @@ interface ChildFigures {
 async function cli(args: string[], env: Record<string, string> = {}): Promise<ChildFigures> {
   // The scan's stages (src/scan/context.ts, a diagnostics channel) with their times since start, printed with the usage.
   const script =
-    `const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; }; const stages = [["start", 0, cpu()]]; const t0 = performance.now(); (await import("node:diagnostics_channel")).subscribe("replguard:scan-stage", (m) => stages.push([m.stage, performance.now() - t0, cpu()]));` +
+    // Each stage's peak RSS: sampled every 50 ms (a worker's memory is the process's too) and at each mark, kept on the stage then running.
+    `const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; }; const rss = () => process.memoryUsage.rss(); const stages = [["start", 0, cpu(), rss()]]; const t0 = performance.now();` +
+    `const tick = () => { const s = stages[stages.length - 1]; s[3] = Math.max(s[3], rss()); }; setInterval(tick, 50).unref();` +
+    `(await import("node:diagnostics_channel")).subscribe("replguard:scan-stage", (m) => { tick(); stages.push([m.stage, performance.now() - t0, cpu(), rss()]); });` +
     `const { boundHeapGrowth } = await import(${JSON.stringify(`${root}src/cli/heap.ts`)}); boundHeapGrowth();` +
-    `const { main } = await import(${JSON.stringify(`${root}src/cli/program.ts`)}); const code = await main(process.argv.slice(1)); const u = process.resourceUsage(); stages.push(["exit", performance.now() - t0, cpu()]);` +
+    `const { main } = await import(${JSON.stringify(`${root}src/cli/program.ts`)}); const code = await main(process.argv.slice(1)); tick(); const u = process.resourceUsage(); stages.push(["exit", performance.now() - t0, cpu(), rss()]);` +
     `process.stderr.write("usage " + u.maxRSS + " " + (u.userCPUTime + u.systemCPUTime) + "\\nstages " + JSON.stringify(stages) + "\\n"); process.exitCode = code;`;
   const started = performance.now();
   const { stdout, stderr } = await promisify(execFile)(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script, ...args], {
@@ -113,12 +117,12 @@ const STAGE_NAMES: Record<string, string> = {
   handover: "documents → evaluation + snapshot",
   done: "reports (after the scan)",
 };
-/** What each stage took, wall and the process's CPU: from its mark to the next one's; `done` to `exit` is the reports. */
+/** What each stage took, wall and the process's CPU: from its mark to the next one's; `done` to `exit` is the reports. And the highest RSS sampled within it. */
 function stageLines(stages: Stage[], buckets: number): string[] {
-  return stages.slice(0, -1).map(([stage, at, cpu], i) => {
+  return stages.slice(0, -1).map(([stage, at, cpu, peakRss], i) => {
     const [, nextAt, nextCpu] = stages[i + 1]!;
     const perBucket = ((nextCpu - cpu) / buckets).toFixed(3);
-    return row(`  stage: ${STAGE_NAMES[stage] ?? stage}`, `${((nextAt - at) / 1000).toFixed(2)} s, CPU ${((nextCpu - cpu) / 1000).toFixed(2)} s (${perBucket} ms/bucket)`);
+    return row(`  stage: ${STAGE_NAMES[stage] ?? stage}`, `${((nextAt - at) / 1000).toFixed(2)} s, CPU ${((nextCpu - cpu) / 1000).toFixed(2)} s (${perBucket} ms/bucket), peak RSS ${Math.round(peakRss / 2 ** 20)} MB`);
   });
 }
 

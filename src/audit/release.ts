@@ -9,22 +9,16 @@
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 
-/**
- * One full garbage collection before a report worker starts beside the main thread, so that the
- * main thread's heap is what it really holds (and V8's next limit is set from that).
- */
-export function collectBeforeReportWorker(): void {
-  fullCollection();
-}
-
 let collector: (() => void) | null = null;
 /**
- * One full, synchronous collection (a few tens of ms on a 50–150 MB heap). Node offers it only as
- * `gc` under `--expose-gc`: the host's own when it has it, else the flag is set for as long as it
- * takes to create one context that has it, then unset, so no other context (the host's, a worker's)
- * gets `gc`; nothing in how V8 collects is changed.
+ * One full garbage collection before a report worker starts beside the main thread, so that the
+ * main thread's heap is what it really holds (and V8's next limit is set from that): synchronous,
+ * a few tens of ms on a 50–150 MB heap. Node offers it only as `gc` under `--expose-gc`: the host's
+ * own when it has it, else the flag is set for as long as it takes to create one context that has
+ * it, then unset, so no other context (the host's, a worker's) gets `gc`; nothing in how V8
+ * collects is changed.
  */
-function fullCollection(): void {
+export function collectBeforeReportWorker(): void {
   if (collector === null) {
     const exposed = (globalThis as { gc?: () => void }).gc;
     if (typeof exposed === "function") collector = exposed;

@@ -56,17 +56,18 @@ export interface AssumeRoleOptions {
 
 export const roleArn = (accountId: string, roleName: string): string => `arn:aws:iam::${accountId}:role/${roleName}`;
 
-/** A cached AssumeRole session into `arn:aws:iam::ACCOUNT:role/ROLE`, refreshed before it expires. */
+/**
+ * A cached AssumeRole session into `arn:aws:iam::ACCOUNT:role/ROLE`, refreshed before it expires.
+ * The SDK's provider builds its own STS client on first use and keeps it in its closure (~15 KB):
+ * held per account from its start to the end of the access pass, 1,000 accounts held ~15 MB at the
+ * audit's peak (docs/memory.md). So a provider is made for each AssumeRole (one per account, and one
+ * per refresh, as before) and let go with its client once it has answered; only the credentials stay.
+ */
 export function assumeRoleCredentials(options: AssumeRoleOptions): AwsCredentialIdentityProvider {
-  return cachedCredentials(
-    fromTemporaryCredentials({
-      masterCredentials: options.masterCredentials,
-      params: {
-        RoleArn: roleArn(options.accountId, options.roleName),
-        RoleSessionName: ROLE_SESSION_NAME,
-        ...(options.externalId === undefined ? {} : { ExternalId: options.externalId }),
-      },
-      clientConfig: options.stsConfig,
-    }),
-  );
+  const params = {
+    RoleArn: roleArn(options.accountId, options.roleName),
+    RoleSessionName: ROLE_SESSION_NAME,
+    ...(options.externalId === undefined ? {} : { ExternalId: options.externalId }),
+  };
+  return cachedCredentials(() => fromTemporaryCredentials({ masterCredentials: options.masterCredentials, params, clientConfig: options.stsConfig })());
 }

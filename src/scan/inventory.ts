@@ -3,7 +3,7 @@
  * document is handed on, so its size per bucket is the slope of the audit's memory (docs/memory.md).
  * A `Map` of small objects cost ~335 bytes a bucket (the name string, the map slot, the object, the
  * array and strings of its destinations); here a bucket is its name's bytes in one growing buffer
- * plus a few 32-bit columns and a hash slot (about 60 bytes for a 30-character name), and the values
+ * plus a few 32- and 16-bit columns and a hash slot (about 55 bytes for a 30-character name), and the values
  * many buckets share (region, versioning status, Object Lock, failed calls, facts collected: the
  * bucket's "profile") are one object each.
  *
@@ -15,6 +15,7 @@
  */
 import type { AccountRef, FactName, ObjectLock, VersioningStatus } from "../model/index.js";
 import type { InventoryEntry } from "./spool.js";
+import { grownNarrow, put, type Narrow } from "./narrow-column.js";
 
 /** What a bucket shares with many others, one object per distinct value. */
 interface Profile {
@@ -64,12 +65,12 @@ export class Inventory implements InventoryReader, InventorySink {
   /** Per id: where its name starts in `bytes` (| WIDE), its hash; the next id's start is its end. */
   private start = new Uint32Array(1024);
   private hash = new Uint32Array(1024);
-  /** Per id: its account's index, or NONE for a name only a rule named; its profile's index. */
-  private account = new Int32Array(1024);
-  private profile = new Int32Array(1024);
+  /** Per id: its account's index + 1, or 0 for a name only a rule named; its profile's index. */
+  private account: Narrow = new Uint16Array(1024);
+  private profile: Narrow = new Uint16Array(1024);
   /** Per id: its destinations' place in `edges` (NONE: a bucket without rules) and how many. */
   private destStart = new Int32Array(1024);
-  private destCount = new Int32Array(1024);
+  private destCount: Narrow = new Uint16Array(1024);
   private edges = new Int32Array(1024);
   private edgeCount = 0;
   /** Open addressing, linear probing: id + 1, 0 for a free slot; at most 3/4 full. */
@@ -92,14 +93,20 @@ export class Inventory implements InventoryReader, InventorySink {
     return this.ids;
   }
 
+  /** Bytes of its buffers (names, columns, hash table): what it holds per bucket but the shared profiles (bench/inventory.ts, tests). */
+  get byteLength(): number {
+    const columns = [this.start, this.hash, this.account, this.profile, this.destStart, this.destCount, this.edges, this.slots, this.order];
+    return this.bytes.length + columns.reduce((sum, column) => sum + column.byteLength, 0);
+  }
+
   set(name: string, entry: InventoryEntry): this {
     const id = this.intern(name);
-    if (this.account[id] === NONE) {
+    if (this.account[id] === 0) {
       this.order = grown(this.order, this.buckets + 1, (n) => new Int32Array(n));
       this.order[this.buckets++] = id;
     }
-    this.account[id] = this.accountOf(entry.account);
-    this.profile[id] = this.profileOf(entry);
+    this.account = put(this.account, id, this.accountOf(entry.account) + 1);
+    this.profile = put(this.profile, id, this.profileOf(entry));
     const destinations = entry.destinations;
     if (destinations === null) {
       this.destStart[id] = NONE;
@@ -111,25 +118,25 @@ export class Inventory implements InventoryReader, InventorySink {
     const targets = destinations.map((dest) => this.intern(dest));
     if (this.destStart[id] !== NONE && this.destCount[id]! >= targets.length) {
       this.edges.set(targets, this.destStart[id]!);
-      this.destCount[id] = targets.length;
+      this.destCount = put(this.destCount, id, targets.length);
       return this;
     }
     this.edges = grown(this.edges, this.edgeCount + targets.length, (n) => new Int32Array(n));
     this.edges.set(targets, this.edgeCount);
     this.destStart[id] = this.edgeCount;
-    this.destCount[id] = targets.length;
+    this.destCount = put(this.destCount, id, targets.length);
     this.edgeCount += targets.length;
     return this;
   }
 
   has(name: string): boolean {
     const id = this.idOf(name);
-    return id !== NONE && this.account[id] !== NONE;
+    return id !== NONE && this.account[id] !== 0;
   }
 
   get(name: string): InventoryEntry | undefined {
     const id = this.idOf(name);
-    return id === NONE || this.account[id] === NONE ? undefined : this.entryOf(id, name);
+    return id === NONE || this.account[id] === 0 ? undefined : this.entryOf(id, name);
   }
 
   *keys(): IterableIterator<string> {
@@ -145,7 +152,7 @@ export class Inventory implements InventoryReader, InventorySink {
    * account is listed, so the phases after it, which hold the peak, hold only what is used.
    */
   trim(): void {
-    const exact = <T extends Int32Array | Uint32Array>(array: T, length: number): T => (array.length === length ? array : (array.slice(0, length) as T));
+    const exact = <T extends Int32Array | Uint32Array | Uint16Array>(array: T, length: number): T => (array.length === length ? array : (array.slice(0, length) as T));
     const ids = this.ids;
     this.start = exact(this.start, ids);
     this.hash = exact(this.hash, ids);
@@ -164,7 +171,7 @@ export class Inventory implements InventoryReader, InventorySink {
   }
 
   isBucket(id: number): boolean {
-    return this.account[id] !== NONE;
+    return this.account[id] !== 0;
   }
 
   /** The id of a name met so far (a bucket's or a destination's), NONE (-1) for one never met. */
@@ -196,7 +203,7 @@ export class Inventory implements InventoryReader, InventorySink {
     return {
       name: name ?? this.nameOf(id),
       region: profile.region,
-      account: this.accounts[this.account[id]!]!,
+      account: this.accounts[this.account[id]! - 1]!,
       versioning: profile.versioning,
       objectLock: profile.objectLock,
       errors: profile.errors as { operation: string }[],
@@ -233,10 +240,10 @@ export class Inventory implements InventoryReader, InventorySink {
     const capacity = this.ids;
     this.start = grown(this.start, capacity, (n) => new Uint32Array(n));
     this.hash = grown(this.hash, capacity, (n) => new Uint32Array(n));
-    this.account = grown(this.account, capacity, (n) => new Int32Array(n));
-    this.profile = grown(this.profile, capacity, (n) => new Int32Array(n));
+    this.account = grownNarrow(this.account, capacity);
+    this.profile = grownNarrow(this.profile, capacity);
     this.destStart = grown(this.destStart, capacity, (n) => new Int32Array(n));
-    this.destCount = grown(this.destCount, capacity, (n) => new Int32Array(n));
+    this.destCount = grownNarrow(this.destCount, capacity);
     const narrow = isNarrow(name);
     const length = narrow ? name.length : name.length * 2;
     if (this.used + length > this.bytes.length) {
@@ -248,7 +255,7 @@ export class Inventory implements InventoryReader, InventorySink {
     this.start[id] = (this.used | (narrow ? 0 : WIDE)) >>> 0;
     this.used += length;
     this.hash[id] = hashOf(name);
-    this.account[id] = NONE;
+    this.account[id] = 0;
     this.destStart[id] = NONE;
     this.destCount[id] = 0;
     if (this.ids * 4 > this.slots.length * 3) this.rehash(this.slots.length * 2);

@@ -1,0 +1,56 @@
+/**
+ * The packed inventory's small counts (an account's and a profile's index, a bucket's destination
+ * count) take 16 bits a name until one does not fit, then 32 (src/scan/narrow-column.ts): its bytes
+ * per bucket, and the same answers past 65,535 accounts, profiles and destinations of one bucket.
+ */
+import { describe, expect, it } from "vitest";
+import type { AccountRef } from "../../src/model/index.js";
+import { Inventory } from "../../src/scan/inventory.js";
+import type { InventoryEntry } from "../../src/scan/spool.js";
+
+const account = (i: number): AccountRef => ({ id: String(100000000000 + i), name: `account-${i}`, ouPath: "Root", tags: {} });
+const entry = (name: string, owner: AccountRef, region: string, destinations: string[] | null): InventoryEntry => ({
+  name,
+  region,
+  account: owner,
+  versioning: null,
+  objectLock: null,
+  errors: [],
+  collected: ["versioning", "replication"],
+  destinations,
+});
+
+describe("scan/Inventory: narrow columns", () => {
+  it("holds a bucket in under 60 bytes for a 29-character name (names, columns, hash table)", () => {
+    const accounts = Array.from({ length: 100 }, (_, i) => account(i));
+    const inventory = new Inventory();
+    const count = 20_000;
+    for (let i = 0; i < count; i++) {
+      const name = `workload-${String(i).padStart(7, "0")}-${accounts[i % 100]!.id}`;
+      inventory.set(name, entry(name, accounts[i % 100]!, "us-east-1", i % 10 === 0 ? ["archive"] : null));
+    }
+    inventory.trim();
+    // 29 name bytes, 4 order, ~6.5 hash table, 18 of columns (24 when all were 32-bit: 64 a bucket; 58 now).
+    expect(inventory.byteLength / count).toBeLessThan(60);
+  });
+
+  it("answers as before past 65,535 accounts, profiles and destinations of one bucket (the columns widen)", () => {
+    const count = 70_000;
+    const inventory = new Inventory();
+    const names = Array.from({ length: count }, (_, i) => `b-${i}`);
+    // The first bucket names every other one (a destination count past 16 bits), each bucket its own account and Region (as many profiles).
+    inventory.set(names[0]!, entry(names[0]!, account(0), "region-0", names.slice(1)));
+    for (let i = 1; i < count; i++) inventory.set(names[i]!, entry(names[i]!, account(i), `region-${i}`, i % 2 === 0 ? [names[0]!] : null));
+    inventory.trim();
+    expect(inventory.size).toBe(count);
+    for (const i of [0, 1, 65_534, 65_535, 65_536, count - 1]) {
+      const got = inventory.get(names[i]!)!;
+      expect(got.account).toEqual(account(i));
+      expect(got.region).toBe(`region-${i}`);
+      // Compared as one string: a deep equality of 70,000 elements is slow.
+      expect(got.destinations?.join("/") ?? null).toBe(i === 0 ? names.slice(1).join("/") : i % 2 === 0 ? names[0]! : null);
+    }
+    expect(inventory.destinationIds(inventory.idOf(names[0]!))!.length).toBe(count - 1);
+    expect([...inventory.keys()].join("/")).toBe(names.join("/"));
+  });
+});
