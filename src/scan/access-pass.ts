@@ -129,8 +129,10 @@ export async function accessPass(input: AccessPassInput): Promise<DocumentSpool>
   const out = input.ahead?.out ?? new DocumentSpool();
   const held = new Map<string, BucketDocument[]>();
   // Batches are read side by side (each is a few dependent round trips: one at a time, a 100 ms
-  // call made the pass take seconds per account) and written in their order, as the final pass
-  // reads the second spool in step with the first.
+  // call made the pass take seconds per account), each written as soon as its reads end: the
+  // second spool gives its documents back in (account id, name) order, in step with the first,
+  // whatever order they were written in. At most MAX_BATCHES_IN_FLIGHT batches and
+  // MAX_DOCUMENTS_IN_FLIGHT documents are held (scan/access-places.ts).
   const places = new BatchPlaces(MAX_BATCHES_IN_FLIGHT, MAX_DOCUMENTS_IN_FLIGHT);
   const finish = async (batch: BucketDocument[], group: string): Promise<void> => {
     for (const [account, docs] of byAccount(batch.filter(toFill))) await out.add(account, docs);
