@@ -14,7 +14,8 @@
 import type { FinalizeRequestMiddleware, InitializeMiddleware, MiddlewareStack } from "@smithy/types";
 
 /**
- * A counting semaphore handing its slots out in the order they were asked for. A slot that is free
+ * A counting semaphore handing its slots out in the order they were asked for (those asked for in
+ * the first lane before the others: limiter.ts `first`). A slot that is free
  * when asked for (no one waiting) is taken at once, without a promise: that is every call of a scan
  * that is not queued, so the common case costs a counter, not the promises and microtask turns of a
  * queued task. A slot given back while others wait goes straight to the first of them.
