@@ -9,6 +9,13 @@ import { CallSlot, Slots, withSlot } from "./request-slots.js";
 export type RequestLimiter = (<T>(call: () => Promise<T>) => Promise<T>) & {
   /** Calls made through the limiter and their retries, so far. */
   readonly counts: RetryCounts;
+  /**
+   * The same slots and counts, its calls (and their retries) served before every call queued through
+   * the plain limiter: the access batches begun during the accounts stage (scan/early-access.ts), a few
+   * dependent calls each, would otherwise wait behind every bucket read queued, seconds a round trip.
+   * Absent on a limiter without lanes (then its calls are served in order).
+   */
+  readonly first?: RequestLimiter;
 };
 
 export interface RetryCounts {
@@ -45,7 +52,7 @@ export function createRequestLimiter(concurrency: number, options: RequestLimite
   const rounds = options.throttleRounds ?? 4;
   const baseDelayMs = options.baseDelayMs ?? 1000;
   const counts: RetryCounts = { calls: 0, retriedCalls: 0, extraAttempts: 0 };
-  const limiter = async <T>(call: () => Promise<T>): Promise<T> => {
+  const run = async <T>(call: () => Promise<T>, first: boolean): Promise<T> => {
     // Attempts of every round, so a call retried by the SDK and then again here counts once, with all its attempts.
     let attempts = 0;
     const settle = (): void => {
@@ -56,7 +63,7 @@ export function createRequestLimiter(concurrency: number, options: RequestLimite
       }
     };
     for (let round = 0; ; round++) {
-      const slot = new CallSlot(slots);
+      const slot = new CallSlot(slots, first);
       try {
         const wait = slot.take();
         if (wait !== undefined) await wait;
@@ -77,5 +84,6 @@ export function createRequestLimiter(concurrency: number, options: RequestLimite
       }
     }
   };
-  return Object.assign(limiter, { counts });
+  const lane = Object.assign(<T>(call: () => Promise<T>) => run(call, true), { counts });
+  return Object.assign(<T>(call: () => Promise<T>) => run(call, false), { counts, first: lane });
 }

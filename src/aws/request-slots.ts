@@ -14,7 +14,8 @@
 import type { FinalizeRequestMiddleware, InitializeMiddleware, MiddlewareStack } from "@smithy/types";
 
 /**
- * A counting semaphore handing its slots out in the order they were asked for. A slot that is free
+ * A counting semaphore handing its slots out in the order they were asked for (those asked for in
+ * the first lane before the others: limiter.ts `first`). A slot that is free
  * when asked for (no one waiting) is taken at once, without a promise: that is every call of a scan
  * that is not queued, so the common case costs a counter, not the promises and microtask turns of a
  * queued task. A slot given back while others wait goes straight to the first of them.
@@ -24,6 +25,8 @@ export class Slots {
   /** Those waiting, first at `head`; the array is compacted once a long run of them has been served. */
   private waiting: (() => void)[] = [];
   private head = 0;
+  /** Those asking through the first lane (limiter.ts `first`): served before `waiting`, in their order. */
+  private waitingFirst: (() => void)[] = [];
 
   constructor(count: number) {
     this.free = count;
@@ -36,14 +39,19 @@ export class Slots {
     return true;
   }
 
-  /** Resolves once a slot is held, after everyone who asked before. */
-  wait(): Promise<void> {
+  /** Resolves once a slot is held, after everyone who asked before in its lane (`first`: before every other waiter). */
+  wait(first = false): Promise<void> {
     if (this.tryTake()) return Promise.resolve();
-    return new Promise<void>((held) => void this.waiting.push(held));
+    return new Promise<void>((held) => void (first ? this.waitingFirst : this.waiting).push(held));
   }
 
-  /** Gives a slot back: to the first waiter, or to the free ones. */
+  /** Gives a slot back: to the first waiter of the first lane, else of the other, or to the free ones. */
   give(): void {
+    const first = this.waitingFirst.shift();
+    if (first !== undefined) {
+      first();
+      return;
+    }
     if (this.head < this.waiting.length) {
       const next = this.waiting[this.head]!;
       this.waiting[this.head++] = undefined as unknown as () => void;
@@ -65,7 +73,10 @@ const COMPACT_AFTER = 1024;
 export class CallSlot {
   private held = false;
   private taking: Promise<void> | undefined;
-  constructor(private readonly slots: Slots) {}
+  constructor(
+    private readonly slots: Slots,
+    private readonly first = false,
+  ) {}
 
   /** Holds the slot (after the calls queued before this one); nothing to await if already held or free now. */
   take(): Promise<void> | undefined {
@@ -75,7 +86,7 @@ export class CallSlot {
       this.held = true;
       return undefined;
     }
-    return (this.taking = this.slots.wait().then(() => {
+    return (this.taking = this.slots.wait(this.first).then(() => {
       this.held = true;
       this.taking = undefined;
     }));

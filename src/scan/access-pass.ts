@@ -15,6 +15,7 @@ import type { AccessWorld } from "./iam-derive.js";
 import { accessReferences, AccessReads, collectAccessFacts } from "./iam-facts.js";
 import { applyResolution, type OrganizationView, type Resolution } from "./resolve.js";
 import type { Inventory } from "./inventory.js";
+import { BatchPlaces } from "./access-places.js";
 import { DocumentSpool } from "./spool.js";
 
 export interface AccessPassInput {
@@ -128,18 +129,15 @@ export async function accessPass(input: AccessPassInput): Promise<DocumentSpool>
   const out = input.ahead?.out ?? new DocumentSpool();
   const held = new Map<string, BucketDocument[]>();
   // Batches are read side by side (each is a few dependent round trips: one at a time, a 100 ms
-  // call made the pass take seconds per account) and written in their order, as the final pass
-  // reads the second spool in step with the first. At most MAX_BATCHES_IN_FLIGHT batches and
-  // MAX_DOCUMENTS_IN_FLIGHT documents are held; one batch larger than that runs alone.
-  const inFlight: Array<{ batch: BucketDocument[]; group: string; read: Promise<void> }> = [];
-  let documentsInFlight = 0;
-  const finishOldest = async (): Promise<void> => {
-    const oldest = inFlight.shift()!;
-    await oldest.read;
-    documentsInFlight -= oldest.batch.length;
-    for (const [account, docs] of byAccount(oldest.batch.filter(toFill))) await out.add(account, docs);
+  // call made the pass take seconds per account), each written as soon as its reads end: the
+  // second spool gives its documents back in (account id, name) order, in step with the first,
+  // whatever order they were written in. At most MAX_BATCHES_IN_FLIGHT batches and
+  // MAX_DOCUMENTS_IN_FLIGHT documents are held (scan/access-places.ts).
+  const places = new BatchPlaces(MAX_BATCHES_IN_FLIGHT, MAX_DOCUMENTS_IN_FLIGHT);
+  const finish = async (batch: BucketDocument[], group: string): Promise<void> => {
+    for (const [account, docs] of byAccount(batch.filter(toFill))) await out.add(account, docs);
     const done: Reference[] = [];
-    for (const name of groupReferences.get(oldest.group) ?? []) {
+    for (const name of groupReferences.get(group) ?? []) {
       const count = namedBy.get(name)! - 1;
       if (count > 0) namedBy.set(name, count);
       else {
@@ -147,7 +145,7 @@ export async function accessPass(input: AccessPassInput): Promise<DocumentSpool>
         done.push(name);
       }
     }
-    groupReferences.delete(oldest.group);
+    groupReferences.delete(group);
     reads.forget(done.map(refs.name));
   };
   try {
@@ -166,18 +164,19 @@ export async function accessPass(input: AccessPassInput): Promise<DocumentSpool>
         continue;
       }
       held.delete(group);
-      while (inFlight.length > 0 && (inFlight.length >= MAX_BATCHES_IN_FLIGHT || documentsInFlight + batch.length > MAX_DOCUMENTS_IN_FLIGHT)) await finishOldest();
-      input.onBatch?.(batch.length);
-      const read = collectAccessFacts(ctx, batch, input.sessions, input.access, input.world, reads, toFill);
-      // Awaited in order by finishOldest; a rejection is seen there (or below), never unhandled.
-      read.catch(() => undefined);
-      inFlight.push({ batch, group, read });
-      documentsInFlight += batch.length;
+      await places.add(
+        batch.length,
+        () => {
+          input.onBatch?.(batch.length);
+          return collectAccessFacts(ctx, batch, input.sessions, input.access, input.world, reads, toFill);
+        },
+        () => finish(batch, group),
+      );
     }
-    while (inFlight.length > 0) await finishOldest();
+    await places.drain();
     return out;
   } catch (error) {
-    await Promise.allSettled(inFlight.map((entry) => entry.read));
+    await places.abandon();
     await out.close();
     throw error;
   }

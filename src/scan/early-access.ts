@@ -79,8 +79,15 @@ export class EarlyAccess {
   private documentsInFlight = 0;
   /** Only resolved destinations are filled here: for them the view's account list and mode are all that count. */
   private readonly view: OrganizationView;
+  /**
+   * The scan's context, its calls served before the bucket reads queued (aws/limiter.ts `first`):
+   * behind them, a batch's few dependent round trips took seconds each, its place was held 10–20 s
+   * and an account arriving while all were held was left to the pass (docs/scale.md "Throttling").
+   */
+  private readonly ctx: ScanContext;
 
   constructor(private readonly input: EarlyAccessInput) {
+    this.ctx = { ...input.ctx, request: input.ctx.request.first ?? input.ctx.request };
     this.unfinished = new Set(input.inScope);
     this.view = { mode: input.mode, accountIds: input.accountIds, scannedAccountIds: new Set(), allScanned: false };
   }
@@ -127,7 +134,8 @@ export class EarlyAccess {
    * facts); resolves to the errors it added, or null when it could not.
    */
   private async complete(accountId: string, users: BucketDocument[], final: Set<BucketDocument>): Promise<number | null> {
-    const { ctx, inventory, sessions } = this.input;
+    const { inventory, sessions } = this.input;
+    const { ctx } = this;
     const destinations = new Set([...final].flatMap((doc) => doc.replication!.rules.map((rule) => rule.destination.bucket)));
     await Promise.all([...destinations].map((name) => this.readDestination(name)));
     // The errors are counted once the account is kept (settle).
@@ -170,8 +178,8 @@ export class EarlyAccess {
   private readDestination(name: string): Promise<void> {
     let read = this.destinationReads.get(name);
     if (read === undefined) {
-      const { ctx, inventory, sessions } = this.input;
-      read = readDestinationFacts(ctx, name, inventory, sessions)
+      const { inventory, sessions } = this.input;
+      read = readDestinationFacts(this.ctx, name, inventory, sessions)
         .then((patch) => {
           if (patch !== undefined) this.destinationPatches.set(name, this.shared(patch));
         })
