@@ -12,6 +12,7 @@ import { subscribe } from "node:diagnostics_channel";
 import { loadavg } from "node:os";
 import { resolve } from "node:path";
 import type { scan as scanHere } from "../src/scan/index.js";
+import type { loadPolicies, requiredFacts } from "../src/policy/index.js";
 import { numberFlag } from "./flags.js";
 import { startSandboxChild } from "./sandbox-child.js";
 
@@ -26,7 +27,7 @@ const accounts = numberFlag("accounts", 20);
 const buckets = numberFlag("buckets", 100);
 const pairs = numberFlag("pairs", 6);
 const latency = numberFlag("latency", 0);
-type Policies = typeof import("../src/policy/index.js");
+type Policies = { loadPolicies: typeof loadPolicies; requiredFacts: typeof requiredFacts };
 const policies = process.argv.includes("--audit-plan") ? ((await import(`${treeB}/src/policy/index.ts`)) as Policies) : null;
 const facts = policies === null ? undefined : policies.requiredFacts(await policies.loadPolicies());
 const scans: Record<"A" | "B", Scan> = {
