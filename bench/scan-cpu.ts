@@ -86,11 +86,12 @@ try {
     );
     for (const line of stageCpuLines(startCpu, marks, endCpu, n)) console.log(`  ${line}`);
     perRound.push({ accounts: stageCpu(startCpu, marks, endCpu, "accounts") / n, scan: ms / n });
+    // Before the call log is fetched (that fetch opens a connection of its own).
+    const opened = connections - connectionsBefore;
     const calls = (await callLog()).slice(logged.length);
     const byOperation = new Map<string, number>();
     for (const call of calls) byOperation.set(call.operation, (byOperation.get(call.operation) ?? 0) + 1);
     const s3 = calls.filter((call) => call.service === "s3").length;
-    const opened = connections - connectionsBefore;
     console.log(`  TCP connections opened ${opened} (${(opened / calls.length).toFixed(3)} a call, ${(opened / n).toFixed(3)} a bucket)${latency > 0 ? `, ${latency} ms a call` : ""}`);
     console.log(`  S3 calls per bucket ${(s3 / n).toFixed(2)}; by operation: ${[...byOperation].sort(([a], [b]) => a.localeCompare(b)).map(([op, count]) => `${op} ${count}`).join(", ")}`);
     if (session !== undefined && round === rounds) {
