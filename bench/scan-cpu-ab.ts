@@ -3,13 +3,16 @@
  * …) against one sandbox, so both see the same machine, however busy (docs/scale.md, "## CPU").
  * Prints each round's accounts-stage CPU per bucket (the scanner's reads), then the median, mean and
  * least of each tree and the median of the per-pair ratio B ÷ A. The first pair only warms up.
- * `npx tsx bench/scan-cpu-ab.ts TREE_A TREE_B [--accounts 20] [--buckets 100] [--pairs 6]`, each tree
- * a checkout of this repository (e.g. `git worktree add /tmp/before main`) with its node_modules.
+ * `npx tsx bench/scan-cpu-ab.ts TREE_A TREE_B [--accounts 20] [--buckets 100] [--pairs 6] [--latency MS] [--audit-plan]`,
+ * each tree a checkout of this repository (e.g. `git worktree add /tmp/before main`) with its node_modules.
+ * `--audit-plan` scans with the default policies' fact plan (tree B's), as `audit` does; `--latency MS`
+ * delays every sandbox answer (bench/scan-cpu.ts).
  */
 import { subscribe } from "node:diagnostics_channel";
 import { loadavg } from "node:os";
 import { resolve } from "node:path";
 import type { scan as scanHere } from "../src/scan/index.js";
+import type { loadPolicies, requiredFacts } from "../src/policy/index.js";
 import { numberFlag } from "./flags.js";
 import { startSandboxChild } from "./sandbox-child.js";
 
@@ -23,6 +26,10 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 const accounts = numberFlag("accounts", 20);
 const buckets = numberFlag("buckets", 100);
 const pairs = numberFlag("pairs", 6);
+const latency = numberFlag("latency", 0);
+type Policies = { loadPolicies: typeof loadPolicies; requiredFacts: typeof requiredFacts };
+const policies = process.argv.includes("--audit-plan") ? ((await import(`${treeB}/src/policy/index.ts`)) as Policies) : null;
+const facts = policies === null ? undefined : policies.requiredFacts(await policies.loadPolicies());
 const scans: Record<"A" | "B", Scan> = {
   A: ((await import(`${treeA}/src/scan/index.ts`)) as { scan: Scan }).scan,
   B: ((await import(`${treeB}/src/scan/index.ts`)) as { scan: Scan }).scan,
@@ -41,7 +48,7 @@ const median = (values: readonly number[]): number => {
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 };
 
-const { child, env } = await startSandboxChild(accounts, buckets);
+const { child, env } = await startSandboxChild(accounts, buckets, latency > 0 ? ["--latency-ms", String(latency)] : []);
 const perBucket: Record<"A" | "B", number[]> = { A: [], B: [] };
 try {
   for (let pair = 0; pair <= pairs; pair++) {
@@ -52,6 +59,7 @@ try {
         region: env.AWS_REGION,
         credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY! },
         concurrency: { requests: 64, accounts: 16 },
+        ...(facts === undefined ? {} : { facts }),
       });
       const end = cpuMs();
       const at = marks.findIndex((mark) => mark.stage === "accounts");

@@ -5,16 +5,21 @@
  * scan's stages (the `replguard:scan-stage` channel): the **accounts stage** (AssumeRole, ListBuckets
  * and every bucket's reads: the scanner's CPU per bucket the issue asks about), the organization walk,
  * destinations and the handover. No policy is evaluated and no report rendered: those are the audit's.
- * `npx tsx bench/scan-cpu.ts [--accounts N] [--buckets M] [--concurrency C] [--rounds R] [--profile] [--sdk-reads]`
+ * `npx tsx bench/scan-cpu.ts [--accounts N] [--buckets M] [--concurrency C] [--rounds R] [--latency MS] [--audit-plan] [--profile] [--sdk-reads]`
  * (defaults 100 × 50, 64, 2 rounds: the first warms the JIT, the last is the one to read; with 3 or more, a
  * last line gives the least and the median of rounds 2 onwards, for A/B runs on a busy machine). `--sdk-reads`
  * sends the per-bucket GETs through the SDK client instead of the lean read path (the "before").
- * Each round also prints its calls by operation (from the sandbox's call log) and S3 calls per bucket.
+ * Each round also prints its calls by operation (from the sandbox's call log) and S3 calls per bucket,
+ * and the TCP connections the scanner opened (node's `net.client.socket` channel). `--latency MS`
+ * gives every sandbox answer that delay, as `npm run bench` does (issue #15 measures at 100 ms).
+ * `--audit-plan` scans with the fact plan of the default policies (what `audit` reads: about 3 S3
+ * calls a bucket, and the early access batches), not the scan's default plan (versioning, replication).
  */
 import { subscribe, unsubscribe } from "node:diagnostics_channel";
 import { Session } from "node:inspector/promises";
 import { writeFile } from "node:fs/promises";
 import { scan } from "../src/scan/index.js";
+import { loadPolicies, requiredFacts } from "../src/policy/index.js";
 import { numberFlag } from "./flags.js";
 import { startSandboxChild } from "./sandbox-child.js";
 import { stageCpu, stageCpuLines, summary, type StageMark } from "./stage-cpu.js";
@@ -25,6 +30,12 @@ const buckets = numberFlag("buckets", 50);
 const concurrency = numberFlag("concurrency", 64);
 const rounds = numberFlag("rounds", 2);
 const leanReads = !process.argv.includes("--sdk-reads");
+const latency = numberFlag("latency", 0);
+const facts = process.argv.includes("--audit-plan") ? requiredFacts(await loadPolicies()) : undefined;
+/** TCP connections this process opened so far (node publishes each new client socket on this channel). */
+let connections = 0;
+const onSocket = (): void => void connections++;
+subscribe("net.client.socket", onSocket);
 
 /** This process's CPU so far (user + system), in ms. */
 const cpuMs = (): number => {
@@ -32,7 +43,7 @@ const cpuMs = (): number => {
   return (usage.user + usage.system) / 1000;
 };
 
-const { child, env } = await startSandboxChild(accounts, buckets);
+const { child, env } = await startSandboxChild(accounts, buckets, latency > 0 ? ["--latency-ms", String(latency)] : []);
 /** The sandbox's call log so far (its records are appended, never dropped). */
 const callLog = async (): Promise<{ service: string; operation: string }[]> =>
   (await (await fetch(`${env.AWS_ENDPOINT_URL}/_sandbox/calls`)).json()) as { service: string; operation: string }[];
@@ -50,6 +61,7 @@ try {
     const marks: StageMark[] = [];
     const onStage = (message: unknown): void => void marks.push({ stage: (message as { stage: string }).stage, cpuMs: cpuMs() });
     subscribe("replguard:scan-stage", onStage);
+    const connectionsBefore = connections;
     const before = process.cpuUsage();
     const started = performance.now();
     const startCpu = cpuMs();
@@ -59,6 +71,7 @@ try {
       credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY! },
       concurrency: { requests: concurrency, accounts: 16 },
       leanReads,
+      ...(facts === undefined ? {} : { facts }),
     });
     const endCpu = cpuMs();
     unsubscribe("replguard:scan-stage", onStage);
@@ -73,10 +86,13 @@ try {
     );
     for (const line of stageCpuLines(startCpu, marks, endCpu, n)) console.log(`  ${line}`);
     perRound.push({ accounts: stageCpu(startCpu, marks, endCpu, "accounts") / n, scan: ms / n });
+    // Before the call log is fetched (that fetch opens a connection of its own).
+    const opened = connections - connectionsBefore;
     const calls = (await callLog()).slice(logged.length);
     const byOperation = new Map<string, number>();
     for (const call of calls) byOperation.set(call.operation, (byOperation.get(call.operation) ?? 0) + 1);
     const s3 = calls.filter((call) => call.service === "s3").length;
+    console.log(`  TCP connections opened ${opened} (${(opened / calls.length).toFixed(3)} a call, ${(opened / n).toFixed(3)} a bucket)${latency > 0 ? `, ${latency} ms a call` : ""}`);
     console.log(`  S3 calls per bucket ${(s3 / n).toFixed(2)}; by operation: ${[...byOperation].sort(([a], [b]) => a.localeCompare(b)).map(([op, count]) => `${op} ${count}`).join(", ")}`);
     if (session !== undefined && round === rounds) {
       const { profile } = await session.post("Profiler.stop");

@@ -88,8 +88,15 @@ export class AwsClientFactory {
   private readonly httpAgent: HttpAgent;
   private readonly httpsAgent: HttpsAgent;
   private s3Settings: S3LoadedSettings = {};
-  /** The two of them every client's middleware asks for on each call (user agent, auth scheme choice). */
-  private shared: Pick<S3LoadedSettings, "userAgentAppId" | "authSchemePreference"> = {};
+  /**
+   * Those every client kind loads the same way (the same environment variables and config file keys):
+   * the user agent's app id and the auth scheme choice, asked for on each call, and FIPS and
+   * dual-stack, loaded once per client. Every STS, S3 Control, IAM and KMS client is one more per
+   * account (and Region): without them, each ran the chain again (test/aws/client-settings.test.ts).
+   */
+  private shared: Pick<S3LoadedSettings, "userAgentAppId" | "authSchemePreference" | "useFipsEndpoint" | "useDualstackEndpoint"> = {};
+  /** S3 Control reads `useArnRegion` with S3's own config options (`@aws-sdk/middleware-sdk-s3`): the same value. */
+  private s3ControlSettings: Pick<S3LoadedSettings, "useArnRegion"> = {};
   /** Each S3 client's credentials and region, and its reads once asked for (dropped with the client). */
   private readonly s3Clients = new WeakMap<S3Client, { credentials: AwsCredentialIdentityProvider; region: string; reads?: BucketReads }>();
   /** Endpoint templates by region and operation: the rule engine runs once for each. */
@@ -150,7 +157,9 @@ export class AwsClientFactory {
       }),
     );
     this.s3Settings = Object.fromEntries(entries) as S3LoadedSettings;
-    this.shared = { userAgentAppId: this.s3Settings.userAgentAppId, authSchemePreference: this.s3Settings.authSchemePreference };
+    const { userAgentAppId, authSchemePreference, useFipsEndpoint, useDualstackEndpoint, useArnRegion } = this.s3Settings;
+    this.shared = { userAgentAppId, authSchemePreference, useFipsEndpoint, useDualstackEndpoint };
+    this.s3ControlSettings = { useArnRegion };
   }
 
   s3(credentials: AwsCredentialIdentityProvider, region: string): S3Client {
@@ -213,7 +222,7 @@ export class AwsClientFactory {
   s3control(credentials: AwsCredentialIdentityProvider, region: string): S3ControlClient {
     const endpoint = effectiveEndpoint(this.settings.endpoint);
     const override = endpoint === null ? {} : { endpointProvider: () => ({ url: new URL(endpoint) }) };
-    return slotted(new S3ControlClient({ ...this.common(region), credentials, ...override }));
+    return slotted(new S3ControlClient({ ...this.common(region), ...this.s3ControlSettings, credentials, ...override }));
   }
 
   /** IAM is a global service: its calls are signed for us-east-1 whatever the home region. */

@@ -1,0 +1,49 @@
+/**
+ * CPU at latency: a call that waits 100 ms for its answer must not cost a TCP connection. Every
+ * client of a scan (lean reads, SDK clients, the AssumeRole providers' STS clients) shares one pair
+ * of keep-alive agents whose `maxSockets` is the request slot count (src/aws/clients.ts), so however
+ * many calls are in flight or queued, a scan opens at most one connection per slot and reuses them
+ * (docs/scale.md, "CPU at 100 ms a call"). Counted from node's `net.client.socket` channel over a real
+ * sandbox whose answers are delayed, so calls overlap; no clock is read.
+ */
+import { subscribe, unsubscribe } from "node:diagnostics_channel";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startSandbox, type Sandbox } from "../../src/sandbox/index.js";
+import type { FactPlan } from "../../src/model/index.js";
+import { scanSandbox } from "../support/scan.js";
+
+const SLOTS = 4;
+
+describe("aws/AwsClientFactory: connections at latency", () => {
+  let sandbox: Sandbox;
+  beforeAll(async () => {
+    // A delay on every answer, so the scan's calls overlap and queue for the slots as they do against AWS.
+    sandbox = await startSandbox({ generate: { accounts: 4, buckets: 10, seed: 7 }, faults: { latencyMs: 5 } });
+  });
+  afterAll(async () => {
+    await sandbox?.close();
+  });
+
+  it("opens at most one connection per request slot for a whole audit-plan scan, and reuses them", async () => {
+    // Much of the audit's plan (not loaded from the policies: that compiles them, seconds): S3 reads on
+    // the lean path and the SDK, S3 Control, the replication roles through IAM, AssumeRole per account.
+    const facts: FactPlan = { all: [], replicating: ["encryption", "tags", "batchReplication"], destinations: ["objectLock"], access: ["replicationRole"] };
+    let opened = 0;
+    const onSocket = (): void => void opened++;
+    subscribe("net.client.socket", onSocket);
+    const before = sandbox.calls.length;
+    try {
+      const result = await scanSandbox(sandbox, { concurrency: { requests: SLOTS, accounts: 2 }, facts });
+      expect(result.buckets).toHaveLength(40);
+    } finally {
+      unsubscribe("net.client.socket", onSocket);
+    }
+    const calls = sandbox.calls.length - before;
+    const services = new Set(sandbox.calls.slice(before).map((c) => c.service));
+    expect([...services].sort()).toEqual(["iam", "organizations", "s3", "sts"]);
+    expect(calls).toBeGreaterThan(100);
+    expect(opened).toBeGreaterThan(0);
+    // Without keep-alive (or with an agent per client): one connection per call, 100 or more.
+    expect(opened).toBeLessThanOrEqual(SLOTS);
+  });
+});
