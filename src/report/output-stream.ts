@@ -57,6 +57,13 @@ export class ReportFileWriter {
     if (this.pendingChars >= BATCH_CHARS) await this.flush();
   }
 
+  /** Bytes as they are (a copy of a file's range): after the text queued before them. */
+  async writeBytes(bytes: Uint8Array): Promise<void> {
+    await this.flush();
+    if (bytes.length > 0 && !this.stream.write(bytes)) await this.drained();
+    this.throwIfFailed();
+  }
+
   private async flush(): Promise<void> {
     this.throwIfFailed();
     const batch = this.pending.join("");
