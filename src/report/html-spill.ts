@@ -31,6 +31,9 @@ export class SpillFile {
   private pending: string[] = [];
   private pendingChars = 0;
   private written = 0;
+  /** A batch's bytes (a UTF-16 code unit takes at most 3). */
+  private buffer = Buffer.allocUnsafe(BATCH_CHARS * 3);
+  private copyBuffer: Buffer | null = null;
 
   /** `near`: a file whose folder holds the spill (the report's own temporary file). */
   constructor(near: string) {
@@ -52,11 +55,14 @@ export class SpillFile {
 
   private flush(): void {
     if (this.pendingChars === 0) return;
-    const bytes = Buffer.from(this.pending.join(""), "utf8");
+    const batch = this.pending.join("");
     this.pending = [];
     this.pendingChars = 0;
-    for (let at = 0; at < bytes.length; ) at += writeSync(this.openFd(), bytes, at, bytes.length - at, this.written + at);
-    this.written += bytes.length;
+    // Encoded into one buffer, kept (not a fresh one per batch, left to the collector).
+    if (batch.length * 3 > this.buffer.length) this.buffer = Buffer.allocUnsafe(batch.length * 3);
+    const length = this.buffer.write(batch, 0, "utf8");
+    for (let at = 0; at < length; ) at += writeSync(this.openFd(), this.buffer, at, length - at, this.written + at);
+    this.written += length;
   }
 
   /**
@@ -66,10 +72,11 @@ export class SpillFile {
   async copy([start, end]: SpillRange, output: PageOutput): Promise<void> {
     this.flush();
     const decoder = output.writeBytes === undefined ? new StringDecoder("utf8") : null;
+    // One buffer for every copy (one a section: a fresh one each left ~30 MB to the collector at
+    // 10,000 buckets); `writeBytes` settles once its bytes are written.
+    const buffer = (this.copyBuffer ??= Buffer.allocUnsafe(COPY_BYTES));
     for (let at = start; at < end; ) {
-      // A fresh buffer each time: the file stream may still hold the last one.
-      const buffer = Buffer.allocUnsafe(Math.min(COPY_BYTES, end - at));
-      const read = readSync(this.openFd(), buffer, 0, buffer.length, at);
+      const read = readSync(this.openFd(), buffer, 0, Math.min(buffer.length, end - at), at);
       if (read === 0) throw new Error(`the HTML spill file ${this.whole.temporary} ends at ${at} bytes, before ${end}`);
       at += read;
       if (decoder === null) await output.writeBytes!(buffer.subarray(0, read));
