@@ -3,10 +3,11 @@
  * it, and `report`), or from a snapshot in memory (`writeReports`, as records in the file's order),
  * with the same renderers either way. Every requested format is fed in one shared pass over the
  * records (the file is read and parsed once, and checked against the schema in that pass); the
- * HTML then reads the records once more to write its page after its counts. One bucket is in
- * memory at a time, so the memory does not grow with the organization. A large file's CSV and
+ * HTML keeps its buckets' listings in a spill file meanwhile and writes its page after its counts,
+ * copying them (html-stream.ts). One bucket is in memory at a time, so the memory does not grow with the organization. A large file's CSV and
  * SARIF are rendered on a worker thread meanwhile, from its own reading (render-threads.ts).
  */
+import { open } from "node:fs/promises";
 import { join } from "node:path";
 import { SnapshotError, OutputError } from "../errors.js";
 import type { Drift, SnapshotRecord } from "../model/index.js";
@@ -54,7 +55,40 @@ export async function writeReportsFromSnapshot(file: string, options: SnapshotRe
     return snapshotRecords(file, { validate });
   };
   const baseline: Records | null = options.baselineFile === undefined ? null : () => snapshotRecords(options.baselineFile!, { validate: false });
-  return writeFrom(records, baseline, options, (await useReportThreads(file, options.threads)) ? file : null);
+  const expectedBuckets = options.formats.includes("html") ? await trailerBuckets(file) : undefined;
+  return writeFrom(records, baseline, options, (await useReportThreads(file, options.threads)) ? file : null, expectedBuckets);
+}
+
+/** The last line's read when it is this long at most (a trailer is a few hundred bytes, its suppressions aside). */
+const TAIL_BYTES = 1 << 20;
+
+/**
+ * The bucket count an uncompressed 2.x file's trailer states, read from the file's end (undefined
+ * when it cannot tell: gzip, a 1.x document, no trailer), so the HTML keeps only the listing that
+ * applies. A trailer that does not match the file fails the pass anyway (snapshot-records.ts).
+ */
+export async function trailerBuckets(file: string): Promise<number | undefined> {
+  try {
+    const handle = await open(file, "r");
+    try {
+      const { size } = await handle.stat();
+      const magic = Buffer.alloc(2);
+      await handle.read(magic, 0, 2, 0);
+      if (magic[0] === 0x1f && magic[1] === 0x8b) return undefined;
+      const length = Math.min(size, TAIL_BYTES);
+      const tail = Buffer.alloc(length);
+      await handle.read(tail, 0, length, size - length);
+      const lines = tail.toString("utf8").trimEnd().split("\n");
+      const trailer = JSON.parse(lines[lines.length - 1]!) as { record?: unknown; counts?: { buckets?: unknown } } | null;
+      const buckets = trailer?.record === "trailer" ? trailer.counts?.buckets : undefined;
+      return typeof buckets === "number" && Number.isSafeInteger(buckets) && buckets >= 0 ? buckets : undefined;
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    // Not readable, or not a record line at the end: the reading pass says what is wrong, if anything.
+    return undefined;
+  }
 }
 
 /** Writes each requested format from `records`; with a baseline's records and the drift, SARIF, HTML and the drift documents carry it. */
@@ -63,13 +97,19 @@ export async function writeReportsFromRecords(records: Records, baseline: Record
 }
 
 /** The same; with `threadsFile` (the file `records` reads), a worker thread renders some formats from it. */
-async function writeFrom(records: Records, baseline: Records | null, options: Omit<SnapshotReportsOptions, "baselineFile" | "threads">, threadsFile: string | null): Promise<WrittenReport[]> {
+async function writeFrom(
+  records: Records,
+  baseline: Records | null,
+  options: Omit<SnapshotReportsOptions, "baselineFile" | "threads">,
+  threadsFile: string | null,
+  expectedBuckets?: number,
+): Promise<WrittenReport[]> {
   const dir = options.dir ?? (await openReportDir(options.outDir));
   try {
     const formats = [...new Set(options.formats)];
     const written: WrittenReport[] = [];
     if (formats.length > 0) {
-      await renderAll(records, baseline, formats, dir.path, options, threadsFile);
+      await renderAll(records, baseline, formats, dir.path, options, threadsFile, expectedBuckets);
       for (const format of formats) written.push({ format, file: join(dir.path, REPORT_FILE_NAMES[format]) });
     }
     if (options.drift !== undefined) {
@@ -88,14 +128,22 @@ async function writeFrom(records: Records, baseline: Records | null, options: Om
 
 /**
  * The shared pass: each format's sink sees every record; then each report is finished (the HTML
- * with its second pass). With `threadsFile`, a worker thread renders CSV and SARIF from that file
+ * writes its page). With `threadsFile`, a worker thread renders CSV and SARIF from that file
  * meanwhile (render-threads.ts). Once every pass is done, each report is renamed into place, in
  * the order asked for. A report that fails to write is removed while the others complete and stay
  * (as when each was written alone); its failure, naming the report and not its temporary file, is
  * thrown at the end (of several, the one of the format asked for first). A snapshot that cannot
  * be read fails them all (the input's fault, exit 2).
  */
-async function renderAll(records: Records, baseline: Records | null, formats: readonly ReportFormat[], folder: string, options: Omit<SnapshotReportsOptions, "baselineFile" | "threads">, threadsFile: string | null): Promise<void> {
+async function renderAll(
+  records: Records,
+  baseline: Records | null,
+  formats: readonly ReportFormat[],
+  folder: string,
+  options: Omit<SnapshotReportsOptions, "baselineFile" | "threads">,
+  threadsFile: string | null,
+  expectedBuckets: number | undefined,
+): Promise<void> {
   const catalog = new SharedCatalog(options.policies);
   const sarifBefore = formats.includes("sarif") && baseline !== null && options.drift !== undefined ? await sarifBaseline(baseline(), options.drift) : undefined;
   const html = { ...options.html, ...(options.drift === undefined ? {} : { drift: options.drift }) };
@@ -116,7 +164,7 @@ async function renderAll(records: Records, baseline: Records | null, formats: re
         format === "csv" ? new CsvSink(out(), catalog)
         : format === "sarif" ? new SarifSink(out(), catalog, sarifBefore)
         : format === "json" ? new JsonSink(whole.temporary)
-        : new HtmlSink(out(), catalog, records, html);
+        : new HtmlSink(out(), catalog, html, expectedBuckets);
       lane.push({ sink, index });
     }
     if (threadsFile !== null && offload.length > 0) {

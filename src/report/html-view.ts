@@ -119,6 +119,11 @@ export function accountView(account: AccountRecord, tally: { counts: StatusCount
 export const isClean = (results: readonly PolicyResult[]): boolean =>
   results.every((r) => r.status === "pass" || r.status === "not_applicable");
 
+/** A policy by id (a Map of them, or the report's catalog as it grows). */
+export interface PolicyLookup {
+  get(id: string): ReportPolicy | undefined;
+}
+
 /**
  * `compact`: one line (name, region, counts) instead of facts and a results table; `results` then
  * carries `severity:status` tokens so the filters still count its results.
@@ -126,7 +131,7 @@ export const isClean = (results: readonly PolicyResult[]): boolean =>
 export function bucketView(
   bucket: BucketDocument,
   results: readonly PolicyResult[],
-  policies: ReadonlyMap<string, ReportPolicy>,
+  policies: PolicyLookup,
   compact = false,
   /** Every result of the bucket, when `results` shows only some (its findings and errors): the counts are of all. */
   allResults: readonly PolicyResult[] = results,

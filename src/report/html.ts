@@ -12,7 +12,7 @@ import { readFileSync, readdirSync } from "node:fs";
 import { createHash } from "node:crypto";
 import { basename, join } from "node:path";
 import Handlebars from "handlebars";
-import type { ResultStatus, Snapshot, SnapshotRecord } from "../model/index.js";
+import type { ResultStatus, Snapshot } from "../model/index.js";
 import { shippedPath } from "../paths.js";
 import type { ReportPolicy } from "./policy-catalog.js";
 import type { HtmlOptions } from "./types.js";
@@ -90,8 +90,7 @@ export async function renderHtml(
   write: (chunk: string) => Promise<void>,
   options: HtmlOptions = {},
 ): Promise<void> {
-  const records = (): AsyncIterable<SnapshotRecord> => toAsync(recordsOfSnapshot(snapshot));
-  await renderHtmlRecords(records, policies, write, options);
+  await renderHtmlRecords(toAsync(recordsOfSnapshot(snapshot)), policies, write, options);
 }
 
 async function* toAsync<T>(items: Iterable<T>): AsyncGenerator<T> {

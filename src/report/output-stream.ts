@@ -57,6 +57,23 @@ export class ReportFileWriter {
     if (this.pendingChars >= BATCH_CHARS) await this.flush();
   }
 
+  /**
+   * Bytes as they are (a copy of a file's range), after the text queued before them; settles once
+   * they are written, so the caller may fill the same buffer again.
+   */
+  async writeBytes(bytes: Uint8Array): Promise<void> {
+    await this.flush();
+    if (bytes.length > 0) {
+      await new Promise<void>((resolve) => {
+        this.stream.write(bytes, (error) => {
+          if (error) this.failure ??= error;
+          resolve();
+        });
+      });
+    }
+    this.throwIfFailed();
+  }
+
   private async flush(): Promise<void> {
     this.throwIfFailed();
     const batch = this.pending.join("");

@@ -50,6 +50,10 @@ export class PolicyCatalog {
     return this.catalog.get(result.policyId) ?? this.add({ id: result.policyId, title: this.infoById.get(result.policyId)?.title ?? result.policyId, severity: result.severity });
   }
 
+  get(policyId: string): ReportPolicy | undefined {
+    return this.catalog.get(policyId)?.policy;
+  }
+
   has(policyId: string): boolean {
     return this.catalog.has(policyId);
   }

@@ -1,10 +1,10 @@
 /**
  * Each report format as a sink of snapshot records, so that one pass over the records feeds them
  * all (from-snapshot.ts): CSV and SARIF write as the records come, the JSON snapshot is re-written
- * record by record, and the HTML counts in this pass and writes its page in a second one.
+ * record by record, and the HTML counts and keeps its listings in this pass and writes its page at the end.
  */
 import type { SnapshotRecord } from "../model/index.js";
-import { HtmlTallier, renderHtmlPage } from "./html-stream.js";
+import { HtmlRenderer } from "./html-stream.js";
 import type { ReportFileWriter } from "./output-stream.js";
 import { SnapshotWriter } from "./snapshot-json.js";
 import type { RecordSink, SharedCatalog } from "./stream-sinks.js";
@@ -40,27 +40,34 @@ export class JsonSink implements RecordSink {
   }
 }
 
-/** The HTML's counts in the shared pass; its page, reading the records again, when finished. */
+/**
+ * The HTML's counts and its buckets' listings (into spill files beside the report) in the shared
+ * pass; its page, from them, when finished (html-stream.ts). `expectedBuckets`: the trailer's count,
+ * read beforehand when the file allows it.
+ */
 export class HtmlSink implements RecordSink {
-  private readonly tallier = new HtmlTallier();
+  private readonly renderer: HtmlRenderer;
 
   constructor(
     private readonly out: ReportFileWriter,
     private readonly catalog: SharedCatalog,
-    private readonly records: () => AsyncIterable<SnapshotRecord>,
-    private readonly options: HtmlOptions,
-  ) {}
+    options: HtmlOptions,
+    expectedBuckets?: number,
+  ) {
+    this.renderer = new HtmlRenderer(out.file, { get: (id) => catalog.current.get(id) }, options, expectedBuckets);
+  }
 
   add(record: SnapshotRecord): void {
-    this.tallier.add(record);
+    this.renderer.add(record);
   }
 
   async finish(): Promise<void> {
-    await renderHtmlPage(this.tallier.finish(), this.records(), this.catalog.current.list(), (chunk) => this.out.write(chunk), this.options);
+    await this.renderer.finish(this.catalog.current.list(), { write: (chunk) => this.out.write(chunk), writeBytes: (bytes) => this.out.writeBytes(bytes) });
     await this.out.close();
   }
 
-  abort(): Promise<void> {
-    return this.out.destroy();
+  async abort(): Promise<void> {
+    await this.renderer.abort();
+    await this.out.destroy();
   }
 }

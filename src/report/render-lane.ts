@@ -16,8 +16,8 @@ export interface LaneOutput {
 }
 
 /**
- * Feeds every record to the catalog, then to each sink; then finishes each (the HTML with its
- * second pass). Returns the failure of each sink that failed, by index (each already aborted).
+ * Feeds every record to the catalog, then to each sink; then finishes each (the HTML writes
+ * its page). Returns the failure of each sink that failed, by index (each already aborted).
  * Throws a SnapshotError (every sink aborted) when the records cannot be read.
  * `onFirstRecord` runs once the first record has reached the sinks: the pass is under way.
  */

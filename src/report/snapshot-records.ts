@@ -6,13 +6,13 @@
  */
 import { createReadStream } from "node:fs";
 import { open } from "node:fs/promises";
-import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
 import { SnapshotError } from "../errors.js";
 import type { BucketDocument, PolicyResult, Snapshot, SnapshotRecord } from "../model/index.js";
 import { bucketOrder, SNAPSHOT_SCHEMA_VERSION } from "../model/index.js";
 import { schemaProblem, shippedValidator } from "../schemas.js";
+import { snapshotLines } from "./snapshot-lines.js";
 import { parseSnapshotStream } from "./snapshot-parse.js";
 import { validateSnapshot } from "./snapshot-validate.js";
 
@@ -71,7 +71,7 @@ export async function openSnapshot(file: string, options: ReadOptions = {}): Pro
   }
   if (isRecordLine(start)) {
     const input = await openSnapshotStream(file);
-    const lines = createInterface({ input, crlfDelay: Infinity })[Symbol.asyncIterator]();
+    const lines = snapshotLines(input);
     return { format: 2, records: recordsOf(file, lines, options.validate ?? true) };
   }
   // Not a record: a 1.x document (any layout) or not a snapshot at all; the whole-document parser says which.
