@@ -66,9 +66,19 @@ function statementSkeletons(node: Node): string[] | null {
 /** `,.;:`: what after a space of the text would make the sentence untidy. */
 const isPunctuation = (c: number): boolean => c === 44 || c === 46 || c === 59 || c === 58;
 
+/** The last string cleanValue found clean; undefined, which no string equals, until one is. */
+let lastClean: string | undefined;
+
 /** A printed value (a mustache's output) that keeps a sentence tidy around it (see above). */
 export function cleanValue(value: unknown): boolean {
-  if (typeof value === "string") return value.length > 0 && !isPunctuation(value.charCodeAt(0)) && !untidy(value);
+  if (typeof value === "string") {
+    // The bucket's name is printed by nearly every sentence of a document: the last clean string is
+    // remembered, and the same string again (most often the very same one) skips the scan.
+    if (value === lastClean) return true;
+    const clean = value.length > 0 && !isPunctuation(value.charCodeAt(0)) && !untidy(value);
+    if (clean) lastClean = value;
+    return clean;
+  }
   // A number or boolean prints as digits, signs, letters and a point, never first.
   return typeof value === "number" || typeof value === "boolean";
 }

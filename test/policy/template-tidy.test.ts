@@ -3,12 +3,14 @@
  * printed value and every value printed was clean (template-tidy.ts). The sentences must be
  * exactly those tidy() gives: compared with Handlebars' runtime, whose sentences are always tidied.
  */
+import fc from "fast-check";
 import Handlebars from "handlebars";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { compileMessages } from "../../src/policy/messages.js";
 import { checkTemplate } from "../../src/policy/template-check.js";
 import { generateTemplate, renderedTidy } from "../../src/policy/template-codegen.js";
 import { cleanValue, tidyAroundValues } from "../../src/policy/template-tidy.js";
+import { untidy } from "../../src/policy/tidy.js";
 
 const tree = (source: string) => {
   const ast = Handlebars.parseWithoutProcessing(source);
@@ -45,6 +47,19 @@ describe("policy/template-tidy", () => {
   it("calls a value clean only when no sentence can go wrong around it", () => {
     expect(VALUES.filter(cleanValue)).toEqual(["prod-logs", "a b", "x,"]);
     expect([cleanValue(0), cleanValue(-1.5), cleanValue(true), cleanValue(null), cleanValue({})]).toEqual([true, true, true, false, false]);
+  });
+
+  it("answers as a fresh scan would, whatever came before: the remembered clean string changes no answer", async () => {
+    const fresh = (value: string): boolean => value.length > 0 && !",.;:".includes(value[0]!) && !untidy(value);
+    // A fresh module, nothing remembered yet: the empty string is still not clean.
+    vi.resetModules();
+    const module = await import("../../src/policy/template-tidy.js");
+    expect(module.cleanValue("")).toBe(false);
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom("", " ", "a", "a b", "a  b", " a", "a ", ",a", "a,", "a\n", "prod-logs"), { maxLength: 20 }), (values) => {
+        for (const value of values) expect(cleanValue(value), JSON.stringify(value)).toBe(fresh(value));
+      }),
+    );
   });
 
   it("tells after each render whether that sentence was tidy", () => {
