@@ -34,7 +34,7 @@ const FORMULA_TRIGGER = /^[=+\-@\t\r]/;
 
 export const neutraliseCell = (value: string): string => (FORMULA_TRIGGER.test(value) ? `'${value}` : value);
 
-/** The row for one result, before neutralisation. */
+/** The row for one result, before neutralisation: the reference `CsvLines` writes the same bytes as (test/report/csv-line.test.ts). */
 export function csvRow(result: PolicyResult, account: AccountRecord | undefined, policy: ReportPolicy | undefined): CsvRow {
   return {
     account_id: result.accountId,
