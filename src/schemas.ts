@@ -29,6 +29,9 @@ export function shippedValidator(file: string, references: string[] = []): Valid
   return validate;
 }
 
+/** Whether `schemas/<file>` has been compiled in this thread (tests check a path compiles nothing it does not use). */
+export const isShippedValidatorCompiled = (file: string): boolean => compiled.has(file);
+
 /** The most specific error (deepest pointer) as a JSON pointer and a phrase to follow it. */
 export function schemaProblem(errors: ErrorObject[] | null | undefined): { pointer: string; message: string } {
   if (!errors || errors.length === 0) return { pointer: "", message: "does not match its schema" };

@@ -20,6 +20,7 @@ import {
   sarifResult,
   sentence,
 } from "./sarif.js";
+import { sarifResultJson } from "./sarif-json.js";
 
 type Json = Record<string, unknown>;
 
@@ -74,17 +75,18 @@ export class SarifStream {
   async result(result: PolicyResult): Promise<void> {
     const { index } = this.catalog.forResult(result);
     if (result.status === "error") this.notes.errors.push(errorResultNotification(result, this.header!.scan.finishedAt));
-    const key = findingKey(result);
+    // The key only matters against a baseline: without one, most results are not findings and need nothing.
+    const key = this.baseline === undefined ? "" : findingKey(result);
     if (!isFinding(result)) {
       if (this.baseline?.findings.has(key) === true) this.statusNow.set(key, result.status);
       return;
     }
-    const sarif = sarifResult(result, index, this.names.get(result.accountId));
+    let baselineState: string | undefined;
     if (this.baseline !== undefined) {
-      sarif.baselineState = baselineStateOf(result, this.baseline.findings.get(key), this.baseline.changedBuckets);
+      baselineState = baselineStateOf(result, this.baseline.findings.get(key), this.baseline.changedBuckets);
       this.baseline.findings.delete(key);
     }
-    await this.write(sarif);
+    await this.writeText(sarifResultJson(result, index, this.names.get(result.accountId), baselineState));
   }
 
   /**
@@ -118,8 +120,13 @@ export class SarifStream {
     await this.out.write(`\n],${JSON.stringify(head).slice(1)}]}\n`);
   }
 
-  private async write(sarif: Json): Promise<void> {
-    await this.out.write(`${this.first ? "" : ",\n"}${JSON.stringify(sarif)}`);
+  private write(sarif: Json): Promise<void> {
+    return this.writeText(JSON.stringify(sarif));
+  }
+
+  private async writeText(json: string): Promise<void> {
+    const separator = this.first ? "" : ",\n";
     this.first = false;
+    await this.out.write(separator + json);
   }
 }

@@ -8,21 +8,32 @@
 import type { Readable } from "node:stream";
 
 export async function* snapshotLines(input: Readable): AsyncGenerator<string, void, undefined> {
+  for await (const batch of snapshotLineBatches(input)) yield* batch;
+}
+
+/**
+ * The same lines, as one array per chunk read (possibly empty): a reader of a whole file then
+ * awaits once per 64 KiB chunk instead of once per line (an async generator's step per line cost
+ * the report worker about 3% of its CPU at 10,000 buckets).
+ */
+export async function* snapshotLineBatches(input: Readable): AsyncGenerator<string[], void, undefined> {
   input.setEncoding("utf8");
   let rest = "";
   try {
     for await (const chunk of input) {
       const text = rest.length === 0 ? (chunk as string) : rest + (chunk as string);
+      const batch: string[] = [];
       let start = 0;
       for (let end = text.indexOf("\n"); end >= 0; end = text.indexOf("\n", start)) {
         const line = text.slice(start, end);
         start = end + 1;
-        if (line.includes("\r")) yield* carriageReturns(line);
-        else yield line;
+        if (line.includes("\r")) batch.push(...carriageReturns(line));
+        else batch.push(line);
       }
       rest = start === 0 ? text : text.slice(start);
+      yield batch;
     }
-    if (rest.length > 0) yield* carriageReturns(rest);
+    if (rest.length > 0) yield carriageReturns(rest);
   } finally {
     input.destroy();
   }

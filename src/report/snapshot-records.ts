@@ -12,7 +12,7 @@ import { SnapshotError } from "../errors.js";
 import type { BucketDocument, PolicyResult, Snapshot, SnapshotRecord } from "../model/index.js";
 import { bucketOrder, SNAPSHOT_SCHEMA_VERSION } from "../model/index.js";
 import { schemaProblem, shippedValidator } from "../schemas.js";
-import { snapshotLines } from "./snapshot-lines.js";
+import { snapshotLineBatches } from "./snapshot-lines.js";
 import { parseSnapshotStream } from "./snapshot-parse.js";
 import { validateSnapshot } from "./snapshot-validate.js";
 
@@ -71,8 +71,7 @@ export async function openSnapshot(file: string, options: ReadOptions = {}): Pro
   }
   if (isRecordLine(start)) {
     const input = await openSnapshotStream(file);
-    const lines = snapshotLines(input);
-    return { format: 2, records: recordsOf(file, lines, options.validate ?? true) };
+    return { format: 2, records: recordsOf(file, new LineSource(snapshotLineBatches(input)), options.validate ?? true) };
   }
   // Not a record: a 1.x document (any layout) or not a snapshot at all; the whole-document parser says which.
   let value: unknown;
@@ -136,51 +135,85 @@ export function* recordsOfSnapshot(snapshot: Snapshot): Generator<SnapshotRecord
 /** Where a record may stand: header first, accounts before buckets, nothing after the trailer. */
 const STAGE: Record<SnapshotRecord["record"], number> = { header: 0, account: 1, bucket: 2, result: 2, trailer: 3 };
 
-async function* recordsOf(file: string, lines: AsyncIterator<string>, check: boolean): AsyncGenerator<SnapshotRecord> {
-  const validate = shippedValidator("snapshot-record.schema.json", ["bucket-document.schema.json", "snapshot.schema.json"]);
+/** The lines of the file's chunks one by one: awaits only when a chunk's lines are used up. */
+class LineSource {
+  private batch: string[] = [];
+  private at = 0;
+
+  constructor(private readonly batches: AsyncGenerator<string[], void, undefined>) {}
+
+  /** The next line held from the current chunk, if any (no await). */
+  take(): string | undefined {
+    return this.at < this.batch.length ? this.batch[this.at++] : undefined;
+  }
+
+  /** The next line, reading chunks as needed; null at the end of the file. */
+  async next(): Promise<string | null> {
+    for (;;) {
+      const line = this.take();
+      if (line !== undefined) return line;
+      const next = await this.batches.next();
+      if (next.done === true) return null;
+      this.batch = next.value;
+      this.at = 0;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.batches.return();
+  }
+}
+
+async function* recordsOf(file: string, lines: LineSource, check: boolean): AsyncGenerator<SnapshotRecord> {
+  // Compiled only when the records are checked: the report worker (which skips the check) would
+  // otherwise spend ~0.5 s of CPU compiling the record schema in its fresh isolate, for nothing.
+  const validate = check ? shippedValidator("snapshot-record.schema.json", ["bucket-document.schema.json", "snapshot.schema.json"]) : null;
   const counts = { accounts: 0, buckets: 0, results: 0 };
   let stage = -1;
   let lineNumber = 0;
   let trailer: Extract<SnapshotRecord, { record: "trailer" }> | null = null;
   let previous: BucketDocument | null = null;
+  // The line an error names, built for the error, not for every record.
+  const where = (): string => `${file}:${lineNumber}`;
   try {
     for (;;) {
-      const next = await lines.next().catch((cause: unknown) => {
-        throw truncated(file, lineNumber, counts, cause);
-      });
-      if (next.done === true) break;
-      const text = lineNumber === 0 ? next.value.replace(/^\uFEFF/, "") : next.value;
+      const line =
+        lines.take() ??
+        (await lines.next().catch((cause: unknown) => {
+          throw truncated(file, lineNumber, counts, cause);
+        }));
+      if (line === null) break;
+      const text = lineNumber === 0 ? line.replace(/^\uFEFF/, "") : line;
       lineNumber++;
       if (text.trim() === "") continue;
-      const where = `${file}:${lineNumber}`;
-      if (trailer !== null) throw new SnapshotError(`${where}: content after the trailer record: not one snapshot`, { file, pointer: "" });
+      if (trailer !== null) throw new SnapshotError(`${where()}: content after the trailer record: not one snapshot`, { file, pointer: "" });
       let value: unknown;
       try {
         value = JSON.parse(text);
       } catch (cause) {
         // A last line cut in the middle is a truncated file; a bad line with more after it is corruption.
-        const next = await lines.next().catch(() => ({ done: true as const, value: undefined }));
-        if (next.done === true) throw truncated(file, lineNumber, counts, cause, true);
-        throw new SnapshotError(`${where}: not valid JSON: ${(cause as Error).message}`, { file, pointer: "", cause });
+        const next = await lines.next().catch(() => null);
+        if (next === null) throw truncated(file, lineNumber, counts, cause, true);
+        throw new SnapshotError(`${where()}: not valid JSON: ${(cause as Error).message}`, { file, pointer: "", cause });
       }
       const kind = (value as { record?: unknown } | null)?.record;
       if (kind === "header") checkVersion(file, (value as { schemaVersion?: unknown }).schemaVersion);
-      if (check && !validate(value)) {
+      if (validate !== null && !validate(value)) {
         const { pointer, message } = schemaProblem(validate.errors);
-        throw new SnapshotError(`${where}: invalid snapshot record at ${pointer || "/"}: ${message}`, { file, pointer });
+        throw new SnapshotError(`${where()}: invalid snapshot record at ${pointer || "/"}: ${message}`, { file, pointer });
       }
       const record = value as SnapshotRecord;
       const recordStage = STAGE[record.record];
-      if (stage === -1 && record.record !== "header") throw new SnapshotError(`${where}: the first record must be the header`, { file, pointer: "" });
+      if (stage === -1 && record.record !== "header") throw new SnapshotError(`${where()}: the first record must be the header`, { file, pointer: "" });
       if (recordStage < stage || (record.record === "header" && stage !== -1)) {
-        throw new SnapshotError(`${where}: a ${record.record} record out of order (header, accounts, buckets and results, trailer)`, { file, pointer: "" });
+        throw new SnapshotError(`${where()}: a ${record.record} record out of order (header, accounts, buckets and results, trailer)`, { file, pointer: "" });
       }
       stage = recordStage;
       if (record.record === "account") counts.accounts++;
       else if (record.record === "bucket") {
         // Reports and drift merge on this order: a file out of it would be misread, so it is refused.
         if (previous !== null && bucketOrder(previous, record.bucket) >= 0) {
-          throw new SnapshotError(`${where}: bucket ${record.bucket.arn} out of order: buckets are sorted by account id, then name, each once`, { file, pointer: "" });
+          throw new SnapshotError(`${where()}: bucket ${record.bucket.arn} out of order: buckets are sorted by account id, then name, each once`, { file, pointer: "" });
         }
         previous = record.bucket;
         counts.buckets++;
@@ -190,7 +223,7 @@ async function* recordsOf(file: string, lines: AsyncIterator<string>, check: boo
       yield record;
     }
   } finally {
-    await lines.return?.();
+    await lines.close();
   }
   if (trailer === null) throw truncated(file, lineNumber, counts);
   const expected = trailer.counts;

@@ -1,7 +1,7 @@
 import { createInterface } from "node:readline";
 import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { snapshotLines } from "../../src/report/snapshot-lines.js";
+import { snapshotLineBatches, snapshotLines } from "../../src/report/snapshot-lines.js";
 
 /** The text as chunks of `size` bytes (a `\r\n` or a character may fall across two). */
 const chunks = (text: string, size: number): Readable => {
@@ -24,6 +24,11 @@ describe("report/snapshotLines", () => {
       for (const size of [1, 2, 3, 7, 1024]) {
         const expected = await collect(createInterface({ input: chunks(text, size), crlfDelay: Infinity }));
         expect(await collect(snapshotLines(chunks(text, size))), `${JSON.stringify(text)} in chunks of ${size}`).toEqual(expected);
+        // The same lines in one batch per chunk read (and one for a last line without its end).
+        const batches: string[][] = [];
+        for await (const batch of snapshotLineBatches(chunks(text, size))) batches.push(batch);
+        expect(batches.flat()).toEqual(expected);
+        expect(batches.length).toBeLessThanOrEqual(Math.ceil(Buffer.byteLength(text) / size) + 1);
       }
     }
   });

@@ -72,6 +72,22 @@ describe("report/snapshot records (format 2.x)", () => {
     await expect(readSnapshot(bad)).rejects.toThrow(`${bad}:${resultLine + 1}: invalid snapshot record at /result/severity`);
   });
 
+  it("tells a bad line that ends a chunk read from the file, with more lines after it, from a last line cut short", async () => {
+    const file = join(dir, "snapshot.json");
+    await writeSnapshotJson(buildSnapshot(), file);
+    const all = await lines(file);
+    // Blank lines (skipped) pad the bad line so that it ends exactly where the reader's first 64 KiB chunk does.
+    const badLine = '{"record":"result","result":{';
+    const pad = 65536 - Buffer.byteLength(`${all[0]}\n`) - 1 - Buffer.byteLength(`${badLine}\n`);
+    const corrupt = join(dir, "corrupt-at-chunk-end.json");
+    await writeFile(corrupt, `${[all[0], " ".repeat(pad), badLine, ...all.slice(1)].join("\n")}\n`);
+    expect((await readFile(corrupt)).subarray(0, 65536).toString("utf8").endsWith(`${badLine}\n`)).toBe(true);
+    await expect(readSnapshot(corrupt)).rejects.toThrow(`${corrupt}:3: not valid JSON:`);
+    const cut = join(dir, "cut-at-chunk-end.json");
+    await writeFile(cut, `${[all[0], " ".repeat(pad), badLine].join("\n")}\n`);
+    await expect(readSnapshot(cut)).rejects.toThrow(`${cut}: not valid JSON: line 3 is cut short: the file is truncated`);
+  });
+
   it("hands each bucket's results right after the bucket, also for a 1.x document", async () => {
     const file = join(dir, "old-order.json");
     await writeFile(file, JSON.stringify(buildSnapshot()));
