@@ -5,12 +5,16 @@
  * another shape, which fall back to stringifying whole.
  */
 import { readFileSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { BucketDocument, PolicyResult, Suppression } from "../../src/model/index.js";
 import { evaluateBucket, loadPolicies, type PolicySet } from "../../src/policy/index.js";
+import { SnapshotWriter } from "../../src/report/index.js";
 import { SnapshotLineEncoder } from "../../src/report/snapshot-encode.js";
+import { tempDir } from "../support/temp-dir.js";
 
 interface EvaluationReference {
   now: string;
@@ -90,5 +94,26 @@ describe("report/SnapshotLineEncoder", () => {
       Object.assign(Object.create({ inherited: true }) as object, sample),
     ];
     for (const result of odd) expect(encoder.resultLine(result as PolicyResult)).toBe(resultLine(result));
+  });
+});
+
+describe("report/SnapshotWriter", () => {
+  it("goes on making records while the file is written: a bucket's write waits for no turn of the event loop", async () => {
+    const { dir, cleanup } = await tempDir("replguard-encode-");
+    try {
+      const writer = new SnapshotWriter(join(dir, "snapshot.json"));
+      // Three 64 KiB batches: with the streams' default 16 KiB queue, each waited for its 'drain',
+      // which only the thread pool's finished write (a later turn) emits.
+      const big = { ...sample, message: "x".repeat(70 * 1024) };
+      let turned = false;
+      setImmediate(() => (turned = true));
+      for (let i = 0; i < 3; i++) await writer.bucket(reference.documents[0]!, [big]);
+      expect(turned).toBe(false);
+      await writer.finish({ coverage: { accounts: { total: 0, scanned: 0, unreadable: 0, outOfScope: 0 }, buckets: { total: 3, partial: 0 } }, expiredSuppressions: [] } as never);
+      const lines = (await readFile(join(dir, "snapshot.json"), "utf8")).split("\n");
+      expect(lines.filter((line) => line.startsWith('{"record":"result"'))).toEqual([0, 1, 2].map(() => resultLine(big).trimEnd()));
+    } finally {
+      await cleanup();
+    }
   });
 });
