@@ -18,6 +18,13 @@ export interface ReportFileOptions {
    * worker thread renders): once an interrupt has removed it, opening fails instead of creating it again.
    */
   existing?: boolean;
+  /**
+   * Bytes the file may have queued before a write waits for 'drain' (the streams' default: 16 KiB,
+   * less than one batch, so every batch waited for the thread pool's write to end). A writer that
+   * has its next records to make meanwhile (the audit's snapshot) passes more. The plain file's
+   * only: behind gzip, the compression is what waits.
+   */
+  highWaterMark?: number;
 }
 
 export class ReportFileWriter {
@@ -34,7 +41,8 @@ export class ReportFileWriter {
   ) {
     // Opened here, synchronously: an interrupt (cli/interrupt.ts) removes the temporary file between
     // two tasks, and a stream's own open, still in flight then, would create it after the removal.
-    this.fileStream = createWriteStream(file, { fd: openSync(file, options.existing === true ? "r+" : "w"), encoding: "utf8" });
+    const queued = options.highWaterMark === undefined ? {} : { highWaterMark: options.highWaterMark };
+    this.fileStream = createWriteStream(file, { fd: openSync(file, options.existing === true ? "r+" : "w"), encoding: "utf8", ...queued });
     this.fileStream.on("error", (error) => {
       this.failure = error;
     });

@@ -7,6 +7,7 @@
 import type { AccountRecord, BucketDocument, PolicyResult, Snapshot, SnapshotHeader, SnapshotRecord, SnapshotTrailer } from "../model/index.js";
 import { bucketOrder, SNAPSHOT_SCHEMA_VERSION } from "../model/index.js";
 import { ReportFileWriter, outputError } from "./output-stream.js";
+import { SnapshotLineEncoder } from "./snapshot-encode.js";
 import { withoutUserInfo } from "../url.js";
 
 export interface SnapshotWriteOptions {
@@ -14,16 +15,22 @@ export interface SnapshotWriteOptions {
   gzip?: boolean;
 }
 
+/** What the snapshot file may have queued, written by the thread pool, before a write waits. */
+const SNAPSHOT_QUEUE_BYTES = 1024 * 1024;
+
 /** Appends records to a snapshot file in the order the format requires (header, accounts, buckets, trailer). */
 export class SnapshotWriter {
   private readonly counts = { accounts: 0, buckets: 0, results: 0, failures: 0 };
   private readonly out: ReportFileWriter;
+  private readonly encoder = new SnapshotLineEncoder();
 
   constructor(
     readonly file: string,
     options: SnapshotWriteOptions = {},
   ) {
-    this.out = new ReportFileWriter(file, options);
+    // The main thread makes the next records while the thread pool writes the last ones: it waits
+    // only when a MiB is queued (the disk behind), not after every 64 KiB batch.
+    this.out = new ReportFileWriter(file, { ...options, highWaterMark: SNAPSHOT_QUEUE_BYTES });
   }
 
   private line(record: SnapshotRecord): Promise<void> {
@@ -41,18 +48,26 @@ export class SnapshotWriter {
     await this.line({ record: "account", account });
   }
 
-  /** A bucket document and its results, written as soon as it is evaluated. */
-  async bucket(bucket: BucketDocument, results: readonly PolicyResult[]): Promise<void> {
+  /**
+   * A bucket document and its results, written as soon as it is evaluated: its lines handed to the
+   * file as one string, one await (not one per result: ~22 a bucket, 2.2 million at 100,000 buckets).
+   */
+  bucket(bucket: BucketDocument, results: readonly PolicyResult[]): Promise<void> {
     this.counts.buckets++;
-    await this.line({ record: "bucket", bucket });
-    for (const result of results) await this.result(result);
+    let text = this.encoder.bucketLine(bucket);
+    for (const result of results) text += this.resultLine(result);
+    return this.out.write(text);
   }
 
   /** A result on its own: after its bucket, or (no document for it) after the last bucket. */
-  async result(result: PolicyResult): Promise<void> {
+  result(result: PolicyResult): Promise<void> {
+    return this.out.write(this.resultLine(result));
+  }
+
+  private resultLine(result: PolicyResult): string {
     this.counts.results++;
     if (result.status === "fail") this.counts.failures++;
-    await this.line({ record: "result", result });
+    return this.encoder.resultLine(result);
   }
 
   /** Writes the trailer and closes the file; the snapshot is complete only after this. */
