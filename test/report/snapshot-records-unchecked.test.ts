@@ -1,12 +1,11 @@
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { writeSnapshotJson } from "../../src/report/index.js";
-import { snapshotRecords } from "../../src/report/snapshot-records.js";
-import { isShippedValidatorCompiled } from "../../src/schemas.js";
 import { buildSnapshot } from "../support/report-fixture.js";
 import { tempDir } from "../support/temp-dir.js";
 
-// Its own file: vitest gives each file fresh modules, so no other test has compiled the schema yet.
+// The suite shares modules between files (vitest `isolate: false`), so another file may have compiled
+// the schema already: the reader and the schema cache are imported afresh, after the registry is reset.
 let dir: string;
 let cleanup: () => Promise<void>;
 beforeAll(async () => ({ dir, cleanup } = await tempDir("snapshot-records-unchecked")));
@@ -18,6 +17,9 @@ describe("report/snapshot records without the schema check", () => {
   it("reads every record without compiling the record schema (the report worker's reading), and compiles it once records are checked", async () => {
     const file = join(dir, "snapshot.json");
     await writeSnapshotJson(buildSnapshot(), file);
+    vi.resetModules();
+    const { snapshotRecords } = await import("../../src/report/snapshot-records.js");
+    const { isShippedValidatorCompiled } = await import("../../src/schemas.js");
     const kinds: string[] = [];
     for await (const record of snapshotRecords(file, { validate: false })) kinds.push(record.record);
     expect(kinds[0]).toBe("header");
