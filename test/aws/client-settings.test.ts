@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AwsClientFactory, cachedCredentials } from "../../src/aws/index.js";
 import { startSandbox } from "../../src/sandbox/index.js";
 import type { Sandbox } from "../../src/sandbox/types.js";
+import { profileReads } from "../support/profile-reads.js";
 
 describe("aws/AwsClientFactory: every client kind without the provider chain", () => {
   let sandbox: Sandbox;
@@ -30,24 +31,6 @@ describe("aws/AwsClientFactory: every client kind without the provider chain", (
     factory?.close();
     await sandbox?.close();
   });
-
-  /** Reads of AWS_PROFILE while `run` runs. */
-  async function profileReads(run: () => Promise<void>): Promise<number> {
-    const original = process.env;
-    let reads = 0;
-    process.env = new Proxy(original, {
-      get(target, key, receiver) {
-        if (key === "AWS_PROFILE") reads++;
-        return Reflect.get(target, key, receiver) as unknown;
-      },
-    });
-    try {
-      await run();
-    } finally {
-      process.env = original;
-    }
-    return reads;
-  }
 
   /** Each kind: a new client (as the scan makes one per account) and one call, answered or refused. */
   const kinds: Record<string, (credentials: ReturnType<typeof cachedCredentials>) => Promise<unknown>> = {

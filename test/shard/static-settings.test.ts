@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AwsClientFactory, cachedCredentials } from "../../src/aws/index.js";
 import { startSandbox } from "../../src/sandbox/index.js";
 import type { Sandbox } from "../../src/sandbox/types.js";
+import { profileReads } from "../support/profile-reads.js";
 
 describe("aws/AwsClientFactory: settings resolved once", () => {
   let sandbox: Sandbox;
@@ -19,24 +20,6 @@ describe("aws/AwsClientFactory: settings resolved once", () => {
   afterAll(async () => {
     await sandbox?.close();
   });
-
-  /** Reads of AWS_PROFILE while `run` runs. */
-  async function profileReads(run: () => Promise<void>): Promise<number> {
-    const original = process.env;
-    let reads = 0;
-    process.env = new Proxy(original, {
-      get(target, key, receiver) {
-        if (key === "AWS_PROFILE") reads++;
-        return Reflect.get(target, key, receiver) as unknown;
-      },
-    });
-    try {
-      await run();
-    } finally {
-      process.env = original;
-    }
-    return reads;
-  }
 
   it("makes and uses S3 clients without going back to the provider chain", async () => {
     const factory = new AwsClientFactory({ endpoint: sandbox.endpoint, region: sandbox.region, maxAttempts: 1, maxSockets: 4 });
