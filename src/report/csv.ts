@@ -24,7 +24,6 @@ export const CSV_COLUMNS = [
   "suppression_expires",
 ] as const;
 export type CsvColumn = (typeof CSV_COLUMNS)[number];
-export type CsvRow = Record<CsvColumn, string>;
 
 /**
  * Characters that make a spreadsheet treat a cell as a formula (OWASP "CSV injection"): such a cell
@@ -33,28 +32,6 @@ export type CsvRow = Record<CsvColumn, string>;
 const FORMULA_TRIGGER = /^[=+\-@\t\r]/;
 
 export const neutraliseCell = (value: string): string => (FORMULA_TRIGGER.test(value) ? `'${value}` : value);
-
-/** The row for one result, before neutralisation: the reference `CsvLines` writes the same bytes as (test/report/csv-line.test.ts). */
-export function csvRow(result: PolicyResult, account: AccountRecord | undefined, policy: ReportPolicy | undefined): CsvRow {
-  return {
-    account_id: result.accountId,
-    account_name: account?.name ?? "",
-    ou_path: account?.ouPath ?? "",
-    region: result.region,
-    bucket: result.bucket,
-    bucket_arn: result.bucketArn,
-    policy_id: result.policyId,
-    policy_title: policy?.title ?? result.policyId,
-    severity: result.severity,
-    status: result.status,
-    message: result.message,
-    // One pointer per line: JSON pointers into the bucket document never contain a newline.
-    evidence_pointers: result.evidence.map((e) => e.pointer).join("\n"),
-    evidence_actual: result.evidence.length === 0 ? "" : JSON.stringify(result.evidence.map((e) => e.actual ?? null)),
-    suppression_reason: result.suppression?.reason ?? "",
-    suppression_expires: result.suppression?.expires ?? "",
-  };
-}
 
 /**
  * One cell as csv-stringify writes it with its defaults (delimiter `,`, quote and escape `"`, record
@@ -65,14 +42,11 @@ export function csvRow(result: PolicyResult, account: AccountRecord | undefined,
 const NEEDS_QUOTES = /[",\n\r]/;
 export const csvCell = (value: string): string => (NEEDS_QUOTES.test(value) ? `"${value.replaceAll('"', '""')}"` : value);
 
-/** One record: the cells neutralised and encoded, comma-separated, ending with `\n`. */
-export const csvLine = (cells: readonly string[]): string => `${cells.map((cell) => csvCell(neutraliseCell(cell))).join(",")}\n`;
-
 /** One cell neutralised and encoded (the empty cell, most suppression cells, needs neither). */
 const encoded = (value: string): string => (value === "" ? "" : csvCell(neutraliseCell(value)));
 
 /**
- * One result's line, the same bytes as `csvLine` of its `csvRow` (test/report/csv-line.test.ts
+ * One result's line, the same bytes as the row-by-row reference (test/report/csv-line.test.ts
  * checks it), without the row object, the arrays and two regular expressions per cell: the cells
  * a result shares with others (its account's three, its bucket's three, its policy's two) are
  * encoded once and reused, which was about a third of the CSV's CPU in the report worker.

@@ -1,13 +1,35 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { AccountRecord, PolicyResult } from "../../src/model/index.js";
-import { CSV_COLUMNS, CsvLines, csvLine, csvRow } from "../../src/report/csv.js";
+import { CSV_COLUMNS, CsvLines, csvCell, neutraliseCell, type CsvColumn } from "../../src/report/csv.js";
 import type { ReportPolicy } from "../../src/report/policy-catalog.js";
 import { buildSnapshot, POLICY_INFOS } from "../support/report-fixture.js";
 
-/** The reference: the row object, then every cell neutralised and encoded (the CSV's earlier code). */
+/** The row for one result, before neutralisation (the CSV's earlier code). */
+function csvRow(result: PolicyResult, account: AccountRecord | undefined, policy: ReportPolicy | undefined): Record<CsvColumn, string> {
+  return {
+    account_id: result.accountId,
+    account_name: account?.name ?? "",
+    ou_path: account?.ouPath ?? "",
+    region: result.region,
+    bucket: result.bucket,
+    bucket_arn: result.bucketArn,
+    policy_id: result.policyId,
+    policy_title: policy?.title ?? result.policyId,
+    severity: result.severity,
+    status: result.status,
+    message: result.message,
+    // One pointer per line: JSON pointers into the bucket document never contain a newline.
+    evidence_pointers: result.evidence.map((e) => e.pointer).join("\n"),
+    evidence_actual: result.evidence.length === 0 ? "" : JSON.stringify(result.evidence.map((e) => e.actual ?? null)),
+    suppression_reason: result.suppression?.reason ?? "",
+    suppression_expires: result.suppression?.expires ?? "",
+  };
+}
+
+/** The reference: the row object, then every cell neutralised and encoded, comma-separated (the CSV's earlier code). */
 const reference = (result: PolicyResult, account: AccountRecord | undefined, policy: ReportPolicy | undefined): string =>
-  csvLine(CSV_COLUMNS.map((column) => csvRow(result, account, policy)[column]));
+  `${CSV_COLUMNS.map((column) => csvCell(neutraliseCell(csvRow(result, account, policy)[column]))).join(",")}\n`;
 
 const policyOf = (id: string, title: string): ReportPolicy => ({ id, title, severity: "high", hash: null, source: null, info: null });
 
