@@ -1,7 +1,7 @@
 import { createInterface } from "node:readline";
 import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { snapshotLineBatches, snapshotLines } from "../../src/report/snapshot-lines.js";
+import { snapshotLineBatches } from "../../src/report/snapshot-lines.js";
 
 /** The text as chunks of `size` bytes (a `\r\n` or a character may fall across two). */
 const chunks = (text: string, size: number): Readable => {
@@ -10,6 +10,11 @@ const chunks = (text: string, size: number): Readable => {
   for (let at = 0; at < bytes.length; at += size) parts.push(bytes.subarray(at, at + size));
   return Readable.from(parts);
 };
+
+/** The batches' lines one after the other. */
+async function* snapshotLines(input: Readable): AsyncGenerator<string, void, undefined> {
+  for await (const batch of snapshotLineBatches(input)) yield* batch;
+}
 
 async function collect(lines: AsyncIterable<string>): Promise<string[]> {
   const all: string[] = [];
