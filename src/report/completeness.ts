@@ -18,8 +18,12 @@ export interface RunCompleteness {
 
 export function runCompleteness(snapshot: Pick<Snapshot, "coverage" | "results">): RunCompleteness {
   const errorResults = snapshot.results.filter((result) => result.status === "error");
-  const coverageComplete = snapshot.coverage.complete;
-  return { complete: coverageComplete && errorResults.length === 0, coverageComplete, errorResults };
+  return { ...completenessOf(snapshot.coverage.complete, errorResults.length), errorResults };
+}
+
+/** The same decision from counts, for a reader that keeps no results (the HTML's one streaming pass). */
+export function completenessOf(coverageComplete: boolean, errorResultCount: number): { complete: boolean; coverageComplete: boolean } {
+  return { complete: coverageComplete && errorResultCount === 0, coverageComplete };
 }
 
 /** One line per error result: which policy could not be decided on which bucket, and why. */

@@ -12,7 +12,7 @@ export const PRINT_LIST_LIMIT = 40;
 
 const capped = (items: string[]) => ({ items: items.slice(0, PRINT_LIST_LIMIT), more: Math.max(0, items.length - PRINT_LIST_LIMIT), count: items.length });
 
-export function printView(snapshot: Snapshot, policies: readonly ReportPolicy[]) {
+export function printView(snapshot: Omit<Snapshot, "buckets" | "results">, policies: readonly ReportPolicy[]) {
   const inScope = snapshot.accounts.filter((a) => a.scope === "in-scope");
   const ous = [...new Set(inScope.map((a) => a.ouPath))].sort();
   const { filters } = snapshot.scan;

@@ -107,8 +107,8 @@ async function renderHtmlPage(
     ...tally.header,
     ...tally.trailer,
     accounts: tally.accounts,
-    buckets: tally.partialBuckets,
-    results: tally.errorResults,
+    partialBuckets: tally.partialBuckets,
+    errorResultCount: tally.errorResultCount,
   };
   const view = reportView(snapshotHead, policies, { ...tally.summary, byBucket: new Map() }, tally.results);
   const drift = options.drift === undefined ? null : driftView(options.drift);

@@ -6,7 +6,7 @@
 import type { AccountRecord, AccountRef, BucketDocument, PolicyResult, SnapshotHeader, SnapshotRecord, SnapshotTrailer, StatusCounts } from "../model/index.js";
 import { RESULT_STATUSES, SEVERITIES } from "../model/index.js";
 import { PicturesCollector } from "./html-pictures.js";
-import { isClean } from "./html-view.js";
+import { isClean, type PartialBucket } from "./html-view.js";
 import { emptyCounts, worstStatus, type ResultSummary } from "./summary.js";
 
 export interface AccountTally {
@@ -25,8 +25,9 @@ export interface HtmlTally {
   accounts: AccountRecord[];
   summary: Omit<ResultSummary, "byBucket">;
   perAccount: Map<string, AccountTally>;
-  partialBuckets: BucketDocument[];
-  errorResults: PolicyResult[];
+  /** The partly read buckets, as far as the page prints them (never whole documents: they would be held to the end). */
+  partialBuckets: PartialBucket[];
+  errorResultCount: number;
   buckets: number;
   results: number;
   /** The map's and charts' input, fed bucket by bucket. */
@@ -45,8 +46,8 @@ export class HtmlTallier {
   private readonly accounts: AccountRecord[] = [];
   private readonly summary = { total: emptyCounts(), bySeverity: new Map(SEVERITIES.map((s) => [s, emptyCounts()])), byPolicy: new Map<string, StatusCounts>() };
   private readonly perAccount = new Map<string, AccountTally>();
-  private readonly partialBuckets: BucketDocument[] = [];
-  private readonly errorResults: PolicyResult[] = [];
+  private readonly partialBuckets: PartialBucket[] = [];
+  private errorResultCount = 0;
   private readonly pictures = new PicturesCollector();
   private current: { arn: string; account: AccountTally; clean: boolean; bucket: BucketDocument; counts: StatusCounts } | null = null;
   private buckets = 0;
@@ -77,7 +78,8 @@ export class HtmlTallier {
       const account = this.tally(record.bucket.account);
       account.buckets++;
       this.current = { arn: record.bucket.arn, account, clean: true, bucket: record.bucket, counts: emptyCounts() };
-      if (record.bucket.errors.length > 0) this.partialBuckets.push(record.bucket);
+      const { arn, errors } = record.bucket;
+      if (errors.length > 0) this.partialBuckets.push({ arn, account: { id: record.bucket.account.id }, errors });
     } else if (record.record === "result") this.result(record.result);
     else {
       this.closeBucket();
@@ -93,7 +95,7 @@ export class HtmlTallier {
     let policy = summary.byPolicy.get(result.policyId);
     if (policy === undefined) summary.byPolicy.set(result.policyId, (policy = emptyCounts()));
     policy[result.status]++;
-    if (result.status === "error") this.errorResults.push(result);
+    if (result.status === "error") this.errorResultCount++;
     let account: AccountTally;
     const bucket = this.current;
     if (bucket !== null && bucket.arn === result.bucketArn) {
@@ -112,8 +114,8 @@ export class HtmlTallier {
   finish(): HtmlTally {
     const { header, trailer } = this;
     if (header === null || trailer === null) throw new Error("a snapshot without its header or trailer reached the report");
-    const { accounts, summary, perAccount, partialBuckets, errorResults, buckets, results, pictures } = this;
-    return { header, trailer, accounts, summary, perAccount, partialBuckets, errorResults, buckets, results, pictures };
+    const { accounts, summary, perAccount, partialBuckets, errorResultCount, buckets, results, pictures } = this;
+    return { header, trailer, accounts, summary, perAccount, partialBuckets, errorResultCount, buckets, results, pictures };
   }
 }
 

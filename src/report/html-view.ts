@@ -6,7 +6,7 @@ import { RESULT_STATUSES, SEVERITIES } from "../model/index.js";
 import type { AccountRecord, BucketDocument, PolicyResult, Snapshot, StatusCounts } from "../model/index.js";
 import type { ReportPolicy } from "./policy-catalog.js";
 import { countStatuses, emptyCounts, worstStatus, type ResultSummary } from "./summary.js";
-import { runCompleteness } from "./completeness.js";
+import { completenessOf } from "./completeness.js";
 import { withoutUserInfo } from "../url.js";
 
 const entries = (map: Record<string, string> | null | undefined): { key: string; value: string }[] =>
@@ -35,10 +35,19 @@ function notScannedReason(account: AccountRecord): string {
   return account.scan;
 }
 
-/** `totalResults`: how many results the snapshot has (its `results` may hold only the `error` ones when streamed). */
-export function reportView(snapshot: Snapshot, policies: readonly ReportPolicy[], summary: ResultSummary, totalResults = snapshot.results.length) {
+/** What the coverage section prints of a partly read bucket: a whole document would hold far more (its role's every user, say) to the end of the pass. */
+export type PartialBucket = Pick<BucketDocument, "arn" | "errors"> & { account: Pick<BucketDocument["account"], "id"> };
+
+/**
+ * The page head's input: the snapshot's header, trailer and accounts, with its partly read buckets
+ * and a count of its `error` results in place of its buckets and results (the body streams those).
+ */
+export type ReportHead = Omit<Snapshot, "buckets" | "results"> & { partialBuckets: readonly PartialBucket[]; errorResultCount: number };
+
+/** `totalResults`: how many results the snapshot has. */
+export function reportView(snapshot: ReportHead, policies: readonly ReportPolicy[], summary: ResultSummary, totalResults: number) {
   const { scan, coverage } = snapshot;
-  const completeness = runCompleteness(snapshot);
+  const completeness = completenessOf(coverage.complete, snapshot.errorResultCount);
   const policyRows = policies.map((policy) => {
     const info = policy.info;
     return {
@@ -70,7 +79,7 @@ export function reportView(snapshot: Snapshot, policies: readonly ReportPolicy[]
     coverage,
     complete: completeness.complete,
     coverageComplete: completeness.coverageComplete,
-    errorResultCount: completeness.errorResults.length,
+    errorResultCount: snapshot.errorResultCount,
     statusColumns,
     total: countsRow(summary.total),
     totalResults,
@@ -79,7 +88,7 @@ export function reportView(snapshot: Snapshot, policies: readonly ReportPolicy[]
     notScanned: snapshot.accounts
       .filter((a) => a.scan !== "scanned")
       .map((a) => ({ id: a.id, name: a.name, ouPath: a.ouPath, scope: a.scope, scan: a.scan, reason: notScannedReason(a) })),
-    partialBuckets: snapshot.buckets
+    partialBuckets: snapshot.partialBuckets
       .filter((b) => b.errors.length > 0)
       .map((b) => ({ arn: b.arn, accountId: b.account.id, errors: b.errors })),
     activeSuppressions: snapshot.activeSuppressions ?? [],
@@ -89,7 +98,7 @@ export function reportView(snapshot: Snapshot, policies: readonly ReportPolicy[]
   };
 }
 
-function filtersText(snapshot: Snapshot): string {
+function filtersText(snapshot: Pick<Snapshot, "scan">): string {
   const { filters } = snapshot.scan;
   const parts: string[] = [];
   if (filters.accounts.length) parts.push(`accounts ${filters.accounts.join(", ")}`);
