@@ -151,6 +151,12 @@ async function renderAll(
   const offloaded = new Set<ReportFormat>(offload);
   const here = formats.filter((format) => !offloaded.has(format));
   const wholes: WholeFile[] = [];
+  const spills: WholeFile[] = [];
+  const spill = (file: string): string => {
+    const whole = startWhole(file);
+    spills.push(whole);
+    return whole.temporary;
+  };
   const failures = new Map<number, unknown>();
   let worker: WorkerLane | null = null;
   try {
@@ -168,8 +174,14 @@ async function renderAll(
       lane.push({ sink, index });
     }
     if (threadsFile !== null && offload.length > 0) {
-      const outputs = offload.map((format) => ({ format, index: formats.indexOf(format), temporary: wholes[formats.indexOf(format)]!.temporary }));
-      createEmpty(outputs.map((output) => output.temporary));
+      const outputs = offload.map((format) => {
+        const { temporary } = wholes[formats.indexOf(format)]!;
+        // The worker's SARIF spills its notifications into files this thread makes and removes:
+        // an interrupt, or a failure that stops the worker, would leave the worker's own behind.
+        const notes = format === "sarif" ? { buckets: spill(`${temporary}.bucket-notes`), errors: spill(`${temporary}.error-notes`) } : undefined;
+        return { format, index: formats.indexOf(format), temporary, ...(notes === undefined ? {} : { notes }) };
+      });
+      createEmpty([...outputs.map((output) => output.temporary), ...spills.map((whole) => whole.temporary)]);
       worker = startWorkerLane({ file: threadsFile, outputs, policies: policyInfos(options.policies), sarifBaseline: sarifBefore }, offload);
       // This thread's pass starts once the worker's is under way: the two run side by side.
       await worker.started;
@@ -180,9 +192,10 @@ async function renderAll(
     if (worker !== null) for (const [index, error] of await worker.done) failures.set(index, error);
   } catch (error) {
     await worker?.stop();
-    for (const whole of wholes) await whole.discard();
+    for (const whole of [...wholes, ...spills]) await whole.discard();
     throw error;
   }
+  for (const whole of spills) await whole.discard();
   for (const [index, whole] of wholes.entries()) {
     if (failures.has(index)) await whole.discard();
     else await whole.commit().catch(async (error: unknown) => {

@@ -13,6 +13,9 @@ import { closeSync, openSync, readSync, writeSync } from "node:fs";
 import { StringDecoder } from "node:string_decoder";
 import { startWhole, type WholeFile } from "./report-dir.js";
 
+/** A spill file's name and its removal: its own report temporary, or one its owner made and removes (a worker's, made by the main thread). */
+export type SpillName = Pick<WholeFile, "temporary" | "discard">;
+
 const BATCH_CHARS = 64 * 1024;
 const COPY_BYTES = 1 << 20;
 
@@ -26,7 +29,7 @@ export interface PageOutput {
 export type SpillRange = readonly [start: number, end: number];
 
 export class SpillFile {
-  private readonly whole: WholeFile;
+  private readonly whole: SpillName;
   private fd: number | null;
   private pending: string[] = [];
   private pendingChars = 0;
@@ -35,9 +38,9 @@ export class SpillFile {
   private buffer = Buffer.allocUnsafe(BATCH_CHARS * 3);
   private copyBuffer: Buffer | null = null;
 
-  /** `near`: a file whose folder holds the spill (the report's own temporary file). */
-  constructor(near: string) {
-    this.whole = startWhole(near);
+  /** `near`: a file whose folder holds the spill (the report's own temporary file), or the spill's own name. */
+  constructor(near: string | SpillName) {
+    this.whole = typeof near === "string" ? startWhole(near) : near;
     this.fd = openSync(this.whole.temporary, "w+");
   }
 
@@ -77,7 +80,7 @@ export class SpillFile {
     const buffer = (this.copyBuffer ??= Buffer.allocUnsafe(COPY_BYTES));
     for (let at = start; at < end; ) {
       const read = readSync(this.openFd(), buffer, 0, Math.min(buffer.length, end - at), at);
-      if (read === 0) throw new Error(`the HTML spill file ${this.whole.temporary} ends at ${at} bytes, before ${end}`);
+      if (read === 0) throw new Error(`the report spill file ${this.whole.temporary} ends at ${at} bytes, before ${end}`);
       at += read;
       if (decoder === null) await output.writeBytes!(buffer.subarray(0, read));
       else {
@@ -95,14 +98,14 @@ export class SpillFile {
     const buffer = Buffer.allocUnsafe(end - start);
     for (let at = 0; at < buffer.length; ) {
       const read = readSync(this.openFd(), buffer, at, buffer.length - at, start + at);
-      if (read === 0) throw new Error(`the HTML spill file ${this.whole.temporary} ends before ${end} bytes`);
+      if (read === 0) throw new Error(`the report spill file ${this.whole.temporary} ends before ${end} bytes`);
       at += read;
     }
     return buffer.toString("utf8");
   }
 
   private openFd(): number {
-    if (this.fd === null) throw new Error(`the HTML spill file ${this.whole.temporary} is already removed`);
+    if (this.fd === null) throw new Error(`the report spill file ${this.whole.temporary} is already removed`);
     return this.fd;
   }
 

@@ -19,13 +19,14 @@ import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import { envSwitch } from "../env-switch.js";
 import { ReplguardError, SnapshotError, UsageError } from "../errors.js";
+import type { NoteFiles } from "./sarif-notes.js";
 import type { SarifBaseline } from "./sarif-stream.js";
 import type { PolicyInfo, ReportFormat } from "./types.js";
 
 /** What the worker is given: the snapshot file, its reports' temporary files, what the sinks need. */
 export interface WorkerSetup {
   file: string;
-  outputs: { format: "csv" | "sarif"; temporary: string; index: number }[];
+  outputs: { format: "csv" | "sarif"; temporary: string; index: number; notes?: NoteFiles }[];
   policies: PolicyInfo[];
   /** The baseline's findings, for the SARIF's `baselineState`. */
   sarifBaseline: SarifBaseline | undefined;

@@ -30,11 +30,11 @@ try {
   const catalog = new SharedCatalog(setup.policies);
   const lane: LaneOutput[] = [];
   const failures: WorkerFailure[] = [];
-  for (const { format, temporary, index } of setup.outputs) {
+  for (const { format, temporary, index, notes } of setup.outputs) {
     let sink: RecordSink;
     try {
       const out = new ReportFileWriter(temporary, { existing: true });
-      sink = format === "csv" ? new CsvSink(out, catalog) : new SarifSink(out, catalog, setup.sarifBaseline);
+      sink = format === "csv" ? new CsvSink(out, catalog) : new SarifSink(out, catalog, setup.sarifBaseline, notes);
     } catch (error) {
       failures.push(failureOf(index, error));
       continue;

@@ -3,7 +3,8 @@
  * record is read, and the rest of the run (tool and rules, the invocation with its notifications,
  * coverage) after the results, since only then are the rules seen in results and the coverage
  * known (JSON members have no order).
- * In memory: the notifications (one per error) and, with a baseline, the baseline's findings.
+ * In memory: the accounts' notifications and, with a baseline, the baseline's findings; the
+ * buckets' and error results' notifications wait in a temporary file (sarif-notes.ts).
  */
 import type { AccountRecord, BucketDocument, Drift, PolicyResult, SnapshotHeader, SnapshotRecord, SnapshotTrailer } from "../model/index.js";
 import type { ReportFileWriter } from "./output-stream.js";
@@ -21,6 +22,7 @@ import {
   sentence,
 } from "./sarif.js";
 import { sarifResultJson } from "./sarif-json.js";
+import { SpilledNotes, type NoteFiles } from "./sarif-notes.js";
 
 type Json = Record<string, unknown>;
 
@@ -44,7 +46,7 @@ export async function sarifBaseline(records: AsyncIterable<SnapshotRecord>, drif
 export class SarifStream {
   private header: SnapshotHeader | null = null;
   private readonly names = new Map<string, string>();
-  private readonly notes = { accounts: [] as Json[], buckets: [] as Json[], errors: [] as Json[] };
+  private readonly notes: SpilledNotes;
   /** Baseline findings still unmatched, with the status their (policy, bucket) has now, if any. */
   private readonly statusNow = new Map<string, string>();
   /** Accounts of this run that could not be read: their earlier findings are not known to be gone. */
@@ -55,7 +57,10 @@ export class SarifStream {
     private readonly out: ReportFileWriter,
     private readonly catalog: PolicyCatalog,
     private readonly baseline?: SarifBaseline,
-  ) {}
+    noteFiles?: NoteFiles,
+  ) {
+    this.notes = new SpilledNotes(out.file, noteFiles);
+  }
 
   async start(header: SnapshotHeader): Promise<void> {
     this.header = header;
@@ -69,12 +74,12 @@ export class SarifStream {
   }
 
   bucket(bucket: BucketDocument): void {
-    this.notes.buckets.push(...bucketNotifications(bucket, this.header!.scan.finishedAt));
+    this.notes.bucket(bucketNotifications(bucket, this.header!.scan.finishedAt));
   }
 
   async result(result: PolicyResult): Promise<void> {
     const { index } = this.catalog.forResult(result);
-    if (result.status === "error") this.notes.errors.push(errorResultNotification(result, this.header!.scan.finishedAt));
+    if (result.status === "error") this.notes.error(errorResultNotification(result, this.header!.scan.finishedAt));
     // The key only matters against a baseline: without one, most results are not findings and need nothing.
     const key = this.baseline === undefined ? "" : findingKey(result);
     if (!isFinding(result)) {
@@ -114,10 +119,16 @@ export class SarifStream {
       (sarif.properties as Json).statusNow = status;
       await this.write(sarif);
     }
-    const complete = trailer.coverage.complete && this.notes.errors.length === 0;
-    const head = runHeadOf({ ...this.header!, coverage: trailer.coverage }, this.catalog.list(), [...this.notes.accounts, ...this.notes.buckets, ...this.notes.errors], complete);
+    const complete = trailer.coverage.complete && this.notes.errorCount === 0;
+    const head = runHeadOf({ ...this.header!, coverage: trailer.coverage }, this.catalog.list(), this.notes.placeholder as unknown as Json[], complete);
     // The head is an object: its members follow the results array.
-    await this.out.write(`\n],${JSON.stringify(head).slice(1)}]}\n`);
+    await this.notes.write(`\n],${JSON.stringify(head).slice(1)}]}\n`, { write: (chunk) => this.out.write(chunk), writeBytes: (bytes) => this.out.writeBytes(bytes) });
+    await this.notes.discard();
+  }
+
+  /** Removes the notifications' temporary files (after a failure: `finish` removes them itself). */
+  discard(): Promise<void> {
+    return this.notes.discard();
   }
 
   private write(sarif: Json): Promise<void> {

@@ -7,6 +7,7 @@ import type { AccountRecord, SnapshotRecord } from "../model/index.js";
 import { CsvStream } from "./csv.js";
 import type { ReportFileWriter } from "./output-stream.js";
 import { PolicyCatalog } from "./policy-catalog.js";
+import type { NoteFiles } from "./sarif-notes.js";
 import { SarifStream, type SarifBaseline } from "./sarif-stream.js";
 import type { PolicyInfo } from "./types.js";
 
@@ -72,11 +73,12 @@ export class SarifSink implements RecordSink {
     private readonly out: ReportFileWriter,
     private readonly catalog: SharedCatalog,
     private readonly baseline: SarifBaseline | undefined,
+    private readonly noteFiles?: NoteFiles,
   ) {}
 
   async add(record: SnapshotRecord): Promise<void> {
     if (record.record === "header") {
-      this.sarif = new SarifStream(this.out, this.catalog.current, this.baseline);
+      this.sarif = new SarifStream(this.out, this.catalog.current, this.baseline, this.noteFiles);
       await this.sarif.start(record);
     } else if (record.record === "account") this.sarif!.account(record.account);
     else if (record.record === "bucket") this.sarif!.bucket(record.bucket);
@@ -88,7 +90,8 @@ export class SarifSink implements RecordSink {
     return this.out.close();
   }
 
-  abort(): Promise<void> {
-    return this.out.destroy();
+  async abort(): Promise<void> {
+    await this.sarif?.discard();
+    await this.out.destroy();
   }
 }
