@@ -109,17 +109,18 @@ export class EarlyAccess {
     if (this.batchesInFlight >= MAX_BATCHES_IN_FLIGHT || this.documentsInFlight + replicating.length > MAX_DOCUMENTS_IN_FLIGHT) return;
     const { inventory } = this.input;
     // Final: every destination read (its account is) and the role's account done; the others wait for the pass.
-    const final = replicating.filter(
-      (doc) => !this.unfinished.has(accessAccounts(doc)[0]!) && doc.replication!.rules.every((rule) => inventory.has(rule.destination.bucket)),
+    const final = new Set(
+      replicating.filter((doc) => !this.unfinished.has(accessAccounts(doc)[0]!) && doc.replication!.rules.every((rule) => inventory.has(rule.destination.bucket))),
     );
-    const open = replicating.filter((doc) => !final.includes(doc));
+    // A set: a list's `includes` here was quadratic in the account's replicating buckets (up to 4,096).
+    const open = replicating.filter((doc) => !final.has(doc));
     // An open bucket is one of its roles' users all the same: its keys must be known without its destinations.
     const placed = (id: string | null): boolean => id === null || keyRef(id, "", "")?.account !== "";
-    if (final.length === 0 || !open.every((doc) => doc.replication!.rules.every((rule) => placed(rule.destination.replicaKmsKeyId)))) return;
+    if (final.size === 0 || !open.every((doc) => doc.replication!.rules.every((rule) => placed(rule.destination.replicaKmsKeyId)))) return;
     this.batchesInFlight++;
     this.documentsInFlight += replicating.length;
     this.input.onBatch?.(replicating.length);
-    const done = this.complete(accountId, replicating, new Set(final)).finally(() => {
+    const done = this.complete(accountId, replicating, final).finally(() => {
       this.batchesInFlight--;
       this.documentsInFlight -= replicating.length;
       this.release(accountId);

@@ -99,6 +99,33 @@ export async function roleMissing(
 
 const list = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : value === undefined ? [] : [String(value)]);
 
+/**
+ * The principals other than the role that a bucket policy lets replicate into its bucket, sorted:
+ * a function of the policy and the role only, the same for every bucket the role replicates there,
+ * so worked out once per policy document and role (documents are never changed once read,
+ * policy/iam/memo.ts) and copied into each document. Bounded per policy: roles come from the organization.
+ */
+const granteesMemo = new WeakMap<PolicyDocument, Map<string, readonly string[]>>();
+function otherGrantees(policy: PolicyDocument, roleArn: string): readonly string[] {
+  let byRole = granteesMemo.get(policy);
+  if (byRole === undefined || byRole.size >= 4_096) granteesMemo.set(policy, (byRole = new Map()));
+  let found = byRole.get(roleArn);
+  if (found === undefined) {
+    const grantees = new Set<string>();
+    for (const statement of statementsOf(policy)) {
+      if (statement.Effect !== "Allow" || !list(statement.Action).some((a) => wildcardMatch(a, "s3:ReplicateObject", true))) continue;
+      const principal = statement.Principal;
+      if (principal === "*") grantees.add("*");
+      else if (typeof principal === "object" && principal !== null) {
+        for (const [type, value] of Object.entries(principal)) for (const entry of list(value)) grantees.add(entry === "*" ? "*" : `${type}:${entry}`);
+      }
+    }
+    grantees.delete(`AWS:${roleArn}`);
+    byRole.set(roleArn, (found = [...grantees].sort()));
+  }
+  return found;
+}
+
 /** What a cross-account destination's bucket policy says about replication and segregation. */
 export async function destinationPolicyFacts(world: AccessWorld, doc: BucketDocument, rule: ReplicationRule, roleArn: string, policy: PolicyDocument | null): Promise<DestinationBucketPolicy> {
   const bucket = rule.destination.bucket;
@@ -107,16 +134,7 @@ export async function destinationPolicyFacts(world: AccessWorld, doc: BucketDocu
   const grantsRole =
     policy !== null &&
     (await isAllowed({ principal: roleArn, action: "s3:ReplicateObject", resource: object, resourceAccount: account, identityPolicies: ALLOW_ALL_IDENTITY, resourcePolicy: policy, context: principalContext(world, roleArn) }));
-  const grantees = new Set<string>();
-  for (const statement of policy === null ? [] : statementsOf(policy)) {
-    if (statement.Effect !== "Allow" || !list(statement.Action).some((a) => wildcardMatch(a, "s3:ReplicateObject", true))) continue;
-    const principal = statement.Principal;
-    if (principal === "*") grantees.add("*");
-    else if (typeof principal === "object" && principal !== null) {
-      for (const [type, value] of Object.entries(principal)) for (const entry of list(value)) grantees.add(entry === "*" ? "*" : `${type}:${entry}`);
-    }
-  }
-  grantees.delete(`AWS:${roleArn}`);
+  const grantees = policy === null ? [] : [...otherGrantees(policy, roleArn)];
   // A principal of the source account that is not the role, with every permission its account could give it.
   const probe = `arn:aws:iam::${doc.account.id}:role/replguard-segregation-probe`;
   const query = { principal: probe, identityPolicies: ALLOW_ALL_IDENTITY, resourceAccount: account, resourcePolicy: policy, context: principalContext(world, probe) };
@@ -126,7 +144,7 @@ export async function destinationPolicyFacts(world: AccessWorld, doc: BucketDocu
     ...SEGREGATION_OBJECT_ACTIONS.filter((a) => !objectDenied.includes(a)),
     ...SEGREGATION_BUCKET_ACTIONS.filter((a) => !bucketDenied.includes(a)),
   ];
-  return { present: policy !== null, grantsRole, otherReplicationGrantees: [...grantees].sort(), sourceAccountAccess };
+  return { present: policy !== null, grantsRole, otherReplicationGrantees: grantees, sourceAccountAccess };
 }
 
 type RoleFacts = NonNullable<NonNullable<BucketDocument["replication"]>["roleFacts"]>;

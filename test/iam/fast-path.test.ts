@@ -7,7 +7,7 @@
 import { createValidatedPolicy, validateIdentityPolicy, validateResourcePolicy } from "@cloud-copilot/iam-policy";
 import { typeForContextKey } from "@cloud-copilot/iam-simulate";
 import { describe, expect, it } from "vitest";
-import { fastDecision, fastPathApplies, PLAIN_CONTEXT_KEYS } from "../../src/policy/iam/fast-path.js";
+import { actionFitsFastPath, fastDecision, fastPathApplies, PLAIN_CONTEXT_KEYS, queryFitsFastPath } from "../../src/policy/iam/fast-path.js";
 import { referenceSimulation } from "../support/iam-reference.js";
 import type { AccessQuery, PolicyDocument } from "../../src/policy/iam/index.js";
 // Not exported by the package: read from its file to check the context keys need no normalising.
@@ -89,6 +89,34 @@ describe("policy/iam fast path", () => {
     expect(await fast({ ...base, identityPolicies: [{ Statement: { Effect: "Maybe", Action: "*", Resource: "*" } }] })).toBeUndefined();
     expect(await fast({ ...base, context: { "s3:x-amz-server-side-encryption": "aws:kms" } })).toBeUndefined();
     expect(await fast({ ...base, context: { "aws:principalarn": ROLE } })).toBeUndefined();
+  });
+
+  it("remembers a resource's shape per pattern list: one resource, actions of other resource types, other answers", async () => {
+    const object = "arn:aws:s3:::vault/logs/replguard-object";
+    const bucket = "arn:aws:s3:::vault";
+    const asked: Array<[string, string, boolean]> = [
+      ["s3:GetObject", object, true],
+      ["s3:ListBucket", object, false], // the same resource, a bucket action: its own pattern list
+      ["s3:ListBucket", bucket, true],
+      ["s3:GetObject", bucket, false],
+      ["s3:PutObject", object, true],
+    ];
+    for (const [action, resource, fits] of asked) expect(await actionFitsFastPath(action, resource), `${action} on ${resource}`).toBe(fits);
+    // Settled now: answered at once, from the shapes remembered by resource, the same way in any order.
+    for (const [action, resource, fits] of [...asked].reverse()) expect(actionFitsFastPath(action, resource), `${action} on ${resource}`).toBe(fits);
+  });
+
+  it("remembers only frozen plain contexts as plain: another frozen context is looked at again", () => {
+    const none = { identity: [], resourcePolicy: undefined };
+    const query = (context: Record<string, string>) => ({ principal: ROLE, resource: "arn:aws:s3:::vault/x", resourceAccount: DEST, context });
+    const plain = Object.freeze(contextOf(ROLE, true));
+    expect(queryFitsFastPath(query(plain), none)).toBe(true);
+    expect(queryFitsFastPath(query(plain), none)).toBe(true);
+    expect(queryFitsFastPath(query(Object.freeze({ ...plain, "s3:x-amz-acl": "private" })), none)).toBe(false);
+    const open = { ...plain };
+    expect(queryFitsFastPath(query(open), none)).toBe(true);
+    open["aws:principalarn"] = ROLE; // an unfrozen context can change: not remembered
+    expect(queryFitsFastPath(query(open), none)).toBe(false);
   });
 
   it("passes only context keys that runSimulation would keep as they are: global, canonical, one value", async () => {

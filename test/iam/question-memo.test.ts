@@ -9,6 +9,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { clearDecisionMemo, decisionMemoStats, missingActions } from "../../src/policy/iam/evaluate.js";
 import type { AccessQuery, PolicyDocument, PolicyStatement } from "../../src/policy/iam/index.js";
+import { inputsId } from "../../src/policy/iam/input-ids.js";
 import { GroupedMemo } from "../../src/policy/iam/memo.js";
 import { referenceSimulation } from "../support/iam-reference.js";
 
@@ -109,6 +110,20 @@ describe("policy/iam inputs found by frozen identity lists and contexts", () => 
       clearDecisionMemo();
       for (const i of order) expect(await missingActions(frozen(variants[i]!), ACTIONS), JSON.stringify(variants[i])).toEqual(expected[i]);
     }
+  });
+
+  it("numbers frozen questions by their resource policy object: equal content one number, an empty policy not none", () => {
+    const frozen = (extra: Partial<Omit<AccessQuery, "action">>) => question({ identityPolicies: identityList, context, ...extra });
+    const policy = vaultPolicy();
+    const id = inputsId(frozen({ resourcePolicy: policy }));
+    expect(inputsId(frozen({ resourcePolicy: policy }))).toBe(id);
+    expect(inputsId(frozen({ resourcePolicy: vaultPolicy() }))).toBe(id); // another object, the same content
+    const none = inputsId(frozen({ resourcePolicy: null }));
+    expect(inputsId(frozen({ resourcePolicy: undefined }))).toBe(none);
+    const empty = inputsId(frozen({ resourcePolicy: { Statement: [] } }));
+    expect(new Set([id, none, empty]).size).toBe(3);
+    expect(inputsId(frozen({ resourcePolicy: null, principal: `arn:aws:iam::${SOURCE}:role/other` }))).not.toBe(none);
+    expect(inputsId(frozen({ resourcePolicy: null, resourceAccount: SOURCE }))).not.toBe(none);
   });
 
   it("shares the answers of a frozen question with the same question asked with unfrozen copies", async () => {

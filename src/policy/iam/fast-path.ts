@@ -54,8 +54,16 @@ export function queryFitsFastPath(query: Omit<AccessQuery, "action">, { identity
   if (identity.some((p) => p.errors.length > 0) || (resourcePolicy !== undefined && resourcePolicy.errors.length > 0)) return false;
   const resource = query.resource;
   if (resource.includes("*") || (resource.startsWith("arn:") && resource.split(":").length < 6)) return false;
-  const context = query.context ?? {};
-  return Object.entries(context).every(([key, value]) => PLAIN_CONTEXT_KEYS.has(key) && typeof value === "string");
+  return plainContext(query.context ?? {});
+}
+
+/** Frozen contexts found plain (the scanner's: one per principal, asked about for every bucket): a frozen object's keys and string values stay. */
+const plainContexts = new WeakSet<object>();
+function plainContext(context: NonNullable<AccessQuery["context"]>): boolean {
+  if (plainContexts.has(context)) return true;
+  const plain = Object.entries(context).every(([key, value]) => PLAIN_CONTEXT_KEYS.has(key) && typeof value === "string");
+  if (plain && Object.isFrozen(context)) plainContexts.add(context);
+  return plain;
 }
 
 /**

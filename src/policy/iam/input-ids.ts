@@ -7,8 +7,9 @@
  * a remembered answer cost (issue #15). A caller that asks many questions with one identity policy
  * list and one context can hand them *frozen* (Object.freeze, as scan/iam-derive.ts does): those
  * cannot change, and nor can the policy documents (memo.ts), so their number is then found by the
- * objects themselves and a short key of the rest (principal, resource account, resource policy's
- * content). Unfrozen lists and contexts (any other caller) take the JSON key every time.
+ * objects themselves, then the principal, resource account and resource policy object, with no key
+ * built (issue #15: the short key of those three was a large part of what a question cost once its answer
+ * came from the class memo). Unfrozen lists and contexts (any other caller) take the JSON key every time.
  */
 import { BoundedMemo, contentKey } from "./memo.js";
 import type { AccessQuery, PolicyDocument } from "./types.js";
@@ -28,13 +29,31 @@ const inputsKey = (query: Inputs): string =>
     query.context ?? {},
   ]);
 
-/** Numbers by frozen identity list, then frozen context, then `principal\nresource account\nresource policy`. */
-let byObjects = new WeakMap<readonly PolicyDocument[], WeakMap<Context, Map<string, number>>>();
+/**
+ * Numbers by frozen identity list, then frozen context, then principal, resource account and
+ * resource policy (the document object, or `NO_POLICY`): maps all the way down, so that a question
+ * asked again builds no key at all. A document is found by the object here; another object of the
+ * same content is numbered by its content (`byKey`), so it gets the same number while that is
+ * remembered.
+ */
+interface Numbers {
+  size: number;
+  principals: Map<string, Map<string, WeakMap<PolicyDocument, number>>>;
+}
+let byObjects = new WeakMap<readonly PolicyDocument[], WeakMap<Context, Numbers>>();
 /** Past this many numbers under one list and context, that map starts again (bounded like the rest). */
 const PER_OBJECTS = 1_024;
+/** The resource policy of a question without one, as a key. */
+const NO_POLICY: PolicyDocument = Object.freeze({ Statement: [] });
 
-/** Frozen, and every value a string (an array value could still change inside a frozen context). */
-const fixed = (context: Context): boolean => Object.isFrozen(context) && Object.values(context).every((value) => typeof value === "string");
+/** Contexts found frozen with every value a string (an array value could still change inside a frozen context): they stay so. */
+const fixedContexts = new WeakSet<Context>();
+function fixed(context: Context): boolean {
+  if (fixedContexts.has(context)) return true;
+  if (!Object.isFrozen(context) || !Object.values(context).every((value) => typeof value === "string")) return false;
+  fixedContexts.add(context);
+  return true;
+}
 
 export function inputsId(query: Inputs): number {
   const identity = query.identityPolicies;
@@ -42,12 +61,18 @@ export function inputsId(query: Inputs): number {
   if (identity === undefined || context === undefined || !Object.isFrozen(identity) || !fixed(context)) return byKey.get(inputsKey(query), () => next++);
   let contexts = byObjects.get(identity);
   if (contexts === undefined) byObjects.set(identity, (contexts = new WeakMap()));
-  let ids = contexts.get(context);
-  if (ids === undefined || ids.size >= PER_OBJECTS) contexts.set(context, (ids = new Map()));
-  // JSON keeps principal and account apart from the lines around them (a content key is hex).
-  const rest = `${JSON.stringify(query.principal)}\n${JSON.stringify(query.resourceAccount)}\n${query.resourcePolicy === undefined || query.resourcePolicy === null ? "" : contentKey(query.resourcePolicy)}`;
-  let id = ids.get(rest);
-  if (id === undefined) ids.set(rest, (id = byKey.get(inputsKey(query), () => next++)));
+  let numbers = contexts.get(context);
+  if (numbers === undefined || numbers.size >= PER_OBJECTS) contexts.set(context, (numbers = { size: 0, principals: new Map() }));
+  let accounts = numbers.principals.get(query.principal);
+  if (accounts === undefined) numbers.principals.set(query.principal, (accounts = new Map()));
+  let policies = accounts.get(query.resourceAccount);
+  if (policies === undefined) accounts.set(query.resourceAccount, (policies = new WeakMap()));
+  const policy = query.resourcePolicy ?? NO_POLICY;
+  let id = policies.get(policy);
+  if (id === undefined) {
+    policies.set(policy, (id = byKey.get(inputsKey(query), () => next++)));
+    numbers.size++;
+  }
   return id;
 }
 

@@ -194,8 +194,27 @@ export function hasOneResourceType(service: string, action: string, resource: st
   return resourceShape(service, action, resource).then((shape) => (shape === undefined ? ask() : check(service, action, shape, ask)));
 }
 
-/** The last shape worked out: the scanner asks several actions (most with the same patterns) about one resource in a row. */
-let lastShape: { patterns: PatternShape[]; resource: string; shape: string } | undefined;
+/**
+ * The shapes worked out lately, by resource and then by pattern list: a bucket's questions name the
+ * same few resources several times (its destination's object ARN in the role's question, the bucket
+ * policy's grant to the role and the segregation probe's), each time with actions of the same
+ * patterns. A shape is a pure function of the two, so one worked out before is the same answer.
+ * Bounded: past `RECENT_SHAPES` resources the map starts again (what is asked about is one batch's
+ * buckets at a time).
+ */
+const RECENT_SHAPES = 256;
+let recentShapes = new Map<string, Map<PatternShape[], string>>();
+function recentShape(patterns: PatternShape[], resource: string): string | undefined {
+  let byPatterns = recentShapes.get(resource);
+  if (byPatterns === undefined) {
+    if (!hasShape(resource)) return undefined;
+    if (recentShapes.size >= RECENT_SHAPES) recentShapes = new Map();
+    recentShapes.set(resource, (byPatterns = new Map()));
+  }
+  let shape = byPatterns.get(patterns);
+  if (shape === undefined) byPatterns.set(patterns, (shape = shapeOf(patterns, resource)));
+  return shape;
+}
 
 /**
  * `hasOneResourceType`'s answer for `service:action` when it is already known without waiting (the action's patterns and
@@ -204,9 +223,6 @@ let lastShape: { patterns: PatternShape[]; resource: string; shape: string } | u
 export function hasOneResourceTypeNow(serviceAction: string, resource: string): boolean | undefined {
   const patterns = patternsKnown.get(serviceAction);
   if (patterns === undefined || patterns === null) return undefined;
-  let shape: string;
-  if (lastShape !== undefined && lastShape.patterns === patterns && lastShape.resource === resource) shape = lastShape.shape;
-  else if (!hasShape(resource)) return undefined;
-  else lastShape = { patterns, resource, shape: (shape = shapeOf(patterns, resource)) };
-  return checksKnown.get(`${serviceAction}\n${shape}`);
+  const shape = recentShape(patterns, resource);
+  return shape === undefined ? undefined : checksKnown.get(`${serviceAction}\n${shape}`);
 }
