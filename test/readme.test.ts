@@ -21,8 +21,10 @@ describe("README", () => {
     expect(first).toMatch(/^npm ci && npm run build && node dist\/cli\/main\.js audit --sandbox demo /);
     expect(second).toMatch(/^npm ci && npm run check /);
     expect(packageJson.bin.replguard).toBe("dist/cli/main.js");
-    // check = the static checks beside build-then-test (package.json, "check:*").
-    expect(packageJson.scripts.check).toContain("check:test");
+    // check = the static checks beside build-then-test (scripts/check.js); "check:*" are its halves alone.
+    expect(packageJson.scripts.check).toBe("node scripts/check.js");
+    expect(readFileSync(new URL("../scripts/check.js", import.meta.url), "utf8")).toMatch(/buildEmit[\s\S]*vitest/);
+    expect(packageJson.scripts["check:static"]).toBe("node scripts/typecheck-and-lint.js");
     expect(packageJson.scripts["check:test"]).toContain("npm run test");
     expect(packageJson.scripts.test).toBe("vitest run");
     expect(readFileSync(new URL("../.ci/run", import.meta.url), "utf8")).toContain("npm run check");

@@ -1,19 +1,21 @@
 /**
  * The demo audit's real reports, as an auditor receives them: the SARIF passes Microsoft's
- * Multitool, the CSV round-trips, the HTML holds every demo bucket and loads nothing from outside,
- * the snapshot validates, and `replguard report` re-renders the same results without scanning.
+ * Multitool (in the same run as the report fixture's SARIF, test/report/sarif.test.ts), the CSV
+ * round-trips, the HTML holds every demo bucket and loads nothing from outside, the snapshot
+ * validates, and `replguard report` re-renders the same results without scanning.
  */
-import { readFile, mkdtemp } from "node:fs/promises";
+import { readFile, mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { audit, type AuditResult } from "../../src/audit/index.js";
-import { readSnapshot } from "../../src/report/index.js";
+import { readSnapshot, writeReports } from "../../src/report/index.js";
 import { startSandbox } from "../../src/sandbox/index.js";
 import type { Sandbox } from "../../src/sandbox/types.js";
 import { runMain } from "../support/cli.js";
-import { multitoolErrors } from "../support/sarif-multitool.js";
+import { multitoolErrorsOf } from "../support/sarif-multitool.js";
+import { POLICY_INFOS, buildSnapshot } from "../support/report-fixture.js";
 
 let sandbox: Sandbox;
 let result: AuditResult;
@@ -30,16 +32,41 @@ afterAll(async () => {
 
 const fileOf = (format: string): string => result.reports.find((r) => r.format === format)!.file;
 
+/**
+ * One Multitool run (SARIF and GitHub rules) for three logs: the demo audit's, the report fixture's
+ * (test/report/sarif.test.ts checks the rest of its SARIF) and a copy of the fixture's whose first
+ * result lost its location. Each run costs about two CPU-seconds of .NET start-up.
+ */
+let validated: Promise<{ demo: { ruleId: string }[]; fixture: { ruleId: string }[]; broken: { ruleId: string }[] }> | undefined;
+const multitool = (): NonNullable<typeof validated> =>
+  (validated ??= (async () => {
+    const [report] = await writeReports(buildSnapshot(), { outDir: join(out, "fixture"), formats: ["sarif"], policies: POLICY_INFOS });
+    const broken = JSON.parse(await readFile(report!.file, "utf8")) as { runs: { results: { locations?: unknown }[] }[] };
+    delete broken.runs[0]!.results[0]!.locations;
+    const brokenFile = join(out, "fixture", "broken.sarif");
+    await writeFile(brokenFile, JSON.stringify(broken));
+    const errors = await multitoolErrorsOf([fileOf("sarif"), report!.file, brokenFile]);
+    return { demo: errors.get(fileOf("sarif"))!, fixture: errors.get(report!.file)!, broken: errors.get(brokenFile)! };
+  })());
+
 describe("audit/reports of the demo", () => {
   it("writes all four reports", () => {
     expect(result.reports.map((r) => r.format).sort()).toEqual(["csv", "html", "json", "sarif"]);
   });
 
   it("writes SARIF that passes the SARIF Multitool with GitHub's rules, one result per failure", async () => {
-    expect(await multitoolErrors(fileOf("sarif"))).toEqual([]);
+    expect((await multitool()).demo).toEqual([]);
     const log = JSON.parse(await readFile(fileOf("sarif"), "utf8")) as { runs: { results: { ruleId: string }[] }[] };
     const findings = result.snapshot.results.filter((r) => r.status === "fail" || r.status === "suppressed");
     expect(log.runs[0]!.results).toHaveLength(findings.length);
+  });
+
+  it("report/sarif: the fixture's log passes Microsoft's SARIF Multitool validation (SARIF and GitHub rules) with zero errors", async () => {
+    expect((await multitool()).fixture).toEqual([]);
+  });
+
+  it("report/sarif: the Multitool catches a result that lost its location (the validation is live)", async () => {
+    expect((await multitool()).broken.map((e) => e.ruleId)).toContain("GH1015");
   });
 
   it("writes a CSV that parses back to one row per result", async () => {

@@ -5,7 +5,6 @@
  * audit's live memory; the growth factor turns that live memory into the process's peak.
  */
 import { spawnSync } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { describe, expect, it } from "vitest";
@@ -14,6 +13,7 @@ import { UsageError } from "../../src/errors.js";
 import { unreadBucketDocument, type AccountRef, type BucketDocument } from "../../src/model/index.js";
 import { Inventory } from "../../src/scan/inventory.js";
 import { inventoryEntry } from "../../src/scan/spool.js";
+import { importable } from "../support/cli.js";
 
 /**
  * Bytes of memory (heap and array buffers) one bucket's inventory entry may take, its name, its
@@ -72,9 +72,10 @@ describe("audit/memory per bucket", () => {
  * collection), as the audit does; prints its peak heap size. V8's own growth let it reach ~180 MB
  * on Node 20; the fixed factor keeps it under ~100 MB.
  */
+const HEAP_MODULE = importable("cli/heap.ts");
 const CHURN = `
 import { getHeapStatistics } from "node:v8";
-import { boundHeapGrowth } from ${JSON.stringify(fileURLToPath(new URL("../../src/cli/heap.ts", import.meta.url)))};
+import { boundHeapGrowth } from ${JSON.stringify(HEAP_MODULE.file)};
 boundHeapGrowth();
 const live = [];
 for (let i = 0; i < 150000; i++) live.push({ name: "bucket-" + i, a: [i] });
@@ -91,7 +92,7 @@ console.log(JSON.stringify({ peak, live: live.length, previous: previous.length 
 
 describe("audit/boundHeapGrowth", () => {
   it("keeps a process that promotes garbage fast within 1.25 × its live heap plus the young generation", () => {
-    const run = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", CHURN], { encoding: "utf8", env: { ...process.env, REPLGUARD_HEAP_GROWING_PERCENT: "" } });
+    const run = spawnSync(process.execPath, [...HEAP_MODULE.nodeArgs, "--input-type=module", "-e", CHURN], { encoding: "utf8", env: { ...process.env, REPLGUARD_HEAP_GROWING_PERCENT: "" } });
     expect(run.stderr).toBe("");
     const { peak } = JSON.parse(run.stdout) as { peak: number };
     expect(peak / 2 ** 20).toBeLessThan(130);

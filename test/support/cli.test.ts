@@ -2,11 +2,11 @@
  * The process tests start the built executable only when dist/ is up to date with src/, so a
  * `npx vitest run` after an edit never tests a stale build (it falls back to tsx).
  */
-import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { cliCommand, distIsFresh } from "./cli.js";
+import { cliCommand, distIsFresh, importable } from "./cli.js";
 
 const root = mkdtempSync(join(tmpdir(), "replguard-dist-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -37,5 +37,12 @@ describe("test/support/cli distIsFresh", () => {
     const [node, ...entry] = cliCommand();
     expect(node).toBe(process.execPath);
     expect([["dist/cli/main.js"], ["--import", "tsx", "src/cli/main.ts"]]).toContainEqual(entry.map((arg) => arg.replace(/^.*\/(dist|src)\//, "$1/")));
+  });
+
+  it("gives a spawned Node a module of src/ the way it starts the executable: built without a loader, or the source through tsx", () => {
+    const built = cliCommand()[1]!.endsWith(".js");
+    const heap = importable("cli/heap.ts");
+    expect([heap.nodeArgs, heap.file.replace(/^.*\/(dist|src)\//, "$1/")]).toEqual(built ? [[], "dist/cli/heap.js"] : [["--import", "tsx"], "src/cli/heap.ts"]);
+    expect(existsSync(heap.file)).toBe(true);
   });
 });

@@ -45,6 +45,17 @@ export function cliCommand(): string[] {
   return command;
 }
 
+/**
+ * `src/<path>` (a .ts module) as a spawned Node imports it: its build in dist/ when that is up to
+ * date (as `cliCommand` decides), no loader needed, else the source through tsx (~0.3 CPU-seconds
+ * more a start, tsx and its transform).
+ */
+export function importable(path: string): { nodeArgs: string[]; file: string } {
+  return cliCommand()[1]!.endsWith(".js")
+    ? { nodeArgs: [], file: join(root, "dist", path.replace(/\.ts$/, ".js")) }
+    : { nodeArgs: ["--import", "tsx"], file: join(root, "src", path) };
+}
+
 /** `nodeArgs`: Node options before the entry (e.g. `--import` of a loader hook, test/support/module-log.ts). */
 export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; nodeArgs?: string[] } = {}): Promise<CliRun> {
   const [node, ...entry] = cliCommand();
