@@ -15,6 +15,7 @@ import type { AwsCredentialIdentityProvider } from "@aws-sdk/types";
 import { withoutUserInfo } from "../url.js";
 import { leanBucketReads, resolveTemplate, sdkBucketReads, type BucketReads } from "./bucket-reads.js";
 import { LeanS3, type EndpointTemplate } from "./lean-s3.js";
+import { leanDispatcher, undiciTransport, type LeanTransport } from "./lean-transport.js";
 import { slotPerAttempt } from "./request-slots.js";
 import type { LeanOperation } from "./lean-shapes.js";
 
@@ -61,8 +62,8 @@ export const effectiveEndpoint = (endpoint: string | undefined): string | null =
 };
 
 /**
- * Builds clients that share one pair of keep-alive agents: thousands of (account, region) clients
- * then cost no extra sockets. Clients are dropped, never destroyed one by one (destroying one would
+ * Builds clients that share one pair of keep-alive agents (and the lean reads one set of undici
+ * pools): thousands of (account, region) clients then cost no extra sockets. Clients are dropped, never destroyed one by one (destroying one would
  * close the shared agents); `close()` ends them all.
  */
 /**
@@ -87,6 +88,8 @@ type S3LoadedSettings = Partial<Pick<S3ClientConfig, (typeof S3_LOADED_SETTINGS)
 export class AwsClientFactory {
   private readonly httpAgent: HttpAgent;
   private readonly httpsAgent: HttpsAgent;
+  /** The lean reads' keep-alive pools (lean-transport.ts), made on the first lean read, `maxSockets` connections an origin. */
+  private lean: { dispatcher: ReturnType<typeof leanDispatcher>; transport: LeanTransport } | undefined;
   private s3Settings: S3LoadedSettings = {};
   /**
    * Those every client kind loads the same way (the same environment variables and config file keys):
@@ -196,7 +199,7 @@ export class AwsClientFactory {
     return leanBucketReads(
       new LeanS3({
         credentials,
-        agents: { http: this.httpAgent, https: this.httpsAgent },
+        transport: this.leanTransport(),
         maxAttempts: this.settings.maxAttempts,
         ...(strategy === undefined ? {} : { retryStrategy: strategy }),
       }),
@@ -235,8 +238,19 @@ export class AwsClientFactory {
     return slotted(new KMSClient({ ...this.common(region), credentials }));
   }
 
+  private leanTransport(): LeanTransport {
+    if (this.lean === undefined) {
+      const dispatcher = leanDispatcher(this.settings.maxSockets);
+      this.lean = { dispatcher, transport: undiciTransport(dispatcher) };
+    }
+    return this.lean.transport;
+  }
+
   close(): void {
     this.httpAgent.destroy();
     this.httpsAgent.destroy();
+    // Its idle connections hold nothing open (undici unrefs them), but a closed factory leaves none behind.
+    void this.lean?.dispatcher.destroy().catch(() => undefined);
+    this.lean = undefined;
   }
 }

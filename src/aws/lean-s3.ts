@@ -1,7 +1,8 @@
 /**
  * The lean read path for the hot per-bucket GETs (docs/scale.md, "The lean read path"): per call,
  * one SigV4 signature (`@smithy/signature-v4`, whose signing key is cached per day, region and
- * credentials), one request on the shared keep-alive agent, one parse with the SDK's XML parser.
+ * credentials), one request on the shared keep-alive pools (lean-transport.ts), one parse with the
+ * SDK's XML parser.
  * None of the SDK's per-call machinery (middleware stack, endpoint rule engine, schema serde, user
  * agent) runs; what it decides is decided once and reused:
  * - the endpoint: the SDK's own rule engine (`getEndpointFromInstructions`, with the client's
@@ -14,14 +15,13 @@
  *   the SDK's retry middleware drives it; the attempts land in `$metadata` for the limiter's count.
  *   The call's request slot is held for each attempt and given back while the loop backs off.
  */
-import { request as httpRequest, type Agent as HttpAgent, type IncomingMessage } from "node:http";
-import { request as httpsRequest, type Agent as HttpsAgent } from "node:https";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { StandardRetryStrategy } from "@smithy/core/retry";
 import type { AwsCredentialIdentityProvider, RetryStrategyV2, RetryToken } from "@smithy/types";
 import { metadataOf, retryErrorInfo, serviceError, type LeanMetadata, type LeanResponse } from "./lean-errors.js";
 import { deserializeOutput, LEAN_OUTPUTS, type LeanOperation } from "./lean-shapes.js";
 import { nodeSha256, type Sha256Constructor } from "./lean-sha256.js";
+import type { LeanTransport } from "./lean-transport.js";
 import type { CallSlot } from "./request-slots.js";
 
 /** Where one operation is sent for the probe bucket, and how it is signed. */
@@ -43,12 +43,10 @@ export const PROBE_BUCKET = "replguard-endpoint-probe";
  */
 export const templatable = (bucket: string): boolean => /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/.test(bucket) && !bucket.includes("--");
 
-/** What the SDK's node handler is given in replguard (clients.ts): a request times out after 60 s. */
-const REQUEST_TIMEOUT_MS = 60_000;
-
 export interface LeanS3Options {
   credentials: AwsCredentialIdentityProvider;
-  agents: { http: HttpAgent; https: HttpsAgent };
+  /** How a signed GET is sent (lean-transport.ts: undici's keep-alive pools, shared by every account's reads). */
+  transport: LeanTransport;
   /** The configured retry strategy; default standard mode with `maxAttempts`, as the SDK clients. */
   retryStrategy?: RetryStrategyV2;
   maxAttempts: number;
@@ -59,8 +57,9 @@ export interface LeanS3Options {
 /** A template's URL taken apart once (a URL's getters are not free), with the probe's place in the host or path. */
 interface CompiledTemplate {
   protocol: string;
-  https: boolean;
   port: number | undefined;
+  /** `protocol//` and `:port` (or nothing), around the host in the request's origin. */
+  originParts: readonly [string, string];
   /** The host around the probe's name (virtual-hosted style), or null and the host as it is. */
   hostParts: readonly [string, string] | null;
   hostname: string;
@@ -83,8 +82,8 @@ function compiled(template: EndpointTemplate): CompiledTemplate {
     };
     target = {
       protocol: url.protocol,
-      https: url.protocol === "https:",
       port: url.port === "" ? undefined : Number(url.port),
+      originParts: [`${url.protocol}//`, url.port === "" ? "" : `:${url.port}`],
       hostParts: template.in === "host" ? around(url.hostname) : null,
       hostname: url.hostname,
       pathParts: template.in === "path" ? around(path) : null,
@@ -232,32 +231,9 @@ export class LeanS3 {
       },
       { signingDate: new Date(Date.now() + this.offset) },
     );
-    // As an array: node writes it as given, without a setHeader (and its checks) per header.
+    // As an array: sent as given, not gathered into an object again.
     const headers: string[] = [];
     for (const name in signed.headers) headers.push(name, signed.headers[name]!);
-    return new Promise<LeanResponse>((resolve, reject) => {
-      const req = (target.https ? httpsRequest : httpRequest)(
-        {
-          agent: target.https ? this.options.agents.https : this.options.agents.http,
-          protocol: target.protocol,
-          hostname,
-          port: target.port,
-          method: "GET",
-          path: `${path}?${query}`,
-          headers,
-        },
-        (res: IncomingMessage) => {
-          const chunks: Buffer[] = [];
-          res.on("data", (chunk: Buffer) => chunks.push(chunk));
-          res.on("error", reject);
-          res.on("end", () => resolve({ statusCode: res.statusCode ?? 0, headers: res.headers as Record<string, string | undefined>, body: (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)).toString("utf8") }));
-        },
-      );
-      req.setTimeout(REQUEST_TIMEOUT_MS, () => {
-        req.destroy(Object.assign(new Error(`Connection timed out after ${REQUEST_TIMEOUT_MS} ms`), { name: "TimeoutError" }));
-      });
-      req.on("error", reject);
-      req.end();
-    });
+    return this.options.transport({ origin: target.originParts[0] + hostname + target.originParts[1], path: `${path}?${query}`, headers });
   }
 }

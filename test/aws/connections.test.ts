@@ -1,10 +1,12 @@
 /**
- * CPU at latency: a call that waits 100 ms for its answer must not cost a TCP connection. Every
- * client of a scan (lean reads, SDK clients, the AssumeRole providers' STS clients) shares one pair
- * of keep-alive agents whose `maxSockets` is the request slot count (src/aws/clients.ts), so however
- * many calls are in flight or queued, a scan opens at most one connection per slot and reuses them
- * (docs/scale.md, "CPU at 100 ms a call"). Counted from node's `net.client.socket` channel over a real
- * sandbox whose answers are delayed, so calls overlap; no clock is read.
+ * CPU at latency: a call that waits 100 ms for its answer must not cost a TCP connection. Every SDK
+ * client of a scan (S3, S3 Control, IAM, the AssumeRole providers' STS clients) shares one pair of
+ * keep-alive agents whose `maxSockets` is the request slot count (src/aws/clients.ts), and the lean
+ * reads share one set of undici keep-alive pools of as many connections an origin
+ * (src/aws/lean-transport.ts), so however many calls are in flight or queued, a scan opens at most
+ * one connection per slot on each and reuses them (docs/scale.md, "CPU at 100 ms a call"). Counted
+ * from node's `net.client.socket` channel (every connection) and undici's `undici:client:connected`
+ * (the lean reads') over a real sandbox whose answers are delayed, so calls overlap; no clock is read.
  */
 import { subscribe, unsubscribe } from "node:diagnostics_channel";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -29,21 +31,28 @@ describe("aws/AwsClientFactory: connections at latency", () => {
     // the lean path and the SDK, S3 Control, the replication roles through IAM, AssumeRole per account.
     const facts: FactPlan = { all: [], replicating: ["encryption", "tags", "batchReplication"], destinations: ["objectLock"], access: ["replicationRole"] };
     let opened = 0;
+    let lean = 0;
     const onSocket = (): void => void opened++;
+    const onLean = (): void => void lean++;
     subscribe("net.client.socket", onSocket);
+    subscribe("undici:client:connected", onLean);
     const before = sandbox.calls.length;
     try {
       const result = await scanSandbox(sandbox, { concurrency: { requests: SLOTS, accounts: 2 }, facts });
       expect(result.buckets).toHaveLength(40);
     } finally {
       unsubscribe("net.client.socket", onSocket);
+      unsubscribe("undici:client:connected", onLean);
     }
     const calls = sandbox.calls.length - before;
     const services = new Set(sandbox.calls.slice(before).map((c) => c.service));
     expect([...services].sort()).toEqual(["iam", "organizations", "s3", "sts"]);
     expect(calls).toBeGreaterThan(100);
-    expect(opened).toBeGreaterThan(0);
+    expect(lean).toBeGreaterThan(0);
+    expect(opened).toBeGreaterThan(lean);
     // Without keep-alive (or with an agent per client): one connection per call, 100 or more.
-    expect(opened).toBeLessThanOrEqual(SLOTS);
+    // The lean reads' pools: at most one per slot; the SDK clients' agents: as many again, no more.
+    expect(lean).toBeLessThanOrEqual(SLOTS);
+    expect(opened - lean).toBeLessThanOrEqual(SLOTS);
   });
 });
