@@ -13,9 +13,10 @@ import { writeFile } from "node:fs/promises";
 import { Agent as HttpAgent, request as httpRequest } from "node:http";
 import { Session } from "node:inspector/promises";
 import { ListBucketsCommand } from "@aws-sdk/client-s3";
+import { ListJobsCommand } from "@aws-sdk/client-s3-control";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { Pool } from "undici";
-import { AwsClientFactory, createRequestLimiter } from "../src/aws/index.js";
+import { AwsClientFactory, createRequestLimiter, getCallerIdentity } from "../src/aws/index.js";
 import { deserializeOutput, parseXmlBody } from "../src/aws/lean-shapes.js";
 import { nodeSha256 } from "../src/aws/lean-sha256.js";
 import { numberFlag } from "./flags.js";
@@ -54,6 +55,7 @@ try {
   const buckets = ((await s3.send(new ListBucketsCommand({}))).Buckets ?? []).filter((b) => (b.BucketRegion ?? region) === region).map((b) => b.Name!);
   if (buckets.length === 0) throw new Error("the sandbox's caller has no buckets");
   const reads = factory.bucketReads(s3);
+  const accountId = (await getCallerIdentity(factory.sts(provider))).accountId;
   const limiter = createRequestLimiter(inFlight);
   const url = new URL(env.AWS_ENDPOINT_URL!);
   const bucket = buckets[0]!;
@@ -74,6 +76,9 @@ try {
   const replicationBody = (i: number) =>
     `<?xml version="1.0" encoding="UTF-8"?><ReplicationConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Role>arn:aws:iam::111111111111:role/r${i}</Role><Rule><ID>r</ID><Priority>1</Priority><Filter/><Status>Enabled</Status><Destination><Bucket>arn:aws:s3:::dest-${i}</Bucket></Destination><DeleteMarkerReplication><Status>Disabled</Status></DeleteMarkerReplication></Rule></ReplicationConfiguration>`;
   const parts: [string, (i: number) => Promise<unknown> | unknown][] = [
+    // As batch-jobs.ts made it before: an S3 Control client per account and Region, one ListJobs each.
+    ["ListJobs, SDK: a new S3 Control client each", () => factory.s3control(provider, region).send(new ListJobsCommand({ AccountId: accountId, JobStatuses: ["Complete"], MaxResults: 1000 }))],
+    ["ListJobs, lean: an account's first page", () => factory.jobLists(provider, region, () => factory.s3control(provider, region)).list(accountId, undefined)],
     ["whole lean read, through the limiter", (i) => limiter(() => reads.read("versioning", buckets[i % buckets.length]!))],
     ["whole lean read, no limiter", (i) => reads.read("versioning", buckets[i % buckets.length]!)],
     ["limiter + slots around nothing", () => limiter(() => Promise.resolve({ $metadata: { attempts: 1 } }))],
