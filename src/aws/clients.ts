@@ -14,7 +14,9 @@ import type { S3ClientConfig } from "@aws-sdk/client-s3";
 import type { AwsCredentialIdentityProvider } from "@aws-sdk/types";
 import { withoutUserInfo } from "../url.js";
 import { leanBucketReads, resolveTemplate, sdkBucketReads, type BucketReads } from "./bucket-reads.js";
+import { leanJobLists, resolveControlTemplate, sdkJobLists, type JobLists } from "./control-jobs.js";
 import { LeanS3, type EndpointTemplate } from "./lean-s3.js";
+import { leanDispatcher, undiciTransport, type LeanTransport } from "./lean-transport.js";
 import { slotPerAttempt } from "./request-slots.js";
 import type { LeanOperation } from "./lean-shapes.js";
 
@@ -61,8 +63,8 @@ export const effectiveEndpoint = (endpoint: string | undefined): string | null =
 };
 
 /**
- * Builds clients that share one pair of keep-alive agents: thousands of (account, region) clients
- * then cost no extra sockets. Clients are dropped, never destroyed one by one (destroying one would
+ * Builds clients that share one pair of keep-alive agents (and the lean reads one set of undici
+ * pools): thousands of (account, region) clients then cost no extra sockets. Clients are dropped, never destroyed one by one (destroying one would
  * close the shared agents); `close()` ends them all.
  */
 /**
@@ -87,6 +89,8 @@ type S3LoadedSettings = Partial<Pick<S3ClientConfig, (typeof S3_LOADED_SETTINGS)
 export class AwsClientFactory {
   private readonly httpAgent: HttpAgent;
   private readonly httpsAgent: HttpsAgent;
+  /** The lean reads' keep-alive pools (lean-transport.ts), made on the first lean read, `maxSockets` connections an origin. */
+  private lean: { dispatcher: ReturnType<typeof leanDispatcher>; transport: LeanTransport } | undefined;
   private s3Settings: S3LoadedSettings = {};
   /**
    * Those every client kind loads the same way (the same environment variables and config file keys):
@@ -190,16 +194,10 @@ export class AwsClientFactory {
    * millisecond of CPU to make: five regions an account, a thousand accounts).
    */
   regionReads(credentials: AwsCredentialIdentityProvider, region: string, client: () => S3Client): BucketReads {
-    const strategy = this.settings.retryStrategy;
-    // A legacy (v1) retry strategy is driven by the SDK's middleware only: those reads stay there.
-    if (this.settings.leanReads === false || (strategy !== undefined && !("acquireInitialRetryToken" in strategy))) return sdkBucketReads(client());
+    const lean = this.leanS3(credentials);
+    if (lean === null) return sdkBucketReads(client());
     return leanBucketReads(
-      new LeanS3({
-        credentials,
-        agents: { http: this.httpAgent, https: this.httpsAgent },
-        maxAttempts: this.settings.maxAttempts,
-        ...(strategy === undefined ? {} : { retryStrategy: strategy }),
-      }),
+      lean,
       (operation: LeanOperation) => {
         const key = `${region} ${operation}`;
         let template = this.templates.get(key);
@@ -211,6 +209,42 @@ export class AwsClientFactory {
       },
       client,
     );
+  }
+
+  /**
+   * An account's S3 Control ListJobs in a region (control-jobs.ts): the lean path, as its bucket
+   * reads, with the S3 Control client made (`client`) only to resolve the region's endpoint template
+   * once per scan or for what the lean path does not serve; the client itself with `leanReads: false`.
+   */
+  jobLists(credentials: AwsCredentialIdentityProvider, region: string, client: () => S3ControlClient): JobLists {
+    const lean = this.leanS3(credentials);
+    if (lean === null) return sdkJobLists(client);
+    return leanJobLists(
+      lean,
+      () => {
+        const key = `${region} ListJobs`;
+        let template = this.templates.get(key);
+        if (template === undefined) {
+          template = resolveControlTemplate(client(), region);
+          this.templates.set(key, template);
+        }
+        return template;
+      },
+      client,
+    );
+  }
+
+  /** A lean read path with these credentials and the scan's retry settings, or null where its reads stay on the SDK. */
+  private leanS3(credentials: AwsCredentialIdentityProvider): LeanS3 | null {
+    const strategy = this.settings.retryStrategy;
+    // A legacy (v1) retry strategy is driven by the SDK's middleware only: those reads stay there.
+    if (this.settings.leanReads === false || (strategy !== undefined && !("acquireInitialRetryToken" in strategy))) return null;
+    return new LeanS3({
+      credentials,
+      transport: this.leanTransport(),
+      maxAttempts: this.settings.maxAttempts,
+      ...(strategy === undefined ? {} : { retryStrategy: strategy }),
+    });
   }
 
   /**
@@ -235,8 +269,19 @@ export class AwsClientFactory {
     return slotted(new KMSClient({ ...this.common(region), credentials }));
   }
 
+  private leanTransport(): LeanTransport {
+    if (this.lean === undefined) {
+      const dispatcher = leanDispatcher(this.settings.maxSockets);
+      this.lean = { dispatcher, transport: undiciTransport(dispatcher) };
+    }
+    return this.lean.transport;
+  }
+
   close(): void {
     this.httpAgent.destroy();
     this.httpsAgent.destroy();
+    // Its idle connections hold nothing open (undici unrefs them), but a closed factory leaves none behind.
+    void this.lean?.dispatcher.destroy().catch(() => undefined);
+    this.lean = undefined;
   }
 }

@@ -1,7 +1,8 @@
 /**
  * The lean read path for the hot per-bucket GETs (docs/scale.md, "The lean read path"): per call,
  * one SigV4 signature (`@smithy/signature-v4`, whose signing key is cached per day, region and
- * credentials), one request on the shared keep-alive agent, one parse with the SDK's XML parser.
+ * credentials), one request on the shared keep-alive pools (lean-transport.ts), one parse with the
+ * SDK's XML parser.
  * None of the SDK's per-call machinery (middleware stack, endpoint rule engine, schema serde, user
  * agent) runs; what it decides is decided once and reused:
  * - the endpoint: the SDK's own rule engine (`getEndpointFromInstructions`, with the client's
@@ -14,23 +15,26 @@
  *   the SDK's retry middleware drives it; the attempts land in `$metadata` for the limiter's count.
  *   The call's request slot is held for each attempt and given back while the loop backs off.
  */
-import { request as httpRequest, type Agent as HttpAgent, type IncomingMessage } from "node:http";
-import { request as httpsRequest, type Agent as HttpsAgent } from "node:https";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { StandardRetryStrategy } from "@smithy/core/retry";
 import type { AwsCredentialIdentityProvider, RetryStrategyV2, RetryToken } from "@smithy/types";
 import { metadataOf, retryErrorInfo, serviceError, type LeanMetadata, type LeanResponse } from "./lean-errors.js";
 import { deserializeOutput, LEAN_OUTPUTS, type LeanOperation } from "./lean-shapes.js";
 import { nodeSha256, type Sha256Constructor } from "./lean-sha256.js";
+import type { LeanTransport } from "./lean-transport.js";
 import type { CallSlot } from "./request-slots.js";
 
-/** Where one operation is sent for the probe bucket, and how it is signed. */
+/** Where one operation is sent for the probe bucket (or account), and how it is signed. */
 export interface EndpointTemplate {
   url: URL;
-  /** The probe's name is in the host (virtual-hosted style) or the path (path style). */
-  in: "host" | "path";
+  /** The probe's name is in the host (virtual-hosted style) or the path (path style), or nowhere (an endpoint as given). */
+  in: "host" | "path" | "none";
   signingRegion: string;
   signingName: string;
+  /** The name resolved in place of the real one; default PROBE_BUCKET (S3 Control's: control-jobs.ts). */
+  probe?: string;
+  /** The operation's path after the endpoint's; default `/` (a bucket's configuration reads). */
+  operationPath?: string;
 }
 
 /** The bucket name the endpoint templates are resolved for. */
@@ -43,12 +47,10 @@ export const PROBE_BUCKET = "replguard-endpoint-probe";
  */
 export const templatable = (bucket: string): boolean => /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/.test(bucket) && !bucket.includes("--");
 
-/** What the SDK's node handler is given in replguard (clients.ts): a request times out after 60 s. */
-const REQUEST_TIMEOUT_MS = 60_000;
-
 export interface LeanS3Options {
   credentials: AwsCredentialIdentityProvider;
-  agents: { http: HttpAgent; https: HttpsAgent };
+  /** How a signed GET is sent (lean-transport.ts: undici's keep-alive pools, shared by every account's reads). */
+  transport: LeanTransport;
   /** The configured retry strategy; default standard mode with `maxAttempts`, as the SDK clients. */
   retryStrategy?: RetryStrategyV2;
   maxAttempts: number;
@@ -59,8 +61,9 @@ export interface LeanS3Options {
 /** A template's URL taken apart once (a URL's getters are not free), with the probe's place in the host or path. */
 interface CompiledTemplate {
   protocol: string;
-  https: boolean;
   port: number | undefined;
+  /** `protocol//` and `:port` (or nothing), around the host in the request's origin. */
+  originParts: readonly [string, string];
   /** The host around the probe's name (virtual-hosted style), or null and the host as it is. */
   hostParts: readonly [string, string] | null;
   hostname: string;
@@ -75,16 +78,17 @@ function compiled(template: EndpointTemplate): CompiledTemplate {
   let target = compiledTemplates.get(template);
   if (target === undefined) {
     const url = template.url;
-    // The serializer joins the endpoint's path and the operation's `/` as the SDK does.
-    const path = `${url.pathname.endsWith("/") ? url.pathname.slice(0, -1) : url.pathname}/`;
+    // The serializer joins the endpoint's path and the operation's (`/`) as the SDK does.
+    const path = `${url.pathname.endsWith("/") ? url.pathname.slice(0, -1) : url.pathname}${template.operationPath ?? "/"}`;
+    const probe = template.probe ?? PROBE_BUCKET;
     const around = (text: string): readonly [string, string] => {
-      const at = text.indexOf(PROBE_BUCKET);
-      return [text.slice(0, at), text.slice(at + PROBE_BUCKET.length)];
+      const at = text.indexOf(probe);
+      return [text.slice(0, at), text.slice(at + probe.length)];
     };
     target = {
       protocol: url.protocol,
-      https: url.protocol === "https:",
       port: url.port === "" ? undefined : Number(url.port),
+      originParts: [`${url.protocol}//`, url.port === "" ? "" : `:${url.port}`],
       hostParts: template.in === "host" ? around(url.hostname) : null,
       hostname: url.hostname,
       pathParts: template.in === "path" ? around(path) : null,
@@ -96,6 +100,16 @@ function compiled(template: EndpointTemplate): CompiledTemplate {
 }
 
 export type LeanOutput = Record<string, unknown> & { $metadata: LeanMetadata };
+
+/** One GET: where (a template and the name in its probe's place), its query (as signed, and as sent), further headers to sign. */
+export interface LeanRequestSpec {
+  template: EndpointTemplate;
+  name: string;
+  query: Record<string, string>;
+  /** The query as it goes on the URL, encoded as the SDK's serializer encodes it. */
+  search: string;
+  headers?: Record<string, string>;
+}
 
 export class LeanS3 {
   private readonly signers = new Map<string, SignatureV4>();
@@ -150,7 +164,16 @@ export class LeanS3 {
    * throws the SDK's error. `slot`, the call's request slot, is held while an attempt is sent and
    * given back while the loop waits to retry (request-slots.ts).
    */
-  async get(template: EndpointTemplate, operation: LeanOperation, bucket: string, slot?: CallSlot): Promise<LeanOutput> {
+  get(template: EndpointTemplate, operation: LeanOperation, bucket: string, slot?: CallSlot): Promise<LeanOutput> {
+    const query = LEAN_OUTPUTS[operation].query;
+    return this.retried({ template, name: bucket, query: { [query]: "" }, search: query }, (body) => deserializeOutput(operation, body), slot);
+  }
+
+  /**
+   * One signed GET of `request` until answered or given up, as the SDK's retry middleware drives
+   * its strategy; a 2xx answer's body parsed by `parse`, any other thrown as the SDK's error.
+   */
+  async retried(request: LeanRequestSpec, parse: (body: string) => Record<string, unknown>, slot?: CallSlot): Promise<LeanOutput> {
     let token = this.initialToken ?? (await this.retry.acquireInitialRetryToken(""));
     if (this.standardRetry) this.initialToken ??= token;
     let attempts = 0;
@@ -161,14 +184,14 @@ export class LeanS3 {
       const before = this.offset;
       const sentAt = Date.now();
       try {
-        const response = await this.send(template, operation, bucket);
+        const response = await this.send(request);
         const offset = this.learnClock(response.headers, sentAt);
         if (response.statusCode < 200 || response.statusCode >= 300) {
           const error = serviceError(response);
           if (Math.abs(offset) >= 240_000 && offset !== before) error.$metadata.clockSkewCorrected = true;
           throw error;
         }
-        const output = deserializeOutput(operation, response.body) as LeanOutput;
+        const output = parse(response.body) as LeanOutput;
         this.retry.recordSuccess(token);
         output.$metadata = { ...metadataOf(response), attempts: attempts + 1, totalRetryDelay };
         return output;
@@ -215,11 +238,11 @@ export class LeanS3 {
     return signer;
   }
 
-  private async send(template: EndpointTemplate, operation: LeanOperation, bucket: string): Promise<LeanResponse> {
+  private async send({ template, name, query, search, headers: extra }: LeanRequestSpec): Promise<LeanResponse> {
     const target = compiled(template);
-    const hostname = target.hostParts === null ? target.hostname : target.hostParts[0] + bucket + target.hostParts[1];
-    const path = target.pathParts === null ? target.path : target.pathParts[0] + bucket + target.pathParts[1];
-    const query = LEAN_OUTPUTS[operation].query;
+    const hostname = target.hostParts === null ? target.hostname : target.hostParts[0] + name + target.hostParts[1];
+    const path = target.pathParts === null ? target.path : target.pathParts[0] + name + target.pathParts[1];
+    const host = target.port === undefined ? hostname : `${hostname}:${target.port}`;
     const signed = await this.signer(template).sign(
       {
         method: "GET",
@@ -227,37 +250,14 @@ export class LeanS3 {
         hostname,
         port: target.port,
         path,
-        query: { [query]: "" },
-        headers: { host: target.port === undefined ? hostname : `${hostname}:${target.port}` },
+        query,
+        headers: extra === undefined ? { host } : { ...extra, host },
       },
       { signingDate: new Date(Date.now() + this.offset) },
     );
-    // As an array: node writes it as given, without a setHeader (and its checks) per header.
+    // As an array: sent as given, not gathered into an object again.
     const headers: string[] = [];
     for (const name in signed.headers) headers.push(name, signed.headers[name]!);
-    return new Promise<LeanResponse>((resolve, reject) => {
-      const req = (target.https ? httpsRequest : httpRequest)(
-        {
-          agent: target.https ? this.options.agents.https : this.options.agents.http,
-          protocol: target.protocol,
-          hostname,
-          port: target.port,
-          method: "GET",
-          path: `${path}?${query}`,
-          headers,
-        },
-        (res: IncomingMessage) => {
-          const chunks: Buffer[] = [];
-          res.on("data", (chunk: Buffer) => chunks.push(chunk));
-          res.on("error", reject);
-          res.on("end", () => resolve({ statusCode: res.statusCode ?? 0, headers: res.headers as Record<string, string | undefined>, body: (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)).toString("utf8") }));
-        },
-      );
-      req.setTimeout(REQUEST_TIMEOUT_MS, () => {
-        req.destroy(Object.assign(new Error(`Connection timed out after ${REQUEST_TIMEOUT_MS} ms`), { name: "TimeoutError" }));
-      });
-      req.on("error", reject);
-      req.end();
-    });
+    return this.options.transport({ origin: target.originParts[0] + hostname + target.originParts[1], path: `${path}?${search}`, headers });
   }
 }

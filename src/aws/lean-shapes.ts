@@ -8,19 +8,22 @@
  * test/aws/lean-reads.test.ts compares these with the SDK's answers for every bucket of the demo.
  */
 import { parseXML } from "@aws-sdk/xml-builder";
+import { parseRfc3339DateTimeWithOffset } from "@smithy/core/serde";
 
 /** A member's type: a scalar, a structure, or a list (flattened: the members repeat in place). */
-type Shape =
+export type Shape =
   | "string"
   | "int"
   | "bool"
+  /** An ISO 8601 date-time, a `Date` as the SDK's RestXml deserializer gives it. */
+  | "timestamp"
   | { struct: Record<string, Member> }
   | { list: Shape; flat: true }
   | { list: Shape; flat: false; item: string };
 /** A member's shape, with its XML element name when it differs from the member's. */
-type Member = Shape | { shape: Shape; xml: string };
+export type Member = Shape | { shape: Shape; xml: string };
 
-const struct = (members: Record<string, Member>): Shape => ({ struct: members });
+export const struct = (members: Record<string, Member>): Shape => ({ struct: members });
 const status = struct({ Status: "string" });
 const tag = struct({ Key: "string", Value: "string" });
 
@@ -87,8 +90,10 @@ function members(struct: Record<string, Member>): Members {
   return list;
 }
 
-function read(shape: Shape, value: unknown): unknown {
+/** The output of `shape` from a parsed body's element (parseXmlBody's tree). */
+export function read(shape: Shape, value: unknown): unknown {
   if (shape === "string") return typeof value === "string" ? value : undefined;
+  if (shape === "timestamp") return typeof value === "string" && value !== "" ? parseRfc3339DateTimeWithOffset(value) : undefined;
   if (shape === "int") return typeof value === "string" && value !== "" ? Number.parseInt(value, 10) : undefined;
   if (shape === "bool") return value === "true" ? true : value === "false" ? false : undefined;
   if ("struct" in shape) {

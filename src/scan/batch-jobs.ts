@@ -7,7 +7,7 @@
  * https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_ListJobs.html
  * https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DescribeJob.html
  */
-import { DescribeJobCommand, ListJobsCommand, type JobListDescriptor } from "@aws-sdk/client-s3-control";
+import { DescribeJobCommand, type JobListDescriptor, type S3ControlClient } from "@aws-sdk/client-s3-control";
 import { awsErrorCode, awsErrorMessage, type RequestLimiter } from "../aws/index.js";
 import type { BatchReplicationJob, BucketDocument } from "../model/index.js";
 import type { AccountSession, ScanContext } from "./context.js";
@@ -25,11 +25,14 @@ const iso = (date: Date | undefined): string | null => (date === undefined ? nul
 const sourceBucketOf = (arn: string | undefined): string | null => (arn === undefined ? null : arn.replace(/^arn:aws[\w-]*:s3:::/, ""));
 
 async function buildIndex(ctx: ScanContext, session: AccountSession, region: string, request: RequestLimiter): Promise<JobIndex> {
-  const client = ctx.factory.s3control(session.credentials, region);
+  // Made only if a call needs it: DescribeJob, or a ListJobs the lean path does not serve (aws/control-jobs.ts).
+  let made: S3ControlClient | undefined;
+  const client = (): S3ControlClient => (made ??= ctx.factory.s3control(session.credentials, region));
+  const lists = ctx.factory.jobLists(session.credentials, region, client);
   const listed: JobListDescriptor[] = [];
   let token: string | undefined;
   do {
-    const page = await request(() => client.send(new ListJobsCommand({ AccountId: session.accountId, JobStatuses: ["Complete"], MaxResults: 1000, NextToken: token })));
+    const page = await request(() => lists.list(session.accountId, token));
     listed.push(...(page.Jobs ?? []));
     token = page.NextToken;
   } while (token !== undefined);
@@ -40,7 +43,7 @@ async function buildIndex(ctx: ScanContext, session: AccountSession, region: str
       const jobId = listedJob.JobId as string;
       let job;
       try {
-        job = (await request(() => client.send(new DescribeJobCommand({ AccountId: session.accountId, JobId: jobId })))).Job;
+        job = (await request(() => client().send(new DescribeJobCommand({ AccountId: session.accountId, JobId: jobId })))).Job;
       } catch (error) {
         throw describeFailure(jobId, error);
       }

@@ -4,12 +4,12 @@
  * first token is asked for once (a configured strategy on every call), retries still happen and are
  * counted; and the bench's CPU by stage adds up. A plain local server answers: no sandbox needed.
  */
-import { createServer, Agent as HttpAgent, type Server } from "node:http";
-import { Agent as HttpsAgent } from "node:https";
+import { createServer, type Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { StandardRetryStrategy } from "@smithy/core/retry";
 import { AwsClientFactory } from "../../src/aws/index.js";
 import { LeanS3, PROBE_BUCKET, type EndpointTemplate } from "../../src/aws/lean-s3.js";
+import { leanDispatcher, undiciTransport } from "../../src/aws/lean-transport.js";
 import { CallSlot, Slots } from "../../src/aws/request-slots.js";
 import { stageCpu, stageCpuLines, summary } from "../../bench/stage-cpu.js";
 
@@ -21,7 +21,8 @@ let template: EndpointTemplate;
 /** Paths asked for, and how many of the next answers are 500 InternalError (retried after a short backoff). */
 const seen: string[] = [];
 let throttleNext = 0;
-const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
+const dispatcher = leanDispatcher(4);
+const transport = undiciTransport(dispatcher);
 beforeAll(async () => {
   server = createServer((req, res) => {
     seen.push(req.url ?? "");
@@ -35,7 +36,7 @@ beforeAll(async () => {
   template = { url: new URL(`http://127.0.0.1:${port}/${PROBE_BUCKET}`), in: "path", signingRegion: "us-east-1", signingName: "s3" };
 });
 afterAll(async () => {
-  agents.http.destroy();
+  await dispatcher.destroy();
   await new Promise((resolve) => server.close(resolve));
 });
 
@@ -45,8 +46,8 @@ describe("aws/lean read path, per call", () => {
   it("asks the standard retry strategy for a first token once, a configured one on every call; retries as before", async () => {
     const acquire = vi.spyOn(StandardRetryStrategy.prototype, "acquireInitialRetryToken");
     try {
-      const lean = new LeanS3({ credentials, agents, maxAttempts: 3 });
-      const configured = new LeanS3({ credentials, agents, maxAttempts: 3, retryStrategy: new StandardRetryStrategy(3) });
+      const lean = new LeanS3({ credentials, transport, maxAttempts: 3 });
+      const configured = new LeanS3({ credentials, transport, maxAttempts: 3, retryStrategy: new StandardRetryStrategy(3) });
       for (const bucket of ["one-bucket", "two-bucket", "three-bucket"]) {
         expect(await lean.get(template, "versioning", bucket)).toMatchObject({ Status: "Enabled", $metadata: { httpStatusCode: 200, attempts: 1 } });
       }

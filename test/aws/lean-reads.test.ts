@@ -9,10 +9,9 @@ import { GetBucketVersioningCommand, S3Client } from "@aws-sdk/client-s3";
 import { getEndpointFromInstructions } from "@smithy/core/endpoints";
 import { AwsClientFactory, awsErrorCode, isAccessDenied, isThrottling, responseHeaderOf, sdkBucketReads, toBucketError } from "../../src/aws/index.js";
 import { resolveTemplate } from "../../src/aws/bucket-reads.js";
-import { Agent as HttpAgent } from "node:http";
-import { Agent as HttpsAgent } from "node:https";
 import { LeanS3, PROBE_BUCKET, templatable } from "../../src/aws/lean-s3.js";
 import { retryErrorInfo } from "../../src/aws/lean-errors.js";
+import { leanDispatcher, undiciTransport } from "../../src/aws/lean-transport.js";
 import type { LeanOperation } from "../../src/aws/lean-shapes.js";
 import { derivedCredentials, startSandbox, type Sandbox } from "../../src/sandbox/index.js";
 import type { BucketDocument } from "../../src/model/index.js";
@@ -120,16 +119,15 @@ describe("aws/lean read path", () => {
     const hourBehind = -3_600_000;
     const sdkClient = new S3Client({ endpoint: sandbox.endpoint, region: bucket.region, credentials, forcePathStyle: true, maxAttempts: 1, systemClockOffset: hourBehind });
     const template = (await resolveTemplate(sdkClient, "versioning"))!;
-    const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
+    const dispatcher = leanDispatcher(4);
     try {
-      const lean = new LeanS3({ credentials: () => Promise.resolve(credentials), agents, maxAttempts: 1, systemClockOffset: hourBehind });
+      const lean = new LeanS3({ credentials: () => Promise.resolve(credentials), transport: undiciTransport(dispatcher), maxAttempts: 1, systemClockOffset: hourBehind });
       const sdk = [await outcome(() => sdkBucketReads(sdkClient).read("versioning", bucket.name)), await outcome(() => sdkBucketReads(sdkClient).read("versioning", bucket.name))];
       const leanOutcomes = [await outcome(() => lean.get(template, "versioning", bucket.name)), await outcome(() => lean.get(template, "versioning", bucket.name))];
       expect(leanOutcomes).toEqual(sdk);
       expect(leanOutcomes.map((o) => (o.ok ? "ok" : o.error.code))).toEqual(["RequestTimeTooSkewed", "ok"]);
     } finally {
-      agents.http.destroy();
-      agents.https.destroy();
+      await dispatcher.destroy();
     }
   });
 
