@@ -47,6 +47,8 @@ export interface AccessPassInput {
 /** Bounds on what the overlapping batches hold at once (documents held stay bounded, not the organization). */
 const MAX_BATCHES_IN_FLIGHT = 16;
 const MAX_DOCUMENTS_IN_FLIGHT = 4096;
+/** Parts of a large group filled side by side (its documents are large: see `large` below). */
+const LARGE_PARTS_IN_FLIGHT = 2;
 
 const replicates = (doc: BucketDocument): boolean => doc.replication?.configured === true && doc.replication.role !== null;
 
@@ -169,9 +171,12 @@ export async function accessPass(input: AccessPassInput): Promise<DocumentSpool>
   /**
    * A group of more replicating documents than `limit` (one account of many buckets): its roles'
    * users are read first as their judgement needs them (access-users.ts), then its documents are
-   * filled `limit` at a time, each part against all of them; its reads are forgotten after the last part.
+   * filled `readChunk` at a time, each part against all of them, two parts side by side (each filled
+   * document names every user of its role: tens of KB in such a group); its reads are forgotten
+   * after the last part.
    */
   const large = async (group: string): Promise<void> => {
+    const partPlaces = new BatchPlaces(LARGE_PARTS_IN_FLIGHT, LARGE_PARTS_IN_FLIGHT * readChunk);
     const only = groupAccounts.get(group)!;
     const users: BucketDocument[] = [];
     for await (const { documents } of spool.chunks({ skip, only, max: readChunk })) {
@@ -180,7 +185,7 @@ export async function accessPass(input: AccessPassInput): Promise<DocumentSpool>
         users.push(roleUser(doc));
       }
     }
-    let parts = Math.ceil(users.length / limit);
+    let parts = Math.ceil(users.length / readChunk);
     let part: BucketDocument[] = [];
     let from = 0;
     const fill = async (): Promise<void> => {
@@ -189,7 +194,7 @@ export async function accessPass(input: AccessPassInput): Promise<DocumentSpool>
       from += docs.length;
       part = [];
       const mine = new Set(docs);
-      await places.add(
+      await partPlaces.add(
         docs.length,
         () => {
           input.onBatch?.(docs.length);
@@ -198,14 +203,20 @@ export async function accessPass(input: AccessPassInput): Promise<DocumentSpool>
         () => (--parts === 0 ? finish(docs, group) : write(docs)),
       );
     };
-    for await (const { documents } of spool.chunks({ skip, only, max: readChunk })) {
-      for (const doc of documents.filter(replicates)) {
-        applyResolution(toFill(doc) ? ctx : scratch, doc, inventory, resolution, view);
-        part.push(doc);
-        if (part.length === limit) await fill();
+    try {
+      for await (const { documents } of spool.chunks({ skip, only, max: readChunk })) {
+        for (const doc of documents.filter(replicates)) {
+          applyResolution(toFill(doc) ? ctx : scratch, doc, inventory, resolution, view);
+          part.push(doc);
+          if (part.length === readChunk) await fill();
+        }
       }
+      if (part.length > 0) await fill();
+      await partPlaces.drain();
+    } catch (error) {
+      await partPlaces.abandon();
+      throw error;
     }
-    if (part.length > 0) await fill();
   };
   const largeDone = new Set<string>();
   try {

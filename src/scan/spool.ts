@@ -100,6 +100,11 @@ interface Block {
 
 /** Documents of one account handed out at once when its blocks can be streamed (`chunks`). */
 export const SPOOL_CHUNK = 256;
+/**
+ * And at most about this many bytes of their JSON: a replicating document names every bucket of its
+ * role (`roleFacts.usedBy`), so in an account of many buckets one document is tens of KB.
+ */
+const CHUNK_BYTES = 4 << 20;
 
 /**
  * Diagnostics (free without a subscriber): each block written, `{ write: documents }`, and each
@@ -193,7 +198,7 @@ export class DocumentSpool {
       let chunk: BucketDocument[] = [];
       if (ordered === null) {
         const all: BucketDocument[] = [];
-        for (const block of blocks) for await (const doc of this.lines(block)) all.push(doc);
+        for (const block of blocks) for await (const [doc] of this.lines(block)) all.push(doc);
         all.sort(bucketOrder);
         for (let at = 0; at < all.length; at += max) {
           const documents = all.slice(at, at + max);
@@ -202,14 +207,17 @@ export class DocumentSpool {
         }
         continue;
       }
+      let bytes = 0;
       for (const block of ordered) {
-        for await (const doc of this.lines(block)) {
-          if (chunk.length === max) {
+        for await (const [doc, size] of this.lines(block)) {
+          if (chunk.length === max || (bytes >= CHUNK_BYTES && chunk.length > 0)) {
             if (SPOOL.hasSubscribers) SPOOL.publish({ read: chunk.length });
             yield { accountId, documents: chunk, last: false };
             chunk = [];
+            bytes = 0;
           }
           chunk.push(doc);
+          bytes += size;
         }
       }
       if (SPOOL.hasSubscribers) SPOOL.publish({ read: chunk.length });
@@ -217,8 +225,8 @@ export class DocumentSpool {
     }
   }
 
-  /** A block's documents, read a slice of at most 1 MiB at a time (a line longer than that is read whole). */
-  private async *lines(block: Block): AsyncGenerator<BucketDocument> {
+  /** A block's documents and their lengths, read a slice of at most 1 MiB at a time (a line longer than that is read whole). */
+  private async *lines(block: Block): AsyncGenerator<[BucketDocument, number]> {
     const end = block.offset + block.length;
     // The bytes after a slice's last newline (a line's start, maybe cut inside a UTF-8 character).
     let carry = Buffer.alloc(0);
@@ -230,9 +238,9 @@ export class DocumentSpool {
       const buffer = carry.length === 0 ? slice : Buffer.concat([carry, slice]);
       const cut = buffer.lastIndexOf(10) + 1;
       carry = buffer.subarray(cut);
-      for (const line of buffer.toString("utf8", 0, cut).split("\n")) if (line !== "") yield JSON.parse(line) as BucketDocument;
+      for (const line of buffer.toString("utf8", 0, cut).split("\n")) if (line !== "") yield [JSON.parse(line) as BucketDocument, line.length];
     }
-    if (carry.length > 0) yield JSON.parse(carry.toString("utf8")) as BucketDocument;
+    if (carry.length > 0) yield [JSON.parse(carry.toString("utf8")) as BucketDocument, carry.length];
   }
 
   /** Every document, by account id then bucket name (but those of `skip`); at most a chunk of one account in memory at a time. */
