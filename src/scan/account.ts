@@ -3,7 +3,7 @@ import pLimit, { type LimitFunction } from "p-limit";
 import { toBucketError } from "../aws/index.js";
 import { unreadBucketDocument, type AccountRecord, type AccountRef, type BucketDocument } from "../model/index.js";
 import { openAccount } from "./access.js";
-import { listBuckets, type ListedBucket } from "./buckets.js";
+import { listBuckets, type ListedBucket, type Listing } from "./buckets.js";
 import type { AccountSession, ScanContext } from "./context.js";
 import { batchReplicationReader } from "./batch-jobs.js";
 import { readFacts } from "./facts.js";
@@ -27,7 +27,7 @@ async function readBucket(ctx: ScanContext, session: AccountSession, bucket: Lis
 }
 
 /** An account got into and listed, its buckets not yet read; or the reason it could not be. */
-type Opened = { session: AccountSession | null; listed: ListedBucket[] | null };
+type Opened = { session: AccountSession | null; listed: Listing | null };
 
 /** AssumeRole and ListBuckets: the account's serial start, before any bucket can be read. */
 async function openAndList(ctx: ScanContext, record: AccountRecord): Promise<Opened> {
@@ -80,11 +80,15 @@ async function readBuckets(ctx: ScanContext, record: AccountRecord, account: Acc
     return { session, documents: [] };
   }
   const progress = ctx.progress;
-  const inScope = listed.filter((b) => {
-    if (ctx.regions === null || b.region === null || ctx.regions.has(b.region)) return true;
-    ctx.outOfScopeBuckets.set(b.name, record.id);
-    return false;
-  });
+  // The listing's places of the buckets in scope (4 bytes each: an account may list a million).
+  let inScope = new Uint32Array(listed.length);
+  let count = 0;
+  for (let at = 0; at < listed.length; at++) {
+    const region = listed.region(at);
+    if (ctx.regions === null || region === null || ctx.regions.has(region)) inScope[count++] = at;
+    else ctx.outOfScopeBuckets.set(listed.name(at), record.id);
+  }
+  inScope = inScope.subarray(0, count);
   progress.bucketsDiscovered += inScope.length;
   progress.emit();
 
@@ -100,7 +104,7 @@ async function readBuckets(ctx: ScanContext, record: AccountRecord, account: Acc
       const at = next++;
       if (next === inScope.length) allStarted();
       await inOrder?.room(at);
-      const doc = await readBucket(ctx, session, inScope[at]!, account);
+      const doc = await readBucket(ctx, session, listed.at(inScope[at]!), account);
       progress.bucketsDone++;
       progress.errors += doc.errors.length;
       progress.emit();

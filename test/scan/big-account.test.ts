@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BucketDocument } from "../../src/model/index.js";
 import { loadPolicies, requiredFacts, type PolicySet } from "../../src/policy/index.js";
 import { scan, type ScanOptions } from "../../src/scan/index.js";
+import { Listing } from "../../src/scan/buckets.js";
 import { startSandbox } from "../../src/sandbox/index.js";
 import type { Sandbox } from "../../src/sandbox/types.js";
 
@@ -42,6 +43,21 @@ describe("scan/one account of many buckets", () => {
       expect(docs).toHaveLength(60);
       expect(sha(docs)).toBe("a7bd4514af70a059cc2385cabb867fc27bf5fff72dc0641f69693106b34d07c0");
     }
+  });
+
+  it("keeps an account's listing packed, every name, Region and location error as listed", () => {
+    const listing = new Listing();
+    const names = Array.from({ length: 5000 }, (_, i) => `bucket-${i}-${"x".repeat(i % 50)}`);
+    names.push("é-not-a-valid-bucket-name-but-kept-as-listed");
+    names.forEach((name, i) => listing.push(name, i % 7 === 0 ? null : `region-${i % 3}`));
+    const error = { operation: "GetBucketLocation", code: "AccessDenied", message: "denied" };
+    listing.setRegion(7, null, error);
+    listing.setRegion(14, "eu-west-1", null);
+    expect(listing.length).toBe(names.length);
+    names.forEach((name, i) => {
+      const expected = i === 14 ? "eu-west-1" : i % 7 === 0 ? null : `region-${i % 3}`;
+      expect(listing.at(i)).toEqual({ name, region: expected, error: i === 7 ? error : null });
+    });
   });
 
   it("holds at most a chunk of one large account's documents at once, from its reading to the handoff", async () => {
