@@ -73,11 +73,7 @@ export interface ScanOptions extends AwsAccessOptions {
    * (scan/access-pass.ts); called only when a loaded policy reads roles, bucket or key policies.
    */
   onAccessBatch?: (documents: number) => void;
-  /**
-   * Diagnostics: the most documents of one account held at once by the accounts stage, the spool's
-   * reading and the access pass (default 256 read or handed on at once, 4096 in an access batch;
-   * docs/memory.md "One account of many buckets"). The documents are the same whatever it is.
-   */
+  /** Diagnostics: the most documents of one account held at once (default 256; 4096 in an access batch; docs/memory.md). */
   accountChunk?: number;
   /**
    * Begin the access pass while accounts are still read, for the accounts nothing still to come can
@@ -235,7 +231,7 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
       } else {
         // One AccountRef per account, shared by its documents (identical in JSON, one object in memory).
         const accounts = inScope.map((record) => ({ record, ref: { id: record.id, name: record.name, ouPath: record.ouPath, tags: record.tags } satisfies AccountRef }));
-        // Each account's documents go to the inventory and the spool a chunk at a time, as they are read.
+        // Each account's documents go to the inventory and the spool a chunk at a time (account-sink.ts).
         const sinks = accountSinks({ inventory, spool, sessions, early }, options.accountChunk);
         const onScanned = async (record: AccountRecord, result: ScannedAccount): Promise<void> => {
           if (result.session !== null && record.scan === "scanned") sessions.set(record.id, result.session);
