@@ -16,7 +16,8 @@ import { accessReferences, AccessReads, collectAccessFacts } from "./iam-facts.j
 import { applyResolution, type OrganizationView, type Resolution } from "./resolve.js";
 import type { Inventory } from "./inventory.js";
 import { BatchPlaces } from "./access-places.js";
-import { DocumentSpool } from "./spool.js";
+import { DocumentSpool, SPOOL_CHUNK } from "./spool.js";
+import { roleUser } from "./access-users.js";
 
 export interface AccessPassInput {
   ctx: ScanContext;
@@ -30,6 +31,11 @@ export interface AccessPassInput {
   /** Called with each batch's size before it is read (tests count what is held at once). */
   onBatch?: (documents: number) => void;
   /**
+   * The most documents of one account held at once: the spool read that many at a time (default
+   * SPOOL_CHUNK), a group's documents filled that many at a time (default MAX_DOCUMENTS_IN_FLIGHT).
+   */
+  chunk?: number;
+  /**
    * What was completed ahead (scan/early-access.ts), into `out` with the reads in `reads`: for each
    * account begun, the names of its replicating buckets left to this pass (the others are only
    * their roles' users here, neither filled nor written; an account with none left is not read).
@@ -41,6 +47,8 @@ export interface AccessPassInput {
 /** Bounds on what the overlapping batches hold at once (documents held stay bounded, not the organization). */
 const MAX_BATCHES_IN_FLIGHT = 16;
 const MAX_DOCUMENTS_IN_FLIGHT = 4096;
+/** Parts of a large group filled side by side (its documents are large: see `large` below). */
+const LARGE_PARTS_IN_FLIGHT = 2;
 
 const replicates = (doc: BucketDocument): boolean => doc.replication?.configured === true && doc.replication.role !== null;
 
@@ -91,10 +99,12 @@ export async function accessPass(input: AccessPassInput): Promise<DocumentSpool>
   const roleAccount = new Map<string, string>();
   const refs = referenceIds(inventory);
   const referencesOf = new Map<string, Set<Reference>>();
+  /** Replicating documents per account (and below, per group). */
+  const replicatingIn = new Map<string, number>();
   const begun = input.ahead?.accounts ?? new Map<string, ReadonlySet<string>>();
   const skip = new Set([...begun].filter(([, names]) => names.size === 0).map(([account]) => account));
   const toFill = (doc: BucketDocument): boolean => begun.get(doc.account.id)?.has(doc.name) ?? true;
-  for await (const doc of spool.documents(skip)) {
+  for await (const doc of spool.documents(skip, input.chunk)) {
     if (!replicates(doc)) continue;
     applyResolution(scratch, doc, inventory, resolution, view);
     const role = doc.replication!.role!;
@@ -105,16 +115,21 @@ export async function accessPass(input: AccessPassInput): Promise<DocumentSpool>
     const references = referencesOf.get(doc.account.id) ?? new Set<Reference>();
     for (const name of accessReferences(doc)) references.add(refs.of(name));
     referencesOf.set(doc.account.id, references);
+    replicatingIn.set(doc.account.id, (replicatingIn.get(doc.account.id) ?? 0) + 1);
   }
   roleAccount.clear();
 
   // Per group: its accounts still to come, and how many groups name each read (to forget it after the last).
   const pending = new Map<string, number>();
   const groupReferences = new Map<string, Set<Reference>>();
+  const groupAccounts = new Map<string, Set<string>>();
+  const groupSize = new Map<string, number>();
   for (const [account, references] of referencesOf) {
     referencesOf.delete(account);
     const group = groups.find(account);
     pending.set(group, (pending.get(group) ?? 0) + 1);
+    groupAccounts.set(group, (groupAccounts.get(group) ?? new Set()).add(account));
+    groupSize.set(group, (groupSize.get(group) ?? 0) + replicatingIn.get(account)!);
     const all = groupReferences.get(group);
     // A group's first account gives its set (in practice the only one: a group is one account).
     if (all === undefined) groupReferences.set(group, references);
@@ -134,8 +149,11 @@ export async function accessPass(input: AccessPassInput): Promise<DocumentSpool>
   // whatever order they were written in. At most MAX_BATCHES_IN_FLIGHT batches and
   // MAX_DOCUMENTS_IN_FLIGHT documents are held (scan/access-places.ts).
   const places = new BatchPlaces(MAX_BATCHES_IN_FLIGHT, MAX_DOCUMENTS_IN_FLIGHT);
-  const finish = async (batch: BucketDocument[], group: string): Promise<void> => {
+  const write = async (batch: BucketDocument[]): Promise<void> => {
     for (const [account, docs] of byAccount(batch.filter(toFill))) await out.add(account, docs);
+  };
+  const finish = async (batch: BucketDocument[], group: string): Promise<void> => {
+    await write(batch);
     const done: Reference[] = [];
     for (const name of groupReferences.get(group) ?? []) {
       const count = namedBy.get(name)! - 1;
@@ -148,21 +166,78 @@ export async function accessPass(input: AccessPassInput): Promise<DocumentSpool>
     groupReferences.delete(group);
     reads.forget(done.map(refs.name));
   };
+  const readChunk = input.chunk ?? SPOOL_CHUNK;
+  const limit = input.chunk ?? MAX_DOCUMENTS_IN_FLIGHT;
+  /**
+   * A group of more replicating documents than `limit` (one account of many buckets): its roles'
+   * users are read first as their judgement needs them (access-users.ts), then its documents are
+   * filled `readChunk` at a time, each part against all of them, two parts side by side (each filled
+   * document names every user of its role: tens of KB in such a group); its reads are forgotten
+   * after the last part.
+   */
+  const large = async (group: string): Promise<void> => {
+    const partPlaces = new BatchPlaces(LARGE_PARTS_IN_FLIGHT, LARGE_PARTS_IN_FLIGHT * readChunk);
+    const only = groupAccounts.get(group)!;
+    const users: BucketDocument[] = [];
+    for await (const { documents } of spool.chunks({ skip, only, max: readChunk })) {
+      for (const doc of documents.filter(replicates)) {
+        applyResolution(scratch, doc, inventory, resolution, view);
+        users.push(roleUser(doc));
+      }
+    }
+    let parts = Math.ceil(users.length / readChunk);
+    let part: BucketDocument[] = [];
+    let from = 0;
+    const fill = async (): Promise<void> => {
+      const docs = part;
+      const list = [...users.slice(0, from), ...docs, ...users.slice(from + docs.length)];
+      from += docs.length;
+      part = [];
+      const mine = new Set(docs);
+      await partPlaces.add(
+        docs.length,
+        () => {
+          input.onBatch?.(docs.length);
+          return collectAccessFacts(ctx, list, input.sessions, input.access, input.world, reads, (doc) => mine.has(doc) && toFill(doc));
+        },
+        () => (--parts === 0 ? finish(docs, group) : write(docs)),
+      );
+    };
+    try {
+      for await (const { documents } of spool.chunks({ skip, only, max: readChunk })) {
+        for (const doc of documents.filter(replicates)) {
+          applyResolution(toFill(doc) ? ctx : scratch, doc, inventory, resolution, view);
+          part.push(doc);
+          if (part.length === readChunk) await fill();
+        }
+      }
+      if (part.length > 0) await fill();
+      await partPlaces.drain();
+    } catch (error) {
+      await partPlaces.abandon();
+      throw error;
+    }
+  };
+  const largeDone = new Set<string>();
   try {
-    for await (const { accountId, documents } of spool.accounts(skip)) {
-      const replicating = documents.filter(replicates);
-      if (replicating.length === 0) continue;
+    for await (const { accountId, documents, last } of spool.chunks({ skip, max: readChunk })) {
+      if (!replicatingIn.has(accountId)) continue;
       const group = groups.find(accountId);
+      if (groupSize.get(group)! > limit) {
+        if (!largeDone.has(group)) await large(group);
+        largeDone.add(group);
+        continue;
+      }
+      const replicating = documents.filter(replicates);
       // Those completed ahead are completed again only as far as their roles' facts read them (errors uncounted).
       for (const doc of replicating) applyResolution(toFill(doc) ? ctx : scratch, doc, inventory, resolution, view);
       const batch = held.get(group) ?? [];
       batch.push(...replicating);
+      held.set(group, batch);
+      if (!last) continue;
       const left = pending.get(group)! - 1;
       pending.set(group, left);
-      if (left > 0) {
-        held.set(group, batch);
-        continue;
-      }
+      if (left > 0) continue;
       held.delete(group);
       await places.add(
         batch.length,

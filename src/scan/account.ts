@@ -3,10 +3,11 @@ import pLimit, { type LimitFunction } from "p-limit";
 import { toBucketError } from "../aws/index.js";
 import { unreadBucketDocument, type AccountRecord, type AccountRef, type BucketDocument } from "../model/index.js";
 import { openAccount } from "./access.js";
-import { listBuckets, type ListedBucket } from "./buckets.js";
+import { listBuckets, type ListedBucket, type Listing } from "./buckets.js";
 import type { AccountSession, ScanContext } from "./context.js";
 import { batchReplicationReader } from "./batch-jobs.js";
 import { readFacts } from "./facts.js";
+import { InOrder } from "./in-order.js";
 
 async function readBucket(ctx: ScanContext, session: AccountSession, bucket: ListedBucket, account: AccountRef): Promise<BucketDocument> {
   if (bucket.region === null) {
@@ -26,7 +27,7 @@ async function readBucket(ctx: ScanContext, session: AccountSession, bucket: Lis
 }
 
 /** An account got into and listed, its buckets not yet read; or the reason it could not be. */
-type Opened = { session: AccountSession | null; listed: ListedBucket[] | null };
+type Opened = { session: AccountSession | null; listed: Listing | null };
 
 /** AssumeRole and ListBuckets: the account's serial start, before any bucket can be read. */
 async function openAndList(ctx: ScanContext, record: AccountRecord): Promise<Opened> {
@@ -52,45 +53,70 @@ async function openAndList(ctx: ScanContext, record: AccountRecord): Promise<Ope
 }
 
 /**
+ * Where an account's documents go as they are read, in listing order, at most `chunk` at a time
+ * (the last chunk handed on before the account's result); the result's `documents` is then empty.
+ * Without it, the account's documents are its result, all at once (a scan worker thread).
+ */
+export interface DocumentSink {
+  chunk: number;
+  /** The documents in no more than `window` listing places past the first not yet ended are read (scan/in-order.ts). */
+  window: number;
+  take: (documents: BucketDocument[], session: AccountSession) => Promise<void>;
+}
+
+/** Documents of an account handed on at once, and how far its reads may run ahead of the first not ended. */
+export const ACCOUNT_CHUNK = 256;
+export const ACCOUNT_WINDOW = 1024;
+
+/**
  * Reads the buckets of an opened account and completes its record. `allStarted` is told once every
  * bucket's read has begun (at once when there is none): from then on the account only waits for its
  * last reads.
  */
-async function readBuckets(ctx: ScanContext, record: AccountRecord, account: AccountRef, opened: Opened, allStarted: () => void = () => undefined): Promise<ScannedAccount> {
+async function readBuckets(ctx: ScanContext, record: AccountRecord, account: AccountRef, opened: Opened, allStarted: () => void = () => undefined, sink?: DocumentSink): Promise<ScannedAccount> {
   const { session, listed } = opened;
   if (session === null || listed === null) {
     allStarted();
     return { session, documents: [] };
   }
   const progress = ctx.progress;
-  const inScope = listed.filter((b) => {
-    if (ctx.regions === null || b.region === null || ctx.regions.has(b.region)) return true;
-    ctx.outOfScopeBuckets.set(b.name, record.id);
-    return false;
-  });
+  // The listing's places of the buckets in scope (4 bytes each: an account may list a million).
+  let inScope = new Uint32Array(listed.length);
+  let count = 0;
+  for (let at = 0; at < listed.length; at++) {
+    const region = listed.region(at);
+    if (ctx.regions === null || region === null || ctx.regions.has(region)) inScope[count++] = at;
+    else ctx.outOfScopeBuckets.set(listed.name(at), record.id);
+  }
+  inScope = inScope.subarray(0, count);
   progress.bucketsDiscovered += inScope.length;
   progress.emit();
 
   // At most `bucketsInFlight` buckets at once, started in listing order: that many loops taking the
   // next bucket, rather than a queued task (and its promises) per bucket.
-  const documents: BucketDocument[] = new Array<BucketDocument>(inScope.length);
+  // Handed on: the listing's order, a chunk at a time (an account of a million buckets is not held whole).
+  const inOrder = sink === undefined ? null : new InOrder((docs) => sink.take(docs, session), sink.chunk, sink.window);
+  const documents: BucketDocument[] = new Array<BucketDocument>(inOrder === null ? inScope.length : 0);
   let next = 0;
   if (inScope.length === 0) allStarted();
   const reader = async (): Promise<void> => {
     while (next < inScope.length) {
       const at = next++;
       if (next === inScope.length) allStarted();
-      const doc = await readBucket(ctx, session, inScope[at]!, account);
-      documents[at] = doc;
+      await inOrder?.room(at);
+      const doc = await readBucket(ctx, session, listed.at(inScope[at]!), account);
       progress.bucketsDone++;
       progress.errors += doc.errors.length;
       progress.emit();
+      if (inOrder === null) documents[at] = doc;
+      else await inOrder.put(at, doc);
     }
   };
   await Promise.all(Array.from({ length: Math.min(ctx.bucketsInFlight, inScope.length) }, reader));
   session.release();
   record.scan = "scanned";
-  record.bucketCount = documents.length;
+  record.bucketCount = inScope.length;
+  await inOrder?.end();
   return { session, documents };
 }
 
@@ -134,10 +160,10 @@ export class AccountLookahead {
     this.draining = pLimit(inFlight * DRAINING_PER_READING);
   }
 
-  scan(ctx: ScanContext, record: AccountRecord, account: AccountRef): Promise<ScannedAccount> {
+  scan(ctx: ScanContext, record: AccountRecord, account: AccountRef, sink?: DocumentSink): Promise<ScannedAccount> {
     return this.schedule(
       () => openAndList(ctx, record),
-      (opened, allStarted) => readBuckets(ctx, record, account, opened, allStarted),
+      (opened, allStarted) => readBuckets(ctx, record, account, opened, allStarted, sink),
     );
   }
 
@@ -171,13 +197,17 @@ export class AccountLookahead {
 /** Accounts waiting on their last reads, per account reading (see AccountLookahead). */
 export const DRAINING_PER_READING = 4;
 
-/** Scans the accounts through one `AccountLookahead`, handing each on (`onScanned`, awaited) as it finishes. */
+/**
+ * Scans the accounts through one `AccountLookahead`, handing each on (`onScanned`, awaited) as it
+ * finishes; given `sink`, its documents go there as they are read (`sink(record)` for each account).
+ */
 export async function scanAccounts(
   ctx: ScanContext,
   accounts: readonly { record: AccountRecord; ref: AccountRef }[],
   inFlight: number,
   onScanned: (record: AccountRecord, result: ScannedAccount) => Promise<void>,
+  sink?: (record: AccountRecord) => DocumentSink,
 ): Promise<void> {
   const lookahead = new AccountLookahead(inFlight);
-  await Promise.all(accounts.map(async ({ record, ref }) => onScanned(record, await lookahead.scan(ctx, record, ref))));
+  await Promise.all(accounts.map(async ({ record, ref }) => onScanned(record, await lookahead.scan(ctx, record, ref, sink?.(record)))));
 }

@@ -98,13 +98,9 @@ export class EarlyAccess {
    * are the caller's, already written to the spool; they are changed here.
    */
   offer(accountId: string, documents: readonly BucketDocument[]): void {
-    this.unfinished.delete(accountId);
     const replicating = documents.filter(replicates).sort(bucketOrder);
     const roles = [...new Set(replicating.map((doc) => doc.replication!.role!))];
-    for (const role of roles) {
-      const user = this.roleUsers.get(role);
-      this.roleUsers.set(role, user === undefined || user === accountId ? accountId : null);
-    }
+    this.passOver(accountId, roles);
     if (replicating.length === 0 || !roles.every((role) => this.roleUsers.get(role) === accountId)) return;
     if (this.batchesInFlight >= MAX_BATCHES_IN_FLIGHT || this.documentsInFlight + replicating.length > MAX_DOCUMENTS_IN_FLIGHT) return;
     const { inventory } = this.input;
@@ -128,6 +124,18 @@ export class EarlyAccess {
     // Awaited by settle (a failure there leaves the account to the pass, which meets it again).
     done.catch(() => undefined);
     this.batches.set(accountId, { roles, open: new Set(open.map((doc) => doc.name)), done });
+  }
+
+  /**
+   * An account is read and left to the pass (too many replicating buckets for a batch: scan/account-sink.ts
+   * keeps only its roles): its roles' users are counted, as `offer` counts them.
+   */
+  passOver(accountId: string, roles: Iterable<string>): void {
+    this.unfinished.delete(accountId);
+    for (const role of roles) {
+      const user = this.roleUsers.get(role);
+      this.roleUsers.set(role, user === undefined || user === accountId ? accountId : null);
+    }
   }
 
   /**

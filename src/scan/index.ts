@@ -16,7 +16,8 @@ import { envSwitch } from "../env-switch.js";
 import type { AccountRecord, AccountRef, BucketDocument, Coverage, FactName, FactPlan, ScanInfo, ShardInfo } from "../model/index.js";
 import { FACT_NAMES } from "../model/index.js";
 import { discoverOrganization, scopeAccounts, type Organization } from "../org/index.js";
-import { scanAccounts } from "./account.js";
+import { scanAccounts, type ScannedAccount } from "./account.js";
+import { accountSinks } from "./account-sink.js";
 import { markStage, ProgressTracker, type AccountSession, type ScanContext, type ScanProgress } from "./context.js";
 import { coverageOf } from "./coverage.js";
 import { accessPass, Lookahead, releaseReads } from "./access-pass.js";
@@ -24,7 +25,7 @@ import { EarlyAccess } from "./early-access.js";
 import { applyAsDestination, applyResolution, resolveDestinations, type OrganizationView } from "./resolve.js";
 import { shardOfAccount, type Shard } from "./shard.js";
 import { Inventory } from "./inventory.js";
-import { DocumentSpool, inventoryEntry } from "./spool.js";
+import { DocumentSpool } from "./spool.js";
 import { scanAccountsInWorkers, workerCount, type WorkersOption } from "./workers.js";
 
 export type { ScanProgress } from "./context.js";
@@ -72,6 +73,8 @@ export interface ScanOptions extends AwsAccessOptions {
    * (scan/access-pass.ts); called only when a loaded policy reads roles, bucket or key policies.
    */
   onAccessBatch?: (documents: number) => void;
+  /** Diagnostics: the most documents of one account held at once (default 256; 4096 in an access batch; docs/memory.md). */
+  accountChunk?: number;
   /**
    * Begin the access pass while accounts are still read, for the accounts nothing still to come can
    * change (scan/early-access.ts). Default true (at 100,000 buckets it took the wall ÷ floor ratio
@@ -159,6 +162,7 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   const accountsInFlight = positive("concurrency.accounts", options.concurrency?.accounts, 8);
   const maxAttempts = positive("maxAttempts", options.maxAttempts, 10);
   const plan = normalisePlan(options.facts);
+  if (options.accountChunk !== undefined) positive("accountChunk", options.accountChunk, 1);
   workerCount(options.workers, 1); // a bad value is refused before any call
   envSwitch("REPLGUARD_ACCESS_AHEAD"); // likewise
   if (options.workers !== undefined && options.workers !== 1 && options.retryStrategy !== undefined) {
@@ -227,16 +231,15 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
       } else {
         // One AccountRef per account, shared by its documents (identical in JSON, one object in memory).
         const accounts = inScope.map((record) => ({ record, ref: { id: record.id, name: record.name, ouPath: record.ouPath, tags: record.tags } satisfies AccountRef }));
-        await scanAccounts(ctx, accounts, accountsInFlight, async (record, result) => {
+        // Each account's documents go to the inventory and the spool a chunk at a time (account-sink.ts).
+        const sinks = accountSinks({ inventory, spool, sessions, early }, options.accountChunk);
+        const onScanned = async (record: AccountRecord, result: ScannedAccount): Promise<void> => {
           if (result.session !== null && record.scan === "scanned") sessions.set(record.id, result.session);
-          for (const doc of result.documents) inventory.set(doc.name, inventoryEntry(doc));
-          // Written (encoded) before the early access batch changes the documents.
-          const added = spool.add(record.id, result.documents);
-          early?.offer(record.id, result.documents);
-          await added;
+          sinks.ended(record);
           progress.accountsDone++;
           progress.emit();
-        });
+        };
+        await scanAccounts(ctx, accounts, accountsInFlight, onScanned, sinks.sink);
       }
 
       const ahead = (await early?.settle(progress)) ?? null;
@@ -257,7 +260,7 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
       if (plan.access !== undefined) {
         markStage("access");
         const aheadInput = early === null || ahead === null ? {} : { ahead: { accounts: ahead, out: early.out, reads: early.reads } };
-        accessed = await accessPass({ ctx, spool, inventory, resolution, view, sessions, access: plan.access, world, ...aheadInput, ...(options.onAccessBatch === undefined ? {} : { onBatch: options.onAccessBatch }) });
+        accessed = await accessPass({ ctx, spool, inventory, resolution, view, sessions, access: plan.access, world, ...aheadInput, ...(options.accountChunk === undefined ? {} : { chunk: options.accountChunk }), ...(options.onAccessBatch === undefined ? {} : { onBatch: options.onAccessBatch }) });
       }
       releaseReads(sessions);
       const scanInfo: ScanInfo = {
@@ -278,8 +281,8 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
       await options.onScanned?.({ scan: scanInfo, accounts: records });
       const kept: BucketDocument[] = [];
       const counts = { buckets: 0, partial: 0 };
-      const completed = accessed === null ? null : new Lookahead((accessed as DocumentSpool).documents());
-      for await (const spooled of spool.documents()) {
+      const completed = accessed === null ? null : new Lookahead((accessed as DocumentSpool).documents(undefined, options.accountChunk));
+      for await (const spooled of spool.documents(undefined, options.accountChunk)) {
         const doc = (await completed?.take(spooled)) ?? spooled;
         if (doc === spooled) applyResolution(ctx, doc, inventory, resolution, view);
         // Completed ahead: what it is as a destination, where applyResolution puts it (before the access facts' errors).

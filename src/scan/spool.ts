@@ -3,8 +3,10 @@
  * one JSON line per document, written one account at a time. In memory stays only the inventory
  * (name → owner, region and the few facts destination resolution copies), so the scan's memory
  * does not grow with the documents' size: a 1,000,000-bucket organization spools to disk.
- * Documents come back one account at a time, in (account id, bucket name) order.
+ * Documents come back in (account id, bucket name) order, at most a chunk of one account at a time
+ * when its blocks were written in name order (docs/memory.md "One account of many buckets").
  */
+import { channel } from "node:diagnostics_channel";
 import { mkdtempSync, rmSync } from "node:fs";
 import { open, type FileHandle } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -89,7 +91,46 @@ export function inventoryEntry(doc: BucketDocument): InventoryEntry {
 interface Block {
   offset: number;
   length: number;
+  /**
+   * The first and last bucket names of a block whose documents were written in name order, or null
+   * (written out of order, or encoded elsewhere: scan/workers.ts).
+   */
+  names: { first: string; last: string } | null;
 }
+
+/** Documents of one account handed out at once when its blocks can be streamed (`chunks`). */
+export const SPOOL_CHUNK = 256;
+/**
+ * And at most about this many bytes of their JSON: a replicating document names every bucket of its
+ * role (`roleFacts.usedBy`), so in an account of many buckets one document is tens of KB.
+ */
+const CHUNK_BYTES = 4 << 20;
+
+/**
+ * Diagnostics (free without a subscriber): each block written, `{ write: documents }`, and each
+ * chunk read back, `{ read: documents }` (test/scan/big-account.test.ts bounds what one account holds).
+ */
+export const SPOOL = channel("replguard:spool");
+
+/** The first and last names of documents in strictly increasing name order, or null. */
+function nameRange(docs: readonly BucketDocument[]): Block["names"] {
+  for (let i = 1; i < docs.length; i++) if (!(docs[i - 1]!.name < docs[i]!.name)) return null;
+  return { first: docs[0]!.name, last: docs[docs.length - 1]!.name };
+}
+
+/**
+ * The account's blocks in name order, when each is in name order and none overlaps another (the
+ * scan writes an account's documents in listing order, a chunk at a time; the access pass its
+ * batches' in any order); else null, and the account is read whole and sorted.
+ */
+function streamable(blocks: readonly Block[]): Block[] | null {
+  if (blocks.some((block) => block.names === null)) return null;
+  const sorted = [...blocks].sort((a, b) => (a.names!.first < b.names!.first ? -1 : 1));
+  for (let i = 1; i < sorted.length; i++) if (!(sorted[i - 1]!.names!.last < sorted[i]!.names!.first)) return null;
+  return sorted;
+}
+
+const READ_SLICE = 1 << 20;
 
 export class DocumentSpool {
   private readonly dir = mkdtempSync(join(tmpdir(), "replguard-scan-"));
@@ -110,17 +151,22 @@ export class DocumentSpool {
   /** Appends an account's documents; the caller may drop them once this resolves. */
   add(accountId: string, docs: readonly BucketDocument[]): Promise<void> {
     if (docs.length === 0) return this.queue;
-    return this.addEncoded(accountId, Buffer.from(docs.map((doc) => `${JSON.stringify(doc)}\n`).join(""), "utf8"));
+    if (SPOOL.hasSubscribers) SPOOL.publish({ write: docs.length });
+    return this.write(accountId, Buffer.from(docs.map((doc) => `${JSON.stringify(doc)}\n`).join(""), "utf8"), nameRange(docs));
   }
 
   /** Appends an account's documents already encoded as JSON lines (by a scan worker thread, src/scan/workers.ts). */
   addEncoded(accountId: string, text: Uint8Array): Promise<void> {
+    return this.write(accountId, text, null);
+  }
+
+  private write(accountId: string, text: Uint8Array, names: Block["names"]): Promise<void> {
     if (text.length === 0) return this.queue;
     this.queue = this.queue.then(async () => {
       this.handle ??= await open(this.file, "w+");
       await this.handle.write(text, 0, text.length, this.size);
       const list = this.blocks.get(accountId) ?? [];
-      list.push({ offset: this.size, length: text.length });
+      list.push({ offset: this.size, length: text.length, names });
       this.blocks.set(accountId, list);
       this.size += text.length;
     });
@@ -137,27 +183,69 @@ export class DocumentSpool {
   }
 
   /**
-   * Every account's documents, by account id, each sorted by bucket name; one account in memory at
-   * a time. The accounts in `skip` are passed over without being read.
+   * Every account's documents, by account id then bucket name, at most `max` of one account at a
+   * time (`last`: the account's final chunk). An account whose blocks are not streamable is read
+   * whole and sorted first (its chunks are then only handed out smaller). The accounts in `skip`
+   * (or not in `only`) are passed over without being read.
    */
-  async *accounts(skip?: ReadonlySet<string>): AsyncGenerator<{ accountId: string; documents: BucketDocument[] }> {
+  async *chunks(options: { skip?: ReadonlySet<string>; only?: ReadonlySet<string>; max?: number } = {}): AsyncGenerator<{ accountId: string; documents: BucketDocument[]; last: boolean }> {
     await this.queue;
-    const accounts = [...this.blocks.keys()].filter((id) => skip?.has(id) !== true).sort();
+    const { skip, only, max = SPOOL_CHUNK } = options;
+    const accounts = [...this.blocks.keys()].filter((id) => skip?.has(id) !== true && (only === undefined || only.has(id))).sort();
     for (const accountId of accounts) {
-      const docs: BucketDocument[] = [];
-      for (const block of this.blocks.get(accountId)!) {
-        const buffer = Buffer.alloc(block.length);
-        await this.handle!.read(buffer, 0, block.length, block.offset);
-        for (const line of buffer.toString("utf8").split("\n")) if (line !== "") docs.push(JSON.parse(line) as BucketDocument);
+      const blocks = this.blocks.get(accountId)!;
+      const ordered = streamable(blocks);
+      let chunk: BucketDocument[] = [];
+      if (ordered === null) {
+        const all: BucketDocument[] = [];
+        for (const block of blocks) for await (const [doc] of this.lines(block)) all.push(doc);
+        all.sort(bucketOrder);
+        for (let at = 0; at < all.length; at += max) {
+          const documents = all.slice(at, at + max);
+          if (SPOOL.hasSubscribers) SPOOL.publish({ read: all.length });
+          yield { accountId, documents, last: at + max >= all.length };
+        }
+        continue;
       }
-      docs.sort(bucketOrder);
-      yield { accountId, documents: docs };
+      let bytes = 0;
+      for (const block of ordered) {
+        for await (const [doc, size] of this.lines(block)) {
+          if (chunk.length === max || (bytes >= CHUNK_BYTES && chunk.length > 0)) {
+            if (SPOOL.hasSubscribers) SPOOL.publish({ read: chunk.length });
+            yield { accountId, documents: chunk, last: false };
+            chunk = [];
+            bytes = 0;
+          }
+          chunk.push(doc);
+          bytes += size;
+        }
+      }
+      if (SPOOL.hasSubscribers) SPOOL.publish({ read: chunk.length });
+      yield { accountId, documents: chunk, last: true };
     }
   }
 
-  /** Every document, by account id then bucket name (but those of `skip`); one account's documents in memory at a time. */
-  async *documents(skip?: ReadonlySet<string>): AsyncGenerator<BucketDocument> {
-    for await (const { documents } of this.accounts(skip)) yield* documents;
+  /** A block's documents and their lengths, read a slice of at most 1 MiB at a time (a line longer than that is read whole). */
+  private async *lines(block: Block): AsyncGenerator<[BucketDocument, number]> {
+    const end = block.offset + block.length;
+    // The bytes after a slice's last newline (a line's start, maybe cut inside a UTF-8 character).
+    let carry = Buffer.alloc(0);
+    for (let at = block.offset; at < end; ) {
+      const length = Math.min(READ_SLICE, end - at);
+      const slice = Buffer.alloc(length);
+      await this.handle!.read(slice, 0, length, at);
+      at += length;
+      const buffer = carry.length === 0 ? slice : Buffer.concat([carry, slice]);
+      const cut = buffer.lastIndexOf(10) + 1;
+      carry = buffer.subarray(cut);
+      for (const line of buffer.toString("utf8", 0, cut).split("\n")) if (line !== "") yield [JSON.parse(line) as BucketDocument, line.length];
+    }
+    if (carry.length > 0) yield [JSON.parse(carry.toString("utf8")) as BucketDocument, carry.length];
+  }
+
+  /** Every document, by account id then bucket name (but those of `skip`); at most a chunk of one account in memory at a time. */
+  async *documents(skip?: ReadonlySet<string>, max?: number): AsyncGenerator<BucketDocument> {
+    for await (const { documents } of this.chunks({ ...(skip === undefined ? {} : { skip }), ...(max === undefined ? {} : { max }) })) yield* documents;
   }
 
   /** Closes and removes the file. */

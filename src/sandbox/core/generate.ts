@@ -23,7 +23,7 @@ const EXTERNAL_ID = "999900000001";
 
 const accountId = (index: number): string => String(MANAGEMENT_ID + index);
 
-const LIMITS = { accounts: [1, 20_000], buckets: [0, 1_000], seed: [0, 2 ** 31 - 1] } as const;
+const LIMITS = { accounts: [1, 20_000], buckets: [0, 1_000_000], seed: [0, 2 ** 31 - 1] } as const;
 
 /** Parses `accounts=1000,buckets=100,seed=1` (the `--generate` flag). */
 export function parseGenerateSpec(text: string): Required<GenerateSpec> {
