@@ -23,7 +23,7 @@ import { coverageOf } from "./coverage.js";
 import { accessPass, Lookahead, releaseReads } from "./access-pass.js";
 import { EarlyAccess } from "./early-access.js";
 import { applyAsDestination, applyResolution, resolveDestinations, type OrganizationView } from "./resolve.js";
-import { shardOfAccount, type Shard } from "./shard.js";
+import { assignShard, type Shard } from "./shard.js";
 import { Inventory } from "./inventory.js";
 import { DocumentSpool } from "./spool.js";
 import { scanAccountsInWorkers, workerCount, type WorkersOption } from "./workers.js";
@@ -124,19 +124,6 @@ function organizationRecords(org: Organization, options: ScanOptions): AccountRe
     const decision = scopes.get(a.id) ?? { scope: "in-scope" as const, scopeReason: null };
     return emptyRecord(a.id, { name: a.name, email: a.email, status: a.status, ouPath: a.ouPath, tags: a.tags, ...decision, errors: [...a.errors] });
   });
-}
-
-/** Accounts of other shards leave this shard's scope, saying which shard scans them. */
-function assignShard(records: AccountRecord[], shard: Shard): void {
-  if (!Number.isInteger(shard.count) || shard.count < 1 || !Number.isInteger(shard.index) || shard.index < 0 || shard.index >= shard.count) {
-    throw new UsageError(`shard ${shard.index}/${shard.count}: the index must be a whole number from 0 to count - 1`);
-  }
-  for (const record of records) {
-    const owner = shardOfAccount(record.id, shard.count);
-    if (record.scope !== "in-scope" || owner === shard.index) continue;
-    record.scope = "excluded";
-    record.scopeReason = `scanned by shard ${owner}/${shard.count}`;
-  }
 }
 
 /** The shard's record: its fact plan, and the destinations outside its inventory that merge resolves. */

@@ -5,6 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import { UsageError } from "../errors.js";
+import type { AccountRecord } from "../model/index.js";
 
 export interface Shard {
   /** This shard, from 0. */
@@ -69,4 +70,17 @@ export function shardFromEnvironment(env: NodeJS.ProcessEnv = process.env): Shar
     return shardOrThrow(Number(index), Number(count), `${indexVar}/${countVar}`);
   }
   return null;
+}
+
+/** Accounts of other shards leave this shard's scope, saying which shard scans them. */
+export function assignShard(records: AccountRecord[], shard: Shard): void {
+  if (!Number.isInteger(shard.count) || shard.count < 1 || !Number.isInteger(shard.index) || shard.index < 0 || shard.index >= shard.count) {
+    throw new UsageError(`shard ${shard.index}/${shard.count}: the index must be a whole number from 0 to count - 1`);
+  }
+  for (const record of records) {
+    const owner = shardOfAccount(record.id, shard.count);
+    if (record.scope !== "in-scope" || owner === shard.index) continue;
+    record.scope = "excluded";
+    record.scopeReason = `scanned by shard ${owner}/${shard.count}`;
+  }
 }
