@@ -155,7 +155,8 @@ describe("scan/access pass begun during the accounts stage", () => {
         account(ACCOUNTS.backup, "backup", { buckets: ["b1", "b2", "b3", "b4", "b5", "b6"].map((name) => bucket(`later-${name}`, "eu-west-1", { versioning: "Enabled" })) }),
       ],
     });
-    const own = await startSandbox({ scenario: chain });
+    // Each answer a few milliseconds late, as AWS is: the later account's reads then span more than the early batch's own work, on a loaded runner too.
+    const own = await startSandbox({ scenario: { ...chain, faults: { latencyMs: 5 } } });
     try {
       const run = async (options: ScanOptions) => {
         const from = own.calls.length;
@@ -197,7 +198,7 @@ describe("scan/access pass begun during the accounts stage", () => {
         }),
       ],
     });
-    const own = await startSandbox({ scenario: shared });
+    const own = await startSandbox({ scenario: { ...shared, faults: { latencyMs: 5 } } });
     try {
       const run = async (options: ScanOptions) => {
         const from = own.calls.length;
