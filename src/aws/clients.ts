@@ -198,15 +198,7 @@ export class AwsClientFactory {
     if (lean === null) return sdkBucketReads(client());
     return leanBucketReads(
       lean,
-      (operation: LeanOperation) => {
-        const key = `${region} ${operation}`;
-        let template = this.templates.get(key);
-        if (template === undefined) {
-          template = resolveTemplate(client(), operation);
-          this.templates.set(key, template);
-        }
-        return template;
-      },
+      (operation: LeanOperation) => this.template(`${region} ${operation}`, () => resolveTemplate(client(), operation)),
       client,
     );
   }
@@ -221,17 +213,16 @@ export class AwsClientFactory {
     if (lean === null) return sdkJobLists(client);
     return leanJobLists(
       lean,
-      () => {
-        const key = `${region} ListJobs`;
-        let template = this.templates.get(key);
-        if (template === undefined) {
-          template = resolveControlTemplate(client(), region);
-          this.templates.set(key, template);
-        }
-        return template;
-      },
+      () => this.template(`${region} ListJobs`, () => resolveControlTemplate(client(), region)),
       client,
     );
+  }
+
+  /** The endpoint template for `key` (region and operation), resolved by `resolve` the first time any account asks. */
+  private template(key: string, resolve: () => Promise<EndpointTemplate | null>): Promise<EndpointTemplate | null> {
+    let template = this.templates.get(key);
+    if (template === undefined) this.templates.set(key, (template = resolve()));
+    return template;
   }
 
   /** A lean read path with these credentials and the scan's retry settings, or null where its reads stay on the SDK. */
