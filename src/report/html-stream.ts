@@ -20,7 +20,8 @@ import type { PageOutput } from "./html-spill.js";
 import { printView } from "./html-print.js";
 import { byOu, HtmlTallier, type AccountTally, type HtmlTally } from "./html-tally.js";
 import { accountView, bucketView, isClean, reportView, type PolicyLookup } from "./html-view.js";
-import { ACCOUNTS_SLOT, BUCKETS_SLOT, loadTemplates, splitAt } from "./html.js";
+import { PartialBucketRows } from "./html-partial-rows.js";
+import { ACCOUNTS_SLOT, BUCKETS_SLOT, loadTemplates, PARTIAL_BUCKETS_SLOT, splitAt } from "./html.js";
 import type { ReportPolicy } from "./policy-catalog.js";
 import type { HtmlOptions } from "./types.js";
 
@@ -41,6 +42,7 @@ const findingsLine = Handlebars.create().compile(
 export class HtmlRenderer {
   private readonly tallier = new HtmlTallier();
   private readonly body: HtmlBody;
+  private readonly partialRows: PartialBucketRows;
 
   /**
    * `near`: a file in the folder for the spill files (the report's temporary file; else the system's
@@ -48,27 +50,35 @@ export class HtmlRenderer {
    * snapshot's bucket count when known beforehand (its trailer), so only the listing that applies is kept.
    */
   constructor(near: string | null, policy: PolicyLookup, private readonly options: HtmlOptions = {}, expectedBuckets?: number) {
-    this.body = new HtmlBody(near ?? join(tmpdir(), "replguard-report.html"), policy, bodyLimits(options), expectedBuckets);
+    const spillNear = near ?? join(tmpdir(), "replguard-report.html");
+    this.body = new HtmlBody(spillNear, policy, bodyLimits(options), expectedBuckets);
+    this.partialRows = new PartialBucketRows(spillNear, loadTemplates().partialBucket);
   }
 
   add(record: SnapshotRecord): void {
     this.tallier.add(record);
     this.body.add(record);
+    if (record.record === "bucket") this.partialRows.add(record.bucket);
   }
 
   /** After the last record: writes the page to `output`, then removes the spill files (also when it fails). */
   async finish(policies: readonly ReportPolicy[], output: PageOutput): Promise<void> {
     try {
       this.body.end();
-      await renderHtmlPage(this.tallier.finish(), this.body, policies, output, this.options);
+      await renderHtmlPage(this.tallier.finish(), this.body, this.partialRows, policies, output, this.options);
     } finally {
-      await this.body.discard();
+      await this.discard();
     }
   }
 
   /** After a failure: removes the spill files. */
   abort(): Promise<void> {
-    return this.body.discard();
+    return this.discard();
+  }
+
+  private async discard(): Promise<void> {
+    await this.body.discard();
+    await this.partialRows.discard();
   }
 }
 
@@ -93,6 +103,7 @@ export async function renderHtmlRecords(
 async function renderHtmlPage(
   tally: HtmlTally,
   body: HtmlBody,
+  partialRows: PartialBucketRows,
   policies: readonly ReportPolicy[],
   output: PageOutput,
   options: HtmlOptions,
@@ -107,7 +118,7 @@ async function renderHtmlPage(
     ...tally.header,
     ...tally.trailer,
     accounts: tally.accounts,
-    partialBuckets: tally.partialBuckets,
+    partialBucketCount: tally.partialBucketCount,
     errorResultCount: tally.errorResultCount,
   };
   const view = reportView(snapshotHead, policies, { ...tally.summary, byBucket: new Map() }, tally.results);
@@ -125,7 +136,13 @@ async function renderHtmlPage(
   const print = printView(snapshotHead, policies);
   const page = t.page({ ...view, drift, pictures, print, csp: t.csp, data: { accounts: view.accountOptions }, compactClean, collapse, bucketCount: tally.buckets, byOu: byOu(tally) });
   const [pageHead, pageTail] = splitAt(page, ACCOUNTS_SLOT, "report.html.hbs");
-  await write(pageHead);
+  if (tally.partialBucketCount === 0) await write(pageHead);
+  else {
+    const [beforeRows, afterRows] = splitAt(pageHead, PARTIAL_BUCKETS_SLOT, "partials/coverage.hbs");
+    await write(beforeRows);
+    await partialRows.copy(output);
+    await write(afterRows);
+  }
 
   const sections = [...tally.perAccount.values()].sort((a, b) => (a.account.id < b.account.id ? -1 : a.account.id > b.account.id ? 1 : 0));
   for (const section of sections) {

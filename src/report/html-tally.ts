@@ -6,7 +6,7 @@
 import type { AccountRecord, AccountRef, BucketDocument, PolicyResult, SnapshotHeader, SnapshotRecord, SnapshotTrailer, StatusCounts } from "../model/index.js";
 import { RESULT_STATUSES, SEVERITIES } from "../model/index.js";
 import { PicturesCollector } from "./html-pictures.js";
-import { isClean, type PartialBucket } from "./html-view.js";
+import { isClean } from "./html-view.js";
 import { emptyCounts, worstStatus, type ResultSummary } from "./summary.js";
 
 export interface AccountTally {
@@ -25,8 +25,8 @@ export interface HtmlTally {
   accounts: AccountRecord[];
   summary: Omit<ResultSummary, "byBucket">;
   perAccount: Map<string, AccountTally>;
-  /** The partly read buckets, as far as the page prints them (never whole documents: they would be held to the end). */
-  partialBuckets: PartialBucket[];
+  /** How many buckets were read partly (their rows wait in a spill file: html-partial-rows.ts). */
+  partialBucketCount: number;
   errorResultCount: number;
   buckets: number;
   results: number;
@@ -46,7 +46,7 @@ export class HtmlTallier {
   private readonly accounts: AccountRecord[] = [];
   private readonly summary = { total: emptyCounts(), bySeverity: new Map(SEVERITIES.map((s) => [s, emptyCounts()])), byPolicy: new Map<string, StatusCounts>() };
   private readonly perAccount = new Map<string, AccountTally>();
-  private readonly partialBuckets: PartialBucket[] = [];
+  private partialBucketCount = 0;
   private errorResultCount = 0;
   private readonly pictures = new PicturesCollector();
   private current: { arn: string; account: AccountTally; clean: boolean; bucket: BucketDocument; counts: StatusCounts } | null = null;
@@ -78,8 +78,7 @@ export class HtmlTallier {
       const account = this.tally(record.bucket.account);
       account.buckets++;
       this.current = { arn: record.bucket.arn, account, clean: true, bucket: record.bucket, counts: emptyCounts() };
-      const { arn, errors } = record.bucket;
-      if (errors.length > 0) this.partialBuckets.push({ arn, account: { id: record.bucket.account.id }, errors });
+      if (record.bucket.errors.length > 0) this.partialBucketCount++;
     } else if (record.record === "result") this.result(record.result);
     else {
       this.closeBucket();
@@ -114,8 +113,8 @@ export class HtmlTallier {
   finish(): HtmlTally {
     const { header, trailer } = this;
     if (header === null || trailer === null) throw new Error("a snapshot without its header or trailer reached the report");
-    const { accounts, summary, perAccount, partialBuckets, errorResultCount, buckets, results, pictures } = this;
-    return { header, trailer, accounts, summary, perAccount, partialBuckets, errorResultCount, buckets, results, pictures };
+    const { accounts, summary, perAccount, partialBucketCount, errorResultCount, buckets, results, pictures } = this;
+    return { header, trailer, accounts, summary, perAccount, partialBucketCount, errorResultCount, buckets, results, pictures };
   }
 }
 

@@ -35,14 +35,12 @@ function notScannedReason(account: AccountRecord): string {
   return account.scan;
 }
 
-/** What the coverage section prints of a partly read bucket: a whole document would hold far more (its role's every user, say) to the end of the pass. */
-export type PartialBucket = Pick<BucketDocument, "arn" | "errors"> & { account: Pick<BucketDocument["account"], "id"> };
-
 /**
- * The page head's input: the snapshot's header, trailer and accounts, with its partly read buckets
- * and a count of its `error` results in place of its buckets and results (the body streams those).
+ * The page head's input: the snapshot's header, trailer and accounts, with counts of its partly read
+ * buckets and of its `error` results in place of its buckets and results (the body streams those;
+ * the partly read buckets' rows are copied into the head's table: html-partial-rows.ts).
  */
-export type ReportHead = Omit<Snapshot, "buckets" | "results"> & { partialBuckets: readonly PartialBucket[]; errorResultCount: number };
+export type ReportHead = Omit<Snapshot, "buckets" | "results"> & { partialBucketCount: number; errorResultCount: number };
 
 /** `totalResults`: how many results the snapshot has. */
 export function reportView(snapshot: ReportHead, policies: readonly ReportPolicy[], summary: ResultSummary, totalResults: number) {
@@ -88,9 +86,7 @@ export function reportView(snapshot: ReportHead, policies: readonly ReportPolicy
     notScanned: snapshot.accounts
       .filter((a) => a.scan !== "scanned")
       .map((a) => ({ id: a.id, name: a.name, ouPath: a.ouPath, scope: a.scope, scan: a.scan, reason: notScannedReason(a) })),
-    partialBuckets: snapshot.partialBuckets
-      .filter((b) => b.errors.length > 0)
-      .map((b) => ({ arn: b.arn, accountId: b.account.id, errors: b.errors })),
+    partialBucketCount: snapshot.partialBucketCount,
     activeSuppressions: snapshot.activeSuppressions ?? [],
     expiredSuppressions: snapshot.expiredSuppressions,
     severities: SEVERITIES,

@@ -22,6 +22,8 @@ import { renderHtmlRecords } from "./html-stream.js";
 
 export const ACCOUNTS_SLOT = "<!-- replguard:accounts -->";
 export const BUCKETS_SLOT = "<!-- replguard:buckets -->";
+/** Where the partly read buckets' rows go (templates/partials/coverage.hbs): present only when there are some. */
+export const PARTIAL_BUCKETS_SLOT = "<!-- replguard:partial-buckets -->";
 const ASSETS = ["report.css", "report.js"] as const;
 type Asset = (typeof ASSETS)[number];
 
@@ -40,6 +42,8 @@ export interface CompiledTemplates {
   page: Handlebars.TemplateDelegate;
   account: Handlebars.TemplateDelegate;
   bucket: Handlebars.TemplateDelegate;
+  /** One row of the partly read buckets' table, `{ arn, errors }`. */
+  partialBucket: Handlebars.TemplateDelegate;
   csp: string;
 }
 
@@ -68,7 +72,7 @@ export function loadTemplates(): CompiledTemplates {
     "base-uri 'none'",
     "form-action 'none'",
   ].join("; ");
-  templates = { page: compile("report.html.hbs"), account: compile("account.html.hbs"), bucket: compile("bucket.html.hbs"), csp };
+  templates = { page: compile("report.html.hbs"), account: compile("account.html.hbs"), bucket: compile("bucket.html.hbs"), partialBucket: compile("partial-bucket.html.hbs"), csp };
   return templates;
 }
 

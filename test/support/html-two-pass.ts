@@ -18,7 +18,7 @@ import type { BucketDocument, PolicyResult, SnapshotRecord } from "../../src/mod
 import { driftView } from "../../src/report/html-drift.js";
 import { printView } from "../../src/report/html-print.js";
 import { accountView, bucketView, isClean, reportView } from "../../src/report/html-view.js";
-import { ACCOUNTS_SLOT, BUCKETS_SLOT, DEFAULT_DETAILED_BUCKET_LIMIT, DEFAULT_LISTED_BUCKET_LIMIT, loadTemplates, splitAt } from "../../src/report/html.js";
+import { ACCOUNTS_SLOT, BUCKETS_SLOT, DEFAULT_DETAILED_BUCKET_LIMIT, DEFAULT_LISTED_BUCKET_LIMIT, loadTemplates, PARTIAL_BUCKETS_SLOT, splitAt } from "../../src/report/html.js";
 import type { ReportPolicy } from "../../src/report/policy-catalog.js";
 import type { HtmlOptions } from "../../src/report/types.js";
 // The first pass (the counts) is the one the one-pass page uses, unchanged by it: only the writing is kept as it was.
@@ -34,19 +34,32 @@ const findingsLine = Handlebars.create().compile(
   '<p class="findings {{status}}" data-severity="{{severity}}" data-status="{{status}}" data-count="{{count}}"><span class="badge {{status}}">{{count}} {{status}}</span> <code>{{policyId}}</code> {{title}}: <span class="mono">{{names}}</span></p>\n',
 );
 
-/** Both passes: `records` is called twice and must give the same records each time. */
+/**
+ * The partly read buckets' table rows as the coverage template wrote them in one `{{#each}}` before
+ * they were rendered a row at a time into a spill file (src/report/html-partial-rows.ts).
+ */
+const partialBucketRows = Handlebars.create().compile("{{#each partialBuckets}}<tr><td><code>{{arn}}</code></td><td>{{#each errors}}{{operation}}: {{code}}<br>{{/each}}</td></tr>{{/each}}");
+
+async function partialBucketsOf(records: AsyncIterable<SnapshotRecord>): Promise<string> {
+  const partialBuckets: Pick<BucketDocument, "arn" | "errors">[] = [];
+  for await (const record of records) if (record.record === "bucket" && record.bucket.errors.length > 0) partialBuckets.push(record.bucket);
+  return partialBucketRows({ partialBuckets });
+}
+
+/** Both passes (and a reading for the partly read buckets): `records` is called three times and must give the same records each time. */
 export async function renderHtmlRecords(
   records: () => AsyncIterable<SnapshotRecord>,
   policies: readonly ReportPolicy[],
   write: (chunk: string) => Promise<void>,
   options: HtmlOptions = {},
 ): Promise<void> {
-  await renderHtmlPage(await tallyRecords(records()), records(), policies, write, options);
+  await renderHtmlPage(await tallyRecords(records()), await partialBucketsOf(records()), records(), policies, write, options);
 }
 
 /** The second pass: the page, from the first pass's tally and the records read again. */
 export async function renderHtmlPage(
   tally: HtmlTally,
+  partialRows: string,
   records: AsyncIterable<SnapshotRecord>,
   policies: readonly ReportPolicy[],
   write: (chunk: string) => Promise<void>,
@@ -60,7 +73,7 @@ export async function renderHtmlPage(
     ...tally.header,
     ...tally.trailer,
     accounts: tally.accounts,
-    partialBuckets: tally.partialBuckets,
+    partialBucketCount: tally.partialBucketCount,
     errorResultCount: tally.errorResultCount,
   };
   const view = reportView(snapshotHead, policies, { ...tally.summary, byBucket: new Map() }, tally.results);
@@ -78,7 +91,7 @@ export async function renderHtmlPage(
   const print = printView(snapshotHead, policies);
   const page = t.page({ ...view, drift, pictures, print, csp: t.csp, data: { accounts: view.accountOptions }, compactClean: compactClean && !collapse, collapse, bucketCount: tally.buckets, byOu: byOu(tally) });
   const [pageHead, pageTail] = splitAt(page, ACCOUNTS_SLOT, "report.html.hbs");
-  await write(pageHead);
+  await write(tally.partialBucketCount === 0 ? pageHead : splitAt(pageHead, PARTIAL_BUCKETS_SLOT, "partials/coverage.hbs").join(partialRows));
 
   const sections = [...tally.perAccount.values()].sort((a, b) => (a.account.id < b.account.id ? -1 : a.account.id > b.account.id ? 1 : 0));
   let next = 0;
