@@ -7,6 +7,12 @@
 import type { BucketDocument, BucketError, FactName } from "../model/index.js";
 import type { Inventory } from "./inventory.js";
 
+function grownInt32(array: Int32Array<ArrayBuffer>, length: number): Int32Array<ArrayBuffer> {
+  const next = new Int32Array(length);
+  next.set(array);
+  return next;
+}
+
 /** Destination name → the sources replicating into it (names sorted: the same order as their ARNs). */
 export interface ReplicatedFromReader {
   get(name: string): string[] | undefined;
@@ -31,8 +37,6 @@ export class ReplicatedFrom implements ReplicatedFromReader {
    */
   static of(inventory: Inventory): ReplicatedFrom {
     const ids = inventory.idCount;
-    const counts = new Int32Array(ids + 1);
-    const firstSeen: number[] = [];
     const eachPair = (visit: (destination: number, source: number) => void): void => {
       for (const source of inventory.bucketIds()) {
         const targets = inventory.destinationIds(source);
@@ -43,22 +47,31 @@ export class ReplicatedFrom implements ReplicatedFromReader {
         }
       }
     };
-    eachPair((destination) => {
-      const seen = counts[destination]!;
-      counts[destination] = seen + 1;
-      if (seen === 0) firstSeen.push(destination);
-    });
+    // Counted, placed and filled in the one id-indexed array kept (no whole-organization counts or
+    // cursors beside it: 8 bytes a name at a million buckets): `offsets[d + 1]` counts d's sources,
+    // then holds where d's sources end as they are filled in, then is shifted to where they start.
     const offsets = new Int32Array(ids + 1);
-    for (let id = 0; id < ids; id++) offsets[id + 1] = offsets[id]! + counts[id]!;
+    let order: Int32Array<ArrayBuffer> = new Int32Array(1024);
+    let destinations = 0;
+    eachPair((destination) => {
+      const seen = offsets[destination + 1]!;
+      offsets[destination + 1] = seen + 1;
+      if (seen !== 0) return;
+      if (destinations === order.length) order = grownInt32(order, destinations * 2);
+      order[destinations++] = destination;
+    });
+    for (let id = 0; id < ids; id++) offsets[id + 1] = offsets[id + 1]! + offsets[id]!;
     const sources = new Int32Array(offsets[ids]!);
-    const cursor = offsets.slice(0, ids);
+    // Filled from each list's start, `offsets[d]` moving to d's end (d + 1's start); shifted back below.
     eachPair((destination, source) => {
-      const at = cursor[destination]!;
-      cursor[destination] = at + 1;
+      const at = offsets[destination]!;
+      offsets[destination] = at + 1;
       sources[at] = source;
     });
-    const table = new ReplicatedFrom(inventory, offsets, sources, Int32Array.from(firstSeen));
-    for (const destination of firstSeen) table.sortSources(destination);
+    offsets.copyWithin(1, 0, ids);
+    offsets[0] = 0;
+    const table = new ReplicatedFrom(inventory, offsets, sources, order.slice(0, destinations));
+    for (let i = 0; i < destinations; i++) table.sortSources(order[i]!);
     return table;
   }
 
