@@ -114,13 +114,29 @@ export interface PatchReader {
 /** `undefined` kept apart from a missing field in the key (JSON would drop both). */
 const keyOf = (patch: Patch): string => JSON.stringify(patch, (_key, value: unknown) => (value === undefined ? { "\u0000undefined": true } : value));
 
-/** Destination name → its patch: an Int32 per name of the inventory and one copy of each distinct patch. */
+/**
+ * Destination name → its patch: an Int32 per name of the inventory and one copy of each distinct
+ * patch. Filled from the accounts stage on (the early access batches' destination reads,
+ * scan/early-access.ts) while names are still added, so its index grows with the inventory's ids;
+ * the destination pass goes on filling the same table (a `Map` by name before: ~80 bytes a destination).
+ */
 export class Patches implements PatchReader {
-  private index: Int32Array | null = null;
+  private index = new Int32Array(0);
   private readonly patches: Patch[] = [];
   private readonly known = new Map<string, number>();
+  private count = 0;
 
   constructor(private readonly inventory: Inventory) {}
+
+  /** Destinations with a patch. */
+  get size(): number {
+    return this.count;
+  }
+
+  /** Distinct patches kept (diagnostics: nearly every destination's is the same). */
+  get distinct(): number {
+    return this.patches.length;
+  }
 
   set(name: string, patch: Patch): void {
     const id = this.inventory.idOf(name);
@@ -131,13 +147,28 @@ export class Patches implements PatchReader {
       at = this.patches.push(patch) - 1;
       this.known.set(key, at);
     }
-    this.index ??= new Int32Array(this.inventory.idCount).fill(-1);
+    if (id >= this.index.length) {
+      const next = new Int32Array(Math.max(this.inventory.idCount, Math.ceil(this.index.length * 1.5))).fill(-1);
+      next.set(this.index);
+      this.index = next;
+    }
+    if (this.index[id] === -1) this.count++;
     this.index[id] = at;
   }
 
+  /** Every name is met (the inventory trimmed): the index's spare room, from growing while names were added, given back. */
+  trim(): void {
+    if (this.index.length > this.inventory.idCount) this.index = this.index.slice(0, this.inventory.idCount);
+  }
+
+  has(name: string): boolean {
+    const id = this.inventory.idOf(name);
+    return id >= 0 && id < this.index.length && this.index[id] !== -1;
+  }
+
   get(name: string): Patch | undefined {
-    const id = this.index === null ? -1 : this.inventory.idOf(name);
-    const at = id < 0 || id >= this.index!.length ? -1 : this.index![id]!;
+    const id = this.index.length === 0 ? -1 : this.inventory.idOf(name);
+    const at = id < 0 || id >= this.index.length ? -1 : this.index[id]!;
     return at < 0 ? undefined : structuredClone(this.patches[at]!);
   }
 }

@@ -125,26 +125,29 @@ function probeClaims(inventory: Inventory): Map<string, { account: string; regio
 
 /**
  * Resolves every rule's destination from the inventory alone (the documents wait on disk); `early`
- * holds the second-pass reads the access pass's early batches made already, each made once.
+ * holds the second-pass reads the access pass's early batches made already, each made once: the
+ * resolution goes on filling that table (it becomes the resolution's `patches`).
  */
 export async function resolveDestinations(
   ctx: ScanContext,
   inventory: Inventory,
   sessions: Map<string, AccountSession>,
   options: ResolveOptions = {},
-  early: ReadonlyMap<string, Patch> = new Map(),
+  early: Patches = new Patches(inventory),
 ): Promise<Resolution> {
   // Source names, not ARNs (the ARN is the name's, `arn:aws:s3:::` + name, made when a document is
   // completed), as inventory ids: an archive bucket's list holds every bucket replicating into it.
   inventory.trim(); // every account is listed: the inventory only changes in place from here
   const replicatedFrom = ReplicatedFrom.of(inventory);
-  const patches = new Patches(inventory);
+  const patches = early;
+  patches.trim();
   const resolution: Resolution = { replicatedFrom, patches, heads: new Map() };
 
   // Second pass: the facts only destinations need (e.g. Object Lock), read before rules copy them.
   // The probes below are independent of it: both run side by side, so neither waits on the other's tail.
   const secondPass = eachLimited(options.shard === true ? inventory.keys() : replicatedFrom.keys(), ctx.bucketsInFlight, async (name) => {
-    const patch = early.get(name) ?? (await readDestinationFacts(ctx, name, inventory, sessions));
+    if (patches.has(name)) return; // read by an early access batch
+    const patch = await readDestinationFacts(ctx, name, inventory, sessions);
     if (patch !== undefined) patches.set(name, patch);
   });
 
