@@ -63,15 +63,15 @@ describe("the spool's encoding", () => {
   afterAll(() => spool.close());
 
   it("writes a block in pieces of about 1 MiB, byte-identical to one string of JSON lines, and reads it back", async () => {
-    // ~60 KB documents (a replicating document naming hundreds of its role's users), 5 MB in all.
-    const docs = Array.from({ length: 80 }, (_, i) => {
+    // ~60 KB documents (a replicating document naming hundreds of its role's users), 2.4 MB in all.
+    const docs = Array.from({ length: 40 }, (_, i) => {
       const doc = bucket(`b${String(i).padStart(3, "0")}`);
       doc.tags = { users: "u".repeat(60_000) };
       return doc;
     });
     const pieces = encode(docs);
     const line = Buffer.byteLength(`${JSON.stringify(docs[0])}\n`);
-    expect(pieces.length).toBeGreaterThan(4);
+    expect(pieces.length).toBeGreaterThanOrEqual(2);
     for (const piece of pieces) expect(piece.length).toBeLessThan((1 << 20) + line);
     expect(Buffer.concat(pieces).equals(Buffer.from(docs.map((doc) => `${JSON.stringify(doc)}\n`).join(""), "utf8"))).toBe(true);
     await spool.add(account.id, docs);
