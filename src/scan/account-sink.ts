@@ -12,7 +12,12 @@ import type { EarlyAccess } from "./early-access.js";
 import type { Inventory } from "./inventory.js";
 import { inventoryEntry, type DocumentSpool } from "./spool.js";
 
-/** The most replicating documents an early batch takes (scan/early-access.ts MAX_DOCUMENTS_IN_FLIGHT). */
+/**
+ * The most replicating documents an early batch takes (scan/early-access.ts MAX_DOCUMENTS_IN_FLIGHT),
+ * and the most kept for the early batches across every account being read: the accounts stage
+ * reads up to 40 accounts at once (8 reading, 32 draining), and 40 accounts of 1,000 buckets kept
+ * ~22,000 documents (~550 replicating each) where 40 of 100 kept ~2,200 (docs/memory.md).
+ */
 export const EARLY_BATCH_DOCUMENTS = 4096;
 
 const replicates = (doc: BucketDocument): boolean => doc.replication?.configured === true && doc.replication.role !== null;
@@ -21,16 +26,34 @@ export interface AccountSinks {
   sink: (record: AccountRecord) => DocumentSink;
   /** The account ended (its last chunk taken): its early batch, if any. */
   ended: (record: AccountRecord) => void;
+  /** Replicating documents kept for the early batches now, across the accounts being read (tests). */
+  readonly held: number;
 }
 
-/** `chunk`: the scan's `accountChunk` option, which bounds the early batch's documents of one account too. */
-export function accountSinks(target: { inventory: Inventory; spool: DocumentSpool; sessions: Map<string, AccountSession>; early: EarlyAccess | null }, option?: number): AccountSinks {
+/**
+ * `chunk`: the scan's `accountChunk` option, which bounds the early batch's documents of one account
+ * too; `bound`: the replicating documents kept across the accounts being read (tests).
+ */
+export function accountSinks(
+  target: { inventory: Inventory; spool: DocumentSpool; sessions: Map<string, AccountSession>; early: Pick<EarlyAccess, "offer" | "passOver"> | null },
+  option?: number,
+  bound = EARLY_BATCH_DOCUMENTS,
+): AccountSinks {
   const { inventory, spool, sessions, early } = target;
   const chunk = option ?? ACCOUNT_CHUNK;
   const earlyBatch = option ?? EARLY_BATCH_DOCUMENTS;
   /** Per account reading: its replicating documents for the early batch (null: too many), and its roles. */
   const pending = new Map<string, { replicating: BucketDocument[] | null; roles: Set<string> }>();
+  /**
+   * The replicating documents in `pending`, bounded in documents rather than accounts: an account
+   * whose next chunk does not fit is left to the pass (its roles kept), as one too large for a batch
+   * is; the early batch could not have taken more than this many at once anyway.
+   */
+  let held = 0;
   return {
+    get held() {
+      return held;
+    },
     sink: (record) => ({
       chunk,
       window: Math.max(ACCOUNT_WINDOW, 4 * chunk),
@@ -44,12 +67,19 @@ export function accountSinks(target: { inventory: Inventory; spool: DocumentSpoo
         if (early !== null) {
           let taken = pending.get(record.id);
           if (taken === undefined) pending.set(record.id, (taken = { replicating: [], roles: new Set() }));
+          const before = taken.replicating?.length ?? 0;
           for (const doc of documents) {
             if (!replicates(doc)) continue;
             taken.roles.add(doc.replication!.role!);
             taken.replicating?.push(doc);
           }
-          if (taken.replicating !== null && taken.replicating.length > earlyBatch) taken.replicating = null;
+          if (taken.replicating !== null) {
+            held += taken.replicating.length - before;
+            if (taken.replicating.length > earlyBatch || held > bound) {
+              held -= taken.replicating.length;
+              taken.replicating = null;
+            }
+          }
         }
         await added;
       },
@@ -58,6 +88,7 @@ export function accountSinks(target: { inventory: Inventory; spool: DocumentSpoo
       if (early === null) return;
       const taken = pending.get(record.id);
       pending.delete(record.id);
+      held -= taken?.replicating?.length ?? 0;
       if (taken?.replicating === null) early.passOver(record.id, taken.roles);
       else early.offer(record.id, taken?.replicating ?? []);
     },

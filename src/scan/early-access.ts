@@ -26,7 +26,7 @@ import { accessAccounts, AccessReads, collectAccessFacts } from "./iam-facts.js"
 import { keyRef } from "./kms-keys.js";
 import { applyResolution, emptyResolution, readDestinationFacts } from "./resolve.js";
 import type { Inventory } from "./inventory.js";
-import type { Patch } from "./resolution-tables.js";
+import { Patches } from "./resolution-tables.js";
 import { DocumentSpool } from "./spool.js";
 
 /** Bounds on what the early batches hold at once; an account arriving beyond them is left to the pass. */
@@ -63,8 +63,7 @@ export class EarlyAccess {
    * The destinations' second-pass reads made here; the destination pass goes on from them (and
    * copies what it hands out). Equal patches are one object: nearly every destination's is the same.
    */
-  readonly destinationPatches = new Map<string, Patch>();
-  private readonly distinctPatches = new Map<string, Patch>();
+  readonly destinationPatches: Patches;
   /** The access pass's output spool: the accounts completed here are in it already. */
   readonly out = new DocumentSpool();
   /** The access pass's reads, begun here. */
@@ -88,6 +87,7 @@ export class EarlyAccess {
 
   constructor(private readonly input: EarlyAccessInput) {
     this.ctx = { ...input.ctx, request: input.ctx.request.first ?? input.ctx.request };
+    this.destinationPatches = new Patches(input.inventory);
     this.unfinished = new Set(input.inScope);
     this.view = { mode: input.mode, accountIds: input.accountIds, scannedAccountIds: new Set(), allScanned: false };
   }
@@ -174,15 +174,6 @@ export class EarlyAccess {
     this.input.sessions.get(accountId)?.release();
   }
 
-  /** One object for equal patches (`undefined` kept apart from a missing field, as resolution-tables.ts does). */
-  private shared(patch: Patch): Patch {
-    const key = JSON.stringify(patch, (_key, value: unknown) => (value === undefined ? { "\u0000undefined": true } : value));
-    const known = this.distinctPatches.get(key);
-    if (known !== undefined) return known;
-    this.distinctPatches.set(key, patch);
-    return patch;
-  }
-
   /** The destination pass's read of one destination, made once however many batches ask. */
   private readDestination(name: string): Promise<void> {
     let read = this.destinationReads.get(name);
@@ -190,7 +181,7 @@ export class EarlyAccess {
       const { inventory, sessions } = this.input;
       read = readDestinationFacts(this.ctx, name, inventory, sessions)
         .then((patch) => {
-          if (patch !== undefined) this.destinationPatches.set(name, this.shared(patch));
+          if (patch !== undefined) this.destinationPatches.set(name, patch);
         })
         .finally(() => this.destinationReads.delete(name));
       this.destinationReads.set(name, read);
@@ -217,7 +208,7 @@ export class EarlyAccess {
     this.roleUsers.clear();
     if (EARLY_ACCESS.hasSubscribers) {
       const { iamClients, kmsClients } = this.reads;
-      const patches = { destinations: this.destinationPatches.size, objects: new Set(this.destinationPatches.values()).size };
+      const patches = { destinations: this.destinationPatches.size, objects: this.destinationPatches.distinct };
       EARLY_ACCESS.publish({ settled: { iamClients: iamClients.size, kmsClients: kmsClients.size, patches } });
     }
     return kept;

@@ -239,7 +239,6 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
         allScanned: records.every((r) => r.scan === "scanned"),
       };
       const resolution = await resolveDestinations(ctx, inventory, sessions, { shard: options.shard !== undefined }, early?.destinationPatches);
-      early?.destinationPatches.clear(); // in the resolution's tables now
 
       // Roles, bucket and key policies: only when a loaded policy reads them (FactPlan.access), in
       // batches of accounts that share a role (scan/access-pass.ts); the completed documents wait in a

@@ -37,12 +37,15 @@ async function headBucket(ctx: ScanContext, session: AccountSession, region: str
   } catch (error) {
     const status = httpStatusOf(error);
     const headerRegion = responseHeaderOf(error, "x-amz-bucket-region") ?? null;
-    if (status === 404) return { exists: false, region: null, error: null };
+    if (status === 404) return MISSING;
     // 403: someone else's bucket; 301: it lives in another region. Either way it exists.
     if (status === 403 || status === 301) return { exists: true, region: headerRegion, error: null };
     return { exists: null, region: headerRegion, error: toBucketError(PROBE, error) };
   }
 }
+
+/** The answer of most probes (a rule naming a bucket that is gone): one object for all, never changed. */
+const MISSING: HeadResult = { exists: false, region: null, error: null };
 
 /** The failed probe as an entry of the source bucket's errors[]: the message names the destination it was for. */
 const probeError = (bucket: string, error: BucketError): BucketError => ({ ...error, message: `destination ${bucket}: ${error.message}` });
@@ -122,41 +125,43 @@ function probeClaims(inventory: Inventory): Map<string, { account: string; regio
 
 /**
  * Resolves every rule's destination from the inventory alone (the documents wait on disk); `early`
- * holds the second-pass reads the access pass's early batches made already, each made once.
+ * holds the second-pass reads the access pass's early batches made already, each made once: the
+ * resolution goes on filling that table (it becomes the resolution's `patches`).
  */
 export async function resolveDestinations(
   ctx: ScanContext,
   inventory: Inventory,
   sessions: Map<string, AccountSession>,
   options: ResolveOptions = {},
-  early: ReadonlyMap<string, Patch> = new Map(),
+  early: Patches = new Patches(inventory),
 ): Promise<Resolution> {
   // Source names, not ARNs (the ARN is the name's, `arn:aws:s3:::` + name, made when a document is
   // completed), as inventory ids: an archive bucket's list holds every bucket replicating into it.
   inventory.trim(); // every account is listed: the inventory only changes in place from here
   const replicatedFrom = ReplicatedFrom.of(inventory);
-  const patches = new Patches(inventory);
+  const patches = early;
+  patches.trim();
   const resolution: Resolution = { replicatedFrom, patches, heads: new Map() };
 
   // Second pass: the facts only destinations need (e.g. Object Lock), read before rules copy them.
   // The probes below are independent of it: both run side by side, so neither waits on the other's tail.
   const secondPass = eachLimited(options.shard === true ? inventory.keys() : replicatedFrom.keys(), ctx.bucketsInFlight, async (name) => {
-    const patch = early.get(name) ?? (await readDestinationFacts(ctx, name, inventory, sessions));
+    if (patches.has(name)) return; // read by an early access batch
+    const patch = await readDestinationFacts(ctx, name, inventory, sessions);
     if (patch !== undefined) patches.set(name, patch);
   });
 
-  // One probe per destination outside the inventory, made for whichever source names it first.
-  const probes = Promise.all(
-    [...probeClaims(inventory)].map(async ([name, source]) => {
-      const session = sessions.get(source.account);
-      resolution.heads.set(name, { exists: null, region: null, error: null });
-      const head =
-        session === undefined
-          ? { exists: null, region: null, error: { operation: PROBE, code: "NotProbed", message: `no session for account ${source.account}` } }
-          : await headBucket(ctx, session, source.region, name);
-      resolution.heads.set(name, head);
-    }),
-  );
+  // One probe per destination outside the inventory, made for whichever source names it first;
+  // `bucketsInFlight` at a time, as the second pass (all at once, a million-bucket organization's
+  // ~30,000 missing destinations were as many calls, promises and slots waiting at once).
+  const probes = eachLimited(probeClaims(inventory), ctx.bucketsInFlight, async ([name, source]) => {
+    const session = sessions.get(source.account);
+    const head =
+      session === undefined
+        ? { exists: null, region: null, error: { operation: PROBE, code: "NotProbed", message: `no session for account ${source.account}` } }
+        : await headBucket(ctx, session, source.region, name);
+    resolution.heads.set(name, head);
+  });
   await Promise.all([secondPass, probes]);
   for (const session of sessions.values()) session.release();
   return resolution;

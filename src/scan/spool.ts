@@ -131,6 +131,32 @@ function streamable(blocks: readonly Block[]): Block[] | null {
 }
 
 const READ_SLICE = 1 << 20;
+/** The JSON of a block encoded this much at a time (see `encode`). */
+const ENCODE_SLICE = 1 << 20;
+
+/**
+ * Documents as JSON lines, in UTF-8 pieces of about `ENCODE_SLICE`: encoded now (the caller may
+ * change them once `add` returns), but never as one string of them all. An account's completed
+ * documents name every user of their role, so 550 replicating buckets of one role were one ~7 MB
+ * string joined from 550 others as large, and the buffer made of it, three copies at once.
+ */
+export function encode(docs: readonly BucketDocument[]): Buffer[] {
+  const pieces: Buffer[] = [];
+  let lines: string[] = [];
+  let length = 0;
+  for (const doc of docs) {
+    const line = `${JSON.stringify(doc)}\n`;
+    lines.push(line);
+    length += line.length;
+    if (length >= ENCODE_SLICE) {
+      pieces.push(Buffer.from(lines.join(""), "utf8"));
+      lines = [];
+      length = 0;
+    }
+  }
+  if (lines.length > 0) pieces.push(Buffer.from(lines.join(""), "utf8"));
+  return pieces;
+}
 
 export class DocumentSpool {
   private readonly dir = mkdtempSync(join(tmpdir(), "replguard-scan-"));
@@ -152,7 +178,7 @@ export class DocumentSpool {
   add(accountId: string, docs: readonly BucketDocument[]): Promise<void> {
     if (docs.length === 0) return this.queue;
     if (SPOOL.hasSubscribers) SPOOL.publish({ write: docs.length });
-    return this.write(accountId, Buffer.from(docs.map((doc) => `${JSON.stringify(doc)}\n`).join(""), "utf8"), nameRange(docs));
+    return this.write(accountId, encode(docs), nameRange(docs));
   }
 
   /** Appends an account's documents already encoded as JSON lines (by a scan worker thread, src/scan/workers.ts). */
@@ -160,15 +186,21 @@ export class DocumentSpool {
     return this.write(accountId, text, null);
   }
 
-  private write(accountId: string, text: Uint8Array, names: Block["names"]): Promise<void> {
-    if (text.length === 0) return this.queue;
+  private write(accountId: string, text: Uint8Array | Uint8Array[], names: Block["names"]): Promise<void> {
+    const pieces = Array.isArray(text) ? text : [text];
+    const length = pieces.reduce((sum, piece) => sum + piece.length, 0);
+    if (length === 0) return this.queue;
     this.queue = this.queue.then(async () => {
       this.handle ??= await open(this.file, "w+");
-      await this.handle.write(text, 0, text.length, this.size);
+      let at = this.size;
+      for (const piece of pieces) {
+        await this.handle.write(piece, 0, piece.length, at);
+        at += piece.length;
+      }
       const list = this.blocks.get(accountId) ?? [];
-      list.push({ offset: this.size, length: text.length, names });
+      list.push({ offset: this.size, length, names });
       this.blocks.set(accountId, list);
-      this.size += text.length;
+      this.size += length;
     });
     return this.queue;
   }

@@ -1,0 +1,82 @@
+/**
+ * What destination resolution and the spool hold at a million buckets (docs/memory.md "A million
+ * buckets, flat"): the early access batches' destination patches in the inventory-id table the
+ * resolution goes on filling (no `Map` by name beside it), and a block's JSON encoded in bounded
+ * pieces (never one string of an account's documents).
+ */
+import { afterAll, describe, expect, it } from "vitest";
+import type { AccountRef, BucketDocument } from "../../src/model/index.js";
+import { unreadBucketDocument } from "../../src/model/index.js";
+import { Inventory } from "../../src/scan/inventory.js";
+import { Patches, ReplicatedFrom } from "../../src/scan/resolution-tables.js";
+import { DocumentSpool, encode, inventoryEntry } from "../../src/scan/spool.js";
+
+const account: AccountRef = { id: "111111111111", name: "a", ouPath: "", tags: {} };
+const bucket = (name: string, destinations: string[] = []): BucketDocument => {
+  const doc = unreadBucketDocument(name, "us-east-1", account);
+  if (destinations.length > 0) {
+    doc.replication = { configured: true, role: "arn:aws:iam::111111111111:role/r", rules: destinations.map((bucket) => ({ destination: { bucket } })) } as unknown as BucketDocument["replication"];
+  }
+  return doc;
+};
+
+describe("the destinations' patches", () => {
+  it("are one table by inventory id, filled while names are still added, the same for every reader", () => {
+    const inventory = new Inventory();
+    const patches = new Patches(inventory);
+    const patch = { fields: { objectLock: null }, errors: [], collected: ["versioning" as const] };
+    for (let i = 0; i < 3000; i++) {
+      inventory.set(`b${i}`, inventoryEntry(bucket(`b${i}`)));
+      // Set as the early batches set them: while the inventory grows past the table's index.
+      if (i % 3 === 0) patches.set(`b${i}`, { ...patch, collected: [...patch.collected] });
+    }
+    expect(patches.size).toBe(1000);
+    expect(patches.distinct, "equal patches kept once").toBe(1);
+    expect(patches.has("b2999")).toBe(false);
+    expect(patches.has("b2997")).toBe(true);
+    inventory.trim();
+    patches.trim();
+    const copy = patches.get("b2997")!;
+    expect(copy).toEqual(patch);
+    copy.collected.push("objectLock");
+    expect(patches.get("b0")!.collected, "handed out as a copy").toEqual(["versioning"]);
+    expect(patches.get("b1")).toBeUndefined();
+    expect(patches.get("nowhere")).toBeUndefined();
+  });
+
+  it("replicatedFrom: each destination's sources once, sorted, destinations in the order first named", () => {
+    const inventory = new Inventory();
+    const docs = [bucket("z-src", ["dst-2", "dst-1", "dst-2"]), bucket("a-src", ["dst-2", "gone"]), bucket("dst-1"), bucket("dst-2", ["dst-1"])];
+    for (const doc of docs) inventory.set(doc.name, inventoryEntry(doc));
+    inventory.trim();
+    const table = ReplicatedFrom.of(inventory);
+    expect([...table.keys()]).toEqual(["dst-2", "dst-1"]);
+    expect(table.get("dst-2")).toEqual(["a-src", "z-src"]);
+    expect(table.get("dst-1")).toEqual(["dst-2", "z-src"]);
+    expect(table.get("a-src")).toBeUndefined();
+    expect(table.get("gone")).toBeUndefined();
+  });
+});
+
+describe("the spool's encoding", () => {
+  const spool = new DocumentSpool();
+  afterAll(() => spool.close());
+
+  it("writes a block in pieces of about 1 MiB, byte-identical to one string of JSON lines, and reads it back", async () => {
+    // ~60 KB documents (a replicating document naming hundreds of its role's users), 2.4 MB in all.
+    const docs = Array.from({ length: 40 }, (_, i) => {
+      const doc = bucket(`b${String(i).padStart(3, "0")}`);
+      doc.tags = { users: "u".repeat(60_000) };
+      return doc;
+    });
+    const pieces = encode(docs);
+    const line = Buffer.byteLength(`${JSON.stringify(docs[0])}\n`);
+    expect(pieces.length).toBeGreaterThanOrEqual(2);
+    for (const piece of pieces) expect(piece.length).toBeLessThan((1 << 20) + line);
+    expect(Buffer.concat(pieces).equals(Buffer.from(docs.map((doc) => `${JSON.stringify(doc)}\n`).join(""), "utf8"))).toBe(true);
+    await spool.add(account.id, docs);
+    const back: BucketDocument[] = [];
+    for await (const doc of spool.documents()) back.push(doc);
+    expect(back).toEqual(docs);
+  });
+});
