@@ -216,7 +216,7 @@ export async function collectAccessFacts(
         const session = destinationSession(rule);
         let policy: Read<{ policy: PolicyDocument | null }> | null = null;
         if (cross && (wants("destinationPolicy") || wants("replicationRole"))) {
-          policy = session === undefined ? notScanned("GetBucketPolicy", `destination ${destination.bucket}`, destination.account ?? "") : await policies.get(destination.bucket, () => readBucketPolicy(session.s3(destination.region ?? ctx.homeRegion), ctx.request, destination.bucket));
+          policy = session === undefined ? notScanned("GetBucketPolicy", `destination ${destination.bucket}`, destination.account ?? "") : await policies.get(destination.bucket, () => readBucketPolicy(session.bucketReads(destination.region ?? ctx.homeRegion), ctx.request, destination.bucket));
           if (failed(policy) && !outOfReach(policy)) {
             addError(policy);
             unreadable("destinationPolicy");
@@ -225,7 +225,7 @@ export async function collectAccessFacts(
         if (wants("destinationOwnership")) {
           destination.objectOwnership = null;
           if (cross) {
-            const read = session === undefined ? notScanned("GetBucketOwnershipControls", `destination ${destination.bucket}`, destination.account ?? "") : await ownerships.get(destination.bucket, () => readOwnership(session.s3(destination.region ?? ctx.homeRegion), ctx.request, destination.bucket));
+            const read = session === undefined ? notScanned("GetBucketOwnershipControls", `destination ${destination.bucket}`, destination.account ?? "") : await ownerships.get(destination.bucket, () => readOwnership(session.bucketReads(destination.region ?? ctx.homeRegion), ctx.request, destination.bucket));
             if (failed(read)) {
               if (!outOfReach(read)) {
                 addError(read);

@@ -48,8 +48,11 @@ async function compareOn(options: SandboxOptions): Promise<{ buckets: number; le
     const lean = await auditWith(sandbox, true);
     expect(sdk.leanCalls).toBe(0);
     // Every hot GET and every ListJobs went the lean way (none of the demo's or generator's names needs the SDK's).
-    const hot = ["GetBucketVersioning", "GetBucketReplication", "GetObjectLockConfiguration", "GetBucketEncryption", "GetBucketTagging", "ListJobs"];
+    const hot = ["GetBucketVersioning", "GetBucketReplication", "GetObjectLockConfiguration", "GetBucketEncryption", "GetBucketTagging", "ListJobs", "GetBucketPolicy", "GetBucketOwnershipControls"];
     expect(lean.calls.ListJobs).toBeGreaterThan(0);
+    // The access facts' reads of a destination (its policy and ownership) are lean reads too.
+    expect(lean.calls.GetBucketPolicy).toBeGreaterThan(0);
+    expect(lean.calls.GetBucketOwnershipControls).toBeGreaterThan(0);
     expect(lean.leanCalls).toBe(hot.reduce((sum, op) => sum + (lean.calls[op] ?? 0), 0));
     expect(lean.leanCalls).toBeGreaterThan(lean.view.buckets.length);
     expect(lean.calls).toEqual(sdk.calls);
