@@ -15,6 +15,7 @@ import type { AwsCredentialIdentityProvider } from "@aws-sdk/types";
 import { withoutUserInfo } from "../url.js";
 import { leanBucketReads, resolveTemplate, sdkBucketReads, type BucketReads } from "./bucket-reads.js";
 import { leanJobLists, resolveControlTemplate, sdkJobLists, type JobLists } from "./control-jobs.js";
+import { leanKeyPolicies, resolveKmsTemplate, sdkKeyPolicies, type KeyPolicies } from "./lean-kms.js";
 import { LeanS3, type EndpointTemplate } from "./lean-s3.js";
 import { leanDispatcher, undiciTransport, type LeanTransport } from "./lean-transport.js";
 import { slotPerAttempt } from "./request-slots.js";
@@ -63,29 +64,22 @@ export const effectiveEndpoint = (endpoint: string | undefined): string | null =
 };
 
 /**
- * Builds clients that share one pair of keep-alive agents (and the lean reads one set of undici
- * pools): thousands of (account, region) clients then cost no extra sockets. Clients are dropped, never destroyed one by one (destroying one would
- * close the shared agents); `close()` ends them all.
- */
-/**
  * S3 client settings the SDK otherwise loads on every call through its provider chain (environment,
  * then the shared config file, then a default), constructing a `ProviderError` at each step that
  * finds nothing (docs/scale.md, "CPU"). They cannot change during a scan: resolved once.
  */
 const S3_LOADED_SETTINGS = [
-  "authSchemePreference",
-  "disableS3ExpressSessionAuth",
-  "requestChecksumCalculation",
-  "responseChecksumValidation",
-  "sigv4aSigningRegionSet",
-  "useArnRegion",
-  "useDualstackEndpoint",
-  "useFipsEndpoint",
-  "userAgentAppId",
+  "authSchemePreference", "disableS3ExpressSessionAuth", "requestChecksumCalculation", "responseChecksumValidation",
+  "sigv4aSigningRegionSet", "useArnRegion", "useDualstackEndpoint", "useFipsEndpoint", "userAgentAppId",
 ] as const;
 
 type S3LoadedSettings = Partial<Pick<S3ClientConfig, (typeof S3_LOADED_SETTINGS)[number]>>;
 
+/**
+ * Builds clients that share one pair of keep-alive agents (and the lean reads one set of undici
+ * pools): thousands of (account, region) clients then cost no extra sockets. Clients are dropped, never destroyed one by one (destroying one would
+ * close the shared agents); `close()` ends them all.
+ */
 export class AwsClientFactory {
   private readonly httpAgent: HttpAgent;
   private readonly httpsAgent: HttpsAgent;
@@ -233,6 +227,15 @@ export class AwsClientFactory {
       this.templateClients.set(region, client);
     }
     return client;
+  }
+
+  /** An account's KMS key policies in a Region (lean-kms.ts), its KMS client made only if a read needs it; the client with `leanReads: false`. */
+  keyPolicies(credentials: AwsCredentialIdentityProvider, region: string): KeyPolicies {
+    let made: KMSClient | undefined;
+    const client = (): KMSClient => (made ??= this.kms(credentials, region));
+    const lean = this.leanS3(credentials);
+    if (lean === null) return sdkKeyPolicies(client);
+    return leanKeyPolicies(lean, () => this.template(`${region} GetKeyPolicy`, () => resolveKmsTemplate(client(), region)), client);
   }
 
   /** The endpoint template for `key` (region and operation), resolved by `resolve` the first time any account asks. */
