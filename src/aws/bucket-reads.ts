@@ -6,11 +6,15 @@
  */
 import {
   GetBucketEncryptionCommand,
+  GetBucketOwnershipControlsCommand,
+  GetBucketPolicyCommand,
   GetBucketReplicationCommand,
   GetBucketTaggingCommand,
   GetBucketVersioningCommand,
   GetObjectLockConfigurationCommand,
   type GetBucketEncryptionCommandOutput,
+  type GetBucketOwnershipControlsCommandOutput,
+  type GetBucketPolicyCommandOutput,
   type GetBucketReplicationCommandOutput,
   type GetBucketTaggingCommandOutput,
   type GetBucketVersioningCommandOutput,
@@ -29,6 +33,8 @@ export interface BucketReadOutputs {
   objectLock: GetObjectLockConfigurationCommandOutput;
   encryption: GetBucketEncryptionCommandOutput;
   tags: GetBucketTaggingCommandOutput;
+  policy: GetBucketPolicyCommandOutput;
+  ownershipControls: GetBucketOwnershipControlsCommandOutput;
 }
 
 export interface BucketReads {
@@ -43,6 +49,8 @@ export const READ_COMMANDS = {
   objectLock: GetObjectLockConfigurationCommand,
   encryption: GetBucketEncryptionCommand,
   tags: GetBucketTaggingCommand,
+  policy: GetBucketPolicyCommand,
+  ownershipControls: GetBucketOwnershipControlsCommand,
 } as const satisfies Record<LeanOperation, unknown>;
 
 /** Every read through the SDK client. */

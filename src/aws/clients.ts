@@ -15,6 +15,7 @@ import type { AwsCredentialIdentityProvider } from "@aws-sdk/types";
 import { withoutUserInfo } from "../url.js";
 import { leanBucketReads, resolveTemplate, sdkBucketReads, type BucketReads } from "./bucket-reads.js";
 import { leanJobLists, resolveControlTemplate, sdkJobLists, type JobLists } from "./control-jobs.js";
+import { leanKeyPolicies, resolveKmsTemplate, sdkKeyPolicies, type KeyPolicies } from "./lean-kms.js";
 import { LeanS3, type EndpointTemplate } from "./lean-s3.js";
 import { leanDispatcher, undiciTransport, type LeanTransport } from "./lean-transport.js";
 import { slotPerAttempt } from "./request-slots.js";
@@ -63,29 +64,22 @@ export const effectiveEndpoint = (endpoint: string | undefined): string | null =
 };
 
 /**
- * Builds clients that share one pair of keep-alive agents (and the lean reads one set of undici
- * pools): thousands of (account, region) clients then cost no extra sockets. Clients are dropped, never destroyed one by one (destroying one would
- * close the shared agents); `close()` ends them all.
- */
-/**
  * S3 client settings the SDK otherwise loads on every call through its provider chain (environment,
  * then the shared config file, then a default), constructing a `ProviderError` at each step that
  * finds nothing (docs/scale.md, "CPU"). They cannot change during a scan: resolved once.
  */
 const S3_LOADED_SETTINGS = [
-  "authSchemePreference",
-  "disableS3ExpressSessionAuth",
-  "requestChecksumCalculation",
-  "responseChecksumValidation",
-  "sigv4aSigningRegionSet",
-  "useArnRegion",
-  "useDualstackEndpoint",
-  "useFipsEndpoint",
-  "userAgentAppId",
+  "authSchemePreference", "disableS3ExpressSessionAuth", "requestChecksumCalculation", "responseChecksumValidation",
+  "sigv4aSigningRegionSet", "useArnRegion", "useDualstackEndpoint", "useFipsEndpoint", "userAgentAppId",
 ] as const;
 
 type S3LoadedSettings = Partial<Pick<S3ClientConfig, (typeof S3_LOADED_SETTINGS)[number]>>;
 
+/**
+ * Builds clients that share one pair of keep-alive agents (and the lean reads one set of undici
+ * pools): thousands of (account, region) clients then cost no extra sockets. Clients are dropped, never destroyed one by one (destroying one would
+ * close the shared agents); `close()` ends them all.
+ */
 export class AwsClientFactory {
   private readonly httpAgent: HttpAgent;
   private readonly httpsAgent: HttpsAgent;
@@ -105,6 +99,12 @@ export class AwsClientFactory {
   private readonly s3Clients = new WeakMap<S3Client, { credentials: AwsCredentialIdentityProvider; region: string; reads?: BucketReads }>();
   /** Endpoint templates by region and operation: the rule engine runs once for each. */
   private readonly templates = new Map<string, Promise<EndpointTemplate | null>>();
+  /**
+   * One S3 client per region that only resolves the templates: its config is every client's of
+   * the region (the scan's settings; credentials play no part in the rules), so the first account to
+   * ask for each of the seven operations' templates no longer has an S3 client made for it.
+   */
+  private readonly templateClients = new Map<string, S3Client>();
 
   constructor(readonly settings: AwsSettings) {
     const agentOptions = { keepAlive: true, maxSockets: settings.maxSockets };
@@ -188,17 +188,18 @@ export class AwsClientFactory {
 
   /**
    * The per-bucket reads of an account in a region, as `bucketReads` gives them for its S3 client,
-   * with the client made (`client`) only when a read needs it: to resolve an endpoint template no
-   * account has resolved yet in this region, or for a name the lean path does not serve. With every
-   * template known, an account's buckets in a region cost no S3 client (each costs about half a
-   * millisecond of CPU to make: five regions an account, a thousand accounts).
+   * with the client made (`client`) only when a read needs it: for a name the lean path does not
+   * serve (the templates are resolved once per region, on a client of their own). An account's
+   * buckets in a region, their policy and ownership reads as destinations included, cost no S3
+   * client (each costs about half a millisecond of CPU to make: five regions an account, a
+   * thousand accounts).
    */
   regionReads(credentials: AwsCredentialIdentityProvider, region: string, client: () => S3Client): BucketReads {
     const lean = this.leanS3(credentials);
     if (lean === null) return sdkBucketReads(client());
     return leanBucketReads(
       lean,
-      (operation: LeanOperation) => this.template(`${region} ${operation}`, () => resolveTemplate(client(), operation)),
+      (operation: LeanOperation) => this.template(`${region} ${operation}`, () => resolveTemplate(this.templateClient(region), operation)),
       client,
     );
   }
@@ -216,6 +217,25 @@ export class AwsClientFactory {
       () => this.template(`${region} ListJobs`, () => resolveControlTemplate(client(), region)),
       client,
     );
+  }
+
+  private templateClient(region: string): S3Client {
+    let client = this.templateClients.get(region);
+    if (client === undefined) {
+      // Never sends: a read the template does not serve goes to the account's own client.
+      client = this.s3(() => Promise.reject(new Error("the endpoint-template client sends nothing")), region);
+      this.templateClients.set(region, client);
+    }
+    return client;
+  }
+
+  /** An account's KMS key policies in a Region (lean-kms.ts), its KMS client made only if a read needs it; the client with `leanReads: false`. */
+  keyPolicies(credentials: AwsCredentialIdentityProvider, region: string): KeyPolicies {
+    let made: KMSClient | undefined;
+    const client = (): KMSClient => (made ??= this.kms(credentials, region));
+    const lean = this.leanS3(credentials);
+    if (lean === null) return sdkKeyPolicies(client);
+    return leanKeyPolicies(lean, () => this.template(`${region} GetKeyPolicy`, () => resolveKmsTemplate(client(), region)), client);
   }
 
   /** The endpoint template for `key` (region and operation), resolved by `resolve` the first time any account asks. */

@@ -11,6 +11,7 @@ export {
   type CredentialsInput,
 } from "./credentials.js";
 export { sdkBucketReads, type BucketReadOutputs, type BucketReads } from "./bucket-reads.js";
+export { sdkKeyPolicies, type KeyPolicies } from "./lean-kms.js";
 export { getCallerIdentity, type CallerIdentity } from "./identity.js";
 export { createRequestLimiter, type RequestLimiter, type RequestLimiterOptions, type RetryCounts } from "./limiter.js";
 export {

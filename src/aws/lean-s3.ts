@@ -18,7 +18,7 @@
 import { SignatureV4 } from "@smithy/signature-v4";
 import { StandardRetryStrategy } from "@smithy/core/retry";
 import type { AwsCredentialIdentityProvider, RetryStrategyV2, RetryToken } from "@smithy/types";
-import { metadataOf, retryErrorInfo, serviceError, type LeanMetadata, type LeanResponse } from "./lean-errors.js";
+import { metadataOf, retryErrorInfo, serviceError, type LeanMetadata, type LeanResponse, type LeanServiceError } from "./lean-errors.js";
 import { deserializeOutput, LEAN_OUTPUTS, type LeanOperation } from "./lean-shapes.js";
 import { nodeSha256, type Sha256Constructor } from "./lean-sha256.js";
 import type { LeanTransport } from "./lean-transport.js";
@@ -109,6 +109,10 @@ export interface LeanRequestSpec {
   /** The query as it goes on the URL, encoded as the SDK's serializer encodes it. */
   search: string;
   headers?: Record<string, string>;
+  /** A POST of `body` (KMS's JSON protocol: lean-kms.ts); default a GET without one. */
+  body?: string;
+  /** The SDK's error for a non-2xx answer of this protocol; default S3's (RestXml). */
+  error?: (response: LeanResponse) => LeanServiceError;
 }
 
 export class LeanS3 {
@@ -187,7 +191,7 @@ export class LeanS3 {
         const response = await this.send(request);
         const offset = this.learnClock(response.headers, sentAt);
         if (response.statusCode < 200 || response.statusCode >= 300) {
-          const error = serviceError(response);
+          const error = (request.error ?? serviceError)(response);
           if (Math.abs(offset) >= 240_000 && offset !== before) error.$metadata.clockSkewCorrected = true;
           throw error;
         }
@@ -223,14 +227,16 @@ export class LeanS3 {
     const key = `${template.signingRegion}/${template.signingName}`;
     signer = this.signers.get(key);
     if (signer === undefined) {
-      // S3's signing: no double URI encoding, the payload hash sent as x-amz-content-sha256.
+      // S3's signing: no double URI encoding, the payload hash sent as x-amz-content-sha256; other
+      // services' (KMS) the signer's defaults, as their SDK clients sign.
+      const s3 = template.signingName === "s3";
       signer = new SignatureV4({
         credentials: this.options.credentials,
         region: template.signingRegion,
         service: template.signingName,
         sha256: this.sha256,
-        uriEscapePath: false,
-        applyChecksum: true,
+        uriEscapePath: !s3,
+        applyChecksum: s3,
       });
       this.signers.set(key, signer);
     }
@@ -238,26 +244,28 @@ export class LeanS3 {
     return signer;
   }
 
-  private async send({ template, name, query, search, headers: extra }: LeanRequestSpec): Promise<LeanResponse> {
+  private async send({ template, name, query, search, headers: extra, body }: LeanRequestSpec): Promise<LeanResponse> {
     const target = compiled(template);
     const hostname = target.hostParts === null ? target.hostname : target.hostParts[0] + name + target.hostParts[1];
     const path = target.pathParts === null ? target.path : target.pathParts[0] + name + target.pathParts[1];
     const host = target.port === undefined ? hostname : `${hostname}:${target.port}`;
     const signed = await this.signer(template).sign(
       {
-        method: "GET",
+        method: body === undefined ? "GET" : "POST",
         protocol: target.protocol,
         hostname,
         port: target.port,
         path,
         query,
         headers: extra === undefined ? { host } : { ...extra, host },
+        ...(body === undefined ? {} : { body }),
       },
       { signingDate: new Date(Date.now() + this.offset) },
     );
     // As an array: sent as given, not gathered into an object again.
     const headers: string[] = [];
     for (const name in signed.headers) headers.push(name, signed.headers[name]!);
-    return this.options.transport({ origin: target.originParts[0] + hostname + target.originParts[1], path: `${path}?${search}`, headers });
+    const origin = target.originParts[0] + hostname + target.originParts[1];
+    return this.options.transport({ origin, path: search === "" ? path : `${path}?${search}`, headers, ...(body === undefined ? {} : { body }) });
   }
 }

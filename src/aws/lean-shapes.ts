@@ -1,5 +1,6 @@
 /**
- * The lean read path's deserializers: S3's XML answer to the five hot per-bucket GETs, parsed by
+ * The lean read path's deserializers: S3's XML answer to the five hot per-bucket GETs (and the two
+ * reads of a destination the access facts make: its policy, a JSON text, and its ownership), parsed by
  * the SDK's own XML parser (`parseXML` of @aws-sdk/xml-builder, the one @aws-sdk/core's RestXml
  * protocol calls), turned into the same output shapes the SDK's schema deserializer returns:
  * members renamed from their XML names, flattened lists gathered from repeated elements, wrapped
@@ -72,6 +73,14 @@ export const LEAN_OUTPUTS = {
     }),
   },
   tags: { query: "tagging", payload: null, shape: struct({ TagSet: { shape: { list: tag, flat: false, item: "Tag" }, xml: "TagSet" } }) },
+  /** A destination's bucket policy (the access facts): the body is the policy's JSON text, the output's `Policy` as it is. */
+  policy: { query: "policy", payload: "Policy", shape: "string" },
+  /** A destination's Object Ownership (the access facts). */
+  ownershipControls: {
+    query: "ownershipControls",
+    payload: "OwnershipControls",
+    shape: struct({ Rules: { shape: { list: struct({ ObjectOwnership: "string" }), flat: true }, xml: "Rule" } }),
+  },
 } as const satisfies Record<string, { query: string; payload: string | null; shape: Shape }>;
 
 export type LeanOperation = keyof typeof LEAN_OUTPUTS;
@@ -156,6 +165,8 @@ function parseBodyOnce(xml: string): Record<string, unknown> {
 /** The operation's output (without `$metadata`) from its 2xx answer's body. */
 export function deserializeOutput(operation: LeanOperation, xml: string): Record<string, unknown> {
   const { payload, shape } = LEAN_OUTPUTS[operation];
+  // A text payload (GetBucketPolicy's JSON): the SDK hands the body on as it came, parsed by nobody.
+  if (shape === "string") return { [payload as string]: xml };
   const body = parseBodyOnce(xml);
   const members = read(shape, body) as Record<string, unknown>;
   if (payload === null) return members;

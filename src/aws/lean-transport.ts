@@ -17,11 +17,12 @@
 import { Agent, type Dispatcher } from "undici";
 import type { LeanResponse } from "./lean-errors.js";
 
-/** One GET: the origin (`http://host:port`), the path with its query, the signed headers as [name, value, …]. */
+/** One GET (or a POST of `body`): the origin (`http://host:port`), the path with its query, the signed headers as [name, value, …]. */
 export interface LeanRequest {
   origin: string;
   path: string;
   headers: string[];
+  body?: string;
 }
 
 export type LeanTransport = (request: LeanRequest) => Promise<LeanResponse>;
@@ -98,7 +99,7 @@ export function nodeError(error: unknown, timeoutMs: number): unknown {
 
 /** Sends through `dispatcher` (leanDispatcher's), `timeoutMs` for the headers and again for the body. */
 export function undiciTransport(dispatcher: Dispatcher, timeoutMs = REQUEST_TIMEOUT_MS): LeanTransport {
-  return ({ origin, path, headers }) =>
+  return ({ origin, path, headers, body }) =>
     new Promise<LeanResponse>((resolve, reject) => {
       let statusCode = 0;
       let answerHeaders: Record<string, string | undefined> = {};
@@ -121,6 +122,7 @@ export function undiciTransport(dispatcher: Dispatcher, timeoutMs = REQUEST_TIME
         onError: (error: Error): void => reject(nodeError(error, timeoutMs)),
       };
       // The handler's legacy form (onHeaders…) is called as it is; the newer one would be wrapped per call.
-      dispatcher.dispatch({ origin, path, method: "GET", headers, headersTimeout: timeoutMs, bodyTimeout: timeoutMs }, handler as unknown as Dispatcher.DispatchHandler);
+      const method = body === undefined ? "GET" : "POST";
+      dispatcher.dispatch({ origin, path, method, headers, body, headersTimeout: timeoutMs, bodyTimeout: timeoutMs }, handler as unknown as Dispatcher.DispatchHandler);
     });
 }

@@ -3,11 +3,23 @@
  * management account, where OrganizationAccountAccessRole usually does not exist) a denied
  * AssumeRole falls back to the caller's own credentials.
  */
-import { assumeRoleCredentials, awsErrorCode, isAccessDenied, toBucketError } from "../aws/index.js";
+import { STSClient } from "@aws-sdk/client-sts";
+import { assumeRoleCredentials, awsErrorCode, isAccessDenied, toBucketError, type AwsClientFactory } from "../aws/index.js";
 import type { BucketError } from "../model/index.js";
 import { AccountSession, type ScanContext } from "./context.js";
 
 export type AccessResult = { session: AccountSession; error: null } | { session: null; error: BucketError };
+
+/**
+ * The STS client every account's AssumeRole of a scan is sent with (the caller's credentials, the
+ * factory's STS settings, as the provider's own client had): one per factory, not one per account.
+ */
+const assumeRoleClients = new WeakMap<AwsClientFactory, STSClient>();
+function assumeRoleClient(ctx: ScanContext): STSClient {
+  let sts = assumeRoleClients.get(ctx.factory);
+  if (sts === undefined) assumeRoleClients.set(ctx.factory, (sts = new STSClient({ ...ctx.factory.stsConfig(), credentials: ctx.caller.credentials })));
+  return sts;
+}
 
 export async function openAccount(ctx: ScanContext, accountId: string): Promise<AccessResult> {
   if (ctx.singleAccount) {
@@ -19,6 +31,7 @@ export async function openAccount(ctx: ScanContext, accountId: string): Promise<
     ...(ctx.externalId === undefined ? {} : { externalId: ctx.externalId }),
     masterCredentials: ctx.caller.credentials,
     stsConfig: ctx.factory.stsConfig(),
+    sts: assumeRoleClient(ctx),
   });
   try {
     // Resolve once now: a missing or untrusting role shows here, and the session is cached for every client.

@@ -7,7 +7,7 @@
  * concerned rules' `destination.unreadable`; the fields it would fill are null, never a default.
  */
 import type { IAMClient } from "@aws-sdk/client-iam";
-import type { KMSClient } from "@aws-sdk/client-kms";
+import type { KeyPolicies } from "../aws/index.js";
 import type { AccessFact, BucketDocument, BucketError, ReplicationRule } from "../model/index.js";
 import type { PolicyDocument } from "../policy/iam/index.js";
 import { readBucketPolicy, readOwnership, type Ownership } from "./bucket-policy.js";
@@ -61,8 +61,8 @@ export class AccessReads {
   readonly ownerships = new Once<Read<{ ownership: Ownership }>>();
   readonly keys = new Once<Read<{ policy: PolicyDocument }>>();
 
-  /** KMS clients by account and Region: one per pair, not one per key read. */
-  readonly kmsClients = new Map<string, KMSClient>();
+  /** Key policy reads by account and Region (lean-kms.ts): one per pair, not one per key read. */
+  readonly kmsClients = new Map<string, KeyPolicies>();
 
   /**
    * Role ARNs, bucket names and key ARNs no later batch reads (their namespaces cannot collide);
@@ -176,7 +176,8 @@ export async function collectAccessFacts(
       const session = sessions.get(key.account);
       if (session === undefined) return notScanned("GetKeyPolicy", `key ${key.arn}`, key.account);
       let kms = kmsClients.get(`${session.accountId}/${key.region}`);
-      if (kms === undefined) kmsClients.set(`${session.accountId}/${key.region}`, (kms = ctx.factory.kms(session.credentials, key.region)));
+      // Its KMS client is made only if a read needs the SDK (lean-kms.ts): the first in a Region, for its endpoint.
+      if (kms === undefined) kmsClients.set(`${session.accountId}/${key.region}`, (kms = ctx.factory.keyPolicies(session.credentials, key.region)));
       return readKeyPolicy(kms, ctx.request, key);
     });
 
@@ -216,7 +217,7 @@ export async function collectAccessFacts(
         const session = destinationSession(rule);
         let policy: Read<{ policy: PolicyDocument | null }> | null = null;
         if (cross && (wants("destinationPolicy") || wants("replicationRole"))) {
-          policy = session === undefined ? notScanned("GetBucketPolicy", `destination ${destination.bucket}`, destination.account ?? "") : await policies.get(destination.bucket, () => readBucketPolicy(session.s3(destination.region ?? ctx.homeRegion), ctx.request, destination.bucket));
+          policy = session === undefined ? notScanned("GetBucketPolicy", `destination ${destination.bucket}`, destination.account ?? "") : await policies.get(destination.bucket, () => readBucketPolicy(session.bucketReads(destination.region ?? ctx.homeRegion), ctx.request, destination.bucket));
           if (failed(policy) && !outOfReach(policy)) {
             addError(policy);
             unreadable("destinationPolicy");
@@ -225,7 +226,7 @@ export async function collectAccessFacts(
         if (wants("destinationOwnership")) {
           destination.objectOwnership = null;
           if (cross) {
-            const read = session === undefined ? notScanned("GetBucketOwnershipControls", `destination ${destination.bucket}`, destination.account ?? "") : await ownerships.get(destination.bucket, () => readOwnership(session.s3(destination.region ?? ctx.homeRegion), ctx.request, destination.bucket));
+            const read = session === undefined ? notScanned("GetBucketOwnershipControls", `destination ${destination.bucket}`, destination.account ?? "") : await ownerships.get(destination.bucket, () => readOwnership(session.bucketReads(destination.region ?? ctx.homeRegion), ctx.request, destination.bucket));
             if (failed(read)) {
               if (!outOfReach(read)) {
                 addError(read);

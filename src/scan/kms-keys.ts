@@ -3,8 +3,7 @@
  * https://docs.aws.amazon.com/kms/latest/APIReference/API_GetKeyPolicy.html). Keys are named by
  * ARN in replication rules; a bare key id is taken to be in the bucket's account and Region.
  */
-import { GetKeyPolicyCommand, type KMSClient } from "@aws-sdk/client-kms";
-import { toBucketError, type RequestLimiter } from "../aws/index.js";
+import { toBucketError, type KeyPolicies, type RequestLimiter } from "../aws/index.js";
 import type { BucketError } from "../model/index.js";
 import type { PolicyDocument } from "../policy/iam/index.js";
 
@@ -24,9 +23,9 @@ export function keyRef(keyId: string, account: string, region: string): KeyRef |
   return { arn: `arn:aws:kms:${region}:${account}:key/${keyId}`, account, region };
 }
 
-export async function readKeyPolicy(kms: KMSClient, request: RequestLimiter, key: KeyRef): Promise<{ policy: PolicyDocument } | BucketError> {
+export async function readKeyPolicy(kms: KeyPolicies, request: RequestLimiter, key: KeyRef): Promise<{ policy: PolicyDocument } | BucketError> {
   try {
-    const out = await request(() => kms.send(new GetKeyPolicyCommand({ KeyId: key.arn, PolicyName: "default" })));
+    const out = await request(() => kms.get(key.arn));
     return { policy: JSON.parse(out.Policy ?? "") as PolicyDocument };
   } catch (error) {
     const failure = error instanceof SyntaxError ? { operation: "GetKeyPolicy", code: "InvalidPolicyDocument", message: "the key policy is not JSON" } : toBucketError("GetKeyPolicy", error);

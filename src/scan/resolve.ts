@@ -89,7 +89,7 @@ export async function readDestinationFacts(ctx: ScanContext, name: string, inven
   if (session === undefined || target.region === "unknown" || missing.length === 0) return undefined;
   const scratch = unreadBucketDocument(target.name, target.region, target.account);
   scratch.collected = [...target.collected];
-  await readFacts(scratch, missing, ctx.factory.bucketReads(session.s3(target.region)), ctx.request);
+  await readFacts(scratch, missing, session.bucketReads(target.region), ctx.request);
   ctx.progress.errors += scratch.errors.length;
   const fields = Object.fromEntries(missing.map((fact) => [FACTS[fact].document, scratch[FACTS[fact].document]])) as Partial<BucketDocument>;
   inventory.set(name, { ...target, objectLock: scratch.objectLock, collected: scratch.collected, errors: [...target.errors, ...scratch.errors.map((e) => ({ operation: e.operation }))] });

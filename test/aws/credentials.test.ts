@@ -1,6 +1,7 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import type { AwsCredentialIdentity } from "@aws-sdk/types";
-import { cachedCredentials, roleArn, ROLE_SESSION_NAME } from "../../src/aws/index.js";
+import { AwsClientFactory, assumeRoleCredentials, cachedCredentials, roleArn, ROLE_SESSION_NAME } from "../../src/aws/index.js";
 import { callsOf, scanSandbox, withSandbox } from "../support/scan.js";
 import { ACCOUNTS } from "../support/accounts.js";
 
@@ -57,6 +58,36 @@ describe("aws/assumeRoleCredentials", () => {
       expect(sessions.sort()).toEqual(
         [ACCOUNTS.prod, ACCOUNTS.backup, ACCOUNTS.dev].map((id) => `arn:aws:sts::${id}:assumed-role/OrganizationAccountAccessRole/${ROLE_SESSION_NAME}`),
       );
+    });
+  });
+
+  it("sends every account's AssumeRole on one STS client, with the same credentials and errors as the SDK's provider", async () => {
+    await withSandbox(async (sandbox) => {
+      const sends = vi.spyOn(STSClient.prototype, "send");
+      try {
+        await scanSandbox(sandbox);
+        const clients = new Set(sends.mock.contexts.filter((_, i) => sends.mock.calls[i]![0] instanceof AssumeRoleCommand));
+        expect(callsOf(sandbox, "AssumeRole")).toHaveLength(5);
+        expect(clients.size).toBe(1);
+      } finally {
+        sends.mockRestore();
+      }
+      // One STS client, or the SDK's own provider (fromTemporaryCredentials): the same answer, the same refusal.
+      const factory = new AwsClientFactory({ endpoint: sandbox.endpoint, region: sandbox.region, maxAttempts: 1, maxSockets: 4 });
+      try {
+        const masterCredentials = () => Promise.resolve(sandbox.credentials);
+        const sts = new STSClient({ ...factory.stsConfig(), credentials: masterCredentials });
+        const outcome = (accountId: string, shared: boolean) =>
+          assumeRoleCredentials({ accountId, roleName: "OrganizationAccountAccessRole", masterCredentials, stsConfig: factory.stsConfig(), ...(shared ? { sts } : {}) })().then(
+            ({ accessKeyId, secretAccessKey, sessionToken, expiration, credentialScope }) => ({ ok: { prefix: accessKeyId.slice(0, 4), secret: typeof secretAccessKey, token: typeof sessionToken, expires: expiration instanceof Date, credentialScope } }),
+            (error: Error & { $fault?: string; $metadata?: { httpStatusCode?: number } }) => ({ error: [error.name, error.message, error.$fault, error.$metadata?.httpStatusCode] }),
+          );
+        for (const account of [ACCOUNTS.prod, ACCOUNTS.noRole]) expect(await outcome(account, true), account).toEqual(await outcome(account, false));
+        expect(await outcome(ACCOUNTS.prod, true)).toMatchObject({ ok: { expires: true } });
+        expect(await outcome(ACCOUNTS.noRole, true)).toMatchObject({ error: ["AccessDenied", expect.any(String), "client", 403] });
+      } finally {
+        factory.close();
+      }
     });
   });
 

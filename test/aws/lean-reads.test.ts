@@ -1,6 +1,6 @@
 /**
  * The lean read path answer for answer against the SDK client: for every bucket of the demo and
- * each of the five reads, the same output (shape and values) or the same error (as errors.ts, the
+ * each of the seven reads (the five per-bucket GETs, a destination's policy and ownership), the same output (shape and values) or the same error (as errors.ts, the
  * limiter and the retry strategy read it), both sent to the sandbox over HTTP. And its endpoints
  * against the SDK's rule engine, name by name, for the sandbox and for real AWS.
  */
@@ -17,7 +17,7 @@ import { derivedCredentials, startSandbox, type Sandbox } from "../../src/sandbo
 import type { BucketDocument } from "../../src/model/index.js";
 import { scanSandbox } from "../support/scan.js";
 
-const OPERATIONS: LeanOperation[] = ["versioning", "replication", "objectLock", "encryption", "tags"];
+const OPERATIONS: LeanOperation[] = ["versioning", "replication", "objectLock", "encryption", "tags", "policy", "ownershipControls"];
 
 let sandbox: Sandbox;
 let factory: AwsClientFactory;
@@ -78,6 +78,7 @@ describe("aws/lean read path", () => {
   it("answers every read of every demo bucket as the SDK client does, without the SDK's stack", async () => {
     expect(buckets.length).toBeGreaterThan(20);
     const codes = new Set<string>();
+    const answered = new Set<LeanOperation>();
     let leanReads = 0;
     // One bucket after another would take seconds: the buckets in parallel, each its reads in turn.
     await Promise.all(
@@ -94,13 +95,24 @@ describe("aws/lean read path", () => {
             counter.sends = 0;
             expect(lean, `${bucket.name} ${operation}`).toEqual(sdk);
             if (!sdk.ok) codes.add(sdk.error.code);
+            else answered.add(operation);
           }
         }),
     );
     expect(leanReads).toBe(buckets.filter((b) => b.region !== "unknown").length * OPERATIONS.length);
     // The error answers the comparison covered: denied, and the "not configured" codes (every
-    // demo bucket has default encryption, as every S3 bucket has had since 2023).
-    expect([...codes].sort()).toEqual(["AccessDenied", "NoSuchTagSet", "ObjectLockConfigurationNotFoundError", "ReplicationConfigurationNotFoundError"]);
+    // demo bucket has default encryption, as every S3 bucket has had since 2023); and a destination's
+    // missing policy and ownership controls, which the access facts read as answers.
+    expect([...codes].sort()).toEqual([
+      "AccessDenied",
+      "NoSuchBucketPolicy",
+      "NoSuchTagSet",
+      "ObjectLockConfigurationNotFoundError",
+      "OwnershipControlsNotFoundError",
+      "ReplicationConfigurationNotFoundError",
+    ]);
+    // And every read answered at least once (a policy's JSON text, an ownership setting…).
+    expect([...answered].sort()).toEqual([...OPERATIONS].sort());
   });
 
   it("throws the SDK's PermanentRedirect, with the bucket's region, for a bucket read from another region", async () => {

@@ -1,7 +1,8 @@
 /**
  * The lean read path changes nothing an auditor reads (issue #15, "CPU"): the demo organization and
  * a generated one, audited with every default policy once through the SDK clients (`leanReads:
- * false`) and once through the lean path (the bucket reads and S3 Control ListJobs), give identical
+ * false`) and once through the lean path (the bucket reads, S3 Control ListJobs, a destination's
+ * policy and ownership, KMS key policies), give identical
  * bucket documents, results, accounts and coverage, with the same AWS calls; and a throttled scan through the lean path loses nothing and
  * counts its retries.
  */
@@ -41,21 +42,21 @@ async function auditWith(sandbox: Sandbox, leanReads: boolean) {
   };
 }
 
-async function compareOn(options: SandboxOptions): Promise<{ buckets: number; leanCalls: number }> {
+async function compareOn(options: SandboxOptions): Promise<{ buckets: number; leanCalls: number; calls: Record<string, number> }> {
   const sandbox = await startSandbox(options);
   try {
     const sdk = await auditWith(sandbox, false);
     const lean = await auditWith(sandbox, true);
     expect(sdk.leanCalls).toBe(0);
     // Every hot GET and every ListJobs went the lean way (none of the demo's or generator's names needs the SDK's).
-    const hot = ["GetBucketVersioning", "GetBucketReplication", "GetObjectLockConfiguration", "GetBucketEncryption", "GetBucketTagging", "ListJobs"];
+    const hot = ["GetBucketVersioning", "GetBucketReplication", "GetObjectLockConfiguration", "GetBucketEncryption", "GetBucketTagging", "ListJobs", "GetBucketPolicy", "GetBucketOwnershipControls", "GetKeyPolicy"];
     expect(lean.calls.ListJobs).toBeGreaterThan(0);
     expect(lean.leanCalls).toBe(hot.reduce((sum, op) => sum + (lean.calls[op] ?? 0), 0));
     expect(lean.leanCalls).toBeGreaterThan(lean.view.buckets.length);
     expect(lean.calls).toEqual(sdk.calls);
     expect(lean.view).toEqual(sdk.view);
     expect(JSON.stringify(lean.view)).toBe(JSON.stringify(sdk.view));
-    return { buckets: lean.view.buckets.length, leanCalls: lean.leanCalls };
+    return { buckets: lean.view.buckets.length, leanCalls: lean.leanCalls, calls: lean.calls };
   } finally {
     await sandbox.close();
   }
@@ -77,8 +78,10 @@ function quickRetries(maxAttempts: number): RetryStrategyV2 {
 
 describe("scan/lean read path equivalence", () => {
   it("gives the demo organization's documents, results and calls exactly as the SDK path does (AccessDenied and missing configurations included)", async () => {
-    const { buckets } = await compareOn({ scenario: "demo" });
+    const { buckets, calls } = await compareOn({ scenario: "demo" });
     expect(buckets).toBeGreaterThan(20);
+    // The access facts' reads (a destination's policy and ownership, key policies) are among the lean calls compared.
+    expect([calls.GetBucketPolicy, calls.GetBucketOwnershipControls, calls.GetKeyPolicy].every((n) => (n ?? 0) > 0)).toBe(true);
   });
 
   it("gives a generated organization's documents, results and calls exactly as the SDK path does", async () => {
