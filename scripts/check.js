@@ -11,6 +11,7 @@ import { spawn } from "node:child_process";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { buildEmit } from "./build-emit.js";
+import { precompileSchemas } from "./precompile-schemas.js";
 import { typecheckAndLint } from "./typecheck-and-lint.js";
 
 /**
@@ -59,7 +60,10 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(p
   const root = resolve(import.meta.dirname, "..");
   process.exitCode = await runCheck({
     staticHalf: () => staticHalf(root),
-    build: async () => console.log(`build:emit: ${(await buildEmit(root)).length} files of src/ → dist/ (esbuild)`),
+    build: async () => {
+      console.log(`build:emit: ${(await buildEmit(root)).length} files of src/ → dist/ (esbuild)`);
+      console.log(`build:emit: ${(await precompileSchemas(root)).length} bundles of precompiled validators → dist/precompiled/`);
+    },
     // `npm run check -- test/cli` passes its arguments on to vitest.
     test: () => vitest(root, process.argv.slice(2)),
     print: (text) => process.stdout.write(text),
