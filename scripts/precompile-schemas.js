@@ -11,8 +11,8 @@ import { pathToFileURL } from "node:url";
 
 /** The shipped schemas a run validates with, and the schemas each one `$ref`s (src/schemas.ts's callers). */
 export const SHIPPED = [
-  ["config.schema.json", []],
   ["scenario.schema.json", []],
+  ["config.schema.json", []],
   ["snapshot.schema.json", ["bucket-document.schema.json"]],
   ["snapshot-record.schema.json", ["bucket-document.schema.json", "snapshot.schema.json"]],
   ["fix-plan.schema.json", []],
@@ -58,12 +58,15 @@ export async function precompileSchemas(root, dir = join(root, "dist", "precompi
     written.push(file);
   };
 
-  for (const [file, references] of SHIPPED) {
+  // In the order a run meets them (a sandbox audit: the scenario, the policies; then the reports'):
+  // `npm run check` writes these while the tests start, and the earlier the better.
+  const shipped = async (file, references) => {
     const ajv = schemas.shippedAjv(true);
     const validate = schemas.compileShipped(ajv, file, references);
     await write(schemas.shippedBundle(file, references), [{ name: "validate", code: standaloneCode(ajv, validate) }]);
-  }
-
+  };
+  const [first, ...others] = SHIPPED;
+  await shipped(...first);
   const metaText = await readFile(POLICY_META_SCHEMA_FILE, "utf8");
   const metaAjv = policyAjv.metaAjv(true);
   const meta = policyAjv.compileMeta(metaText, metaAjv);
@@ -84,6 +87,7 @@ export async function precompileSchemas(root, dir = join(root, "dist", "precompi
     }
     await write(precompiled.policyBundle(kind), entries, Object.keys(precompiled.POLICY_DEPS));
   }
+  for (const [file, references] of others) await shipped(file, references);
   return written;
 }
 
