@@ -49,8 +49,11 @@ beforeAll(async () => {
 afterAll(() => cleanup());
 
 describe("precompiled shipped schemas", () => {
-  /** Generates `file`'s bundle into `dir` as the build does; returns the validator ajv compiled on the way. */
-  async function generate(file: string, references: string[]): Promise<ValidateFunction> {
+  const generating = new Map<string, Promise<ValidateFunction>>();
+  /** Generates `file`'s bundle into `dir` as the build does (once); returns the validator ajv compiled on the way. */
+  const generate = (file: string, references: string[]): Promise<ValidateFunction> =>
+    generating.get(file) ?? (generating.set(file, generateOnce(file, references)), generating.get(file)!);
+  async function generateOnce(file: string, references: string[]): Promise<ValidateFunction> {
     const ajv = shippedAjv(true);
     const validate = compileShipped(ajv, file, references, realText);
     const { name, key } = shippedBundle(file, references, realText);
