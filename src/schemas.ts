@@ -14,6 +14,8 @@ import { loadBundle, precompiledKey } from "./precompiled.js";
 const compiled = new Map<string, ValidateFunction>();
 
 const SHIPPED_OPTIONS = { allErrors: false, strict: true, allowUnionTypes: true } as const;
+/** ajv-formats' defaults, spelt out: they are part of a precompiled bundle's key. */
+const FORMATS = { mode: "full", keywords: true } as const;
 
 const readText = (file: string): string => readFileSync(shippedPath("schemas", file), "utf8");
 
@@ -23,13 +25,13 @@ const readText = (file: string): string => readFileSync(shippedPath("schemas", f
  */
 export function shippedAjv(source = false): Ajv2020 {
   const ajv = new Ajv2020({ ...SHIPPED_OPTIONS, ...(source ? { code: { source: true } } : {}) });
-  addFormats.default(ajv); // ajv-formats is CommonJS: under NodeNext its function is `.default`
+  addFormats.default(ajv, FORMATS); // ajv-formats is CommonJS: under NodeNext its function is `.default`
   return ajv;
 }
 
 /** The precompiled bundle of `schemas/<file>`: its name and its key (the options and the text of the schema and of its references). */
 export function shippedBundle(file: string, references: readonly string[], texts: (file: string) => string = readText): { name: string; key: string } {
-  return { name: `schema-${file.replace(/\.schema\.json$/, "")}`, key: precompiledKey([JSON.stringify(SHIPPED_OPTIONS), ...[file, ...references].flatMap((f) => [f, texts(f)])]) };
+  return { name: `schema-${file.replace(/\.schema\.json$/, "")}`, key: precompiledKey([JSON.stringify(SHIPPED_OPTIONS), JSON.stringify(FORMATS), ...[file, ...references].flatMap((f) => [f, texts(f)])]) };
 }
 
 /** Compiles `schemas/<file>` with its `references` on `ajv`. */
