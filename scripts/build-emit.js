@@ -40,4 +40,7 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(p
   const root = resolve(fileURLToPath(import.meta.resolve("../package.json")), "..");
   const files = await buildEmit(root);
   console.log(`build:emit: ${files.length} files of src/ → dist/ (esbuild)`);
+  // The validators ajv generates for the shipped schemas, from the modules just emitted.
+  const { precompileSchemas } = await import("./precompile-schemas.js");
+  console.log(`build:emit: ${(await precompileSchemas(root)).length} bundles of precompiled validators → dist/precompiled/`);
 }

@@ -5,6 +5,8 @@ export interface CheckSteps {
   build: () => Promise<void>;
   /** The tests; resolves with their exit status. */
   test: () => Promise<number>;
+  /** The precompiled validators, written once the tests have started; throws when it fails. */
+  precompile?: () => Promise<void>;
   print: (text: string) => void;
 }
 

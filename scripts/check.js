@@ -11,28 +11,41 @@ import { spawn } from "node:child_process";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { buildEmit } from "./build-emit.js";
+import { precompileSchemas } from "./precompile-schemas.js";
 import { typecheckAndLint } from "./typecheck-and-lint.js";
 
 /**
- * Runs the halves: `staticHalf` from the start, `build` then (if it succeeded) `test` beside it.
- * Each step reports its own output through `print` (the static half's after the tests end);
- * resolves with the exit status: 0 when all three passed, else 1.
+ * Runs the halves: `staticHalf` from the start, `build` then (if it succeeded) `test`, and
+ * `precompile` once the tests have started. Each step reports its own output through `print` (the
+ * static half's after the tests end); resolves with the exit status: 0 when all passed, else 1.
  */
-export async function runCheck({ staticHalf, build, test, print }) {
+export async function runCheck({ staticHalf, build, test, print, precompile = async () => undefined }) {
   // Caught at once: a static half that could not even start is a failed check, not an unhandled rejection.
   const checked = staticHalf().catch((error) => ({ ok: false, output: `check: the static half failed: ${error instanceof Error ? error.message : String(error)}\n` }));
+  const problem = (error) => (error instanceof Error ? error.message : String(error));
   let tested = false;
   let testsPassed = false;
+  let precompiled = true;
   try {
     await build();
     tested = true;
-    testsPassed = (await test()) === 0;
+    const tests = test();
+    // The precompiled validators (scripts/precompile-schemas.js) are written beside the tests'
+    // start-up instead of before it, off the check's path (~2 CPU-seconds): a test worker that
+    // asks for a validator before its bundle is written compiles it, as without a build, with the
+    // same answers (bundles appear whole, by rename).
+    const besides = precompile().then(
+      () => true,
+      (error) => (print(`check: precompile-schemas failed: ${problem(error)}\n`), false),
+    );
+    testsPassed = (await tests) === 0;
+    precompiled = await besides;
   } catch (error) {
-    print(`check: ${tested ? "the tests" : "build:emit"} failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    print(`check: ${tested ? "the tests" : "build:emit"} failed: ${problem(error)}\n`);
   }
   const { ok, output } = await checked;
   print(output);
-  return ok && testsPassed ? 0 : 1;
+  return ok && testsPassed && precompiled ? 0 : 1;
 }
 
 /** The static half as `npm run check:static` prints it. */
@@ -60,6 +73,7 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(p
   process.exitCode = await runCheck({
     staticHalf: () => staticHalf(root),
     build: async () => console.log(`build:emit: ${(await buildEmit(root)).length} files of src/ → dist/ (esbuild)`),
+    precompile: async () => console.log(`precompile-schemas: ${(await precompileSchemas(root)).length} bundles of validators → dist/precompiled/`),
     // `npm run check -- test/cli` passes its arguments on to vitest.
     test: () => vitest(root, process.argv.slice(2)),
     print: (text) => process.stdout.write(text),

@@ -10,27 +10,24 @@ import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.
 import { PolicyError } from "../errors.js";
 import { ajvErrorPointer, appendPointer, escapePointer } from "../json-pointer.js";
 import { shippedPath } from "../paths.js";
-import { linearRegExpEngine, UnsupportedPatternError } from "./regex.js";
+import { META_OPTIONS, policyAjvOptions } from "./ajv-options.js";
+import { UnsupportedPatternError } from "./regex.js";
+import { generated, generating, precompiledMeta, precompiledPolicySchema, type PolicyAjvKind } from "./precompiled.js";
 
 export const POLICY_META_SCHEMA_FILE = shippedPath("schemas", "policy.schema.json");
 export const BUCKET_DOCUMENT_SCHEMA_FILE = shippedPath("schemas", "bucket-document.schema.json");
 
-/** The options every policy ajv shares; `allErrors` and `verbose` are what the two instances differ in. */
-const policyAjvOptions = (detailed: boolean) =>
-  ({
-    allErrors: detailed,
-    verbose: detailed,
-    strictSchema: true,
-    strictNumbers: true,
-    strictTypes: false,
-    strictTuples: false,
-    strictRequired: false,
-    addUsedSchema: false,
-    code: { regExp: linearRegExpEngine },
-  }) as const;
+/** Which instance an ajv is (its precompiled validators are that kind's). */
+const kinds = new WeakMap<Ajv2020, PolicyAjvKind>();
+
+function policyAjv(kind: PolicyAjvKind): Ajv2020 {
+  const ajv = new Ajv2020(policyAjvOptions(kind === "full", generating()));
+  kinds.set(ajv, kind);
+  return ajv;
+}
 
 export function createPolicyAjv(): Ajv2020 {
-  return new Ajv2020(policyAjvOptions(true));
+  return policyAjv("full");
 }
 
 /**
@@ -40,7 +37,7 @@ export function createPolicyAjv(): Ajv2020 {
  * not_applicable, and those objects were thrown away unread. Validity is the same either way.
  */
 export function createScopeAjv(): Ajv2020 {
-  return new Ajv2020(policyAjvOptions(false));
+  return policyAjv("scope");
 }
 
 interface MetaValidators {
@@ -50,17 +47,25 @@ interface MetaValidators {
 
 let meta: MetaValidators | undefined;
 
-/** The meta-schema validators, compiled once per process. */
+/** The meta-schema validators, once per process: precompiled by the build for this text of the meta-schema, else compiled. */
 export function metaValidators(): MetaValidators {
   if (meta) return meta;
-  const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
-  const schema = JSON.parse(readFileSync(POLICY_META_SCHEMA_FILE, "utf8")) as { $id: string };
+  const text = readFileSync(POLICY_META_SCHEMA_FILE, "utf8");
+  meta = (generating() ? undefined : precompiledMeta(text)) ?? compileMeta(text, metaAjv());
+  return meta;
+}
+
+/** The meta-schema's instance; `source` keeps the generated code (for the build). */
+export const metaAjv = (source = false): Ajv2020 => new Ajv2020({ ...META_OPTIONS, code: { source } });
+
+/** The meta-schema's validators compiled from `text` on `ajv`. */
+export function compileMeta(text: string, ajv: Ajv2020): MetaValidators {
+  const schema = JSON.parse(text) as { $id: string };
   ajv.addSchema(schema);
-  meta = {
+  return {
     policy: ajv.getSchema(schema.$id) as ValidateFunction,
     pack: ajv.getSchema(`${schema.$id}#/$defs/pack`) as ValidateFunction,
   };
-  return meta;
 }
 
 /** The first meta-schema error as a PolicyError naming the file and the JSON pointer. */
@@ -98,7 +103,13 @@ export function compileSchema(ajv: Ajv2020, schema: unknown, at: { file: string;
   if (known === undefined) compiledSchemas.set(ajv, (known = new Map()));
   const key = JSON.stringify(schema) ?? "undefined";
   let validate = known.get(key);
-  if (validate === undefined) known.set(key, (validate = compileSchemaOnce(ajv, schema, at)));
+  if (validate === undefined) {
+    const kind = kinds.get(ajv);
+    // A precompiled validator was generated from this very text on an instance of this kind.
+    validate = (kind === undefined || generating() ? undefined : precompiledPolicySchema(kind, key)) ?? compileSchemaOnce(ajv, schema, at);
+    if (kind !== undefined && generating()) generated.push({ kind, text: key, validate, ajv });
+    known.set(key, validate);
+  }
   return validate;
 }
 

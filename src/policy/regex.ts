@@ -70,5 +70,8 @@ export function literalTest(pattern: string): ((text: string) => boolean) | null
   return (text) => text.includes(literal);
 }
 
-/** ajv's `code.regExp` option. `code` is only used by ajv's standalone code generation, which replguard does not use. */
+/**
+ * ajv's `code.regExp` option. `code` is the name the build's standalone validators call it by
+ * (src/policy/precompiled.ts hands this engine to them under that name).
+ */
 export const linearRegExpEngine: RegExpEngine = Object.assign((pattern: string) => compileLinear(pattern), { code: "re2js" });

@@ -1,6 +1,6 @@
 /**
  * `npm run check` (scripts/check.js): the static half from the start, beside the build followed by
- * the tests, in one process. Its exit status is the conjunction of both halves, a failed build runs
+ * the tests (and the precompiled validators, written while they start), in one process. Its exit status is the conjunction of both halves, a failed build runs
  * no test, and the static half's report is printed whole after the tests' output.
  */
 import { describe, expect, it } from "vitest";
@@ -57,6 +57,17 @@ describe("scripts/check", () => {
     expect(s.log).not.toContain("test");
     expect(s.log).toContain("print:check: build:emit failed: esbuild said no");
     expect(s.log.at(-1)).toBe("print:STATIC-REPORT");
+  });
+
+  it("writes the precompiled validators once the tests have started, not before, and fails (in one line) when that fails", async () => {
+    const s = steps();
+    expect(await runCheck({ ...s, precompile: async () => void s.log.push("precompile") })).toBe(0);
+    expect(s.log.slice(0, 4)).toEqual(["static:start", "build", "test", "precompile"]);
+    const failing = steps();
+    const code = await runCheck({ ...failing, precompile: () => Promise.reject(new Error("ajv said no")) });
+    expect(code).toBe(1);
+    expect(failing.log).toContain("print:check: precompile-schemas failed: ajv said no");
+    expect(failing.log.at(-1)).toBe("print:STATIC-REPORT");
   });
 
   it("fails, with one line, when the static half cannot start", async () => {
