@@ -84,23 +84,39 @@ function paramsText(error: ErrorObject): string {
 }
 
 /**
- * Validators already compiled, per ajv instance, by the schema's JSON text. The default policies
- * share schemas (eleven have the same appliesTo, "an enabled rule"): one function for each distinct
- * schema is less code for V8 to compile and optimise while the first documents are evaluated, and
- * lets evaluate.ts answer a shared appliesTo once a document. Equal JSON text is the same schema
- * for the same instance, so a shared validator answers exactly as its own copy would; a schema that
- * fails to compile is never stored (each policy that has it gets its own error).
+ * Validators already compiled, by the schema's JSON text, per instance kind (every instance of a
+ * kind has the same options, so a validator compiled on one answers as the other's would; an
+ * instance of no known kind keeps its own). The default policies share schemas (eleven have the
+ * same appliesTo, "an enabled rule"): one function for each distinct schema is less code for V8 to
+ * compile and optimise while the first documents are evaluated, and lets evaluate.ts answer a
+ * shared appliesTo once a document. Per kind rather than per instance: a policy set made partly of
+ * policies compiled earlier (compile-cache.ts, on an earlier load's instances) shares them too. A
+ * schema that fails to compile is never stored (each policy that has it gets its own error). At most
+ * MAX_SCHEMAS a kind (the oldest is let go first): a process that loads many generated policies
+ * (the property tests) does not keep them all.
  */
-const compiledSchemas = new WeakMap<Ajv2020, Map<string, ValidateFunction>>();
+const compiledByKind = new Map<PolicyAjvKind, Map<string, ValidateFunction>>();
+const compiledByInstance = new WeakMap<Ajv2020, Map<string, ValidateFunction>>();
+const MAX_SCHEMAS = 4096;
+
+function compiledSchemasOf(ajv: Ajv2020): Map<string, ValidateFunction> {
+  const kind = kinds.get(ajv);
+  let known = kind === undefined ? compiledByInstance.get(ajv) : compiledByKind.get(kind);
+  if (known === undefined) {
+    known = new Map();
+    if (kind === undefined) compiledByInstance.set(ajv, known);
+    else compiledByKind.set(kind, known);
+  }
+  return known;
+}
 
 /**
- * Compiles a policy schema, once per distinct schema and instance (see compiledSchemas); a compile
+ * Compiles a policy schema, once per distinct schema and instance kind (see compiledByKind); a compile
  * failure becomes a PolicyError whose pointer is found by looking for the offending keyword or
  * `$ref` in the schema (ajv's compile errors carry no path).
  */
 export function compileSchema(ajv: Ajv2020, schema: unknown, at: { file: string; policyId: string; pointer: string }): ValidateFunction {
-  let known = compiledSchemas.get(ajv);
-  if (known === undefined) compiledSchemas.set(ajv, (known = new Map()));
+  const known = compiledSchemasOf(ajv);
   const key = JSON.stringify(schema) ?? "undefined";
   let validate = known.get(key);
   if (validate === undefined) {
@@ -108,6 +124,7 @@ export function compileSchema(ajv: Ajv2020, schema: unknown, at: { file: string;
     // A precompiled validator was generated from this very text on an instance of this kind.
     validate = (kind === undefined || generating() ? undefined : precompiledPolicySchema(kind, key)) ?? compileSchemaOnce(ajv, schema, at);
     if (kind !== undefined && generating()) generated.push({ kind, text: key, validate, ajv });
+    if (known.size >= MAX_SCHEMAS) known.delete(known.keys().next().value as string);
     known.set(key, validate);
   }
   return validate;

@@ -12,7 +12,8 @@ import { renderWithPolicy } from "../../src/policy/messages.js";
 import { readsDocumentOnly } from "../../src/policy/template-shared.js";
 import type { LoadedPolicy, PolicySet } from "../../src/policy/index.js";
 import { evaluateBucket, evaluatePolicy, loadPolicies } from "../../src/policy/index.js";
-import { fixtureDocument } from "../support/policy.js";
+import { readFileSync } from "node:fs";
+import { fixtureDocument, policyDir } from "../support/policy.js";
 
 const NOW = new Date("2026-06-15T12:00:00Z");
 let set: PolicySet;
@@ -31,6 +32,17 @@ describe("policy validators shared between policies", () => {
     expect(byId("replication-configured").validators.appliesTo).not.toBe(enabledRule[0]!.validators.appliesTo);
     const distinct = new Set(set.policies.map((p) => JSON.stringify(p.schemas.appliesTo))).size;
     expect(new Set(set.policies.map((p) => p.validators.appliesTo)).size).toBe(distinct);
+  });
+
+  it("shares a validator with a policy compiled by an earlier load (the compile cache's), not only within one load", async () => {
+    // A copy under another id is compiled afresh, on this load's own new instances; the default
+    // policies come from the compile cache, compiled on the first load's instances.
+    const original = JSON.parse(readFileSync(new URL("../../policies/replication-time-control.json", import.meta.url), "utf8")) as Record<string, unknown>;
+    const dir = policyDir({ "copied-time-control.json": { ...original, id: "copied-time-control" } });
+    const again = await loadPolicies({ dirs: [dir] });
+    const copy = again.policies.find((p) => p.id === "copied-time-control")!;
+    expect(copy.validators.appliesTo).toBe(byId("replication-time-control").validators.appliesTo);
+    expect(copy.validators.check).toBe(byId("replication-time-control").validators.check);
   });
 
   it("asks a shared appliesTo once a document, and gives each policy its answer", () => {
