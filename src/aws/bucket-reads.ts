@@ -21,10 +21,10 @@ import {
   type GetObjectLockConfigurationCommandOutput,
   type S3Client,
 } from "@aws-sdk/client-s3";
-import { getEndpointFromInstructions } from "@smithy/core/endpoints";
 import { PROBE_BUCKET, templatable, type EndpointTemplate, type LeanS3 } from "./lean-s3.js";
 import { currentSlot, withSlot } from "./request-slots.js";
 import type { LeanOperation } from "./lean-shapes.js";
+import { sigv4Endpoint } from "./sdk-endpoint.js";
 
 /** Each read's SDK output (what the readers in src/scan/facts.ts parse). */
 export interface BucketReadOutputs {
@@ -94,21 +94,14 @@ export function leanBucketReads(lean: LeanS3, templates: (operation: LeanOperati
  * carry the probe's name exactly once in its host or path).
  */
 export async function resolveTemplate(s3: S3Client, operation: LeanOperation): Promise<EndpointTemplate | null> {
-  let endpoint;
-  try {
-    endpoint = await getEndpointFromInstructions({ Bucket: PROBE_BUCKET }, READ_COMMANDS[operation], s3.config as never);
-  } catch {
-    // The rules refuse this configuration: the SDK client will say so, call by call, as it always did.
-    return null;
-  }
-  const schemes = (endpoint.properties?.authSchemes ?? []) as { name?: string; signingRegion?: string; signingName?: string }[];
-  const scheme = schemes[0];
-  if (scheme?.name !== "sigv4" || scheme.signingRegion === undefined) return null;
-  if (endpoint.headers !== undefined && Object.keys(endpoint.headers).length > 0) return null;
-  const url = new URL(endpoint.url.href);
+  const found = await sigv4Endpoint({ Bucket: PROBE_BUCKET }, READ_COMMANDS[operation], s3.config);
+  // S3's rules always name the scheme and its Region: without them the lean path does not guess.
+  const signingRegion = found?.scheme?.signingRegion;
+  if (found === null || signingRegion === undefined) return null;
+  const { url, scheme } = found;
   const count = (text: string): number => text.split(PROBE_BUCKET).length - 1;
   const inHost = count(url.hostname);
   const inPath = count(url.pathname);
   if (inHost + inPath !== 1 || url.search !== "") return null;
-  return { url, in: inHost === 1 ? "host" : "path", signingRegion: scheme.signingRegion, signingName: scheme.signingName ?? "s3" };
+  return { url, in: inHost === 1 ? "host" : "path", signingRegion, signingName: scheme?.signingName ?? "s3" };
 }

@@ -12,11 +12,11 @@
  * DescribeJob (one per completed replication job, rare) stays on the SDK client.
  */
 import { ListJobsCommand, type ListJobsCommandOutput, type S3ControlClient } from "@aws-sdk/client-s3-control";
-import { getEndpointFromInstructions } from "@smithy/core/endpoints";
 import { extendedEncodeURIComponent } from "@smithy/core/protocols";
 import type { EndpointTemplate, LeanS3 } from "./lean-s3.js";
 import { parseXmlBody, read, struct, type Shape } from "./lean-shapes.js";
 import { currentSlot, withSlot } from "./request-slots.js";
+import { sigv4Endpoint } from "./sdk-endpoint.js";
 
 /** The account id the S3 Control endpoint templates are resolved for (12 digits, as the rules want). */
 export const PROBE_ACCOUNT = "000011112222";
@@ -96,18 +96,10 @@ export function leanJobLists(lean: LeanS3, template: () => Promise<EndpointTempl
  * without the account in it (replguard's `--endpoint-url` override, clients.ts) is used as given.
  */
 export async function resolveControlTemplate(client: S3ControlClient, region: string): Promise<EndpointTemplate | null> {
-  let endpoint;
-  try {
-    endpoint = await getEndpointFromInstructions({ AccountId: PROBE_ACCOUNT }, ListJobsCommand, client.config as never);
-  } catch {
-    return null;
-  }
-  const schemes = (endpoint.properties?.authSchemes ?? []) as { name?: string; signingRegion?: string; signingName?: string }[];
-  const scheme = schemes[0];
+  const found = await sigv4Endpoint({ AccountId: PROBE_ACCOUNT }, ListJobsCommand, client.config);
+  if (found === null) return null;
   // No auth scheme named: the client signs with its own defaults (SigV4, `s3`, its Region).
-  if (scheme !== undefined && scheme.name !== "sigv4") return null;
-  if (endpoint.headers !== undefined && Object.keys(endpoint.headers).length > 0) return null;
-  const url = new URL(endpoint.url.href);
+  const { url, scheme } = found;
   const inHost = url.hostname.split(PROBE_ACCOUNT).length - 1;
   if (inHost > 1 || url.pathname.includes(PROBE_ACCOUNT) || url.search !== "") return null;
   return {

@@ -12,10 +12,10 @@
  * stays on the SDK client. test/aws/lean-kms.test.ts compares both paths answer for answer.
  */
 import { GetKeyPolicyCommand, type GetKeyPolicyCommandOutput, type KMSClient } from "@aws-sdk/client-kms";
-import { getEndpointFromInstructions } from "@smithy/core/endpoints";
 import { metadataOf, type LeanResponse, type LeanServiceError } from "./lean-errors.js";
 import type { EndpointTemplate, LeanS3 } from "./lean-s3.js";
 import { currentSlot, withSlot } from "./request-slots.js";
+import { sigv4Endpoint } from "./sdk-endpoint.js";
 
 /** The only policy name KMS has (https://docs.aws.amazon.com/kms/latest/APIReference/API_GetKeyPolicy.html). */
 export const POLICY_NAME = "default";
@@ -102,17 +102,9 @@ export function leanKeyPolicies(lean: LeanS3, template: () => Promise<EndpointTe
  * than SigV4, headers the endpoint asks for, or a query in its URL).
  */
 export async function resolveKmsTemplate(client: KMSClient, region: string): Promise<EndpointTemplate | null> {
-  let endpoint;
-  try {
-    endpoint = await getEndpointFromInstructions({}, GetKeyPolicyCommand, client.config as never);
-  } catch {
-    return null;
-  }
-  const schemes = (endpoint.properties?.authSchemes ?? []) as { name?: string; signingRegion?: string; signingName?: string }[];
-  const scheme = schemes[0];
-  if (scheme !== undefined && scheme.name !== "sigv4") return null;
-  if (endpoint.headers !== undefined && Object.keys(endpoint.headers).length > 0) return null;
-  const url = new URL(endpoint.url.href);
+  const found = await sigv4Endpoint({}, GetKeyPolicyCommand, client.config);
+  if (found === null) return null;
+  const { url, scheme } = found;
   if (url.search !== "") return null;
   return { url, in: "none", signingRegion: scheme?.signingRegion ?? region, signingName: scheme?.signingName ?? "kms" };
 }
