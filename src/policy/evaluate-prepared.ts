@@ -5,7 +5,6 @@
  * template-shared.ts), asked once a document instead of once a (document, policy) pair.
  */
 import type { BucketDocument, FactName } from "../model/index.js";
-import { setMemo, type SetMemo } from "./memo.js";
 import { renderWithPolicy } from "./messages.js";
 import type { LoadedPolicy } from "./types.js";
 
@@ -102,8 +101,6 @@ export interface PreparedSet {
   /** Every fact some policy's appliesTo or check reads. */
   facts: FactName[];
   slots: Slots[];
-  /** Results shared between documents (memo.ts); null when no policy can be keyed soundly. */
-  results: SetMemo | null;
   /** Reset for each document (evaluation is synchronous: one document at a time). */
   memo: DocumentMemo;
 }
@@ -149,7 +146,6 @@ function prepare(policies: readonly LoadedPolicy[]): PreparedSet {
     compiled: all,
     facts: [...new Set(policies.flatMap((policy) => [...policy.facts.appliesTo, ...policy.facts.check]))],
     slots,
-    results: setMemo(policies),
     memo: { scopes: validators.map(() => UNASKED), sentences: sentences.map(() => undefined) },
   };
 }

@@ -22,10 +22,7 @@ import {
 } from "../model/index.js";
 import { scopeDespite } from "./applicability.js";
 import { groupEvidence, type EvidenceGroup } from "./evidence.js";
-import { compiled, freshMemo, inScope, NO_MEMO, preparedSet, sentence, UNSHARED, type Compiled, type DocumentMemo, type PreparedSet, type Slots } from "./evaluate-prepared.js";
-import { valueAt } from "../json-pointer.js";
-import { assemble, type KeyFunction } from "./memo-key.js";
-import { calibrate, counted, DIRECT, holeValues, marked, remember, slotOf, type SetMemo, type Slot } from "./memo.js";
+import { compiled, freshMemo, inScope, NO_MEMO, preparedSet, sentence, UNSHARED, type Compiled, type DocumentMemo, type Slots } from "./evaluate-prepared.js";
 import { findSuppression, suppressionIndex } from "./suppressions.js";
 import type { LoadedPolicy, PolicySet } from "./types.js";
 
@@ -46,61 +43,11 @@ export function evaluateBucket(set: PolicySet, doc: BucketDocument, options: Eva
   // Most documents have every fact any policy reads: then no policy needs to look for unreadable ones.
   const readable = doc.errors.length === 0 && prepared.facts.every((fact) => doc.collected.includes(fact));
   const memo = freshMemo(prepared);
-  // The result memo (memo.ts) only where nothing is unreadable: then evaluation reads the document alone.
-  const shared = readable && prepared.results !== null && !prepared.results.off ? prepared.results : null;
-  if (shared !== null && shared.key !== null) return memoized(shared, prepared, doc, suppressions, now, memo);
-  if (shared !== null) calibrate(shared, doc);
   const results = new Array<PolicyResult>(policies.length);
   for (let i = 0; i < policies.length; i++) {
     results[i] = evaluateWith(policies[i] as LoadedPolicy, prepared.compiled[i] as Compiled, doc, suppressions, now, readable, memo, prepared.slots[i] as Slots);
   }
   return results;
-}
-
-/** A readable document's results, the group's from the memo when it holds the document's key. */
-function memoized(shared: SetMemo, prepared: PreparedSet, doc: BucketDocument, suppressions: Suppression[], now: Date, memo: DocumentMemo): PolicyResult[] {
-  const { policies, compiled: all, slots } = prepared;
-  const key = (shared.key as KeyFunction)(doc);
-  const entry = shared.entries.get(key);
-  counted(shared, entry !== undefined && entry !== DIRECT);
-  const results = new Array<PolicyResult>(policies.length);
-  const known = entry !== undefined && entry !== DIRECT ? entry : null;
-  const groups = entry === undefined ? new Array<number>(policies.length) : null;
-  for (let i = 0, g = 0; i < policies.length; i++) {
-    const policy = policies[i] as LoadedPolicy;
-    if (known !== null && shared.group[g] === i) {
-      const slot = known[g++];
-      const result = slot ? fromSlot(policy, doc, slot, suppressions, now) : null;
-      if (result !== null) {
-        results[i] = result;
-        continue;
-      }
-    }
-    results[i] = evaluateWith(policy, all[i] as Compiled, doc, suppressions, now, true, memo, slots[i] as Slots);
-    if (groups !== null) groups[i] = lastGroups;
-  }
-  if (groups !== null) remember(shared, key, record(shared, prepared, doc, now, results, groups));
-  return results;
-}
-
-/** The group's slots for a new key: each policy run again on the copy with the holes marked. */
-function record(shared: SetMemo, prepared: PreparedSet, doc: BucketDocument, now: Date, results: PolicyResult[], groups: number[]): (Slot | null)[] {
-  const { places, copy } = marked(shared, doc);
-  return shared.group.map((i) => {
-    const again = evaluateWith(prepared.policies[i] as LoadedPolicy, prepared.compiled[i] as Compiled, copy, [], now, true, NO_MEMO, UNSHARED);
-    return slotOf(results[i] as PolicyResult, again, groups[i] as number, doc, places);
-  });
-}
-
-/** A remembered result for this document, or null when a value it prints is not a clean string here. */
-function fromSlot(policy: LoadedPolicy, doc: BucketDocument, slot: Slot, suppressions: Suppression[], now: Date): PolicyResult | null {
-  const values = holeValues(doc, slot.places);
-  if (values === null) return null;
-  const message = assemble(slot.pieces, values);
-  if (slot.status !== "fail") return makeResult(policy, doc, slot.status, message);
-  const evidence = slot.evidence.map(({ pointer, expected }) => ({ pointer, actual: valueAt(doc, pointer) ?? null, expected }));
-  const suppression = findSuppression(suppressions, policy.id, doc.arn, now);
-  return makeResult(policy, doc, suppression ? "suppressed" : "fail", message, evidence, suppression);
 }
 
 export function evaluatePolicy(policy: LoadedPolicy, doc: BucketDocument, suppressions: Suppression[], now: Date): PolicyResult {
@@ -121,7 +68,6 @@ function evaluateWith(
   memo: DocumentMemo,
   slots: Slots,
 ): PolicyResult {
-  lastGroups = 0;
   try {
     const probe = doc.errors.length === 0 ? null : failedProbe(doc, policy.facts.destinations);
     if (probe !== null) return makeResult(policy, doc, "error", probe);
@@ -136,35 +82,22 @@ function evaluateWith(
     if (scope === "not_applicable") return makeResult(policy, doc, "not_applicable", sentence(fast.not_applicable, fast, doc, memo, slots.notApplicable));
     const unreadableCheck = readable ? undefined : unreadableFacts(doc, policy.facts.check)[0];
     if (unreadableCheck) return makeResult(policy, doc, "error", unreadableCheck.message);
-    return applied(policy, fast, doc, suppressions, now, memo, slots);
+    if (policy.validators.check(doc)) return makeResult(policy, doc, "pass", sentence(fast.pass, fast, doc, memo, slots.pass));
+
+    const groups = groupEvidence(doc, policy.validators.check.errors ?? []);
+    const context = fast.context(doc);
+    const unscanned = unscannedDestinationError(doc, groups);
+    if (unscanned !== null) return makeResult(policy, doc, "error", unscanned);
+    // Most failures have one group: its sentence and evidence as they are, without the set and the copies.
+    const only = groups.length === 1 ? (groups[0] as EvidenceGroup) : undefined;
+    const message = only ? fast.fail(failContext(context, doc, only)) : [...new Set(groups.map((group) => fast.fail(failContext(context, doc, group))))].join("; ");
+    const evidence = only ? only.evidence : groups.flatMap((group) => group.evidence);
+    const suppression = findSuppression(suppressions, policy.id, doc.arn, now);
+    return makeResult(policy, doc, suppression ? "suppressed" : "fail", message, evidence, suppression);
   } catch (error) {
-    return thrown(policy, doc, error);
+    const detail = error instanceof Error ? error.message : String(error);
+    return makeResult(policy, doc, "error", `policy ${policy.id} could not be evaluated on ${doc.name}: ${detail}`);
   }
-}
-
-const thrown = (policy: LoadedPolicy, doc: BucketDocument, error: unknown): PolicyResult => {
-  const detail = error instanceof Error ? error.message : String(error);
-  return makeResult(policy, doc, "error", `policy ${policy.id} could not be evaluated on ${doc.name}: ${detail}`);
-};
-
-/** How many failing groups the last `applied` found (0 for a pass): the memo records only one. */
-let lastGroups = 0;
-
-/** The bucket is in scope and every fact is readable: pass, fail (or suppressed), or error for a destination not read. */
-function applied(policy: LoadedPolicy, fast: Compiled, doc: BucketDocument, suppressions: Suppression[], now: Date, memo: DocumentMemo, slots: Slots): PolicyResult {
-  lastGroups = 0;
-  if (policy.validators.check(doc)) return makeResult(policy, doc, "pass", sentence(fast.pass, fast, doc, memo, slots.pass));
-  const groups = groupEvidence(doc, policy.validators.check.errors ?? []);
-  lastGroups = groups.length;
-  const context = fast.context(doc);
-  const unscanned = unscannedDestinationError(doc, groups);
-  if (unscanned !== null) return makeResult(policy, doc, "error", unscanned);
-  // Most failures have one group: its sentence and evidence as they are, without the set and the copies.
-  const only = groups.length === 1 ? (groups[0] as EvidenceGroup) : undefined;
-  const message = only ? fast.fail(failContext(context, doc, only)) : [...new Set(groups.map((group) => fast.fail(failContext(context, doc, group))))].join("; ");
-  const evidence = only ? only.evidence : groups.flatMap((group) => group.evidence);
-  const suppression = findSuppression(suppressions, policy.id, doc.arn, now);
-  return makeResult(policy, doc, suppression ? "suppressed" : "fail", message, evidence, suppression);
 }
 
 /** One object literal per result, in the key order the snapshot writes (no copies of a draft). */

@@ -61,12 +61,11 @@ export function compileMessages(
     const source = messages?.[status] ?? DEFAULT_MESSAGES[status];
     const pointer = `/messages/${status}`;
     let template: (context: object) => unknown;
-    let ast: unknown;
     let documentOnly = false;
     // Set when the generated renderer can tell its sentence is tidy without a scan (template-tidy.ts).
     let tidied: (() => boolean) | undefined;
     try {
-      ast = handlebars.parseWithoutProcessing(source);
+      const ast = handlebars.parseWithoutProcessing(source);
       checkTemplate(ast as never, { status, parameters: info.parameters });
       // compile() is lazy: precompile now so that anything the compiler refuses is found at load.
       handlebars.precompile(ast, COMPILE_OPTIONS);
@@ -92,7 +91,6 @@ export function compileMessages(
     };
     const message: MessageTemplate = (context) => render({ ...context, policy });
     withPolicy.set(message, { policy, render, sameFor: documentOnly ? template : undefined });
-    trees.set(message, ast);
     return message;
   };
   return { pass: compile("pass"), fail: compile("fail"), not_applicable: compile("not_applicable") };
@@ -118,13 +116,6 @@ const withPolicy = new WeakMap<MessageTemplate, DirectRenderer>();
 
 export function renderWithPolicy(template: MessageTemplate): DirectRenderer | undefined {
   return withPolicy.get(template);
-}
-
-/** Each template's tree as checked and rewritten (template-check.ts): what the result memo reads (memo-spec.ts). */
-const trees = new WeakMap<MessageTemplate, unknown>();
-
-export function templateTree(template: MessageTemplate): unknown {
-  return trees.get(template);
 }
 
 const firstLine = (error: unknown): string => (error instanceof Error ? error.message : String(error)).split("\n")[0] ?? "";
