@@ -11,13 +11,14 @@
  * is about the audit's evaluation of 100,000 documents, warm-up included: the figure of issue #15.
  * Profile with `node --cpu-prof --import tsx bench/evaluation.ts SNAPSHOT`.
  *
- * It ends with the sha256 of every result (one more pass, untimed): a change to evaluation's speed
- * must leave that hash as it was.
+ * It ends with the figure of issue #15 and the sha256 of every result (one more pass, untimed) on
+ * one line: the time per 100,000 documents of all rounds (warm-up included) and the hash, which a
+ * change to evaluation's speed must leave as it was.
  */
 import { createHash } from "node:crypto";
 import { evaluateBucket, loadPolicies } from "../src/policy/index.js";
 import { snapshotRecords } from "../src/report/index.js";
-import { evaluationFigures, evaluationLine, type EvaluationFigures } from "./figures.js";
+import { evaluationFigures, evaluationLine, per100kLine, type EvaluationFigures } from "./figures.js";
 import { numberFlag } from "./flags.js";
 
 const file = process.argv[2];
@@ -59,4 +60,6 @@ for await (const record of snapshotRecords(file, { validate: false })) {
     results++;
   }
 }
-console.log(`results: ${results}, sha256 ${hash.digest("hex")}`);
+const digest = hash.digest("hex");
+console.log(`results: ${results}, sha256 ${digest}`);
+console.log(`per 100,000 documents (${rounds === 1 ? "one round" : `all ${rounds} rounds`}, warm-up included): ${per100kLine(total)}; results sha256 ${digest}`);

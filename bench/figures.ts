@@ -106,6 +106,13 @@ export function evaluationLine(figures: EvaluationFigures): string {
   );
 }
 
+/** The figure of issue #15 in one line: the time per 100,000 documents (wall and CPU, at the measured rate). */
+export function per100kLine(figures: EvaluationFigures): string {
+  const { documents, seconds, cpuSeconds } = figures;
+  if (documents === 0) return "no bucket documents";
+  return `${((seconds * 100_000) / documents).toFixed(2)} s wall, ${((cpuSeconds * 100_000) / documents).toFixed(2)} s CPU`;
+}
+
 /** Seconds to evaluate every policy over every bucket document of the snapshot (reading excluded). */
 export async function evaluationSeconds(snapshotFile: string): Promise<number> {
   return (await evaluationFigures(snapshotFile)).seconds;
