@@ -6,6 +6,7 @@
  */
 import type { BucketDocument, BucketError, FactName } from "../model/index.js";
 import type { Inventory } from "./inventory.js";
+import { PAGE_BITS, PAGE_MASK, PagedColumn } from "./narrow-column.js";
 
 function grownInt32(array: Int32Array<ArrayBuffer>, length: number): Int32Array<ArrayBuffer> {
   const next = new Int32Array(length);
@@ -117,11 +118,12 @@ const keyOf = (patch: Patch): string => JSON.stringify(patch, (_key, value: unkn
 /**
  * Destination name → its patch: an Int32 per name of the inventory and one copy of each distinct
  * patch. Filled from the accounts stage on (the early access batches' destination reads,
- * scan/early-access.ts) while names are still added, so its index grows with the inventory's ids;
- * the destination pass goes on filling the same table (a `Map` by name before: ~80 bytes a destination).
+ * scan/early-access.ts) while names are still added, so its index grows with the inventory's ids,
+ * in pages (scan/narrow-column.ts: no copy as it grows, no trim after); the destination pass goes on
+ * filling the same table (a `Map` by name before: ~80 bytes a destination).
  */
 export class Patches implements PatchReader {
-  private index = new Int32Array(0);
+  private readonly index = new PagedColumn<Int32Array>((n) => new Int32Array(n), -1);
   private readonly patches: Patch[] = [];
   private readonly known = new Map<string, number>();
   private count = 0;
@@ -147,28 +149,24 @@ export class Patches implements PatchReader {
       at = this.patches.push(patch) - 1;
       this.known.set(key, at);
     }
-    if (id >= this.index.length) {
-      const next = new Int32Array(Math.max(this.inventory.idCount, Math.ceil(this.index.length * 1.5))).fill(-1);
-      next.set(this.index);
-      this.index = next;
-    }
-    if (this.index[id] === -1) this.count++;
-    this.index[id] = at;
+    this.index.ensure(id + 1);
+    if (this.index.get(id) === -1) this.count++;
+    this.index.set(id, at);
   }
 
-  /** Every name is met (the inventory trimmed): the index's spare room, from growing while names were added, given back. */
-  trim(): void {
-    if (this.index.length > this.inventory.idCount) this.index = this.index.slice(0, this.inventory.idCount);
+  /** Bytes of its index (tests: at most a page beyond the ids it covers). */
+  get byteLength(): number {
+    return this.index.byteLength;
   }
 
   has(name: string): boolean {
     const id = this.inventory.idOf(name);
-    return id >= 0 && id < this.index.length && this.index[id] !== -1;
+    return id >= 0 && id < this.index.capacity && this.index.get(id) !== -1;
   }
 
   get(name: string): Patch | undefined {
-    const id = this.index.length === 0 ? -1 : this.inventory.idOf(name);
-    const at = id < 0 || id >= this.index.length ? -1 : this.index[id]!;
+    const id = this.index.capacity === 0 ? -1 : this.inventory.idOf(name);
+    const at = id < 0 || id >= this.index.capacity ? -1 : this.index.pages[id >>> PAGE_BITS]![id & PAGE_MASK]!;
     return at < 0 ? undefined : structuredClone(this.patches[at]!);
   }
 }

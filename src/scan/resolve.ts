@@ -137,10 +137,8 @@ export async function resolveDestinations(
 ): Promise<Resolution> {
   // Source names, not ARNs (the ARN is the name's, `arn:aws:s3:::` + name, made when a document is
   // completed), as inventory ids: an archive bucket's list holds every bucket replicating into it.
-  inventory.trim(); // every account is listed: the inventory only changes in place from here
   const replicatedFrom = ReplicatedFrom.of(inventory);
   const patches = early;
-  patches.trim();
   const resolution: Resolution = { replicatedFrom, patches, heads: new Map() };
 
   // Second pass: the facts only destinations need (e.g. Object Lock), read before rules copy them.
