@@ -21,12 +21,17 @@ export interface ReplicatedFromReader {
   keys(): Iterable<string>;
 }
 
-/** The sources of each destination bucket as id lists: one Int32 per (destination, source) pair. */
+/**
+ * The sources of each destination bucket as id lists: one Int32 per (destination, source) pair,
+ * found by a binary search over the destinations' ids (~15% of the ids: 8 bytes a destination, not
+ * 4 an id of the organization, kept to the end: ~4 MB less at a million buckets).
+ */
 export class ReplicatedFrom implements ReplicatedFromReader {
   private constructor(
     private readonly inventory: Inventory,
-    /** Per id: where its sources start in `sources`; they end where the next id's start. */
-    private readonly offsets: Int32Array,
+    /** The destinations' ids, ascending; `starts[k]` is where `destinationIds[k]`'s sources start, `starts[k + 1]` where they end. */
+    private readonly destinationIds: Int32Array,
+    private readonly starts: Int32Array,
     private readonly sources: Int32Array,
     /** Destination ids in the order a source first named them. */
     private readonly order: Int32Array,
@@ -71,19 +76,43 @@ export class ReplicatedFrom implements ReplicatedFromReader {
     });
     offsets.copyWithin(1, 0, ids);
     offsets[0] = 0;
-    const table = new ReplicatedFrom(inventory, offsets, sources, order.slice(0, destinations));
-    for (let i = 0; i < destinations; i++) table.sortSources(order[i]!);
+    const destinationIds = order.slice(0, destinations).sort();
+    const starts = new Int32Array(destinations + 1);
+    destinationIds.forEach((id, k) => (starts[k] = offsets[id]!));
+    starts[destinations] = sources.length;
+    const table = new ReplicatedFrom(inventory, destinationIds, starts, sources, order.slice(0, destinations));
+    for (let k = 0; k < destinations; k++) table.sortSources(k);
     return table;
+  }
+
+  /** Where `id` is among the destinations, -1 when it is none. */
+  private indexOf(id: number): number {
+    let low = 0;
+    let high = this.destinationIds.length - 1;
+    while (low <= high) {
+      const middle = (low + high) >>> 1;
+      const at = this.destinationIds[middle]!;
+      if (at === id) return middle;
+      if (at < id) low = middle + 1;
+      else high = middle - 1;
+    }
+    return -1;
   }
 
   get size(): number {
     return this.order.length;
   }
 
+  /** Bytes it holds (tests): 12 a destination (its id, its start, its place in `order`) and 4 a pair. */
+  get byteLength(): number {
+    return this.destinationIds.byteLength + this.starts.byteLength + this.sources.byteLength + this.order.byteLength;
+  }
+
   get(name: string): string[] | undefined {
     const id = this.inventory.idOf(name);
-    if (id < 0 || this.offsets[id] === this.offsets[id + 1]) return undefined;
-    return Array.from(this.sources.subarray(this.offsets[id]!, this.offsets[id + 1]!), (source) => this.inventory.nameOf(source));
+    const k = id < 0 ? -1 : this.indexOf(id);
+    if (k < 0) return undefined;
+    return Array.from(this.sources.subarray(this.starts[k]!, this.starts[k + 1]!), (source) => this.inventory.nameOf(source));
   }
 
   *keys(): IterableIterator<string> {
@@ -91,8 +120,8 @@ export class ReplicatedFrom implements ReplicatedFromReader {
   }
 
   /** By name, as `Array.prototype.sort` orders strings (UTF-16 code units). */
-  private sortSources(destination: number): void {
-    const slice = this.sources.subarray(this.offsets[destination]!, this.offsets[destination + 1]!);
+  private sortSources(k: number): void {
+    const slice = this.sources.subarray(this.starts[k]!, this.starts[k + 1]!);
     if (slice.length < 2) return;
     const named = Array.from(slice, (id) => ({ id, name: this.inventory.nameOf(id) }));
     named.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

@@ -53,6 +53,19 @@ describe("the destinations' patches", () => {
     expect(table.get("a-src")).toBeUndefined();
     expect(table.get("gone")).toBeUndefined();
   });
+
+  it("replicatedFrom holds its destinations' sources, not a table over every name of the organization", () => {
+    const inventory = new Inventory();
+    const count = 5000;
+    // One bucket in ten replicates to the next one: 500 destinations, 500 pairs, 5,000 names.
+    for (let i = 0; i < count; i++) inventory.set(`b${i}`, inventoryEntry(bucket(`b${i}`, i % 10 === 0 ? [`b${i + 1}`] : [])));
+    const table = ReplicatedFrom.of(inventory);
+    expect(table.size).toBe(500);
+    expect(table.get("b4991")).toEqual(["b4990"]);
+    expect(table.get("b4992")).toBeUndefined();
+    // 12 bytes a destination and 4 a pair (+ 4): an id-indexed offsets column alone was 20,004.
+    expect(table.byteLength).toBe(500 * 12 + 500 * 4 + 4);
+  });
 });
 
 describe("the spool's encoding", () => {
