@@ -52,6 +52,7 @@ const sample = (): void => {
   const memory = process.memoryUsage();
   peak = Math.max(peak, memory.heapUsed + memory.arrayBuffers);
 };
+const cpuStart = process.cpuUsage();
 const inventory = new Inventory();
 const patches = new Patches(inventory);
 const patch = { fields: { objectLock: null }, errors: [], collected: ["objectLock" as const] };
@@ -70,6 +71,9 @@ for (let i = 0; i < count; i++) {
 sample();
 let replicatedFrom: ReplicatedFrom | null = ReplicatedFrom.of(inventory);
 sample();
+// Filling and lookups: every bucket's entry read back by name (the hot `idOf`), as resolution does.
+for (let i = 0; i < count; i++) if (inventory.get(nameOf(i)) === undefined) throw new Error(`lost ${nameOf(i)}`);
+const cpu = process.cpuUsage(cpuStart);
 const after = held();
 const destinations = replicatedFrom.size;
 replicatedFrom = null; // measured after without it: the inventory and the patches alone
@@ -79,5 +83,6 @@ console.log(
   `inventory bench: ${count} buckets in ${accountCount} accounts (${inventory.size} entries, ${destinations} destinations, ${patches.size} patched): ` +
     `inventory and patches ${perBucket(afterInventory - before)} B/bucket, sources of destinations ${perBucket(after - afterInventory)} B/bucket, ` +
     `together ${perBucket(after - before)} B/bucket (${((after - before) / 2 ** 20).toFixed(1)} MB); ` +
-    `transient peak ${((peak - before) / 2 ** 20).toFixed(1)} MB (${perBucket(peak - before)} B/bucket) over the start, garbage included`,
+    `transient peak ${((peak - before) / 2 ** 20).toFixed(1)} MB (${perBucket(peak - before)} B/bucket) over the start, garbage included; ` +
+    `CPU ${((cpu.user + cpu.system) / 1e3).toFixed(0)} ms (fill, tables, a get per bucket)`,
 );

@@ -230,7 +230,7 @@ export class Inventory implements InventoryReader, InventorySink {
     const known = this.idOf(name);
     if (known !== NONE) return known;
     const id = this.ids++;
-    for (const column of [this.start, this.hash, this.account, this.profile, this.destStart, this.destCount]) column.ensure(this.ids);
+    if (this.ids > this.start.capacity) for (const column of [this.start, this.hash, this.account, this.profile, this.destStart, this.destCount]) column.ensure(this.ids);
     const narrow = isNarrow(name);
     const length = narrow ? name.length : name.length * 2;
     const address = this.names.reserve(length);
