@@ -2,8 +2,9 @@
  * The scan's inventory, packed: one entry per bucket of the organization, kept until the last
  * document is handed on, so its size per bucket is the slope of the audit's memory (docs/memory.md).
  * A `Map` of small objects cost ~335 bytes a bucket (the name string, the map slot, the object, the
- * array and strings of its destinations); here a bucket is its name's bytes in one growing buffer
- * plus a few 32- and 16-bit columns and a hash slot (about 55 bytes for a 30-character name), and the values
+ * array and strings of its destinations); here a bucket is its name's bytes in pages of name bytes
+ * plus a few 32- and 16-bit paged columns (scan/narrow-column.ts: grown a page at a time, never copied)
+ * and a hash slot (about 55 bytes for a 30-character name), and the values
  * many buckets share (region, versioning status, Object Lock, failed calls, facts collected: the
  * bucket's "profile") are one object each.
  *
