@@ -1,9 +1,11 @@
 /**
  * What the scan keeps per bucket until its end, measured alone: the packed inventory
- * (src/scan/inventory.ts, trimmed as the scan trims it) and the sources of each destination
+ * (src/scan/inventory.ts), the destinations' patches and the sources of each destination
  * (src/scan/resolution-tables.ts), in bytes of heap and array buffers after a full GC, for an
  * organization shaped like the generated one (35% of the buckets replicate to one of ten archive
- * buckets, 15% to a sibling, 3% to a missing bucket). Figures, never asserted.
+ * buckets, 15% to a sibling, 3% to a missing bucket). Figures, never asserted. Also the transient
+ * peak: the most heap + array buffers seen (no GC forced) while filling it and building the
+ * resolution's tables, where columns grown by copying were there twice (docs/memory.md).
  *
  *   node --expose-gc --import tsx bench/inventory.ts --buckets 200000 --accounts 100
  *
@@ -12,7 +14,7 @@
  */
 import { unreadBucketDocument, type AccountRef, type BucketDocument } from "../src/model/index.js";
 import { Inventory } from "../src/scan/inventory.js";
-import { ReplicatedFrom } from "../src/scan/resolution-tables.js";
+import { Patches, ReplicatedFrom } from "../src/scan/resolution-tables.js";
 import { inventoryEntry } from "../src/scan/spool.js";
 import { numberFlag } from "./flags.js";
 
@@ -44,20 +46,43 @@ function document(i: number): BucketDocument {
 }
 
 const before = held();
+/** The transient peak: sampled every 1,024 entries and at each step, garbage included. */
+let peak = 0;
+const sample = (): void => {
+  const memory = process.memoryUsage();
+  peak = Math.max(peak, memory.heapUsed + memory.arrayBuffers);
+};
+const cpuStart = process.cpuUsage();
 const inventory = new Inventory();
+const patches = new Patches(inventory);
+const patch = { fields: { objectLock: null }, errors: [], collected: ["objectLock" as const] };
 for (let i = 0; i < 10; i++) inventory.set(`archive-${i}`, inventoryEntry(unreadBucketDocument(`archive-${i}`, "us-east-1", accounts[0]!)));
 // One document at a time, dropped after its entry, as the scan drops them into its spool.
 for (let i = 0; i < count; i++) {
   const doc = document(i);
   inventory.set(doc.name, inventoryEntry(doc));
+  // The early batches' patches, set while the inventory grows (each sibling destination of the ones before).
+  if (i > 0 && (((i - 1) * 7919) % 100 >= 35 && ((i - 1) * 7919) % 100 < 50)) patches.set(doc.name, { ...patch });
+  if ((i & 1023) === 0) sample();
 }
-inventory.trim();
-const afterInventory = held();
-const replicatedFrom = ReplicatedFrom.of(inventory);
+// The scan's trim before resolution, where the code still has one (a no-op with paged columns).
+(inventory as unknown as { trim?: () => void }).trim?.();
+(patches as unknown as { trim?: () => void }).trim?.();
+sample();
+let replicatedFrom: ReplicatedFrom | null = ReplicatedFrom.of(inventory);
+sample();
+// Filling and lookups: every bucket's entry read back by name (the hot `idOf`), as resolution does.
+for (let i = 0; i < count; i++) if (inventory.get(nameOf(i)) === undefined) throw new Error(`lost ${nameOf(i)}`);
+const cpu = process.cpuUsage(cpuStart);
 const after = held();
+const destinations = replicatedFrom.size;
+replicatedFrom = null; // measured after without it: the inventory and the patches alone
+const afterInventory = held();
 const perBucket = (bytes: number): string => (bytes / count).toFixed(1);
 console.log(
-  `inventory bench: ${count} buckets in ${accountCount} accounts (${inventory.size} entries, ${replicatedFrom.size} destinations): ` +
-    `inventory ${perBucket(afterInventory - before)} B/bucket, sources of destinations ${perBucket(after - afterInventory)} B/bucket, ` +
-    `together ${perBucket(after - before)} B/bucket (${((after - before) / 2 ** 20).toFixed(1)} MB)`,
+  `inventory bench: ${count} buckets in ${accountCount} accounts (${inventory.size} entries, ${destinations} destinations, ${patches.size} patched): ` +
+    `inventory and patches ${perBucket(afterInventory - before)} B/bucket, sources of destinations ${perBucket(after - afterInventory)} B/bucket, ` +
+    `together ${perBucket(after - before)} B/bucket (${((after - before) / 2 ** 20).toFixed(1)} MB); ` +
+    `transient peak ${((peak - before) / 2 ** 20).toFixed(1)} MB (${perBucket(peak - before)} B/bucket) over the start, garbage included; ` +
+    `CPU ${((cpu.user + cpu.system) / 1e3).toFixed(0)} ms (fill, tables, a get per bucket)`,
 );

@@ -18,6 +18,7 @@ import type { Inventory } from "./inventory.js";
 import { BatchPlaces } from "./access-places.js";
 import { DocumentSpool, SPOOL_CHUNK } from "./spool.js";
 import { roleUser } from "./access-users.js";
+import { NamedBy, ReferenceCollector, union, type References } from "./access-references.js";
 
 export interface AccessPassInput {
   ctx: ScanContext;
@@ -52,23 +53,6 @@ const LARGE_PARTS_IN_FLIGHT = 2;
 
 const replicates = (doc: BucketDocument): boolean => doc.replication?.configured === true && doc.replication.role !== null;
 
-/**
- * A read's name as the first reading holds it until the last batch naming it: a bucket (every name a
- * rule names has an inventory id) as its id, a role's or key's ARN as itself. In a `Set` or `Map` a
- * number costs its slot; a name, its string too (~50 bytes, once per account naming it). The ids are
- * one-to-one with the names, so the sets and counts are the same as with the names.
- */
-export type Reference = string | number;
-export function referenceIds(inventory: Inventory): { of: (name: string) => Reference; name: (ref: Reference) => string } {
-  return {
-    of: (name) => {
-      const id = inventory.idOf(name);
-      return id < 0 ? name : id;
-    },
-    name: (ref) => (typeof ref === "number" ? inventory.nameOf(ref) : ref),
-  };
-}
-
 /** Accounts joined when their buckets share a role: a tiny union-find. */
 class Groups {
   private readonly parent = new Map<string, string>();
@@ -97,8 +81,7 @@ export async function accessPass(input: AccessPassInput): Promise<DocumentSpool>
   const scratch = { outOfScopeBuckets: ctx.outOfScopeBuckets, progress: new ProgressTracker(undefined) };
   const groups = new Groups();
   const roleAccount = new Map<string, string>();
-  const refs = referenceIds(inventory);
-  const referencesOf = new Map<string, Set<Reference>>();
+  const collector = new ReferenceCollector(inventory);
   /** Replicating documents per account (and below, per group). */
   const replicatingIn = new Map<string, number>();
   const begun = input.ahead?.accounts ?? new Map<string, ReadonlySet<string>>();
@@ -112,18 +95,17 @@ export async function accessPass(input: AccessPassInput): Promise<DocumentSpool>
     if (first === undefined) roleAccount.set(role, doc.account.id);
     else groups.join(first, doc.account.id);
     groups.find(doc.account.id);
-    const references = referencesOf.get(doc.account.id) ?? new Set<Reference>();
-    for (const name of accessReferences(doc)) references.add(refs.of(name));
-    referencesOf.set(doc.account.id, references);
+    collector.add(doc.account.id, accessReferences(doc));
     replicatingIn.set(doc.account.id, (replicatingIn.get(doc.account.id) ?? 0) + 1);
   }
   roleAccount.clear();
 
   // Per group: its accounts still to come, and how many groups name each read (to forget it after the last).
   const pending = new Map<string, number>();
-  const groupReferences = new Map<string, Set<Reference>>();
+  const groupReferences = new Map<string, References>();
   const groupAccounts = new Map<string, Set<string>>();
   const groupSize = new Map<string, number>();
+  const referencesOf = collector.take();
   for (const [account, references] of referencesOf) {
     referencesOf.delete(account);
     const group = groups.find(account);
@@ -132,15 +114,13 @@ export async function accessPass(input: AccessPassInput): Promise<DocumentSpool>
     groupSize.set(group, (groupSize.get(group) ?? 0) + replicatingIn.get(account)!);
     const all = groupReferences.get(group);
     // A group's first account gives its set (in practice the only one: a group is one account).
-    if (all === undefined) groupReferences.set(group, references);
-    else for (const name of references) all.add(name);
+    groupReferences.set(group, all === undefined ? references : union(all, references));
   }
-  const namedBy = new Map<Reference, number>();
-  for (const references of groupReferences.values()) for (const name of references) namedBy.set(name, (namedBy.get(name) ?? 0) + 1);
+  const namedBy = new NamedBy(inventory, groupReferences.values());
 
   const reads = input.ahead?.reads ?? new AccessReads();
   // What the early batches read and no batch to come names is forgotten now.
-  if (input.ahead !== undefined) reads.retain(new Map([...namedBy.keys()].map((ref) => [refs.name(ref), true])));
+  if (input.ahead !== undefined) reads.retain(namedBy);
   const out = input.ahead?.out ?? new DocumentSpool();
   const held = new Map<string, BucketDocument[]>();
   // Batches are read side by side (each is a few dependent round trips: one at a time, a 100 ms
@@ -154,17 +134,9 @@ export async function accessPass(input: AccessPassInput): Promise<DocumentSpool>
   };
   const finish = async (batch: BucketDocument[], group: string): Promise<void> => {
     await write(batch);
-    const done: Reference[] = [];
-    for (const name of groupReferences.get(group) ?? []) {
-      const count = namedBy.get(name)! - 1;
-      if (count > 0) namedBy.set(name, count);
-      else {
-        namedBy.delete(name);
-        done.push(name);
-      }
-    }
+    const done = namedBy.release(groupReferences.get(group));
     groupReferences.delete(group);
-    reads.forget(done.map(refs.name));
+    reads.forget(done);
   };
   const readChunk = input.chunk ?? SPOOL_CHUNK;
   const limit = input.chunk ?? MAX_DOCUMENTS_IN_FLIGHT;

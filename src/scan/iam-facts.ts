@@ -41,7 +41,7 @@ class Once<T> {
     }
   }
   /** Keeps only the reads `keep` names. */
-  retain(keep: ReadonlyMap<string, unknown>): void {
+  retain(keep: { has(name: string): boolean }): void {
     for (const key of [...this.reads.keys()]) if (!keep.has(key)) this.reads.delete(key);
   }
 }
@@ -91,7 +91,7 @@ export class AccessReads {
   }
 
   /** Keeps only the reads some batch still to run names (the access pass's count of them). */
-  retain(named: ReadonlyMap<string, unknown>): void {
+  retain(named: { has(name: string): boolean }): void {
     for (const once of [this.roles, this.policies, this.ownerships, this.keys]) once.retain(named);
   }
 }

@@ -2,8 +2,9 @@
  * The scan's inventory, packed: one entry per bucket of the organization, kept until the last
  * document is handed on, so its size per bucket is the slope of the audit's memory (docs/memory.md).
  * A `Map` of small objects cost ~335 bytes a bucket (the name string, the map slot, the object, the
- * array and strings of its destinations); here a bucket is its name's bytes in one growing buffer
- * plus a few 32- and 16-bit columns and a hash slot (about 55 bytes for a 30-character name), and the values
+ * array and strings of its destinations); here a bucket is its name's bytes in pages of name bytes
+ * plus a few 32- and 16-bit paged columns (scan/narrow-column.ts: grown a page at a time, never copied)
+ * and a hash slot (about 55 bytes for a 30-character name), and the values
  * many buckets share (region, versioning status, Object Lock, failed calls, facts collected: the
  * bucket's "profile") are one object each.
  *
@@ -15,7 +16,7 @@
  */
 import type { AccountRef, FactName, ObjectLock, VersioningStatus } from "../model/index.js";
 import type { InventoryEntry } from "./spool.js";
-import { grownNarrow, put, type Narrow } from "./narrow-column.js";
+import { NarrowColumn, PAGE_BITS, PAGE_MASK, PagedColumn, PagedRuns } from "./narrow-column.js";
 
 /** What a bucket shares with many others, one object per distinct value. */
 interface Profile {
@@ -51,32 +52,27 @@ const isNarrow = (name: string): boolean => {
   return true;
 };
 
-function grown<T extends Int32Array | Uint32Array>(array: T, needed: number, make: (n: number) => T): T {
-  if (needed <= array.length) return array;
-  const next = make(Math.max(needed, Math.ceil(array.length * 1.5)));
-  next.set(array);
-  return next;
-}
+/** Name bytes in pages of 64 KiB (a name never split): an address is its page << 16 | offset, under WIDE. */
+const NAME_BITS = 16;
+const NAME_MASK = (1 << NAME_BITS) - 1;
 
 export class Inventory implements InventoryReader, InventorySink {
   private ids = 0;
-  private bytes = Buffer.alloc(1 << 16);
-  private used = 0;
-  /** Per id: where its name starts in `bytes` (| WIDE), its hash; the next id's start is its end. */
-  private start = new Uint32Array(1024);
-  private hash = new Uint32Array(1024);
+  private readonly names = new PagedRuns<Buffer>(NAME_BITS, (n) => Buffer.alloc(n));
+  /** Per id: where its name starts (| WIDE), its hash; it ends at the next id's start on its page, else at the page's fill. */
+  private readonly start = new PagedColumn<Uint32Array>((n) => new Uint32Array(n));
+  private readonly hash = new PagedColumn<Uint32Array>((n) => new Uint32Array(n));
   /** Per id: its account's index + 1, or 0 for a name only a rule named; its profile's index. */
-  private account: Narrow = new Uint16Array(1024);
-  private profile: Narrow = new Uint16Array(1024);
-  /** Per id: its destinations' place in `edges` (NONE: a bucket without rules) and how many. */
-  private destStart = new Int32Array(1024);
-  private destCount: Narrow = new Uint16Array(1024);
-  private edges = new Int32Array(1024);
-  private edgeCount = 0;
-  /** Open addressing, linear probing: id + 1, 0 for a free slot; at most 3/4 full. */
+  private readonly account = new NarrowColumn();
+  private readonly profile = new NarrowColumn();
+  /** Per id: its destinations' address in `edges` (NONE: a bucket without rules) and how many. */
+  private readonly destStart = new PagedColumn<Int32Array>((n) => new Int32Array(n));
+  private readonly destCount = new NarrowColumn();
+  private readonly edges = new PagedRuns<Int32Array>(PAGE_BITS, (n) => new Int32Array(n));
+  /** Open addressing, linear probing: id + 1, 0 for a free slot; at most 3/4 full (rehashed, not paged: a doubling). */
   private slots = new Int32Array(2048);
   /** Bucket ids in first-set order (the `Map`'s order). */
-  private order = new Int32Array(1024);
+  private readonly order = new PagedColumn<Int32Array>((n) => new Int32Array(n));
   private buckets = 0;
   private readonly accounts: AccountRef[] = [];
   private readonly accountIndex = new Map<AccountRef, number>();
@@ -95,48 +91,53 @@ export class Inventory implements InventoryReader, InventorySink {
 
   /** Bytes of its buffers (names, columns, hash table): what it holds per bucket but the shared profiles (bench/inventory.ts, tests). */
   get byteLength(): number {
-    const columns = [this.start, this.hash, this.account, this.profile, this.destStart, this.destCount, this.edges, this.slots, this.order];
-    return this.bytes.length + columns.reduce((sum, column) => sum + column.byteLength, 0);
+    const columns = [this.names, this.start, this.hash, this.account, this.profile, this.destStart, this.destCount, this.edges, this.slots, this.order];
+    return columns.reduce((sum, column) => sum + column.byteLength, 0);
+  }
+
+  /** Entries each per-id column has room for: the ids met rounded up to a whole page (tests). */
+  get idCapacity(): number {
+    return this.start.capacity;
+  }
+
+  /** Every page it holds but the hash table's (tests: a page once made is kept, never copied into a larger one). */
+  pages(): ArrayBufferView[] {
+    return [this.names, this.start, this.hash, this.account, this.profile, this.destStart, this.destCount, this.edges, this.order].flatMap((column): ArrayBufferView[] => column.pages);
   }
 
   set(name: string, entry: InventoryEntry): this {
     const id = this.intern(name);
-    if (this.account[id] === 0) {
-      this.order = grown(this.order, this.buckets + 1, (n) => new Int32Array(n));
-      this.order[this.buckets++] = id;
+    if (this.account.get(id) === 0) {
+      this.order.ensure(this.buckets + 1);
+      this.order.set(this.buckets++, id);
     }
-    this.account = put(this.account, id, this.accountOf(entry.account) + 1);
-    this.profile = put(this.profile, id, this.profileOf(entry));
+    this.account.set(id, this.accountOf(entry.account) + 1);
+    this.profile.set(id, this.profileOf(entry));
     const destinations = entry.destinations;
     if (destinations === null) {
-      this.destStart[id] = NONE;
-      this.destCount[id] = 0;
+      this.destStart.set(id, NONE);
+      this.destCount.set(id, 0);
       return this;
     }
     // Interned first (it may grow the columns), then written: in place when the old list has room
     // (the second pass sets a destination again with the same rules), else appended, the old as garbage (rare).
     const targets = destinations.map((dest) => this.intern(dest));
-    if (this.destStart[id] !== NONE && this.destCount[id]! >= targets.length) {
-      this.edges.set(targets, this.destStart[id]!);
-      this.destCount = put(this.destCount, id, targets.length);
-      return this;
-    }
-    this.edges = grown(this.edges, this.edgeCount + targets.length, (n) => new Int32Array(n));
-    this.edges.set(targets, this.edgeCount);
-    this.destStart[id] = this.edgeCount;
-    this.destCount = put(this.destCount, id, targets.length);
-    this.edgeCount += targets.length;
+    const old = this.destStart.get(id);
+    const at = old !== NONE && this.destCount.get(id) >= targets.length ? old : this.edges.reserve(targets.length);
+    this.edges.pages[at >>> PAGE_BITS]!.set(targets, at & PAGE_MASK);
+    this.destStart.set(id, at);
+    this.destCount.set(id, targets.length);
     return this;
   }
 
   has(name: string): boolean {
     const id = this.idOf(name);
-    return id !== NONE && this.account[id] !== 0;
+    return id !== NONE && this.account.get(id) !== 0;
   }
 
   get(name: string): InventoryEntry | undefined {
     const id = this.idOf(name);
-    return id === NONE || this.account[id] === 0 ? undefined : this.entryOf(id, name);
+    return id === NONE || this.account.get(id) === 0 ? undefined : this.entryOf(id, name);
   }
 
   *keys(): IterableIterator<string> {
@@ -147,63 +148,56 @@ export class Inventory implements InventoryReader, InventorySink {
     for (const id of this.bucketIds()) yield this.entryOf(id);
   }
 
-  /**
-   * Gives back the columns' spare room (up to half of each, from growing by 1.5): called once every
-   * account is listed, so the phases after it, which hold the peak, hold only what is used.
-   */
-  trim(): void {
-    const exact = <T extends Int32Array | Uint32Array | Uint16Array>(array: T, length: number): T => (array.length === length ? array : (array.slice(0, length) as T));
-    const ids = this.ids;
-    this.start = exact(this.start, ids);
-    this.hash = exact(this.hash, ids);
-    this.account = exact(this.account, ids);
-    this.profile = exact(this.profile, ids);
-    this.destStart = exact(this.destStart, ids);
-    this.destCount = exact(this.destCount, ids);
-    this.edges = exact(this.edges, this.edgeCount);
-    this.order = exact(this.order, this.buckets);
-    if (this.bytes.length > this.used) this.bytes = Buffer.from(this.bytes.subarray(0, this.used));
-  }
-
   /** Bucket ids in first-set order; buckets set while iterating are visited too. */
   *bucketIds(): IterableIterator<number> {
-    for (let i = 0; i < this.buckets; i++) yield this.order[i]!;
+    for (let i = 0; i < this.buckets; i++) yield this.order.get(i);
   }
 
   isBucket(id: number): boolean {
-    return this.account[id] !== 0;
+    return this.account.get(id) !== 0;
   }
 
   /** The id of a name met so far (a bucket's or a destination's), NONE (-1) for one never met. */
   idOf(name: string): number {
     const h = hashOf(name);
     const mask = this.slots.length - 1;
+    const hashes = this.hash.pages;
     for (let slot = h & mask; ; slot = (slot + 1) & mask) {
       const id = this.slots[slot]! - 1;
       if (id === NONE) return NONE;
-      if (this.hash[id] === h && this.equals(id, name)) return id;
+      if (hashes[id >>> PAGE_BITS]![id & PAGE_MASK] === h && this.equals(id, name)) return id;
     }
   }
 
   nameOf(id: number): string {
-    const start = this.start[id]!;
-    const end = id + 1 < this.ids ? this.start[id + 1]! & ~WIDE : this.used;
-    return this.bytes.toString(start & WIDE ? "utf16le" : "latin1", start & ~WIDE, end);
+    const start = this.start.get(id);
+    const from = start & NAME_MASK;
+    const end = this.endOf(id, start & ~WIDE);
+    return this.names.pages[(start & ~WIDE) >>> NAME_BITS]!.toString(start & WIDE ? "utf16le" : "latin1", from, end);
+  }
+
+  /** Where id's name (at `address`) ends in its page: the next id's start when on the same page, else the page's fill. */
+  private endOf(id: number, address: number): number {
+    const page = address >>> NAME_BITS;
+    const next = id + 1 < this.ids ? this.start.get(id + 1) & ~WIDE : -1;
+    return next >= 0 && next >>> NAME_BITS === page ? next & NAME_MASK : this.names.fills[page]!;
   }
 
   /** The destination ids of a bucket's rules, in rule order; null for a bucket without rules. */
   destinationIds(id: number): Int32Array | null {
-    const start = this.destStart[id]!;
-    return start === NONE ? null : this.edges.subarray(start, start + this.destCount[id]!);
+    const start = this.destStart.get(id);
+    if (start === NONE) return null;
+    const from = start & PAGE_MASK;
+    return this.edges.pages[start >>> PAGE_BITS]!.subarray(from, from + this.destCount.get(id));
   }
 
   private entryOf(id: number, name?: string): InventoryEntry {
-    const profile = this.profiles[this.profile[id]!]!;
+    const profile = this.profiles[this.profile.get(id)]!;
     const targets = this.destinationIds(id);
     return {
       name: name ?? this.nameOf(id),
       region: profile.region,
-      account: this.accounts[this.account[id]! - 1]!,
+      account: this.accounts[this.account.get(id) - 1]!,
       versioning: profile.versioning,
       objectLock: profile.objectLock,
       errors: profile.errors as { operation: string }[],
@@ -237,27 +231,16 @@ export class Inventory implements InventoryReader, InventorySink {
     const known = this.idOf(name);
     if (known !== NONE) return known;
     const id = this.ids++;
-    const capacity = this.ids;
-    this.start = grown(this.start, capacity, (n) => new Uint32Array(n));
-    this.hash = grown(this.hash, capacity, (n) => new Uint32Array(n));
-    this.account = grownNarrow(this.account, capacity);
-    this.profile = grownNarrow(this.profile, capacity);
-    this.destStart = grown(this.destStart, capacity, (n) => new Int32Array(n));
-    this.destCount = grownNarrow(this.destCount, capacity);
+    if (this.ids > this.start.capacity) for (const column of [this.start, this.hash, this.account, this.profile, this.destStart, this.destCount]) column.ensure(this.ids);
     const narrow = isNarrow(name);
     const length = narrow ? name.length : name.length * 2;
-    if (this.used + length > this.bytes.length) {
-      const next = Buffer.alloc(Math.max(this.used + length, Math.ceil(this.bytes.length * 1.5)));
-      this.bytes.copy(next, 0, 0, this.used);
-      this.bytes = next;
-    }
-    this.bytes.write(name, this.used, length, narrow ? "latin1" : "utf16le");
-    this.start[id] = (this.used | (narrow ? 0 : WIDE)) >>> 0;
-    this.used += length;
-    this.hash[id] = hashOf(name);
-    this.account[id] = 0;
-    this.destStart[id] = NONE;
-    this.destCount[id] = 0;
+    const address = this.names.reserve(length);
+    this.names.pages[address >>> NAME_BITS]!.write(name, address & NAME_MASK, length, narrow ? "latin1" : "utf16le");
+    this.start.set(id, (address | (narrow ? 0 : WIDE)) >>> 0);
+    this.hash.set(id, hashOf(name));
+    this.account.set(id, 0);
+    this.destStart.set(id, NONE);
+    this.destCount.set(id, 0);
     if (this.ids * 4 > this.slots.length * 3) this.rehash(this.slots.length * 2);
     else this.place(id);
     return id;
@@ -265,7 +248,7 @@ export class Inventory implements InventoryReader, InventorySink {
 
   private place(id: number): void {
     const mask = this.slots.length - 1;
-    let slot = this.hash[id]! & mask;
+    let slot = this.hash.get(id) & mask;
     while (this.slots[slot] !== 0) slot = (slot + 1) & mask;
     this.slots[slot] = id + 1;
   }
@@ -276,15 +259,15 @@ export class Inventory implements InventoryReader, InventorySink {
   }
 
   private equals(id: number, name: string): boolean {
-    const start = this.start[id]!;
+    const start = this.start.get(id);
     const wide = (start & WIDE) !== 0;
     if (wide === isNarrow(name)) return false;
-    const from = start & ~WIDE;
-    const end = id + 1 < this.ids ? this.start[id + 1]! & ~WIDE : this.used;
+    const from = start & NAME_MASK;
+    const end = this.endOf(id, start & ~WIDE);
     const length = wide ? name.length * 2 : name.length;
     if (end - from !== length) return false;
     if (this.scratch.length < length) this.scratch = Buffer.alloc(length * 2);
     this.scratch.write(name, 0, length, wide ? "utf16le" : "latin1");
-    return this.bytes.compare(this.scratch, 0, length, from, end) === 0;
+    return this.names.pages[(start & ~WIDE) >>> NAME_BITS]!.compare(this.scratch, 0, length, from, end) === 0;
   }
 }

@@ -1,26 +1,125 @@
 /**
- * The packed inventory's columns of small counts (scan/inventory.ts) (an account's or a profile's index, a bucket's destination count): 16
- * bits a value while every value fits, widened to 32 bits the first time one does not (more than
- * 65,535 accounts, profiles or destinations on one bucket). 6 bytes a name less than three 32-bit
- * columns, out of ~75 (docs/memory.md).
+ * The packed inventory's columns (scan/inventory.ts) and the resolution's id tables, in fixed pages
+ * of 4,096 entries (16 KiB of a 32-bit column: a small organization's spare room stays small too): a column grows by one page, never by copying what it holds, and holds at most
+ * one page of spare room. Grown by 1.5× copies, the inventory was there two and a half times at a
+ * growth step or at its exact-size trim (the old arrays are garbage only at V8's next full GC:
+ * ~150 MB at a million buckets for ~66 MB live, docs/memory.md). Lookups take one more indirection
+ * (the page), read inline by the hot paths as `pages[i >>> PAGE_BITS][i & PAGE_MASK]`.
  */
-export type Narrow = Uint16Array | Uint32Array;
-const NARROW_MAX = 0xffff;
+export const PAGE_BITS = 12;
+export const PAGE_SIZE = 1 << PAGE_BITS;
+export const PAGE_MASK = PAGE_SIZE - 1;
 
-export function grownNarrow(array: Narrow, needed: number): Narrow {
-  if (needed <= array.length) return array;
-  const next = array instanceof Uint16Array ? new Uint16Array(Math.max(needed, Math.ceil(array.length * 1.5))) : new Uint32Array(Math.max(needed, Math.ceil(array.length * 1.5)));
-  next.set(array);
-  return next;
+/** Pages enough for `count` entries. */
+export const pagesFor = (count: number): number => Math.ceil(count / PAGE_SIZE);
+
+/** A column of 32-bit values (signed or not) in pages; `fill` is a new page's every entry. */
+export class PagedColumn<T extends Int32Array | Uint32Array> {
+  readonly pages: T[] = [];
+
+  constructor(
+    private readonly make: (length: number) => T,
+    private readonly fill = 0,
+  ) {}
+
+  /** Room for `count` entries: a page more when it is short, never a copy. */
+  ensure(count: number): void {
+    while (this.pages.length * PAGE_SIZE < count) {
+      const page = this.make(PAGE_SIZE);
+      if (this.fill !== 0) page.fill(this.fill);
+      this.pages.push(page);
+    }
+  }
+
+  /** Entries there is room for (a whole number of pages). */
+  get capacity(): number {
+    return this.pages.length * PAGE_SIZE;
+  }
+
+  get(index: number): number {
+    return this.pages[index >>> PAGE_BITS]![index & PAGE_MASK]!;
+  }
+
+  set(index: number, value: number): void {
+    this.pages[index >>> PAGE_BITS]![index & PAGE_MASK] = value;
+  }
+
+  get byteLength(): number {
+    return this.pages.length * PAGE_SIZE * 4;
+  }
 }
 
-/** Writes `value` at `index`, widening the column first when it does not fit in 16 bits; returns the column to keep. */
-export function put(array: Narrow, index: number, value: number): Narrow {
-  if (value > NARROW_MAX && array instanceof Uint16Array) {
-    const wide = new Uint32Array(array.length);
-    wide.set(array);
-    array = wide;
+/**
+ * A column of small counts (an account's or a profile's index, a bucket's destination count): 16
+ * bits a value while every value fits, widened to 32 bits the first time one does not (more than
+ * 65,535 accounts, profiles or destinations on one bucket): 6 bytes a name less than three 32-bit
+ * columns, out of ~66 (docs/memory.md). Widening copies every page once.
+ */
+const NARROW_MAX = 0xffff;
+export class NarrowColumn {
+  pages: (Uint16Array | Uint32Array)[] = [];
+  private wide = false;
+
+  ensure(count: number): void {
+    while (this.pages.length * PAGE_SIZE < count) this.pages.push(this.wide ? new Uint32Array(PAGE_SIZE) : new Uint16Array(PAGE_SIZE));
   }
-  array[index] = value;
-  return array;
+
+  get capacity(): number {
+    return this.pages.length * PAGE_SIZE;
+  }
+
+  get(index: number): number {
+    return this.pages[index >>> PAGE_BITS]![index & PAGE_MASK]!;
+  }
+
+  /** Writes `value` at `index`, widening the column first when it does not fit in 16 bits. */
+  set(index: number, value: number): void {
+    if (value > NARROW_MAX && !this.wide) {
+      this.wide = true;
+      this.pages = this.pages.map((page) => Uint32Array.from(page));
+    }
+    this.pages[index >>> PAGE_BITS]![index & PAGE_MASK] = value;
+  }
+
+  get byteLength(): number {
+    return this.pages.reduce((sum, page) => sum + page.byteLength, 0);
+  }
+}
+
+/**
+ * Runs of entries (a name's bytes, a bucket's destination ids) in pages of `1 << bits` entries, a
+ * run never split across two: its address is its page's index `<< bits` plus its offset there. A
+ * run longer than a page gets a page of its own, and the page indexes it spans are left empty (so
+ * addresses keep their order). Each page's fill is where its last run ends.
+ */
+export class PagedRuns<T extends Uint8Array | Int32Array> {
+  readonly pages: T[] = [];
+  readonly fills: number[] = [];
+
+  constructor(
+    readonly bits: number,
+    private readonly make: (length: number) => T,
+  ) {}
+
+  /** Room for a run of `length`: its address; the caller writes it with `pageOf`/`offsetOf`. */
+  reserve(length: number): number {
+    const size = 1 << this.bits;
+    let last = this.pages.length - 1;
+    if (last < 0 || this.fills[last]! + length > this.pages[last]!.length) {
+      last = this.pages.length;
+      this.pages.push(this.make(Math.max(size, length)));
+      this.fills.push(0);
+      for (let spanned = size; spanned < length; spanned += size) {
+        this.pages.push(this.make(0));
+        this.fills.push(0);
+      }
+    }
+    const offset = this.fills[last]!;
+    this.fills[last] = offset + length;
+    return last * size + offset;
+  }
+
+  get byteLength(): number {
+    return this.pages.reduce((sum, page) => sum + page.byteLength, 0);
+  }
 }

@@ -106,21 +106,18 @@ async function eachLimited<T>(items: Iterable<T>, limit: number, task: (item: T)
 }
 
 /** The destinations outside the inventory, each with the first source (in inventory order) naming it: its account and Region probe. */
-function probeClaims(inventory: Inventory): Map<string, { account: string; region: string }> {
-  const claims = new Map<string, { account: string; region: string }>();
+function* probeClaims(inventory: Inventory): Generator<[string, { account: string; region: string }]> {
+  // By id (target → source, two numbers an entry; names and objects only as each probe is made: ~50,000 destinations outside the inventory at a million buckets).
+  const claims = new Map<number, number>();
   for (const source of inventory.bucketIds()) {
     const targets = inventory.destinationIds(source);
     if (targets === null) continue;
-    let entry: InventoryEntry | undefined;
-    for (const target of targets) {
-      if (inventory.isBucket(target)) continue;
-      const name = inventory.nameOf(target);
-      if (claims.has(name)) continue;
-      entry ??= inventory.get(inventory.nameOf(source))!;
-      claims.set(name, { account: entry.account.id, region: entry.region });
-    }
+    for (const target of targets) if (!inventory.isBucket(target) && !claims.has(target)) claims.set(target, source);
   }
-  return claims;
+  for (const [target, source] of claims) {
+    const entry: InventoryEntry = inventory.get(inventory.nameOf(source))!;
+    yield [inventory.nameOf(target), { account: entry.account.id, region: entry.region }];
+  }
 }
 
 /**
@@ -137,10 +134,8 @@ export async function resolveDestinations(
 ): Promise<Resolution> {
   // Source names, not ARNs (the ARN is the name's, `arn:aws:s3:::` + name, made when a document is
   // completed), as inventory ids: an archive bucket's list holds every bucket replicating into it.
-  inventory.trim(); // every account is listed: the inventory only changes in place from here
   const replicatedFrom = ReplicatedFrom.of(inventory);
   const patches = early;
-  patches.trim();
   const resolution: Resolution = { replicatedFrom, patches, heads: new Map() };
 
   // Second pass: the facts only destinations need (e.g. Object Lock), read before rules copy them.

@@ -14,7 +14,7 @@ import type { BucketDocument } from "../../src/model/index.js";
 import { loadPolicies, requiredFacts, type PolicySet } from "../../src/policy/index.js";
 import { decisionMemoStats } from "../../src/policy/iam/evaluate.js";
 import { scan } from "../../src/scan/index.js";
-import { referenceIds } from "../../src/scan/access-pass.js";
+import { NamedBy, ReferenceCollector } from "../../src/scan/access-references.js";
 import { Inventory } from "../../src/scan/inventory.js";
 import { inventoryEntry } from "../../src/scan/spool.js";
 import { unreadBucketDocument } from "../../src/model/index.js";
@@ -92,16 +92,25 @@ describe("audit/memory bounds", () => {
     inventory.set("source-bucket", inventoryEntry(unreadBucketDocument("source-bucket", "eu-west-1", account)));
     // A destination outside the organization has an id too: every name a rule names is met.
     inventory.set("with-rule", { ...inventoryEntry(unreadBucketDocument("with-rule", "eu-west-1", account)), destinations: ["elsewhere"] });
-    const refs = referenceIds(inventory);
     const role = "arn:aws:iam::111111111111:role/replication";
     const key = "arn:aws:kms:eu-west-1:111111111111:key/1234";
-    for (const name of ["source-bucket", "elsewhere"]) {
-      expect(typeof refs.of(name)).toBe("number");
-      expect(refs.name(refs.of(name))).toBe(name);
-    }
-    expect(refs.of("source-bucket")).not.toBe(refs.of("elsewhere"));
-    expect(refs.of(role)).toBe(role);
-    expect(refs.name(refs.of(key))).toBe(key);
+    const collector = new ReferenceCollector(inventory);
+    // Account A's references, then B's, then A's again (joined to its own), each named twice.
+    collector.add("A", ["elsewhere", role, "source-bucket", "elsewhere", key]);
+    collector.add("B", ["source-bucket", role]);
+    collector.add("A", [role, "with-rule"]);
+    const accounts = collector.take();
+    expect([...accounts.keys()]).toEqual(["A", "B"]);
+    const a = accounts.get("A")!;
+    expect(a.ids).toBeInstanceOf(Int32Array);
+    expect([...a.ids]).toEqual(["source-bucket", "with-rule", "elsewhere"].map((name) => inventory.idOf(name)).sort());
+    expect(a.names).toEqual([role, key]);
+    // Counted only where two groups name a read: the last group naming it gets its name back.
+    const namedBy = new NamedBy(inventory, accounts.values());
+    expect(["elsewhere", "source-bucket", role, key].map((name) => namedBy.has(name))).toEqual([true, true, true, true]);
+    expect(namedBy.has("not-named")).toBe(false);
+    expect(namedBy.release(accounts.get("B")).sort()).toEqual([]);
+    expect(namedBy.release(a).sort()).toEqual(["elsewhere", "source-bucket", "with-rule", key, role].sort());
   });
 
   it("keeps at most the limit of partly read buckets and error results under retain: summary, counting the rest", async () => {

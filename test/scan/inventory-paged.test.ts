@@ -1,0 +1,82 @@
+/**
+ * The packed inventory's columns and name bytes in fixed pages (src/scan/narrow-column.ts): growing
+ * copies nothing (a page once made stays), the spare room is at most one page a column, and names
+ * and destination lists that cross pages, or are longer than a page, read back as a `Map` of the
+ * same entries does. The resolution's patch index is paged the same way.
+ */
+import { describe, expect, it } from "vitest";
+import type { AccountRef } from "../../src/model/index.js";
+import { Inventory } from "../../src/scan/inventory.js";
+import { PAGE_SIZE } from "../../src/scan/narrow-column.js";
+import { Patches } from "../../src/scan/resolution-tables.js";
+import type { InventoryEntry } from "../../src/scan/spool.js";
+
+const owner: AccountRef = { id: "111111111111", name: "a", ouPath: "Root", tags: {} };
+const entry = (name: string, destinations: string[] | null): InventoryEntry => ({
+  name,
+  region: "us-east-1",
+  account: owner,
+  versioning: null,
+  objectLock: null,
+  errors: [],
+  collected: ["versioning", "replication"],
+  destinations,
+});
+
+describe("scan/Inventory: paged columns", () => {
+  it("never copies a page as it grows, and holds at most one page of spare room a column", () => {
+    const inventory = new Inventory();
+    let kept = new Set<ArrayBufferLike>();
+    const count = 3 * PAGE_SIZE + 100;
+    for (let i = 0; i < count; i++) {
+      const name = `workload-${String(i).padStart(7, "0")}-bucket`;
+      inventory.set(name, entry(name, i % 7 === 0 ? [`archive-${i % 3}`] : null));
+      if (i % 997 !== 0 && i !== count - 1) continue;
+      const now = new Set(inventory.pages().map((page) => page.buffer));
+      // Copying growth (1.5× and a `trim`) replaced a column's array: its old buffer gone from the set.
+      for (const buffer of kept) expect(now.has(buffer), `a page of the ${i}th set was replaced`).toBe(true);
+      kept = now;
+    }
+    expect(inventory.idCount).toBe(count + 3);
+    expect(inventory.idCapacity).toBeLessThan(inventory.idCount + PAGE_SIZE);
+    // 31 name bytes, 22 of columns (4 start, 4 hash, 2 + 2 + 2 narrow, 4 destStart, 4 order), 2 of edges, ~6 of hash table, and one page each at most.
+    const slack = PAGE_SIZE * 26 + 65_536 + PAGE_SIZE * 4;
+    expect(inventory.byteLength).toBeLessThan(count * (31 + 22 + 2 + 8) + slack);
+  });
+
+  it("answers as a Map across name pages, for UTF-16 names, and for a name and a destination list longer than a page", () => {
+    const inventory = new Inventory();
+    const map = new Map<string, InventoryEntry>();
+    const long = "l".repeat(70_000); // past a 64 KiB name page
+    const wide = "ü€".repeat(20_000); // UTF-16, 80,000 bytes
+    const names = [...Array.from({ length: 3_000 }, (_, i) => `bucket-${i}-${"x".repeat(i % 50)}`), long, "after-long", wide, "", "after-wide"];
+    const many = Array.from({ length: PAGE_SIZE + 10 }, (_, i) => `dest-${i}`); // an edge run longer than a page
+    for (const [i, name] of names.entries()) {
+      const e = entry(name, i === 5 ? many : i % 3 === 0 ? [names[(i + 1) % names.length]!, long] : null);
+      map.set(name, e);
+      inventory.set(name, e);
+    }
+    // Set again with fewer destinations: written in place.
+    const again = entry(names[5]!, ["after-long"]);
+    map.set(names[5]!, again);
+    inventory.set(names[5]!, again);
+    expect([...inventory.keys()]).toEqual([...map.keys()]);
+    expect([...inventory.values()]).toEqual([...map.values()]);
+    for (const name of [...names, "dest-0", `dest-${PAGE_SIZE + 9}`]) expect(inventory.nameOf(inventory.idOf(name))).toBe(name);
+    expect(inventory.has("dest-1")).toBe(false);
+    expect(inventory.idOf("l".repeat(69_999))).toBe(-1);
+  });
+
+  it("the patch index grows a page at a time with the inventory's ids (no copy, no trim)", () => {
+    const inventory = new Inventory();
+    const patches = new Patches(inventory);
+    const patch = { fields: { objectLock: null }, errors: [], collected: ["objectLock" as const] };
+    for (let i = 0; i < 2 * PAGE_SIZE + 5; i++) {
+      inventory.set(`b${i}`, entry(`b${i}`, null));
+      if (i % 4 === 0) patches.set(`b${i}`, { ...patch });
+    }
+    expect(patches.byteLength).toBe(3 * PAGE_SIZE * 4);
+    expect(patches.get(`b${2 * PAGE_SIZE}`)).toEqual(patch);
+    expect(patches.has(`b${2 * PAGE_SIZE + 1}`)).toBe(false);
+  });
+});
