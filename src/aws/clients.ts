@@ -16,6 +16,7 @@ import { withoutUserInfo } from "../url.js";
 import { leanBucketReads, resolveTemplate, sdkBucketReads, type BucketReads } from "./bucket-reads.js";
 import { leanJobLists, resolveControlTemplate, sdkJobLists, type JobLists } from "./control-jobs.js";
 import { leanKeyPolicies, resolveKmsTemplate, sdkKeyPolicies, type KeyPolicies } from "./lean-kms.js";
+import { leanBucketLists, resolveListBucketsTemplate, sdkBucketLists, type BucketLists } from "./lean-list-buckets.js";
 import { LeanS3, type EndpointTemplate } from "./lean-s3.js";
 import { leanDispatcher, undiciTransport, type LeanTransport } from "./lean-transport.js";
 import { slotPerAttempt } from "./request-slots.js";
@@ -99,11 +100,7 @@ export class AwsClientFactory {
   private readonly s3Clients = new WeakMap<S3Client, { credentials: AwsCredentialIdentityProvider; region: string; reads?: BucketReads }>();
   /** Endpoint templates by region and operation: the rule engine runs once for each. */
   private readonly templates = new Map<string, Promise<EndpointTemplate | null>>();
-  /**
-   * One S3 client per region that only resolves the templates: its config is every client's of
-   * the region (the scan's settings; credentials play no part in the rules), so the first account to
-   * ask for each of the seven operations' templates no longer has an S3 client made for it.
-   */
+  /** One S3 client per region that only resolves the templates (credentials play no part in the rules): no account's is made for it. */
   private readonly templateClients = new Map<string, S3Client>();
 
   constructor(readonly settings: AwsSettings) {
@@ -187,12 +184,9 @@ export class AwsClientFactory {
   }
 
   /**
-   * The per-bucket reads of an account in a region, as `bucketReads` gives them for its S3 client,
-   * with the client made (`client`) only when a read needs it: for a name the lean path does not
-   * serve (the templates are resolved once per region, on a client of their own). An account's
-   * buckets in a region, their policy and ownership reads as destinations included, cost no S3
-   * client (each costs about half a millisecond of CPU to make: five regions an account, a
-   * thousand accounts).
+   * An account's reads in a region, as `bucketReads` gives them, the client made (`client`) only for
+   * a name the lean path does not serve: an S3 client costs ~0.5 ms of CPU to make (five regions an
+   * account, a thousand accounts), and the templates are resolved on a client of their own.
    */
   regionReads(credentials: AwsCredentialIdentityProvider, region: string, client: () => S3Client): BucketReads {
     const lean = this.leanS3(credentials);
@@ -217,6 +211,13 @@ export class AwsClientFactory {
       () => this.template(`${region} ListJobs`, () => resolveControlTemplate(client(), region)),
       client,
     );
+  }
+
+  /** An account's ListBuckets pages in `region` (lean-list-buckets.ts), its S3 client made only if the SDK must serve them; the client with `leanReads: false`. */
+  bucketLists(credentials: AwsCredentialIdentityProvider, region: string, client: () => S3Client): BucketLists {
+    const lean = this.leanS3(credentials);
+    if (lean === null) return sdkBucketLists(client);
+    return leanBucketLists(lean, () => this.template(`${region} ListBuckets`, () => resolveListBucketsTemplate(this.templateClient(region))), client);
   }
 
   private templateClient(region: string): S3Client {
