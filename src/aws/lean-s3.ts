@@ -260,7 +260,8 @@ export class LeanS3 {
         headers: extra === undefined ? { host } : { ...extra, host },
         ...(body === undefined ? {} : { body }),
       },
-      { signingDate: new Date(Date.now() + this.offset) },
+      // The signer's own Region, given: no await of its region provider per request.
+      { signingDate: new Date(Date.now() + this.offset), signingRegion: template.signingRegion },
     );
     // As an array: sent as given, not gathered into an object again.
     const headers: string[] = [];
