@@ -196,7 +196,11 @@ export class LeanS3 {
         }
         const output = parse(response.body) as LeanOutput;
         this.retry.recordSuccess(token);
-        output.$metadata = { ...metadataOf(response), attempts: attempts + 1, totalRetryDelay };
+        // The answer's metadata then the attempts, in the SDK's order (one object, not a copy).
+        const metadata = metadataOf(response);
+        metadata.attempts = attempts + 1;
+        metadata.totalRetryDelay = totalRetryDelay;
+        output.$metadata = metadata;
         return output;
       } catch (error) {
         const info = retryErrorInfo(error);
