@@ -14,11 +14,11 @@ import { Agent as HttpAgent, request as httpRequest } from "node:http";
 import { Session } from "node:inspector/promises";
 import { ListBucketsCommand } from "@aws-sdk/client-s3";
 import { ListJobsCommand } from "@aws-sdk/client-s3-control";
-import { SignatureV4 } from "@smithy/signature-v4";
+import { LeanSignatureV4 } from "../src/aws/lean-signer.js";
 import { Pool } from "undici";
 import { AwsClientFactory, createRequestLimiter, getCallerIdentity } from "../src/aws/index.js";
 import { deserializeOutput, parseXmlBody } from "../src/aws/lean-shapes.js";
-import { nodeSha256 } from "../src/aws/lean-sha256.js";
+import { NodeSha256 } from "../src/aws/lean-sha256.js";
 import { numberFlag } from "./flags.js";
 import { startSandboxChild } from "./sandbox-child.js";
 
@@ -59,7 +59,7 @@ try {
   const limiter = createRequestLimiter(inFlight);
   const url = new URL(env.AWS_ENDPOINT_URL!);
   const bucket = buckets[0]!;
-  const signer = new SignatureV4({ credentials: provider, region, service: "s3", sha256: nodeSha256(), uriEscapePath: false, applyChecksum: true });
+  const signer = new LeanSignatureV4({ credentials: provider, region, service: "s3", sha256: NodeSha256, uriEscapePath: false, applyChecksum: true });
   const request = () => ({ method: "GET", protocol: url.protocol, hostname: url.hostname, port: Number(url.port), path: `/${bucket}/`, query: { versioning: "" }, headers: { host: url.host } });
   const signed = await signer.sign(request());
   const headerArray: string[] = [];

@@ -16,6 +16,8 @@ import { withoutUserInfo } from "../url.js";
 import { leanBucketReads, resolveTemplate, sdkBucketReads, type BucketReads } from "./bucket-reads.js";
 import { leanJobLists, resolveControlTemplate, sdkJobLists, type JobLists } from "./control-jobs.js";
 import { leanKeyPolicies, resolveKmsTemplate, sdkKeyPolicies, type KeyPolicies } from "./lean-kms.js";
+import { leanBucketLists, resolveListBucketsTemplate, sdkBucketLists, type BucketLists } from "./lean-list-buckets.js";
+import { leanIamReads, resolveIamTemplate, sdkIamReads, type IamReads } from "./lean-iam.js";
 import { LeanS3, type EndpointTemplate } from "./lean-s3.js";
 import { leanDispatcher, undiciTransport, type LeanTransport } from "./lean-transport.js";
 import { slotPerAttempt } from "./request-slots.js";
@@ -76,9 +78,9 @@ const S3_LOADED_SETTINGS = [
 type S3LoadedSettings = Partial<Pick<S3ClientConfig, (typeof S3_LOADED_SETTINGS)[number]>>;
 
 /**
- * Builds clients that share one pair of keep-alive agents (and the lean reads one set of undici
- * pools): thousands of (account, region) clients then cost no extra sockets. Clients are dropped, never destroyed one by one (destroying one would
- * close the shared agents); `close()` ends them all.
+ * Builds clients that share one pair of keep-alive agents (the lean reads one set of undici pools):
+ * thousands of clients cost no extra sockets. Clients are dropped, never destroyed one by one (that
+ * would close the shared agents); `close()` ends them all.
  */
 export class AwsClientFactory {
   private readonly httpAgent: HttpAgent;
@@ -87,10 +89,8 @@ export class AwsClientFactory {
   private lean: { dispatcher: ReturnType<typeof leanDispatcher>; transport: LeanTransport } | undefined;
   private s3Settings: S3LoadedSettings = {};
   /**
-   * Those every client kind loads the same way (the same environment variables and config file keys):
-   * the user agent's app id and the auth scheme choice, asked for on each call, and FIPS and
-   * dual-stack, loaded once per client. Every STS, S3 Control, IAM and KMS client is one more per
-   * account (and Region): without them, each ran the chain again (test/aws/client-settings.test.ts).
+   * Those every client kind loads the same way (app id, auth scheme, FIPS, dual-stack): without
+   * them every STS, S3 Control, IAM and KMS client ran the chain again (test/aws/client-settings.test.ts).
    */
   private shared: Pick<S3LoadedSettings, "userAgentAppId" | "authSchemePreference" | "useFipsEndpoint" | "useDualstackEndpoint"> = {};
   /** S3 Control reads `useArnRegion` with S3's own config options (`@aws-sdk/middleware-sdk-s3`): the same value. */
@@ -99,11 +99,7 @@ export class AwsClientFactory {
   private readonly s3Clients = new WeakMap<S3Client, { credentials: AwsCredentialIdentityProvider; region: string; reads?: BucketReads }>();
   /** Endpoint templates by region and operation: the rule engine runs once for each. */
   private readonly templates = new Map<string, Promise<EndpointTemplate | null>>();
-  /**
-   * One S3 client per region that only resolves the templates: its config is every client's of
-   * the region (the scan's settings; credentials play no part in the rules), so the first account to
-   * ask for each of the seven operations' templates no longer has an S3 client made for it.
-   */
+  /** One S3 client per region that only resolves the templates (credentials play no part in the rules): no account's is made for it. */
   private readonly templateClients = new Map<string, S3Client>();
 
   constructor(readonly settings: AwsSettings) {
@@ -116,16 +112,14 @@ export class AwsClientFactory {
     return {
       region,
       ...(this.settings.retryStrategy === undefined
-        ? // Standard, not adaptive: AWS recommends adaptive only for a client that reaches a single
-          // resource (https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html);
-          // one client here reads every bucket of an account, and adaptive's client-side rate limit
+        ? // Standard, not adaptive: AWS recommends adaptive only for a client that reaches a single resource
+          // (https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html); its rate limit
           // after each throttle tripled a 20%-throttled scan's time (docs/scale.md, Throttling).
           { maxAttempts: this.settings.maxAttempts, retryMode: "standard" }
         : { retryStrategy: this.settings.retryStrategy }),
       requestHandler: { httpAgent: this.httpAgent, httpsAgent: this.httpsAgent, connectionTimeout: 10_000, requestTimeout: 60_000 },
       ...this.shared,
-      // One resolved middleware chain per command class and client, not one per call: nothing here
-      // changes a client's middleware stack after it is built (client.d.ts, `cacheMiddleware`).
+      // One resolved middleware chain per command and client: no stack changes after it is built.
       cacheMiddleware: true,
       // User-info is never handed on: the SDK has no use for it, and it would reach error messages.
       ...(this.settings.endpoint === undefined ? {} : { endpoint: withoutUserInfo(this.settings.endpoint) }),
@@ -187,36 +181,28 @@ export class AwsClientFactory {
   }
 
   /**
-   * The per-bucket reads of an account in a region, as `bucketReads` gives them for its S3 client,
-   * with the client made (`client`) only when a read needs it: for a name the lean path does not
-   * serve (the templates are resolved once per region, on a client of their own). An account's
-   * buckets in a region, their policy and ownership reads as destinations included, cost no S3
-   * client (each costs about half a millisecond of CPU to make: five regions an account, a
-   * thousand accounts).
+   * An account's reads in a region, as `bucketReads` gives them, the client made (`client`) only for
+   * a name the lean path does not serve: an S3 client costs ~0.5 ms of CPU to make (five regions an
+   * account, a thousand accounts), and the templates are resolved on a client of their own.
    */
   regionReads(credentials: AwsCredentialIdentityProvider, region: string, client: () => S3Client): BucketReads {
     const lean = this.leanS3(credentials);
     if (lean === null) return sdkBucketReads(client());
-    return leanBucketReads(
-      lean,
-      (operation: LeanOperation) => this.template(`${region} ${operation}`, () => resolveTemplate(this.templateClient(region), operation)),
-      client,
-    );
+    return leanBucketReads(lean, (operation: LeanOperation) => this.template(`${region} ${operation}`, () => resolveTemplate(this.templateClient(region), operation)), client);
   }
 
-  /**
-   * An account's S3 Control ListJobs in a region (control-jobs.ts): the lean path, as its bucket
-   * reads, with the S3 Control client made (`client`) only to resolve the region's endpoint template
-   * once per scan or for what the lean path does not serve; the client itself with `leanReads: false`.
-   */
+  /** An account's ListJobs in a region (control-jobs.ts), its S3 Control client made (`client`) only for the region's template or the SDK; the client with `leanReads: false`. */
   jobLists(credentials: AwsCredentialIdentityProvider, region: string, client: () => S3ControlClient): JobLists {
     const lean = this.leanS3(credentials);
     if (lean === null) return sdkJobLists(client);
-    return leanJobLists(
-      lean,
-      () => this.template(`${region} ListJobs`, () => resolveControlTemplate(client(), region)),
-      client,
-    );
+    return leanJobLists(lean, () => this.template(`${region} ListJobs`, () => resolveControlTemplate(client(), region)), client);
+  }
+
+  /** An account's ListBuckets pages in `region` (lean-list-buckets.ts), its S3 client made only if the SDK must serve them; the client with `leanReads: false`. */
+  bucketLists(credentials: AwsCredentialIdentityProvider, region: string, client: () => S3Client): BucketLists {
+    const lean = this.leanS3(credentials);
+    if (lean === null) return sdkBucketLists(client);
+    return leanBucketLists(lean, () => this.template(`${region} ListBuckets`, () => resolveListBucketsTemplate(this.templateClient(region))), client);
   }
 
   private templateClient(region: string): S3Client {
@@ -259,10 +245,9 @@ export class AwsClientFactory {
   }
 
   /**
-   * S3 Control (Batch Operations). Its endpoint rules put the account id in front of the host
-   * (`<account>.s3-control.<region>.amazonaws.com`, and `<account>.<custom endpoint host>`), which
-   * cannot address a loopback IP; with an endpoint override the client therefore sends to that
-   * endpoint as given, path-style, and the account travels in the x-amz-account-id header as always.
+   * S3 Control. Its rules put the account id in front of the host (`<account>.s3-control.<region>…`),
+   * which cannot address a loopback IP: with an endpoint override the client sends to it as given,
+   * path-style, the account in the x-amz-account-id header as always.
    */
   s3control(credentials: AwsCredentialIdentityProvider, region: string): S3ControlClient {
     const endpoint = effectiveEndpoint(this.settings.endpoint);
@@ -273,6 +258,16 @@ export class AwsClientFactory {
   /** IAM is a global service: its calls are signed for us-east-1 whatever the home region. */
   iam(credentials: AwsCredentialIdentityProvider): IAMClient {
     return slotted(new IAMClient({ ...this.common("us-east-1"), credentials }));
+  }
+
+  /** An account's role reads (lean-iam.ts), its IAM client made only if a read needs the SDK; the client with `leanReads: false`. */
+  iamReads(credentials: AwsCredentialIdentityProvider): IamReads {
+    let made: IAMClient | undefined;
+    const client = (): IAMClient => (made ??= this.iam(credentials));
+    const lean = this.leanS3(credentials);
+    if (lean === null) return sdkIamReads(client);
+    // The template on a client of its own (it sends nothing), not the first account's.
+    return leanIamReads(lean, () => this.template("IAM", () => resolveIamTemplate(this.iam(() => Promise.reject(new Error("sends nothing"))))), client);
   }
 
   /** KMS keys are regional: one client per key Region. */

@@ -12,6 +12,8 @@ export {
 } from "./credentials.js";
 export { sdkBucketReads, type BucketReadOutputs, type BucketReads } from "./bucket-reads.js";
 export { sdkKeyPolicies, type KeyPolicies } from "./lean-kms.js";
+export { sdkBucketLists, type BucketLists } from "./lean-list-buckets.js";
+export { sdkIamReads, type IamReads } from "./lean-iam.js";
 export { getCallerIdentity, type CallerIdentity } from "./identity.js";
 export { createRequestLimiter, type RequestLimiter, type RequestLimiterOptions, type RetryCounts } from "./limiter.js";
 export {

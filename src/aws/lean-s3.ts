@@ -15,12 +15,13 @@
  *   the SDK's retry middleware drives it; the attempts land in `$metadata` for the limiter's count.
  *   The call's request slot is held for each attempt and given back while the loop backs off.
  */
-import { SignatureV4 } from "@smithy/signature-v4";
+import type { SignatureV4 } from "@smithy/signature-v4";
 import { StandardRetryStrategy } from "@smithy/core/retry";
 import type { AwsCredentialIdentityProvider, RetryStrategyV2, RetryToken } from "@smithy/types";
 import { metadataOf, retryErrorInfo, serviceError, type LeanMetadata, type LeanResponse, type LeanServiceError } from "./lean-errors.js";
 import { deserializeOutput, LEAN_OUTPUTS, type LeanOperation } from "./lean-shapes.js";
-import { nodeSha256, type Sha256Constructor } from "./lean-sha256.js";
+import { NodeSha256 } from "./lean-sha256.js";
+import { LeanSignatureV4 } from "./lean-signer.js";
 import type { LeanTransport } from "./lean-transport.js";
 import type { CallSlot } from "./request-slots.js";
 
@@ -118,8 +119,6 @@ export interface LeanRequestSpec {
 export class LeanS3 {
   private readonly signers = new Map<string, SignatureV4>();
   private readonly byTemplate = new WeakMap<EndpointTemplate, SignatureV4>();
-  /** One hash class for this account's signers: its memo holds only this account's key (lean-sha256.ts). */
-  private readonly sha256: Sha256Constructor = nodeSha256();
   private readonly retry: RetryStrategyV2;
   /**
    * The retry strategy is this class's own standard one: an error it classes `CLIENT_ERROR` (every
@@ -197,7 +196,11 @@ export class LeanS3 {
         }
         const output = parse(response.body) as LeanOutput;
         this.retry.recordSuccess(token);
-        output.$metadata = { ...metadataOf(response), attempts: attempts + 1, totalRetryDelay };
+        // The answer's metadata then the attempts, in the SDK's order (one object, not a copy).
+        const metadata = metadataOf(response);
+        metadata.attempts = attempts + 1;
+        metadata.totalRetryDelay = totalRetryDelay;
+        output.$metadata = metadata;
         return output;
       } catch (error) {
         const info = retryErrorInfo(error);
@@ -230,11 +233,12 @@ export class LeanS3 {
       // S3's signing: no double URI encoding, the payload hash sent as x-amz-content-sha256; other
       // services' (KMS) the signer's defaults, as their SDK clients sign.
       const s3 = template.signingName === "s3";
-      signer = new SignatureV4({
+      // The signing key kept per signer, the dates per second (lean-signer.ts); one hash class for all.
+      signer = new LeanSignatureV4({
         credentials: this.options.credentials,
         region: template.signingRegion,
         service: template.signingName,
-        sha256: this.sha256,
+        sha256: NodeSha256,
         uriEscapePath: !s3,
         applyChecksum: s3,
       });
@@ -260,7 +264,8 @@ export class LeanS3 {
         headers: extra === undefined ? { host } : { ...extra, host },
         ...(body === undefined ? {} : { body }),
       },
-      { signingDate: new Date(Date.now() + this.offset) },
+      // The signer's own Region, given: no await of its region provider per request.
+      { signingDate: new Date(Date.now() + this.offset), signingRegion: template.signingRegion },
     );
     // As an array: sent as given, not gathered into an object again.
     const headers: string[] = [];

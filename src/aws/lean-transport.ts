@@ -97,32 +97,51 @@ export function nodeError(error: unknown, timeoutMs: number): unknown {
   return error;
 }
 
+/**
+ * One answer collected: a handler object of undici's legacy form (onHeaders…), called as it is (the
+ * newer form would be wrapped per call). A class, so a call makes one object and no closures.
+ */
+class Collector {
+  statusCode = 0;
+  headers: Record<string, string | undefined> = {};
+  chunks: Buffer[] = [];
+
+  constructor(
+    private readonly resolve: (response: LeanResponse) => void,
+    private readonly reject: (error: unknown) => void,
+    private readonly timeoutMs: number,
+  ) {}
+
+  onConnect(): void {}
+
+  onHeaders(status: number, raw: Buffer[]): boolean {
+    this.statusCode = status;
+    this.headers = nodeHeaders(raw);
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    this.chunks.push(chunk);
+    return true;
+  }
+
+  onComplete(): void {
+    const chunks = this.chunks;
+    const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+    this.resolve({ statusCode: this.statusCode, headers: this.headers, body: body.toString("utf8") });
+  }
+
+  onError(error: Error): void {
+    this.reject(nodeError(error, this.timeoutMs));
+  }
+}
+
 /** Sends through `dispatcher` (leanDispatcher's), `timeoutMs` for the headers and again for the body. */
 export function undiciTransport(dispatcher: Dispatcher, timeoutMs = REQUEST_TIMEOUT_MS): LeanTransport {
   return ({ origin, path, headers, body }) =>
     new Promise<LeanResponse>((resolve, reject) => {
-      let statusCode = 0;
-      let answerHeaders: Record<string, string | undefined> = {};
-      const chunks: Buffer[] = [];
-      const handler = {
-        onConnect: (): void => undefined,
-        onHeaders: (status: number, raw: Buffer[]): boolean => {
-          statusCode = status;
-          answerHeaders = nodeHeaders(raw);
-          return true;
-        },
-        onData: (chunk: Buffer): boolean => {
-          chunks.push(chunk);
-          return true;
-        },
-        onComplete: (): void => {
-          const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-          resolve({ statusCode, headers: answerHeaders, body: body.toString("utf8") });
-        },
-        onError: (error: Error): void => reject(nodeError(error, timeoutMs)),
-      };
-      // The handler's legacy form (onHeaders…) is called as it is; the newer one would be wrapped per call.
       const method = body === undefined ? "GET" : "POST";
+      const handler = new Collector(resolve, reject, timeoutMs);
       dispatcher.dispatch({ origin, path, method, headers, body, headersTimeout: timeoutMs, bodyTimeout: timeoutMs }, handler as unknown as Dispatcher.DispatchHandler);
     });
 }

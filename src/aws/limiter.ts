@@ -42,6 +42,15 @@ export interface RequestLimiterOptions {
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** A call ended after `attempts` attempts in all: counted once (a function, not a closure made per call). */
+function settle(counts: RetryCounts, attempts: number): void {
+  counts.calls++;
+  if (attempts > 1) {
+    counts.retriedCalls++;
+    counts.extraAttempts += attempts - 1;
+  }
+}
+
 /**
  * Throttling must never lose a bucket: the SDK retries a throttled call up to `maxAttempts` times,
  * but its retry quota is per client and can run dry under a burst; then the call is queued again
@@ -55,13 +64,6 @@ export function createRequestLimiter(concurrency: number, options: RequestLimite
   const run = async <T>(call: () => Promise<T>, first: boolean): Promise<T> => {
     // Attempts of every round, so a call retried by the SDK and then again here counts once, with all its attempts.
     let attempts = 0;
-    const settle = (): void => {
-      counts.calls++;
-      if (attempts > 1) {
-        counts.retriedCalls++;
-        counts.extraAttempts += attempts - 1;
-      }
-    };
     for (let round = 0; ; round++) {
       const slot = new CallSlot(slots, first);
       try {
@@ -69,12 +71,12 @@ export function createRequestLimiter(concurrency: number, options: RequestLimite
         if (wait !== undefined) await wait;
         const result = await withSlot(slot, call);
         attempts += attemptsOf(result);
-        settle();
+        settle(counts, attempts);
         return result;
       } catch (error) {
         attempts += attemptsOf(error);
         if (round >= rounds || !isThrottling(error)) {
-          settle();
+          settle(counts, attempts);
           throw error;
         }
         slot.free();

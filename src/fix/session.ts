@@ -5,6 +5,7 @@
  */
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { S3ControlClient } from "@aws-sdk/client-s3-control";
+import { STSClient } from "@aws-sdk/client-sts";
 import {
   AwsClientFactory,
   assumeRoleCredentials,
@@ -24,6 +25,8 @@ export class FixSession {
   private readonly caller: AwsCredentialIdentityProvider;
   private readonly accounts = new Map<string, AwsCredentialIdentityProvider>();
   private readonly clients = new Map<string, S3Client>();
+  /** One STS client (the caller's credentials) for every account's AssumeRole, not a provider and a client per account. */
+  private sts: STSClient | undefined;
 
   constructor(private readonly options: FixAwsOptions) {
     this.factory = new AwsClientFactory({
@@ -46,6 +49,8 @@ export class FixSession {
         ...(this.options.externalId === undefined ? {} : { externalId: this.options.externalId }),
         masterCredentials: this.caller,
         stsConfig: this.factory.stsConfig(),
+        // As the scan's (scan/access.ts): the settings the provider's own client had.
+        sts: (this.sts ??= new STSClient({ ...this.factory.stsConfig(), credentials: this.caller })),
       });
       this.accounts.set(accountId, provider);
     }

@@ -15,7 +15,7 @@ export type AccessResult = { session: AccountSession; error: null } | { session:
  * factory's STS settings, as the provider's own client had): one per factory, not one per account.
  */
 const assumeRoleClients = new WeakMap<AwsClientFactory, STSClient>();
-function assumeRoleClient(ctx: ScanContext): STSClient {
+export function assumeRoleClient(ctx: Pick<ScanContext, "factory" | "caller">): STSClient {
   let sts = assumeRoleClients.get(ctx.factory);
   if (sts === undefined) assumeRoleClients.set(ctx.factory, (sts = new STSClient({ ...ctx.factory.stsConfig(), credentials: ctx.caller.credentials })));
   return sts;

@@ -1,8 +1,9 @@
 /**
- * Listing an account's buckets: ListBuckets with MaxBuckets/ContinuationToken (all pages), whose
- * answers carry `BucketRegion`; GetBucketLocation only for a bucket listed without one.
+ * Listing an account's buckets: ListBuckets with MaxBuckets/ContinuationToken (all pages, on the lean
+ * path: src/aws/lean-list-buckets.ts), whose answers carry `BucketRegion`; GetBucketLocation (on the
+ * account's S3 client, made only then) for a bucket listed without one.
  */
-import { GetBucketLocationCommand, ListBucketsCommand } from "@aws-sdk/client-s3";
+import { GetBucketLocationCommand } from "@aws-sdk/client-s3";
 import { toBucketError } from "../aws/index.js";
 import type { BucketError } from "../model/index.js";
 import type { AccountSession, ScanContext } from "./context.js";
@@ -86,12 +87,13 @@ function growInts<T extends Uint32Array | Uint16Array>(array: T): T {
 
 /** All of the account's bucket names and regions. Throws the ListBuckets error (an account failure). */
 export async function listBuckets(ctx: ScanContext, session: AccountSession): Promise<Listing> {
-  const home = session.s3(ctx.homeRegion);
+  const pages = session.bucketLists(ctx.homeRegion);
   const listed = new Listing();
   const unplaced: number[] = [];
   let token: string | undefined;
   do {
-    const page = await ctx.request(() => home.send(new ListBucketsCommand({ MaxBuckets: PAGE_SIZE, ContinuationToken: token })));
+    const ContinuationToken = token;
+    const page = await ctx.request(() => pages.list({ MaxBuckets: PAGE_SIZE, ContinuationToken }));
     for (const b of page.Buckets ?? []) {
       if (b.Name === undefined) continue;
       if (!b.BucketRegion) unplaced.push(listed.length);
@@ -103,7 +105,7 @@ export async function listBuckets(ctx: ScanContext, session: AccountSession): Pr
   await Promise.all(
     unplaced.map(async (at) => {
       try {
-        const out = await ctx.request(() => home.send(new GetBucketLocationCommand({ Bucket: listed.name(at) })));
+        const out = await ctx.request(() => session.s3(ctx.homeRegion).send(new GetBucketLocationCommand({ Bucket: listed.name(at) })));
         listed.setRegion(at, regionFromLocation(out.LocationConstraint), null);
       } catch (error) {
         listed.setRegion(at, null, toBucketError("GetBucketLocation", error));

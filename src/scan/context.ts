@@ -2,7 +2,7 @@
 import { channel } from "node:diagnostics_channel";
 import type { AwsCredentialIdentityProvider } from "@aws-sdk/types";
 import type { S3Client } from "@aws-sdk/client-s3";
-import type { AwsClientFactory, BucketReads, RequestLimiter } from "../aws/index.js";
+import type { AwsClientFactory, BucketLists, BucketReads, RequestLimiter } from "../aws/index.js";
 import type { FactPlan } from "../model/index.js";
 
 export interface ScanProgress {
@@ -63,6 +63,11 @@ export class AccountSession {
       this.reads.set(region, reads);
     }
     return reads;
+  }
+
+  /** The account's ListBuckets pages from `region` (the home Region); its S3 client made only if the SDK must serve them (AwsClientFactory.bucketLists). */
+  bucketLists(region: string): BucketLists {
+    return this.factory.bucketLists(this.credentials, region, () => this.s3(region));
   }
 
   /** Drops the clients and reads (not the credentials) once the account's buckets are read: 1,000 accounts × regions of idle clients would add up. */

@@ -70,26 +70,28 @@ async function readFact(doc: BucketDocument, fact: FactName, s3: BucketReads, re
   }
 }
 
+/** Versioning, then replication unless versioning is `Disabled` (a function, not a closure made per bucket). */
+async function readChain(doc: BucketDocument, wanted: readonly FactName[], s3: BucketReads, request: RequestLimiter, readers: AccountReaders): Promise<void> {
+  if (wanted.includes("versioning")) await readFact(doc, "versioning", s3, request, readers);
+  if (!wanted.includes("replication")) return;
+  if (doc.versioning?.status === "Disabled") {
+    doc.collected.push("replication");
+    doc.replication = notConfigured();
+    return;
+  }
+  await readFact(doc, "replication", s3, request, readers);
+}
+
 /**
  * Reads the facts not yet collected: versioning, then replication only if versioning is not
  * `Disabled` (when versioning could not be read, replication is read anyway); the others in parallel.
  */
 export async function readFacts(doc: BucketDocument, facts: readonly FactName[], s3: BucketReads, request: RequestLimiter, readers: AccountReaders = {}): Promise<void> {
   const wanted = facts.filter((f, i) => !doc.collected.includes(f) && facts.indexOf(f) === i);
-  const chain = async (): Promise<void> => {
-    if (wanted.includes("versioning")) await readFact(doc, "versioning", s3, request, readers);
-    if (!wanted.includes("replication")) return;
-    if (doc.versioning?.status === "Disabled") {
-      doc.collected.push("replication");
-      doc.replication = notConfigured();
-      return;
-    }
-    await readFact(doc, "replication", s3, request, readers);
-  };
   const others = wanted.filter((f) => f !== "versioning" && f !== "replication");
   // The default plan reads versioning and replication only: the chain alone, no Promise.all around it.
-  if (others.length === 0) await chain();
-  else await Promise.all([chain(), ...others.map((f) => readFact(doc, f, s3, request, readers))]);
+  if (others.length === 0) await readChain(doc, wanted, s3, request, readers);
+  else await Promise.all([readChain(doc, wanted, s3, request, readers), ...others.map((f) => readFact(doc, f, s3, request, readers))]);
   // Stable order (the FACTS table's), whatever order the calls finished in.
   doc.collected.sort((a, b) => FACT_ORDER.indexOf(a) - FACT_ORDER.indexOf(b));
 }

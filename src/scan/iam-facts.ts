@@ -6,8 +6,7 @@
  * rules. A read that fails is an entry of each concerned bucket's errors[] and the fact in the
  * concerned rules' `destination.unreadable`; the fields it would fill are null, never a default.
  */
-import type { IAMClient } from "@aws-sdk/client-iam";
-import type { KeyPolicies } from "../aws/index.js";
+import type { IamReads, KeyPolicies } from "../aws/index.js";
 import type { AccessFact, BucketDocument, BucketError, ReplicationRule } from "../model/index.js";
 import type { PolicyDocument } from "../policy/iam/index.js";
 import { readBucketPolicy, readOwnership, type Ownership } from "./bucket-policy.js";
@@ -55,7 +54,8 @@ class Once<T> {
 const FORGET_CLIENTS_ABOVE = 256;
 
 export class AccessReads {
-  readonly iamClients = new Map<string, IAMClient>();
+  /** Each account's role reads (src/aws/lean-iam.ts: its IAM client made only if a read needs the SDK). */
+  readonly iamClients = new Map<string, IamReads>();
   readonly roles = new Once<Read<RoleRead>>();
   readonly policies = new Once<Read<{ policy: PolicyDocument | null }>>();
   readonly ownerships = new Once<Read<{ ownership: Ownership }>>();
@@ -167,7 +167,7 @@ export async function collectAccessFacts(
       const session = sessions.get(accountOf(arn));
       if (session === undefined) return notScanned("GetRole", `replication role ${arn}`, accountOf(arn));
       let iam = iamClients.get(session.accountId);
-      if (iam === undefined) iamClients.set(session.accountId, (iam = ctx.factory.iam(session.credentials)));
+      if (iam === undefined) iamClients.set(session.accountId, (iam = ctx.factory.iamReads(session.credentials)));
       return readRole(iam, ctx.request, arn);
     });
   const destinationSession = (rule: ReplicationRule): AccountSession | undefined => (rule.destination.account === null ? undefined : sessions.get(rule.destination.account));

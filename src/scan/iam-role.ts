@@ -6,16 +6,7 @@
  * Any failed call makes the whole read a failure naming that call: a role read in part would let a
  * missing statement pass for an absent one.
  */
-import {
-  GetPolicyCommand,
-  GetPolicyVersionCommand,
-  GetRoleCommand,
-  GetRolePolicyCommand,
-  ListAttachedRolePoliciesCommand,
-  ListRolePoliciesCommand,
-  type IAMClient,
-} from "@aws-sdk/client-iam";
-import { awsErrorCode, toBucketError, type RequestLimiter } from "../aws/index.js";
+import { awsErrorCode, toBucketError, type IamReads, type RequestLimiter } from "../aws/index.js";
 import type { BucketError } from "../model/index.js";
 import type { PolicyDocument } from "../policy/iam/index.js";
 
@@ -58,34 +49,35 @@ async function pages<T>(first: (marker: string | undefined) => Promise<{ items: 
 /** The role's name from its ARN (`arn:aws:iam::ACCOUNT:role/path/name`). */
 export const roleNameOf = (arn: string): string => arn.slice(arn.lastIndexOf("/") + 1);
 
-export async function readRole(iam: IAMClient, request: RequestLimiter, arn: string): Promise<RoleRead | BucketError> {
+/** The role's facts, read through `iam` (the account's: the lean path, or its IAM client: src/aws/lean-iam.ts). */
+export async function readRole(iam: IamReads, request: RequestLimiter, arn: string): Promise<RoleRead | BucketError> {
   const RoleName = roleNameOf(arn);
   try {
-    const role = await request(() => iam.send(new GetRoleCommand({ RoleName }))).catch((error: unknown) => {
+    const role = await request(() => iam.read("GetRole", { RoleName })).catch((error: unknown) => {
       if (awsErrorCode(error) === "NoSuchEntity") return null;
       throw new CallFailed(toBucketError("GetRole", error));
     });
     if (role === null) return { arn, exists: false, trustPolicy: { Version: "2012-10-17", Statement: [] }, inline: [], attached: [] };
     const names = await pages(async (Marker) => {
-      const out = await call(request, "ListRolePolicies", () => iam.send(new ListRolePoliciesCommand({ RoleName, Marker })));
+      const out = await call(request, "ListRolePolicies", () => iam.read("ListRolePolicies", { RoleName, Marker }));
       return { items: out.PolicyNames ?? [], marker: out.Marker, truncated: out.IsTruncated === true };
     });
     const inline = await Promise.all(
       names.map(async (PolicyName) => {
-        const out = await call(request, "GetRolePolicy", () => iam.send(new GetRolePolicyCommand({ RoleName, PolicyName })));
+        const out = await call(request, "GetRolePolicy", () => iam.read("GetRolePolicy", { RoleName, PolicyName }));
         return { name: PolicyName, document: decodePolicy(out.PolicyDocument) };
       }),
     );
     const attachedRefs = await pages(async (Marker) => {
-      const out = await call(request, "ListAttachedRolePolicies", () => iam.send(new ListAttachedRolePoliciesCommand({ RoleName, Marker })));
+      const out = await call(request, "ListAttachedRolePolicies", () => iam.read("ListAttachedRolePolicies", { RoleName, Marker }));
       return { items: out.AttachedPolicies ?? [], marker: out.Marker, truncated: out.IsTruncated === true };
     });
     const attached = await Promise.all(
       attachedRefs.map(async (ref) => {
         const PolicyArn = ref.PolicyArn ?? "";
-        const policy = await call(request, "GetPolicy", () => iam.send(new GetPolicyCommand({ PolicyArn })));
+        const policy = await call(request, "GetPolicy", () => iam.read("GetPolicy", { PolicyArn }));
         const VersionId = policy.Policy?.DefaultVersionId ?? "v1";
-        const version = await call(request, "GetPolicyVersion", () => iam.send(new GetPolicyVersionCommand({ PolicyArn, VersionId })));
+        const version = await call(request, "GetPolicyVersion", () => iam.read("GetPolicyVersion", { PolicyArn, VersionId }));
         return { name: ref.PolicyName ?? PolicyArn, arn: PolicyArn, document: decodePolicy(version.PolicyVersion?.Document) };
       }),
     );

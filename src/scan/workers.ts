@@ -16,6 +16,7 @@ import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@aws-
 import { assumeRoleCredentials, type RetryCounts } from "../aws/index.js";
 import { ReplguardError, UsageError } from "../errors.js";
 import type { AccountRecord, AccountRef } from "../model/index.js";
+import { assumeRoleClient } from "./access.js";
 import { AccountSession, type ProgressTracker, type ScanContext } from "./context.js";
 import type { InventorySink } from "./inventory.js";
 import type { DocumentSpool } from "./spool.js";
@@ -185,18 +186,25 @@ function take(ctx: ScanContext, record: AccountRecord, ref: AccountRef, outcome:
   for (const entry of outcome.inventory) sink.inventory.set(entry.name, { ...entry, account: ref });
   const session = outcome.session;
   if (session === null || record.scan !== "scanned") return;
-  const credentials =
-    session.access === "caller" || session.credentials === null
-      ? ctx.caller.credentials
-      : handedOver(
-          session.credentials,
-          assumeRoleCredentials({
-            accountId: record.id,
-            roleName: ctx.roleName,
-            ...(ctx.externalId === undefined ? {} : { externalId: ctx.externalId }),
-            masterCredentials: ctx.caller.credentials,
-            stsConfig: ctx.factory.stsConfig(),
-          }),
-        );
-  sink.sessions.set(record.id, new AccountSession(record.id, credentials, session.access, ctx.factory));
+  sink.sessions.set(record.id, new AccountSession(record.id, handedOverCredentials(ctx, record.id, session), session.access, ctx.factory));
+}
+
+/**
+ * The credentials of an account a worker scanned, on this thread: the worker's session until five
+ * minutes before it expires, then a fresh AssumeRole sent on the scan's one STS client (as every
+ * account's first: scan/access.ts), not on a provider and STS client made for the account.
+ */
+export function handedOverCredentials(ctx: Pick<ScanContext, "factory" | "caller" | "roleName" | "externalId">, accountId: string, session: NonNullable<AccountOutcome["session"]>): AwsCredentialIdentityProvider {
+  if (session.access === "caller" || session.credentials === null) return ctx.caller.credentials;
+  return handedOver(
+    session.credentials,
+    assumeRoleCredentials({
+      accountId,
+      roleName: ctx.roleName,
+      ...(ctx.externalId === undefined ? {} : { externalId: ctx.externalId }),
+      masterCredentials: ctx.caller.credentials,
+      stsConfig: ctx.factory.stsConfig(),
+      sts: assumeRoleClient(ctx),
+    }),
+  );
 }

@@ -2,6 +2,8 @@ import { describe, expect, it, vi } from "vitest";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import type { AwsCredentialIdentity } from "@aws-sdk/types";
 import { AwsClientFactory, assumeRoleCredentials, cachedCredentials, roleArn, ROLE_SESSION_NAME } from "../../src/aws/index.js";
+import { FixSession } from "../../src/fix/session.js";
+import { handedOverCredentials } from "../../src/scan/workers.js";
 import { callsOf, scanSandbox, withSandbox } from "../support/scan.js";
 import { ACCOUNTS } from "../support/accounts.js";
 
@@ -86,6 +88,35 @@ describe("aws/assumeRoleCredentials", () => {
         expect(await outcome(ACCOUNTS.prod, true)).toMatchObject({ ok: { expires: true } });
         expect(await outcome(ACCOUNTS.noRole, true)).toMatchObject({ error: ["AccessDenied", expect.any(String), "client", 403] });
       } finally {
+        factory.close();
+      }
+    });
+  });
+
+  it("sends a fix session's AssumeRoles, and a worker-scanned account's refresh, on one STS client", async () => {
+    await withSandbox(async (sandbox) => {
+      const sends = vi.spyOn(STSClient.prototype, "send");
+      const fix = new FixSession({ endpoint: sandbox.endpoint, region: sandbox.region, credentials: sandbox.credentials, roleName: "OrganizationAccountAccessRole" });
+      const factory = new AwsClientFactory({ endpoint: sandbox.endpoint, region: sandbox.region, maxAttempts: 1, maxSockets: 4 });
+      try {
+        const assumeRoleClients = () => new Set(sends.mock.contexts.filter((_, i) => sends.mock.calls[i]![0] instanceof AssumeRoleCommand));
+        // The fix session: one client for both accounts' AssumeRole (their credentials resolved by a first call each).
+        for (const account of [ACCOUNTS.prod, ACCOUNTS.dev]) await fix.s3(account, "us-east-1").config.credentials();
+        expect(callsOf(sandbox, "AssumeRole")).toHaveLength(2);
+        expect(assumeRoleClients().size).toBe(1);
+        // A worker's session about to expire: the main thread assumes the role again, every account on the scan's one client.
+        sends.mockClear();
+        const ctx = { factory, caller: { accountId: sandbox.managementAccountId, credentials: () => Promise.resolve(sandbox.credentials) }, roleName: "OrganizationAccountAccessRole", externalId: undefined };
+        const expiring = { accessKeyId: "AKIAOLD", secretAccessKey: "s", sessionToken: "t", expiration: new Date(Date.now() + 60_000) };
+        for (const account of [ACCOUNTS.prod, ACCOUNTS.dev]) {
+          const refreshed = await handedOverCredentials(ctx, account, { access: "assumed-role", credentials: expiring })();
+          expect(refreshed.accessKeyId).not.toBe("AKIAOLD");
+        }
+        expect(callsOf(sandbox, "AssumeRole")).toHaveLength(4);
+        expect(assumeRoleClients().size).toBe(1);
+      } finally {
+        sends.mockRestore();
+        fix.close();
         factory.close();
       }
     });

@@ -2,7 +2,7 @@
  * The lean read path changes nothing an auditor reads (issue #15, "CPU"): the demo organization and
  * a generated one, audited with every default policy once through the SDK clients (`leanReads:
  * false`) and once through the lean path (the bucket reads, S3 Control ListJobs, a destination's
- * policy and ownership, KMS key policies), give identical
+ * policy and ownership, KMS key policies, every account's ListBuckets, the replication role reads), give identical
  * bucket documents, results, accounts and coverage, with the same AWS calls; and a throttled scan through the lean path loses nothing and
  * counts its retries.
  */
@@ -16,6 +16,9 @@ import { scanSandbox } from "../support/scan.js";
 afterEach(() => {
   vi.restoreAllMocks();
 });
+
+/** The replication role reads (src/aws/lean-iam.ts). */
+const IAM_READS = ["GetRole", "ListRolePolicies", "GetRolePolicy", "ListAttachedRolePolicies", "GetPolicy", "GetPolicyVersion"];
 
 /** Operation → calls, for the calls logged since `from`. */
 function callsByOperation(sandbox: Sandbox, from: number): Record<string, number> {
@@ -49,8 +52,10 @@ async function compareOn(options: SandboxOptions): Promise<{ buckets: number; le
     const lean = await auditWith(sandbox, true);
     expect(sdk.leanCalls).toBe(0);
     // Every hot GET and every ListJobs went the lean way (none of the demo's or generator's names needs the SDK's).
-    const hot = ["GetBucketVersioning", "GetBucketReplication", "GetObjectLockConfiguration", "GetBucketEncryption", "GetBucketTagging", "ListJobs", "GetBucketPolicy", "GetBucketOwnershipControls", "GetKeyPolicy"];
+    const hot = ["GetBucketVersioning", "GetBucketReplication", "GetObjectLockConfiguration", "GetBucketEncryption", "GetBucketTagging", "ListJobs", "GetBucketPolicy", "GetBucketOwnershipControls", "GetKeyPolicy", "ListBuckets", ...IAM_READS];
     expect(lean.calls.ListJobs).toBeGreaterThan(0);
+    expect(lean.calls.ListBuckets).toBeGreaterThan(0);
+    expect(lean.calls.GetRole).toBeGreaterThan(0);
     expect(lean.leanCalls).toBe(hot.reduce((sum, op) => sum + (lean.calls[op] ?? 0), 0));
     expect(lean.leanCalls).toBeGreaterThan(lean.view.buckets.length);
     expect(lean.calls).toEqual(sdk.calls);
