@@ -15,17 +15,15 @@ export type AccessResult = { session: AccountSession; error: null } | { session:
  * factory's STS settings, as the provider's own client had): one per factory, not one per account.
  */
 const assumeRoleClients = new WeakMap<AwsClientFactory, STSClient>();
-export function assumeRoleClient(ctx: Pick<ScanContext, "factory" | "caller">): STSClient {
+function assumeRoleClient(ctx: Pick<ScanContext, "factory" | "caller">): STSClient {
   let sts = assumeRoleClients.get(ctx.factory);
   if (sts === undefined) assumeRoleClients.set(ctx.factory, (sts = new STSClient({ ...ctx.factory.stsConfig(), credentials: ctx.caller.credentials })));
   return sts;
 }
 
-export async function openAccount(ctx: ScanContext, accountId: string): Promise<AccessResult> {
-  if (ctx.singleAccount) {
-    return { session: new AccountSession(accountId, ctx.caller.credentials, "caller", ctx.factory), error: null };
-  }
-  const credentials = assumeRoleCredentials({
+/** The audit role's credentials in `accountId`, assumed with the scan's one STS client (here and in the workers' hand-over). */
+export function auditRoleCredentials(ctx: Pick<ScanContext, "factory" | "caller" | "roleName" | "externalId">, accountId: string) {
+  return assumeRoleCredentials({
     accountId,
     roleName: ctx.roleName,
     ...(ctx.externalId === undefined ? {} : { externalId: ctx.externalId }),
@@ -33,6 +31,13 @@ export async function openAccount(ctx: ScanContext, accountId: string): Promise<
     stsConfig: ctx.factory.stsConfig(),
     sts: assumeRoleClient(ctx),
   });
+}
+
+export async function openAccount(ctx: ScanContext, accountId: string): Promise<AccessResult> {
+  if (ctx.singleAccount) {
+    return { session: new AccountSession(accountId, ctx.caller.credentials, "caller", ctx.factory), error: null };
+  }
+  const credentials = auditRoleCredentials(ctx, accountId);
   try {
     // Resolve once now: a missing or untrusting role shows here, and the session is cached for every client.
     await ctx.request(() => credentials());

@@ -13,10 +13,10 @@ import { fileURLToPath } from "node:url";
 import { BroadcastChannel } from "node:worker_threads";
 import { Piscina } from "piscina";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@aws-sdk/types";
-import { assumeRoleCredentials, type RetryCounts } from "../aws/index.js";
+import type { RetryCounts } from "../aws/index.js";
 import { ReplguardError, UsageError } from "../errors.js";
 import type { AccountRecord, AccountRef } from "../model/index.js";
-import { assumeRoleClient } from "./access.js";
+import { auditRoleCredentials } from "./access.js";
 import { AccountSession, type ProgressTracker, type ScanContext } from "./context.js";
 import type { InventorySink } from "./inventory.js";
 import type { DocumentSpool } from "./spool.js";
@@ -196,15 +196,5 @@ function take(ctx: ScanContext, record: AccountRecord, ref: AccountRef, outcome:
  */
 export function handedOverCredentials(ctx: Pick<ScanContext, "factory" | "caller" | "roleName" | "externalId">, accountId: string, session: NonNullable<AccountOutcome["session"]>): AwsCredentialIdentityProvider {
   if (session.access === "caller" || session.credentials === null) return ctx.caller.credentials;
-  return handedOver(
-    session.credentials,
-    assumeRoleCredentials({
-      accountId,
-      roleName: ctx.roleName,
-      ...(ctx.externalId === undefined ? {} : { externalId: ctx.externalId }),
-      masterCredentials: ctx.caller.credentials,
-      stsConfig: ctx.factory.stsConfig(),
-      sts: assumeRoleClient(ctx),
-    }),
-  );
+  return handedOver(session.credentials, auditRoleCredentials(ctx, accountId));
 }

@@ -7,12 +7,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ListJobsCommand, S3ControlClient } from "@aws-sdk/client-s3-control";
 import { getEndpointFromInstructions } from "@smithy/core/endpoints";
-import { AwsClientFactory, awsErrorCode, awsErrorMessage, isAccessDenied } from "../../src/aws/index.js";
+import { AwsClientFactory, awsErrorMessage } from "../../src/aws/index.js";
 import { PROBE_ACCOUNT, resolveControlTemplate, sdkJobLists } from "../../src/aws/control-jobs.js";
-import { retryErrorInfo } from "../../src/aws/lean-errors.js";
 import { derivedCredentials, startSandbox, type Sandbox } from "../../src/sandbox/index.js";
 import { ACCOUNTS } from "../support/accounts.js";
 import { account, bucket, scenario } from "../support/scenario.js";
+import { callOutcome } from "../support/lean-outcome.js";
+
+const outcome = (call: () => Promise<unknown>) => callOutcome(call, (e) => ({ message: awsErrorMessage(e) }));
 
 const REGION = "eu-west-1";
 
@@ -46,18 +48,6 @@ afterAll(async () => {
   factory.close();
   await sandbox?.close();
 });
-
-/** What batch-jobs.ts and the fact's error entry read of a page or an error (the request ids aside). */
-async function outcome(call: () => Promise<unknown>) {
-  try {
-    const { $metadata, ...output } = (await call()) as { $metadata: { httpStatusCode?: number; attempts?: number } };
-    return { ok: true, output, status: $metadata.httpStatusCode, attempts: $metadata.attempts };
-  } catch (error) {
-    const e = error as Error & { $fault?: string; $metadata: { httpStatusCode?: number; attempts?: number } };
-    const fields = Object.fromEntries(Object.entries(e).filter(([key]) => !key.startsWith("$") && key !== "RequestId" && key !== "HostId"));
-    return { ok: false, name: e.name, fields, fault: e.$fault, status: e.$metadata.httpStatusCode, attempts: e.$metadata.attempts, code: awsErrorCode(e), message: awsErrorMessage(e), denied: isAccessDenied(e), retry: retryErrorInfo(e).errorType };
-  }
-}
 
 describe("aws/lean S3 Control ListJobs", () => {
   it("lists every account's jobs in each Region, and fails, as the SDK's S3 Control client does, without its stack", async () => {

@@ -9,14 +9,17 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GetRoleCommand, IAMClient } from "@aws-sdk/client-iam";
 import { getEndpointFromInstructions } from "@smithy/core/endpoints";
-import type { AwsCredentialIdentityProvider, RetryStrategyV2, StandardRetryToken } from "@smithy/types";
-import { AwsClientFactory, assumeRoleCredentials, awsErrorCode, createRequestLimiter, isAccessDenied, isThrottling, sdkIamReads, toBucketError, type IamReads } from "../../src/aws/index.js";
+import type { AwsCredentialIdentityProvider } from "@smithy/types";
+import { AwsClientFactory, assumeRoleCredentials, createRequestLimiter, sdkIamReads, toBucketError, type IamReads } from "../../src/aws/index.js";
 import { resolveIamTemplate } from "../../src/aws/lean-iam.js";
-import { retryErrorInfo } from "../../src/aws/lean-errors.js";
 import { readRole } from "../../src/scan/iam-role.js";
 import { derivedCredentials, startSandbox, type Sandbox } from "../../src/sandbox/index.js";
 import { ACCOUNTS, AUDIT_ROLE } from "../support/accounts.js";
 import { account, scenario } from "../support/scenario.js";
+import { callOutcome } from "../support/lean-outcome.js";
+import { quickRetries } from "../support/quick-retries.js";
+
+const outcome = (call: () => Promise<unknown>) => callOutcome(call, (e) => ({ message: e.message, bucketError: toBucketError("Op", e) }));
 
 const DENY_GET_ROLE = { Version: "2012-10-17", Statement: [{ Effect: "Deny", Action: "iam:GetRole", Resource: "*" }, { Effect: "Allow", Action: "*", Resource: "*" }] };
 const TRUST = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "s3.amazonaws.com" }, Action: "sts:AssumeRole" }] };
@@ -57,29 +60,6 @@ afterAll(async () => {
   await Promise.all([demo, generated, small, throttled].map((sandbox) => sandbox?.close()));
 });
 
-/** The SDK's standard retry decisions with millisecond pauses (as test/aws/lean-kms.test.ts). */
-function quickRetries(maxAttempts: number): RetryStrategyV2 {
-  const token = (count: number): StandardRetryToken => ({ getRetryCount: () => count, getRetryDelay: () => 1, getRetryCost: () => undefined });
-  return {
-    acquireInitialRetryToken: () => Promise.resolve(token(0)),
-    refreshRetryTokenForRetry: (previous, info) =>
-      (info.errorType === "THROTTLING" || info.errorType === "TRANSIENT") && previous.getRetryCount() + 1 < maxAttempts ? Promise.resolve(token(previous.getRetryCount() + 1)) : Promise.reject(new Error("no retry")),
-    recordSuccess: () => undefined,
-  };
-}
-
-/** What readRole, the limiter and the retry strategy read of an answer or an error (the request ids aside). */
-async function outcome(call: () => Promise<unknown>) {
-  try {
-    const { $metadata, ...output } = (await call()) as { $metadata: { httpStatusCode?: number; attempts?: number } };
-    return { ok: true, output, status: $metadata.httpStatusCode, attempts: $metadata.attempts };
-  } catch (error) {
-    const e = error as Error & { $fault?: string; $metadata: { httpStatusCode?: number; attempts?: number } };
-    const fields = Object.fromEntries(Object.entries(e).filter(([key]) => !key.startsWith("$") && key !== "RequestId"));
-    return { ok: false, name: e.name, message: e.message, fields, fault: e.$fault, status: e.$metadata.httpStatusCode, attempts: e.$metadata.attempts, code: awsErrorCode(e), bucketError: toBucketError("Op", e), denied: isAccessDenied(e), throttling: isThrottling(e), retry: retryErrorInfo(e).errorType };
-  }
-}
-
 /** Both paths for one account: the lean reads (never through the client's stack) and the SDK's. */
 function pathsFor(factory: AwsClientFactory, credentials: AwsCredentialIdentityProvider): { lean: IamReads; sdk: IamReads; sends: () => number } {
   const client = factory.iam(credentials);
@@ -92,7 +72,7 @@ function pathsFor(factory: AwsClientFactory, credentials: AwsCredentialIdentityP
 }
 
 async function factoryOn(sandbox: Sandbox, retries?: number): Promise<AwsClientFactory> {
-  const factory = new AwsClientFactory({ endpoint: sandbox.endpoint, region: sandbox.region, maxAttempts: retries ?? 1, maxSockets: 8, ...(retries === undefined ? {} : { retryStrategy: quickRetries(retries) }) });
+  const factory = new AwsClientFactory({ endpoint: sandbox.endpoint, region: sandbox.region, maxAttempts: retries ?? 1, maxSockets: 8, ...(retries === undefined ? {} : { retryStrategy: quickRetries(retries).strategy }) });
   await factory.resolveS3Settings();
   return factory;
 }

@@ -8,11 +8,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GetKeyPolicyCommand, KMSClient } from "@aws-sdk/client-kms";
 import { getEndpointFromInstructions } from "@smithy/core/endpoints";
-import type { RetryStrategyV2, StandardRetryToken } from "@smithy/types";
-import { AwsClientFactory, awsErrorCode, isAccessDenied, isThrottling, sdkKeyPolicies, toBucketError } from "../../src/aws/index.js";
+import { AwsClientFactory, sdkKeyPolicies, toBucketError } from "../../src/aws/index.js";
 import { resolveKmsTemplate } from "../../src/aws/lean-kms.js";
-import { retryErrorInfo } from "../../src/aws/lean-errors.js";
 import { derivedCredentials, loadScenario, startSandbox, type Sandbox } from "../../src/sandbox/index.js";
+import { callOutcome } from "../support/lean-outcome.js";
+import { quickRetries } from "../support/quick-retries.js";
+
+const outcome = (call: () => Promise<unknown>) => callOutcome(call, (e) => ({ message: e.message, bucketError: toBucketError("GetKeyPolicy", e) }));
 
 let sandbox: Sandbox;
 let throttled: Sandbox;
@@ -31,37 +33,6 @@ afterAll(async () => {
   await sandbox.close();
   await throttled.close();
 });
-
-/** The SDK's standard retry decisions with millisecond pauses (as test/scan/lean-equivalence.test.ts). */
-function quickRetries(maxAttempts: number): RetryStrategyV2 {
-  const token = (count: number): StandardRetryToken => ({ getRetryCount: () => count, getRetryDelay: () => 1, getRetryCost: () => undefined });
-  return {
-    acquireInitialRetryToken: () => Promise.resolve(token(0)),
-    refreshRetryTokenForRetry: (previous, info) =>
-      (info.errorType === "THROTTLING" || info.errorType === "TRANSIENT") && previous.getRetryCount() + 1 < maxAttempts ? Promise.resolve(token(previous.getRetryCount() + 1)) : Promise.reject(new Error("no retry")),
-    recordSuccess: () => undefined,
-  };
-}
-
-/** What a reader, the limiter or the retry strategy reads of an outcome (as test/aws/lean-reads.test.ts). */
-async function outcome(call: () => Promise<unknown>) {
-  try {
-    const { $metadata, ...output } = (await call()) as { $metadata: { httpStatusCode?: number; attempts?: number } };
-    return { ok: true, output, status: $metadata.httpStatusCode, attempts: $metadata.attempts };
-  } catch (error) {
-    const e = error as Error & Record<string, unknown> & { $metadata: Record<string, unknown> };
-    const fields = Object.fromEntries(Object.entries(e).filter(([key]) => !key.startsWith("$") && key !== "RequestId"));
-    return {
-      ok: false,
-      error: { name: e.name, message: e.message, fields, fault: e.$fault, status: e.$metadata.httpStatusCode, attempts: e.$metadata.attempts },
-      code: awsErrorCode(e),
-      bucketError: toBucketError("GetKeyPolicy", e),
-      throttling: isThrottling(e),
-      denied: isAccessDenied(e),
-      retry: retryErrorInfo(e).errorType,
-    };
-  }
-}
 
 /** Both paths for one key, read with `account`'s credentials in `region`. */
 async function both(f: AwsClientFactory, account: string, region: string, keyId: string) {
@@ -94,7 +65,7 @@ describe("aws/lean KMS GetKeyPolicy", () => {
   });
 
   it("retries a throttled read through the retry strategy and counts its attempts", async () => {
-    const retrying = new AwsClientFactory({ endpoint: throttled.endpoint, region: throttled.region, maxAttempts: 8, maxSockets: 8, retryStrategy: quickRetries(8) });
+    const retrying = new AwsClientFactory({ endpoint: throttled.endpoint, region: throttled.region, maxAttempts: 8, maxSockets: 8, retryStrategy: quickRetries(8).strategy });
     try {
       await retrying.resolveS3Settings();
       const key = keys[0]!;

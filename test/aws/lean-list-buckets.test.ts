@@ -8,13 +8,16 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ListBucketsCommand, S3Client } from "@aws-sdk/client-s3";
 import { getEndpointFromInstructions } from "@smithy/core/endpoints";
-import type { AwsCredentialIdentityProvider, RetryStrategyV2, StandardRetryToken } from "@smithy/types";
-import { AwsClientFactory, assumeRoleCredentials, awsErrorCode, awsErrorMessage, isAccessDenied, isThrottling, sdkBucketLists } from "../../src/aws/index.js";
+import type { AwsCredentialIdentityProvider } from "@smithy/types";
+import { AwsClientFactory, assumeRoleCredentials, awsErrorMessage, sdkBucketLists } from "../../src/aws/index.js";
 import { resolveListBucketsTemplate, type ListBucketsPage } from "../../src/aws/lean-list-buckets.js";
-import { retryErrorInfo } from "../../src/aws/lean-errors.js";
 import { derivedCredentials, startSandbox, type Sandbox } from "../../src/sandbox/index.js";
 import { ACCOUNTS, AUDIT_ROLE } from "../support/accounts.js";
 import { account, bucket, scenario } from "../support/scenario.js";
+import { callOutcome } from "../support/lean-outcome.js";
+import { quickRetries } from "../support/quick-retries.js";
+
+const outcome = (call: () => Promise<unknown>) => callOutcome(call, (e) => ({ message: e.message, text: awsErrorMessage(e) }));
 
 const DENY_LISTING = { Version: "2012-10-17", Statement: [{ Effect: "Deny", Action: "s3:ListAllMyBuckets", Resource: "*" }, { Effect: "Allow", Action: "*", Resource: "*" }] };
 
@@ -43,32 +46,9 @@ afterAll(async () => {
   await Promise.all([demo, generated, small, throttled].map((sandbox) => sandbox?.close()));
 });
 
-/** What listBuckets and an account's error entry read of a page or an error (the request ids aside). */
-async function outcome(call: () => Promise<unknown>) {
-  try {
-    const { $metadata, ...output } = (await call()) as { $metadata: { httpStatusCode?: number; attempts?: number } };
-    return { ok: true, output, status: $metadata.httpStatusCode, attempts: $metadata.attempts };
-  } catch (error) {
-    const e = error as Error & { $fault?: string; $metadata: { httpStatusCode?: number; attempts?: number } };
-    const fields = Object.fromEntries(Object.entries(e).filter(([key]) => !key.startsWith("$") && key !== "RequestId" && key !== "HostId"));
-    return { ok: false, name: e.name, message: e.message, fields, fault: e.$fault, status: e.$metadata.httpStatusCode, attempts: e.$metadata.attempts, code: awsErrorCode(e), text: awsErrorMessage(e), denied: isAccessDenied(e), throttling: isThrottling(e), retry: retryErrorInfo(e).errorType };
-  }
-}
-
-/** The SDK's standard retry decisions with millisecond pauses (as test/aws/lean-kms.test.ts). */
-function quickRetries(maxAttempts: number): RetryStrategyV2 {
-  const token = (count: number): StandardRetryToken => ({ getRetryCount: () => count, getRetryDelay: () => 1, getRetryCost: () => undefined });
-  return {
-    acquireInitialRetryToken: () => Promise.resolve(token(0)),
-    refreshRetryTokenForRetry: (previous, info) =>
-      (info.errorType === "THROTTLING" || info.errorType === "TRANSIENT") && previous.getRetryCount() + 1 < maxAttempts ? Promise.resolve(token(previous.getRetryCount() + 1)) : Promise.reject(new Error("no retry")),
-    recordSuccess: () => undefined,
-  };
-}
-
 /** A factory on `sandbox` (closed by the caller); with `retries`, quick retries up to that many attempts. */
 async function factoryOn(sandbox: Sandbox, retries?: number): Promise<AwsClientFactory> {
-  const factory = new AwsClientFactory({ endpoint: sandbox.endpoint, region: sandbox.region, maxAttempts: retries ?? 1, maxSockets: 8, ...(retries === undefined ? {} : { retryStrategy: quickRetries(retries) }) });
+  const factory = new AwsClientFactory({ endpoint: sandbox.endpoint, region: sandbox.region, maxAttempts: retries ?? 1, maxSockets: 8, ...(retries === undefined ? {} : { retryStrategy: quickRetries(retries).strategy }) });
   await factory.resolveS3Settings();
   return factory;
 }

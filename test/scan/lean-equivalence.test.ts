@@ -7,11 +7,11 @@
  * counts its retries.
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { RetryStrategyV2, StandardRetryToken } from "@smithy/types";
 import { audit } from "../../src/audit/index.js";
 import { LeanS3 } from "../../src/aws/lean-s3.js";
 import { startSandbox, type Sandbox, type SandboxOptions } from "../../src/sandbox/index.js";
 import { scanSandbox } from "../support/scan.js";
+import { doubling, quickRetries } from "../support/quick-retries.js";
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -67,20 +67,6 @@ async function compareOn(options: SandboxOptions): Promise<{ buckets: number; le
   }
 }
 
-/** The SDK's standard retry decisions with millisecond pauses (as test/scan/throttle.test.ts). */
-function quickRetries(maxAttempts: number): RetryStrategyV2 {
-  const token = (count: number): StandardRetryToken => ({ getRetryCount: () => count, getRetryDelay: () => 2 ** (count - 1), getRetryCost: () => undefined });
-  return {
-    acquireInitialRetryToken: () => Promise.resolve(token(0)),
-    refreshRetryTokenForRetry: (previous, info) => {
-      const retryable = info.errorType === "THROTTLING" || info.errorType === "TRANSIENT";
-      if (!retryable || previous.getRetryCount() + 1 >= maxAttempts) return Promise.reject(new Error("no retry"));
-      return Promise.resolve(token(previous.getRetryCount() + 1));
-    },
-    recordSuccess: () => undefined,
-  };
-}
-
 describe("scan/lean read path equivalence", () => {
   it("gives the demo organization's documents, results and calls exactly as the SDK path does (AccessDenied and missing configurations included)", async () => {
     const { buckets, calls } = await compareOn({ scenario: "demo" });
@@ -100,7 +86,7 @@ describe("scan/lean read path equivalence", () => {
     try {
       const baseline = await scanSandbox(sandbox, { leanReads: false });
       const spy = vi.spyOn(LeanS3.prototype, "get");
-      const result = await scanSandbox(throttled, { leanReads: true, retryStrategy: quickRetries(10) });
+      const result = await scanSandbox(throttled, { leanReads: true, retryStrategy: quickRetries(10, doubling).strategy });
       expect(spy.mock.calls.length).toBeGreaterThan(0);
       const slowDowns = throttled.calls.filter((c) => c.status === 503 && c.operation.startsWith("GetBucket"));
       expect(slowDowns.length).toBeGreaterThan(5);

@@ -1,35 +1,12 @@
-import type { RetryErrorType, RetryStrategyV2, StandardRetryToken } from "@smithy/types";
 import { describe, expect, it } from "vitest";
 import { scanSandbox, withSandbox } from "../support/scan.js";
 import { testScenario } from "../support/scenarios/scan.js";
-
-/**
- * The retry decisions of the SDK's standard mode (throttling and transient errors are retried, up
- * to `maxAttempts` per call) with a pause of 1, 2, 4… ms instead of the standard mode's backoff: the
- * scan then meets the same throttles and retries in a fraction of a second. It is handed to the
- * real SDK clients through their documented `retryStrategy` option, and records what it retried.
- */
-function quickRetries(maxAttempts: number): { strategy: RetryStrategyV2; retried: RetryErrorType[] } {
-  const retried: RetryErrorType[] = [];
-  const token = (count: number): StandardRetryToken => ({ getRetryCount: () => count, getRetryDelay: () => 2 ** (count - 1), getRetryCost: () => undefined });
-  const strategy: RetryStrategyV2 = {
-    acquireInitialRetryToken: () => Promise.resolve(token(0)),
-    refreshRetryTokenForRetry: (previous, info) => {
-      const retryable = info.errorType === "THROTTLING" || info.errorType === "TRANSIENT";
-      // A refusal makes the SDK throw the call's own error, as its standard strategy does.
-      if (!retryable || previous.getRetryCount() + 1 >= maxAttempts) return Promise.reject(new Error("no retry"));
-      retried.push(info.errorType);
-      return Promise.resolve(token(previous.getRetryCount() + 1));
-    },
-    recordSuccess: () => undefined,
-  };
-  return { strategy, retried };
-}
+import { doubling, quickRetries } from "../support/quick-retries.js";
 
 describe("scan/throttling", () => {
   it("loses no bucket and records no error when 30% of all calls are throttled, retrying every throttled call", async () => {
     const baseline = await withSandbox(async (sandbox) => ({ result: await scanSandbox(sandbox), calls: sandbox.calls.length }));
-    const { strategy, retried } = quickRetries(10);
+    const { strategy, retried } = quickRetries(10, doubling);
     await withSandbox(
       async (sandbox) => {
         const result = await scanSandbox(sandbox, { retryStrategy: strategy });
