@@ -10,14 +10,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GetRoleCommand, IAMClient } from "@aws-sdk/client-iam";
 import { getEndpointFromInstructions } from "@smithy/core/endpoints";
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
-import { AwsClientFactory, assumeRoleCredentials, createRequestLimiter, sdkIamReads, toBucketError, type IamReads } from "../../src/aws/index.js";
+import { assumeRoleCredentials, createRequestLimiter, sdkIamReads, toBucketError, type AwsClientFactory, type IamReads } from "../../src/aws/index.js";
 import { resolveIamTemplate } from "../../src/aws/lean-iam.js";
 import { readRole } from "../../src/scan/iam-role.js";
 import { derivedCredentials, startSandbox, type Sandbox } from "../../src/sandbox/index.js";
 import { ACCOUNTS, AUDIT_ROLE } from "../support/accounts.js";
 import { account, scenario } from "../support/scenario.js";
 import { callOutcome } from "../support/lean-outcome.js";
-import { quickRetries } from "../support/quick-retries.js";
+import { leanFactory as factoryOn } from "../support/quick-retries.js";
 
 const outcome = (call: () => Promise<unknown>) => callOutcome(call, (e) => ({ message: e.message, bucketError: toBucketError("Op", e) }));
 
@@ -69,12 +69,6 @@ function pathsFor(factory: AwsClientFactory, credentials: AwsCredentialIdentityP
     return next(args);
   }, { step: "initialize" });
   return { lean: factory.iamReads(credentials), sdk: sdkIamReads(() => client), sends: () => sends };
-}
-
-async function factoryOn(sandbox: Sandbox, retries?: number): Promise<AwsClientFactory> {
-  const factory = new AwsClientFactory({ endpoint: sandbox.endpoint, region: sandbox.region, maxAttempts: retries ?? 1, maxSockets: 8, ...(retries === undefined ? {} : { retryStrategy: quickRetries(retries).strategy }) });
-  await factory.resolveS3Settings();
-  return factory;
 }
 
 /** Every read of `roleName` both ways (with `paged`, each list also one item a page); returns how many reads were compared. */

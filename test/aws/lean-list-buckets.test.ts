@@ -9,13 +9,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ListBucketsCommand, S3Client } from "@aws-sdk/client-s3";
 import { getEndpointFromInstructions } from "@smithy/core/endpoints";
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
-import { AwsClientFactory, assumeRoleCredentials, awsErrorMessage, sdkBucketLists } from "../../src/aws/index.js";
+import { assumeRoleCredentials, awsErrorMessage, sdkBucketLists, type AwsClientFactory } from "../../src/aws/index.js";
 import { resolveListBucketsTemplate, type ListBucketsPage } from "../../src/aws/lean-list-buckets.js";
 import { derivedCredentials, startSandbox, type Sandbox } from "../../src/sandbox/index.js";
 import { ACCOUNTS, AUDIT_ROLE } from "../support/accounts.js";
 import { account, bucket, scenario } from "../support/scenario.js";
 import { callOutcome } from "../support/lean-outcome.js";
-import { quickRetries } from "../support/quick-retries.js";
+import { leanFactory as factoryOn } from "../support/quick-retries.js";
 
 const outcome = (call: () => Promise<unknown>) => callOutcome(call, (e) => ({ message: e.message, text: awsErrorMessage(e) }));
 
@@ -45,13 +45,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all([demo, generated, small, throttled].map((sandbox) => sandbox?.close()));
 });
-
-/** A factory on `sandbox` (closed by the caller); with `retries`, quick retries up to that many attempts. */
-async function factoryOn(sandbox: Sandbox, retries?: number): Promise<AwsClientFactory> {
-  const factory = new AwsClientFactory({ endpoint: sandbox.endpoint, region: sandbox.region, maxAttempts: retries ?? 1, maxSockets: 8, ...(retries === undefined ? {} : { retryStrategy: quickRetries(retries).strategy }) });
-  await factory.resolveS3Settings();
-  return factory;
-}
 
 /** One page both ways with `credentials`: the lean page never through the client's stack, then the SDK's. */
 async function both(factory: AwsClientFactory, region: string, credentials: AwsCredentialIdentityProvider, page: ListBucketsPage) {

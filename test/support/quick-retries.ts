@@ -5,6 +5,8 @@
  * through their documented `retryStrategy` option; `retried` records what it retried.
  */
 import type { RetryErrorType, RetryStrategyV2, StandardRetryToken } from "@smithy/types";
+import { AwsClientFactory } from "../../src/aws/index.js";
+import type { Sandbox } from "../../src/sandbox/index.js";
 
 export interface QuickRetries {
   strategy: RetryStrategyV2;
@@ -31,3 +33,10 @@ export function quickRetries(maxAttempts: number, pause: (count: number) => numb
 
 /** 1, 2, 4… ms: the standard backoff's doubling, in milliseconds. */
 export const doubling = (count: number): number => 2 ** (count - 1);
+
+/** A client factory on `sandbox` (closed by the caller); with `retries`, quick retries up to that many attempts, else one attempt. */
+export async function leanFactory(sandbox: Sandbox, retries?: number): Promise<AwsClientFactory> {
+  const factory = new AwsClientFactory({ endpoint: sandbox.endpoint, region: sandbox.region, maxAttempts: retries ?? 1, maxSockets: 8, ...(retries === undefined ? {} : { retryStrategy: quickRetries(retries).strategy }) });
+  await factory.resolveS3Settings();
+  return factory;
+}
