@@ -6,18 +6,34 @@
  */
 
 /**
- * Started before all others, in this order: the longest files of the suite, each its fork's for
- * much of the run (`npm run check` on Node 20, clean clone: the one browser file, since split in
- * two, was 66.8 s of a 92.1 s check; sandbox conformance 7.0 s, render-threads 6.7, exit-codes 5.2,
- * scan workers 4.7). test/support/start-first.test.ts checks each still exists.
+ * Started before all others, in this order: the suite's longest files by their wall time in
+ * `npm run check` (REPLGUARD_CPU_LOG's second column, mean of two runs on main, 2026-11-30, on a
+ * loaded machine: the ratios count, not the seconds): the 20 longest, 57 s down to 17 s. By file size, the order vitest falls back to, several of them came last
+ * (reports.test.ts was the 88th largest of 180, workers.test.ts the 102nd, spool-equivalence the
+ * 140th), each a tail the other forks would wait for; the one browser file, since split in two,
+ * was 66.8 s of a 92.1 s check. test/support/start-first.test.ts checks each still exists.
  */
 export const START_FIRST = [
   "test/report/html-browser-demo.test.ts",
   "test/report/html-browser.test.ts",
-  "test/sandbox/conformance.test.ts",
+  "test/scan/workers.test.ts",
+  "test/audit/reports.test.ts",
+  "test/scan/access-ahead.test.ts",
+  "test/sandbox/awscli-sweep.test.ts",
   "test/report/render-threads.test.ts",
   "test/cli/exit-codes.test.ts",
-  "test/scan/workers.test.ts",
+  "test/sandbox/awscli.test.ts",
+  "test/merge/merge.test.ts",
+  "test/scan/lean-equivalence.test.ts",
+  "test/sandbox/conformance.test.ts",
+  "test/report/html-one-pass.test.ts",
+  "test/scan/big-account.test.ts",
+  "test/drift/end-to-end.test.ts",
+  "test/audit/memory-bounds.test.ts",
+  "test/audit/memory-sessions.test.ts",
+  "test/audit/demo.test.ts",
+  "test/scan/spool-equivalence.test.ts",
+  "test/scan/workers-throttle.test.ts",
 ];
 
 /** `files` (in vitest's order) with those in `first` moved to the front, in `first`'s order; the others keep theirs. */
