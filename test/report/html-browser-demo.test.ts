@@ -19,7 +19,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Snapshot } from "../../src/model/index.js";
 import { readSnapshot } from "../../src/report/index.js";
-import { filter, front, hasChromium, launchChromium, openReport, shown, visibleIds } from "../support/browser.js";
+import { filter, hasChromium, launchChromium, openReport, shown, visibleIds } from "../support/browser.js";
 import { runMain } from "../support/cli.js";
 import { tempDir } from "../support/temp-dir.js";
 
@@ -57,7 +57,6 @@ afterAll(async () => {
 
 describe.skipIf(!hasChromium)("report/renderHtml in Chromium: the demo audit", () => {
   it("runs its script under the CSP and shows every bucket of the demo audit", async () => {
-    await front(page);
     const names = demoSnapshot.buckets.map((b) => `bucket-${b.name}`);
     expect(names.length).toBeGreaterThan(20);
     expect((await visibleIds(page, ".bucket")).sort()).toEqual([...names].sort());
@@ -73,7 +72,6 @@ describe.skipIf(!hasChromium)("report/renderHtml in Chromium: the demo audit", (
   });
 
   it("makes the README's screenshots: the demo report's first screen and its map", async () => {
-    await front(page);
     await page.evaluate("window.scrollTo(0, 0)");
     const first = join(shotDir, "report-demo.png");
     const map = join(shotDir, "report-map.png");
@@ -94,7 +92,6 @@ describe.skipIf(!hasChromium)("report/renderHtml in Chromium: the demo audit", (
     // builds its tree of the whole document before it applies an exclusion, which cost as much
     // again. This test runs after every other one on the page (the screenshots show it whole), so
     // no second copy is loaded.
-    await front(page);
     // Hidden elements are not checked: no filter may be left set by a test before.
     await filter(page);
     expect(await shown(page)).toBe(`${demoSnapshot.buckets.length} buckets, ${demoSnapshot.results.length} results shown`);

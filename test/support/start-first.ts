@@ -6,12 +6,13 @@
  */
 
 /**
- * Started before all others, in this order: the suite's longest files by their wall time in
+ * Started before all others, in this order: the suite's 20 longest files by their wall time in
  * `npm run check` (REPLGUARD_CPU_LOG's second column, mean of two runs on main, 2026-11-30, on a
- * loaded machine: the ratios count, not the seconds): the 20 longest, 57 s down to 17 s. By file size, the order vitest falls back to, several of them came last
- * (reports.test.ts was the 88th largest of 180, workers.test.ts the 102nd, spool-equivalence the
- * 140th), each a tail the other forks would wait for; the one browser file, since split in two,
- * was 66.8 s of a 92.1 s check. test/support/start-first.test.ts checks each still exists.
+ * loaded machine: the ratios count, not the seconds; 57 s down to 17 s). By file size, the order
+ * vitest falls back to, several came among the last (reports.test.ts was the 88th largest of 180,
+ * workers.test.ts the 102nd, spool-equivalence the 140th), each a tail the other forks would wait
+ * for; the one browser file, since split in two, was 66.8 s of a 92.1 s check.
+ * test/support/start-first.test.ts checks each still exists.
  */
 export const START_FIRST = [
   "test/report/html-browser-demo.test.ts",
