@@ -15,7 +15,7 @@ import { ListJobsCommand, type ListJobsCommandOutput, type S3ControlClient } fro
 import { extendedEncodeURIComponent } from "@smithy/core/protocols";
 import type { EndpointTemplate, LeanS3 } from "./lean-s3.js";
 import { parseXmlBody, read, struct, type Shape } from "./lean-shapes.js";
-import { currentSlot, withSlot } from "./request-slots.js";
+import { leanRoute } from "./lean-route.js";
 import { sigv4Endpoint } from "./sdk-endpoint.js";
 
 /** The account id the S3 Control endpoint templates are resolved for (12 digits, as the rules want). */
@@ -68,24 +68,20 @@ export const parseListJobs = (xml: string): Record<string, unknown> => read(LIST
  * (made, `client`, only then). The template is asked for once (`template` answers with a promise).
  */
 export function leanJobLists(lean: LeanS3, template: () => Promise<EndpointTemplate | null>, client: () => S3ControlClient): JobLists {
-  let sdk: JobLists | undefined;
-  let known: EndpointTemplate | null | undefined;
+  const route = leanRoute(template, () => sdkJobLists(client));
   return {
-    list: async (accountId, nextToken) => {
-      // Before any await: the request slot of the call this is (request-slots.ts).
-      const slot = currentSlot();
-      const target = known !== undefined ? known : (known = await template());
-      if (target === null) return withSlot(slot, () => (sdk ??= sdkJobLists(client)).list(accountId, nextToken));
-      const query: Record<string, string> = { jobStatuses: JOB_STATUS, maxResults: String(MAX_RESULTS) };
-      let search = `jobStatuses=${JOB_STATUS}`;
-      if (nextToken !== undefined) {
-        query.nextToken = nextToken;
-        search += `&nextToken=${extendedEncodeURIComponent(nextToken)}`;
-      }
-      search += `&maxResults=${MAX_RESULTS}`;
-      const output = await lean.retried({ template: target, name: accountId, query, search, headers: { "x-amz-account-id": accountId } }, parseListJobs, slot);
-      return output as unknown as ListJobsCommandOutput;
-    },
+    list: (accountId, nextToken) =>
+      route((sdk) => sdk.list(accountId, nextToken), async (target, slot) => {
+        const query: Record<string, string> = { jobStatuses: JOB_STATUS, maxResults: String(MAX_RESULTS) };
+        let search = `jobStatuses=${JOB_STATUS}`;
+        if (nextToken !== undefined) {
+          query.nextToken = nextToken;
+          search += `&nextToken=${extendedEncodeURIComponent(nextToken)}`;
+        }
+        search += `&maxResults=${MAX_RESULTS}`;
+        const output = await lean.retried({ template: target, name: accountId, query, search, headers: { "x-amz-account-id": accountId } }, parseListJobs, slot);
+        return output as unknown as ListJobsCommandOutput;
+      }),
   };
 }
 

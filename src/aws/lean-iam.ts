@@ -31,7 +31,7 @@ import { extendedEncodeURIComponent } from "@smithy/core/protocols";
 import { serviceError, type LeanResponse, type LeanServiceError } from "./lean-errors.js";
 import type { EndpointTemplate, LeanS3 } from "./lean-s3.js";
 import { parseXmlBody, read, struct, type Shape } from "./lean-shapes.js";
-import { currentSlot, withSlot } from "./request-slots.js";
+import { leanRoute } from "./lean-route.js";
 import { sigv4Endpoint } from "./sdk-endpoint.js";
 
 /** Each read's input and the SDK's output. */
@@ -150,18 +150,14 @@ const UNMODELED_FIELDS = new Set(["message", "name", "$fault", "$metadata", "Typ
 
 /** Role reads through the lean path where the template applies, else through the SDK client (made, `client`, only then). */
 export function leanIamReads(lean: LeanS3, template: () => Promise<EndpointTemplate | null>, client: () => IAMClient): IamReads {
-  let sdk: IamReads | undefined;
-  let known: EndpointTemplate | null | undefined;
+  const route = leanRoute(template, () => sdkIamReads(client));
   return {
-    read: async <K extends IamOperation>(operation: K, input: IamReadTypes[K]["input"]) => {
-      // Before any await: the request slot of the call this is (request-slots.ts).
-      const slot = currentSlot();
-      const target = known !== undefined ? known : (known = await template());
-      if (target === null) return withSlot(slot, () => (sdk ??= sdkIamReads(client)).read(operation, input));
-      const body = iamQueryBody(operation, input as Record<string, string | number | undefined>);
-      const output = await lean.retried({ template: target, name: "", query: {}, search: "", headers: HEADERS, body, error: iamServiceError }, (xml) => parseIamOutput(operation, xml), slot);
-      return output as unknown as IamReadTypes[K]["output"];
-    },
+    read: <K extends IamOperation>(operation: K, input: IamReadTypes[K]["input"]) =>
+      route((sdk) => sdk.read(operation, input), async (target, slot) => {
+        const body = iamQueryBody(operation, input as Record<string, string | number | undefined>);
+        const output = await lean.retried({ template: target, name: "", query: {}, search: "", headers: HEADERS, body, error: iamServiceError }, (xml) => parseIamOutput(operation, xml), slot);
+        return output as unknown as IamReadTypes[K]["output"];
+      }),
   };
 }
 

@@ -14,7 +14,7 @@
 import { GetKeyPolicyCommand, type GetKeyPolicyCommandOutput, type KMSClient } from "@aws-sdk/client-kms";
 import { metadataOf, type LeanResponse, type LeanServiceError } from "./lean-errors.js";
 import type { EndpointTemplate, LeanS3 } from "./lean-s3.js";
-import { currentSlot, withSlot } from "./request-slots.js";
+import { leanRoute } from "./lean-route.js";
 import { sigv4Endpoint } from "./sdk-endpoint.js";
 
 /** The only policy name KMS has (https://docs.aws.amazon.com/kms/latest/APIReference/API_GetKeyPolicy.html). */
@@ -81,18 +81,14 @@ const HEADERS = { "content-type": "application/x-amz-json-1.1", "x-amz-target": 
 
 /** Key policies through the lean path where the Region's template applies, else through the SDK client (made, `client`, only then). */
 export function leanKeyPolicies(lean: LeanS3, template: () => Promise<EndpointTemplate | null>, client: () => KMSClient): KeyPolicies {
-  let sdk: KeyPolicies | undefined;
-  let known: EndpointTemplate | null | undefined;
+  const route = leanRoute(template, () => sdkKeyPolicies(client));
   return {
-    get: async (keyId) => {
-      // Before any await: the request slot of the call this is (request-slots.ts).
-      const slot = currentSlot();
-      const target = known !== undefined ? known : (known = await template());
-      if (target === null) return withSlot(slot, () => (sdk ??= sdkKeyPolicies(client)).get(keyId));
-      const body = JSON.stringify({ KeyId: keyId, PolicyName: POLICY_NAME });
-      const output = await lean.retried({ template: target, name: "", query: {}, search: "", headers: HEADERS, body, error: jsonServiceError }, parseKeyPolicy, slot);
-      return output as unknown as GetKeyPolicyCommandOutput;
-    },
+    get: (keyId) =>
+      route((sdk) => sdk.get(keyId), async (target, slot) => {
+        const body = JSON.stringify({ KeyId: keyId, PolicyName: POLICY_NAME });
+        const output = await lean.retried({ template: target, name: "", query: {}, search: "", headers: HEADERS, body, error: jsonServiceError }, parseKeyPolicy, slot);
+        return output as unknown as GetKeyPolicyCommandOutput;
+      }),
   };
 }
 

@@ -15,7 +15,7 @@ import { ListBucketsCommand, type ListBucketsCommandOutput, type S3Client } from
 import { extendedEncodeURIComponent } from "@smithy/core/protocols";
 import type { EndpointTemplate, LeanS3 } from "./lean-s3.js";
 import { parseXmlBody, read, struct, type Shape } from "./lean-shapes.js";
-import { currentSlot, withSlot } from "./request-slots.js";
+import { leanRoute } from "./lean-route.js";
 import { sigv4Endpoint } from "./sdk-endpoint.js";
 
 /** One page's request: at most `MaxBuckets`, after `ContinuationToken`. */
@@ -45,26 +45,22 @@ export const parseListBuckets = (xml: string): Record<string, unknown> => read(L
 
 /** Pages through the lean path where the Region's template applies, else through the SDK client (made, `client`, only then). */
 export function leanBucketLists(lean: LeanS3, template: () => Promise<EndpointTemplate | null>, client: () => S3Client): BucketLists {
-  let sdk: BucketLists | undefined;
-  let known: EndpointTemplate | null | undefined;
+  const route = leanRoute(template, () => sdkBucketLists(client));
   return {
-    list: async (page) => {
-      // Before any await: the request slot of the call this is (request-slots.ts).
-      const slot = currentSlot();
-      const target = known !== undefined ? known : (known = await template());
-      if (target === null) return withSlot(slot, () => (sdk ??= sdkBucketLists(client)).list(page));
-      // As the SDK's serializer: the operation's `x-id` from its path, then the members in order.
-      const max = String(page.MaxBuckets);
-      const query: Record<string, string> = { "x-id": "ListBuckets", "max-buckets": max };
-      let search = `x-id=ListBuckets&max-buckets=${max}`;
-      const token = page.ContinuationToken;
-      if (token !== undefined) {
-        query["continuation-token"] = token;
-        search += `&continuation-token=${extendedEncodeURIComponent(token)}`;
-      }
-      const output = await lean.retried({ template: target, name: "", query, search }, parseListBuckets, slot);
-      return output as unknown as ListBucketsCommandOutput;
-    },
+    list: (page) =>
+      route((sdk) => sdk.list(page), async (target, slot) => {
+        // As the SDK's serializer: the operation's `x-id` from its path, then the members in order.
+        const max = String(page.MaxBuckets);
+        const query: Record<string, string> = { "x-id": "ListBuckets", "max-buckets": max };
+        let search = `x-id=ListBuckets&max-buckets=${max}`;
+        const token = page.ContinuationToken;
+        if (token !== undefined) {
+          query["continuation-token"] = token;
+          search += `&continuation-token=${extendedEncodeURIComponent(token)}`;
+        }
+        const output = await lean.retried({ template: target, name: "", query, search }, parseListBuckets, slot);
+        return output as unknown as ListBucketsCommandOutput;
+      }),
   };
 }
 
