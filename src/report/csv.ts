@@ -115,7 +115,8 @@ export class CsvStream {
     return this.out.write(`${CSV_COLUMNS.map(csvCell).join(",")}\n`);
   }
 
-  result(result: PolicyResult, account: AccountRecord | undefined): Promise<void> {
-    return this.out.write(this.lines.line(result, account, this.catalog.forResult(result).policy));
+  /** A promise only when the line hands a batch to the file. */
+  result(result: PolicyResult, account: AccountRecord | undefined): Promise<void> | undefined {
+    return this.out.queue(this.lines.line(result, account, this.catalog.forResult(result).policy));
   }
 }

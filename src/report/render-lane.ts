@@ -24,22 +24,37 @@ export interface LaneOutput {
 export async function runLane(records: AsyncIterable<SnapshotRecord>, catalog: SharedCatalog, lane: readonly LaneOutput[], onFirstRecord?: () => void): Promise<Map<number, unknown>> {
   let outputs = [...lane];
   const failures = new Map<number, unknown>();
+  /** A report's step failed: that report is aborted and its failure kept to be returned. */
+  const failed = async (output: LaneOutput, error: unknown): Promise<void> => {
+    outputs = outputs.filter((o) => o !== output);
+    await output.sink.abort();
+    if (error instanceof SnapshotError) throw error;
+    failures.set(output.index, error);
+  };
   /** Runs one report's step; a failure aborts that report and is kept to be returned. */
   const step = async (output: LaneOutput, run: () => Promise<void> | void): Promise<void> => {
     try {
       await run();
     } catch (error) {
-      outputs = outputs.filter((o) => o !== output);
-      await output.sink.abort();
-      if (error instanceof SnapshotError) throw error;
-      failures.set(output.index, error);
+      await failed(output, error);
     }
   };
   try {
     let first = true;
     for await (const record of records) {
       catalog.add(record);
-      for (const output of outputs) await step(output, () => output.sink.add(record));
+      // A sink's step is awaited only when it returns a promise (a batch handed to its file): most
+      // records take none, and an await per record and report cost about 0.3 µs (~6 µs a bucket with three reports).
+      for (const output of outputs) {
+        let pending: Promise<void> | void;
+        try {
+          pending = output.sink.add(record);
+        } catch (error) {
+          await failed(output, error);
+          continue;
+        }
+        if (pending !== undefined) await step(output, () => pending);
+      }
       if (first) onFirstRecord?.();
       first = false;
     }

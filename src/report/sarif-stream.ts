@@ -77,21 +77,22 @@ export class SarifStream {
     this.notes.bucket(bucketNotifications(bucket, this.header!.scan.finishedAt));
   }
 
-  async result(result: PolicyResult): Promise<void> {
+  /** A promise only when the finding's text hands a batch to the file (render-lane.ts awaits nothing else). */
+  result(result: PolicyResult): Promise<void> | undefined {
     const { index } = this.catalog.forResult(result);
     if (result.status === "error") this.notes.error(errorResultNotification(result, this.header!.scan.finishedAt));
     // The key only matters against a baseline: without one, most results are not findings and need nothing.
     const key = this.baseline === undefined ? "" : findingKey(result);
     if (!isFinding(result)) {
       if (this.baseline?.findings.has(key) === true) this.statusNow.set(key, result.status);
-      return;
+      return undefined;
     }
     let baselineState: string | undefined;
     if (this.baseline !== undefined) {
       baselineState = baselineStateOf(result, this.baseline.findings.get(key), this.baseline.changedBuckets);
       this.baseline.findings.delete(key);
     }
-    await this.writeText(sarifResultJson(result, index, this.names.get(result.accountId), baselineState));
+    return this.writeText(sarifResultJson(result, index, this.names.get(result.accountId), baselineState));
   }
 
   /**
@@ -131,13 +132,13 @@ export class SarifStream {
     return this.notes.discard();
   }
 
-  private write(sarif: Json): Promise<void> {
-    return this.writeText(JSON.stringify(sarif));
+  private async write(sarif: Json): Promise<void> {
+    await this.writeText(JSON.stringify(sarif));
   }
 
-  private async writeText(json: string): Promise<void> {
+  private writeText(json: string): Promise<void> | undefined {
     const separator = this.first ? "" : ",\n";
     this.first = false;
-    await this.out.write(separator + json);
+    return this.out.queue(separator + json);
   }
 }

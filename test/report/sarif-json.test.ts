@@ -60,4 +60,29 @@ describe("report/sarif sarifResultJson", () => {
       { numRuns: 400 },
     );
   });
+
+  it("gives the same bytes for a run of findings whichever bucket, account and name parts it reuses from the finding before", () => {
+    const text = fc.constantFrom("", "a", "b", 'q"q', "\u2028", "é/ü");
+    const result = fc.record({
+      policyId: fc.constantFrom("p1", "p2"),
+      bucketArn: text,
+      bucket: text,
+      accountId: text,
+      region: text,
+      status: fc.constant("fail"),
+      severity: fc.constantFrom("high", "low"),
+      message: text,
+      evidence: fc.constant([]),
+      suppression: fc.constant(null),
+    });
+    fc.assert(
+      fc.property(fc.array(fc.tuple(result, fc.option(text, { nil: undefined })), { minLength: 2, maxLength: 12 }), (run) => {
+        for (const [r, name] of run) {
+          const value = r as unknown as PolicyResult;
+          expect(sarifResultJson(value, 3, name)).toBe(reference(value, 3, name));
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
 });
