@@ -10,7 +10,8 @@
  * last line gives the least and the median of rounds 2 onwards, for A/B runs on a busy machine). `--sdk-reads`
  * sends the per-bucket GETs through the SDK client instead of the lean read path (the "before").
  * Each round also prints its calls by operation (from the sandbox's call log) and S3 calls per bucket,
- * and the TCP connections the scanner opened (node's `net.client.socket` channel). `--latency MS`
+ * the TCP connections the scanner opened (node's `net.client.socket` channel), and the process's context
+ * switches (voluntary: it slept until an answer came; involuntary: it was taken off the CPU). `--latency MS`
  * gives every sandbox answer that delay, as `npm run bench` does (issue #15 measures at 100 ms).
  * `--audit-plan` scans with the fact plan of the default policies (what `audit` reads: about 3 S3
  * calls a bucket, and the early access batches), not the scan's default plan (versioning, replication).
@@ -63,6 +64,7 @@ try {
     subscribe("replguard:scan-stage", onStage);
     const connectionsBefore = connections;
     const before = process.cpuUsage();
+    const usageBefore = process.resourceUsage();
     const started = performance.now();
     const startCpu = cpuMs();
     const result = await scan({
@@ -76,6 +78,7 @@ try {
     const endCpu = cpuMs();
     unsubscribe("replguard:scan-stage", onStage);
     const cpu = process.cpuUsage(before);
+    const usage = process.resourceUsage();
     const wall = performance.now() - started;
     const n = result.buckets.length;
     const ms = (cpu.user + cpu.system) / 1000;
@@ -85,6 +88,10 @@ try {
         (leanReads ? "" : " (SDK reads)"),
     );
     for (const line of stageCpuLines(startCpu, marks, endCpu, n)) console.log(`  ${line}`);
+    // Each time the process sleeps (nothing to do until an answer comes) is a voluntary switch: at 100 ms a call about twice as many (docs/scale.md).
+    const voluntary = usage.voluntaryContextSwitches - usageBefore.voluntaryContextSwitches;
+    const involuntary = usage.involuntaryContextSwitches - usageBefore.involuntaryContextSwitches;
+    console.log(`  context switches: voluntary ${voluntary} (${(voluntary / n).toFixed(2)} a bucket), involuntary ${involuntary}`);
     perRound.push({ accounts: stageCpu(startCpu, marks, endCpu, "accounts") / n, scan: ms / n });
     // Before the call log is fetched (that fetch opens a connection of its own).
     const opened = connections - connectionsBefore;
