@@ -17,7 +17,6 @@ import { startSandbox } from "../../src/sandbox/index.js";
 import type { Sandbox } from "../../src/sandbox/types.js";
 import { shippedValidator } from "../../src/schemas.js";
 import { runMain } from "../support/cli.js";
-import { multitoolErrors } from "../support/sarif-multitool.js";
 import { BACKUP, PROD, ROLE, SIDE, driftScenario, prodKeys, rule } from "./scenario.js";
 
 let sandbox: Sandbox;
@@ -127,8 +126,9 @@ describe("drift/end to end through the sandbox", () => {
     expect(rows.filter((r) => r.category === "scope").map((r) => r.change)).toEqual(["role-lost"]);
   });
 
-  it("sets SARIF baselineState on every result, lists gone findings as absent, and passes the Multitool", async () => {
-    expect(await multitoolErrors(file(second, "sarif"))).toEqual([]);
+  // Microsoft's SARIF Multitool validates a log with each of these states (the report fixture's
+  // against a baseline) in test/audit/reports.test.ts's one Multitool run: a run is ~1.7 CPU-seconds.
+  it("sets SARIF baselineState on every result, lists gone findings as absent", async () => {
     const log = JSON.parse(await readFile(file(second, "sarif"), "utf8")) as {
       runs: { results: { ruleId: string; baselineState?: string; locations: { physicalLocation: { artifactLocation: { uri: string } } }[]; properties: { bucketArn: string } }[] }[];
     };

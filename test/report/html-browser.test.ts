@@ -18,14 +18,13 @@ import { join } from "node:path";
 import { AxeBuilder } from "@axe-core/playwright";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { diffSnapshots } from "../../src/drift/index.js";
 import type { Snapshot } from "../../src/model/index.js";
 import { writeReports } from "../../src/report/index.js";
 import { ACCOUNTS } from "../support/accounts.js";
 import { filter, front, hasChromium, launchChromium, openReport, shown, visibleAccounts, visibleIds } from "../support/browser.js";
 import { EVIL, auditHostileScenario } from "../support/hostile-scenario.js";
 import { pdfText } from "../support/pdf-text.js";
-import { HOSTILE, POLICY_INFOS, buildSnapshot } from "../support/report-fixture.js";
+import { HOSTILE, POLICY_INFOS, buildSnapshot, fixtureWithBaseline } from "../support/report-fixture.js";
 import { tempDir } from "../support/temp-dir.js";
 
 let browser: Browser;
@@ -47,12 +46,8 @@ beforeAll(async () => {
   cleanup = temp.cleanup;
   dir = temp.dir;
   // The fixture with a baseline one failure better, so the drift section and the trend are drawn.
-  const current = buildSnapshot();
+  const { current, baseline, drift } = fixtureWithBaseline();
   fixtureSnapshot = current;
-  const baseline = buildSnapshot();
-  baseline.scan = { ...baseline.scan, startedAt: "2026-11-24T10:00:00.000Z", finishedAt: "2026-11-24T10:03:00.000Z" };
-  baseline.results = baseline.results.map((r) => (r.bucket === "prod-data" && r.status === "fail" ? { ...r, status: "pass", evidence: [] } : r));
-  const drift = diffSnapshots(baseline, current);
   // Chromium starts while the reports are written.
   const launched = launchChromium();
   const reports = await Promise.all([

@@ -12,9 +12,8 @@ import { readFile, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { diffSnapshots } from "../../src/drift/index.js";
 import { readSnapshot, writeReports, writeReportsFromSnapshot, writeSnapshotJson, type ReportFormat } from "../../src/report/index.js";
-import { POLICY_INFOS, buildSnapshot } from "../support/report-fixture.js";
+import { POLICY_INFOS, fixtureWithBaseline } from "../support/report-fixture.js";
 import { tempDir } from "../support/temp-dir.js";
 
 const FIXTURES = fileURLToPath(new URL("fixtures/", import.meta.url));
@@ -32,15 +31,6 @@ async function digests(folder: string): Promise<Record<string, string>> {
   return Object.fromEntries(await Promise.all(files.map(async (file) => [file, createHash("sha256").update(await readFile(join(folder, file))).digest("hex")] as const)));
 }
 
-/** The fixture and a baseline one failure better, so the drift section, `baselineState` and the drift files are rendered. */
-function withBaseline() {
-  const current = buildSnapshot();
-  const baseline = buildSnapshot();
-  baseline.scan = { ...baseline.scan, startedAt: "2026-11-24T10:00:00.000Z", finishedAt: "2026-11-24T10:03:00.000Z" };
-  baseline.results = baseline.results.map((r) => (r.bucket === "prod-data" && r.status === "fail" ? { ...r, status: "pass" as const, evidence: [] } : r));
-  return { current, baseline, drift: diffSnapshots(baseline, current) };
-}
-
 describe("report/rendering against the reference", () => {
   it("gives the bytes of the reference renderers for the fixture, the demo and a generated organization", async () => {
     const cases: Record<string, () => Promise<unknown>> = {
@@ -48,7 +38,7 @@ describe("report/rendering against the reference", () => {
       "fixture-compact": () =>
         writeReportsFromSnapshot(join(FIXTURES, "snapshot.json"), { outDir: join(dir, "fixture-compact"), formats: ["html"], policies: POLICY_INFOS, html: { detailedBucketLimit: 1 } }),
       "fixture-baseline": async () => {
-        const { baseline, drift } = withBaseline();
+        const { baseline, drift } = fixtureWithBaseline();
         const baselineFile = join(dir, "baseline.json");
         await writeSnapshotJson(baseline, baselineFile);
         return writeReportsFromSnapshot(join(FIXTURES, "snapshot.json"), { outDir: join(dir, "fixture-baseline"), formats: ALL, policies: POLICY_INFOS, baselineFile, drift });
@@ -76,7 +66,7 @@ describe("report/rendering against the reference", () => {
   });
 
   it("writes the same bytes from a snapshot in memory as from its file, with and without a baseline", async () => {
-    const { current, baseline, drift } = withBaseline();
+    const { current, baseline, drift } = fixtureWithBaseline();
     const file = join(dir, "current.json");
     const baselineFile = join(dir, "baseline-2.json");
     await writeSnapshotJson(current, file);

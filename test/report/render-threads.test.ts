@@ -15,12 +15,11 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { diffSnapshots } from "../../src/drift/index.js";
 import { SnapshotError } from "../../src/errors.js";
 import { writeReportsFromSnapshot, writeSnapshotJson, type ReportFormat } from "../../src/report/index.js";
 import { workerFormats } from "../../src/report/render-threads.js";
 import { cliCommand, interruptWhileWriting } from "../support/cli.js";
-import { POLICY_INFOS, buildSnapshot } from "../support/report-fixture.js";
+import { POLICY_INFOS, fixtureWithBaseline } from "../support/report-fixture.js";
 import { tempDir } from "../support/temp-dir.js";
 
 const FIXTURES = fileURLToPath(new URL("fixtures/", import.meta.url));
@@ -89,14 +88,10 @@ describe("report/render-threads", () => {
   });
 
   it("gives the worker's SARIF the baseline (and the main thread's HTML the drift): the same bytes as on one thread", async () => {
-    const current = buildSnapshot();
-    const baseline = buildSnapshot();
-    baseline.scan = { ...baseline.scan, startedAt: "2026-11-24T10:00:00.000Z", finishedAt: "2026-11-24T10:03:00.000Z" };
-    baseline.results = baseline.results.map((r) => (r.bucket === "prod-data" && r.status === "fail" ? { ...r, status: "pass" as const, evidence: [] } : r));
+    const { current, baseline, drift } = fixtureWithBaseline();
     const [file, baselineFile] = [join(dir, "current.json"), join(dir, "baseline.json")];
     await writeSnapshotJson(current, file);
     await writeSnapshotJson(baseline, baselineFile);
-    const drift = diffSnapshots(baseline, current);
     const html = { detailedBucketLimit: 1, history: [{ finishedAt: "2026-11-20T10:00:00.000Z", failures: 3 }] };
     for (const threads of [true, false]) {
       await writeReportsFromSnapshot(file, { outDir: join(dir, `drift-${threads}`), formats: ALL, policies: POLICY_INFOS, baselineFile, drift, html, threads });

@@ -10,12 +10,14 @@
 import type {
   AccountRecord,
   BucketDocument,
+  Drift,
   PolicyRef,
   PolicyResult,
   ReplicationRule,
   ResultStatus,
   Snapshot,
 } from "../../src/model/index.js";
+import { diffSnapshots } from "../../src/drift/index.js";
 import type { PolicyInfo } from "../../src/report/index.js";
 import { ACCOUNTS } from "./accounts.js";
 
@@ -265,6 +267,18 @@ export function buildSnapshot(): Snapshot {
       { policyId: "replication-configured", resource: "arn:aws:s3:::mgmt-*", reason: "temporary: migration " + HOSTILE.imgTag, expires: "2026-01-31", matched: 1 },
     ],
   };
+}
+
+/**
+ * The fixture and a baseline one failure better (prod-data's failures passed the day before), so
+ * the drift section, the trend, `baselineState` and the drift files are rendered.
+ */
+export function fixtureWithBaseline(): { current: Snapshot; baseline: Snapshot; drift: Drift } {
+  const current = buildSnapshot();
+  const baseline = buildSnapshot();
+  baseline.scan = { ...baseline.scan, startedAt: "2026-11-24T10:00:00.000Z", finishedAt: "2026-11-24T10:03:00.000Z" };
+  baseline.results = baseline.results.map((r) => (r.bucket === "prod-data" && r.status === "fail" ? { ...r, status: "pass" as const, evidence: [] } : r));
+  return { current, baseline, drift: diffSnapshots(baseline, current) };
 }
 
 function resultFor(doc: BucketDocument, policy: PolicyRef, status: ResultStatus): PolicyResult {

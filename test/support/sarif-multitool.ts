@@ -12,12 +12,8 @@ const MULTITOOL = join(MULTITOOL_DIR, "Sarif.Multitool");
 /** The official SARIF 2.1.0 JSON schema, as the Multitool package ships it. */
 export const SARIF_SCHEMA_FILE = join(MULTITOOL_DIR, "sarif-2.1.0.json");
 
-/** Validates with the SARIF and GitHub rule sets (`--rule-kind "Gh;Sarif"`); returns the errors. */
-export async function multitoolErrors(sarifFile: string): Promise<{ ruleId: string; text: string }[]> {
-  return (await multitoolErrorsOf([sarifFile])).get(sarifFile)!;
-}
-
 /**
+ * Validates with the SARIF and GitHub rule sets (`--rule-kind "Gh;Sarif"`): each file's errors.
  * Several files in one Multitool run: each start costs about a CPU-second of .NET start-up and
  * rule loading. Each file's errors are told apart by the artifact location of the result.
  */
