@@ -7,13 +7,13 @@
  *
  *   node --expose-gc --import tsx bench/probe-clients.ts --accounts 1000 --probes 6
  */
-import { AwsClientFactory, createRequestLimiter } from "../src/aws/index.js";
 import { unreadBucketDocument, type AccountRef } from "../src/model/index.js";
 import { startSandbox } from "../src/sandbox/index.js";
-import { AccountSession, ProgressTracker, type ScanContext } from "../src/scan/context.js";
+import { AccountSession } from "../src/scan/context.js";
 import { Inventory } from "../src/scan/inventory.js";
 import { resolveDestinations } from "../src/scan/resolve.js";
 import { inventoryEntry } from "../src/scan/spool.js";
+import { probeContext } from "../test/support/probe-context.js";
 import { numberFlag } from "./flags.js";
 
 const accounts = numberFlag("accounts", 1000);
@@ -24,29 +24,14 @@ const IN_FLIGHT = 64;
 if (typeof globalThis.gc !== "function") throw new Error("run with node --expose-gc");
 const gc = globalThis.gc;
 const sandbox = await startSandbox();
-const factory = new AwsClientFactory({ endpoint: sandbox.endpoint, region: sandbox.region, maxAttempts: 1, maxSockets: IN_FLIGHT });
-await factory.resolveS3Settings();
-const credentials = async () => sandbox.credentials;
-const ctx: ScanContext = {
-  factory,
-  request: createRequestLimiter(IN_FLIGHT),
-  caller: { accountId: "100000000000", credentials },
-  homeRegion: sandbox.region,
-  singleAccount: false,
-  roleName: "OrganizationAccountAccessRole",
-  externalId: undefined,
-  regions: null,
-  plan: { all: ["versioning", "replication"], replicating: [], destinations: [] },
-  bucketsInFlight: IN_FLIGHT,
-  outOfScopeBuckets: new Map(),
-  progress: new ProgressTracker(undefined),
-};
+const ctx = await probeContext(sandbox, IN_FLIGHT);
+const { credentials } = ctx.caller;
 const inventory = new Inventory();
 const sessions = new Map<string, AccountSession>();
 for (let a = 0; a < accounts; a++) {
   const id = String(200000000000 + a);
   const account: AccountRef = { id, name: `a${a}`, ouPath: "", tags: {} };
-  sessions.set(id, new AccountSession(id, credentials, "caller", factory));
+  sessions.set(id, new AccountSession(id, credentials, "caller", ctx.factory));
   for (let i = 0; i < probes; i++) {
     const doc = unreadBucketDocument(`source-${a}-${i}`, REGIONS[i % REGIONS.length]!, account);
     inventory.set(doc.name, { ...inventoryEntry(doc), destinations: [`gone-${a}-${i}`] });
@@ -68,6 +53,6 @@ try {
   );
 } finally {
   clearInterval(timer);
-  factory.close();
+  ctx.factory.close();
   await sandbox.close();
 }

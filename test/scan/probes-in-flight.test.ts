@@ -9,14 +9,15 @@
  */
 import { subscribe, unsubscribe } from "node:diagnostics_channel";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AwsClientFactory, createRequestLimiter, type RequestLimiter } from "../../src/aws/index.js";
+import { createRequestLimiter, type RequestLimiter } from "../../src/aws/index.js";
 import type { AccountRef } from "../../src/model/index.js";
 import { unreadBucketDocument } from "../../src/model/index.js";
 import { startSandbox, type Sandbox } from "../../src/sandbox/index.js";
-import { AccountSession, ProgressTracker, type ScanContext } from "../../src/scan/context.js";
+import { AccountSession } from "../../src/scan/context.js";
 import { Inventory } from "../../src/scan/inventory.js";
 import { PROBES, resolveDestinations } from "../../src/scan/resolve.js";
 import { inventoryEntry } from "../../src/scan/spool.js";
+import { probeContext } from "../support/probe-context.js";
 import { testScenario } from "../support/scenarios/scan.js";
 
 const MISSING = 120;
@@ -33,8 +34,6 @@ describe("destination probes", () => {
   afterAll(() => sandbox.close());
 
   it("are made bucketsInFlight at a time, each answered", async () => {
-    const factory = new AwsClientFactory({ endpoint: sandbox.endpoint, region: sandbox.region, maxAttempts: 1, maxSockets: IN_FLIGHT });
-    await factory.resolveS3Settings();
     const limiter = createRequestLimiter(IN_FLIGHT);
     // Calls handed to the limiter and not yet answered: waiting for a slot or running.
     let pending = 0;
@@ -48,28 +47,15 @@ describe("destination probes", () => {
       }
     };
     const request = Object.assign(counting, { counts: limiter.counts }) as RequestLimiter;
-    const caller = { accountId: testScenario().organization!.managementAccountId, credentials: async () => sandbox.credentials };
-    const ctx: ScanContext = {
-      factory,
-      request,
-      caller,
-      homeRegion: sandbox.region,
-      singleAccount: false,
-      roleName: "OrganizationAccountAccessRole",
-      externalId: undefined,
-      regions: null,
-      plan: { all: ["versioning", "replication"], replicating: [], destinations: [] },
-      bucketsInFlight: IN_FLIGHT,
-      outOfScopeBuckets: new Map(),
-      progress: new ProgressTracker(undefined),
-    };
+    const ctx = await probeContext(sandbox, IN_FLIGHT, request);
+    const caller = ctx.caller;
     const account: AccountRef = { id: caller.accountId, name: "m", ouPath: "", tags: {} };
     const inventory = new Inventory();
     for (let i = 0; i < MISSING; i++) {
       const doc = unreadBucketDocument(`source-${i}`, sandbox.region, account);
       inventory.set(doc.name, { ...inventoryEntry(doc), destinations: [`gone-${i}`] });
     }
-    const sessions = new Map([[account.id, new AccountSession(account.id, caller.credentials, "caller", factory)]]);
+    const sessions = new Map([[account.id, new AccountSession(account.id, caller.credentials, "caller", ctx.factory)]]);
     try {
       const resolution = await resolveDestinations(ctx, inventory, sessions);
       expect(resolution.heads.size).toBe(MISSING);
@@ -77,28 +63,13 @@ describe("destination probes", () => {
       expect(limiter.counts.calls).toBe(MISSING);
       expect(most, "probes handed to the limiter at once").toBeLessThanOrEqual(IN_FLIGHT);
     } finally {
-      factory.close();
+      ctx.factory.close();
     }
   });
 
   it("hold a client for each source account and Region only while its probes are made", async () => {
-    const factory = new AwsClientFactory({ endpoint: sandbox.endpoint, region: sandbox.region, maxAttempts: 1, maxSockets: IN_FLIGHT });
-    await factory.resolveS3Settings();
-    const credentials = async () => sandbox.credentials;
-    const ctx: ScanContext = {
-      factory,
-      request: createRequestLimiter(IN_FLIGHT),
-      caller: { accountId: testScenario().organization!.managementAccountId, credentials },
-      homeRegion: sandbox.region,
-      singleAccount: false,
-      roleName: "OrganizationAccountAccessRole",
-      externalId: undefined,
-      regions: null,
-      plan: { all: ["versioning", "replication"], replicating: [], destinations: [] },
-      bucketsInFlight: IN_FLIGHT,
-      outOfScopeBuckets: new Map(),
-      progress: new ProgressTracker(undefined),
-    };
+    const ctx = await probeContext(sandbox, IN_FLIGHT);
+    const { credentials } = ctx.caller;
     const inventory = new Inventory();
     const sessions = new Map<string, AccountSession>();
     // Two rounds over every account and Region: in inventory order a pair's probes are far apart.
@@ -106,7 +77,7 @@ describe("destination probes", () => {
       for (let a = 0; a < ACCOUNTS; a++) {
         const id = String(300000000000 + a);
         const account: AccountRef = { id, name: `a${a}`, ouPath: "", tags: {} };
-        if (!sessions.has(id)) sessions.set(id, new AccountSession(id, credentials, "caller", factory));
+        if (!sessions.has(id)) sessions.set(id, new AccountSession(id, credentials, "caller", ctx.factory));
         for (const region of REGIONS) {
           const doc = unreadBucketDocument(`source-${a}-${region}-${round}`, region, account);
           inventory.set(doc.name, { ...inventoryEntry(doc), destinations: [`gone-${a}-${region}-${round}`] });
@@ -132,7 +103,7 @@ describe("destination probes", () => {
       expect(most, "clients held at once").toBeLessThanOrEqual(IN_FLIGHT + 1);
     } finally {
       unsubscribe(PROBES.name, onClient);
-      factory.close();
+      ctx.factory.close();
     }
   });
 });
