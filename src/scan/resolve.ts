@@ -110,8 +110,8 @@ async function eachLimited<T>(items: Iterable<T>, limit: number, task: (item: T)
  * The source account and Region a group of probes is made from, and its S3 client while some of
  * them are still to make. A client that has sent holds ~27 KB (its resolved middleware, endpoint
  * and credential caches): kept on the account's session, one per account and Region that probes,
- * that was ~5,000 clients and ~117 MB of heap at a million buckets (1,000 accounts, 5 Regions),
- * most of the destinations stage's growth (docs/memory.md).
+ * to the stage's end, that was ~5,000 clients at a million buckets (1,000 accounts, 5 Regions;
+ * bench/probe-clients.ts: +117 MB of heap), most of the destinations stage's growth (docs/memory.md).
  */
 interface ProbeSource {
   account: string;
@@ -124,8 +124,8 @@ interface ProbeSource {
 /**
  * The destinations outside the inventory, each with the first source (in inventory order) naming
  * it, grouped by that source's account and Region: probes are taken in this order, so a group's
- * client is made for its first probe and dropped after its last, and at most `bucketsInFlight`
- * groups have one at a time.
+ * client is made for its first probe and dropped after its last: at most `bucketsInFlight` + 1
+ * groups have one at a time (those with a probe in flight, and the one being taken).
  */
 function* probeClaims(inventory: Inventory): Generator<[string, ProbeSource]> {
   // By id (target → source, two numbers an entry; names and objects only as each probe is made: ~50,000 destinations outside the inventory at a million buckets).
