@@ -3,7 +3,8 @@
  * --generate` in its own process, `audit()` (all formats, `retain: "summary"` as the CLI) in this
  * one, with `process.memoryUsage()` sampled every 50 ms and tagged with the scan's phase, then the
  * peak RSS and heap per phase printed. Figures, never asserted. Phases: `accounts` (reading every
- * bucket), `destinations` (resolution), `access` (the access pass's batches), `handoff` (each
+ * bucket), `destinations` (resolution: the second pass and the probes), `first-reading` (the access
+ * pass reading the spool to learn its batches), `access` (the access pass's batches), `handoff` (each
  * document completed, evaluated and written to the snapshot), `reports` (every report from the file).
  *
  *   node --expose-gc --import tsx bench/memory.ts --accounts 30 --buckets 100 [--live] [--heap-snapshots DIR] [--access-ahead on|off]
@@ -17,12 +18,14 @@
  * `--heap-snapshots DIR`: at the end of each phase, a full GC and a V8 heap snapshot written there
  * (open in Chrome DevTools, Memory tab) to see what the live heap is made of.
  */
+import { subscribe } from "node:diagnostics_channel";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { getHeapSpaceStatistics, writeHeapSnapshot } from "node:v8";
 import { boundHeapGrowth } from "../src/cli/heap.js";
 import { audit } from "../src/audit/index.js";
+import { SCAN_STAGES } from "../src/scan/context.js";
 import { numberFlag } from "./flags.js";
 import { startSandboxChild } from "./sandbox-child.js";
 
@@ -87,6 +90,12 @@ const liveTimer = live
       peak.liveBuffers = Math.max(peak.liveBuffers, held.arrayBuffers);
     }, 1000)
   : undefined;
+/** Phases after resolution within the scan's `destinations` progress phase (its progress events must not go back to it). */
+const LATER = ["first-reading", "access", "handoff"];
+// The access pass's start (src/scan/context.ts's stages): its first reading of the spool, until its first batch.
+subscribe(SCAN_STAGES.name, (message) => {
+  if ((message as { stage: string }).stage === "access" && phase === "destinations") enter("first-reading");
+});
 const dir = await mkdtemp(join(tmpdir(), "replguard-memory-"));
 const started = process.cpuUsage();
 try {
@@ -97,11 +106,11 @@ try {
       concurrency: { requests: 64 },
       onProgress: (p) => {
         if (p.phase === "done") enter("reports");
-        else if (p.phase !== "destinations" || (phase !== "access" && phase !== "handoff")) enter(p.phase);
+        else if (p.phase !== "destinations" || !LATER.includes(phase)) enter(p.phase);
       },
       // The early batches (accessAhead) run during the accounts stage: only the pass's own start the access phase.
       onAccessBatch: () => {
-        if (phase === "destinations") enter("access");
+        if (phase === "destinations" || phase === "first-reading") enter("access");
       },
       ...accessAhead,
       onScanned: () => enter("handoff"),

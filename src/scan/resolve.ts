@@ -7,7 +7,8 @@
  * The owner of a destination is what a listing shows (the inventory), or unknown: the rule's own
  * `Destination.Account` is only checked against it (`declaredAccountStatus`).
  */
-import { HeadBucketCommand } from "@aws-sdk/client-s3";
+import { channel } from "node:diagnostics_channel";
+import { HeadBucketCommand, type S3Client } from "@aws-sdk/client-s3";
 import { httpStatusOf, responseHeaderOf, toBucketError } from "../aws/index.js";
 import { FACTS, type BucketDocument, type BucketError, unreadBucketDocument } from "../model/index.js";
 import type { AccountSession, ScanContext } from "./context.js";
@@ -30,9 +31,9 @@ export {
 
 const PROBE = FACTS.destinationBucket.call;
 
-async function headBucket(ctx: ScanContext, session: AccountSession, region: string, bucket: string): Promise<HeadResult> {
+async function headBucket(ctx: ScanContext, s3: S3Client, bucket: string): Promise<HeadResult> {
   try {
-    const out = await ctx.request(() => session.s3(region).send(new HeadBucketCommand({ Bucket: bucket })));
+    const out = await ctx.request(() => s3.send(new HeadBucketCommand({ Bucket: bucket })));
     return { exists: true, region: out.BucketRegion ?? null, error: null };
   } catch (error) {
     const status = httpStatusOf(error);
@@ -105,8 +106,28 @@ async function eachLimited<T>(items: Iterable<T>, limit: number, task: (item: T)
   await Promise.all(Array.from({ length: limit }, worker));
 }
 
-/** The destinations outside the inventory, each with the first source (in inventory order) naming it: its account and Region probe. */
-function* probeClaims(inventory: Inventory): Generator<[string, { account: string; region: string }]> {
+/**
+ * The source account and Region a group of probes is made from, and its S3 client while some of
+ * them are still to make. A client that has sent holds ~27 KB (its resolved middleware, endpoint
+ * and credential caches): kept on the account's session, one per account and Region that probes,
+ * to the stage's end, that was ~5,000 clients at a million buckets (1,000 accounts, 5 Regions;
+ * bench/probe-clients.ts: +117 MB of heap), most of the destinations stage's growth (docs/memory.md).
+ */
+interface ProbeSource {
+  account: string;
+  region: string;
+  /** Probes of this source not yet answered. */
+  left: number;
+  client?: S3Client;
+}
+
+/**
+ * The destinations outside the inventory, each with the first source (in inventory order) naming
+ * it, grouped by that source's account and Region: probes are taken in this order, so a group's
+ * client is made for its first probe and dropped after its last: at most `bucketsInFlight` + 1
+ * groups have one at a time (those with a probe in flight, and the one being taken).
+ */
+function* probeClaims(inventory: Inventory): Generator<[string, ProbeSource]> {
   // By id (target → source, two numbers an entry; names and objects only as each probe is made: ~50,000 destinations outside the inventory at a million buckets).
   const claims = new Map<number, number>();
   for (const source of inventory.bucketIds()) {
@@ -114,11 +135,27 @@ function* probeClaims(inventory: Inventory): Generator<[string, { account: strin
     if (targets === null) continue;
     for (const target of targets) if (!inventory.isBucket(target) && !claims.has(target)) claims.set(target, source);
   }
-  for (const [target, source] of claims) {
-    const entry: InventoryEntry = inventory.get(inventory.nameOf(source))!;
-    yield [inventory.nameOf(target), { account: entry.account.id, region: entry.region }];
+  const groups = new Map<string, { source: ProbeSource; targets: number[] }>();
+  for (const [target, id] of claims) {
+    const entry: InventoryEntry = inventory.get(inventory.nameOf(id))!;
+    const key = `${entry.account.id} ${entry.region}`;
+    let group = groups.get(key);
+    if (group === undefined) groups.set(key, (group = { source: { account: entry.account.id, region: entry.region, left: 0 }, targets: [] }));
+    group.source.left++;
+    group.targets.push(target);
+  }
+  claims.clear();
+  for (const [key, { source, targets }] of groups) {
+    groups.delete(key);
+    for (const target of targets) yield [inventory.nameOf(target), source];
   }
 }
+
+/**
+ * Diagnostics (free without a subscriber): `{ probeClient: "made" }` and `{ probeClient: "dropped" }`
+ * as the probes' S3 clients come and go (test/scan/probes-in-flight.test.ts bounds those held at once).
+ */
+export const PROBES = channel("replguard:probes");
 
 /**
  * Resolves every rule's destination from the inventory alone (the documents wait on disk); `early`
@@ -151,11 +188,23 @@ export async function resolveDestinations(
   // ~30,000 missing destinations were as many calls, promises and slots waiting at once).
   const probes = eachLimited(probeClaims(inventory), ctx.bucketsInFlight, async ([name, source]) => {
     const session = sessions.get(source.account);
-    const head =
-      session === undefined
-        ? { exists: null, region: null, error: { operation: PROBE, code: "NotProbed", message: `no session for account ${source.account}` } }
-        : await headBucket(ctx, session, source.region, name);
-    resolution.heads.set(name, head);
+    if (session === undefined) {
+      resolution.heads.set(name, { exists: null, region: null, error: { operation: PROBE, code: "NotProbed", message: `no session for account ${source.account}` } });
+      return;
+    }
+    // Not the session's own client (`session.s3`): that one stays until every probe of every account is made.
+    if (source.client === undefined) {
+      source.client = ctx.factory.s3(session.credentials, source.region);
+      if (PROBES.hasSubscribers) PROBES.publish({ probeClient: "made" });
+    }
+    try {
+      resolution.heads.set(name, await headBucket(ctx, source.client, name));
+    } finally {
+      if (--source.left === 0) {
+        delete source.client;
+        if (PROBES.hasSubscribers) PROBES.publish({ probeClient: "dropped" });
+      }
+    }
   });
   await Promise.all([secondPass, probes]);
   for (const session of sessions.values()) session.release();
