@@ -30,7 +30,9 @@ describe("scan/access facts", () => {
 
   it("states the well-built pipeline's facts: nothing missing, the vault grants the role only", () => {
     const good = bucket(result, "src-good");
-    expect(good.replication?.roleFacts).toMatchObject({ arn: GOOD_ROLE, trustedPrincipals: ["Service:s3.amazonaws.com"], untrustedPrincipals: [], excessiveGrants: [], usedBy: ["src-good", "src-shared"] });
+    expect(good.replication?.roleFacts).toMatchObject({ arn: GOOD_ROLE, trustedPrincipals: ["Service:s3.amazonaws.com"], untrustedPrincipals: [], excessiveGrants: [], usedByCount: 2 });
+    // Which buckets use the role: the documents that name it.
+    expect(result.buckets.filter((doc) => doc.replication?.role === GOOD_ROLE).map((doc) => doc.name).sort()).toEqual(["src-good", "src-shared"]);
     expect(rule(good, "vault").destination).toMatchObject({
       roleMissingActions: [],
       bucketPolicy: { present: true, grantsRole: true, otherReplicationGrantees: [], sourceAccountAccess: [] },
