@@ -19,7 +19,7 @@
  * (open in Chrome DevTools, Memory tab) to see what the live heap is made of.
  */
 import { subscribe } from "node:diagnostics_channel";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readdir, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { getHeapSpaceStatistics, writeHeapSnapshot } from "node:v8";
@@ -123,6 +123,9 @@ try {
   console.log(`memory bench: ${accounts} × ${buckets} = ${accounts * buckets} buckets, accessAhead ${aheadFlag ?? "default"}, heap growing ${growth === 0 ? "as V8 decides" : `${growth}%`}, exit ${result.exitCode}, kept ${result.snapshot.buckets.length} documents / ${result.snapshot.results.length} results, CPU ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s`);
   for (const [name, p] of peaks) console.log(`  ${name.padEnd(14)} peak RSS ${(p.rss / 2 ** 20).toFixed(0)} MB, heap used ${(p.heap / 2 ** 20).toFixed(0)} MB, external ${(p.external / 2 ** 20).toFixed(0)} MB${live ? `, live heap after GC ${(p.live / 2 ** 20).toFixed(1)} MB + array buffers ${(p.liveBuffers / 2 ** 20).toFixed(1)} MB, held at its end ${((held.get(name) ?? 0) / 2 ** 20).toFixed(2)} MB (${((heldData.get(name) ?? 0) / 2 ** 20).toFixed(2)} MB but code space)` : ""}`);
   console.log(`  process peak RSS (maxRSS) ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
+  // What the run wrote: the snapshot's size follows the documents' (docs/memory.md).
+  const written = await Promise.all((await readdir(join(dir, "out"))).sort().map(async (name) => `${name} ${((await stat(join(dir, "out", name))).size / 2 ** 20).toFixed(1)} MB`));
+  console.log(`  files: ${written.join(", ")}`);
 } finally {
   clearInterval(timer);
   clearInterval(liveTimer);

@@ -73,6 +73,8 @@ export function schemaProblem(errors: ErrorObject[] | null | undefined): { point
       return { pointer: ajvErrorPointer(error), message: "is not an allowed property here" };
     case "required":
       return { pointer: ajvErrorPointer(error), message: "is required" };
+    case "false schema":
+      return { pointer: error.instancePath, message: "is not allowed here" };
     case "enum":
       return { pointer: error.instancePath, message: `must be one of ${(params["allowedValues"] as unknown[]).map((v) => JSON.stringify(v)).join(", ")}` };
     default:

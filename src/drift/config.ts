@@ -13,7 +13,7 @@
  * A fact that was not read on one side (a failed call, or not collected) is not compared: an
  * unread value is not a changed one; the failed read is reported as its own change.
  */
-import { FACTS, type AccountRecord, type BucketDocument, type ConfigChange, type FactName, type ReplicationRule, type Snapshot } from "../model/index.js";
+import { currentDocument, FACTS, type AccountRecord, type BucketDocument, type ConfigChange, type FactName, type ReplicationRule, type Snapshot, type StoredBucketDocument } from "../model/index.js";
 import { compareText, sameValue, sortBy } from "./compare.js";
 
 const BUCKET_FIELDS: { fact: FactName; fields: string[] }[] = [
@@ -95,7 +95,10 @@ function matchRules(before: ReplicationRule[], after: ReplicationRule[]) {
   return { pairs, removed: left, added: right };
 }
 
-export function bucketChanges(before: BucketDocument, after: BucketDocument): ConfigChange[] {
+/** The changes of one bucket; either side may be an older major's document (a baseline of 1.x), compared in the current shape. */
+export function bucketChanges(stored: StoredBucketDocument, storedNow: StoredBucketDocument): ConfigChange[] {
+  const before = currentDocument(stored);
+  const after = currentDocument(storedNow);
   const changes: ConfigChange[] = [];
   const base = { accountId: after.account.id, bucket: after.name, bucketArn: after.arn };
   const push = (ruleId: string | null, field: string, was: unknown, now: unknown): void => {

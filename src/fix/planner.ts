@@ -5,7 +5,7 @@
  * A fix never drops or weakens anything: replication changes are edits of the existing rules.
  */
 import type { RemediationSettings } from "../config/index.js";
-import type { BucketDocument, ReplicationRule, Snapshot } from "../model/index.js";
+import { currentDocument, type BucketDocument, type ReplicationRule, type Snapshot } from "../model/index.js";
 import { Drafts, draftKey } from "./drafts.js";
 import { planConfigureReplication } from "./plan-replication.js";
 import { sdkConfiguration, sdkRule, nextPriority, uniqueRuleId } from "./rules.js";
@@ -37,7 +37,9 @@ const reasonFor = (ctx: FixContext, bucket: string): string => (bucket === ctx.d
 /** The fix of `existing-objects-replicated`: an S3 Batch Replication job (`--replicate-existing`), not a plan step. */
 export const REPLICATE_EXISTING_FIX = "replicate-existing-objects";
 
-export function buildPlan(input: PlanInput): FixPlan {
+export function buildPlan(stored: PlanInput): FixPlan {
+  // A snapshot of an older replguard (1.x documents) is planned from in the current shape.
+  const input: PlanInput = { ...stored, snapshot: { ...stored.snapshot, buckets: stored.snapshot.buckets.map(currentDocument) } };
   const drafts = new Drafts();
   const manual: ManualFix[] = [];
   const targets: TargetResult[] = [];

@@ -8,7 +8,7 @@
  */
 import { auditExitCode, summarize, type AuditSummary } from "../audit/index.js";
 import { UsageError, type ExitCode } from "../errors.js";
-import type { PolicyResult, Severity, Snapshot, Suppression } from "../model/index.js";
+import { BUCKET_DOCUMENT_SCHEMA_VERSION, isCurrentMajor, type PolicyResult, type Severity, type Snapshot, type Suppression } from "../model/index.js";
 import { evaluateBucket, loadPolicies, SuppressionTracker, type LoadOptions, type PolicySet } from "../policy/index.js";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -69,11 +69,26 @@ export function checkShards(snapshots: readonly Snapshot[], files: readonly stri
     if (seen !== undefined) throw new UsageError(`shard ${index}/${count} given twice: ${files[seen]} and ${files[i]}`);
     byIndex.set(index, i);
   });
+  snapshots.forEach((s, i) => checkDocumentVersion(s, files[i]!));
   const missing = Array.from({ length: count }, (_, i) => i).filter((i) => !byIndex.has(i));
   if (missing.length > 0) {
     throw new UsageError(`shard${missing.length > 1 ? "s" : ""} ${missing.map((i) => `${i}/${count}`).join(", ")} missing (given: ${[...byIndex.keys()].sort((a, b) => a - b).join(", ")}): a merge needs every shard of the run`);
   }
   return Array.from({ length: count }, (_, i) => snapshots[byIndex.get(i)!]!);
+}
+
+/**
+ * A shard written by an older major of the bucket document (1.x, before roleFacts.usedBy became
+ * usedByCount) is refused rather than upgraded: the merge evaluates this replguard's policies over
+ * the documents and writes them as one snapshot, under one bucket-document version, and a 1.x
+ * document (1.0.x ones lack fields 2.x requires) cannot be relabelled as 2.x. Shards of one run come
+ * from one replguard: a mixed set means a shard to run again.
+ */
+function checkDocumentVersion(shard: Snapshot, file: string): void {
+  const version = [shard.bucketDocumentSchemaVersion, ...shard.buckets.map((doc) => doc.schemaVersion)].find((v) => !isCurrentMajor(v));
+  if (version === undefined) return;
+  const major = BUCKET_DOCUMENT_SCHEMA_VERSION.split(".")[0];
+  throw new UsageError(`${file}: its bucket documents are version ${version}; this replguard merges ${major}.x documents only: run that shard again with this replguard (docs/scale.md)`);
 }
 
 /** The policies loaded for the merge must be the ones the shards ran, hash for hash. */

@@ -18,8 +18,11 @@ import type { AccessFact, DestinationFact, FactName } from "./facts.js";
 /**
  * 1.1.0 added `destination.declaredAccountStatus`, `.declaredAccountInOrganization`, `destinationBucket` in `destination.unreadable`, and `HeadBucket` errors.
  * 1.2.0 added `batchReplication` (S3 Batch Replication jobs of the bucket; absent in older documents), and (present only when a loaded policy reads them) `replication.roleFacts`, `destination.roleMissingActions`, `.bucketPolicy`, `.objectOwnership`, `.keyPoliciesRead` (docs/iam.md).
+ * 2.0.0 replaced `replication.roleFacts.usedBy` (the names of every scanned bucket using the role,
+ * in each of those buckets' documents: quadratic in a role's buckets) with `usedByCount`. 1.x
+ * documents are still read; `currentDocument` (current-document.ts) gives them this shape.
  */
-export const BUCKET_DOCUMENT_SCHEMA_VERSION = "1.2.0" as const;
+export const BUCKET_DOCUMENT_SCHEMA_VERSION = "2.0.0" as const;
 
 export type VersioningStatus = "Enabled" | "Suspended" | "Disabled";
 export type MfaDeleteStatus = "Enabled" | "Disabled";
@@ -158,8 +161,11 @@ export interface RoleFacts {
   attachedPolicies: string[];
   /** Statements granting beyond the replication actions on the role's source and destination buckets and keys, one sentence each. */
   excessiveGrants: string[];
-  /** Scanned buckets whose replication configuration names this role. */
-  usedBy: string[];
+  /**
+   * How many scanned buckets' replication configuration names this role, this bucket included. Which
+   * ones: the documents whose `replication.role` is this ARN (1.x listed their names here, `usedBy`).
+   */
+  usedByCount: number;
   /** For each tag key of those buckets, its distinct values ("(untagged)" = the bucket lacks the tag). */
   tagValues: Array<{ key: string; values: string[] }>;
 }
@@ -219,7 +225,11 @@ export interface BucketError {
 }
 
 export interface BucketDocument {
-  /** The format version this document was written in: BUCKET_DOCUMENT_SCHEMA_VERSION by this replguard, any 1.x when read back. */
+  /**
+   * The format version this document was written in: BUCKET_DOCUMENT_SCHEMA_VERSION by this
+   * replguard, any 1.x or 2.x when read back (`currentDocument` gives a 1.x one this shape and keeps
+   * its version).
+   */
   schemaVersion: string;
   arn: string;
   name: string;

@@ -1,4 +1,4 @@
-/** Types shared across stages, plain data; the only function builds the "nothing read yet" bucket document. */
+/** Types shared across stages, plain data; the only functions build the "nothing read yet" bucket document and give an older one the current shape. */
 export type * from "./bucket-document.js";
 export type * from "./drift.js";
 export type * from "./facts.js";
@@ -13,3 +13,5 @@ export { SEVERITIES, RESULT_STATUSES } from "./results.js";
 export { SNAPSHOT_SCHEMA_VERSION, bucketOrder } from "./snapshot.js";
 export { COMPLIANCE_STATES, DRIFT_SCHEMA_VERSION, FAIL_ON_DRIFT } from "./drift.js";
 export { TERRAFORM_DRIFTED_KINDS, TERRAFORM_DRIFT_KINDS, TERRAFORM_DRIFT_SCHEMA_VERSION } from "./terraform-drift.js";
+export type { RoleFactsV1, StoredBucketDocument } from "./current-document.js";
+export { currentDocument, isCurrentMajor } from "./current-document.js";

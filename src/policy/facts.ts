@@ -12,11 +12,12 @@
  * costs a call, under-collecting would turn a real finding into a false `fail`.
  */
 import { DESTINATION_FACTS, FACT_NAMES as FACTS, FACTS as TABLE, destinationFieldFact, type AccessFact, type DestinationFact, type FactName, type FactPlan } from "../model/index.js";
+import { removedField } from "./schema-paths.js";
 import type { PolicyFacts, PolicySet } from "./types.js";
 
 const ALWAYS: readonly FactName[] = ["versioning", "replication"];
 
-type Context = "doc" | "replication" | "rules" | "rule" | "destination" | "other";
+type Context = "doc" | "replication" | "roleFacts" | "rules" | "rule" | "destination" | "other";
 
 const IN_PLACE_ARRAYS = ["allOf", "anyOf", "oneOf"] as const;
 const IN_PLACE_SINGLE = ["not", "if", "then", "else"] as const;
@@ -25,11 +26,13 @@ const OPEN_KEYWORDS = ["additionalProperties", "patternProperties", "unevaluated
 interface Found {
   top: Set<FactName>;
   destinations: Set<DestinationFact>;
+  /** Fields of older documents only that the schema reads (`replication.roleFacts.usedBy`), with what replaced them. */
+  removed: Map<string, string>;
 }
 
 /** Facts read by one schema. */
 export function factsRead(schema: unknown): Found {
-  const found: Found = { top: new Set(), destinations: new Set() };
+  const found: Found = { top: new Set(), destinations: new Set(), removed: new Map() };
   walk(schema, "doc", schema, new Set(), found);
   return found;
 }
@@ -122,8 +125,18 @@ function walk(schema: unknown, ctx: Context, root: unknown, seen: Set<string>, f
     }
     case "replication":
       walk(properties["rules"], "rules", root, seen, found);
+      walk(properties["roleFacts"], "roleFacts", root, seen, found);
       if ("roleFacts" in properties || (Array.isArray(node["required"]) && node["required"].includes("roleFacts"))) found.destinations.add("replicationRole");
       break;
+    case "roleFacts": {
+      // A policy that reads a field the document no longer has would pass or fail on its absence.
+      const required = Array.isArray(node["required"]) ? (node["required"] as unknown[]) : [];
+      for (const key of [...Object.keys(properties), ...required]) {
+        const removed = typeof key === "string" ? removedField([{ $ref: "#/$defs/roleFacts" }], key) : undefined;
+        if (removed !== undefined) found.removed.set(`replication.roleFacts.${key as string}`, removed);
+      }
+      break;
+    }
     case "rules": {
       for (const key of ["items", "contains", "unevaluatedItems"]) walk(node[key], "rule", root, seen, found);
       if (Array.isArray(node["prefixItems"])) for (const sub of node["prefixItems"]) walk(sub, "rule", root, seen, found);

@@ -16,7 +16,7 @@ import { MAX_POLICY_DEPTH, pointerBeyondDepth } from "./depth.js";
 import { compileSchema, createPolicyAjv, createScopeAjv, metaError, metaValidators } from "./ajv.js";
 import { cachedPolicy } from "./compile-cache.js";
 import { splitAppliesTo } from "./applicability.js";
-import { policyFacts } from "./facts.js";
+import { factsRead, policyFacts } from "./facts.js";
 import { compileMessages } from "./messages.js";
 import { resolveParameters, substitute } from "./parameters.js";
 import type { LoadedPolicy, LoadOptions, PackFile, PolicyFile, PolicySet, PolicyText } from "./types.js";
@@ -203,6 +203,10 @@ function compilePolicy(ajvs: { full: Ajv2020; scope: Ajv2020 }, found: Found<Pol
     if (tooDeep !== undefined) {
       const pointer = `/${name}${tooDeep}`;
       throw new PolicyError(`${file}: ${pointer} is nested more than ${MAX_POLICY_DEPTH} levels deep after parameter substitution`, { ...at, pointer });
+    }
+    const [removed] = factsRead(schema).removed;
+    if (removed !== undefined) {
+      throw new PolicyError(`${file}: /${name} reads bucket.${removed[0]}, which the bucket document no longer has: ${removed[1]}`, { ...at, pointer: `/${name}` });
     }
   }
   const appliesToValidator = compileSchema(ajv, appliesTo, { ...at, pointer: "/appliesTo" });

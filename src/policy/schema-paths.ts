@@ -67,7 +67,7 @@ export function childSchemas(set: SchemaSet, segment: string): SchemaSet | undef
       else if (segment === "length") found.push({ type: "integer" });
     }
     if (types.has("object") || Object.hasOwn(schema, "properties") || Object.hasOwn(schema, "additionalProperties")) {
-      const properties = (schema["properties"] ?? {}) as Record<string, unknown>;
+      const properties = currentProperties(schema);
       if (segment !== "*" && Object.hasOwn(properties, segment)) found.push(properties[segment]);
       else if (schema["additionalProperties"] === undefined || schema["additionalProperties"] === true) found.push(true);
       else if (schema["additionalProperties"] !== false) found.push(schema["additionalProperties"]);
@@ -75,6 +75,28 @@ export function childSchemas(set: SchemaSet, segment: string): SchemaSet | undef
     }
   }
   return found.length > 0 ? found : undefined;
+}
+
+/**
+ * Where a path names a field of older documents only (marked `deprecated` in the schema: 1.x's
+ * `roleFacts.usedBy`), what its description says replaced it; undefined otherwise. Such a field is
+ * not one `childSchemas` finds: the paths are checked against the current version's shape.
+ */
+export function removedField(set: SchemaSet, segment: string): string | undefined {
+  for (const alt of alternatives(set)) {
+    const properties = alt !== null && typeof alt === "object" ? (alt as Record<string, unknown>)["properties"] : undefined;
+    const property = properties !== null && typeof properties === "object" ? (properties as Record<string, unknown>)[segment] : undefined;
+    if (isDeprecated(property)) return String((property as { description?: unknown }).description ?? "a field of older bucket documents only");
+  }
+  return undefined;
+}
+
+const isDeprecated = (schema: unknown): boolean => schema !== null && typeof schema === "object" && (schema as { deprecated?: unknown }).deprecated === true;
+
+/** A schema's properties but those of older documents only. */
+function currentProperties(schema: Record<string, unknown>): Record<string, unknown> {
+  const properties = (schema["properties"] ?? {}) as Record<string, unknown>;
+  return Object.fromEntries(Object.entries(properties).filter(([, value]) => !isDeprecated(value)));
 }
 
 function typeOf(schema: Record<string, unknown>): Set<string> {

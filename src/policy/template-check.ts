@@ -15,7 +15,7 @@
  * `plural`) `(__defined value "path" "helper")`.
  */
 import { arityWords, HELPER_SPECS } from "./template-helpers.js";
-import { childSchemas, type SchemaSet } from "./schema-paths.js";
+import { childSchemas, removedField, type SchemaSet } from "./schema-paths.js";
 
 /** The Handlebars syntax tree, as far as this module reads it. */
 interface Node {
@@ -200,7 +200,10 @@ class Checker {
       if (next === undefined) {
         const isParams = walked === "params";
         const declared = this.context.parameters.join(", ") || "none";
-        const detail = isParams ? `the policy declares no parameter "${part}" (declared: ${declared})` : `${walked} has no field "${part}"`;
+        const removed = isParams ? undefined : removedField(current, part);
+        const detail = isParams
+          ? `the policy declares no parameter "${part}" (declared: ${declared})`
+          : `${walked} has no field "${part}"${removed === undefined ? "" : `: ${removed}`}`;
         throw new TemplateCheckError(`{{${original}}}: ${detail}`);
       }
       current = next;

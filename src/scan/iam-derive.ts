@@ -153,9 +153,11 @@ type RoleFacts = NonNullable<NonNullable<BucketDocument["replication"]>["roleFac
  * A role's facts are the same for every bucket that uses it (they depend on the role, its users and
  * their keys only): the access pass asks once per bucket, so they are worked out once per role
  * read and users list (the pass builds that list before it starts and does not change it), and each
- * bucket gets its own copy (documents share no objects). Keyed by the users list first, held weakly:
- * a role read outlives its batch (kept for later batches, scan/early-access.ts), and an entry held by
- * the role kept every document of the batch reachable as long as it (~3 KB a bucket at 100,000).
+ * bucket gets its own copy (documents share no objects; since bucket document 2.0.0 a copy no longer
+ * grows with the role's buckets: it counts them, `usedByCount`, where 1.x named them all). Keyed by
+ * the users list first, held weakly: a role read outlives its batch (kept for later batches,
+ * scan/early-access.ts), and an entry held by the role kept every document of the batch reachable as
+ * long as it (~3 KB a bucket at 100,000).
  */
 const roleFactsMemo = new WeakMap<readonly BucketDocument[], WeakMap<RoleRead, { count: number; keys: string; facts: Promise<RoleFacts> }>>();
 
@@ -189,7 +191,8 @@ async function computeRoleFacts(role: RoleRead, users: BucketDocument[], keyArns
     inlinePolicies: role.inline.map((p) => p.name),
     attachedPolicies: role.attached.map((p) => p.arn),
     excessiveGrants: excess.map((e) => `${e.policy} (statement ${e.statement}) grants ${e.actions.length > 0 ? e.actions.join(", ") : "its actions"} on ${e.resources.length > 0 ? e.resources.join(", ") : "its buckets"}`),
-    usedBy: users.map((doc) => doc.name).sort(),
+    // A count, not the names: the names in every user's document grew with the square of a role's buckets (docs/memory.md).
+    usedByCount: users.length,
     // "(untagged)" cannot be a tag value: S3 tag values allow no parentheses.
     tagValues: keys.map((key) => ({ key, values: [...new Set(users.map((doc) => doc.tags?.[key] ?? "(untagged)"))].sort() })),
   };

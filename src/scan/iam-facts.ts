@@ -158,8 +158,8 @@ export async function collectAccessFacts(
   const wants = (fact: AccessFact): boolean => access.includes(fact);
   const { iamClients, kmsClients, roles, policies, ownerships, keys } = reads;
   type RoleFacts = NonNullable<NonNullable<BucketDocument["replication"]>["roleFacts"]>;
-  // The same for every bucket of a role: made once and shared (its usedBy lists every bucket, so one
-  // copy per bucket grew with the square of a role's buckets).
+  // The same for every bucket of a role: made once and shared (its work, the grants and tag values,
+  // reads every user of the role).
   const factsOfRole = new Once<RoleFacts>();
 
   const readRoleOnce = (arn: string): Promise<Read<RoleRead>> =>

@@ -101,8 +101,9 @@ interface Block {
 /** Documents of one account handed out at once when its blocks can be streamed (`chunks`). */
 export const SPOOL_CHUNK = 256;
 /**
- * And at most about this many bytes of their JSON: a replicating document names every bucket of its
- * role (`roleFacts.usedBy`), so in an account of many buckets one document is tens of KB.
+ * And at most about this many bytes of their JSON: a bound for documents far larger than usual (a
+ * bucket of many rules, long error messages; before bucket document 2.0.0, every replicating
+ * document named every bucket of its role, tens of KB each in an account of many buckets).
  */
 const CHUNK_BYTES = 4 << 20;
 

@@ -65,7 +65,7 @@ describe("demo with the documented audit role", () => {
     expect(message("analytics-events", "replication-role-least-privilege")).toContain("attached policy AmazonS3FullAccess (statement #0) grants s3:*, s3-object-lambda:* on *");
     expect(message("analytics-events", "replication-role-trusts-s3-only")).toContain("can also be assumed by AWS:arn:aws:iam::333333333333:root");
     expect(message("analytics-mirror", "destination-denies-source-account")).toContain("call s3:DeleteObject, s3:DeleteObjectVersion");
-    expect(message("payments-ledger", "replication-role-dedicated")).toContain("shared by buckets of different classification ((untagged), sensitive)");
+    expect(message("payments-ledger", "replication-role-dedicated")).toContain("shared by 4 buckets of different classification ((untagged), sensitive)");
     expect(message("payments-ledger", "replication-role-can-replicate")).toBe("replication role arn:aws:iam::222222222222:role/s3-replication of payments-ledger is allowed every action its enabled rules need");
   });
 });

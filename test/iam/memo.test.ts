@@ -110,12 +110,13 @@ describe("scan/roleFacts once per role", () => {
     const second = await roleFacts(role, users, []);
     expect(second).toEqual(first);
     expect(second).not.toBe(first);
-    first.usedBy.push("changed");
-    expect((await roleFacts(role, users, [])).usedBy).toEqual(["src-a"]);
-    // Another users list: src-b is not among the resources the role may read, so its grant is beyond them no more.
-    const others = await roleFacts(role, [user("src-b")], []);
-    expect(others.usedBy).toEqual(["src-b"]);
+    expect(first.usedByCount).toBe(1);
+    first.excessiveGrants.push("changed");
+    expect((await roleFacts(role, users, [])).excessiveGrants).toEqual([]);
+    // Another users list: src-a is not among the resources the role may read, so its grant is beyond them.
+    const others = await roleFacts(role, [user("src-b"), user("src-c")], []);
+    expect(others.usedByCount).toBe(2);
     expect(others.excessiveGrants).toHaveLength(1);
-    expect(first.excessiveGrants).toEqual([]);
+    expect(first.excessiveGrants).toEqual(["changed"]);
   });
 });

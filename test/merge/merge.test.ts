@@ -14,6 +14,7 @@ import type { LoadOptions } from "../../src/policy/index.js";
 import { readSnapshot, REPORT_FILE_NAMES, REPORT_FORMATS, writeSnapshotJson } from "../../src/report/index.js";
 import { startSandbox } from "../../src/sandbox/index.js";
 import type { Sandbox } from "../../src/sandbox/types.js";
+import { asVersion12 } from "../support/documents-v1.js";
 import { tempDir } from "../support/temp-dir.js";
 
 const SHARDS = 4;
@@ -166,6 +167,17 @@ describe("merge", () => {
     expect((error as Error).message).toContain(b);
     const whole = join(demoRuns.wholeDir, "snapshot.json");
     await expect(merge({ snapshots: [whole], outDir: join(fresh(), "m"), formats: [] })).rejects.toThrow(/not a shard's snapshot/);
+  });
+
+  it("refuses a shard of 1.x bucket documents, naming its file", async () => {
+    const files = [...demoRuns.shardFiles];
+    const owner = demoRuns.shards.findIndex((s) => s.snapshot.buckets.length > 0);
+    const shard = await readSnapshot(files[owner]!);
+    files[owner] = join(fresh(), "..", `v1-${owner}.json`);
+    await writeSnapshotJson({ ...shard, bucketDocumentSchemaVersion: "1.2.0", buckets: asVersion12(shard.buckets) }, files[owner]!);
+    const error = await merge({ snapshots: files, outDir: fresh(), formats: [], now, policies: { packs: ["baseline"] } }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UsageError);
+    expect((error as Error).message).toBe(`${files[owner]}: its bucket documents are version 1.2.0; this replguard merges 2.x documents only: run that shard again with this replguard (docs/scale.md)`);
   });
 
   it("never decides an access policy on a destination in another shard: the merged result is `error`, all else equal", async () => {

@@ -35,11 +35,12 @@ describe("policy/docs", () => {
     expect(all.map(([path]) => path).filter((path) => !doc.includes(`| \`${path}\` |`))).toEqual([]);
   });
 
-  it("accepts the model's schemaVersion and every earlier minor version of its major", () => {
+  it("accepts the model's schemaVersion, every earlier minor version of its major and the 1.x it still reads, and no later major", () => {
     const pattern = new RegExp((schema["properties"] as Record<string, Schema>)["schemaVersion"]?.["pattern"] as string);
     expect(pattern.test(BUCKET_DOCUMENT_SCHEMA_VERSION)).toBe(true);
+    expect(pattern.test("2.0.0")).toBe(true);
     expect(pattern.test("1.0.0")).toBe(true);
-    expect(pattern.test("2.0.0")).toBe(false);
+    expect(pattern.test("3.0.0")).toBe(false);
   });
 
   it("documents every default policy, its severity and its packs in docs/policies.md", async () => {

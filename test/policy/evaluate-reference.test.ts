@@ -5,7 +5,10 @@
  * (`sandbox --generate accounts=100,buckets=100,seed=7`), chosen so that every (policy, status,
  * sentence shape) of that organization appears; the results were computed with no suppressions
  * and again with a permanent, an active and an expired one. Compared as JSON text: key order
- * included, as the snapshot writes them.
+ * included, as the snapshot writes them. Bucket document 2.0.0 mapped the fixture, and nothing
+ * else: each document (and each document quoted in evidence) at 2.0.0 with roleFacts.usedBy replaced
+ * by usedByCount in its place, and replication-role-dedicated's fail message counting the buckets
+ * ("is shared by 4 buckets of different …") where it listed their names.
  */
 import { readFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";

@@ -42,7 +42,7 @@ describe("scan/one account of many buckets", () => {
     for (const accessAhead of [true, false]) {
       const docs = await documents(small, { accountChunk: 3, accessAhead, concurrency: { accounts: 3, requests: 64 } });
       expect(docs).toHaveLength(60);
-      expect(sha(docs)).toBe("a7bd4514af70a059cc2385cabb867fc27bf5fff72dc0641f69693106b34d07c0");
+      expect(sha(docs)).toBe("3ca8da79f5d0b603d7b3bae30794e37c40e1fe7e5978c77c2193045fb36e1bf9");
     }
   });
 
@@ -90,11 +90,11 @@ describe("scan/one account of many buckets", () => {
     expect(Math.max(...read)).toBeLessThanOrEqual(10);
     expect(Math.max(...batches)).toBeLessThanOrEqual(10);
     expect(batches.reduce((a, b) => a + b, 0)).toBe(replicating.length);
-    // Each part judged against all of its role's users: every bucket of the role named in each.
+    // Each part judged against all of its role's users: every bucket of the role counted in each.
     for (const role of roles) {
       const users = replicating.filter((doc) => doc.replication!.role === role);
       expect(users.length).toBeGreaterThan(20);
-      for (const doc of users) expect(doc.replication!.roleFacts?.usedBy).toEqual(users.map((user) => user.name).sort());
+      for (const doc of users) expect(doc.replication!.roleFacts?.usedByCount).toBe(users.length);
     }
   });
 });

@@ -37,7 +37,7 @@ describe("scan/raw declared account", () => {
       const file = result.reports.find((r) => r.format === "json")?.file;
       expect(file).toBeDefined();
       const snapshot = await readSnapshot(file as string);
-      expect(snapshot.bucketDocumentSchemaVersion).toBe("1.2.0");
+      expect(snapshot.bucketDocumentSchemaVersion).toBe("2.0.0");
       expect(snapshot.buckets.find((b) => b.name === "prod-data")?.replication?.rules[0]?.destination.declaredAccount).toBe("backup");
     } finally {
       await sandbox.close();
