@@ -7,14 +7,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GetBucketVersioningCommand, S3Client } from "@aws-sdk/client-s3";
 import { getEndpointFromInstructions } from "@smithy/core/endpoints";
-import { AwsClientFactory, awsErrorCode, isAccessDenied, isThrottling, responseHeaderOf, sdkBucketReads, toBucketError } from "../../src/aws/index.js";
+import { AwsClientFactory, responseHeaderOf, sdkBucketReads, toBucketError } from "../../src/aws/index.js";
 import { resolveTemplate } from "../../src/aws/bucket-reads.js";
 import { LeanS3, PROBE_BUCKET, templatable } from "../../src/aws/lean-s3.js";
-import { retryErrorInfo } from "../../src/aws/lean-errors.js";
 import { leanDispatcher, undiciTransport } from "../../src/aws/lean-transport.js";
 import type { LeanOperation } from "../../src/aws/lean-shapes.js";
 import { derivedCredentials, startSandbox, type Sandbox } from "../../src/sandbox/index.js";
 import type { BucketDocument } from "../../src/model/index.js";
+import { callOutcome } from "../support/lean-outcome.js";
 import { scanSandbox } from "../support/scan.js";
 
 const OPERATIONS: LeanOperation[] = ["versioning", "replication", "objectLock", "encryption", "tags", "policy", "ownershipControls"];
@@ -33,36 +33,9 @@ afterAll(async () => {
   await sandbox.close();
 });
 
-/** Everything a reader, the limiter or the retry strategy reads of an error. */
-function errorView(error: unknown) {
-  const e = error as Error & Record<string, unknown> & { $metadata: Record<string, unknown> };
-  // Every field but the answer's own ids (each request has its own).
-  const fields = Object.fromEntries(Object.entries(e).filter(([key]) => !key.startsWith("$") && key !== "RequestId" && key !== "HostId"));
-  return {
-    name: e.name,
-    message: e.message,
-    fields,
-    fault: e.$fault,
-    status: e.$metadata.httpStatusCode,
-    attempts: e.$metadata.attempts,
-    code: awsErrorCode(e),
-    bucketError: toBucketError("Op", e),
-    throttling: isThrottling(e),
-    denied: isAccessDenied(e),
-    retry: retryErrorInfo(e).errorType,
-    bucketRegion: responseHeaderOf(e, "x-amz-bucket-region"),
-  };
-}
-
-type Outcome = { ok: true; output: unknown; status: unknown; attempts: unknown } | { ok: false; error: ReturnType<typeof errorView> };
-async function outcome(call: () => Promise<unknown>): Promise<Outcome> {
-  try {
-    const { $metadata, ...output } = (await call()) as { $metadata: { httpStatusCode?: number; attempts?: number } };
-    return { ok: true, output, status: $metadata.httpStatusCode, attempts: $metadata.attempts };
-  } catch (error) {
-    return { ok: false, error: errorView(error) };
-  }
-}
+/** What this file compares of an error beside callOutcome's: errors.ts's wording, its bucket error entry, the Region header. */
+const outcome = (call: () => Promise<unknown>) =>
+  callOutcome(call, (e) => ({ message: e.message, bucketError: toBucketError("Op", e), bucketRegion: responseHeaderOf(e, "x-amz-bucket-region") }));
 
 /** Counts the requests that went through an SDK client's middleware stack. */
 function countSdkSends(client: S3Client): { sends: number } {
@@ -94,7 +67,7 @@ describe("aws/lean read path", () => {
             const sdk = await outcome(() => sdkBucketReads(client).read(operation, bucket.name));
             counter.sends = 0;
             expect(lean, `${bucket.name} ${operation}`).toEqual(sdk);
-            if (!sdk.ok) codes.add(sdk.error.code);
+            if (!sdk.ok) codes.add(sdk.code);
             else answered.add(operation);
           }
         }),
@@ -121,7 +94,7 @@ describe("aws/lean read path", () => {
     const lean = await outcome(() => factory.bucketReads(client).read("versioning", bucket.name));
     const sdk = await outcome(() => sdkBucketReads(client).read("versioning", bucket.name));
     expect(lean).toEqual(sdk);
-    expect(lean.ok ? null : [lean.error.code, lean.error.status, lean.error.bucketRegion]).toEqual(["PermanentRedirect", 301, "eu-central-1"]);
+    expect(lean.ok ? null : [lean.code, lean.status, lean.bucketRegion]).toEqual(["PermanentRedirect", 301, "eu-central-1"]);
   });
 
   it("learns the server's clock from an answer's Date, as the SDK's signer does", async () => {
@@ -137,7 +110,7 @@ describe("aws/lean read path", () => {
       const sdk = [await outcome(() => sdkBucketReads(sdkClient).read("versioning", bucket.name)), await outcome(() => sdkBucketReads(sdkClient).read("versioning", bucket.name))];
       const leanOutcomes = [await outcome(() => lean.get(template, "versioning", bucket.name)), await outcome(() => lean.get(template, "versioning", bucket.name))];
       expect(leanOutcomes).toEqual(sdk);
-      expect(leanOutcomes.map((o) => (o.ok ? "ok" : o.error.code))).toEqual(["RequestTimeTooSkewed", "ok"]);
+      expect(leanOutcomes.map((o) => (o.ok ? "ok" : o.code))).toEqual(["RequestTimeTooSkewed", "ok"]);
     } finally {
       await dispatcher.destroy();
     }
@@ -148,7 +121,7 @@ describe("aws/lean read path", () => {
     const counter = countSdkSends(client);
     const lean = await outcome(() => factory.bucketReads(client).read("versioning", "no.such.dotted.bucket"));
     expect(counter.sends).toBe(1);
-    expect(lean.ok ? null : lean.error.code).toBe("NoSuchBucket");
+    expect(lean.ok ? null : lean.code).toBe("NoSuchBucket");
   });
 
   it("addresses each bucket where the SDK's endpoint rules would, for the sandbox and for AWS", async () => {

@@ -9,7 +9,7 @@ type Metadata = { httpStatusCode?: number; attempts?: number };
 export type ErrorFacts = Error & Record<string, unknown> & { $fault?: string; $metadata: Metadata };
 
 /** `more(error)`: what else a file compares of an error (its message as errors.ts words it, its bucket error entry…). */
-export async function callOutcome(call: () => Promise<unknown>, more: (error: ErrorFacts) => Record<string, unknown> = () => ({})) {
+export async function callOutcome<More extends Record<string, unknown> = Record<never, never>>(call: () => Promise<unknown>, more: (error: ErrorFacts) => More = () => ({}) as More) {
   try {
     const { $metadata, ...output } = (await call()) as { $metadata: Metadata };
     return { ok: true, output, status: $metadata.httpStatusCode, attempts: $metadata.attempts } as const;
