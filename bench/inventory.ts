@@ -5,7 +5,8 @@
  * organization shaped like the generated one (35% of the buckets replicate to one of ten archive
  * buckets, 15% to a sibling, 3% to a missing bucket). Figures, never asserted. Also the transient
  * peak: the most heap + array buffers seen (no GC forced) while filling it and building the
- * resolution's tables, where columns grown by copying were there twice (docs/memory.md).
+ * resolution's tables, where columns grown by copying were there twice (docs/memory.md). And the
+ * reads of the inventory's names' file (src/scan/name-file.ts) while filling it and while reading it back.
  *
  *   node --expose-gc --import tsx bench/inventory.ts --buckets 200000 --accounts 100
  *
@@ -69,11 +70,17 @@ for (let i = 0; i < count; i++) {
 (inventory as unknown as { trim?: () => void }).trim?.();
 (patches as unknown as { trim?: () => void }).trim?.();
 sample();
+const fillReads = inventory.nameReads;
+const fillCpu = process.cpuUsage(cpuStart);
 let replicatedFrom: ReplicatedFrom | null = ReplicatedFrom.of(inventory);
 sample();
 // Filling and lookups: every bucket's entry read back by name (the hot `idOf`), as resolution does.
 for (let i = 0; i < count; i++) if (inventory.get(nameOf(i)) === undefined) throw new Error(`lost ${nameOf(i)}`);
+// And every bucket's name in first-set order, as the shard's record and the probes' claims read them.
+let named = 0;
+for (const name of inventory.keys()) named += name.length;
 const cpu = process.cpuUsage(cpuStart);
+const allReads = inventory.nameReads;
 const after = held();
 const destinations = replicatedFrom.size;
 replicatedFrom = null; // measured after without it: the inventory and the patches alone
@@ -84,5 +91,7 @@ console.log(
     `inventory and patches ${perBucket(afterInventory - before)} B/bucket, sources of destinations ${perBucket(after - afterInventory)} B/bucket, ` +
     `together ${perBucket(after - before)} B/bucket (${((after - before) / 2 ** 20).toFixed(1)} MB); ` +
     `transient peak ${((peak - before) / 2 ** 20).toFixed(1)} MB (${perBucket(peak - before)} B/bucket) over the start, garbage included; ` +
-    `CPU ${((cpu.user + cpu.system) / 1e3).toFixed(0)} ms (fill, tables, a get per bucket)`,
+    `CPU ${((cpu.user + cpu.system) / 1e3).toFixed(0)} ms (fill, tables, a get per bucket, the names in order; the fill alone ${((fillCpu.user + fillCpu.system) / 1e3).toFixed(0)} ms); ` +
+    `names' file: ${fillReads.count} reads (${fillReads.bytes} B) filling it, ${allReads.count - fillReads.count} reads (${allReads.bytes - fillReads.bytes} B) after (${named} characters named)`,
 );
+inventory.close();
