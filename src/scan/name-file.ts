@@ -22,9 +22,11 @@ export type NameEncoding = "latin1" | "utf16le";
 
 /** Bytes appended before they are written out. */
 const WRITE_BUFFER = 1 << 16;
-/** Bytes read at once when names are read back in file order. */
-const READ_WINDOW = 1 << 16;
-/** A name starting at most this far past the last one read back is read with a window (a pass in file order, skipping a few). */
+/** Bytes read at once when names are read back in file order: the first window, doubled as the order goes on up to the last. */
+const FIRST_WINDOW = 1 << 12;
+const DOUBLINGS = 4;
+const READ_WINDOW = FIRST_WINDOW << DOUBLINGS;
+/** A name starting at most this far past the last one asked of the file is read with a window (a pass in file order, skipping a few). */
 const AHEAD = 1 << 12;
 /** Names remembered by address, direct-mapped. */
 const CACHE_BITS = 10;
@@ -44,8 +46,9 @@ export class NameFile {
   private window = Buffer.alloc(0);
   private windowFrom = 0;
   private windowTo = 0;
-  /** Where the last name read back (`text`) ends. */
+  /** Where the last name asked of the file (or its window) ends, and how many windows were read in a row. */
   private lastEnd = 0;
+  private windows = 0;
   private readonly cachedAt = new Int32Array(1 << CACHE_BITS).fill(-1);
   private readonly cached: string[] = new Array<string>(1 << CACHE_BITS).fill("");
   /** A name encoded to compare, and a name's bytes read alone. */
@@ -96,7 +99,7 @@ export class NameFile {
     const length = end - address;
     if (this.encoded.length < length) this.encoded = Buffer.alloc(length * 2);
     this.encoded.write(name, 0, length, encoding);
-    const [bytes, from] = this.bytes(address, end, false);
+    const [bytes, from] = this.bytes(address, end);
     if (bytes.compare(this.encoded, 0, length, from, from + length) !== 0) return false;
     this.remember(slot, address, name);
     return true;
@@ -107,14 +110,10 @@ export class NameFile {
     this.usable();
     if (end === address) return "";
     const slot = slotOf(address);
-    let name = this.cachedAt[slot] === address ? this.cached[slot]! : null;
-    if (name === null) {
-      const ahead = address >= this.lastEnd && address - this.lastEnd <= AHEAD;
-      const [bytes, from] = this.bytes(address, end, ahead);
-      name = bytes.toString(encoding, from, from + end - address);
-      this.remember(slot, address, name);
-    }
-    this.lastEnd = end;
+    if (this.cachedAt[slot] === address) return this.cached[slot]!;
+    const [bytes, from] = this.bytes(address, end);
+    const name = bytes.toString(encoding, from, from + end - address);
+    this.remember(slot, address, name);
     return name;
   }
 
@@ -127,20 +126,29 @@ export class NameFile {
     this.failure ??= new Error("the inventory's names were closed");
   }
 
-  /** The bytes at [address, end) as a buffer and where they start in it; valid until the next call. */
-  private bytes(address: number, end: number, ahead: boolean): [Buffer, number] {
+  /**
+   * The bytes at [address, end) as a buffer and where they start in it; valid until the next call.
+   * A name just past the last one asked of the file is read with a window: names asked in file
+   * order (resolution's passes; the handoff, whose account's names are in listing order there, a
+   * chunk at a time) cost a read a window; others, one read each. The window starts small (a
+   * bucket's destination is often the next name: a sibling) and doubles while the order goes on.
+   */
+  private bytes(address: number, end: number): [Buffer, number] {
     if (address >= this.flushed) return [this.pending, address - this.flushed];
+    const ahead = address >= this.lastEnd && address - this.lastEnd <= AHEAD;
+    this.lastEnd = end;
     if (address >= this.windowFrom && end <= this.windowTo) return [this.window, address - this.windowFrom];
     const length = end - address;
     if (ahead && length <= READ_WINDOW) {
       if (this.window.length === 0) this.window = Buffer.alloc(READ_WINDOW);
-      const to = Math.min(this.flushed, address + READ_WINDOW);
+      const to = Math.min(this.flushed, address + Math.max(length, FIRST_WINDOW << Math.min(this.windows++, DOUBLINGS)));
       // Emptied first: should the read fail, nothing stale answers after.
       this.windowTo = this.windowFrom = 0;
       this.readIn(this.window, to - address, address);
       [this.windowFrom, this.windowTo] = [address, to];
       return [this.window, 0];
     }
+    this.windows = 0;
     if (this.single.length < length) this.single = Buffer.alloc(Math.max(length, this.single.length * 2));
     this.readIn(this.single, length, address);
     return [this.single, 0];
