@@ -79,9 +79,13 @@ export class Inventory implements InventoryReader, InventorySink {
   private readonly profiles: Profile[] = [];
   private readonly profileIndex = new Map<string, number>();
 
-  /** `directory`: where its names' file goes (the scan's temporary directory, removed with it); by default a temporary directory of its own. */
-  constructor(options: { directory?: string } = {}) {
-    this.names = new NameFile(options.directory);
+  /**
+   * `directory`: where its names' file goes (the scan's temporary directory, removed with it); by
+   * default a temporary directory of its own. `writeBuffer`: the names' bytes kept before they are
+   * written (default 64 KiB; tests: a few names then cross flushes).
+   */
+  constructor(options: { directory?: string; writeBuffer?: number } = {}) {
+    this.names = new NameFile(options.directory, options.writeBuffer);
   }
 
   get size(): number {
@@ -177,6 +181,11 @@ export class Inventory implements InventoryReader, InventorySink {
     const start = this.start.get(id);
     const address = start & ~WIDE;
     return this.names.text(address, this.endOf(id), encodingOf(start));
+  }
+
+  /** Its names' file, once the first names were written out (tests). */
+  get namesFile(): string | null {
+    return this.names.file;
   }
 
   /** Reads of the names' file so far, and their bytes (bench/inventory.ts). */

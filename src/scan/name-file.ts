@@ -40,7 +40,7 @@ export class NameFile {
   private path = "";
   /** Bytes in the file; the `fill` bytes of `pending` come after them. */
   private flushed = 0;
-  private readonly pending = Buffer.alloc(WRITE_BUFFER);
+  private readonly pending: Buffer;
   private fill = 0;
   /** File bytes [windowFrom, windowTo), read ahead. */
   private window = Buffer.alloc(0);
@@ -58,8 +58,21 @@ export class NameFile {
   /** Reads of the file so far and their bytes (bench/inventory.ts, tests). */
   readonly reads = { count: 0, bytes: 0 };
 
-  /** `directory`: where its file goes (the scan's temporary directory); by default a temporary directory of its own. */
-  constructor(private readonly directory?: string) {}
+  /**
+   * `directory`: where its file goes (the scan's temporary directory); by default a temporary
+   * directory of its own. `writeBuffer`: bytes appended before they are written (tests: a few names then cross flushes).
+   */
+  constructor(
+    private readonly directory?: string,
+    writeBuffer = WRITE_BUFFER,
+  ) {
+    this.pending = Buffer.alloc(writeBuffer);
+  }
+
+  /** Its file, once the first names were written out (tests). */
+  get file(): string | null {
+    return this.path === "" ? null : this.path;
+  }
 
   /** Bytes appended so far: where the next name starts. */
   get length(): number {
