@@ -2,11 +2,15 @@
  * The scan's inventory, packed: one entry per bucket of the organization, kept until the last
  * document is handed on, so its size per bucket is the slope of the audit's memory (docs/memory.md).
  * A `Map` of small objects cost ~335 bytes a bucket (the name string, the map slot, the object, the
- * array and strings of its destinations); here a bucket is its name's bytes in pages of name bytes
- * plus a few 32- and 16-bit paged columns (scan/narrow-column.ts: grown a page at a time, never copied)
- * and a hash slot (about 55 bytes for a 30-character name), and the values
- * many buckets share (region, versioning status, Object Lock, failed calls, facts collected: the
- * bucket's "profile") are one object each.
+ * array and strings of its destinations); here a bucket is a few 32-, 16- and 8-bit paged columns
+ * (scan/narrow-column.ts: grown a page at a time, never copied) and a hash slot: ~36 bytes a bucket
+ * at a million. Its name's bytes are on disk (scan/name-file.ts, in the scan's temporary directory):
+ * in memory stay where each starts and its 32-bit hash, and a name is compared (on a hash match) or
+ * made (`nameOf`) by reading its bytes back, from the write buffer, a window read ahead or the file
+ * (in memory they were ~30 bytes a bucket more, which memory freed from small array buffers never
+ * gives back to the system: docs/memory.md "The names on disk"). The values many buckets share
+ * (region, versioning status, Object Lock, failed calls, facts collected: the bucket's "profile")
+ * are one object each.
  *
  * Every name the scan meets gets an id: each bucket's, and each destination named by a rule (which
  * may be a bucket listed later, or none of the organization's). The ids are what resolution works on

@@ -10,22 +10,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { ReplguardError } from "../../src/errors.js";
-import type { AccountRef } from "../../src/model/index.js";
 import { Inventory } from "../../src/scan/inventory.js";
 import type { InventoryEntry } from "../../src/scan/spool.js";
 import { importable } from "../support/cli.js";
+import { inventoryEntryOf } from "../support/inventory-entry.js";
 
-const owner: AccountRef = { id: "111111111111", name: "a", ouPath: "Root", tags: {} };
-const entry = (name: string, destinations: string[] | null): InventoryEntry => ({
-  name,
-  region: "us-east-1",
-  account: owner,
-  versioning: null,
-  objectLock: null,
-  errors: [],
-  collected: ["versioning", "replication"],
-  destinations,
-});
+const entry = (name: string, destinations: string[] | null): InventoryEntry => inventoryEntryOf(name, destinations);
 
 /** More names than the 64 KiB write buffer holds: the first ones are in the file. */
 const names = (count: number, prefix = "bucket"): string[] => Array.from({ length: count }, (_, i) => `${prefix}-${String(i).padStart(6, "0")}-${"n".repeat(i % 40)}`);

@@ -7,18 +7,10 @@ import { describe, expect, it } from "vitest";
 import type { AccountRef } from "../../src/model/index.js";
 import { Inventory } from "../../src/scan/inventory.js";
 import type { InventoryEntry } from "../../src/scan/spool.js";
+import { inventoryEntryOf } from "../support/inventory-entry.js";
 
 const account = (i: number): AccountRef => ({ id: String(100000000000 + i), name: `account-${i}`, ouPath: "Root", tags: {} });
-const entry = (name: string, owner: AccountRef, region: string, destinations: string[] | null): InventoryEntry => ({
-  name,
-  region,
-  account: owner,
-  versioning: null,
-  objectLock: null,
-  errors: [],
-  collected: ["versioning", "replication"],
-  destinations,
-});
+const entry = (name: string, owner: AccountRef, region: string, destinations: string[] | null): InventoryEntry => inventoryEntryOf(name, destinations, owner, region);
 
 describe("scan/Inventory: narrow columns", () => {
   it("holds a bucket in under 60 bytes for a 29-character name (names, columns, hash table)", () => {

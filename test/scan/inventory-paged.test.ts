@@ -5,23 +5,13 @@
  * same entries does. The resolution's patch index is paged the same way.
  */
 import { describe, expect, it } from "vitest";
-import type { AccountRef } from "../../src/model/index.js";
 import { Inventory } from "../../src/scan/inventory.js";
 import { PAGE_SIZE } from "../../src/scan/narrow-column.js";
 import { Patches } from "../../src/scan/resolution-tables.js";
 import type { InventoryEntry } from "../../src/scan/spool.js";
+import { inventoryEntryOf } from "../support/inventory-entry.js";
 
-const owner: AccountRef = { id: "111111111111", name: "a", ouPath: "Root", tags: {} };
-const entry = (name: string, destinations: string[] | null): InventoryEntry => ({
-  name,
-  region: "us-east-1",
-  account: owner,
-  versioning: null,
-  objectLock: null,
-  errors: [],
-  collected: ["versioning", "replication"],
-  destinations,
-});
+const entry = (name: string, destinations: string[] | null): InventoryEntry => inventoryEntryOf(name, destinations);
 
 describe("scan/Inventory: paged columns", () => {
   it("never copies a page as it grows, and holds at most one page of spare room a column", () => {
