@@ -47,6 +47,7 @@ function document(i: number): BucketDocument {
 }
 
 const before = held();
+const rssBefore = process.memoryUsage().rss;
 /** The transient peak: sampled every 1,024 entries and at each step, garbage included. */
 let peak = 0;
 const sample = (): void => {
@@ -100,6 +101,7 @@ for (const name of inventory.keys()) named += name.length;
 step("names");
 const nameReads = reads();
 const after = held();
+const rssAfter = process.memoryUsage().rss;
 const destinations = replicatedFrom.size;
 replicatedFrom = null; // measured after without it: the inventory and the patches alone
 const afterInventory = held();
@@ -109,6 +111,7 @@ console.log(
   `inventory bench: ${count} buckets in ${accountCount} accounts (${inventory.size} entries, ${destinations} destinations, ${patches.size} patched): ` +
     `inventory and patches ${perBucket(afterInventory - before)} B/bucket, sources of destinations ${perBucket(after - afterInventory)} B/bucket, ` +
     `together ${perBucket(after - before)} B/bucket (${((after - before) / 2 ** 20).toFixed(1)} MB); ` +
+    `RSS +${((rssAfter - rssBefore) / 2 ** 20).toFixed(1)} MB over the start (after GCs: what was freed into malloc's arena included); ` +
     `transient peak ${((peak - before) / 2 ** 20).toFixed(1)} MB (${perBucket(peak - before)} B/bucket) over the start, garbage included; ` +
     `CPU ms: ${Object.entries(cpu).map(([name, ms]) => `${name} ${ms.toFixed(0)}`).join(", ")} (${named} characters named in order); ` +
     `names' file reads: fill ${readsOf(fillReads, { count: 0, bytes: 0 })}, tables ${readsOf(tableReads, fillReads)}, gets ${readsOf(getReads, tableReads)}, scattered gets ${readsOf(scatteredReads, getReads)}, names ${readsOf(nameReads, scatteredReads)}`,
