@@ -5,7 +5,8 @@
  * organization shaped like the generated one (35% of the buckets replicate to one of ten archive
  * buckets, 15% to a sibling, 3% to a missing bucket). Figures, never asserted. Also the transient
  * peak: the most heap + array buffers seen (no GC forced) while filling it and building the
- * resolution's tables, where columns grown by copying were there twice (docs/memory.md).
+ * resolution's tables, where columns grown by copying were there twice (docs/memory.md). And the
+ * reads of the inventory's names' file (src/scan/name-file.ts) while filling it and while reading it back.
  *
  *   node --expose-gc --import tsx bench/inventory.ts --buckets 200000 --accounts 100
  *
@@ -46,13 +47,23 @@ function document(i: number): BucketDocument {
 }
 
 const before = held();
+const rssBefore = process.memoryUsage().rss;
 /** The transient peak: sampled every 1,024 entries and at each step, garbage included. */
 let peak = 0;
 const sample = (): void => {
   const memory = process.memoryUsage();
   peak = Math.max(peak, memory.heapUsed + memory.arrayBuffers);
 };
-const cpuStart = process.cpuUsage();
+/** CPU milliseconds of each step (fill, tables, gets, names in order). */
+const cpu: Record<string, number> = {};
+let stepStart = process.cpuUsage();
+const step = (name: string): void => {
+  const used = process.cpuUsage(stepStart);
+  cpu[name] = (used.user + used.system) / 1e3;
+  stepStart = process.cpuUsage();
+};
+/** Reads of the names' file (src/scan/name-file.ts; none where the names are in memory, as before it). */
+const reads = (): { count: number; bytes: number } => (inventory as { nameReads?: { count: number; bytes: number } }).nameReads ?? { count: 0, bytes: 0 };
 const inventory = new Inventory();
 const patches = new Patches(inventory);
 const patch = { fields: { objectLock: null }, errors: [], collected: ["objectLock" as const] };
@@ -69,20 +80,40 @@ for (let i = 0; i < count; i++) {
 (inventory as unknown as { trim?: () => void }).trim?.();
 (patches as unknown as { trim?: () => void }).trim?.();
 sample();
+step("fill");
+const fillReads = reads();
 let replicatedFrom: ReplicatedFrom | null = ReplicatedFrom.of(inventory);
 sample();
-// Filling and lookups: every bucket's entry read back by name (the hot `idOf`), as resolution does.
+step("tables");
+const tableReads = reads();
+// Lookups: every bucket's entry read back by name (the hot `idOf`), as resolution and the handoff do.
 for (let i = 0; i < count; i++) if (inventory.get(nameOf(i)) === undefined) throw new Error(`lost ${nameOf(i)}`);
-const cpu = process.cpuUsage(cpuStart);
+step("gets");
+const getReads = reads();
+// And a fifth of them again out of order, as lookups of other accounts' buckets come (a read each, where the names are on disk).
+const stride = 7919;
+for (let k = 0; k < count / 5; k++) if (inventory.get(nameOf((k * stride) % count)) === undefined) throw new Error("lost");
+step("scattered gets");
+const scatteredReads = reads();
+// Every bucket's name in first-set order, as the shard's record and the probes' claims read them.
+let named = 0;
+for (const name of inventory.keys()) named += name.length;
+step("names");
+const nameReads = reads();
 const after = held();
+const rssAfter = process.memoryUsage().rss;
 const destinations = replicatedFrom.size;
 replicatedFrom = null; // measured after without it: the inventory and the patches alone
 const afterInventory = held();
 const perBucket = (bytes: number): string => (bytes / count).toFixed(1);
+const readsOf = (now: { count: number; bytes: number }, then: { count: number; bytes: number }): string => `${now.count - then.count} (${((now.bytes - then.bytes) / 2 ** 20).toFixed(1)} MB)`;
 console.log(
   `inventory bench: ${count} buckets in ${accountCount} accounts (${inventory.size} entries, ${destinations} destinations, ${patches.size} patched): ` +
     `inventory and patches ${perBucket(afterInventory - before)} B/bucket, sources of destinations ${perBucket(after - afterInventory)} B/bucket, ` +
     `together ${perBucket(after - before)} B/bucket (${((after - before) / 2 ** 20).toFixed(1)} MB); ` +
+    `RSS +${((rssAfter - rssBefore) / 2 ** 20).toFixed(1)} MB over the start (after GCs: what was freed into malloc's arena included); ` +
     `transient peak ${((peak - before) / 2 ** 20).toFixed(1)} MB (${perBucket(peak - before)} B/bucket) over the start, garbage included; ` +
-    `CPU ${((cpu.user + cpu.system) / 1e3).toFixed(0)} ms (fill, tables, a get per bucket)`,
+    `CPU ms: ${Object.entries(cpu).map(([name, ms]) => `${name} ${ms.toFixed(0)}`).join(", ")} (${named} characters named in order); ` +
+    `names' file reads: fill ${readsOf(fillReads, { count: 0, bytes: 0 })}, tables ${readsOf(tableReads, fillReads)}, gets ${readsOf(getReads, tableReads)}, scattered gets ${readsOf(scatteredReads, getReads)}, names ${readsOf(nameReads, scatteredReads)}`,
 );
+(inventory as { close?: () => void }).close?.();

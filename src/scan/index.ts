@@ -206,8 +206,9 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
     progress.emit();
 
     const sessions = new Map<string, AccountSession>();
-    const inventory = new Inventory();
     const spool = new DocumentSpool();
+    // Its names on disk beside the spool's documents, removed with them (an interrupted scan too).
+    const inventory = new Inventory({ directory: spool.directory });
     let accessed: DocumentSpool | null = null;
     const world = { organizationId: org?.id ?? null };
     const early = accessAhead(options, plan, workers) ? new EarlyAccess({ ctx, inventory, sessions, access: plan.access!, world, accountIds: new Set(records.map((r) => r.id)), inScope: inScope.map((r) => r.id), mode: singleAccount ? "single-account" : "organization", ...(options.onAccessBatch === undefined ? {} : { onBatch: options.onAccessBatch }) }) : null;
@@ -282,6 +283,7 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
       progress.emit();
       return { scan: scanInfo, accounts: records, buckets: kept, coverage: coverageOf(records, counts) };
     } finally {
+      inventory.close();
       await spool.close();
       await early?.close();
       await accessed?.close();

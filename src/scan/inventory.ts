@@ -2,11 +2,15 @@
  * The scan's inventory, packed: one entry per bucket of the organization, kept until the last
  * document is handed on, so its size per bucket is the slope of the audit's memory (docs/memory.md).
  * A `Map` of small objects cost ~335 bytes a bucket (the name string, the map slot, the object, the
- * array and strings of its destinations); here a bucket is its name's bytes in pages of name bytes
- * plus a few 32- and 16-bit paged columns (scan/narrow-column.ts: grown a page at a time, never copied)
- * and a hash slot (about 55 bytes for a 30-character name), and the values
- * many buckets share (region, versioning status, Object Lock, failed calls, facts collected: the
- * bucket's "profile") are one object each.
+ * array and strings of its destinations); here a bucket is a few 32-, 16- and 8-bit paged columns
+ * (scan/narrow-column.ts: grown a page at a time, never copied) and a hash slot: ~36 bytes a bucket
+ * at a million. Its name's bytes are on disk (scan/name-file.ts, in the scan's temporary directory):
+ * in memory stay where each starts and its 32-bit hash, and a name is compared (on a hash match) or
+ * made (`nameOf`) by reading its bytes back, from the write buffer, a window read ahead or the file
+ * (in memory they were ~30 bytes a bucket more, which memory freed from small array buffers never
+ * gives back to the system: docs/memory.md "The names on disk"). The values many buckets share
+ * (region, versioning status, Object Lock, failed calls, facts collected: the bucket's "profile")
+ * are one object each.
  *
  * Every name the scan meets gets an id: each bucket's, and each destination named by a rule (which
  * may be a bucket listed later, or none of the organization's). The ids are what resolution works on
@@ -16,6 +20,7 @@
  */
 import type { AccountRef, FactName, ObjectLock, VersioningStatus } from "../model/index.js";
 import type { InventoryEntry } from "./spool.js";
+import { NameFile, type NameEncoding } from "./name-file.js";
 import { NarrowColumn, PAGE_BITS, PAGE_MASK, PagedColumn, PagedRuns } from "./narrow-column.js";
 
 /** What a bucket shares with many others, one object per distinct value. */
@@ -52,14 +57,13 @@ const isNarrow = (name: string): boolean => {
   return true;
 };
 
-/** Name bytes in pages of 64 KiB (a name never split): an address is its page << 16 | offset, under WIDE. */
-const NAME_BITS = 16;
-const NAME_MASK = (1 << NAME_BITS) - 1;
+const encodingOf = (start: number): NameEncoding => (start & WIDE ? "utf16le" : "latin1");
 
 export class Inventory implements InventoryReader, InventorySink {
   private ids = 0;
-  private readonly names = new PagedRuns<Buffer>(NAME_BITS, (n) => Buffer.alloc(n));
-  /** Per id: where its name starts (| WIDE), its hash; it ends at the next id's start on its page, else at the page's fill. */
+  /** The names' bytes, on disk, in id order. */
+  private readonly names: NameFile;
+  /** Per id: where its name starts in `names` (| WIDE), its hash; it ends where the next id's starts (the last: at the file's length). */
   private readonly start = new PagedColumn<Uint32Array>((n) => new Uint32Array(n));
   private readonly hash = new PagedColumn<Uint32Array>((n) => new Uint32Array(n));
   /** Per id: its account's index + 1, or 0 for a name only a rule named; its profile's index. */
@@ -78,7 +82,15 @@ export class Inventory implements InventoryReader, InventorySink {
   private readonly accountIndex = new Map<AccountRef, number>();
   private readonly profiles: Profile[] = [];
   private readonly profileIndex = new Map<string, number>();
-  private scratch = Buffer.alloc(256);
+
+  /**
+   * `directory`: where its names' file goes (the scan's temporary directory, removed with it); by
+   * default a temporary directory of its own. `writeBuffer`: the names' bytes kept before they are
+   * written (default 64 KiB; tests: a few names then cross flushes).
+   */
+  constructor(options: { directory?: string; writeBuffer?: number } = {}) {
+    this.names = new NameFile(options.directory, options.writeBuffer);
+  }
 
   get size(): number {
     return this.buckets;
@@ -89,7 +101,7 @@ export class Inventory implements InventoryReader, InventorySink {
     return this.ids;
   }
 
-  /** Bytes of its buffers (names, columns, hash table): what it holds per bucket but the shared profiles (bench/inventory.ts, tests). */
+  /** Bytes of its buffers (columns, hash table, the names' buffers): what it holds per bucket but the shared profiles (bench/inventory.ts, tests). */
   get byteLength(): number {
     const columns = [this.names, this.start, this.hash, this.account, this.profile, this.destStart, this.destCount, this.edges, this.slots, this.order];
     return columns.reduce((sum, column) => sum + column.byteLength, 0);
@@ -102,7 +114,7 @@ export class Inventory implements InventoryReader, InventorySink {
 
   /** Every page it holds but the hash table's (tests: a page once made is kept, never copied into a larger one). */
   pages(): ArrayBufferView[] {
-    return [this.names, this.start, this.hash, this.account, this.profile, this.destStart, this.destCount, this.edges, this.order].flatMap((column): ArrayBufferView[] => column.pages);
+    return [this.start, this.hash, this.account, this.profile, this.destStart, this.destCount, this.edges, this.order].flatMap((column): ArrayBufferView[] => column.pages);
   }
 
   set(name: string, entry: InventoryEntry): this {
@@ -171,16 +183,28 @@ export class Inventory implements InventoryReader, InventorySink {
 
   nameOf(id: number): string {
     const start = this.start.get(id);
-    const from = start & NAME_MASK;
-    const end = this.endOf(id, start & ~WIDE);
-    return this.names.pages[(start & ~WIDE) >>> NAME_BITS]!.toString(start & WIDE ? "utf16le" : "latin1", from, end);
+    const address = start & ~WIDE;
+    return this.names.text(address, this.endOf(id), encodingOf(start));
   }
 
-  /** Where id's name (at `address`) ends in its page: the next id's start when on the same page, else the page's fill. */
-  private endOf(id: number, address: number): number {
-    const page = address >>> NAME_BITS;
-    const next = id + 1 < this.ids ? this.start.get(id + 1) & ~WIDE : -1;
-    return next >= 0 && next >>> NAME_BITS === page ? next & NAME_MASK : this.names.fills[page]!;
+  /** Its names' file, once the first names were written out (tests). */
+  get namesFile(): string | null {
+    return this.names.file;
+  }
+
+  /** Reads of the names' file so far, and their bytes (bench/inventory.ts). */
+  get nameReads(): { count: number; bytes: number } {
+    return { ...this.names.reads };
+  }
+
+  /** Closes and removes its names' file (the scan's end); it answers nothing after. */
+  close(): void {
+    this.names.close();
+  }
+
+  /** Where id's name ends: where the next id's starts, the last id's at the names' length. */
+  private endOf(id: number): number {
+    return id + 1 < this.ids ? this.start.get(id + 1) & ~WIDE : this.names.length;
   }
 
   /** The destination ids of a bucket's rules, in rule order; null for a bucket without rules. */
@@ -230,12 +254,11 @@ export class Inventory implements InventoryReader, InventorySink {
   private intern(name: string): number {
     const known = this.idOf(name);
     if (known !== NONE) return known;
+    const narrow = isNarrow(name);
+    // Written first: should the file fail, no id was given.
+    const address = this.names.append(name, narrow ? "latin1" : "utf16le", narrow ? name.length : name.length * 2);
     const id = this.ids++;
     if (this.ids > this.start.capacity) for (const column of [this.start, this.hash, this.account, this.profile, this.destStart, this.destCount]) column.ensure(this.ids);
-    const narrow = isNarrow(name);
-    const length = narrow ? name.length : name.length * 2;
-    const address = this.names.reserve(length);
-    this.names.pages[address >>> NAME_BITS]!.write(name, address & NAME_MASK, length, narrow ? "latin1" : "utf16le");
     this.start.set(id, (address | (narrow ? 0 : WIDE)) >>> 0);
     this.hash.set(id, hashOf(name));
     this.account.set(id, 0);
@@ -262,12 +285,9 @@ export class Inventory implements InventoryReader, InventorySink {
     const start = this.start.get(id);
     const wide = (start & WIDE) !== 0;
     if (wide === isNarrow(name)) return false;
-    const from = start & NAME_MASK;
-    const end = this.endOf(id, start & ~WIDE);
-    const length = wide ? name.length * 2 : name.length;
-    if (end - from !== length) return false;
-    if (this.scratch.length < length) this.scratch = Buffer.alloc(length * 2);
-    this.scratch.write(name, 0, length, wide ? "utf16le" : "latin1");
-    return this.names.pages[(start & ~WIDE) >>> NAME_BITS]!.compare(this.scratch, 0, length, from, end) === 0;
+    const address = start & ~WIDE;
+    const end = this.endOf(id);
+    if (end - address !== (wide ? name.length * 2 : name.length)) return false;
+    return this.names.equals(address, end, name, encodingOf(start));
   }
 }

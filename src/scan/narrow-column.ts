@@ -50,18 +50,22 @@ export class PagedColumn<T extends Int32Array | Uint32Array> {
 }
 
 /**
- * A column of small counts (an account's or a profile's index, a bucket's destination count): 16
- * bits a value while every value fits, widened to 32 bits the first time one does not (more than
- * 65,535 accounts, profiles or destinations on one bucket): 6 bytes a name less than three 32-bit
- * columns, out of ~66 (docs/memory.md). Widening copies every page once.
+ * A column of small counts (an account's or a profile's index, a bucket's destination count): 8
+ * bits a value while every value fits, widened to 16 bits the first time one does not (more than
+ * 255 accounts, profiles or destinations on one bucket), then to 32 (more than 65,535). A million
+ * buckets of 1,000 accounts and a few profiles: 1 + 2 + 1 bytes a name where three 32-bit columns
+ * took 12 (docs/memory.md). Widening copies every page once.
  */
-const NARROW_MAX = 0xffff;
+type NarrowPage = Uint8Array | Uint16Array | Uint32Array;
+type Bits = 8 | 16 | 32;
+const ARRAYS = { 8: Uint8Array, 16: Uint16Array, 32: Uint32Array } as const;
+const bitsFor = (value: number): Bits => (value <= 0xff ? 8 : value <= 0xffff ? 16 : 32);
 export class NarrowColumn {
-  pages: (Uint16Array | Uint32Array)[] = [];
-  private wide = false;
+  pages: NarrowPage[] = [];
+  private bits: Bits = 8;
 
   ensure(count: number): void {
-    while (this.pages.length * PAGE_SIZE < count) this.pages.push(this.wide ? new Uint32Array(PAGE_SIZE) : new Uint16Array(PAGE_SIZE));
+    while (this.pages.length * PAGE_SIZE < count) this.pages.push(new ARRAYS[this.bits](PAGE_SIZE));
   }
 
   get capacity(): number {
@@ -72,11 +76,15 @@ export class NarrowColumn {
     return this.pages[index >>> PAGE_BITS]![index & PAGE_MASK]!;
   }
 
-  /** Writes `value` at `index`, widening the column first when it does not fit in 16 bits. */
+  /** Writes `value` at `index`, widening the column first when it does not fit. */
   set(index: number, value: number): void {
-    if (value > NARROW_MAX && !this.wide) {
-      this.wide = true;
-      this.pages = this.pages.map((page) => Uint32Array.from(page));
+    if (bitsFor(value) > this.bits) {
+      const bits = (this.bits = bitsFor(value));
+      this.pages = this.pages.map((page) => {
+        const wider = new ARRAYS[bits](PAGE_SIZE);
+        wider.set(page);
+        return wider;
+      });
     }
     this.pages[index >>> PAGE_BITS]![index & PAGE_MASK] = value;
   }
@@ -87,7 +95,7 @@ export class NarrowColumn {
 }
 
 /**
- * Runs of entries (a name's bytes, a bucket's destination ids) in pages of `1 << bits` entries, a
+ * Runs of entries (a bucket's destination ids; its name's bytes too, before they went to disk: scan/name-file.ts) in pages of `1 << bits` entries, a
  * run never split across two: its address is its page's index `<< bits` plus its offset there. A
  * run longer than a page gets a page of its own, and the page indexes it spans are left empty (so
  * addresses keep their order). Each page's fill is where its last run ends.

@@ -7,12 +7,11 @@
  * when its blocks were written in name order (docs/memory.md "One account of many buckets").
  */
 import { channel } from "node:diagnostics_channel";
-import { mkdtempSync, rmSync } from "node:fs";
 import { open, type FileHandle } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { AccountRef, BucketDocument, FactName, ObjectLock, VersioningStatus } from "../model/index.js";
 import { bucketOrder } from "../model/index.js";
+import { ScratchDirectory } from "./scratch.js";
 
 /**
  * What the scan keeps of each bucket until the end: enough to resolve a destination into it
@@ -160,19 +159,19 @@ export function encode(docs: readonly BucketDocument[]): Buffer[] {
 }
 
 export class DocumentSpool {
-  private readonly dir = mkdtempSync(join(tmpdir(), "replguard-scan-"));
-  private readonly file = join(this.dir, "documents.ndjson");
+  /** Removed with the spool, or at exit when the scan is interrupted. */
+  private readonly scratch = new ScratchDirectory();
+  private readonly file = join(this.scratch.path, "documents.ndjson");
   private handle: FileHandle | null = null;
   private size = 0;
   /** Byte ranges of each account's documents (an account is written in one block). */
   private readonly blocks = new Map<string, Block[]>();
   /** Accounts in writing order are written one after another: appends never interleave. */
   private queue: Promise<void> = Promise.resolve();
-  /** An interrupted scan (Ctrl-C exits the process) removes its file all the same. */
-  private readonly onExit = (): void => rmSync(this.dir, { recursive: true, force: true });
 
-  constructor() {
-    process.once("exit", this.onExit);
+  /** The spool's temporary directory: what else the scan keeps on disk goes there too (the inventory's names), removed with it. */
+  get directory(): string {
+    return this.scratch.path;
   }
 
   /** Appends an account's documents; the caller may drop them once this resolves. */
@@ -281,12 +280,11 @@ export class DocumentSpool {
     for await (const { documents } of this.chunks({ ...(skip === undefined ? {} : { skip }), ...(max === undefined ? {} : { max }) })) yield* documents;
   }
 
-  /** Closes and removes the file. */
+  /** Closes and removes the file (and its directory). */
   async close(): Promise<void> {
     await this.queue.catch(() => undefined);
     await this.handle?.close();
     this.handle = null;
-    process.off("exit", this.onExit);
-    this.onExit();
+    this.scratch.remove();
   }
 }

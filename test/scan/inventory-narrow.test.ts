@@ -1,27 +1,19 @@
 /**
  * The packed inventory's small counts (an account's and a profile's index, a bucket's destination
- * count) take 16 bits a name until one does not fit, then 32 (src/scan/narrow-column.ts): its bytes
- * per bucket, and the same answers past 65,535 accounts, profiles and destinations of one bucket.
+ * count) take 8 bits a name until one does not fit, then 16, then 32 (src/scan/narrow-column.ts): its
+ * bytes per bucket, and the same answers past 255 and 65,535 accounts, profiles and destinations of one bucket.
  */
 import { describe, expect, it } from "vitest";
 import type { AccountRef } from "../../src/model/index.js";
 import { Inventory } from "../../src/scan/inventory.js";
 import type { InventoryEntry } from "../../src/scan/spool.js";
+import { inventoryEntryOf } from "../support/inventory-entry.js";
 
 const account = (i: number): AccountRef => ({ id: String(100000000000 + i), name: `account-${i}`, ouPath: "Root", tags: {} });
-const entry = (name: string, owner: AccountRef, region: string, destinations: string[] | null): InventoryEntry => ({
-  name,
-  region,
-  account: owner,
-  versioning: null,
-  objectLock: null,
-  errors: [],
-  collected: ["versioning", "replication"],
-  destinations,
-});
+const entry = (name: string, owner: AccountRef, region: string, destinations: string[] | null): InventoryEntry => inventoryEntryOf(name, destinations, owner, region);
 
 describe("scan/Inventory: narrow columns", () => {
-  it("holds a bucket in under 60 bytes for a 29-character name (names, columns, hash table)", () => {
+  it("holds a bucket in under 32 bytes for a 29-character name (columns, hash table, names' buffers: the name on disk)", () => {
     const accounts = Array.from({ length: 100 }, (_, i) => account(i));
     const inventory = new Inventory();
     const count = 20_000;
@@ -29,11 +21,12 @@ describe("scan/Inventory: narrow columns", () => {
       const name = `workload-${String(i).padStart(7, "0")}-${accounts[i % 100]!.id}`;
       inventory.set(name, entry(name, accounts[i % 100]!, "us-east-1", i % 10 === 0 ? ["archive"] : null));
     }
-    // 29 name bytes, 4 order, ~6.5 hash table, 18 of columns (24 when all were 32-bit: 64 a bucket; 58 now).
-    expect(inventory.byteLength / count).toBeLessThan(60);
+    // 4 order, ~6.5 hash table, 15 of columns (account, profile and count in 8 bits here; 24 when all
+    // were 32-bit), ~3.5 of the names' buffers (64 KiB): ~30 a bucket, the 29 name bytes on disk (58 with them in memory).
+    expect(inventory.byteLength / count).toBeLessThan(32);
   });
 
-  it("answers as before past 65,535 accounts, profiles and destinations of one bucket (the columns widen)", () => {
+  it("answers as before past 255 and 65,535 accounts, profiles and destinations of one bucket (the columns widen twice)", () => {
     const count = 70_000;
     const inventory = new Inventory();
     const names = Array.from({ length: count }, (_, i) => `b-${i}`);
@@ -41,7 +34,7 @@ describe("scan/Inventory: narrow columns", () => {
     inventory.set(names[0]!, entry(names[0]!, account(0), "region-0", names.slice(1)));
     for (let i = 1; i < count; i++) inventory.set(names[i]!, entry(names[i]!, account(i), `region-${i}`, i % 2 === 0 ? [names[0]!] : null));
     expect(inventory.size).toBe(count);
-    for (const i of [0, 1, 65_534, 65_535, 65_536, count - 1]) {
+    for (const i of [0, 1, 254, 255, 256, 65_534, 65_535, 65_536, count - 1]) {
       const got = inventory.get(names[i]!)!;
       expect(got.account).toEqual(account(i));
       expect(got.region).toBe(`region-${i}`);
