@@ -66,17 +66,27 @@ function statementSkeletons(node: Node): string[] | null {
 /** `,.;:`: what after a space of the text would make the sentence untidy. */
 const isPunctuation = (c: number): boolean => c === 44 || c === 46 || c === 59 || c === 58;
 
-/** The last string cleanValue found clean; undefined, which no string equals, until one is. */
-let lastClean: string | undefined;
+/**
+ * The last few strings cleanValue found clean, newest overwriting oldest; undefined, which no
+ * string equals, in a slot not yet filled. One document's sentences print the same handful of
+ * values again and again, policy after policy (its name, a destination bucket, a rule id, the
+ * replication role, the account): remembering only the last one scanned most of them afresh (the
+ * scan's regular expression was a twentieth of evaluation). A string found here was clean when
+ * scanned, and a string never changes, so the answer is the scan's.
+ */
+const RECENT = 8;
+const recentClean: (string | undefined)[] = new Array<string | undefined>(RECENT).fill(undefined);
+let nextSlot = 0;
 
 /** A printed value (a mustache's output) that keeps a sentence tidy around it (see above). */
 export function cleanValue(value: unknown): boolean {
   if (typeof value === "string") {
-    // The bucket's name is printed by nearly every sentence of a document: the last clean string is
-    // remembered, and the same string again (most often the very same one) skips the scan.
-    if (value === lastClean) return true;
+    for (let i = 0; i < RECENT; i++) if (recentClean[i] === value) return true;
     const clean = value.length > 0 && !isPunctuation(value.charCodeAt(0)) && !untidy(value);
-    if (clean) lastClean = value;
+    if (clean) {
+      recentClean[nextSlot] = value;
+      nextSlot = (nextSlot + 1) % RECENT;
+    }
     return clean;
   }
   // A number or boolean prints as digits, signs, letters and a point, never first.
