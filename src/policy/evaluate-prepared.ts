@@ -100,6 +100,8 @@ export interface PreparedSet {
   compiled: Compiled[];
   /** Every fact some policy's appliesTo or check reads. */
   facts: FactName[];
+  /** Per policy: the facts its appliesTo or check reads. */
+  reads: FactName[][];
   slots: Slots[];
   /** Reset for each document (evaluation is synchronous: one document at a time). */
   memo: DocumentMemo;
@@ -144,11 +146,14 @@ function prepare(policies: readonly LoadedPolicy[]): PreparedSet {
   return {
     policies: [...policies],
     compiled: all,
-    facts: [...new Set(policies.flatMap((policy) => [...policy.facts.appliesTo, ...policy.facts.check]))],
+    facts: [...new Set(policies.flatMap(readsOf))],
+    reads: policies.map((policy) => [...new Set(readsOf(policy))]),
     slots,
     memo: { scopes: validators.map(() => UNASKED), sentences: sentences.map(() => undefined) },
   };
 }
+
+const readsOf = (policy: LoadedPolicy): FactName[] => [...policy.facts.appliesTo, ...policy.facts.check];
 
 /** The memo cleared for the next document. */
 export function freshMemo(prepared: PreparedSet): DocumentMemo {

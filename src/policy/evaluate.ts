@@ -42,12 +42,30 @@ export function evaluateBucket(set: PolicySet, doc: BucketDocument, options: Eva
   const prepared = preparedSet(policies);
   // Most documents have every fact any policy reads: then no policy needs to look for unreadable ones.
   const readable = doc.errors.length === 0 && prepared.facts.every((fact) => doc.collected.includes(fact));
+  // Else the facts this document lacks, listed once: a policy that reads none of them is as readable
+  // as on a complete document (about half the documents of an audit lack the facts of a replicating
+  // bucket, and the per-policy search for them, twice a policy, was a few percent of evaluation).
+  const lacking = readable ? NONE_LACKING : lackingFacts(doc, prepared.facts);
   const memo = freshMemo(prepared);
   const results = new Array<PolicyResult>(policies.length);
   for (let i = 0; i < policies.length; i++) {
-    results[i] = evaluateWith(policies[i] as LoadedPolicy, prepared.compiled[i] as Compiled, doc, suppressions, now, readable, memo, prepared.slots[i] as Slots);
+    const policyReadable = readable || readsNone(prepared.reads[i] as FactName[], lacking);
+    results[i] = evaluateWith(policies[i] as LoadedPolicy, prepared.compiled[i] as Compiled, doc, suppressions, now, policyReadable, memo, prepared.slots[i] as Slots);
   }
   return results;
+}
+
+const NONE_LACKING: FactName[] = [];
+
+/** The facts of `facts` that unreadableFacts would report on this document: their call failed, or they were not collected. */
+function lackingFacts(doc: BucketDocument, facts: FactName[]): FactName[] {
+  return facts.filter((fact) => !doc.collected.includes(fact) || doc.errors.some((e) => e.operation === FACTS[fact].call));
+}
+
+/** Whether none of the facts a policy reads is lacking. */
+function readsNone(reads: FactName[], lacking: FactName[]): boolean {
+  for (const fact of reads) if (lacking.includes(fact)) return false;
+  return true;
 }
 
 export function evaluatePolicy(policy: LoadedPolicy, doc: BucketDocument, suppressions: Suppression[], now: Date): PolicyResult {

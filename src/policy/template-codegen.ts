@@ -107,13 +107,17 @@ export function generateTemplate(program: Node): (context: unknown) => string {
   const block = (node: Node): string => {
     const name = ((node["path"] as Node)["original"] as string) ?? "";
     const arg = `V(${expr((node["params"] as Node[])[0] as Node)}, ctx)`;
-    const fn = programFunction(node["program"] as Node | undefined);
-    const inverse = programFunction(node["inverse"] as Node | undefined);
+    const program = node["program"] as Node | undefined;
+    const otherwise = node["inverse"] as Node | undefined;
+    // `#if` and `#unless` run a program in the same context and frame: written in place, as an
+    // expression of this function (t is read before either branch runs), rather than as a function
+    // of its own. A fail template's branches were a dozen functions each, every one warmed up
+    // by V8 on its own, most of them called too rarely ever to be optimised.
+    if (name === "if") return `((t = ${arg}), !t || E(t) ? ${programExpr(otherwise)} : ${programExpr(program)})`;
+    if (name === "unless") return `((t = ${arg}), !t || E(t) ? ${programExpr(program)} : ${programExpr(otherwise)})`;
+    const fn = programFunction(program);
+    const inverse = programFunction(otherwise);
     switch (name) {
-      case "if":
-        return `((t = ${arg}), !t || E(t) ? ${inverse}(ctx, data) : ${fn}(ctx, data))`;
-      case "unless":
-        return `((t = ${arg}), !t || E(t) ? ${fn}(ctx, data) : ${inverse}(ctx, data))`;
       case "with":
         return `((t = ${arg}), E(t) ? ${inverse}(ctx, data) : ${fn}(t, data))`;
       case "each":

@@ -11,7 +11,7 @@
  * one after a space of the text, nor ends with whitespace that could start one; every other spot
  * is in the text, where the "x" skeleton already showed it tidy.
  */
-import { untidy } from "./tidy.js";
+import { isSpace, untidy } from "./tidy.js";
 
 interface Node {
   type: string;
@@ -69,15 +69,31 @@ const isPunctuation = (c: number): boolean => c === 44 || c === 46 || c === 59 |
 /** The last string cleanValue found clean; undefined, which no string equals, until one is. */
 let lastClean: string | undefined;
 
-/** A printed value (a mustache's output) that keeps a sentence tidy around it (see above). */
+/**
+ * A printed value (a mustache's output) that keeps a sentence tidy around it (see above): non-empty,
+ * not starting with `,.;:`, and not `untidy` (no whitespace at either end, none but plain spaces,
+ * no space before whitespace or `,.;:`). One pass over its characters rather than `untidy`'s
+ * regular expression: a value is short, and calling the expression on each (about nine a document
+ * were new, a document's sentences printing rule ids, regions, account ids and plurals policy after
+ * policy) cost more than the scan (a tenth of evaluation with the expression).
+ */
 export function cleanValue(value: unknown): boolean {
   if (typeof value === "string") {
     // The bucket's name is printed by nearly every sentence of a document: the last clean string is
     // remembered, and the same string again (most often the very same one) skips the scan.
     if (value === lastClean) return true;
-    const clean = value.length > 0 && !isPunctuation(value.charCodeAt(0)) && !untidy(value);
-    if (clean) lastClean = value;
-    return clean;
+    const n = value.length;
+    if (n === 0 || isPunctuation(value.charCodeAt(0))) return false;
+    for (let i = 0; i < n; i++) {
+      const c = value.charCodeAt(i);
+      // Most characters: printable ASCII or Latin-1 letters, never whitespace.
+      if ((c > 32 && c < 0xa0) || !isSpace(c)) continue;
+      if (c !== 32 || i === 0 || i === n - 1) return false;
+      const next = value.charCodeAt(i + 1);
+      if (isSpace(next) || isPunctuation(next)) return false;
+    }
+    lastClean = value;
+    return true;
   }
   // A number or boolean prints as digits, signs, letters and a point, never first.
   return typeof value === "number" || typeof value === "boolean";

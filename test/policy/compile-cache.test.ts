@@ -1,7 +1,8 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadPolicies } from "../../src/policy/index.js";
+import { cachedPolicy } from "../../src/policy/compile-cache.js";
+import { loadPolicies, type LoadedPolicy } from "../../src/policy/index.js";
 import { minimalPolicy, policyDir } from "../support/policy.js";
 
 const ID = "cache-probe";
@@ -39,5 +40,15 @@ describe("policy/loadPolicies compile cache", () => {
     expect([after.severity, after.title]).toEqual(["high", "Buckets have versioning turned on"]);
     // Recompiled (its severity and title are the new file's), while its check schema, unchanged, keeps the validator compiled for that text (policy/ajv.ts).
     expect(after.validators.check).toBe(before.validators.check);
+  });
+
+  it("hands out a copy with every field of the compiled policy, in its order, each the same value", async () => {
+    const [compiled] = (await loadPolicies({})).policies;
+    // A policy with a field of its own per key, so that a field the copy left out or swapped shows.
+    const original = Object.fromEntries(Object.keys(compiled!).map((key) => [key, { key }])) as unknown as LoadedPolicy;
+    const copy = cachedPolicy([ID, "copy-probe"], () => original);
+    expect(copy).not.toBe(original);
+    expect(Object.keys(copy)).toEqual(Object.keys(original));
+    for (const key of Object.keys(original) as (keyof LoadedPolicy)[]) expect(copy[key]).toBe(original[key]);
   });
 });

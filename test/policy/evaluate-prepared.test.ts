@@ -2,10 +2,11 @@
  * evaluateBucket prepares each policy array once (its renderers, the facts it reads) and skips the
  * search for unreadable facts on a document that has them all. Neither may change a result: a set
  * whose array changes after a first evaluation is evaluated with its policies as they are now, and
- * a document without some fact gets the same error as from evaluatePolicy, which prepares nothing.
+ * a document without some fact gets the same error as from evaluatePolicy, which prepares nothing,
+ * and a policy that reads none of the facts a document lacks the result evaluatePolicy gives it.
  */
 import { describe, expect, it } from "vitest";
-import type { BucketDocument } from "../../src/model/index.js";
+import { FACTS, type BucketDocument } from "../../src/model/index.js";
 import { evaluateBucket, evaluatePolicy, loadPolicies } from "../../src/policy/index.js";
 import { fixtureDocument } from "../support/policy.js";
 
@@ -36,5 +37,24 @@ describe("policy/evaluateBucket prepared sets", () => {
     const results = evaluateBucket(set, partial, { now: NOW });
     expect(results).toEqual(oneByOne(set.policies, partial));
     expect(results.find((r) => r.policyId === "source-versioning-enabled")).toMatchObject({ status: "error", message: expect.stringContaining("versioning of") });
+  });
+
+  it("evaluates each policy as evaluatePolicy does when a document lacks a fact, whether it reads that fact or not", async () => {
+    const set = await loadPolicies();
+    const read = [...new Set(set.policies.flatMap((p) => [...p.facts.appliesTo, ...p.facts.check]))];
+    expect(read.length).toBeGreaterThan(1);
+    let partlyRead = 0;
+    for (const fact of read) {
+      const notCollected: BucketDocument = { ...doc, collected: doc.collected.filter((f) => f !== fact) };
+      const failed: BucketDocument = { ...doc, errors: [{ operation: FACTS[fact].call, code: "AccessDenied", message: "denied" }] };
+      for (const lacking of [notCollected, failed]) {
+        const results = evaluateBucket(set, lacking, { now: NOW });
+        expect(results).toEqual(oneByOne(set.policies, lacking));
+      }
+      const readers = set.policies.filter((p) => p.facts.appliesTo.includes(fact) || p.facts.check.includes(fact)).length;
+      if (readers < set.policies.length) partlyRead++;
+    }
+    // Facts that some policies read and others do not: the documents lacking them took both paths.
+    expect(partlyRead).toBeGreaterThan(0);
   });
 });

@@ -99,6 +99,11 @@ describe("policy/template-compile", () => {
     ["lookup, or, and, ne, not and a comment", "{{!-- a comment --}}{{lookup bucket.tags \"team\"}} {{#if (or (ne bucket.region \"x\") (and 1 0))}}{{not bucket.name}}{{/if}}"],
     ["a missing field names itself", "{{destination.account}} {{rule.id}}"],
     ["standalone lines and whitespace control", "rule\n  {{#if rule}}\n    {{rule.id}}\n  {{~else~}}\n  none\n  {{/if}}\n{{json ruleIndex}}  ,end"],
+    [
+      "#if and #unless nested in place, beside lookups and inside #each",
+      '{{lookup bucket.tags (default bucket.name "x")}}{{#if bucket.replication}}{{#unless bucket.replication.configured}}u{{else}}{{#if (eq bucket.region "us-east-1")}}east {{bucket.region}}{{else if bucket.versioning}}{{bucket.region}} {{bucket.versioning.status}}{{/if}}{{/unless}}{{/if}} ' +
+        "{{#each bucket.collected}}{{#if @first}}{{this}}{{else}},{{#unless @last}}{{this}}{{else}}last{{/unless}}{{/if}}{{/each}} {{lookup bucket.tags \"team\"}}",
+    ],
     ["zero and empty lists are false", "{{#if (count bucket.errors)}}errors{{else}}no errors{{/if}} {{#if bucket.errors}}e{{else}}-{{/if}} {{#if 0}}zero{{/if}}"],
   ];
   it.each(EDGE_CASES)("renders %s as Handlebars does", (_, fail) => {

@@ -62,6 +62,18 @@ describe("policy/template-tidy", () => {
     );
   });
 
+  it("scans a string as untidy's regular expression does, for any whitespace and punctuation anywhere", () => {
+    const fresh = (value: string): boolean => value.length > 0 && !",.;:".includes(value[0]!) && !untidy(value);
+    const pieces = ["a", "Z", "1", "-", "/", " ", "  ", "\t", "\n", "\u00a0", "\u2028", "\ufeff", "\u0085", "\u00e9", ",", ".", ";", ":", "`"];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 8 }), (parts) => {
+        const value = parts.join("");
+        expect(cleanValue(value), JSON.stringify(value)).toBe(fresh(value));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it("tells after each render whether that sentence was tidy", () => {
     const render = generateTemplate(tree(TEMPLATES[0]!));
     const tidied = renderedTidy(render)!;
