@@ -5,7 +5,7 @@
  * scan's stages (the `replguard:scan-stage` channel): the **accounts stage** (AssumeRole, ListBuckets
  * and every bucket's reads: the scanner's CPU per bucket the issue asks about), the organization walk,
  * destinations and the handover. No policy is evaluated and no report rendered: those are the audit's.
- * `npx tsx bench/scan-cpu.ts [--accounts N] [--buckets M] [--concurrency C] [--rounds R] [--latency MS] [--audit-plan] [--profile] [--sdk-reads]`
+ * `npx tsx bench/scan-cpu.ts [--accounts N] [--buckets M] [--concurrency C] [--rounds R] [--latency MS] [--audit-plan] [--profile] [--sdk-reads] [--pin-cores]`
  * (defaults 100 × 50, 64, 2 rounds: the first warms the JIT, the last is the one to read; with 3 or more, a
  * last line gives the least and the median of rounds 2 onwards, for A/B runs on a busy machine). `--sdk-reads`
  * sends the per-bucket GETs through the SDK client instead of the lean read path (the "before").
@@ -15,6 +15,7 @@
  * gives every sandbox answer that delay, as `npm run bench` does (issue #15 measures at 100 ms).
  * `--audit-plan` scans with the fact plan of the default policies (what `audit` reads: about 3 S3
  * calls a bucket, and the early access batches), not the scan's default plan (versioning, replication).
+ * `--pin-cores` runs the sandbox on one core and this process on another (bench/pin-cores.ts).
  */
 import { subscribe, unsubscribe } from "node:diagnostics_channel";
 import { Session } from "node:inspector/promises";
@@ -22,6 +23,7 @@ import { writeFile } from "node:fs/promises";
 import { scan } from "../src/scan/index.js";
 import { loadPolicies, requiredFacts } from "../src/policy/index.js";
 import { numberFlag } from "./flags.js";
+import { corePinsFlag, pinProcess } from "./pin-cores.js";
 import { startSandboxChild } from "./sandbox-child.js";
 import { stageCpu, stageCpuLines, summary, type StageMark } from "./stage-cpu.js";
 
@@ -33,6 +35,8 @@ const rounds = numberFlag("rounds", 2);
 const leanReads = !process.argv.includes("--sdk-reads");
 const latency = numberFlag("latency", 0);
 const facts = process.argv.includes("--audit-plan") ? requiredFacts(await loadPolicies()) : undefined;
+const pins = corePinsFlag();
+if (pins !== null) pinProcess(process.pid, pins.scanner);
 /** TCP connections this process opened so far (node publishes each new client socket on this channel). */
 let connections = 0;
 const onSocket = (): void => void connections++;
@@ -44,7 +48,7 @@ const cpuMs = (): number => {
   return (usage.user + usage.system) / 1000;
 };
 
-const { child, env } = await startSandboxChild(accounts, buckets, latency > 0 ? ["--latency-ms", String(latency)] : []);
+const { child, env } = await startSandboxChild(accounts, buckets, latency > 0 ? ["--latency-ms", String(latency)] : [], pins?.sandbox);
 /** The sandbox's call log so far (its records are appended, never dropped). */
 const callLog = async (): Promise<{ service: string; operation: string }[]> =>
   (await (await fetch(`${env.AWS_ENDPOINT_URL}/_sandbox/calls`)).json()) as { service: string; operation: string }[];
