@@ -11,7 +11,8 @@
  * sends the per-bucket GETs through the SDK client instead of the lean read path (the "before").
  * Each round also prints its calls by operation (from the sandbox's call log) and S3 calls per bucket,
  * the TCP connections the scanner opened (node's `net.client.socket` channel), and the process's context
- * switches (voluntary: it slept until an answer came; involuntary: it was taken off the CPU). `--latency MS`
+ * switches (voluntary: it slept until an answer came; involuntary: it was taken off the CPU) and its CPU by
+ * thread (bench/thread-cpu.ts: the main thread's JavaScript, V8's garbage-collection workers). `--latency MS`
  * gives every sandbox answer that delay, as `npm run bench` does (issue #15 measures at 100 ms).
  * `--audit-plan` scans with the fact plan of the default policies (what `audit` reads: about 3 S3
  * calls a bucket, and the early access batches), not the scan's default plan (versioning, replication).
@@ -26,6 +27,7 @@ import { numberFlag } from "./flags.js";
 import { corePinsFlag, pinProcess } from "./pin-cores.js";
 import { startSandboxChild } from "./sandbox-child.js";
 import { stageCpu, stageCpuLines, summary, type StageMark } from "./stage-cpu.js";
+import { threadCpu, threadCpuLine } from "./thread-cpu.js";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 const accounts = numberFlag("accounts", 100);
@@ -69,6 +71,7 @@ try {
     const connectionsBefore = connections;
     const before = process.cpuUsage();
     const usageBefore = process.resourceUsage();
+    const threadsBefore = threadCpu();
     const started = performance.now();
     const startCpu = cpuMs();
     const result = await scan({
@@ -83,6 +86,7 @@ try {
     unsubscribe("replguard:scan-stage", onStage);
     const cpu = process.cpuUsage(before);
     const usage = process.resourceUsage();
+    const threadsAfter = threadCpu();
     const wall = performance.now() - started;
     const n = result.buckets.length;
     const ms = (cpu.user + cpu.system) / 1000;
@@ -96,6 +100,8 @@ try {
     const voluntary = usage.voluntaryContextSwitches - usageBefore.voluntaryContextSwitches;
     const involuntary = usage.involuntaryContextSwitches - usageBefore.involuntaryContextSwitches;
     console.log(`  context switches: voluntary ${voluntary} (${(voluntary / n).toFixed(2)} a bucket), involuntary ${involuntary}`);
+    // The main thread runs the JavaScript; V8's workers the parallel and concurrent garbage collection.
+    if (threadsAfter.size > 0) console.log(`  CPU by thread: ${threadCpuLine(threadsBefore, threadsAfter)}`);
     perRound.push({ accounts: stageCpu(startCpu, marks, endCpu, "accounts") / n, scan: ms / n });
     // Before the call log is fetched (that fetch opens a connection of its own).
     const opened = connections - connectionsBefore;
