@@ -13,7 +13,8 @@
  * reports re-rendered from the snapshot: the audit's own figures only) --sandbox-figures (also the sandbox's own figures, bench/sandbox.ts)
  * --workers N|auto (the audit's worker threads) --throttle RATE (the sandbox throttles that share of
  * the calls, seeded: S3 503 SlowDown, STS/Organizations 400; the table then shows the retries) --quick (20 × 10
- * at 5 ms: a CI smoke run that asserts nothing about speed). A million buckets, no latency:
+ * at 5 ms: a CI smoke run that asserts nothing about speed) --pin-cores (the sandbox on one core, every
+ * CLI child, the audit's, on another: bench/pin-cores.ts). A million buckets, no latency:
  * `npm run bench -- --accounts 1000 --buckets 1000 --latency 0 --no-calls`.
  */
 import { execFile } from "node:child_process";
@@ -28,6 +29,7 @@ import type { CallRecord } from "../src/sandbox/types.js";
 import { evaluationFigures, evaluationLine, htmlFirstScreenMs, minimumCalls } from "./figures.js";
 import { benchLatency, benchSandbox } from "./sandbox.js";
 import { numberFlag } from "./flags.js";
+import { corePinsFlag, onCore } from "./pin-cores.js";
 import { startSandboxChild, type SandboxChild } from "./sandbox-child.js";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
@@ -45,13 +47,14 @@ const workersIndex = argv.indexOf("--workers");
 const workers = workersIndex < 0 ? null : argv[workersIndex + 1]!;
 const throttle = numberFlag("throttle", 0);
 const root = fileURLToPath(new URL("..", import.meta.url));
+const pins = corePinsFlag(argv);
 
 /** `replguard sandbox --generate …` in a child process, with the bench's latency and throttling. */
 function sandboxProcess(): Promise<SandboxChild> {
   const flags: string[] = [];
   if (latency > 0) flags.push("--latency-ms", String(latency));
   if (throttle > 0) flags.push("--throttle-rate", String(throttle), "--seed", "7");
-  return startSandboxChild(accounts, bucketsPerAccount, flags);
+  return startSandboxChild(accounts, bucketsPerAccount, flags, pins?.sandbox);
 }
 
 /** A stage's name, start (ms since the CLI's start), the process's CPU then (ms) and the highest RSS sampled while it ran (bytes). */
@@ -77,7 +80,7 @@ async function cli(args: string[], env: Record<string, string> = {}): Promise<Ch
     `const { main } = await import(${JSON.stringify(`${root}src/cli/program.ts`)}); const code = await main(process.argv.slice(1)); tick(); const u = process.resourceUsage(); stages.push(["exit", performance.now() - t0, cpu(), rss()]);` +
     `process.stderr.write("usage " + u.maxRSS + " " + (u.userCPUTime + u.systemCPUTime) + "\\nstages " + JSON.stringify(stages) + "\\n"); process.exitCode = code;`;
   const started = performance.now();
-  const { stdout, stderr } = await promisify(execFile)(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script, ...args], {
+  const { stdout, stderr } = await promisify(execFile)(...onCore(pins?.scanner, process.execPath, ["--import", "tsx", "--input-type=module", "-e", script, ...args]), {
     cwd: root,
     env: { ...process.env, ...env },
     maxBuffer: 2 ** 26,
@@ -163,7 +166,8 @@ async function benchAudit(): Promise<void> {
     const buckets = accounts * bucketsPerAccount;
     const lines = [
       `replguard bench: ${accounts} accounts × ${bucketsPerAccount} buckets, ${latency} ms a call, concurrency ${concurrency}` +
-        `${workers === null ? "" : `, --workers ${workers}`}${throttle > 0 ? `, ${throttle * 100}% of calls throttled` : ""}`,
+        `${workers === null ? "" : `, --workers ${workers}`}${throttle > 0 ? `, ${throttle * 100}% of calls throttled` : ""}` +
+        `${pins === null ? "" : `, sandbox on core ${pins.sandbox} and audit on core ${pins.scanner}`}`,
     ];
     lines.push(row("accounts / buckets", `${accounts} / ${buckets}`));
     let calls = 0;

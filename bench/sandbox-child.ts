@@ -5,6 +5,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { onCore } from "./pin-cores.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 
@@ -14,10 +15,13 @@ export interface SandboxChild {
   env: Record<string, string>;
 }
 
-/** Starts the sandbox with `accounts × buckets` generated (seed 7) and any further `sandbox` flags. */
-export async function startSandboxChild(accounts: number, buckets: number, flags: string[] = []): Promise<SandboxChild> {
+/**
+ * Starts the sandbox with `accounts × buckets` generated (seed 7) and any further `sandbox` flags;
+ * on `core` only when given (bench/pin-cores.ts, `--pin-cores`).
+ */
+export async function startSandboxChild(accounts: number, buckets: number, flags: string[] = [], core?: number): Promise<SandboxChild> {
   const args = ["--import", "tsx", `${root}src/cli/main.ts`, "sandbox", "--generate", `accounts=${accounts},buckets=${buckets},seed=7`, ...flags];
-  const child = spawn(process.execPath, args, { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(...onCore(core, process.execPath, args), { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
   const env = await new Promise<Record<string, string>>((resolve, reject) => {
     let stdout = "";
     child.stdout!.on("data", (chunk: Buffer) => {

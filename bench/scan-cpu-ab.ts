@@ -3,10 +3,11 @@
  * …) against one sandbox, so both see the same machine, however busy (docs/scale.md, "## CPU").
  * Prints each round's accounts-stage CPU per bucket (the scanner's reads), then the median, mean and
  * least of each tree and the median of the per-pair ratio B ÷ A. The first pair only warms up.
- * `npx tsx bench/scan-cpu-ab.ts TREE_A TREE_B [--accounts 20] [--buckets 100] [--pairs 6] [--latency MS] [--audit-plan]`,
+ * `npx tsx bench/scan-cpu-ab.ts TREE_A TREE_B [--accounts 20] [--buckets 100] [--pairs 6] [--latency MS] [--audit-plan] [--pin-cores]`,
  * each tree a checkout of this repository (e.g. `git worktree add /tmp/before main`) with its node_modules.
  * `--audit-plan` scans with the default policies' fact plan (tree B's), as `audit` does; `--latency MS`
- * delays every sandbox answer (bench/scan-cpu.ts).
+ * delays every sandbox answer (bench/scan-cpu.ts); `--pin-cores` runs the sandbox on one core and
+ * both trees' scans on another (bench/pin-cores.ts).
  */
 import { subscribe } from "node:diagnostics_channel";
 import { loadavg } from "node:os";
@@ -14,6 +15,7 @@ import { resolve } from "node:path";
 import type { scan as scanHere } from "../src/scan/index.js";
 import type { loadPolicies, requiredFacts } from "../src/policy/index.js";
 import { numberFlag } from "./flags.js";
+import { corePinsFlag, pinProcess } from "./pin-cores.js";
 import { startSandboxChild } from "./sandbox-child.js";
 
 type Scan = typeof scanHere;
@@ -27,6 +29,8 @@ const accounts = numberFlag("accounts", 20);
 const buckets = numberFlag("buckets", 100);
 const pairs = numberFlag("pairs", 6);
 const latency = numberFlag("latency", 0);
+const pins = corePinsFlag();
+if (pins !== null) pinProcess(process.pid, pins.scanner);
 type Policies = { loadPolicies: typeof loadPolicies; requiredFacts: typeof requiredFacts };
 const policies = process.argv.includes("--audit-plan") ? ((await import(`${treeB}/src/policy/index.ts`)) as Policies) : null;
 const facts = policies === null ? undefined : policies.requiredFacts(await policies.loadPolicies());
@@ -48,7 +52,7 @@ const median = (values: readonly number[]): number => {
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 };
 
-const { child, env } = await startSandboxChild(accounts, buckets, latency > 0 ? ["--latency-ms", String(latency)] : []);
+const { child, env } = await startSandboxChild(accounts, buckets, latency > 0 ? ["--latency-ms", String(latency)] : [], pins?.sandbox);
 const perBucket: Record<"A" | "B", number[]> = { A: [], B: [] };
 try {
   for (let pair = 0; pair <= pairs; pair++) {

@@ -5,16 +5,18 @@
  * scan's stages (the `replguard:scan-stage` channel): the **accounts stage** (AssumeRole, ListBuckets
  * and every bucket's reads: the scanner's CPU per bucket the issue asks about), the organization walk,
  * destinations and the handover. No policy is evaluated and no report rendered: those are the audit's.
- * `npx tsx bench/scan-cpu.ts [--accounts N] [--buckets M] [--concurrency C] [--rounds R] [--latency MS] [--audit-plan] [--profile] [--sdk-reads]`
+ * `npx tsx bench/scan-cpu.ts [--accounts N] [--buckets M] [--concurrency C] [--rounds R] [--latency MS] [--audit-plan] [--profile] [--sdk-reads] [--pin-cores]`
  * (defaults 100 × 50, 64, 2 rounds: the first warms the JIT, the last is the one to read; with 3 or more, a
  * last line gives the least and the median of rounds 2 onwards, for A/B runs on a busy machine). `--sdk-reads`
  * sends the per-bucket GETs through the SDK client instead of the lean read path (the "before").
  * Each round also prints its calls by operation (from the sandbox's call log) and S3 calls per bucket,
  * the TCP connections the scanner opened (node's `net.client.socket` channel), and the process's context
- * switches (voluntary: it slept until an answer came; involuntary: it was taken off the CPU). `--latency MS`
+ * switches (voluntary: it slept until an answer came; involuntary: it was taken off the CPU) and its CPU by
+ * thread (bench/thread-cpu.ts: the main thread's JavaScript, V8's garbage-collection workers). `--latency MS`
  * gives every sandbox answer that delay, as `npm run bench` does (issue #15 measures at 100 ms).
  * `--audit-plan` scans with the fact plan of the default policies (what `audit` reads: about 3 S3
  * calls a bucket, and the early access batches), not the scan's default plan (versioning, replication).
+ * `--pin-cores` runs the sandbox on one core and this process on another (bench/pin-cores.ts).
  */
 import { subscribe, unsubscribe } from "node:diagnostics_channel";
 import { Session } from "node:inspector/promises";
@@ -22,8 +24,10 @@ import { writeFile } from "node:fs/promises";
 import { scan } from "../src/scan/index.js";
 import { loadPolicies, requiredFacts } from "../src/policy/index.js";
 import { numberFlag } from "./flags.js";
+import { corePinsFlag, pinProcess } from "./pin-cores.js";
 import { startSandboxChild } from "./sandbox-child.js";
 import { stageCpu, stageCpuLines, summary, type StageMark } from "./stage-cpu.js";
+import { threadCpu, threadCpuLine } from "./thread-cpu.js";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 const accounts = numberFlag("accounts", 100);
@@ -33,6 +37,8 @@ const rounds = numberFlag("rounds", 2);
 const leanReads = !process.argv.includes("--sdk-reads");
 const latency = numberFlag("latency", 0);
 const facts = process.argv.includes("--audit-plan") ? requiredFacts(await loadPolicies()) : undefined;
+const pins = corePinsFlag();
+if (pins !== null) pinProcess(process.pid, pins.scanner);
 /** TCP connections this process opened so far (node publishes each new client socket on this channel). */
 let connections = 0;
 const onSocket = (): void => void connections++;
@@ -44,7 +50,7 @@ const cpuMs = (): number => {
   return (usage.user + usage.system) / 1000;
 };
 
-const { child, env } = await startSandboxChild(accounts, buckets, latency > 0 ? ["--latency-ms", String(latency)] : []);
+const { child, env } = await startSandboxChild(accounts, buckets, latency > 0 ? ["--latency-ms", String(latency)] : [], pins?.sandbox);
 /** The sandbox's call log so far (its records are appended, never dropped). */
 const callLog = async (): Promise<{ service: string; operation: string }[]> =>
   (await (await fetch(`${env.AWS_ENDPOINT_URL}/_sandbox/calls`)).json()) as { service: string; operation: string }[];
@@ -65,6 +71,7 @@ try {
     const connectionsBefore = connections;
     const before = process.cpuUsage();
     const usageBefore = process.resourceUsage();
+    const threadsBefore = threadCpu();
     const started = performance.now();
     const startCpu = cpuMs();
     const result = await scan({
@@ -79,6 +86,7 @@ try {
     unsubscribe("replguard:scan-stage", onStage);
     const cpu = process.cpuUsage(before);
     const usage = process.resourceUsage();
+    const threadsAfter = threadCpu();
     const wall = performance.now() - started;
     const n = result.buckets.length;
     const ms = (cpu.user + cpu.system) / 1000;
@@ -92,6 +100,8 @@ try {
     const voluntary = usage.voluntaryContextSwitches - usageBefore.voluntaryContextSwitches;
     const involuntary = usage.involuntaryContextSwitches - usageBefore.involuntaryContextSwitches;
     console.log(`  context switches: voluntary ${voluntary} (${(voluntary / n).toFixed(2)} a bucket), involuntary ${involuntary}`);
+    // The main thread runs the JavaScript; V8's workers the parallel and concurrent garbage collection.
+    if (threadsAfter.size > 0) console.log(`  CPU by thread: ${threadCpuLine(threadsBefore, threadsAfter)}`);
     perRound.push({ accounts: stageCpu(startCpu, marks, endCpu, "accounts") / n, scan: ms / n });
     // Before the call log is fetched (that fetch opens a connection of its own).
     const opened = connections - connectionsBefore;

@@ -6,10 +6,11 @@ import { openAccount } from "./access.js";
 import { listBuckets, type ListedBucket, type Listing } from "./buckets.js";
 import type { AccountSession, ScanContext } from "./context.js";
 import { batchReplicationReader } from "./batch-jobs.js";
-import { readFacts } from "./facts.js";
+import { readFacts, type AccountReaders } from "./facts.js";
 import { InOrder } from "./in-order.js";
 
-async function readBucket(ctx: ScanContext, session: AccountSession, bucket: ListedBucket, account: AccountRef): Promise<BucketDocument> {
+/** One bucket's facts; `readers`, the account's readers of its per-account facts, made once per account. */
+async function readBucket(ctx: ScanContext, session: AccountSession, bucket: ListedBucket, account: AccountRef, readers: AccountReaders): Promise<BucketDocument> {
   if (bucket.region === null) {
     // Without a region no configuration call can be addressed; the bucket stays, with the reason.
     const doc = unreadBucketDocument(bucket.name, "unknown", account);
@@ -18,7 +19,6 @@ async function readBucket(ctx: ScanContext, session: AccountSession, bucket: Lis
   }
   const doc = unreadBucketDocument(bucket.name, bucket.region, account);
   const s3 = session.bucketReads(bucket.region);
-  const readers = { batchReplication: batchReplicationReader(ctx, session) };
   await readFacts(doc, ctx.plan.all, s3, ctx.request, readers);
   // Facts only replication policies read; also when replication could not be read (it may exist).
   const replicating = ctx.plan.replicating ?? [];
@@ -98,13 +98,14 @@ async function readBuckets(ctx: ScanContext, record: AccountRecord, account: Acc
   const inOrder = sink === undefined ? null : new InOrder((docs) => sink.take(docs, session), sink.chunk, sink.window);
   const documents: BucketDocument[] = new Array<BucketDocument>(inOrder === null ? inScope.length : 0);
   let next = 0;
+  const readers: AccountReaders = { batchReplication: batchReplicationReader(ctx, session) };
   if (inScope.length === 0) allStarted();
   const reader = async (): Promise<void> => {
     while (next < inScope.length) {
       const at = next++;
       if (next === inScope.length) allStarted();
       await inOrder?.room(at);
-      const doc = await readBucket(ctx, session, listed.at(inScope[at]!), account);
+      const doc = await readBucket(ctx, session, listed.at(inScope[at]!), account, readers);
       progress.bucketsDone++;
       progress.errors += doc.errors.length;
       progress.emit();

@@ -87,8 +87,11 @@ async function readChain(doc: BucketDocument, wanted: readonly FactName[], s3: B
  * `Disabled` (when versioning could not be read, replication is read anyway); the others in parallel.
  */
 export async function readFacts(doc: BucketDocument, facts: readonly FactName[], s3: BucketReads, request: RequestLimiter, readers: AccountReaders = {}): Promise<void> {
-  const wanted = facts.filter((f, i) => !doc.collected.includes(f) && facts.indexOf(f) === i);
-  const others = wanted.filter((f) => f !== "versioning" && f !== "replication");
+  const plan = planned(facts);
+  // A new document (every bucket's first call) has collected nothing: the plan's lists as they are.
+  const fresh = doc.collected.length === 0;
+  const wanted = fresh ? plan.unique : plan.unique.filter((f) => !doc.collected.includes(f));
+  const others = fresh ? plan.others : wanted.filter((f) => f !== "versioning" && f !== "replication");
   // The default plan reads versioning and replication only: the chain alone, no Promise.all around it.
   if (others.length === 0) await readChain(doc, wanted, s3, request, readers);
   else await Promise.all([readChain(doc, wanted, s3, request, readers), ...others.map((f) => readFact(doc, f, s3, request, readers))]);
@@ -97,3 +100,22 @@ export async function readFacts(doc: BucketDocument, facts: readonly FactName[],
 }
 
 const FACT_ORDER: readonly FactName[] = FACT_NAMES;
+
+/** A plan's facts once each, and those read beside the versioning-replication chain. */
+interface Planned {
+  unique: readonly FactName[];
+  others: readonly FactName[];
+}
+
+/** Worked out once per plan (a scan passes the same arrays for every bucket), not per bucket. */
+const plans = new WeakMap<readonly FactName[], Planned>();
+
+function planned(facts: readonly FactName[]): Planned {
+  let plan = plans.get(facts);
+  if (plan === undefined) {
+    const unique = facts.filter((f, i) => facts.indexOf(f) === i);
+    plan = { unique, others: unique.filter((f) => f !== "versioning" && f !== "replication") };
+    plans.set(facts, plan);
+  }
+  return plan;
+}
