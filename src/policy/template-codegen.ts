@@ -178,7 +178,7 @@ export function generateTemplate(program: Node): (context: unknown) => string {
   };
 
   // The top program is the renderer itself, not a function the renderer calls: V8 optimises each
-  // function on its own, on one background thread, and a wrapper around the program was optimised
+  // function on its own, on its worker threads, and a wrapper around the program was optimised
   // with the program inlined into it, so each template's program was compiled twice (docs/scale.md).
   const main = programExpr(program);
   const root = usesData ? "{ root: ctx }" : "undefined";
