@@ -177,12 +177,15 @@ export function generateTemplate(program: Node): (context: unknown) => string {
     }
   };
 
-  const main = programFunction(program);
-  const root = usesData ? "{ root: context }" : "undefined";
+  // The top program is the renderer itself, not a function the renderer calls: V8 optimises each
+  // function on its own, on its worker threads, and a wrapper around the program was optimised
+  // with the program inlined into it, so each template's program was compiled twice (docs/scale.md).
+  const main = programExpr(program);
+  const root = usesData ? "{ root: ctx }" : "undefined";
   // `u`: a value printed in this render was not clean (template-tidy.ts); reset by each render.
   const source =
     `"use strict";\nlet u = false;\nfunction W(v) { if (!C(v)) u = true; return v; }\n${functions.join("\n")}\n` +
-    `return [(context) => { u = false; return "" + ${main}(context, ${root}); }, () => !u];`;
+    `function R(ctx) { u = false; const data = ${root}; let t, v; return "" + ${main}; }\nreturn [R, () => !u];`;
   // Code from the template's structure only: every text and literal is a JSON string or a K[i] reference.
   const make = new Function("L", "O", "S", "V", "E", "P", "EACH", "C", "K", "H", source) as (...runtime: unknown[]) => [(context: unknown) => string, () => boolean];
   const [render, tidied] = make(RUNTIME.L, RUNTIME.O, RUNTIME.S, RUNTIME.V, RUNTIME.E, RUNTIME.P, RUNTIME.EACH, cleanValue, constants, helpers);

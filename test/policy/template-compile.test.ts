@@ -104,6 +104,8 @@ describe("policy/template-compile", () => {
       '{{lookup bucket.tags (default bucket.name "x")}}{{#if bucket.replication}}{{#unless bucket.replication.configured}}u{{else}}{{#if (eq bucket.region "us-east-1")}}east {{bucket.region}}{{else if bucket.versioning}}{{bucket.region}} {{bucket.versioning.status}}{{/if}}{{/unless}}{{/if}} ' +
         "{{#each bucket.collected}}{{#if @first}}{{this}}{{else}},{{#unless @last}}{{this}}{{else}}last{{/unless}}{{/if}}{{/each}} {{lookup bucket.tags \"team\"}}",
     ],
+    // The top program is the renderer itself (template-codegen.ts): its own `data` frame, read here outside any block.
+    ["@root at the top level and in #if, outside any block with a frame", "{{@root.bucket.name}}{{#if @root.bucket.region}} in {{@root.bucket.region}}{{/if}} {{#with bucket}}{{@root.bucket.name}}{{/with}}"],
     ["zero and empty lists are false", "{{#if (count bucket.errors)}}errors{{else}}no errors{{/if}} {{#if bucket.errors}}e{{else}}-{{/if}} {{#if 0}}zero{{/if}}"],
   ];
   it.each(EDGE_CASES)("renders %s as Handlebars does", (_, fail) => {
