@@ -11,11 +11,15 @@
  * is about the audit's evaluation of 100,000 documents, warm-up included: the figure of issue #15.
  * Profile with `node --cpu-prof --import tsx bench/evaluation.ts SNAPSHOT`.
  *
+ * It measures what the CLI does: V8 compiles as in the `replguard` executable (src/cli/main.ts),
+ * with its inlining limit (src/cli/inlining.ts; `REPLGUARD_INLINED_BYTECODE_LIMIT=0` for V8's own).
+ *
  * It ends with the figure of issue #15 and the sha256 of every result (one more pass, untimed) on
  * one line: the time per 100,000 documents of all rounds (warm-up included) and the hash, which a
  * change to evaluation's speed must leave as it was.
  */
 import { createHash } from "node:crypto";
+import { limitInlining } from "../src/cli/inlining.js";
 import { evaluateBucket, loadPolicies } from "../src/policy/index.js";
 import { snapshotRecords } from "../src/report/index.js";
 import { evaluationFigures, evaluationLine, per100kLine, type EvaluationFigures } from "./figures.js";
@@ -27,6 +31,7 @@ if (file === undefined || file.startsWith("--")) {
   process.exit(2);
 }
 const rounds = numberFlag("rounds", 1);
+limitInlining();
 // All rounds together: with 10 rounds of a 100 × 100 snapshot, about the audit of 100,000 documents, warm-up included.
 const total: EvaluationFigures = { documents: 0, policies: 0, seconds: 0, cpuSeconds: 0 };
 // The rounds after the first, apart: the first round's excess over them is the JIT's warm-up.

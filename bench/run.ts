@@ -5,7 +5,9 @@
  * its CPU (user + system) and peak RSS are the audit's own. Then, from the snapshot file it wrote:
  * calls by operation against the fact plan's minimum, policy evaluation time, each report
  * re-rendered alone (`replguard report`, its time and size) and the HTML's first screen in
- * headless Chromium (/usr/bin/chromium).
+ * headless Chromium (/usr/bin/chromium). The audit child and this process (where the policy
+ * evaluation figure is measured) compile as the `replguard` executable does (src/cli/main.ts: its
+ * heap growth, src/cli/heap.ts, in the child; its inlining limit, src/cli/inlining.ts, in both).
  *
  * Flags: --accounts N (default 1000) --buckets N per account (default 100) --latency MS (default
  * 100) --concurrency N (default 64) --no-calls (skip the call log: at 1,000,000 buckets it is large)
@@ -29,10 +31,13 @@ import type { CallRecord } from "../src/sandbox/types.js";
 import { evaluationFigures, evaluationLine, htmlFirstScreenMs, minimumCalls } from "./figures.js";
 import { benchLatency, benchSandbox } from "./sandbox.js";
 import { numberFlag } from "./flags.js";
+import { limitInlining } from "../src/cli/inlining.js";
 import { corePinsFlag, onCore } from "./pin-cores.js";
 import { startSandboxChild, type SandboxChild } from "./sandbox-child.js";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+// The policy evaluation figure is measured in this process: compiled as the CLI compiles it.
+limitInlining();
 const argv = process.argv.slice(2);
 const quick = argv.includes("--quick");
 const accounts = numberFlag("accounts", quick ? 20 : 1000);
@@ -77,6 +82,7 @@ async function cli(args: string[], env: Record<string, string> = {}): Promise<Ch
     `const tick = () => { const s = stages[stages.length - 1]; s[3] = Math.max(s[3], rss()); }; setInterval(tick, 50).unref();` +
     `(await import("node:diagnostics_channel")).subscribe("replguard:scan-stage", (m) => { tick(); stages.push([m.stage, performance.now() - t0, cpu(), rss()]); });` +
     `const { boundHeapGrowth } = await import(${JSON.stringify(`${root}src/cli/heap.ts`)}); boundHeapGrowth();` +
+    `const { limitInlining } = await import(${JSON.stringify(`${root}src/cli/inlining.ts`)}); limitInlining();` +
     `const { main } = await import(${JSON.stringify(`${root}src/cli/program.ts`)}); const code = await main(process.argv.slice(1)); tick(); const u = process.resourceUsage(); stages.push(["exit", performance.now() - t0, cpu(), rss()]);` +
     `process.stderr.write("usage " + u.maxRSS + " " + (u.userCPUTime + u.systemCPUTime) + "\\nstages " + JSON.stringify(stages) + "\\n"); process.exitCode = code;`;
   const started = performance.now();

@@ -8,7 +8,7 @@
  * set is bigger than expected runs slower, never out of memory.
  */
 import { setFlagsFromString } from "node:v8";
-import { UsageError } from "../errors.js";
+import { wholeNumberSetting } from "./v8-setting.js";
 
 /**
  * Old-generation growth after a full GC, in percent of what survived (V8's own factor is 10 to
@@ -24,11 +24,7 @@ export const HEAP_GROWING_PERCENT = 25;
  * another factor; `0` gives V8 its own heuristics back (to compare, or for a workload they suit).
  */
 export function boundHeapGrowth(env: NodeJS.ProcessEnv = process.env): number {
-  const configured = env.REPLGUARD_HEAP_GROWING_PERCENT;
-  const percent = configured === undefined || configured === "" ? HEAP_GROWING_PERCENT : Number(configured);
-  if (!Number.isInteger(percent) || percent < 0 || percent > 1000) {
-    throw new UsageError(`REPLGUARD_HEAP_GROWING_PERCENT must be a whole number from 0 to 1000, got "${configured}"`);
-  }
+  const percent = wholeNumberSetting(env, "REPLGUARD_HEAP_GROWING_PERCENT", HEAP_GROWING_PERCENT, 1000);
   setFlagsFromString(`--heap-growing-percent=${percent}`);
   return percent;
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /** The `replguard` executable. */
 import { boundHeapGrowth } from "./heap.js";
+import { limitInlining } from "./inlining.js";
 import { main } from "./program.js";
 
 // The SDK warns on Node 20 that *future* SDK releases will need Node 22. The locked SDK version
@@ -11,17 +12,20 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 // files behind. Ignored, the write fails with EFBIG instead, and the report writer cleans up.
 process.on("SIGXFSZ", () => undefined);
 
-// An audit holds little but allocates fast: V8 would let the heap grow to several times what is
-// live before collecting (docs/memory.md). Process-wide, so set here, not by the library.
-let heapError: string | null = null;
+// V8 settings, process-wide, so set here, not by the library. An audit holds little but allocates
+// fast: V8 would let the heap grow to several times what is live before collecting
+// (docs/memory.md). Its first pass over the documents is mostly TurboFan compiling the policies'
+// code: smaller inlining makes that cheaper (docs/scale.md, "Policy evaluation").
+let settingError: string | null = null;
 try {
   boundHeapGrowth();
+  limitInlining();
 } catch (error) {
-  heapError = (error as Error).message;
+  settingError = (error as Error).message;
 }
 
-if (heapError === null) process.exitCode = await main(process.argv.slice(2));
+if (settingError === null) process.exitCode = await main(process.argv.slice(2));
 else {
-  process.stderr.write(`replguard: ${heapError}\n`);
+  process.stderr.write(`replguard: ${settingError}\n`);
   process.exitCode = 2;
 }
