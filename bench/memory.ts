@@ -14,9 +14,11 @@
  * `--live`: a full GC every second, and the heap and array buffers left after it (what is held,
  * garbage aside; the packed inventory's columns are array buffers, outside the heap); and a full
  * GC as each phase ends, where nothing is in flight: what the phase leaves held (its growth with the
- * organization is the per-bucket slope, free of what happened to be in flight at a sample).
+ * organization is the per-bucket slope, free of what happened to be in flight at a sample), and the
+ * RSS then by kind of mapping (bench/rss-split.ts: malloc arena, other anonymous, files).
  * `--heap-snapshots DIR`: at the end of each phase, a full GC and a V8 heap snapshot written there
- * (open in Chrome DevTools, Memory tab) to see what the live heap is made of.
+ * (open in Chrome DevTools, Memory tab) to see what the live heap is made of (writing one grows
+ * malloc's arena by tens of MB, kept: not with the RSS figures).
  */
 import { subscribe } from "node:diagnostics_channel";
 import { mkdtemp, readdir, rm, stat } from "node:fs/promises";
@@ -27,6 +29,7 @@ import { boundHeapGrowth } from "../src/cli/heap.js";
 import { audit } from "../src/audit/index.js";
 import { SCAN_STAGES } from "../src/scan/context.js";
 import { numberFlag } from "./flags.js";
+import { rssSplit, type RssSplit } from "./rss-split.js";
 import { startSandboxChild } from "./sandbox-child.js";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
@@ -56,6 +59,11 @@ const held = new Map<string, number>();
  * made the handoff look as if it held something per bucket (docs/memory.md).
  */
 const heldData = new Map<string, number>();
+/**
+ * `--live`: the RSS at each phase's end by kind of mapping (bench/rss-split.ts): what the process
+ * keeps beyond what is held (memory freed into malloc's arena, V8's heap pages) shows there.
+ */
+const splits = new Map<string, RssSplit>();
 const codeSpace = (): number => getHeapSpaceStatistics().find((space) => space.space_name === "code_space")?.space_used_size ?? 0;
 const enter = (next: string): void => {
   if (next === phase) return;
@@ -65,6 +73,8 @@ const enter = (next: string): void => {
     const memory = process.memoryUsage();
     held.set(phase, memory.heapUsed + memory.arrayBuffers);
     heldData.set(phase, memory.heapUsed + memory.arrayBuffers - codeSpace());
+    const split = rssSplit();
+    if (split !== null) splits.set(phase, split);
   }
   if (snapshots !== null && typeof globalThis.gc === "function") {
     globalThis.gc();
@@ -96,6 +106,8 @@ const LATER = ["first-reading", "access", "handoff"];
 subscribe(SCAN_STAGES.name, (message) => {
   if ((message as { stage: string }).stage === "access" && phase === "destinations") enter("first-reading");
 });
+const splitText = (split: RssSplit | undefined): string =>
+  split === undefined ? "" : `, RSS at its end: malloc arena ${(split.arena / 2 ** 20).toFixed(0)} MB, other anonymous ${(split.anonymous / 2 ** 20).toFixed(0)} MB, files ${(split.files / 2 ** 20).toFixed(0)} MB`;
 const dir = await mkdtemp(join(tmpdir(), "replguard-memory-"));
 const started = process.cpuUsage();
 try {
@@ -121,7 +133,7 @@ try {
   enter("end");
   const cpu = process.cpuUsage(started);
   console.log(`memory bench: ${accounts} × ${buckets} = ${accounts * buckets} buckets, accessAhead ${aheadFlag ?? "default"}, heap growing ${growth === 0 ? "as V8 decides" : `${growth}%`}, exit ${result.exitCode}, kept ${result.snapshot.buckets.length} documents / ${result.snapshot.results.length} results, CPU ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s`);
-  for (const [name, p] of peaks) console.log(`  ${name.padEnd(14)} peak RSS ${(p.rss / 2 ** 20).toFixed(0)} MB, heap used ${(p.heap / 2 ** 20).toFixed(0)} MB, external ${(p.external / 2 ** 20).toFixed(0)} MB${live ? `, live heap after GC ${(p.live / 2 ** 20).toFixed(1)} MB + array buffers ${(p.liveBuffers / 2 ** 20).toFixed(1)} MB, held at its end ${((held.get(name) ?? 0) / 2 ** 20).toFixed(2)} MB (${((heldData.get(name) ?? 0) / 2 ** 20).toFixed(2)} MB but code space)` : ""}`);
+  for (const [name, p] of peaks) console.log(`  ${name.padEnd(14)} peak RSS ${(p.rss / 2 ** 20).toFixed(0)} MB, heap used ${(p.heap / 2 ** 20).toFixed(0)} MB, external ${(p.external / 2 ** 20).toFixed(0)} MB${live ? `, live heap after GC ${(p.live / 2 ** 20).toFixed(1)} MB + array buffers ${(p.liveBuffers / 2 ** 20).toFixed(1)} MB, held at its end ${((held.get(name) ?? 0) / 2 ** 20).toFixed(2)} MB (${((heldData.get(name) ?? 0) / 2 ** 20).toFixed(2)} MB but code space)${splitText(splits.get(name))}` : ""}`);
   console.log(`  process peak RSS (maxRSS) ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
   // What the run wrote: the snapshot's size follows the documents' (docs/memory.md).
   const written = await Promise.all((await readdir(join(dir, "out"))).sort().map(async (name) => `${name} ${((await stat(join(dir, "out", name))).size / 2 ** 20).toFixed(1)} MB`));
