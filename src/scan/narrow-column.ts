@@ -95,12 +95,12 @@ export class NarrowColumn {
 }
 
 /**
- * Runs of entries (a bucket's destination ids; its name's bytes too, before they went to disk: scan/name-file.ts) in pages of `1 << bits` entries, a
+ * Runs of entries (a bucket's destination ids) in pages of `1 << bits` entries, a
  * run never split across two: its address is its page's index `<< bits` plus its offset there. A
  * run longer than a page gets a page of its own, and the page indexes it spans are left empty (so
  * addresses keep their order). Each page's fill is where its last run ends.
  */
-export class PagedRuns<T extends Uint8Array | Int32Array> {
+export class PagedRuns<T extends Int32Array> {
   readonly pages: T[] = [];
   readonly fills: number[] = [];
 
