@@ -23,17 +23,13 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { BucketDocument } from "../src/model/index.js";
 import { snapshotRecords } from "../src/report/index.js";
-import { numberFlag } from "./flags.js";
+import { numberFlag, textFlag } from "./flags.js";
 
 const file = process.argv[2];
 if (file === undefined || file.startsWith("--")) {
   console.error('usage: npx tsx bench/first-pass-instructions.ts SNAPSHOT [--rounds N] [--checkout DIR] [--v8 "FLAGS"]');
   process.exit(2);
 }
-const textFlag = (name: string, fallback: string): string => {
-  const index = process.argv.indexOf(`--${name}`);
-  return index < 0 ? fallback : (process.argv[index + 1] ?? fallback);
-};
 const rounds = numberFlag("rounds", 1);
 const checkout = resolve(textFlag("checkout", resolve(import.meta.dirname, "..")));
 const v8Flags = textFlag("v8", "");
