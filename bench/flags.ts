@@ -9,3 +9,15 @@ export function numberFlag(name: string, fallback: number, argv: readonly string
   }
   return value;
 }
+
+/** The benches' text flags (`--checkout DIR`): the word after the flag, or `fallback` when the flag is not given. */
+export function textFlag(name: string, fallback: string, argv: readonly string[] = process.argv): string {
+  const index = argv.indexOf(`--${name}`);
+  if (index < 0) return fallback;
+  const value = argv[index + 1];
+  if (value === undefined) {
+    console.error(`bench: --${name} needs a value`);
+    process.exit(2);
+  }
+  return value;
+}
