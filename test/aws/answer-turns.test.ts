@@ -15,10 +15,11 @@ import { scanSandbox } from "../support/scan.js";
 const FACTS: FactPlan = { all: ["versioning", "replication"], replicating: ["encryption", "tags"], destinations: [] };
 const SLOTS = 8;
 
-/** Scans `sandbox`; its documents and what this thread's transports counted meanwhile. */
-async function scanCounting(sandbox: Sandbox) {
+/** Scans `sandbox` (on `workers` threads); its documents, by name, and what this thread's transports counted meanwhile. */
+async function scanCounting(sandbox: Sandbox, workers = 1) {
   const before = answerTurnCounts();
-  const result = await scanSandbox(sandbox, { concurrency: { requests: SLOTS, accounts: 4 }, facts: FACTS });
+  const result = await scanSandbox(sandbox, { concurrency: { requests: SLOTS, accounts: 4 }, facts: FACTS, workers });
+  result.buckets.sort((a, b) => a.name.localeCompare(b.name));
   const after = answerTurnCounts();
   const counted = Object.fromEntries(Object.entries(after).map(([name, value]) => [name, value - before[name as keyof AnswerTurnCounts]])) as unknown as AnswerTurnCounts;
   return { buckets: result.buckets, counted };
@@ -35,7 +36,7 @@ describe("aws/AnswerTurns: coalesced wake-ups", () => {
     await Promise.all([slow?.close(), quick?.close()]);
   });
 
-  it("sleeps for more answers at 100 ms a call, and the documents are those of a scan that does not (REPLGUARD_COALESCE_MS=0)", async () => {
+  it("sleeps for more answers at 100 ms a call, and the documents are those of a scan that does not (REPLGUARD_COALESCE_MS=0) and of two worker threads", async () => {
     const coalesced = await scanCounting(slow);
     expect(coalesced.counted.answers).toBeGreaterThan(40);
     expect(coalesced.counted.waits).toBeGreaterThan(0);
@@ -46,6 +47,12 @@ describe("aws/AnswerTurns: coalesced wake-ups", () => {
     expect(plain.counted.waits).toBe(0);
     expect(plain.counted.answers).toBe(coalesced.counted.answers);
     expect(coalesced.buckets).toEqual(plain.buckets);
+
+    // Each worker thread coalesces its own answers (not counted here: its counters are its own); the documents are the same.
+    vi.unstubAllEnvs();
+    const threads = await scanCounting(slow, 2);
+    expect(threads.counted.answers).toBeLessThan(coalesced.counted.answers);
+    expect(threads.buckets).toEqual(coalesced.buckets);
   });
 
   it("never sleeps at 0 ms a call, and still counts the answers' turns", async () => {
