@@ -6,13 +6,13 @@
  * request sent and every answer (or error) received:
  * - it counts the answers and the loop turns that handled at least one (one `setImmediate` per such
  *   turn, scheduled by its first answer), for the benches (`answerTurnCounts`);
- * - at the end of a turn that handled a few answers, while the answers are slow (the median of the
- *   last ones at least `SLOW_ANSWER_MS`), the thread mostly idle and most slots in flight, it sleeps
+ * - at the end of a turn that handled one or two answers, while the answers are slow (the median of
+ *   the last ones at least `SLOW_ANSWER_MS`), the thread mostly idle and most slots in flight, it sleeps
  *   `waitMs` with `Atomics.wait` (no CPU while asleep): the answers that come meanwhile wait in their
  *   sockets, and the next turn's poll returns them together, without sleeping again. The wait is a
  *   sleep and a wake-up itself, so it pays only when several answers come during it: 6 ms at 64
  *   slots (about four), not 2 (fewer answers a wake-up than without). A call's answer is handled at
- *   most `waitMs` later: the 100 ms scans took about 5% longer.
+ *   most `waitMs` later: the 100 ms scans took 2–5% longer.
  * Never while the answers are quick (0 ms a call, an in-process sandbox: the median is a few ms) nor
  * while the thread is busy (a CPU-bound scan, an in-process sandbox's own work), so a thread with
  * work to do never sleeps; never with few calls in flight (an account's last calls, a single read).
@@ -37,8 +37,11 @@ export const SLOW_ANSWER_MS = 20;
 const RECENT = 16;
 /** Sleeps only while at least this share of the slots is in flight: answers keep coming during the wait. */
 const IN_FLIGHT_SHARE = 0.5;
-/** A turn that handled this many answers already found them gathered (0 ms a call against a busy server: ~17). */
-const GATHERED = 8;
+/**
+ * A turn that handled this many answers already found them gathered: a wait after it would add a
+ * wake-up for nothing (a scanner whose core is shared finds 8–15 a turn; 0 ms a call, ~17).
+ */
+const GATHERED = 3;
 /** How often the thread's own busy share is read (its event-loop utilization over that time). */
 const WINDOW_MS = 100;
 /**
