@@ -12,7 +12,7 @@
  *   sockets, and the next turn's poll returns them together, without sleeping again. The wait is a
  *   sleep and a wake-up itself, so it pays only when several answers come during it: 6 ms at 64
  *   slots (about four), not 2 (fewer answers a wake-up than without). A call's answer is handled at
- *   most `waitMs` later: the 100 ms scans took 2–5% longer.
+ *   most `waitMs` later: the 100 ms scans took 2–8% longer.
  * Never while the answers are quick (0 ms a call, an in-process sandbox: the median is a few ms) nor
  * while the thread is busy (a CPU-bound scan, an in-process sandbox's own work), so a thread with
  * work to do never sleeps; never with few calls in flight (an account's last calls, a single read).
