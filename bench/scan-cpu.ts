@@ -12,7 +12,8 @@
  * Each round also prints its calls by operation (from the sandbox's call log) and S3 calls per bucket,
  * the TCP connections the scanner opened (node's `net.client.socket` channel), and the process's context
  * switches (voluntary: it slept until an answer came; involuntary: it was taken off the CPU) and its CPU by
- * thread (bench/thread-cpu.ts: the main thread's JavaScript, V8's garbage-collection workers). `--latency MS`
+ * thread (bench/thread-cpu.ts: the main thread's JavaScript, V8's garbage-collection workers), and the lean
+ * reads' answers per turn of the event loop and the turns after which it slept for more (src/aws/answer-turns.ts). `--latency MS`
  * gives every sandbox answer that delay, as `npm run bench` does (issue #15 measures at 100 ms).
  * `--audit-plan` scans with the fact plan of the default policies (what `audit` reads: about 3 S3
  * calls a bucket, and the early access batches), not the scan's default plan (versioning, replication).
@@ -27,7 +28,8 @@ import { numberFlag } from "./flags.js";
 import { corePinsFlag, pinProcess } from "./pin-cores.js";
 import { startSandboxChild } from "./sandbox-child.js";
 import { stageCpu, stageCpuLines, summary, type StageMark } from "./stage-cpu.js";
-import { threadCpu, threadCpuLine } from "./thread-cpu.js";
+import { mainThreadWakeups, threadCpu, threadCpuLine } from "./thread-cpu.js";
+import { answerTurnCounts } from "../src/aws/answer-turns.js";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 const accounts = numberFlag("accounts", 100);
@@ -72,6 +74,8 @@ try {
     const before = process.cpuUsage();
     const usageBefore = process.resourceUsage();
     const threadsBefore = threadCpu();
+    const turnsBefore = answerTurnCounts();
+    const wakeupsBefore = mainThreadWakeups() ?? 0;
     const started = performance.now();
     const startCpu = cpuMs();
     const result = await scan({
@@ -87,6 +91,8 @@ try {
     const cpu = process.cpuUsage(before);
     const usage = process.resourceUsage();
     const threadsAfter = threadCpu();
+    const turnsAfter = answerTurnCounts();
+    const wakeups = (mainThreadWakeups() ?? 0) - wakeupsBefore;
     const wall = performance.now() - started;
     const n = result.buckets.length;
     const ms = (cpu.user + cpu.system) / 1000;
@@ -100,6 +106,10 @@ try {
     const voluntary = usage.voluntaryContextSwitches - usageBefore.voluntaryContextSwitches;
     const involuntary = usage.involuntaryContextSwitches - usageBefore.involuntaryContextSwitches;
     console.log(`  context switches: voluntary ${voluntary} (${(voluntary / n).toFixed(2)} a bucket), involuntary ${involuntary}`);
+    // Answers per wake-up: the lean reads' answers, the loop turns that handled any, and the turns after which it slept for more (src/aws/answer-turns.ts).
+    const answers = turnsAfter.answers - turnsBefore.answers;
+    const turns = turnsAfter.turns - turnsBefore.turns;
+    console.log(`  lean answers ${answers} in ${turns} turns (${(answers / turns).toFixed(2)} a turn), coalescing waits ${turnsAfter.waits - turnsBefore.waits}, main thread's wake-ups ${wakeups} (${(answers / wakeups).toFixed(2)} answers a wake-up)`);
     // The main thread runs the JavaScript; V8's workers the parallel and concurrent garbage collection.
     if (threadsAfter.size > 0) console.log(`  CPU by thread: ${threadCpuLine(threadsBefore, threadsAfter)}`);
     perRound.push({ accounts: stageCpu(startCpu, marks, endCpu, "accounts") / n, scan: ms / n });

@@ -49,3 +49,17 @@ export function threadCpuLine(before: Map<string, number>, after: Map<string, nu
     .map(([name, ms]) => `${name} ${(ms / 1000).toFixed(2)} s`)
     .join(", ");
 }
+
+/**
+ * The main thread's voluntary context switches so far (`/proc/self/task/<pid>/status`): each time it
+ * slept (in epoll until an answer came, or in a coalescing wait) and woke up, the process's other
+ * threads' sleeps left out. Undefined where there is no /proc.
+ */
+export function mainThreadWakeups(): number | undefined {
+  try {
+    const status = readFileSync(`/proc/self/task/${process.pid}/status`, "utf8");
+    return Number(/^voluntary_ctxt_switches:\s*(\d+)/m.exec(status)?.[1]);
+  } catch {
+    return undefined;
+  }
+}

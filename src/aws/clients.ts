@@ -19,7 +19,8 @@ import { leanKeyPolicies, resolveKmsTemplate, sdkKeyPolicies, type KeyPolicies }
 import { leanBucketLists, resolveListBucketsTemplate, sdkBucketLists, type BucketLists } from "./lean-list-buckets.js";
 import { leanIamReads, resolveIamTemplate, sdkIamReads, type IamReads } from "./lean-iam.js";
 import { LeanS3, type EndpointTemplate } from "./lean-s3.js";
-import { leanDispatcher, undiciTransport, type LeanTransport } from "./lean-transport.js";
+import { leanDispatcher, REQUEST_TIMEOUT_MS, undiciTransport, type LeanTransport } from "./lean-transport.js";
+import { AnswerTurns, coalesceMs } from "./answer-turns.js";
 import { slotPerAttempt } from "./request-slots.js";
 import type { LeanOperation } from "./lean-shapes.js";
 
@@ -278,7 +279,8 @@ export class AwsClientFactory {
   private leanTransport(): LeanTransport {
     if (this.lean === undefined) {
       const dispatcher = leanDispatcher(this.settings.maxSockets);
-      this.lean = { dispatcher, transport: undiciTransport(dispatcher) };
+      const turns = new AnswerTurns(this.settings.maxSockets, coalesceMs());
+      this.lean = { dispatcher, transport: undiciTransport(dispatcher, REQUEST_TIMEOUT_MS, turns) };
     }
     return this.lean.transport;
   }

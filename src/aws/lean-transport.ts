@@ -16,6 +16,7 @@
  */
 import { Agent, type Dispatcher } from "undici";
 import type { LeanResponse } from "./lean-errors.js";
+import type { AnswerTurns } from "./answer-turns.js";
 
 /** One GET (or a POST of `body`): the origin (`http://host:port`), the path with its query, the signed headers as [name, value, …]. */
 export interface LeanRequest {
@@ -105,12 +106,17 @@ class Collector {
   statusCode = 0;
   headers: Record<string, string | undefined> = {};
   chunks: Buffer[] = [];
+  /** When it was sent (`turns.sent()`), if the transport counts its answers' turns. */
+  private readonly sentAt: number;
 
   constructor(
     private readonly resolve: (response: LeanResponse) => void,
     private readonly reject: (error: unknown) => void,
     private readonly timeoutMs: number,
-  ) {}
+    private readonly turns: AnswerTurns | undefined,
+  ) {
+    this.sentAt = turns === undefined ? 0 : turns.sent();
+  }
 
   onConnect(): void {}
 
@@ -128,20 +134,25 @@ class Collector {
   onComplete(): void {
     const chunks = this.chunks;
     const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+    this.turns?.answered(this.sentAt);
     this.resolve({ statusCode: this.statusCode, headers: this.headers, body: body.toString("utf8") });
   }
 
   onError(error: Error): void {
+    this.turns?.answered(this.sentAt);
     this.reject(nodeError(error, this.timeoutMs));
   }
 }
 
-/** Sends through `dispatcher` (leanDispatcher's), `timeoutMs` for the headers and again for the body. */
-export function undiciTransport(dispatcher: Dispatcher, timeoutMs = REQUEST_TIMEOUT_MS): LeanTransport {
+/**
+ * Sends through `dispatcher` (leanDispatcher's), `timeoutMs` for the headers and again for the body;
+ * each request and answer told to `turns` if given (answer-turns.ts: wake-ups counted, and coalesced).
+ */
+export function undiciTransport(dispatcher: Dispatcher, timeoutMs = REQUEST_TIMEOUT_MS, turns?: AnswerTurns): LeanTransport {
   return ({ origin, path, headers, body }) =>
     new Promise<LeanResponse>((resolve, reject) => {
       const method = body === undefined ? "GET" : "POST";
-      const handler = new Collector(resolve, reject, timeoutMs);
+      const handler = new Collector(resolve, reject, timeoutMs, turns);
       dispatcher.dispatch({ origin, path, method, headers, body, headersTimeout: timeoutMs, bodyTimeout: timeoutMs }, handler as unknown as Dispatcher.DispatchHandler);
     });
 }

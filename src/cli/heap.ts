@@ -8,7 +8,7 @@
  * set is bigger than expected runs slower, never out of memory.
  */
 import { setFlagsFromString } from "node:v8";
-import { wholeNumberSetting } from "./v8-setting.js";
+import { wholeNumberSetting } from "../env-switch.js";
 
 /**
  * Old-generation growth after a full GC, in percent of what survived (V8's own factor is 10 to

@@ -8,7 +8,7 @@
  * function is optimised, the scan's and the SDK's too).
  */
 import { setFlagsFromString } from "node:v8";
-import { wholeNumberSetting } from "./v8-setting.js";
+import { wholeNumberSetting } from "../env-switch.js";
 
 /** Bytes of bytecode TurboFan may inline into one optimised function, in all (V8's default: 920). */
 export const INLINED_BYTECODE_LIMIT = 300;

@@ -13,6 +13,7 @@ import {
 } from "../aws/index.js";
 import { UsageError } from "../errors.js";
 import { envSwitch } from "../env-switch.js";
+import { coalesceMs } from "../aws/answer-turns.js";
 import type { AccountRecord, AccountRef, BucketDocument, Coverage, FactName, FactPlan, ScanInfo, ShardInfo } from "../model/index.js";
 import { FACT_NAMES } from "../model/index.js";
 import { discoverOrganization, scopeAccounts, type Organization } from "../org/index.js";
@@ -152,6 +153,7 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   if (options.accountChunk !== undefined) positive("accountChunk", options.accountChunk, 1);
   workerCount(options.workers, 1); // a bad value is refused before any call
   envSwitch("REPLGUARD_ACCESS_AHEAD"); // likewise
+  coalesceMs(); // likewise
   if (options.workers !== undefined && options.workers !== 1 && options.retryStrategy !== undefined) {
     throw new UsageError("retryStrategy cannot be handed to worker threads: use workers 1 with it");
   }

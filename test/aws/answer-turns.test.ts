@@ -1,0 +1,71 @@
+/**
+ * Coalesced wake-ups (src/aws/answer-turns.ts): while the answers are slow and the thread idle, a
+ * turn that handled a few answers sleeps a few ms so the next finds more; at 0 ms a call (a quick
+ * in-process sandbox, the thread busy) it never does, and either way the documents are the same.
+ * Asserted on the thread's counters (answers, turns, waits), never on a clock.
+ */
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { answerTurnCounts, type AnswerTurnCounts } from "../../src/aws/answer-turns.js";
+import { UsageError } from "../../src/errors.js";
+import type { FactPlan } from "../../src/model/index.js";
+import { startSandbox, type Sandbox } from "../../src/sandbox/index.js";
+import { scanSandbox } from "../support/scan.js";
+
+/** S3 reads on the lean path for every bucket, and more for those that replicate. */
+const FACTS: FactPlan = { all: ["versioning", "replication"], replicating: ["encryption", "tags"], destinations: [] };
+const SLOTS = 8;
+
+/** Scans `sandbox` (on `workers` threads); its documents, by name, and what this thread's transports counted meanwhile. */
+async function scanCounting(sandbox: Sandbox, workers = 1) {
+  const before = answerTurnCounts();
+  const result = await scanSandbox(sandbox, { concurrency: { requests: SLOTS, accounts: 4 }, facts: FACTS, workers });
+  result.buckets.sort((a, b) => a.name.localeCompare(b.name));
+  const after = answerTurnCounts();
+  const counted = Object.fromEntries(Object.entries(after).map(([name, value]) => [name, value - before[name as keyof AnswerTurnCounts]])) as unknown as AnswerTurnCounts;
+  return { buckets: result.buckets, counted };
+}
+
+describe("aws/AnswerTurns: coalesced wake-ups", () => {
+  let slow: Sandbox;
+  let quick: Sandbox;
+  beforeAll(async () => {
+    const generate = { accounts: 4, buckets: 10, seed: 7 };
+    [slow, quick] = await Promise.all([startSandbox({ generate, faults: { latencyMs: 100 } }), startSandbox({ generate })]);
+  });
+  afterAll(async () => {
+    await Promise.all([slow?.close(), quick?.close()]);
+  });
+
+  it("sleeps for more answers at 100 ms a call, and the documents are those of a scan that does not (REPLGUARD_COALESCE_MS=0) and of two worker threads", async () => {
+    const coalesced = await scanCounting(slow);
+    expect(coalesced.counted.answers).toBeGreaterThan(40);
+    expect(coalesced.counted.waits).toBeGreaterThan(0);
+    expect(coalesced.counted.turns).toBeLessThanOrEqual(coalesced.counted.answers);
+
+    vi.stubEnv("REPLGUARD_COALESCE_MS", "0");
+    const plain = await scanCounting(slow);
+    expect(plain.counted.waits).toBe(0);
+    expect(plain.counted.answers).toBe(coalesced.counted.answers);
+    expect(coalesced.buckets).toEqual(plain.buckets);
+
+    // Each worker thread coalesces its own answers (not counted here: its counters are its own); the documents are the same.
+    vi.unstubAllEnvs();
+    const threads = await scanCounting(slow, 2);
+    expect(threads.counted.answers).toBeLessThan(coalesced.counted.answers);
+    expect(threads.buckets).toEqual(coalesced.buckets);
+  });
+
+  it("never sleeps at 0 ms a call, and still counts the answers' turns", async () => {
+    const { counted } = await scanCounting(quick);
+    expect(counted.answers).toBeGreaterThan(40);
+    expect(counted.turns).toBeGreaterThan(0);
+    expect(counted.waits).toBe(0);
+  });
+
+  it("refuses a REPLGUARD_COALESCE_MS that is not a whole number from 0 to 20, before any call", async () => {
+    vi.stubEnv("REPLGUARD_COALESCE_MS", "2.5");
+    const calls = quick.calls.length;
+    await expect(scanSandbox(quick)).rejects.toThrow(new UsageError('REPLGUARD_COALESCE_MS must be a whole number from 0 to 20, got "2.5"'));
+    expect(quick.calls.length).toBe(calls);
+  });
+});
