@@ -16,6 +16,7 @@
  * GC as each phase ends, where nothing is in flight: what the phase leaves held (its growth with the
  * organization is the per-bucket slope, free of what happened to be in flight at a sample), and the
  * RSS then by kind of mapping (bench/rss-split.ts: malloc arena, other anonymous, files).
+ * `--at-peak`: each phase's peak split into V8's spaces and kinds of mapping (see `atPeak`).
  * `--heap-snapshots DIR`: at the end of each phase, a full GC and a V8 heap snapshot written there
  * (open in Chrome DevTools, Memory tab) to see what the live heap is made of (writing one grows
  * malloc's arena by tens of MB, kept: not with the RSS figures).
@@ -83,9 +84,30 @@ const enter = (next: string): void => {
   }
   phase = next;
 };
+/**
+ * `--at-peak`: what each phase's RSS peak was made of: V8's heap spaces (physical sizes) and the RSS
+ * by kind of mapping, taken as the peak is reached (the split at most once a second: reading
+ * /proc/self/smaps costs a few ms). Without `--live`'s forced collections, this is the audit's own
+ * peak: which side (V8's pages or malloc's arena) grows with the organization.
+ */
+const atPeak = argv.includes("--at-peak");
+const peakParts = new Map<string, { spaces: string; split: RssSplit | null }>();
+let lastSplitAt = 0;
+const spacesText = (): string =>
+  getHeapSpaceStatistics()
+    .filter((space) => space.physical_space_size >= 2 ** 19)
+    .map((space) => `${space.space_name.replace("_space", "")} ${(space.physical_space_size / 2 ** 20).toFixed(0)}`)
+    .join(", ");
 const sample = (): void => {
   const m = process.memoryUsage();
   const peak = peaks.get(phase) ?? { rss: 0, heap: 0, external: 0, live: 0, liveBuffers: 0 };
+  if (atPeak && m.rss > peak.rss) {
+    const now = performance.now();
+    const parts = peakParts.get(phase);
+    const split = parts === undefined || now - lastSplitAt >= 1000 ? rssSplit() : parts.split;
+    if (split !== parts?.split) lastSplitAt = now;
+    peakParts.set(phase, { spaces: spacesText(), split });
+  }
   peaks.set(phase, { ...peak, rss: Math.max(peak.rss, m.rss), heap: Math.max(peak.heap, m.heapUsed), external: Math.max(peak.external, m.external + m.arrayBuffers) });
 };
 const timer = setInterval(sample, 50);
@@ -134,6 +156,12 @@ try {
   const cpu = process.cpuUsage(started);
   console.log(`memory bench: ${accounts} × ${buckets} = ${accounts * buckets} buckets, accessAhead ${aheadFlag ?? "default"}, heap growing ${growth === 0 ? "as V8 decides" : `${growth}%`}, exit ${result.exitCode}, kept ${result.snapshot.buckets.length} documents / ${result.snapshot.results.length} results, CPU ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s`);
   for (const [name, p] of peaks) console.log(`  ${name.padEnd(14)} peak RSS ${(p.rss / 2 ** 20).toFixed(0)} MB, heap used ${(p.heap / 2 ** 20).toFixed(0)} MB, external ${(p.external / 2 ** 20).toFixed(0)} MB${live ? `, live heap after GC ${(p.live / 2 ** 20).toFixed(1)} MB + array buffers ${(p.liveBuffers / 2 ** 20).toFixed(1)} MB, held at its end ${((held.get(name) ?? 0) / 2 ** 20).toFixed(2)} MB (${((heldData.get(name) ?? 0) / 2 ** 20).toFixed(2)} MB but code space)${splitText(splits.get(name))}` : ""}`);
+  if (atPeak) {
+    for (const [name, parts] of peakParts) {
+      const split = parts.split === null ? "" : `RSS (≤ 1 s before): arena ${(parts.split.arena / 2 ** 20).toFixed(0)}, other anonymous ${(parts.split.anonymous / 2 ** 20).toFixed(0)}, files ${(parts.split.files / 2 ** 20).toFixed(0)} MB; `;
+      console.log(`  at ${name}'s peak: ${split}V8 physical MB: ${parts.spaces}`);
+    }
+  }
   console.log(`  process peak RSS (maxRSS) ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
   // What the run wrote: the snapshot's size follows the documents' (docs/memory.md).
   const written = await Promise.all((await readdir(join(dir, "out"))).sort().map(async (name) => `${name} ${((await stat(join(dir, "out", name))).size / 2 ** 20).toFixed(1)} MB`));

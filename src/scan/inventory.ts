@@ -22,6 +22,7 @@ import type { AccountRef, FactName, ObjectLock, VersioningStatus } from "../mode
 import type { InventoryEntry } from "./spool.js";
 import { NameFile, type NameEncoding } from "./name-file.js";
 import { NarrowColumn, PAGE_BITS, PAGE_MASK, PagedColumn, PagedRuns } from "./narrow-column.js";
+import { mappedInt32Array, SlabPages } from "./page-memory.js";
 
 /** What a bucket shares with many others, one object per distinct value. */
 interface Profile {
@@ -64,19 +65,25 @@ export class Inventory implements InventoryReader, InventorySink {
   /** The names' bytes, on disk, in id order. */
   private readonly names: NameFile;
   /** Per id: where its name starts in `names` (| WIDE), its hash; it ends where the next id's starts (the last: at the file's length). */
-  private readonly start = new PagedColumn<Uint32Array>((n) => new Uint32Array(n));
-  private readonly hash = new PagedColumn<Uint32Array>((n) => new Uint32Array(n));
+  /** Every column's pages, outside malloc's arena (scan/page-memory.ts). */
+  private readonly memory = new SlabPages();
+  private readonly start = new PagedColumn<Uint32Array>((n) => this.memory.uint32(n));
+  private readonly hash = new PagedColumn<Uint32Array>((n) => this.memory.uint32(n));
   /** Per id: its account's index + 1, or 0 for a name only a rule named; its profile's index. */
-  private readonly account = new NarrowColumn();
-  private readonly profile = new NarrowColumn();
+  private readonly account = new NarrowColumn(this.memory);
+  private readonly profile = new NarrowColumn(this.memory);
   /** Per id: its destinations' address in `edges` (NONE: a bucket without rules) and how many. */
-  private readonly destStart = new PagedColumn<Int32Array>((n) => new Int32Array(n));
-  private readonly destCount = new NarrowColumn();
-  private readonly edges = new PagedRuns<Int32Array>(PAGE_BITS, (n) => new Int32Array(n));
-  /** Open addressing, linear probing: id + 1, 0 for a free slot; at most 3/4 full (rehashed, not paged: a doubling). */
-  private slots = new Int32Array(2048);
+  private readonly destStart = new PagedColumn<Int32Array>((n) => this.memory.int32(n));
+  private readonly destCount = new NarrowColumn(this.memory);
+  private readonly edges = new PagedRuns<Int32Array>(PAGE_BITS, (n) => this.memory.int32(n));
+  /**
+   * Open addressing, linear probing: id + 1, 0 for a free slot; at most 3/4 full (rehashed, not
+   * paged: a doubling), each size in a mapping of its own (scan/page-memory.ts: a freed one must not
+   * raise malloc's threshold).
+   */
+  private slots = mappedInt32Array(2048);
   /** Bucket ids in first-set order (the `Map`'s order). */
-  private readonly order = new PagedColumn<Int32Array>((n) => new Int32Array(n));
+  private readonly order = new PagedColumn<Int32Array>((n) => this.memory.int32(n));
   private buckets = 0;
   private readonly accounts: AccountRef[] = [];
   private readonly accountIndex = new Map<AccountRef, number>();
@@ -277,7 +284,7 @@ export class Inventory implements InventoryReader, InventorySink {
   }
 
   private rehash(size: number): void {
-    this.slots = new Int32Array(size);
+    this.slots = mappedInt32Array(size);
     for (let id = 0; id < this.ids; id++) this.place(id);
   }
 

@@ -6,6 +6,8 @@
  * ~150 MB at a million buckets for ~66 MB live, docs/memory.md). Lookups take one more indirection
  * (the page), read inline by the hot paths as `pages[i >>> PAGE_BITS][i & PAGE_MASK]`.
  */
+import { heapPages, type PageMemory } from "./page-memory.js";
+
 export const PAGE_BITS = 12;
 export const PAGE_SIZE = 1 << PAGE_BITS;
 export const PAGE_MASK = PAGE_SIZE - 1;
@@ -58,14 +60,20 @@ export class PagedColumn<T extends Int32Array | Uint32Array> {
  */
 type NarrowPage = Uint8Array | Uint16Array | Uint32Array;
 type Bits = 8 | 16 | 32;
-const ARRAYS = { 8: Uint8Array, 16: Uint16Array, 32: Uint32Array } as const;
 const bitsFor = (value: number): Bits => (value <= 0xff ? 8 : value <= 0xffff ? 16 : 32);
 export class NarrowColumn {
   pages: NarrowPage[] = [];
   private bits: Bits = 8;
 
+  /** `memory`: where its pages come from (scan/page-memory.ts). */
+  constructor(private readonly memory: PageMemory = heapPages) {}
+
+  private page(bits: Bits): NarrowPage {
+    return bits === 8 ? this.memory.uint8(PAGE_SIZE) : bits === 16 ? this.memory.uint16(PAGE_SIZE) : this.memory.uint32(PAGE_SIZE);
+  }
+
   ensure(count: number): void {
-    while (this.pages.length * PAGE_SIZE < count) this.pages.push(new ARRAYS[this.bits](PAGE_SIZE));
+    while (this.pages.length * PAGE_SIZE < count) this.pages.push(this.page(this.bits));
   }
 
   get capacity(): number {
@@ -81,7 +89,7 @@ export class NarrowColumn {
     if (bitsFor(value) > this.bits) {
       const bits = (this.bits = bitsFor(value));
       this.pages = this.pages.map((page) => {
-        const wider = new ARRAYS[bits](PAGE_SIZE);
+        const wider = this.page(bits);
         wider.set(page);
         return wider;
       });

@@ -7,6 +7,7 @@
 import type { BucketDocument, BucketError, FactName } from "../model/index.js";
 import type { Inventory } from "./inventory.js";
 import { PAGE_BITS, PAGE_MASK, PagedColumn } from "./narrow-column.js";
+import { mappedInt32Array, SlabPages } from "./page-memory.js";
 
 function grownInt32(array: Int32Array<ArrayBuffer>, length: number): Int32Array<ArrayBuffer> {
   const next = new Int32Array(length);
@@ -56,7 +57,9 @@ export class ReplicatedFrom implements ReplicatedFromReader {
     // Counted, placed and filled in the one id-indexed array kept (no whole-organization counts or
     // cursors beside it: 8 bytes a name at a million buckets): `offsets[d + 1]` counts d's sources,
     // then holds where d's sources end as they are filled in, then is shifted to where they start.
-    const offsets = new Int32Array(ids + 1);
+    // Both mapped outside malloc at a large organization's size (scan/page-memory.ts): freed, a
+    // malloc'd 4 MB would raise glibc's threshold and leave every later buffer under it in the arena.
+    const offsets = mappedInt32Array(ids + 1);
     let order: Int32Array<ArrayBuffer> = new Int32Array(1024);
     let destinations = 0;
     eachPair((destination) => {
@@ -67,7 +70,7 @@ export class ReplicatedFrom implements ReplicatedFromReader {
       order[destinations++] = destination;
     });
     for (let id = 0; id < ids; id++) offsets[id + 1] = offsets[id + 1]! + offsets[id]!;
-    const sources = new Int32Array(offsets[ids]!);
+    const sources = mappedInt32Array(offsets[ids]!);
     // Filled from each list's start, `offsets[d]` moving to d's end (d + 1's start); shifted back below.
     eachPair((destination, source) => {
       const at = offsets[destination]!;
@@ -152,7 +155,9 @@ const keyOf = (patch: Patch): string => JSON.stringify(patch, (_key, value: unkn
  * filling the same table (a `Map` by name before: ~80 bytes a destination).
  */
 export class Patches implements PatchReader {
-  private readonly index = new PagedColumn<Int32Array>((n) => new Int32Array(n), -1);
+  /** The index's pages, outside malloc's arena past its first 256 KiB (scan/page-memory.ts). */
+  private readonly memory = new SlabPages();
+  private readonly index = new PagedColumn<Int32Array>((n) => this.memory.int32(n), -1);
   private readonly patches: Patch[] = [];
   private readonly known = new Map<string, number>();
   private count = 0;
