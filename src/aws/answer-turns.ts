@@ -22,8 +22,13 @@
 import { performance } from "node:perf_hooks";
 import { wholeNumberSetting } from "../env-switch.js";
 
-/** How long a turn's end sleeps while coalescing, by default (docs/scale.md, "Coalesced wake-ups": measured at 2, 4, 6 and 10). */
-export const COALESCE_MS = 6;
+/**
+ * How long a turn's end sleeps while coalescing, by default: 0, off. At 6 ms (measured at 2, 4, 6
+ * and 10) the 100,000-bucket run at 100 ms took 1.289 against 1.532 ms CPU a bucket, but its wall
+ * ÷ floor went 1.17 → 1.28, over issue #15's 1.25 (docs/scale.md, "Coalesced wake-ups"): opt in with
+ * `REPLGUARD_COALESCE_MS=6` where CPU matters more than wall time.
+ */
+export const COALESCE_MS = 0;
 
 /**
  * The sleep after a turn's answers, in ms: `REPLGUARD_COALESCE_MS` (0 to 20; `0` never sleeps, the

@@ -36,26 +36,28 @@ describe("aws/AnswerTurns: coalesced wake-ups", () => {
     await Promise.all([slow?.close(), quick?.close()]);
   });
 
-  it("sleeps for more answers at 100 ms a call, and the documents are those of a scan that does not (REPLGUARD_COALESCE_MS=0) and of two worker threads", async () => {
+  it("sleeps for more answers at 100 ms a call (REPLGUARD_COALESCE_MS=6), and the documents are those of a scan that does not (the default, 0) and of two worker threads", async () => {
+    vi.stubEnv("REPLGUARD_COALESCE_MS", "6");
     const coalesced = await scanCounting(slow);
     expect(coalesced.counted.answers).toBeGreaterThan(40);
     expect(coalesced.counted.waits).toBeGreaterThan(0);
     expect(coalesced.counted.turns).toBeLessThanOrEqual(coalesced.counted.answers);
 
-    vi.stubEnv("REPLGUARD_COALESCE_MS", "0");
+    vi.unstubAllEnvs();
     const plain = await scanCounting(slow);
     expect(plain.counted.waits).toBe(0);
     expect(plain.counted.answers).toBe(coalesced.counted.answers);
     expect(coalesced.buckets).toEqual(plain.buckets);
 
     // Each worker thread coalesces its own answers (not counted here: its counters are its own); the documents are the same.
-    vi.unstubAllEnvs();
+    vi.stubEnv("REPLGUARD_COALESCE_MS", "6");
     const threads = await scanCounting(slow, 2);
     expect(threads.counted.answers).toBeLessThan(coalesced.counted.answers);
     expect(threads.buckets).toEqual(coalesced.buckets);
   });
 
-  it("never sleeps at 0 ms a call, and still counts the answers' turns", async () => {
+  it("never sleeps at 0 ms a call, even with the wait set, and still counts the answers' turns", async () => {
+    vi.stubEnv("REPLGUARD_COALESCE_MS", "6");
     const { counted } = await scanCounting(quick);
     expect(counted.answers).toBeGreaterThan(40);
     expect(counted.turns).toBeGreaterThan(0);
