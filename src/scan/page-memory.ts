@@ -39,6 +39,12 @@ export const SLAB_BYTES = 32 * 2 ** 20;
 type WasmMemory = new (descriptor: { initial: number; maximum: number }) => { readonly buffer: ArrayBuffer };
 const WasmMemory = (globalThis as { WebAssembly?: { Memory?: WasmMemory } }).WebAssembly?.Memory;
 
+/** Buffers mapped here: `process.memoryUsage()` counts none of them in `arrayBuffers` (and each whole in `external`). */
+const mapped = new WeakSet<ArrayBuffer>();
+
+/** Bytes of `view` in mapped memory, 0 when on malloc's: what a measurement by `arrayBuffers` misses. */
+export const mappedBytesOf = (view: ArrayBufferView): number => (mapped.has(view.buffer as ArrayBuffer) ? view.byteLength : 0);
+
 /**
  * `bytes` (a multiple of WASM_PAGE) of zeroed memory mapped outside malloc; a plain buffer without
  * WebAssembly, or when V8 cannot map more (each WebAssembly memory reserves gigabytes of address
@@ -48,7 +54,9 @@ function mappedBuffer(bytes: number): ArrayBuffer {
   const pages = bytes / WASM_PAGE;
   if (WasmMemory === undefined) return new ArrayBuffer(bytes);
   try {
-    return new WasmMemory({ initial: pages, maximum: pages }).buffer;
+    const buffer = new WasmMemory({ initial: pages, maximum: pages }).buffer;
+    mapped.add(buffer);
+    return buffer;
   } catch {
     return new ArrayBuffer(bytes);
   }
@@ -79,6 +87,8 @@ export class SlabPages implements PageMemory {
   private unmapped = 0;
   /** Slabs taken so far (diagnostics and tests). */
   slabs = 0;
+  /** Bytes given out from mapped memory: what `process.memoryUsage().arrayBuffers` does not count (tests and benches). */
+  mappedBytes = 0;
 
   /** `slabBytes`: a whole number of WebAssembly pages (64 KiB); tests take small slabs, and `heapBytes` 0 to map from the first page. */
   constructor(
@@ -115,7 +125,7 @@ export class SlabPages implements PageMemory {
       this.unmapped += aligned;
       return [new ArrayBuffer(aligned), 0];
     }
-    if (aligned > this.slabBytes) return [mappedBuffer(Math.ceil(aligned / WASM_PAGE) * WASM_PAGE), 0];
+    if (aligned > this.slabBytes) return this.counted(mappedBuffer(Math.ceil(aligned / WASM_PAGE) * WASM_PAGE), 0, aligned);
     if (this.slab === null || this.used + aligned > this.slabBytes) {
       this.slab = mappedBuffer(this.slabBytes);
       this.used = 0;
@@ -123,6 +133,11 @@ export class SlabPages implements PageMemory {
     }
     const offset = this.used;
     this.used += aligned;
-    return [this.slab, offset];
+    return this.counted(this.slab, offset, aligned);
+  }
+
+  private counted(buffer: ArrayBuffer, offset: number, bytes: number): [ArrayBuffer, number] {
+    if (mapped.has(buffer)) this.mappedBytes += bytes;
+    return [buffer, offset];
   }
 }

@@ -7,7 +7,7 @@
 import type { BucketDocument, BucketError, FactName } from "../model/index.js";
 import type { Inventory } from "./inventory.js";
 import { PAGE_BITS, PAGE_MASK, PagedColumn } from "./narrow-column.js";
-import { mappedInt32Array, SlabPages } from "./page-memory.js";
+import { mappedBytesOf, mappedInt32Array, SlabPages } from "./page-memory.js";
 
 function grownInt32(array: Int32Array<ArrayBuffer>, length: number): Int32Array<ArrayBuffer> {
   const next = new Int32Array(length);
@@ -111,6 +111,11 @@ export class ReplicatedFrom implements ReplicatedFromReader {
     return this.destinationIds.byteLength + this.starts.byteLength + this.sources.byteLength + this.order.byteLength;
   }
 
+  /** Of those, the bytes in mapped memory, which `process.memoryUsage().arrayBuffers` does not count (benches). */
+  get mappedBytes(): number {
+    return mappedBytesOf(this.sources);
+  }
+
   get(name: string): string[] | undefined {
     const id = this.inventory.idOf(name);
     const k = id < 0 ? -1 : this.indexOf(id);
@@ -191,6 +196,11 @@ export class Patches implements PatchReader {
   /** Bytes of its index (tests: at most a page beyond the ids it covers). */
   get byteLength(): number {
     return this.index.byteLength;
+  }
+
+  /** Of those, the bytes in mapped memory, which `process.memoryUsage().arrayBuffers` does not count (benches). */
+  get mappedBytes(): number {
+    return this.memory.mappedBytes;
   }
 
   has(name: string): boolean {
