@@ -31,7 +31,8 @@ export default defineConfig({
     // REPLGUARD_CPU_LOG=<file>: each test file's CPU-seconds, children included (test/support/cpu-per-file.ts).
     // One temporary directory for the whole run, removed at its end (test/support/temp-root.ts).
     globalSetup: ["test/support/temp-root.ts"],
-    setupFiles: process.env["REPLGUARD_CPU_LOG"] ? ["test/support/cpu-per-file.ts"] : [],
+    // Each file's environment stubs undone at its end (test/support/unstub-after-file.ts says why).
+    setupFiles: ["test/support/unstub-after-file.ts", ...(process.env["REPLGUARD_CPU_LOG"] ? ["test/support/cpu-per-file.ts"] : [])],
     unstubEnvs: true,
     unstubGlobals: true,
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
