@@ -3,16 +3,17 @@
  * call and 64 request slots the lean reads' answers arrive spread out, three or four per wake-up of
  * the thread, and the same JavaScript costs more CPU run in those small pieces after each sleep than
  * at 0 ms, where a wake-up finds many. The transport (lean-transport.ts) tells this module of every
- * request sent and every answer (or error) received:
+ * request sent and every answer (or error) received, when there is one (`answerTurns`: only while
+ * the wait is on or a bench counts; otherwise the transport has none and pays nothing per call):
  * - it counts the answers and the loop turns that handled at least one (one `setImmediate` per such
- *   turn, scheduled by its first answer), for the benches (`answerTurnCounts`);
+ *   turn, scheduled by its first answer), for the benches (`countAnswerTurns`, `answerTurnCounts`);
  * - at the end of a turn that handled one or two answers, while the answers are slow (the median of
  *   the last ones at least `SLOW_ANSWER_MS`), the thread mostly idle and most slots in flight, it sleeps
  *   `waitMs` with `Atomics.wait` (no CPU while asleep): the answers that come meanwhile wait in their
  *   sockets, and the next turn's poll returns them together, without sleeping again. The wait is a
  *   sleep and a wake-up itself, so it pays only when several answers come during it: 6 ms at 64
  *   slots (about four), not 2 (fewer answers a wake-up than without). A call's answer is handled at
- *   most `waitMs` later: the 100 ms scans took 2–8% longer.
+ *   most `waitMs` later.
  * Never while the answers are quick (0 ms a call, an in-process sandbox: the median is a few ms) nor
  * while the thread is busy (a CPU-bound scan, an in-process sandbox's own work), so a thread with
  * work to do never sleeps; never with few calls in flight (an account's last calls, a single read).
@@ -64,17 +65,36 @@ export interface AnswerTurnCounts {
   turns: number;
   /** Turns after which the thread slept to let answers gather. */
   waits: number;
+  /** How long those sleeps took, in ms (more than `waits` × the wait when the thread waits for a core after one). */
+  sleptMs: number;
 }
 
-const counts: AnswerTurnCounts = { answers: 0, turns: 0, waits: 0 };
+const counts: AnswerTurnCounts = { answers: 0, turns: 0, waits: 0, sleptMs: 0 };
+/** Whether this thread's transports count their answers' turns while the wait is off (`countAnswerTurns`). */
+let counting = false;
 
-/** A copy of this thread's counts so far. */
+/**
+ * Counts the answers' turns on this thread from now on (`on` false: no longer), wait or not (the
+ * benches: bench/scan-cpu.ts, bench/scan-cpu-ab.ts). Off by default: with the wait off nothing else
+ * reads them, and counting costs a `setImmediate` a turn. Transports made before the call keep what they did.
+ */
+export const countAnswerTurns = (on = true): void => {
+  counting = on;
+};
+
+/** A copy of this thread's counts so far (zeros unless the wait is on or `countAnswerTurns` was called). */
 export const answerTurnCounts = (): AnswerTurnCounts => ({ ...counts });
 
 /** What `Atomics.wait` sleeps on: nothing ever wakes it, so it sleeps its whole timeout. */
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
-/** One transport's requests in flight and its recent answer times; `waitMs` 0: counts only, never sleeps. */
+/** A transport's AnswerTurns for `slots` request slots, or undefined when it would neither wait nor be read (the wait off, no bench counting). */
+export function answerTurns(slots: number): AnswerTurns | undefined {
+  const waitMs = coalesceMs();
+  return waitMs > 0 || counting ? new AnswerTurns(slots, waitMs) : undefined;
+}
+
+/** One transport's requests in flight and its recent answer times; `waitMs` 0: counts only, never sleeps nor reads the clock. */
 export class AnswerTurns {
   private inFlight = 0;
   /** Whether each of the last RECENT answers was slow, and how many of them were. */
@@ -97,20 +117,22 @@ export class AnswerTurns {
     private readonly waitMs: number,
   ) {}
 
-  /** A request is sent: the time it was, to hand back to `answered`. */
+  /** A request is sent: the time it was, to hand back to `answered` (0 when the wait is off: only counted). */
   sent(): number {
     this.inFlight++;
-    return performance.now();
+    return this.waitMs > 0 ? performance.now() : 0;
   }
 
   /** Its answer (or error) is in. */
   answered(sentAt: number): void {
     this.inFlight--;
     counts.answers++;
-    const slow = performance.now() - sentAt >= SLOW_ANSWER_MS ? 1 : 0;
-    this.slowCount += slow - this.slow[this.next]!;
-    this.slow[this.next] = slow;
-    this.next = (this.next + 1) % RECENT;
+    if (this.waitMs > 0) {
+      const slow = performance.now() - sentAt >= SLOW_ANSWER_MS ? 1 : 0;
+      this.slowCount += slow - this.slow[this.next]!;
+      this.slow[this.next] = slow;
+      this.next = (this.next + 1) % RECENT;
+    }
     this.turnAnswers++;
     if (this.turnScheduled) return;
     this.turnScheduled = true;
@@ -119,7 +141,7 @@ export class AnswerTurns {
     setImmediate(this.endTurn);
   }
 
-  /** Whether to sleep now: few answers this turn, answers slow, the thread mostly idle, most slots in flight. */
+  /** Whether to sleep: few answers this turn, answers slow, the thread mostly idle, most slots in flight. */
   private coalescing(answers: number): boolean {
     return (
       this.waitMs > 0 &&
@@ -145,11 +167,18 @@ export class AnswerTurns {
     const answers = this.turnAnswers;
     this.turnScheduled = false;
     this.turnAnswers = 0;
-    const now = performance.now();
-    this.measureIdle(now);
-    if (!this.coalescing(answers)) return;
+    if (this.waitMs === 0) return;
+    this.measureIdle(performance.now());
+    if (this.coalescing(answers)) this.sleep();
+  }
+
+  /** Sleeps `waitMs` (no CPU while asleep), counted. */
+  private sleep(): void {
     counts.waits++;
+    const start = performance.now();
     Atomics.wait(sleeper, 0, 0, this.waitMs);
-    this.slept += performance.now() - now;
+    const slept = performance.now() - start;
+    this.slept += slept;
+    counts.sleptMs += slept;
   }
 }

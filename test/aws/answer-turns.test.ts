@@ -1,11 +1,11 @@
 /**
  * Coalesced wake-ups (src/aws/answer-turns.ts): while the answers are slow and the thread idle, a
  * turn that handled a few answers sleeps a few ms so the next finds more; at 0 ms a call (a quick
- * in-process sandbox, the thread busy) it never does, and either way the documents are the same.
+ * in-process sandbox, the thread busy) it never does, and either way the documents are the same. With the wait off (the default) nothing is counted unless asked.
  * Asserted on the thread's counters (answers, turns, waits), never on a clock.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { answerTurnCounts, type AnswerTurnCounts } from "../../src/aws/answer-turns.js";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { answerTurnCounts, countAnswerTurns, type AnswerTurnCounts } from "../../src/aws/answer-turns.js";
 import { UsageError } from "../../src/errors.js";
 import type { FactPlan } from "../../src/model/index.js";
 import { startSandbox, type Sandbox } from "../../src/sandbox/index.js";
@@ -35,17 +35,36 @@ describe("aws/AnswerTurns: coalesced wake-ups", () => {
   afterAll(async () => {
     await Promise.all([slow?.close(), quick?.close()]);
   });
+  afterEach(() => {
+    vi.unstubAllEnvs();
+    countAnswerTurns(false);
+  });
+
+  it("with the wait off (the default) counts nothing unless a bench asks (the transport has no AnswerTurns), and the documents are the same", async () => {
+    const unasked = await scanCounting(quick);
+    expect(unasked.counted).toEqual({ answers: 0, turns: 0, waits: 0, sleptMs: 0 });
+
+    countAnswerTurns();
+    const asked = await scanCounting(quick);
+    expect(asked.counted.answers).toBeGreaterThan(40);
+    expect(asked.counted.turns).toBeGreaterThan(0);
+    expect(asked.counted.waits).toBe(0);
+    expect(asked.buckets).toEqual(unasked.buckets);
+  });
 
   it("sleeps for more answers at 100 ms a call (REPLGUARD_COALESCE_MS=6), and the documents are those of a scan that does not (the default, 0) and of two worker threads", async () => {
+    countAnswerTurns(); // the scan without the wait counts too
     vi.stubEnv("REPLGUARD_COALESCE_MS", "6");
     const coalesced = await scanCounting(slow);
     expect(coalesced.counted.answers).toBeGreaterThan(40);
     expect(coalesced.counted.waits).toBeGreaterThan(0);
+    expect(coalesced.counted.sleptMs).toBeGreaterThan(0);
     expect(coalesced.counted.turns).toBeLessThanOrEqual(coalesced.counted.answers);
 
     vi.unstubAllEnvs();
     const plain = await scanCounting(slow);
     expect(plain.counted.waits).toBe(0);
+    expect(plain.counted.sleptMs).toBe(0);
     expect(plain.counted.answers).toBe(coalesced.counted.answers);
     expect(coalesced.buckets).toEqual(plain.buckets);
 
