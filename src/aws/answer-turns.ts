@@ -14,12 +14,20 @@
  *   sleep and a wake-up itself, so it pays only when several answers come during it: 6 ms at 64
  *   slots (about four), not 2 (fewer answers a wake-up than without). A call's answer is handled at
  *   most `waitMs` later.
+ * - it sleeps two check phases after the turn's end, once the turn's answers' next requests are on
+ *   the wire. With as many connections as slots, a next request waits in undici's pool for the
+ *   connection the answer freed; undici hands it over in a `setImmediate` after the answer ("wait a
+ *   full event loop cycle to reuse this socket", client-h1.js), queued behind the turn's end, and
+ *   writes it in a second one (its idle-socket check). A sleep at the turn's end (the first version)
+ *   held every one of those requests back `waitMs`: the wall time it cost. It does not sleep if
+ *   answers came in between (their requests are not written yet either).
  * Never while the answers are quick (0 ms a call, an in-process sandbox: the median is a few ms) nor
  * while the thread is busy (a CPU-bound scan, an in-process sandbox's own work), so a thread with
  * work to do never sleeps; never with few calls in flight (an account's last calls, a single read).
  * It blocks the thread, timers and signals included, for `waitMs` at a time only: a SIGINT is
  * handled after it, as after any turn's work. Each worker thread has its own.
  */
+import { channel } from "node:diagnostics_channel";
 import { performance } from "node:perf_hooks";
 import { wholeNumberSetting } from "../env-switch.js";
 
@@ -27,7 +35,9 @@ import { wholeNumberSetting } from "../env-switch.js";
  * How long a turn's end sleeps while coalescing, by default: 0, off. At 6 ms (measured at 2, 4, 6
  * and 10) the 100,000-bucket run at 100 ms took 1.289 against 1.532 ms CPU a bucket, but its wall
  * ÷ floor went 1.17 → 1.28, over issue #15's 1.25 (docs/scale.md, "Coalesced wake-ups"): opt in with
- * `REPLGUARD_COALESCE_MS=6` where CPU matters more than wall time.
+ * `REPLGUARD_COALESCE_MS=6` where CPU matters more than wall time. That run slept before the turn's
+ * next requests were written; sleeping after them has not had a quiet 100,000-bucket run yet (at
+ * load 7–20: 1.405 against 1.468 ms a bucket, 1.58 against 1.53 × the floor).
  */
 export const COALESCE_MS = 0;
 
@@ -85,6 +95,12 @@ export const countAnswerTurns = (on = true): void => {
 /** A copy of this thread's counts so far (zeros unless the wait is on or `countAnswerTurns` was called). */
 export const answerTurnCounts = (): AnswerTurnCounts => ({ ...counts });
 
+/**
+ * Each coalescing sleep, published as it begins (nothing is published unless someone listens): what
+ * the tests watch to see which requests a sleep holds back (test/aws/answer-turns.test.ts).
+ */
+export const COALESCE_WAITS = channel("replguard:coalesce-wait");
+
 /** What `Atomics.wait` sleeps on: nothing ever wakes it, so it sleeps its whole timeout. */
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
@@ -111,6 +127,9 @@ export class AnswerTurns {
   /** Whether the thread was mostly idle over the last whole window. */
   private mostlyIdle = false;
   private readonly endTurn = (): void => this.turnEnded();
+  private readonly sleepAfterSends = (): void => this.sleep();
+  /** One check phase later than the turn's end: undici's first immediate hands the next requests to the freed connections. */
+  private readonly sleepLater = (): void => void setImmediate(this.sleepAfterSends);
 
   constructor(
     private readonly slots: number,
@@ -169,12 +188,15 @@ export class AnswerTurns {
     this.turnAnswers = 0;
     if (this.waitMs === 0) return;
     this.measureIdle(performance.now());
-    if (this.coalescing(answers)) this.sleep();
+    // Not now: this turn's next requests are written two immediates later (see the top of this file); the sleep runs after them.
+    if (this.coalescing(answers)) setImmediate(this.sleepLater);
   }
 
-  /** Sleeps `waitMs` (no CPU while asleep), counted. */
+  /** The turn's next requests written: sleeps, unless answers came since (their requests are not written yet). */
   private sleep(): void {
+    if (this.turnAnswers > 0) return;
     counts.waits++;
+    if (COALESCE_WAITS.hasSubscribers) COALESCE_WAITS.publish(undefined);
     const start = performance.now();
     Atomics.wait(sleeper, 0, 0, this.waitMs);
     const slept = performance.now() - start;
