@@ -51,16 +51,26 @@ const scans: Record<"A" | "B", Scan> = {
   B: ((await import(`${treeB}/src/scan/index.ts`)) as { scan: Scan }).scan,
 };
 
-type Counts = { answers: number; turns: number; waits: number };
-/** Each tree's answer-turn counts (src/aws/answer-turns.ts), if it has them (the same module for the same tree). */
-const countsOf = async (tree: string): Promise<(() => Counts) | undefined> =>
-  ((await import(`${tree}/src/aws/answer-turns.ts`).catch(() => ({}))) as { answerTurnCounts?: () => Counts }).answerTurnCounts;
+type Counts = { answers: number; turns: number; waits: number; sleptMs?: number };
+type TurnsModule = { answerTurnCounts?: () => Counts; countAnswerTurns?: () => void };
+/**
+ * Each tree's answer-turn counts (src/aws/answer-turns.ts), if it has them (the same module for the
+ * same tree), counting switched on where the tree counts only when asked.
+ */
+const countsOf = async (tree: string): Promise<(() => Counts) | undefined> => {
+  const turns = (await import(`${tree}/src/aws/answer-turns.ts`).catch(() => ({}))) as TurnsModule;
+  turns.countAnswerTurns?.();
+  return turns.answerTurnCounts;
+};
 const counts = { A: await countsOf(treeA), B: await countsOf(treeB) };
 /** Answers a turn, coalescing waits and answers a wake-up of the main thread (`wakeups` its voluntary switches over the scan). */
 const turnsLine = (before: Counts | undefined, after: Counts | undefined, wakeups: number): string => {
   if (before === undefined || after === undefined) return "";
   const answers = after.answers - before.answers;
-  return `, ${(answers / (after.turns - before.turns)).toFixed(2)} answers a turn, ${after.waits - before.waits} waits, ${(answers / wakeups).toFixed(2)} answers a wake-up`;
+  const waits = after.waits - before.waits;
+  // How long the waits took (trees that time them): more than asked when the thread waits for a core after one.
+  const slept = after.sleptMs === undefined || before.sleptMs === undefined || waits === 0 ? "" : ` (${((after.sleptMs - before.sleptMs) / waits).toFixed(2)} ms each)`;
+  return `, ${(answers / (after.turns - before.turns)).toFixed(2)} answers a turn, ${waits} waits${slept}, ${(answers / wakeups).toFixed(2)} answers a wake-up`;
 };
 
 const cpuMs = (): number => {

@@ -29,7 +29,7 @@ import { corePinsFlag, pinProcess } from "./pin-cores.js";
 import { startSandboxChild } from "./sandbox-child.js";
 import { stageCpu, stageCpuLines, summary, type StageMark } from "./stage-cpu.js";
 import { mainThreadWakeups, threadCpu, threadCpuLine } from "./thread-cpu.js";
-import { answerTurnCounts } from "../src/aws/answer-turns.js";
+import { answerTurnCounts, countAnswerTurns } from "../src/aws/answer-turns.js";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 const accounts = numberFlag("accounts", 100);
@@ -41,6 +41,8 @@ const latency = numberFlag("latency", 0);
 const facts = process.argv.includes("--audit-plan") ? requiredFacts(await loadPolicies()) : undefined;
 const pins = corePinsFlag();
 if (pins !== null) pinProcess(process.pid, pins.scanner);
+// The lean answers' turns are counted only when asked (src/aws/answer-turns.ts): this bench prints them.
+countAnswerTurns();
 /** TCP connections this process opened so far (node publishes each new client socket on this channel). */
 let connections = 0;
 const onSocket = (): void => void connections++;
@@ -109,7 +111,7 @@ try {
     // Answers per wake-up: the lean reads' answers, the loop turns that handled any, and the turns after which it slept for more (src/aws/answer-turns.ts).
     const answers = turnsAfter.answers - turnsBefore.answers;
     const turns = turnsAfter.turns - turnsBefore.turns;
-    console.log(`  lean answers ${answers} in ${turns} turns (${(answers / turns).toFixed(2)} a turn), coalescing waits ${turnsAfter.waits - turnsBefore.waits}, main thread's wake-ups ${wakeups} (${(answers / wakeups).toFixed(2)} answers a wake-up)`);
+    console.log(`  lean answers ${answers} in ${turns} turns (${(answers / turns).toFixed(2)} a turn), coalescing waits ${turnsAfter.waits - turnsBefore.waits} (${(turnsAfter.sleptMs - turnsBefore.sleptMs).toFixed(0)} ms asleep), main thread's wake-ups ${wakeups} (${(answers / wakeups).toFixed(2)} answers a wake-up)`);
     // The main thread runs the JavaScript; V8's workers the parallel and concurrent garbage collection.
     if (threadsAfter.size > 0) console.log(`  CPU by thread: ${threadCpuLine(threadsBefore, threadsAfter)}`);
     perRound.push({ accounts: stageCpu(startCpu, marks, endCpu, "accounts") / n, scan: ms / n });

@@ -20,7 +20,7 @@ import { leanBucketLists, resolveListBucketsTemplate, sdkBucketLists, type Bucke
 import { leanIamReads, resolveIamTemplate, sdkIamReads, type IamReads } from "./lean-iam.js";
 import { LeanS3, type EndpointTemplate } from "./lean-s3.js";
 import { leanDispatcher, REQUEST_TIMEOUT_MS, undiciTransport, type LeanTransport } from "./lean-transport.js";
-import { AnswerTurns, coalesceMs } from "./answer-turns.js";
+import { answerTurns } from "./answer-turns.js";
 import { slotPerAttempt } from "./request-slots.js";
 import type { LeanOperation } from "./lean-shapes.js";
 
@@ -279,8 +279,7 @@ export class AwsClientFactory {
   private leanTransport(): LeanTransport {
     if (this.lean === undefined) {
       const dispatcher = leanDispatcher(this.settings.maxSockets);
-      const turns = new AnswerTurns(this.settings.maxSockets, coalesceMs());
-      this.lean = { dispatcher, transport: undiciTransport(dispatcher, REQUEST_TIMEOUT_MS, turns) };
+      this.lean = { dispatcher, transport: undiciTransport(dispatcher, REQUEST_TIMEOUT_MS, answerTurns(this.settings.maxSockets)) };
     }
     return this.lean.transport;
   }
