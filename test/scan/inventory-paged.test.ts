@@ -59,7 +59,7 @@ describe("scan/Inventory: paged columns", () => {
     expect(inventory.idOf("l".repeat(69_999))).toBe(-1);
   });
 
-  it("the patch index grows a page at a time with the inventory's ids (no copy, no trim)", () => {
+  it("the patch index grows a page at a time with the inventory's ids (no copy, no trim), a byte an id while patches are few", () => {
     const inventory = new Inventory();
     const patches = new Patches(inventory);
     const patch = { fields: { objectLock: null }, errors: [], collected: ["objectLock" as const] };
@@ -67,8 +67,21 @@ describe("scan/Inventory: paged columns", () => {
       inventory.set(`b${i}`, entry(`b${i}`, null));
       if (i % 4 === 0) patches.set(`b${i}`, { ...patch });
     }
-    expect(patches.byteLength).toBe(3 * PAGE_SIZE * 4);
+    expect(patches.byteLength).toBe(3 * PAGE_SIZE);
     expect(patches.get(`b${2 * PAGE_SIZE}`)).toEqual(patch);
     expect(patches.has(`b${2 * PAGE_SIZE + 1}`)).toBe(false);
+  });
+
+  it("the patch index widens past 255 distinct patches, every destination keeping its own", () => {
+    const inventory = new Inventory();
+    const patches = new Patches(inventory);
+    const patchOf = (i: number) => ({ fields: { objectLock: { enabled: true, mode: "GOVERNANCE" as const, days: i, years: null } }, errors: [], collected: ["objectLock" as const] });
+    for (let i = 0; i < 600; i++) {
+      inventory.set(`b${i}`, entry(`b${i}`, null));
+      if (i % 2 === 0) patches.set(`b${i}`, patchOf(i));
+    }
+    expect(patches.distinct).toBe(300);
+    expect(patches.byteLength).toBe(PAGE_SIZE * 2);
+    for (let i = 0; i < 600; i++) expect(patches.get(`b${i}`)).toEqual(i % 2 === 0 ? patchOf(i) : undefined);
   });
 });
