@@ -3,10 +3,10 @@
  * document is handed on, so its size per bucket is the slope of the audit's memory (docs/memory.md).
  * A `Map` of small objects cost ~335 bytes a bucket (the name string, the map slot, the object, the
  * array and strings of its destinations); here a bucket is a few 32-, 16- and 8-bit paged columns
- * (scan/narrow-column.ts: grown a page at a time, never copied) and a hash slot: ~36 bytes a bucket
+ * (scan/narrow-column.ts: grown a page at a time, never copied) and a hash slot: ~25 bytes a bucket
  * at a million. Its name's bytes are on disk (scan/name-file.ts, in the scan's temporary directory):
- * in memory stay where each starts and its 32-bit hash, and a name is compared (on a hash match) or
- * made (`nameOf`) by reading its bytes back, from the write buffer, a window read ahead or the file
+ * in memory stays where each starts, and a name is compared (on a match of the hash bits its slot
+ * keeps) or made (`nameOf`) by reading its bytes back, from the write buffer, a window read ahead or the file
  * (in memory they were ~30 bytes a bucket more, which memory freed from small array buffers never
  * gives back to the system: docs/memory.md "The names on disk"). The values many buckets share
  * (region, versioning status, Object Lock, failed calls, facts collected: the bucket's "profile")
@@ -15,14 +15,18 @@
  * Every name the scan meets gets an id: each bucket's, and each destination named by a rule (which
  * may be a bucket listed later, or none of the organization's). The ids are what resolution works on
  * (`replicatedFrom` as id lists); names and entries are made again on demand and are garbage after.
- * It answers as the `Map` did: `set` on a known name replaces its entry and keeps its place in the
- * order, `values()`/`keys()` go in first-set order, `has`/`get` only know names that were `set`.
+ * It answers as the `Map` did, but for the order: `set` on a known name replaces its entry and keeps
+ * its place, `has`/`get` only know names that were `set`, and `values()`/`keys()` go in id order, the
+ * order names were first met: a bucket named by a rule before it was listed comes where it was first
+ * named. (First-set order took a column of 4 bytes a bucket; nothing depends on either: buckets of
+ * accounts read side by side are set in whichever order their reads end, docs/memory.md.)
  */
 import type { AccountRef, FactName, ObjectLock, VersioningStatus } from "../model/index.js";
 import type { InventoryEntry } from "./spool.js";
 import { NameFile, type NameEncoding } from "./name-file.js";
 import { NarrowColumn, PAGE_BITS, PAGE_MASK, PagedColumn, PagedRuns } from "./narrow-column.js";
-import { mappedBytesOf, mappedInt32Array, SlabPages } from "./page-memory.js";
+import { hashOfName } from "./name-hash.js";
+import { GrowingTable, mappedBytesOf, SlabPages } from "./page-memory.js";
 
 /** What a bucket shares with many others, one object per distinct value. */
 interface Profile {
@@ -46,12 +50,13 @@ export interface InventorySink {
 const WIDE = 0x8000_0000;
 const NONE = -1;
 
-/** FNV-1a over the UTF-16 code units: the same string, the same hash, without encoding it. */
-function hashOf(name: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193);
-  return h >>> 0;
-}
+/** The hash table's first size, its most filled (then rebuilt larger) and how much larger each time. */
+const FIRST_SLOTS = 2048;
+const MAX_LOAD = 0.75;
+const GROWTH = 1.25;
+
+/** A hash's slot in a table of `size`: its high bits scaled to the size (any size, not only powers of two); the low bits are the slot's tag. */
+const homeOf = (hash: number, size: number): number => Math.floor((hash * size) / 2 ** 32);
 
 const isNarrow = (name: string): boolean => {
   for (let i = 0; i < name.length; i++) if (name.charCodeAt(i) > 0xff) return false;
@@ -64,11 +69,10 @@ export class Inventory implements InventoryReader, InventorySink {
   private ids = 0;
   /** The names' bytes, on disk, in id order. */
   private readonly names: NameFile;
-  /** Per id: where its name starts in `names` (| WIDE), its hash; it ends where the next id's starts (the last: at the file's length). */
   /** Every column's pages, outside malloc's arena (scan/page-memory.ts). */
   private readonly memory = new SlabPages();
+  /** Per id: where its name starts in `names` (| WIDE); it ends where the next id's starts (the last: at the file's length). */
   private readonly start = new PagedColumn<Uint32Array>((n) => this.memory.uint32(n));
-  private readonly hash = new PagedColumn<Uint32Array>((n) => this.memory.uint32(n));
   /** Per id: its account's index + 1, or 0 for a name only a rule named; its profile's index. */
   private readonly account = new NarrowColumn(this.memory);
   private readonly profile = new NarrowColumn(this.memory);
@@ -77,13 +81,18 @@ export class Inventory implements InventoryReader, InventorySink {
   private readonly destCount = new NarrowColumn(this.memory);
   private readonly edges = new PagedRuns<Int32Array>(PAGE_BITS, (n) => this.memory.int32(n));
   /**
-   * Open addressing, linear probing: id + 1, 0 for a free slot; at most 3/4 full (rehashed, not
-   * paged: a doubling), each size in a mapping of its own (scan/page-memory.ts: a freed one must not
-   * raise malloc's threshold).
+   * Open addressing, linear probing: 0 for a free slot, else id + 1 in the low `idBits` bits and, in
+   * the bits above, the low bits of the name's hash (its tag: a lookup compares a name's bytes only
+   * when its tag matches; no hash column). At most 3/4 full, then rebuilt 1.25 times larger with
+   * every name's hash made again from the names' file, read in order (scan/name-file.ts): ~1.6 times
+   * the ids' slots on average (a doubling: ~2.7 at its largest). In one mapping grown in place
+   * (scan/page-memory.ts: nothing of an earlier size left beside it, nothing in malloc's arena).
    */
-  private slots = mappedInt32Array(2048);
-  /** Bucket ids in first-set order (the `Map`'s order). */
-  private readonly order = new PagedColumn<Int32Array>((n) => this.memory.int32(n));
+  private readonly table = new GrowingTable();
+  private slots = this.table.uint32(FIRST_SLOTS);
+  private idBits = 0;
+  private idMask = 0;
+  private tagMask = 0;
   private buckets = 0;
   private readonly accounts: AccountRef[] = [];
   private readonly accountIndex = new Map<AccountRef, number>();
@@ -97,6 +106,7 @@ export class Inventory implements InventoryReader, InventorySink {
    */
   constructor(options: { directory?: string; writeBuffer?: number } = {}) {
     this.names = new NameFile(options.directory, options.writeBuffer);
+    this.layout();
   }
 
   get size(): number {
@@ -115,7 +125,7 @@ export class Inventory implements InventoryReader, InventorySink {
 
   /** Bytes of its buffers (columns, hash table, the names' buffers): what it holds per bucket but the shared profiles (bench/inventory.ts, tests). */
   get byteLength(): number {
-    const columns = [this.names, this.start, this.hash, this.account, this.profile, this.destStart, this.destCount, this.edges, this.slots, this.order];
+    const columns = [this.names, this.start, this.account, this.profile, this.destStart, this.destCount, this.edges, this.slots];
     return columns.reduce((sum, column) => sum + column.byteLength, 0);
   }
 
@@ -126,15 +136,12 @@ export class Inventory implements InventoryReader, InventorySink {
 
   /** Every page it holds but the hash table's (tests: a page once made is kept, never copied into a larger one). */
   pages(): ArrayBufferView[] {
-    return [this.start, this.hash, this.account, this.profile, this.destStart, this.destCount, this.edges, this.order].flatMap((column): ArrayBufferView[] => column.pages);
+    return [this.start, this.account, this.profile, this.destStart, this.destCount, this.edges].flatMap((column): ArrayBufferView[] => column.pages);
   }
 
   set(name: string, entry: InventoryEntry): this {
     const id = this.intern(name);
-    if (this.account.get(id) === 0) {
-      this.order.ensure(this.buckets + 1);
-      this.order.set(this.buckets++, id);
-    }
+    if (this.account.get(id) === 0) this.buckets++;
     this.account.set(id, this.accountOf(entry.account) + 1);
     this.profile.set(id, this.profileOf(entry));
     const destinations = entry.destinations;
@@ -172,9 +179,9 @@ export class Inventory implements InventoryReader, InventorySink {
     for (const id of this.bucketIds()) yield this.entryOf(id);
   }
 
-  /** Bucket ids in first-set order; buckets set while iterating are visited too. */
+  /** Bucket ids in id order; names met while iterating are visited too (a name met before, set as a bucket behind the iteration, is not). */
   *bucketIds(): IterableIterator<number> {
-    for (let i = 0; i < this.buckets; i++) yield this.order.get(i);
+    for (let id = 0; id < this.ids; id++) if (this.account.get(id) !== 0) yield id;
   }
 
   isBucket(id: number): boolean {
@@ -183,13 +190,17 @@ export class Inventory implements InventoryReader, InventorySink {
 
   /** The id of a name met so far (a bucket's or a destination's), NONE (-1) for one never met. */
   idOf(name: string): number {
-    const h = hashOf(name);
-    const mask = this.slots.length - 1;
-    const hashes = this.hash.pages;
-    for (let slot = h & mask; ; slot = (slot + 1) & mask) {
-      const id = this.slots[slot]! - 1;
-      if (id === NONE) return NONE;
-      if (hashes[id >>> PAGE_BITS]![id & PAGE_MASK] === h && this.equals(id, name)) return id;
+    const h = hashOfName(name);
+    const slots = this.slots;
+    const size = slots.length;
+    const tag = h & this.tagMask;
+    for (let slot = homeOf(h, size); ; slot = slot + 1 === size ? 0 : slot + 1) {
+      const entry = slots[slot]!;
+      if (entry === 0) return NONE;
+      if (entry >>> this.idBits === tag) {
+        const id = (entry & this.idMask) - 1;
+        if (this.equals(id, name)) return id;
+      }
     }
   }
 
@@ -270,27 +281,39 @@ export class Inventory implements InventoryReader, InventorySink {
     // Written first: should the file fail, no id was given.
     const address = this.names.append(name, narrow ? "latin1" : "utf16le", narrow ? name.length : name.length * 2);
     const id = this.ids++;
-    if (this.ids > this.start.capacity) for (const column of [this.start, this.hash, this.account, this.profile, this.destStart, this.destCount]) column.ensure(this.ids);
+    if (this.ids > this.start.capacity) for (const column of [this.start, this.account, this.profile, this.destStart, this.destCount]) column.ensure(this.ids);
     this.start.set(id, (address | (narrow ? 0 : WIDE)) >>> 0);
-    this.hash.set(id, hashOf(name));
     this.account.set(id, 0);
     this.destStart.set(id, NONE);
     this.destCount.set(id, 0);
-    if (this.ids * 4 > this.slots.length * 3) this.rehash(this.slots.length * 2);
-    else this.place(id);
+    if (this.ids > this.slots.length * MAX_LOAD) this.rehash(Math.ceil(this.slots.length * GROWTH));
+    else this.place(id, hashOfName(name));
     return id;
   }
 
-  private place(id: number): void {
-    const mask = this.slots.length - 1;
-    let slot = this.hash.get(id) & mask;
-    while (this.slots[slot] !== 0) slot = (slot + 1) & mask;
-    this.slots[slot] = id + 1;
+  /** How a slot of a table of this size splits: id + 1 in as many bits as the size has (ids stay under 3/4 of it), the hash's tag above. */
+  private layout(): void {
+    this.idBits = Math.min(31, 32 - Math.clz32(this.slots.length));
+    this.idMask = 2 ** this.idBits - 1;
+    this.tagMask = 2 ** (32 - this.idBits) - 1;
   }
 
+  private place(id: number, hash: number): void {
+    const slots = this.slots;
+    const size = slots.length;
+    let slot = homeOf(hash, size);
+    while (slots[slot] !== 0) slot = slot + 1 === size ? 0 : slot + 1;
+    slots[slot] = (((hash & this.tagMask) * 2 ** this.idBits) + id + 1) >>> 0;
+  }
+
+  /** A larger table: every id placed again by its hash, made again from its name's bytes (read in file order: a window at a time). */
   private rehash(size: number): void {
-    this.slots = mappedInt32Array(size);
-    for (let id = 0; id < this.ids; id++) this.place(id);
+    this.slots = this.table.uint32(size);
+    this.layout();
+    for (let id = 0; id < this.ids; id++) {
+      const start = this.start.get(id);
+      this.place(id, this.names.hash(start & ~WIDE, this.endOf(id), encodingOf(start)));
+    }
   }
 
   private equals(id: number, name: string): boolean {

@@ -9,7 +9,7 @@ import { Inventory } from "../../src/scan/inventory.js";
 import { PAGE_SIZE } from "../../src/scan/narrow-column.js";
 import { Patches } from "../../src/scan/resolution-tables.js";
 import type { InventoryEntry } from "../../src/scan/spool.js";
-import { inventoryEntryOf } from "../support/inventory-entry.js";
+import { inMetOrder, inventoryEntryOf } from "../support/inventory-entry.js";
 
 const entry = (name: string, destinations: string[] | null): InventoryEntry => inventoryEntryOf(name, destinations);
 
@@ -43,17 +43,20 @@ describe("scan/Inventory: paged columns", () => {
     const wide = "ü€".repeat(20_000); // UTF-16, 80,000 bytes
     const names = [...Array.from({ length: 3_000 }, (_, i) => `bucket-${i}-${"x".repeat(i % 50)}`), long, "after-long", wide, "", "after-wide"];
     const many = Array.from({ length: PAGE_SIZE + 10 }, (_, i) => `dest-${i}`); // an edge run longer than a page
+    const done: [string, InventoryEntry][] = [];
     for (const [i, name] of names.entries()) {
       const e = entry(name, i === 5 ? many : i % 3 === 0 ? [names[(i + 1) % names.length]!, long] : null);
       map.set(name, e);
+      done.push([name, e]);
       inventory.set(name, e);
     }
     // Set again with fewer destinations: written in place.
     const again = entry(names[5]!, ["after-long"]);
     map.set(names[5]!, again);
     inventory.set(names[5]!, again);
-    expect([...inventory.keys()]).toEqual([...map.keys()]);
-    expect([...inventory.values()]).toEqual([...map.values()]);
+    const ordered = inMetOrder([...done, [names[5]!, again]]);
+    expect([...inventory.keys()]).toEqual([...ordered.keys()]);
+    expect([...inventory.values()]).toEqual([...ordered.values()]);
     for (const name of [...names, "dest-0", `dest-${PAGE_SIZE + 9}`]) expect(inventory.nameOf(inventory.idOf(name))).toBe(name);
     expect(inventory.has("dest-1")).toBe(false);
     expect(inventory.idOf("l".repeat(69_999))).toBe(-1);
