@@ -49,6 +49,8 @@ export interface InventorySink {
 /** Bit set on a name's offset when it is stored as UTF-16 (a character above U+00FF): latin1 otherwise. Both are lossless. */
 const WIDE = 0x8000_0000;
 const NONE = -1;
+/** A bucket whose replication configuration has no rules (not null: it has one). */
+const NO_DESTINATIONS = new Int32Array(0);
 
 /** The hash table's first size, its most filled (then rebuilt larger) and how much larger each time. */
 const FIRST_SLOTS = 2048;
@@ -76,8 +78,12 @@ export class Inventory implements InventoryReader, InventorySink {
   /** Per id: its account's index + 1, or 0 for a name only a rule named; its profile's index. */
   private readonly account = new NarrowColumn(this.memory);
   private readonly profile = new NarrowColumn(this.memory);
-  /** Per id: its destinations' address in `edges` (NONE: a bucket without rules) and how many. */
-  private readonly destStart = new PagedColumn<Int32Array>((n) => this.memory.int32(n));
+  /**
+   * Per id: how many destinations its rules name and, by that count, NONE (a bucket without rules),
+   * its one destination's id (most replicating buckets: no run in `edges`, ~2 MB less at a million
+   * buckets), or its destinations' address in `edges`.
+   */
+  private readonly dest = new PagedColumn<Int32Array>((n) => this.memory.int32(n));
   private readonly destCount = new NarrowColumn(this.memory);
   private readonly edges = new PagedRuns<Int32Array>(PAGE_BITS, (n) => this.memory.int32(n));
   /**
@@ -125,7 +131,7 @@ export class Inventory implements InventoryReader, InventorySink {
 
   /** Bytes of its buffers (columns, hash table, the names' buffers): what it holds per bucket but the shared profiles (bench/inventory.ts, tests). */
   get byteLength(): number {
-    const columns = [this.names, this.start, this.account, this.profile, this.destStart, this.destCount, this.edges, this.slots];
+    const columns = [this.names, this.start, this.account, this.profile, this.dest, this.destCount, this.edges, this.slots];
     return columns.reduce((sum, column) => sum + column.byteLength, 0);
   }
 
@@ -136,7 +142,7 @@ export class Inventory implements InventoryReader, InventorySink {
 
   /** Every page it holds but the hash table's (tests: a page once made is kept, never copied into a larger one). */
   pages(): ArrayBufferView[] {
-    return [this.start, this.account, this.profile, this.destStart, this.destCount, this.edges].flatMap((column): ArrayBufferView[] => column.pages);
+    return [this.start, this.account, this.profile, this.dest, this.destCount, this.edges].flatMap((column): ArrayBufferView[] => column.pages);
   }
 
   set(name: string, entry: InventoryEntry): this {
@@ -146,17 +152,20 @@ export class Inventory implements InventoryReader, InventorySink {
     this.profile.set(id, this.profileOf(entry));
     const destinations = entry.destinations;
     if (destinations === null) {
-      this.destStart.set(id, NONE);
+      this.dest.set(id, NONE);
       this.destCount.set(id, 0);
       return this;
     }
-    // Interned first (it may grow the columns), then written: in place when the old list has room
-    // (the second pass sets a destination again with the same rules), else appended, the old as garbage (rare).
+    // Interned first (it may grow the columns), then written: one in the column itself; more in
+    // place when the old run has room (the second pass sets a destination again with the same
+    // rules), else appended, the old as garbage (rare).
     const targets = destinations.map((dest) => this.intern(dest));
-    const old = this.destStart.get(id);
-    const at = old !== NONE && this.destCount.get(id) >= targets.length ? old : this.edges.reserve(targets.length);
-    this.edges.pages[at >>> PAGE_BITS]!.set(targets, at & PAGE_MASK);
-    this.destStart.set(id, at);
+    const old = this.dest.get(id);
+    const oldCount = this.destCount.get(id);
+    const inRun = old !== NONE && oldCount > 1;
+    const at = targets.length === 1 ? targets[0]! : targets.length === 0 ? 0 : inRun && oldCount >= targets.length ? old : this.edges.reserve(targets.length);
+    if (targets.length > 1) this.edges.pages[at >>> PAGE_BITS]!.set(targets, at & PAGE_MASK);
+    this.dest.set(id, at);
     this.destCount.set(id, targets.length);
     return this;
   }
@@ -232,10 +241,12 @@ export class Inventory implements InventoryReader, InventorySink {
 
   /** The destination ids of a bucket's rules, in rule order; null for a bucket without rules. */
   destinationIds(id: number): Int32Array | null {
-    const start = this.destStart.get(id);
-    if (start === NONE) return null;
-    const from = start & PAGE_MASK;
-    return this.edges.pages[start >>> PAGE_BITS]!.subarray(from, from + this.destCount.get(id));
+    const dest = this.dest.get(id);
+    if (dest === NONE) return null;
+    const count = this.destCount.get(id);
+    if (count <= 1) return count === 0 ? NO_DESTINATIONS : Int32Array.of(dest);
+    const from = dest & PAGE_MASK;
+    return this.edges.pages[dest >>> PAGE_BITS]!.subarray(from, from + count);
   }
 
   private entryOf(id: number, name?: string): InventoryEntry {
@@ -281,10 +292,10 @@ export class Inventory implements InventoryReader, InventorySink {
     // Written first: should the file fail, no id was given.
     const address = this.names.append(name, narrow ? "latin1" : "utf16le", narrow ? name.length : name.length * 2);
     const id = this.ids++;
-    if (this.ids > this.start.capacity) for (const column of [this.start, this.account, this.profile, this.destStart, this.destCount]) column.ensure(this.ids);
+    if (this.ids > this.start.capacity) for (const column of [this.start, this.account, this.profile, this.dest, this.destCount]) column.ensure(this.ids);
     this.start.set(id, (address | (narrow ? 0 : WIDE)) >>> 0);
     this.account.set(id, 0);
-    this.destStart.set(id, NONE);
+    this.dest.set(id, NONE);
     this.destCount.set(id, 0);
     if (this.ids > this.slots.length * MAX_LOAD) this.rehash(Math.ceil(this.slots.length * GROWTH));
     else this.place(id, hashOfName(name));
