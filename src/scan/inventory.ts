@@ -46,8 +46,8 @@ export interface InventorySink {
   set(name: string, entry: InventoryEntry): unknown;
 }
 
-/** Bit set on a name's offset when it is stored as UTF-16 (a character above U+00FF): latin1 otherwise. Both are lossless. */
-const WIDE = 0x8000_0000;
+/** Ids in a block: an id's name starts at its block's start plus an offset of 16 bits (while a block's names fit 32 KiB). */
+const BLOCK_BITS = 5;
 const NONE = -1;
 /** A bucket whose replication configuration has no rules (not null: it has one). */
 const NO_DESTINATIONS = new Int32Array(0);
@@ -65,7 +65,6 @@ const isNarrow = (name: string): boolean => {
   return true;
 };
 
-const encodingOf = (start: number): NameEncoding => (start & WIDE ? "utf16le" : "latin1");
 
 export class Inventory implements InventoryReader, InventorySink {
   private ids = 0;
@@ -73,8 +72,15 @@ export class Inventory implements InventoryReader, InventorySink {
   private readonly names: NameFile;
   /** Every column's pages, outside malloc's arena (scan/page-memory.ts). */
   private readonly memory = new SlabPages();
-  /** Per id: where its name starts in `names` (| WIDE); it ends where the next id's starts (the last: at the file's length). */
-  private readonly start = new PagedColumn<Uint32Array>((n) => this.memory.uint32(n));
+  /**
+   * Where an id's name starts in `names`: its block's start (per BLOCK_BITS ids) plus, per id, the
+   * offset from it, doubled, + 1 when the name is stored as UTF-16 (a character above U+00FF;
+   * latin1 otherwise: both lossless). 2 bytes and 1/8 an id where a 32-bit start took 4 (~2 MB at a
+   * million buckets); widened to 32 bits, once, should a block's names pass 32 KiB. A name ends
+   * where the next id's starts (the last: at the file's length).
+   */
+  private readonly blockStart = new PagedColumn<Uint32Array>((n) => this.memory.uint32(n));
+  private readonly offset = new NarrowColumn(this.memory, 16);
   /** Per id: its account's index + 1, or 0 for a name only a rule named; its profile's index. */
   private readonly account = new NarrowColumn(this.memory);
   private readonly profile = new NarrowColumn(this.memory);
@@ -131,18 +137,18 @@ export class Inventory implements InventoryReader, InventorySink {
 
   /** Bytes of its buffers (columns, hash table, the names' buffers): what it holds per bucket but the shared profiles (bench/inventory.ts, tests). */
   get byteLength(): number {
-    const columns = [this.names, this.start, this.account, this.profile, this.dest, this.destCount, this.edges, this.slots];
+    const columns = [this.names, this.blockStart, this.offset, this.account, this.profile, this.dest, this.destCount, this.edges, this.slots];
     return columns.reduce((sum, column) => sum + column.byteLength, 0);
   }
 
   /** Entries each per-id column has room for: the ids met rounded up to a whole page (tests). */
   get idCapacity(): number {
-    return this.start.capacity;
+    return this.offset.capacity;
   }
 
   /** Every page it holds but the hash table's (tests: a page once made is kept, never copied into a larger one). */
   pages(): ArrayBufferView[] {
-    return [this.start, this.account, this.profile, this.dest, this.destCount, this.edges].flatMap((column): ArrayBufferView[] => column.pages);
+    return [this.blockStart, this.offset, this.account, this.profile, this.dest, this.destCount, this.edges].flatMap((column): ArrayBufferView[] => column.pages);
   }
 
   set(name: string, entry: InventoryEntry): this {
@@ -214,9 +220,7 @@ export class Inventory implements InventoryReader, InventorySink {
   }
 
   nameOf(id: number): string {
-    const start = this.start.get(id);
-    const address = start & ~WIDE;
-    return this.names.text(address, this.endOf(id), encodingOf(start));
+    return this.names.text(this.startOf(id), this.endOf(id), this.encodingOf(id));
   }
 
   /** Its names' file, once the first names were written out (tests). */
@@ -236,7 +240,15 @@ export class Inventory implements InventoryReader, InventorySink {
 
   /** Where id's name ends: where the next id's starts, the last id's at the names' length. */
   private endOf(id: number): number {
-    return id + 1 < this.ids ? this.start.get(id + 1) & ~WIDE : this.names.length;
+    return id + 1 < this.ids ? this.startOf(id + 1) : this.names.length;
+  }
+
+  private startOf(id: number): number {
+    return this.blockStart.get(id >>> BLOCK_BITS) + (this.offset.get(id) >>> 1);
+  }
+
+  private encodingOf(id: number): NameEncoding {
+    return this.offset.get(id) & 1 ? "utf16le" : "latin1";
   }
 
   /** The destination ids of a bucket's rules, in rule order; null for a bucket without rules. */
@@ -292,8 +304,12 @@ export class Inventory implements InventoryReader, InventorySink {
     // Written first: should the file fail, no id was given.
     const address = this.names.append(name, narrow ? "latin1" : "utf16le", narrow ? name.length : name.length * 2);
     const id = this.ids++;
-    if (this.ids > this.start.capacity) for (const column of [this.start, this.account, this.profile, this.dest, this.destCount]) column.ensure(this.ids);
-    this.start.set(id, (address | (narrow ? 0 : WIDE)) >>> 0);
+    if (this.ids > this.offset.capacity) for (const column of [this.offset, this.account, this.profile, this.dest, this.destCount]) column.ensure(this.ids);
+    if (id % (1 << BLOCK_BITS) === 0) {
+      this.blockStart.ensure((id >>> BLOCK_BITS) + 1);
+      this.blockStart.set(id >>> BLOCK_BITS, address);
+    }
+    this.offset.set(id, (address - this.blockStart.get(id >>> BLOCK_BITS)) * 2 + (narrow ? 0 : 1));
     this.account.set(id, 0);
     this.dest.set(id, NONE);
     this.destCount.set(id, 0);
@@ -322,18 +338,16 @@ export class Inventory implements InventoryReader, InventorySink {
     this.slots = this.table.uint32(size);
     this.layout();
     for (let id = 0; id < this.ids; id++) {
-      const start = this.start.get(id);
-      this.place(id, this.names.hash(start & ~WIDE, this.endOf(id), encodingOf(start)));
+      this.place(id, this.names.hash(this.startOf(id), this.endOf(id), this.encodingOf(id)));
     }
   }
 
   private equals(id: number, name: string): boolean {
-    const start = this.start.get(id);
-    const wide = (start & WIDE) !== 0;
+    const wide = this.encodingOf(id) === "utf16le";
     if (wide === isNarrow(name)) return false;
-    const address = start & ~WIDE;
+    const address = this.startOf(id);
     const end = this.endOf(id);
     if (end - address !== (wide ? name.length * 2 : name.length)) return false;
-    return this.names.equals(address, end, name, encodingOf(start));
+    return this.names.equals(address, end, name, wide ? "utf16le" : "latin1");
   }
 }

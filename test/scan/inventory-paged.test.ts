@@ -30,10 +30,10 @@ describe("scan/Inventory: paged columns", () => {
     }
     expect(inventory.idCount).toBe(count + 3);
     expect(inventory.idCapacity).toBeLessThan(inventory.idCount + PAGE_SIZE);
-    // 19 of columns (4 start, 4 hash, 1 + 1 + 1 narrow, 4 destStart, 4 order), 2 of edges, ~6 of hash table, and one page each at most;
-    // the names' buffers (64 KiB written at once, 4 KiB of remembered addresses): their bytes are on disk.
+    // ~9.1 of columns (2 + 1/8 of name offsets, 1 + 1 + 1 narrow, 4 destinations), under 1 of edges, at most ~6.7 of hash table (3/4 full, then
+    // 1.25 times larger), and one page each at most; the names' buffers (64 KiB written at once, 4 KiB of remembered addresses): their bytes are on disk.
     const slack = PAGE_SIZE * 26 + 65_536 + PAGE_SIZE * 2;
-    expect(inventory.byteLength).toBeLessThan(count * (19 + 2 + 8) + slack);
+    expect(inventory.byteLength).toBeLessThan(count * (9.2 + 1 + 6.7) + slack);
   });
 
   it("answers as a Map across name pages, for UTF-16 names, and for a name and a destination list longer than a page", () => {
