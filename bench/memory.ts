@@ -19,7 +19,9 @@
  * `--at-peak`: each phase's peak split into V8's spaces and kinds of mapping (see `atPeak`).
  * `--heap-snapshots DIR`: at the end of each phase, a full GC and a V8 heap snapshot written there
  * (open in Chrome DevTools, Memory tab) to see what the live heap is made of (writing one grows
- * malloc's arena by tens of MB, kept: not with the RSS figures).
+ * malloc's arena by tens of MB, kept: not with the RSS figures). `--snapshot-at-batch N` with it: one
+ * more, `mid-access.heapsnapshot`, as the access pass begins its Nth batch: what its batches in
+ * flight hold (at a phase's end they hold nothing).
  */
 import { subscribe } from "node:diagnostics_channel";
 import { mkdtemp, readdir, rm, stat } from "node:fs/promises";
@@ -51,6 +53,8 @@ const peaks = new Map<string, { rss: number; heap: number; external: number; liv
 /** `--live`: every second, a full GC and the heap left after it: what is really held, garbage aside. */
 const live = argv.includes("--live") && typeof globalThis.gc === "function";
 const snapshots = argv.includes("--heap-snapshots") ? argv[argv.indexOf("--heap-snapshots") + 1]! : null;
+const snapshotAtBatch = argv.includes("--snapshot-at-batch") ? numberFlag("snapshot-at-batch", 0) : 0;
+let batches = 0;
 /** Moves to the next phase: the last sample of the old one, and its heap snapshot when asked. */
 /** `--live`: what is held at the end of each phase (a full GC at its last moment: nothing in flight then). */
 const held = new Map<string, number>();
@@ -145,6 +149,10 @@ try {
       // The early batches (accessAhead) run during the accounts stage: only the pass's own start the access phase.
       onAccessBatch: () => {
         if (phase === "destinations" || phase === "first-reading") enter("access");
+        if (phase === "access" && ++batches === snapshotAtBatch && snapshots !== null) {
+          const file = writeHeapSnapshot(join(snapshots, "mid-access.heapsnapshot"));
+          console.log(`  heap snapshot at the access pass's batch ${batches}: ${file} (${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MB used after it)`);
+        }
       },
       ...accessAhead,
       onScanned: () => enter("handoff"),

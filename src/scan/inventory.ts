@@ -3,10 +3,10 @@
  * document is handed on, so its size per bucket is the slope of the audit's memory (docs/memory.md).
  * A `Map` of small objects cost ~335 bytes a bucket (the name string, the map slot, the object, the
  * array and strings of its destinations); here a bucket is a few 32-, 16- and 8-bit paged columns
- * (scan/narrow-column.ts: grown a page at a time, never copied) and a hash slot: ~36 bytes a bucket
+ * (scan/narrow-column.ts: grown a page at a time, never copied) and a hash slot: ~25 bytes a bucket
  * at a million. Its name's bytes are on disk (scan/name-file.ts, in the scan's temporary directory):
- * in memory stay where each starts and its 32-bit hash, and a name is compared (on a hash match) or
- * made (`nameOf`) by reading its bytes back, from the write buffer, a window read ahead or the file
+ * in memory stays where each starts, and a name is compared (on a match of the hash bits its slot
+ * keeps) or made (`nameOf`) by reading its bytes back, from the write buffer, a window read ahead or the file
  * (in memory they were ~30 bytes a bucket more, which memory freed from small array buffers never
  * gives back to the system: docs/memory.md "The names on disk"). The values many buckets share
  * (region, versioning status, Object Lock, failed calls, facts collected: the bucket's "profile")
@@ -15,14 +15,18 @@
  * Every name the scan meets gets an id: each bucket's, and each destination named by a rule (which
  * may be a bucket listed later, or none of the organization's). The ids are what resolution works on
  * (`replicatedFrom` as id lists); names and entries are made again on demand and are garbage after.
- * It answers as the `Map` did: `set` on a known name replaces its entry and keeps its place in the
- * order, `values()`/`keys()` go in first-set order, `has`/`get` only know names that were `set`.
+ * It answers as the `Map` did, but for the order: `set` on a known name replaces its entry and keeps
+ * its place, `has`/`get` only know names that were `set`, and `values()`/`keys()` go in id order, the
+ * order names were first met: a bucket named by a rule before it was listed comes where it was first
+ * named. (First-set order took a column of 4 bytes a bucket; nothing depends on either: buckets of
+ * accounts read side by side are set in whichever order their reads end, docs/memory.md.)
  */
 import type { AccountRef, FactName, ObjectLock, VersioningStatus } from "../model/index.js";
 import type { InventoryEntry } from "./spool.js";
 import { NameFile, type NameEncoding } from "./name-file.js";
 import { NarrowColumn, PAGE_BITS, PAGE_MASK, PagedColumn, PagedRuns } from "./narrow-column.js";
-import { mappedBytesOf, mappedInt32Array, SlabPages } from "./page-memory.js";
+import { hashOfName } from "./name-hash.js";
+import { GrowingTable, mappedBytesOf, SlabPages } from "./page-memory.js";
 
 /** What a bucket shares with many others, one object per distinct value. */
 interface Profile {
@@ -42,48 +46,65 @@ export interface InventorySink {
   set(name: string, entry: InventoryEntry): unknown;
 }
 
-/** Bit set on a name's offset when it is stored as UTF-16 (a character above U+00FF): latin1 otherwise. Both are lossless. */
-const WIDE = 0x8000_0000;
+/** Ids in a block: an id's name starts at its block's start plus an offset of 16 bits (while a block's names fit 32 KiB). */
+const BLOCK_BITS = 5;
 const NONE = -1;
+/** A bucket whose replication configuration has no rules (not null: it has one). */
+const NO_DESTINATIONS = new Int32Array(0);
 
-/** FNV-1a over the UTF-16 code units: the same string, the same hash, without encoding it. */
-function hashOf(name: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193);
-  return h >>> 0;
-}
+/** The hash table's first size, its most filled (then rebuilt larger) and how much larger each time. */
+const FIRST_SLOTS = 2048;
+const MAX_LOAD = 0.75;
+const GROWTH = 1.25;
+
+/** A hash's slot in a table of `size`: its high bits scaled to the size (any size, not only powers of two); the low bits are the slot's tag. */
+const homeOf = (hash: number, size: number): number => Math.floor((hash * size) / 2 ** 32);
 
 const isNarrow = (name: string): boolean => {
   for (let i = 0; i < name.length; i++) if (name.charCodeAt(i) > 0xff) return false;
   return true;
 };
 
-const encodingOf = (start: number): NameEncoding => (start & WIDE ? "utf16le" : "latin1");
 
 export class Inventory implements InventoryReader, InventorySink {
   private ids = 0;
   /** The names' bytes, on disk, in id order. */
   private readonly names: NameFile;
-  /** Per id: where its name starts in `names` (| WIDE), its hash; it ends where the next id's starts (the last: at the file's length). */
   /** Every column's pages, outside malloc's arena (scan/page-memory.ts). */
   private readonly memory = new SlabPages();
-  private readonly start = new PagedColumn<Uint32Array>((n) => this.memory.uint32(n));
-  private readonly hash = new PagedColumn<Uint32Array>((n) => this.memory.uint32(n));
+  /**
+   * Where an id's name starts in `names`: its block's start (per BLOCK_BITS ids) plus, per id, the
+   * offset from it, doubled, + 1 when the name is stored as UTF-16 (a character above U+00FF;
+   * latin1 otherwise: both lossless). 2 bytes and 1/8 an id where a 32-bit start took 4 (~2 MB at a
+   * million buckets); widened to 32 bits, once, should a block's names pass 32 KiB. A name ends
+   * where the next id's starts (the last: at the file's length).
+   */
+  private readonly blockStart = new PagedColumn<Uint32Array>((n) => this.memory.uint32(n));
+  private readonly offset = new NarrowColumn(this.memory, 16);
   /** Per id: its account's index + 1, or 0 for a name only a rule named; its profile's index. */
   private readonly account = new NarrowColumn(this.memory);
   private readonly profile = new NarrowColumn(this.memory);
-  /** Per id: its destinations' address in `edges` (NONE: a bucket without rules) and how many. */
-  private readonly destStart = new PagedColumn<Int32Array>((n) => this.memory.int32(n));
+  /**
+   * Per id: how many destinations its rules name and, by that count, NONE (a bucket without rules),
+   * its one destination's id (most replicating buckets: no run in `edges`, ~2 MB less at a million
+   * buckets), or its destinations' address in `edges`.
+   */
+  private readonly dest = new PagedColumn<Int32Array>((n) => this.memory.int32(n));
   private readonly destCount = new NarrowColumn(this.memory);
   private readonly edges = new PagedRuns<Int32Array>(PAGE_BITS, (n) => this.memory.int32(n));
   /**
-   * Open addressing, linear probing: id + 1, 0 for a free slot; at most 3/4 full (rehashed, not
-   * paged: a doubling), each size in a mapping of its own (scan/page-memory.ts: a freed one must not
-   * raise malloc's threshold).
+   * Open addressing, linear probing: 0 for a free slot, else id + 1 in the low `idBits` bits and, in
+   * the bits above, the low bits of the name's hash (its tag: a lookup compares a name's bytes only
+   * when its tag matches; no hash column). At most 3/4 full, then rebuilt 1.25 times larger with
+   * every name's hash made again from the names' file, read in order (scan/name-file.ts): ~1.6 times
+   * the ids' slots on average (a doubling: ~2.7 at its largest). In one mapping grown in place
+   * (scan/page-memory.ts: nothing of an earlier size left beside it, nothing in malloc's arena).
    */
-  private slots = mappedInt32Array(2048);
-  /** Bucket ids in first-set order (the `Map`'s order). */
-  private readonly order = new PagedColumn<Int32Array>((n) => this.memory.int32(n));
+  private readonly table = new GrowingTable();
+  private slots = this.table.uint32(FIRST_SLOTS);
+  private idBits = 0;
+  private idMask = 0;
+  private tagMask = 0;
   private buckets = 0;
   private readonly accounts: AccountRef[] = [];
   private readonly accountIndex = new Map<AccountRef, number>();
@@ -97,6 +118,7 @@ export class Inventory implements InventoryReader, InventorySink {
    */
   constructor(options: { directory?: string; writeBuffer?: number } = {}) {
     this.names = new NameFile(options.directory, options.writeBuffer);
+    this.layout();
   }
 
   get size(): number {
@@ -115,41 +137,41 @@ export class Inventory implements InventoryReader, InventorySink {
 
   /** Bytes of its buffers (columns, hash table, the names' buffers): what it holds per bucket but the shared profiles (bench/inventory.ts, tests). */
   get byteLength(): number {
-    const columns = [this.names, this.start, this.hash, this.account, this.profile, this.destStart, this.destCount, this.edges, this.slots, this.order];
+    const columns = [this.names, this.blockStart, this.offset, this.account, this.profile, this.dest, this.destCount, this.edges, this.slots];
     return columns.reduce((sum, column) => sum + column.byteLength, 0);
   }
 
   /** Entries each per-id column has room for: the ids met rounded up to a whole page (tests). */
   get idCapacity(): number {
-    return this.start.capacity;
+    return this.offset.capacity;
   }
 
   /** Every page it holds but the hash table's (tests: a page once made is kept, never copied into a larger one). */
   pages(): ArrayBufferView[] {
-    return [this.start, this.hash, this.account, this.profile, this.destStart, this.destCount, this.edges, this.order].flatMap((column): ArrayBufferView[] => column.pages);
+    return [this.blockStart, this.offset, this.account, this.profile, this.dest, this.destCount, this.edges].flatMap((column): ArrayBufferView[] => column.pages);
   }
 
   set(name: string, entry: InventoryEntry): this {
     const id = this.intern(name);
-    if (this.account.get(id) === 0) {
-      this.order.ensure(this.buckets + 1);
-      this.order.set(this.buckets++, id);
-    }
+    if (this.account.get(id) === 0) this.buckets++;
     this.account.set(id, this.accountOf(entry.account) + 1);
     this.profile.set(id, this.profileOf(entry));
     const destinations = entry.destinations;
     if (destinations === null) {
-      this.destStart.set(id, NONE);
+      this.dest.set(id, NONE);
       this.destCount.set(id, 0);
       return this;
     }
-    // Interned first (it may grow the columns), then written: in place when the old list has room
-    // (the second pass sets a destination again with the same rules), else appended, the old as garbage (rare).
+    // Interned first (it may grow the columns), then written: one in the column itself; more in
+    // place when the old run has room (the second pass sets a destination again with the same
+    // rules), else appended, the old as garbage (rare).
     const targets = destinations.map((dest) => this.intern(dest));
-    const old = this.destStart.get(id);
-    const at = old !== NONE && this.destCount.get(id) >= targets.length ? old : this.edges.reserve(targets.length);
-    this.edges.pages[at >>> PAGE_BITS]!.set(targets, at & PAGE_MASK);
-    this.destStart.set(id, at);
+    const old = this.dest.get(id);
+    const oldCount = this.destCount.get(id);
+    const inRun = old !== NONE && oldCount > 1;
+    const at = targets.length === 1 ? targets[0]! : targets.length === 0 ? 0 : inRun && oldCount >= targets.length ? old : this.edges.reserve(targets.length);
+    if (targets.length > 1) this.edges.pages[at >>> PAGE_BITS]!.set(targets, at & PAGE_MASK);
+    this.dest.set(id, at);
     this.destCount.set(id, targets.length);
     return this;
   }
@@ -172,9 +194,9 @@ export class Inventory implements InventoryReader, InventorySink {
     for (const id of this.bucketIds()) yield this.entryOf(id);
   }
 
-  /** Bucket ids in first-set order; buckets set while iterating are visited too. */
+  /** Bucket ids in id order; names met while iterating are visited too (a name met before, set as a bucket behind the iteration, is not). */
   *bucketIds(): IterableIterator<number> {
-    for (let i = 0; i < this.buckets; i++) yield this.order.get(i);
+    for (let id = 0; id < this.ids; id++) if (this.account.get(id) !== 0) yield id;
   }
 
   isBucket(id: number): boolean {
@@ -183,20 +205,22 @@ export class Inventory implements InventoryReader, InventorySink {
 
   /** The id of a name met so far (a bucket's or a destination's), NONE (-1) for one never met. */
   idOf(name: string): number {
-    const h = hashOf(name);
-    const mask = this.slots.length - 1;
-    const hashes = this.hash.pages;
-    for (let slot = h & mask; ; slot = (slot + 1) & mask) {
-      const id = this.slots[slot]! - 1;
-      if (id === NONE) return NONE;
-      if (hashes[id >>> PAGE_BITS]![id & PAGE_MASK] === h && this.equals(id, name)) return id;
+    const h = hashOfName(name);
+    const slots = this.slots;
+    const size = slots.length;
+    const tag = h & this.tagMask;
+    for (let slot = homeOf(h, size); ; slot = slot + 1 === size ? 0 : slot + 1) {
+      const entry = slots[slot]!;
+      if (entry === 0) return NONE;
+      if (entry >>> this.idBits === tag) {
+        const id = (entry & this.idMask) - 1;
+        if (this.equals(id, name)) return id;
+      }
     }
   }
 
   nameOf(id: number): string {
-    const start = this.start.get(id);
-    const address = start & ~WIDE;
-    return this.names.text(address, this.endOf(id), encodingOf(start));
+    return this.names.text(this.startOf(id), this.endOf(id), this.encodingOf(id));
   }
 
   /** Its names' file, once the first names were written out (tests). */
@@ -216,15 +240,25 @@ export class Inventory implements InventoryReader, InventorySink {
 
   /** Where id's name ends: where the next id's starts, the last id's at the names' length. */
   private endOf(id: number): number {
-    return id + 1 < this.ids ? this.start.get(id + 1) & ~WIDE : this.names.length;
+    return id + 1 < this.ids ? this.startOf(id + 1) : this.names.length;
+  }
+
+  private startOf(id: number): number {
+    return this.blockStart.get(id >>> BLOCK_BITS) + (this.offset.get(id) >>> 1);
+  }
+
+  private encodingOf(id: number): NameEncoding {
+    return this.offset.get(id) & 1 ? "utf16le" : "latin1";
   }
 
   /** The destination ids of a bucket's rules, in rule order; null for a bucket without rules. */
   destinationIds(id: number): Int32Array | null {
-    const start = this.destStart.get(id);
-    if (start === NONE) return null;
-    const from = start & PAGE_MASK;
-    return this.edges.pages[start >>> PAGE_BITS]!.subarray(from, from + this.destCount.get(id));
+    const dest = this.dest.get(id);
+    if (dest === NONE) return null;
+    const count = this.destCount.get(id);
+    if (count <= 1) return count === 0 ? NO_DESTINATIONS : Int32Array.of(dest);
+    const from = dest & PAGE_MASK;
+    return this.edges.pages[dest >>> PAGE_BITS]!.subarray(from, from + count);
   }
 
   private entryOf(id: number, name?: string): InventoryEntry {
@@ -270,36 +304,50 @@ export class Inventory implements InventoryReader, InventorySink {
     // Written first: should the file fail, no id was given.
     const address = this.names.append(name, narrow ? "latin1" : "utf16le", narrow ? name.length : name.length * 2);
     const id = this.ids++;
-    if (this.ids > this.start.capacity) for (const column of [this.start, this.hash, this.account, this.profile, this.destStart, this.destCount]) column.ensure(this.ids);
-    this.start.set(id, (address | (narrow ? 0 : WIDE)) >>> 0);
-    this.hash.set(id, hashOf(name));
+    if (this.ids > this.offset.capacity) for (const column of [this.offset, this.account, this.profile, this.dest, this.destCount]) column.ensure(this.ids);
+    if (id % (1 << BLOCK_BITS) === 0) {
+      this.blockStart.ensure((id >>> BLOCK_BITS) + 1);
+      this.blockStart.set(id >>> BLOCK_BITS, address);
+    }
+    this.offset.set(id, (address - this.blockStart.get(id >>> BLOCK_BITS)) * 2 + (narrow ? 0 : 1));
     this.account.set(id, 0);
-    this.destStart.set(id, NONE);
+    this.dest.set(id, NONE);
     this.destCount.set(id, 0);
-    if (this.ids * 4 > this.slots.length * 3) this.rehash(this.slots.length * 2);
-    else this.place(id);
+    if (this.ids > this.slots.length * MAX_LOAD) this.rehash(Math.ceil(this.slots.length * GROWTH));
+    else this.place(id, hashOfName(name));
     return id;
   }
 
-  private place(id: number): void {
-    const mask = this.slots.length - 1;
-    let slot = this.hash.get(id) & mask;
-    while (this.slots[slot] !== 0) slot = (slot + 1) & mask;
-    this.slots[slot] = id + 1;
+  /** How a slot of a table of this size splits: id + 1 in as many bits as the size has (ids stay under 3/4 of it), the hash's tag above. */
+  private layout(): void {
+    this.idBits = Math.min(31, 32 - Math.clz32(this.slots.length));
+    this.idMask = 2 ** this.idBits - 1;
+    this.tagMask = 2 ** (32 - this.idBits) - 1;
   }
 
+  private place(id: number, hash: number): void {
+    const slots = this.slots;
+    const size = slots.length;
+    let slot = homeOf(hash, size);
+    while (slots[slot] !== 0) slot = slot + 1 === size ? 0 : slot + 1;
+    slots[slot] = (((hash & this.tagMask) * 2 ** this.idBits) + id + 1) >>> 0;
+  }
+
+  /** A larger table: every id placed again by its hash, made again from its name's bytes (read in file order: a window at a time). */
   private rehash(size: number): void {
-    this.slots = mappedInt32Array(size);
-    for (let id = 0; id < this.ids; id++) this.place(id);
+    this.slots = this.table.uint32(size);
+    this.layout();
+    for (let id = 0; id < this.ids; id++) {
+      this.place(id, this.names.hash(this.startOf(id), this.endOf(id), this.encodingOf(id)));
+    }
   }
 
   private equals(id: number, name: string): boolean {
-    const start = this.start.get(id);
-    const wide = (start & WIDE) !== 0;
+    const wide = this.encodingOf(id) === "utf16le";
     if (wide === isNarrow(name)) return false;
-    const address = start & ~WIDE;
+    const address = this.startOf(id);
     const end = this.endOf(id);
     if (end - address !== (wide ? name.length * 2 : name.length)) return false;
-    return this.names.equals(address, end, name, encodingOf(start));
+    return this.names.equals(address, end, name, wide ? "utf16le" : "latin1");
   }
 }

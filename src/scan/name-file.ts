@@ -16,6 +16,7 @@
 import { closeSync, openSync, readSync, rmSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { ReplguardError } from "../errors.js";
+import { hashOfBytes } from "./name-hash.js";
 import { ScratchDirectory } from "./scratch.js";
 
 export type NameEncoding = "latin1" | "utf16le";
@@ -128,6 +129,14 @@ export class NameFile {
     const name = bytes.toString(encoding, from, from + end - address);
     this.remember(slot, address, name);
     return name;
+  }
+
+  /** The hash of the name at [address, end) (scan/name-hash.ts), from its bytes: no string made. Names asked in file order are read a window at a time. */
+  hash(address: number, end: number, encoding: NameEncoding): number {
+    this.usable();
+    if (end === address) return hashOfBytes(this.pending, 0, 0, encoding);
+    const [bytes, from] = this.bytes(address, end);
+    return hashOfBytes(bytes, from, from + end - address, encoding);
   }
 
   /** Closes and removes its file; it answers nothing after. */

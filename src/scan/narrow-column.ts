@@ -63,10 +63,12 @@ type Bits = 8 | 16 | 32;
 const bitsFor = (value: number): Bits => (value <= 0xff ? 8 : value <= 0xffff ? 16 : 32);
 export class NarrowColumn {
   pages: NarrowPage[] = [];
-  private bits: Bits = 8;
 
-  /** `memory`: where its pages come from (scan/page-memory.ts). */
-  constructor(private readonly memory: PageMemory = heapPages) {}
+  /** `memory`: where its pages come from (scan/page-memory.ts); `bits`: its first width (a column whose values nearly never fit 8 bits is never widened from them). */
+  constructor(
+    private readonly memory: PageMemory = heapPages,
+    private bits: Bits = 8,
+  ) {}
 
   private page(bits: Bits): NarrowPage {
     return bits === 8 ? this.memory.uint8(PAGE_SIZE) : bits === 16 ? this.memory.uint16(PAGE_SIZE) : this.memory.uint32(PAGE_SIZE);

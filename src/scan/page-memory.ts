@@ -36,7 +36,7 @@ const WASM_PAGE = 65_536;
 /** A slab: 32 MiB of address space, resident only as pages are written (at a million buckets the inventory's pages take ~30 MB). */
 export const SLAB_BYTES = 32 * 2 ** 20;
 /** `WebAssembly.Memory` (the project's TypeScript libraries do not declare it), or undefined under `--jitless`. */
-type WasmMemory = new (descriptor: { initial: number; maximum: number }) => { readonly buffer: ArrayBuffer };
+type WasmMemory = new (descriptor: { initial: number; maximum: number }) => { readonly buffer: ArrayBuffer; grow(pages: number): number };
 const WasmMemory = (globalThis as { WebAssembly?: { Memory?: WasmMemory } }).WebAssembly?.Memory;
 
 /** Buffers mapped here: `process.memoryUsage()` counts none of them in `arrayBuffers` (and each whole in `external`). */
@@ -73,6 +73,37 @@ export function mappedInt32Array(length: number): Int32Array {
   if (length * 4 < MAPPED_FROM_BYTES) return new Int32Array(length);
   const bytes = Math.ceil((length * 4) / WASM_PAGE) * WASM_PAGE;
   return new Int32Array(mappedBuffer(bytes), 0, length);
+}
+
+/** A growing table's largest size: WebAssembly's 4 GiB (address space, reserved by V8 for every memory whatever its maximum). */
+const MAX_WASM_PAGES = 65_536;
+
+/**
+ * A table replaced whole as it grows (the inventory's hash table, rebuilt at each larger size): one
+ * WebAssembly memory grown in place, so no earlier size is left mapped until a GC collects it (the
+ * hash table as a new memory at each doubling left up to its own size of garbage beside it). Below
+ * MAPPED_FROM_BYTES, and where no memory can be mapped or grown, a plain buffer at each size.
+ */
+export class GrowingTable {
+  private memory: InstanceType<WasmMemory> | null = null;
+
+  /** `length` zeroed entries; the table given before is not to be used after. */
+  uint32(length: number): Uint32Array {
+    const bytes = length * 4;
+    if (bytes < MAPPED_FROM_BYTES || WasmMemory === undefined) return new Uint32Array(length);
+    const pages = Math.ceil(bytes / WASM_PAGE);
+    try {
+      if (this.memory === null) this.memory = new WasmMemory({ initial: pages, maximum: MAX_WASM_PAGES });
+      const have = this.memory.buffer.byteLength / WASM_PAGE;
+      if (have < pages) this.memory.grow(pages - have);
+    } catch {
+      this.memory = null;
+      return new Uint32Array(length);
+    }
+    const buffer = this.memory.buffer;
+    mapped.add(buffer);
+    return new Uint32Array(buffer, 0, length).fill(0);
+  }
 }
 
 /**

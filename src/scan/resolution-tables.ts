@@ -6,7 +6,7 @@
  */
 import type { BucketDocument, BucketError, FactName } from "../model/index.js";
 import type { Inventory } from "./inventory.js";
-import { PAGE_BITS, PAGE_MASK, PagedColumn } from "./narrow-column.js";
+import { NarrowColumn } from "./narrow-column.js";
 import { mappedBytesOf, mappedInt32Array, SlabPages } from "./page-memory.js";
 
 function grownInt32(array: Int32Array<ArrayBuffer>, length: number): Int32Array<ArrayBuffer> {
@@ -153,7 +153,9 @@ export interface PatchReader {
 const keyOf = (patch: Patch): string => JSON.stringify(patch, (_key, value: unknown) => (value === undefined ? { "\u0000undefined": true } : value));
 
 /**
- * Destination name → its patch: an Int32 per name of the inventory and one copy of each distinct
+ * Destination name → its patch: per name of the inventory, its patch's index + 1 (0: none) in a
+ * narrow column (scan/narrow-column.ts: 8 bits while there are fewer than 255 distinct patches,
+ * nearly always: a million buckets' 4 MB of 32-bit index was 1 MB), and one copy of each distinct
  * patch. Filled from the accounts stage on (the early access batches' destination reads,
  * scan/early-access.ts) while names are still added, so its index grows with the inventory's ids,
  * in pages (scan/narrow-column.ts: no copy as it grows, no trim after); the destination pass goes on
@@ -162,7 +164,7 @@ const keyOf = (patch: Patch): string => JSON.stringify(patch, (_key, value: unkn
 export class Patches implements PatchReader {
   /** The index's pages, outside malloc's arena past its first 256 KiB (scan/page-memory.ts). */
   private readonly memory = new SlabPages();
-  private readonly index = new PagedColumn<Int32Array>((n) => this.memory.int32(n), -1);
+  private readonly index = new NarrowColumn(this.memory);
   private readonly patches: Patch[] = [];
   private readonly known = new Map<string, number>();
   private count = 0;
@@ -189,8 +191,8 @@ export class Patches implements PatchReader {
       this.known.set(key, at);
     }
     this.index.ensure(id + 1);
-    if (this.index.get(id) === -1) this.count++;
-    this.index.set(id, at);
+    if (this.index.get(id) === 0) this.count++;
+    this.index.set(id, at + 1);
   }
 
   /** Bytes of its index (tests: at most a page beyond the ids it covers). */
@@ -205,12 +207,12 @@ export class Patches implements PatchReader {
 
   has(name: string): boolean {
     const id = this.inventory.idOf(name);
-    return id >= 0 && id < this.index.capacity && this.index.get(id) !== -1;
+    return id >= 0 && id < this.index.capacity && this.index.get(id) !== 0;
   }
 
   get(name: string): Patch | undefined {
     const id = this.index.capacity === 0 ? -1 : this.inventory.idOf(name);
-    const at = id < 0 || id >= this.index.capacity ? -1 : this.index.pages[id >>> PAGE_BITS]![id & PAGE_MASK]!;
-    return at < 0 ? undefined : structuredClone(this.patches[at]!);
+    const at = id < 0 || id >= this.index.capacity ? 0 : this.index.get(id);
+    return at === 0 ? undefined : structuredClone(this.patches[at - 1]!);
   }
 }

@@ -9,7 +9,7 @@ import { Inventory } from "../../src/scan/inventory.js";
 import { PAGE_SIZE } from "../../src/scan/narrow-column.js";
 import { Patches } from "../../src/scan/resolution-tables.js";
 import type { InventoryEntry } from "../../src/scan/spool.js";
-import { inventoryEntryOf } from "../support/inventory-entry.js";
+import { inMetOrder, inventoryEntryOf } from "../support/inventory-entry.js";
 
 const entry = (name: string, destinations: string[] | null): InventoryEntry => inventoryEntryOf(name, destinations);
 
@@ -30,10 +30,10 @@ describe("scan/Inventory: paged columns", () => {
     }
     expect(inventory.idCount).toBe(count + 3);
     expect(inventory.idCapacity).toBeLessThan(inventory.idCount + PAGE_SIZE);
-    // 19 of columns (4 start, 4 hash, 1 + 1 + 1 narrow, 4 destStart, 4 order), 2 of edges, ~6 of hash table, and one page each at most;
-    // the names' buffers (64 KiB written at once, 4 KiB of remembered addresses): their bytes are on disk.
+    // ~9.1 of columns (2 + 1/8 of name offsets, 1 + 1 + 1 narrow, 4 destinations), under 1 of edges, at most ~6.7 of hash table (3/4 full, then
+    // 1.25 times larger), and one page each at most; the names' buffers (64 KiB written at once, 4 KiB of remembered addresses): their bytes are on disk.
     const slack = PAGE_SIZE * 26 + 65_536 + PAGE_SIZE * 2;
-    expect(inventory.byteLength).toBeLessThan(count * (19 + 2 + 8) + slack);
+    expect(inventory.byteLength).toBeLessThan(count * (9.2 + 1 + 6.7) + slack);
   });
 
   it("answers as a Map across name pages, for UTF-16 names, and for a name and a destination list longer than a page", () => {
@@ -43,23 +43,26 @@ describe("scan/Inventory: paged columns", () => {
     const wide = "ü€".repeat(20_000); // UTF-16, 80,000 bytes
     const names = [...Array.from({ length: 3_000 }, (_, i) => `bucket-${i}-${"x".repeat(i % 50)}`), long, "after-long", wide, "", "after-wide"];
     const many = Array.from({ length: PAGE_SIZE + 10 }, (_, i) => `dest-${i}`); // an edge run longer than a page
+    const done: [string, InventoryEntry][] = [];
     for (const [i, name] of names.entries()) {
       const e = entry(name, i === 5 ? many : i % 3 === 0 ? [names[(i + 1) % names.length]!, long] : null);
       map.set(name, e);
+      done.push([name, e]);
       inventory.set(name, e);
     }
     // Set again with fewer destinations: written in place.
     const again = entry(names[5]!, ["after-long"]);
     map.set(names[5]!, again);
     inventory.set(names[5]!, again);
-    expect([...inventory.keys()]).toEqual([...map.keys()]);
-    expect([...inventory.values()]).toEqual([...map.values()]);
+    const ordered = inMetOrder([...done, [names[5]!, again]]);
+    expect([...inventory.keys()]).toEqual([...ordered.keys()]);
+    expect([...inventory.values()]).toEqual([...ordered.values()]);
     for (const name of [...names, "dest-0", `dest-${PAGE_SIZE + 9}`]) expect(inventory.nameOf(inventory.idOf(name))).toBe(name);
     expect(inventory.has("dest-1")).toBe(false);
     expect(inventory.idOf("l".repeat(69_999))).toBe(-1);
   });
 
-  it("the patch index grows a page at a time with the inventory's ids (no copy, no trim)", () => {
+  it("the patch index grows a page at a time with the inventory's ids (no copy, no trim), a byte an id while patches are few", () => {
     const inventory = new Inventory();
     const patches = new Patches(inventory);
     const patch = { fields: { objectLock: null }, errors: [], collected: ["objectLock" as const] };
@@ -67,8 +70,21 @@ describe("scan/Inventory: paged columns", () => {
       inventory.set(`b${i}`, entry(`b${i}`, null));
       if (i % 4 === 0) patches.set(`b${i}`, { ...patch });
     }
-    expect(patches.byteLength).toBe(3 * PAGE_SIZE * 4);
+    expect(patches.byteLength).toBe(3 * PAGE_SIZE);
     expect(patches.get(`b${2 * PAGE_SIZE}`)).toEqual(patch);
     expect(patches.has(`b${2 * PAGE_SIZE + 1}`)).toBe(false);
+  });
+
+  it("the patch index widens past 255 distinct patches, every destination keeping its own", () => {
+    const inventory = new Inventory();
+    const patches = new Patches(inventory);
+    const patchOf = (i: number) => ({ fields: { objectLock: { enabled: true, mode: "GOVERNANCE" as const, days: i, years: null } }, errors: [], collected: ["objectLock" as const] });
+    for (let i = 0; i < 600; i++) {
+      inventory.set(`b${i}`, entry(`b${i}`, null));
+      if (i % 2 === 0) patches.set(`b${i}`, patchOf(i));
+    }
+    expect(patches.distinct).toBe(300);
+    expect(patches.byteLength).toBe(PAGE_SIZE * 2);
+    for (let i = 0; i < 600; i++) expect(patches.get(`b${i}`)).toEqual(i % 2 === 0 ? patchOf(i) : undefined);
   });
 });

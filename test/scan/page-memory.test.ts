@@ -8,7 +8,7 @@
 import { describe, expect, it } from "vitest";
 import { Inventory } from "../../src/scan/inventory.js";
 import { PAGE_SIZE } from "../../src/scan/narrow-column.js";
-import { MAPPED_FROM_BYTES, mappedInt32Array, SlabPages } from "../../src/scan/page-memory.js";
+import { GrowingTable, MAPPED_FROM_BYTES, mappedInt32Array, SlabPages } from "../../src/scan/page-memory.js";
 import { inventoryEntryOf } from "../support/inventory-entry.js";
 
 const isWasmMemory = (view: ArrayBufferView): boolean => view.buffer.byteLength >= 65_536 && view.buffer.byteLength % 65_536 === 0 && view.byteLength < view.buffer.byteLength;
@@ -52,6 +52,23 @@ describe("scan/page-memory", () => {
     const table = mappedInt32Array(MAPPED_FROM_BYTES / 4);
     expect(table.length).toBe(MAPPED_FROM_BYTES / 4);
     expect(table.every((value) => value === 0)).toBe(true);
+  });
+
+  it("grows the hash table in one mapping, in place: each size zeroed, the size before it gone", () => {
+    const table = new GrowingTable();
+    const small = table.uint32(2048);
+    expect(small.buffer.byteLength).toBe(2048 * 4);
+    const first = table.uint32(MAPPED_FROM_BYTES / 4 + 10);
+    expect(isWasmMemory(first)).toBe(true);
+    first.fill(7);
+    const second = table.uint32((MAPPED_FROM_BYTES / 4) * 2);
+    expect(second.every((value) => value === 0)).toBe(true);
+    // Grown, not replaced: the earlier view's buffer was detached by the growth (a new memory would have left it whole, mapped until a GC).
+    expect(first.length).toBe(0);
+    expect(second.buffer).not.toBe(small.buffer);
+    // A smaller size asked again (never by the inventory) is the same memory, zeroed.
+    second.fill(3);
+    expect(table.uint32(100_000).every((value) => value === 0)).toBe(true);
   });
 
   it("refuses a slab size that is not whole 64 KiB pages", () => {
