@@ -70,9 +70,12 @@ const heldData = new Map<string, number>();
  */
 const splits = new Map<string, RssSplit>();
 const codeSpace = (): number => getHeapSpaceStatistics().find((space) => space.space_name === "code_space")?.space_used_size ?? 0;
+/** When each phase began (`performance.now()`, ms since the process began: the clock of `node --trace-gc`'s lines). */
+const began = new Map<string, number>();
 const enter = (next: string): void => {
   if (next === phase) return;
   sample();
+  began.set(next, performance.now());
   if (live) {
     globalThis.gc!();
     const memory = process.memoryUsage();
@@ -170,6 +173,7 @@ try {
       console.log(`  at ${name}'s peak: ${split}V8 physical MB: ${parts.spaces}`);
     }
   }
+  console.log(`  phases began at (ms, --trace-gc's clock): ${[...began].map(([name, at]) => `${name} ${at.toFixed(0)}`).join(", ")}`);
   console.log(`  process peak RSS (maxRSS) ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
   // What the run wrote: the snapshot's size follows the documents' (docs/memory.md).
   const written = await Promise.all((await readdir(join(dir, "out"))).sort().map(async (name) => `${name} ${((await stat(join(dir, "out", name))).size / 2 ** 20).toFixed(1)} MB`));
