@@ -57,9 +57,14 @@ export function evaluateBucket(set: PolicySet, doc: BucketDocument, options: Eva
 
 const NONE_LACKING: FactName[] = [];
 
-/** The facts of `facts` that unreadableFacts would report on this document: their call failed, or they were not collected. */
+/** The facts of `facts` that unreadableFacts would report on this document. */
 function lackingFacts(doc: BucketDocument, facts: FactName[]): FactName[] {
-  return facts.filter((fact) => !doc.collected.includes(fact) || doc.errors.some((e) => e.operation === FACTS[fact].call));
+  return facts.filter((fact) => lacks(doc, fact));
+}
+
+/** Whether a fact of this document is unknown: its call failed, or it was not collected. */
+function lacks(doc: BucketDocument, fact: FactName): boolean {
+  return !doc.collected.includes(fact) || doc.errors.some((e) => e.operation === FACTS[fact].call);
 }
 
 /** Whether none of the facts a policy reads is lacking. */
@@ -251,13 +256,13 @@ function unreadableFacts(doc: BucketDocument, facts: FactName[]): Unreadable[] {
   if (doc.errors.length === 0 && facts.every((fact) => doc.collected.includes(fact))) return NONE;
   const out: Unreadable[] = [];
   for (const fact of facts) {
+    if (!lacks(doc, fact)) continue;
     const operation = FACTS[fact].call;
     const failure = doc.errors.find((e) => e.operation === operation);
-    if (failure) {
-      out.push({ fact, message: `${operation} failed with ${failure.code} (${failure.message}); ${fact} of ${doc.name} is unknown, so this policy cannot be evaluated` });
-    } else if (!doc.collected.includes(fact)) {
-      out.push({ fact, message: `${fact} of ${doc.name} was not collected (${operation} was not called), so this policy cannot be evaluated` });
-    }
+    const message = failure
+      ? `${operation} failed with ${failure.code} (${failure.message}); ${fact} of ${doc.name} is unknown, so this policy cannot be evaluated`
+      : `${fact} of ${doc.name} was not collected (${operation} was not called), so this policy cannot be evaluated`;
+    out.push({ fact, message });
   }
   return out;
 }
