@@ -9,8 +9,9 @@
  *
  *   node --expose-gc --import tsx bench/memory.ts --accounts 30 --buckets 100 [--live] [--heap-snapshots DIR] [--access-ahead on|off]
  *
- * The heap is set up as the executable sets it up (src/cli/heap.ts; `REPLGUARD_HEAP_GROWING_PERCENT=0`
- * for V8's own growth heuristics, the figures before).
+ * The heap and the compiler are set up as the executable sets them up (src/cli/heap.ts,
+ * src/cli/inlining.ts; `REPLGUARD_HEAP_GROWING_PERCENT=0` for V8's own growth heuristics, the figures
+ * before).
  * `--live`: a full GC every second, and the heap and array buffers left after it (what is held,
  * garbage aside; the packed inventory's columns are array buffers, outside the heap); and a full
  * GC as each phase ends, where nothing is in flight: what the phase leaves held (its growth with the
@@ -29,6 +30,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { getHeapSpaceStatistics, writeHeapSnapshot } from "node:v8";
 import { boundHeapGrowth } from "../src/cli/heap.js";
+import { limitInlining } from "../src/cli/inlining.js";
 import { audit } from "../src/audit/index.js";
 import { SCAN_STAGES } from "../src/scan/context.js";
 import { numberFlag } from "./flags.js";
@@ -37,6 +39,7 @@ import { startSandboxChild } from "./sandbox-child.js";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 const growth = boundHeapGrowth();
+limitInlining();
 const argv = process.argv.slice(2);
 const accounts = numberFlag("accounts", 30);
 const buckets = numberFlag("buckets", 100);

@@ -18,10 +18,14 @@
  * `--audit-plan` scans with the fact plan of the default policies (what `audit` reads: about 3 S3
  * calls a bucket, and the early access batches), not the scan's default plan (versioning, replication).
  * `--pin-cores` runs the sandbox on one core and this process on another (bench/pin-cores.ts).
+ * The heap's growth and the compiler's inlining are set as the executable sets them (src/cli/heap.ts,
+ * src/cli/inlining.ts): the figure is the CLI's scan.
  */
 import { subscribe, unsubscribe } from "node:diagnostics_channel";
 import { Session } from "node:inspector/promises";
 import { writeFile } from "node:fs/promises";
+import { boundHeapGrowth } from "../src/cli/heap.js";
+import { limitInlining } from "../src/cli/inlining.js";
 import { scan } from "../src/scan/index.js";
 import { loadPolicies, requiredFacts } from "../src/policy/index.js";
 import { numberFlag } from "./flags.js";
@@ -32,6 +36,8 @@ import { mainThreadWakeups, threadCpu, threadCpuLine } from "./thread-cpu.js";
 import { answerTurnCounts, countAnswerTurns } from "../src/aws/answer-turns.js";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+boundHeapGrowth();
+limitInlining();
 const accounts = numberFlag("accounts", 100);
 const buckets = numberFlag("buckets", 50);
 const concurrency = numberFlag("concurrency", 64);
