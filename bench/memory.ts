@@ -58,6 +58,7 @@ const live = argv.includes("--live") && typeof globalThis.gc === "function";
 const snapshots = argv.includes("--heap-snapshots") ? argv[argv.indexOf("--heap-snapshots") + 1]! : null;
 const snapshotAtBatch = argv.includes("--snapshot-at-batch") ? numberFlag("snapshot-at-batch", 0) : 0;
 let batches = 0;
+const bucketMarks = argv.includes("--snapshot-at-buckets") ? argv[argv.indexOf("--snapshot-at-buckets") + 1]!.split(",").map(Number) : [];
 /** Moves to the next phase: the last sample of the old one, and its heap snapshot when asked. */
 /** `--live`: what is held at the end of each phase (a full GC at its last moment: nothing in flight then). */
 const held = new Map<string, number>();
@@ -149,6 +150,10 @@ try {
       region: env.AWS_REGION!,
       concurrency: { requests: 64 },
       onProgress: (p) => {
+        if (snapshots !== null && bucketMarks.length > 0 && p.buckets.done >= bucketMarks[0]!) {
+          const file = writeHeapSnapshot(join(snapshots, `at-${bucketMarks.shift()}-buckets.heapsnapshot`));
+          console.log(`  heap snapshot at ${p.buckets.done} buckets read: ${file} (${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MB used after it)`);
+        }
         if (p.phase === "done") enter("reports");
         else if (p.phase !== "destinations" || !LATER.includes(phase)) enter(p.phase);
       },
