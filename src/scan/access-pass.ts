@@ -33,7 +33,7 @@ export interface AccessPassInput {
   onBatch?: (documents: number) => void;
   /**
    * The most documents of one account held at once: the spool read that many at a time (default
-   * SPOOL_CHUNK), a group's documents filled that many at a time (default MAX_DOCUMENTS_IN_FLIGHT).
+   * SPOOL_CHUNK), a group's documents filled that many at a time (default LARGE_GROUP).
    */
   chunk?: number;
   /**
@@ -45,9 +45,17 @@ export interface AccessPassInput {
   ahead?: { accounts: ReadonlyMap<string, ReadonlySet<string>>; out: DocumentSpool; reads: AccessReads };
 }
 
-/** Bounds on what the overlapping batches hold at once (documents held stay bounded, not the organization). */
+/**
+ * Bounds on what the overlapping batches hold at once (documents held stay bounded, not the
+ * organization). 1,024 documents: 16 batches of accounts of 100 buckets (~55 replicating each) fit
+ * under it, so it changes nothing there; at 1,000 buckets an account (~550 replicating) it lets
+ * one or two accounts' batches run side by side rather than seven, whose completed documents and
+ * reads were the access pass's largest live heap at a million buckets (docs/memory.md).
+ */
 const MAX_BATCHES_IN_FLIGHT = 16;
-const MAX_DOCUMENTS_IN_FLIGHT = 4096;
+const MAX_DOCUMENTS_IN_FLIGHT = 1024;
+/** A group of more replicating documents than this is read in parts (see `large` below). */
+const LARGE_GROUP = 4096;
 /** Parts of a large group filled side by side (its documents are large: see `large` below). */
 const LARGE_PARTS_IN_FLIGHT = 2;
 
@@ -139,7 +147,7 @@ export async function accessPass(input: AccessPassInput): Promise<DocumentSpool>
     reads.forget(done);
   };
   const readChunk = input.chunk ?? SPOOL_CHUNK;
-  const limit = input.chunk ?? MAX_DOCUMENTS_IN_FLIGHT;
+  const limit = input.chunk ?? LARGE_GROUP;
   /**
    * A group of more replicating documents than `limit` (one account of many buckets): its roles'
    * users are read first as their judgement needs them (access-users.ts), then its documents are
