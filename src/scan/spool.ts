@@ -131,6 +131,13 @@ function streamable(blocks: readonly Block[]): Block[] | null {
 }
 
 const READ_SLICE = 1 << 20;
+
+/** A buffer of `size` bytes holding the first `used` of `buffer`. */
+function larger(buffer: Buffer, used: number, size: number): Buffer {
+  const grown = Buffer.allocUnsafeSlow(size);
+  buffer.copy(grown, 0, 0, used);
+  return grown;
+}
 /** The JSON of a block encoded this much at a time (see `encode`). */
 const ENCODE_SLICE = 1 << 20;
 
@@ -168,6 +175,8 @@ export class DocumentSpool {
   private readonly blocks = new Map<string, Block[]>();
   /** Accounts in writing order are written one after another: appends never interleave. */
   private queue: Promise<void> = Promise.resolve();
+  /** READ_SLICE buffers for `lines`, one for each reading that ran at once (two readings go in step: the handoff's). */
+  private readonly readBuffers: Buffer[] = [];
 
   /** The spool's temporary directory: what else the scan keeps on disk goes there too (the inventory's names), removed with it. */
   get directory(): string {
@@ -257,22 +266,37 @@ export class DocumentSpool {
     }
   }
 
-  /** A block's documents and their lengths, read a slice of at most 1 MiB at a time (a line longer than that is read whole). */
+  /**
+   * A block's documents and their lengths, read a slice of at most 1 MiB at a time (a line longer
+   * than that is read whole) into a buffer of the spool's kept for the next reading. A new 1 MiB
+   * buffer a slice, freed after it, raised glibc's threshold for mapping a buffer on its own to that
+   * size, and from then on the other buffers under it (the spool's writes, the snapshot's chunks)
+   * came from malloc's arena and stayed there once freed: at a million buckets (blocks of ~1 MB)
+   * the arena grew by ~12 MB in the access pass's first reading, against ~3 at 100,000 (docs/memory.md).
+   */
   private async *lines(block: Block): AsyncGenerator<[BucketDocument, number]> {
     const end = block.offset + block.length;
-    // The bytes after a slice's last newline (a line's start, maybe cut inside a UTF-8 character).
-    let carry = Buffer.alloc(0);
-    for (let at = block.offset; at < end; ) {
-      const length = Math.min(READ_SLICE, end - at);
-      const slice = Buffer.alloc(length);
-      await this.handle!.read(slice, 0, length, at);
-      at += length;
-      const buffer = carry.length === 0 ? slice : Buffer.concat([carry, slice]);
-      const cut = buffer.lastIndexOf(10) + 1;
-      carry = buffer.subarray(cut);
-      for (const line of buffer.toString("utf8", 0, cut).split("\n")) if (line !== "") yield [JSON.parse(line) as BucketDocument, line.length];
+    let buffer = this.readBuffers.pop() ?? Buffer.allocUnsafeSlow(READ_SLICE);
+    // The bytes after the last slice's last newline, at the buffer's start (a line's start, maybe cut inside a UTF-8 character).
+    let kept = 0;
+    try {
+      for (let at = block.offset; at < end; ) {
+        const length = Math.min(READ_SLICE, end - at);
+        if (kept + length > buffer.length) buffer = larger(buffer, kept, kept + length);
+        await this.handle!.read(buffer, kept, length, at);
+        at += length;
+        const filled = kept + length;
+        const cut = filled === 0 ? 0 : buffer.lastIndexOf(10, filled - 1) + 1;
+        const text = buffer.toString("utf8", 0, cut);
+        buffer.copy(buffer, 0, cut, filled);
+        kept = filled - cut;
+        for (const line of text.split("\n")) if (line !== "") yield [JSON.parse(line) as BucketDocument, line.length];
+      }
+      if (kept > 0) yield [JSON.parse(buffer.toString("utf8", 0, kept)) as BucketDocument, kept];
+    } finally {
+      // Kept only at the usual size: a buffer grown for one long line goes.
+      if (buffer.length === READ_SLICE) this.readBuffers.push(buffer);
     }
-    if (carry.length > 0) yield [JSON.parse(carry.toString("utf8")) as BucketDocument, carry.length];
   }
 
   /** Every document, by account id then bucket name (but those of `skip`); at most a chunk of one account in memory at a time. */
