@@ -138,8 +138,12 @@ function larger(buffer: Buffer, used: number, size: number): Buffer {
   buffer.copy(grown, 0, 0, used);
   return grown;
 }
-/** The JSON of a block encoded this much at a time (see `encode`). */
-const ENCODE_SLICE = 1 << 20;
+/**
+ * The JSON of a block encoded this much at a time (see `encode`): under glibc's first threshold for
+ * mapping a buffer on its own (128 KiB), so that freeing a piece never raises that threshold (as a
+ * freed 1 MiB piece did, for every buffer after it: see `lines`).
+ */
+export const ENCODE_SLICE = 64 << 10;
 
 /**
  * Documents as JSON lines, in UTF-8 pieces of about `ENCODE_SLICE`: encoded now (the caller may

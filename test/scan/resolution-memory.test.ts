@@ -9,7 +9,7 @@ import type { AccountRef, BucketDocument } from "../../src/model/index.js";
 import { unreadBucketDocument } from "../../src/model/index.js";
 import { Inventory } from "../../src/scan/inventory.js";
 import { Patches, ReplicatedFrom } from "../../src/scan/resolution-tables.js";
-import { DocumentSpool, encode, inventoryEntry } from "../../src/scan/spool.js";
+import { DocumentSpool, ENCODE_SLICE, encode, inventoryEntry } from "../../src/scan/spool.js";
 
 const account: AccountRef = { id: "111111111111", name: "a", ouPath: "", tags: {} };
 const bucket = (name: string, destinations: string[] = []): BucketDocument => {
@@ -72,7 +72,7 @@ describe("the spool's encoding", () => {
   const spool = new DocumentSpool();
   afterAll(() => spool.close());
 
-  it("writes a block in pieces of about 1 MiB, byte-identical to one string of JSON lines, and reads it back", async () => {
+  it("writes a block in pieces of about ENCODE_SLICE, byte-identical to one string of JSON lines, and reads it back", async () => {
     // ~60 KB documents (a replicating document naming hundreds of its role's users), 2.4 MB in all.
     const docs = Array.from({ length: 40 }, (_, i) => {
       const doc = bucket(`b${String(i).padStart(3, "0")}`);
@@ -82,7 +82,7 @@ describe("the spool's encoding", () => {
     const pieces = encode(docs);
     const line = Buffer.byteLength(`${JSON.stringify(docs[0])}\n`);
     expect(pieces.length).toBeGreaterThanOrEqual(2);
-    for (const piece of pieces) expect(piece.length).toBeLessThan((1 << 20) + line);
+    for (const piece of pieces) expect(piece.length).toBeLessThan(ENCODE_SLICE + line);
     expect(Buffer.concat(pieces).equals(Buffer.from(docs.map((doc) => `${JSON.stringify(doc)}\n`).join(""), "utf8"))).toBe(true);
     await spool.add(account.id, docs);
     const back: BucketDocument[] = [];
