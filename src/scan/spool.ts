@@ -138,6 +138,7 @@ function larger(buffer: Buffer, used: number, size: number): Buffer {
   buffer.copy(grown, 0, 0, used);
   return grown;
 }
+
 /**
  * The JSON of a block encoded this much at a time (see `encode`): under glibc's first threshold for
  * mapping a buffer on its own (128 KiB), so that freeing a piece never raises that threshold (as a
@@ -271,8 +272,9 @@ export class DocumentSpool {
   }
 
   /**
-   * A block's documents and their lengths, read a slice of at most 1 MiB at a time (a line longer
-   * than that is read whole) into a buffer of the spool's kept for the next reading. A new 1 MiB
+   * A block's documents and their lengths, read at most 1 MiB at a time (a line longer than that is
+   * read whole) into a buffer of the spool's kept for the next reading, after the part of a line the
+   * last read left. A new 1 MiB
    * buffer a slice, freed after it, raised glibc's threshold for mapping a buffer on its own to that
    * size, and from then on the other buffers under it (the spool's writes, the snapshot's chunks)
    * came from malloc's arena and stayed there once freed: at a million buckets (blocks of ~1 MB)
@@ -285,8 +287,9 @@ export class DocumentSpool {
     let kept = 0;
     try {
       for (let at = block.offset; at < end; ) {
-        const length = Math.min(READ_SLICE, end - at);
-        if (kept + length > buffer.length) buffer = larger(buffer, kept, kept + length);
+        // A line longer than the buffer: a larger one, for the rest of this block.
+        if (kept === buffer.length) buffer = larger(buffer, kept, 2 * kept);
+        const length = Math.min(buffer.length - kept, end - at);
         await this.handle!.read(buffer, kept, length, at);
         at += length;
         const filled = kept + length;

@@ -50,6 +50,20 @@ describe("scan/spool reading", () => {
     expect(again).toEqual(read);
   });
 
+  it("reads a block of many MiB through one buffer of 1 MiB, kept for the next reading", async () => {
+    const spool = new DocumentSpool();
+    spools.push(spool);
+    const owner = account("444444444444");
+    // ~5.5 MB in one block of lines far shorter than a slice: each read leaves part of a line to carry.
+    const written = accountDocuments(owner, 100);
+    await spool.add(owner.id, written);
+    const kept = (spool as unknown as { readBuffers: Buffer[] }).readBuffers;
+    const read: BucketDocument[] = [];
+    for await (const doc of spool.documents()) read.push(doc);
+    expect(read).toEqual(written);
+    expect(kept.map((buffer) => buffer.length)).toEqual([1 << 20]);
+  });
+
   it("reads twice in step, each reading with a buffer of its own", async () => {
     const spool = new DocumentSpool();
     spools.push(spool);
