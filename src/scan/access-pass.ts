@@ -45,17 +45,11 @@ export interface AccessPassInput {
   ahead?: { accounts: ReadonlyMap<string, ReadonlySet<string>>; out: DocumentSpool; reads: AccessReads };
 }
 
-/**
- * Bounds on what the overlapping batches hold at once (documents held stay bounded, not the
- * organization). 1,024 documents: 16 batches of accounts of 100 buckets (~55 replicating each) fit
- * under it, so it changes nothing there; at 1,000 buckets an account (~550 replicating) it lets
- * one or two accounts' batches run side by side rather than seven, whose completed documents and
- * reads were the access pass's largest live heap at a million buckets (docs/memory.md).
- */
+/** Bounds on what the overlapping batches hold at once (documents held stay bounded, not the organization). */
 const MAX_BATCHES_IN_FLIGHT = 16;
-const MAX_DOCUMENTS_IN_FLIGHT = 1024;
+const MAX_DOCUMENTS_IN_FLIGHT = 4096;
 /** A group of more replicating documents than this is read in parts (see `large` below). */
-const LARGE_GROUP = 4096;
+const LARGE_GROUP = MAX_DOCUMENTS_IN_FLIGHT;
 /** Parts of a large group filled side by side (its documents are large: see `large` below). */
 const LARGE_PARTS_IN_FLIGHT = 2;
 
