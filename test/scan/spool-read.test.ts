@@ -29,6 +29,15 @@ afterEach(async () => {
   for (const spool of spools.splice(0)) await spool.close();
 });
 
+/** A spool holding one account's `count` documents, written in one block. */
+async function spoolOfOneBlock(accountId: string, count: number): Promise<{ spool: DocumentSpool; written: BucketDocument[] }> {
+  const spool = new DocumentSpool();
+  spools.push(spool);
+  const written = accountDocuments(account(accountId), count);
+  await spool.add(accountId, written);
+  return { spool, written };
+}
+
 describe("scan/spool reading", () => {
   it("gives back every document as written, across slices cut inside lines and characters, and a line longer than a slice", async () => {
     const spool = new DocumentSpool();
@@ -51,12 +60,8 @@ describe("scan/spool reading", () => {
   });
 
   it("reads a block of many MiB through one buffer of 1 MiB, kept for the next reading", async () => {
-    const spool = new DocumentSpool();
-    spools.push(spool);
-    const owner = account("444444444444");
     // ~5.5 MB in one block of lines far shorter than a slice: each read leaves part of a line to carry.
-    const written = accountDocuments(owner, 100);
-    await spool.add(owner.id, written);
+    const { spool, written } = await spoolOfOneBlock("444444444444", 100);
     const kept = (spool as unknown as { readBuffers: Buffer[] }).readBuffers;
     const read: BucketDocument[] = [];
     for await (const doc of spool.documents()) read.push(doc);
@@ -65,11 +70,7 @@ describe("scan/spool reading", () => {
   });
 
   it("reads twice in step, each reading with a buffer of its own", async () => {
-    const spool = new DocumentSpool();
-    spools.push(spool);
-    const owner = account("333333333333");
-    const written = accountDocuments(owner, 120);
-    await spool.add(owner.id, written);
+    const { spool, written } = await spoolOfOneBlock("333333333333", 120);
     const one = spool.documents()[Symbol.asyncIterator]();
     const two = spool.documents()[Symbol.asyncIterator]();
     for (const expected of written) {
