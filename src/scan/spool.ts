@@ -272,11 +272,11 @@ export class DocumentSpool {
   /**
    * A block's documents and their lengths, read at most 1 MiB at a time (a line longer than that is
    * read whole) into a buffer of the spool's kept for the next reading, after the part of a line the
-   * last read left. A new 1 MiB
-   * buffer a slice, freed after it, raised glibc's threshold for mapping a buffer on its own to that
-   * size, and from then on the other buffers under it (the spool's writes, the snapshot's chunks)
-   * came from malloc's arena and stayed there once freed: at a million buckets (blocks of ~1 MB)
-   * the arena grew by ~12 MB in the access pass's first reading, against ~3 at 100,000 (docs/memory.md).
+   * last read left. A new 1 MiB buffer a slice, freed after it, raised glibc's threshold for mapping
+   * a buffer on its own to that size, and from then on the other buffers under it (the spool's
+   * writes, the snapshot's chunks) came from malloc's arena and stayed there once freed: at a
+   * million buckets (blocks of ~1 MB) the arena grew by ~12 MB in the access pass's first reading,
+   * against ~3 at 100,000 (docs/memory.md).
    */
   private async *lines(block: Block): AsyncGenerator<[BucketDocument, number]> {
     const end = block.offset + block.length;
@@ -291,7 +291,8 @@ export class DocumentSpool {
         await this.handle!.read(buffer, kept, length, at);
         at += length;
         const filled = kept + length;
-        const cut = filled === 0 ? 0 : buffer.lastIndexOf(10, filled - 1) + 1;
+        // No newline in it (-1): all of it is the start of a line, kept.
+        const cut = buffer.lastIndexOf(10, filled - 1) + 1;
         const text = buffer.toString("utf8", 0, cut);
         buffer.copy(buffer, 0, cut, filled);
         kept = filled - cut;
