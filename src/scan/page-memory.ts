@@ -68,11 +68,19 @@ function mappedBuffer(bytes: number): ArrayBuffer {
  */
 export const MAPPED_FROM_BYTES = 256 * 1024;
 
-/** `length` zeroed 32-bit entries, in a memory of their own from MAPPED_FROM_BYTES on (the hash table: replaced whole at each doubling). */
+/**
+ * `length` zeroed bytes, in a memory of their own from MAPPED_FROM_BYTES on: a buffer freed whole
+ * later (the spool's read buffers when the scan ends, just before the reports), whose freeing must
+ * not raise glibc's threshold for the buffers after it.
+ */
+export function mappedUint8Array(length: number): Uint8Array {
+  if (length < MAPPED_FROM_BYTES) return new Uint8Array(length);
+  return new Uint8Array(mappedBuffer(Math.ceil(length / WASM_PAGE) * WASM_PAGE), 0, length);
+}
+
+/** `length` zeroed 32-bit entries, in a memory of their own from MAPPED_FROM_BYTES on (the resolution tables). */
 export function mappedInt32Array(length: number): Int32Array {
-  if (length * 4 < MAPPED_FROM_BYTES) return new Int32Array(length);
-  const bytes = Math.ceil((length * 4) / WASM_PAGE) * WASM_PAGE;
-  return new Int32Array(mappedBuffer(bytes), 0, length);
+  return new Int32Array(mappedUint8Array(length * 4).buffer, 0, length);
 }
 
 /** A growing table's largest size: WebAssembly's 4 GiB (address space, reserved by V8 for every memory whatever its maximum). */

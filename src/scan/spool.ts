@@ -11,6 +11,7 @@ import { open, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
 import type { AccountRef, BucketDocument, FactName, ObjectLock, VersioningStatus } from "../model/index.js";
 import { bucketOrder } from "../model/index.js";
+import { mappedUint8Array } from "./page-memory.js";
 import { ScratchDirectory } from "./scratch.js";
 
 /**
@@ -132,9 +133,20 @@ function streamable(blocks: readonly Block[]): Block[] | null {
 
 const READ_SLICE = 1 << 20;
 
+/**
+ * A read buffer outside malloc's arena (scan/page-memory.ts): the kept ones are freed when the
+ * spool closes, at the scan's end, and a freed malloc buffer of 1 MiB would raise glibc's threshold
+ * for mapping a buffer on its own just before the reports (at a million buckets their arena was
+ * 21 MB against the access pass's 17: docs/memory.md).
+ */
+function readBuffer(size: number): Buffer {
+  const bytes = mappedUint8Array(size);
+  return Buffer.from(bytes.buffer, bytes.byteOffset, size);
+}
+
 /** A buffer of `size` bytes holding the first `used` of `buffer`. */
 function larger(buffer: Buffer, used: number, size: number): Buffer {
-  const grown = Buffer.allocUnsafeSlow(size);
+  const grown = readBuffer(size);
   buffer.copy(grown, 0, 0, used);
   return grown;
 }
@@ -280,7 +292,7 @@ export class DocumentSpool {
    */
   private async *lines(block: Block): AsyncGenerator<[BucketDocument, number]> {
     const end = block.offset + block.length;
-    let buffer = this.readBuffers.pop() ?? Buffer.allocUnsafeSlow(READ_SLICE);
+    let buffer = this.readBuffers.pop() ?? readBuffer(READ_SLICE);
     // The bytes after the last slice's last newline, at the buffer's start (a line's start, maybe cut inside a UTF-8 character).
     let kept = 0;
     try {

@@ -8,7 +8,7 @@
 import { describe, expect, it } from "vitest";
 import { Inventory } from "../../src/scan/inventory.js";
 import { PAGE_SIZE } from "../../src/scan/narrow-column.js";
-import { GrowingTable, MAPPED_FROM_BYTES, mappedInt32Array, SlabPages } from "../../src/scan/page-memory.js";
+import { GrowingTable, MAPPED_FROM_BYTES, mappedBytesOf, mappedInt32Array, mappedUint8Array, SlabPages } from "../../src/scan/page-memory.js";
 import { inventoryEntryOf } from "../support/inventory-entry.js";
 
 const isWasmMemory = (view: ArrayBufferView): boolean => view.buffer.byteLength >= 65_536 && view.buffer.byteLength % 65_536 === 0 && view.byteLength < view.buffer.byteLength;
@@ -52,6 +52,11 @@ describe("scan/page-memory", () => {
     const table = mappedInt32Array(MAPPED_FROM_BYTES / 4);
     expect(table.length).toBe(MAPPED_FROM_BYTES / 4);
     expect(table.every((value) => value === 0)).toBe(true);
+    expect(mappedBytesOf(mappedUint8Array(MAPPED_FROM_BYTES - 1))).toBe(0);
+    const bytes = mappedUint8Array(MAPPED_FROM_BYTES + 1);
+    expect(bytes.length).toBe(MAPPED_FROM_BYTES + 1);
+    expect(mappedBytesOf(bytes)).toBe(MAPPED_FROM_BYTES + 1);
+    expect(bytes.every((value) => value === 0)).toBe(true);
   });
 
   it("grows the hash table in one mapping, in place: each size zeroed, the size before it gone", () => {
