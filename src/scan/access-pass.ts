@@ -18,7 +18,7 @@ import type { Inventory } from "./inventory.js";
 import { BatchPlaces } from "./access-places.js";
 import { DocumentSpool, SPOOL_CHUNK } from "./spool.js";
 import { roleUser } from "./access-users.js";
-import { NamedBy, ReferenceCollector, union, type References } from "./access-references.js";
+import { NamedBy, ReferenceCollector, union, type BucketIds, type References } from "./access-references.js";
 
 export interface AccessPassInput {
   ctx: ScanContext;
@@ -42,7 +42,7 @@ export interface AccessPassInput {
    * their roles' users here, neither filled nor written; an account with none left is not read).
    * Without it, a new spool and new reads.
    */
-  ahead?: { accounts: ReadonlyMap<string, ReadonlySet<string>>; out: DocumentSpool; reads: AccessReads };
+  ahead?: { accounts: ReadonlyMap<string, BucketIds>; out: DocumentSpool; reads: AccessReads };
 }
 
 /** Bounds on what the overlapping batches hold at once (documents held stay bounded, not the organization). */
@@ -86,7 +86,7 @@ export async function accessPass(input: AccessPassInput): Promise<DocumentSpool>
   const collector = new ReferenceCollector(inventory);
   /** Replicating documents per account (and below, per group). */
   const replicatingIn = new Map<string, number>();
-  const begun = input.ahead?.accounts ?? new Map<string, ReadonlySet<string>>();
+  const begun = input.ahead?.accounts ?? new Map<string, BucketIds>();
   const skip = new Set([...begun].filter(([, names]) => names.size === 0).map(([account]) => account));
   const toFill = (doc: BucketDocument): boolean => begun.get(doc.account.id)?.has(doc.name) ?? true;
   for await (const doc of spool.documents(skip, input.chunk)) {

@@ -115,3 +115,46 @@ export class NamedBy {
     return done;
   }
 }
+
+/**
+ * Bucket names of the inventory as their ids, sorted: an account's buckets the early batches left
+ * to the access pass (scan/early-access.ts `settle`), held from the accounts stage to the pass's
+ * end. As a `Set` of names they were ~70 bytes a bucket, ~15 MB at a million buckets (accounts of
+ * 1,000, about half their replicating buckets left open: docs/memory.md); here 4.
+ */
+export class BucketIds {
+  private constructor(
+    private readonly inventory: Inventory,
+    private readonly ids: Int32Array,
+  ) {}
+
+  /** `names` must be the inventory's buckets (an account's, entered before it is offered). */
+  static of(inventory: Inventory, names: readonly string[]): BucketIds {
+    const ids = Int32Array.from(names, (name) => {
+      const id = inventory.idOf(name);
+      if (id < 0) throw new Error(`bucket ${name} is not in the scan's inventory`);
+      return id;
+    });
+    return new BucketIds(inventory, ids.sort());
+  }
+
+  get size(): number {
+    return this.ids.length;
+  }
+
+  has(name: string): boolean {
+    const { ids } = this;
+    if (ids.length === 0) return false;
+    const id = this.inventory.idOf(name);
+    let low = 0;
+    let high = ids.length - 1;
+    while (low <= high) {
+      const mid = (low + high) >>> 1;
+      const at = ids[mid]!;
+      if (at === id) return true;
+      if (at < id) low = mid + 1;
+      else high = mid - 1;
+    }
+    return false;
+  }
+}

@@ -22,6 +22,7 @@ import { bucketOrder } from "../model/index.js";
 import { markStage, ProgressTracker, type AccountSession, type ScanContext } from "./context.js";
 import type { OrganizationView } from "./destination-fill.js";
 import type { AccessWorld } from "./iam-derive.js";
+import { BucketIds } from "./access-references.js";
 import { accessAccounts, AccessReads, collectAccessFacts } from "./iam-facts.js";
 import { keyRef } from "./kms-keys.js";
 import { applyResolution, emptyResolution, readDestinationFacts } from "./resolve.js";
@@ -71,8 +72,8 @@ export class EarlyAccess {
   private readonly unfinished: Set<string>;
   /** Role ARN → the one account whose buckets use it, or null once two accounts' do. */
   private readonly roleUsers = new Map<string, string | null>();
-  /** Per account begun: its roles, the names of its buckets left to the pass, the errors it added (null: not completed). */
-  private readonly batches = new Map<string, { roles: string[]; open: Set<string>; done: Promise<number | null> }>();
+  /** Per account begun: its roles, its buckets left to the pass, the errors it added (null: not completed). */
+  private readonly batches = new Map<string, { roles: string[]; open: BucketIds; done: Promise<number | null> }>();
   private readonly destinationReads = new Map<string, Promise<void>>();
   private batchesInFlight = 0;
   private documentsInFlight = 0;
@@ -123,7 +124,7 @@ export class EarlyAccess {
     });
     // Awaited by settle (a failure there leaves the account to the pass, which meets it again).
     done.catch(() => undefined);
-    this.batches.set(accountId, { roles, open: new Set(open.map((doc) => doc.name)), done });
+    this.batches.set(accountId, { roles, open: BucketIds.of(inventory, open.map((doc) => doc.name)), done });
   }
 
   /**
@@ -194,9 +195,9 @@ export class EarlyAccess {
    * for good (no other account's bucket uses one of its roles), the names of its replicating
    * buckets left to the access pass; the other accounts' output is discarded.
    */
-  async settle(progress: ProgressTracker): Promise<Map<string, Set<string>>> {
+  async settle(progress: ProgressTracker): Promise<Map<string, BucketIds>> {
     markStage("access-ahead");
-    const kept = new Map<string, Set<string>>();
+    const kept = new Map<string, BucketIds>();
     for (const [accountId, { roles, open, done }] of this.batches) {
       const errors = await done.catch(() => null);
       if (errors !== null && roles.every((role) => this.roleUsers.get(role) === accountId)) {

@@ -14,7 +14,7 @@ import type { BucketDocument } from "../../src/model/index.js";
 import { loadPolicies, requiredFacts, type PolicySet } from "../../src/policy/index.js";
 import { decisionMemoStats } from "../../src/policy/iam/evaluate.js";
 import { scan } from "../../src/scan/index.js";
-import { NamedBy, ReferenceCollector } from "../../src/scan/access-references.js";
+import { BucketIds, NamedBy, ReferenceCollector } from "../../src/scan/access-references.js";
 import { Inventory } from "../../src/scan/inventory.js";
 import { inventoryEntry } from "../../src/scan/spool.js";
 import { unreadBucketDocument } from "../../src/model/index.js";
@@ -111,6 +111,23 @@ describe("audit/memory bounds", () => {
     expect(namedBy.has("not-named")).toBe(false);
     expect(namedBy.release(accounts.get("B")).sort()).toEqual([]);
     expect(namedBy.release(a).sort()).toEqual(["elsewhere", "source-bucket", "with-rule", key, role].sort());
+  });
+
+  it("holds the buckets the early batches left to the access pass as inventory ids, answering for names", () => {
+    const inventory = new Inventory();
+    const account = { id: "111111111111", name: "a", ouPath: "/", tags: {} };
+    const names = Array.from({ length: 40 }, (_, i) => `bucket-${String(i).padStart(2, "0")}`);
+    for (const name of names) inventory.set(name, inventoryEntry(unreadBucketDocument(name, "eu-west-1", account)));
+    // Every third bucket left open, given out of order.
+    const open = names.filter((_, i) => i % 3 === 0).reverse();
+    const left = BucketIds.of(inventory, open);
+    expect(left.size).toBe(open.length);
+    for (const name of names) expect(left.has(name)).toBe(open.includes(name));
+    // A name never met (id -1) is not one of them, nor anything in an empty set.
+    expect(left.has("not-in-the-inventory")).toBe(false);
+    expect(BucketIds.of(inventory, []).has(names[0]!)).toBe(false);
+    // A name the inventory does not hold is refused, never held as an id that would answer for another.
+    expect(() => BucketIds.of(inventory, ["not-in-the-inventory"])).toThrow(/not-in-the-inventory is not in the scan's inventory/);
   });
 
   it("keeps at most the limit of partly read buckets and error results under retain: summary, counting the rest", async () => {
