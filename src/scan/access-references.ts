@@ -9,6 +9,7 @@
  * group is the default, and most reads (an account's own sibling destinations) have one.
  */
 import type { Inventory } from "./inventory.js";
+import { sortedIndexOf } from "./resolution-tables.js";
 
 /** The reads a group names: bucket names as inventory ids (sorted, once each), other names (ARNs) as themselves. */
 export interface References {
@@ -143,18 +144,6 @@ export class BucketIds {
   }
 
   has(name: string): boolean {
-    const { ids } = this;
-    if (ids.length === 0) return false;
-    const id = this.inventory.idOf(name);
-    let low = 0;
-    let high = ids.length - 1;
-    while (low <= high) {
-      const mid = (low + high) >>> 1;
-      const at = ids[mid]!;
-      if (at === id) return true;
-      if (at < id) low = mid + 1;
-      else high = mid - 1;
-    }
-    return false;
+    return this.ids.length > 0 && sortedIndexOf(this.ids, this.inventory.idOf(name)) >= 0;
   }
 }

@@ -150,7 +150,7 @@ export class EarlyAccess {
     await Promise.all([...destinations].map((name) => this.readDestination(name)));
     // The errors are counted once the account is kept (settle).
     const scratch: ScanContext = { ...ctx, progress: new ProgressTracker(undefined) };
-    const none = emptyResolution();
+    const none = emptyResolution(inventory);
     for (const doc of final) applyResolution(scratch, doc, inventory, none, this.view);
     // A key's account is known only now (a replica key's is its destination's).
     if ([...final].some((doc) => accessAccounts(doc).some((account) => this.unfinished.has(account)))) return null;

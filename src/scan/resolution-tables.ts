@@ -5,6 +5,7 @@
  * organization) and the facts the second pass read on it, one copy per distinct patch.
  */
 import type { BucketDocument, BucketError, FactName } from "../model/index.js";
+import type { HeadResult } from "./destination-fill.js";
 import type { Inventory } from "./inventory.js";
 import { NarrowColumn } from "./narrow-column.js";
 import { mappedBytesOf, mappedInt32Array, SlabPages } from "./page-memory.js";
@@ -13,6 +14,20 @@ function grownInt32(array: Int32Array<ArrayBuffer>, length: number): Int32Array<
   const next = new Int32Array(length);
   next.set(array);
   return next;
+}
+
+/** Where `id` is in `sorted` (ascending ids), -1 when it is not there. */
+export function sortedIndexOf(sorted: Int32Array, id: number): number {
+  let low = 0;
+  let high = sorted.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >>> 1;
+    const at = sorted[middle]!;
+    if (at === id) return middle;
+    if (at < id) low = middle + 1;
+    else high = middle - 1;
+  }
+  return -1;
 }
 
 /** Destination name → the sources replicating into it (names sorted: the same order as their ARNs). */
@@ -88,19 +103,6 @@ export class ReplicatedFrom implements ReplicatedFromReader {
     return table;
   }
 
-  /** Where `id` is among the destinations, -1 when it is none. */
-  private indexOf(id: number): number {
-    let low = 0;
-    let high = this.destinationIds.length - 1;
-    while (low <= high) {
-      const middle = (low + high) >>> 1;
-      const at = this.destinationIds[middle]!;
-      if (at === id) return middle;
-      if (at < id) low = middle + 1;
-      else high = middle - 1;
-    }
-    return -1;
-  }
 
   get size(): number {
     return this.order.length;
@@ -118,7 +120,7 @@ export class ReplicatedFrom implements ReplicatedFromReader {
 
   get(name: string): string[] | undefined {
     const id = this.inventory.idOf(name);
-    const k = id < 0 ? -1 : this.indexOf(id);
+    const k = id < 0 ? -1 : sortedIndexOf(this.destinationIds, id);
     if (k < 0) return undefined;
     return Array.from(this.sources.subarray(this.starts[k]!, this.starts[k + 1]!), (source) => this.inventory.nameOf(source));
   }
@@ -214,5 +216,45 @@ export class Patches implements PatchReader {
     const id = this.index.capacity === 0 ? -1 : this.inventory.idOf(name);
     const at = id < 0 || id >= this.index.capacity ? 0 : this.index.get(id);
     return at === 0 ? undefined : structuredClone(this.patches[at - 1]!);
+  }
+}
+
+/**
+ * HeadBucket's answers for the destinations outside the inventory, by the destination's inventory
+ * id (every name a rule names has one), equal answers without an error one object: kept from the
+ * destinations stage to the handoff's end, a `Map` by name was ~2 MB of names and answers at a
+ * million buckets (~28,000 probed destinations, docs/memory.md).
+ */
+export class HeadAnswers {
+  private readonly byId = new Map<number, HeadResult>();
+  private readonly shared = new Map<string, HeadResult>();
+
+  constructor(private readonly inventory: Pick<Inventory, "idOf">) {}
+
+  set(name: string, answer: HeadResult): void {
+    const id = this.inventory.idOf(name);
+    if (id < 0) throw new Error(`no inventory entry for ${name}`);
+    this.byId.set(id, answer.error === null ? this.one(answer) : answer);
+  }
+
+  get(name: string): HeadResult | undefined {
+    const id = this.byId.size === 0 ? -1 : this.inventory.idOf(name);
+    return id < 0 ? undefined : this.byId.get(id);
+  }
+
+  get size(): number {
+    return this.byId.size;
+  }
+
+  values(): IterableIterator<HeadResult> {
+    return this.byId.values();
+  }
+
+  private one(answer: HeadResult): HeadResult {
+    const key = `${String(answer.exists)} ${answer.region ?? ""}`;
+    const known = this.shared.get(key);
+    if (known !== undefined) return known;
+    this.shared.set(key, answer);
+    return answer;
   }
 }

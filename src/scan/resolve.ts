@@ -15,7 +15,7 @@ import type { AccountSession, ScanContext } from "./context.js";
 import { readFacts } from "./facts.js";
 import { fillResolved, fillUnresolved, type HeadResult, type OrganizationView } from "./destination-fill.js";
 import type { Inventory, InventoryReader } from "./inventory.js";
-import { Patches, ReplicatedFrom, type Patch, type PatchReader, type ReplicatedFromReader } from "./resolution-tables.js";
+import { HeadAnswers, Patches, ReplicatedFrom, type Patch, type PatchReader, type ReplicatedFromReader } from "./resolution-tables.js";
 import type { InventoryEntry } from "./spool.js";
 
 export {
@@ -58,7 +58,7 @@ export interface Resolution {
   /** Destination name → the document fields its second-pass reads filled, its new errors and collected facts. */
   patches: PatchReader;
   /** HeadBucket's answer for each destination outside the inventory. */
-  heads: Map<string, HeadResult>;
+  heads: HeadAnswers;
 }
 
 /**
@@ -76,7 +76,7 @@ export interface ResolveOptions {
 }
 
 /** An empty resolution: what an early access batch completes its documents with (scan/early-access.ts). */
-export const emptyResolution = (): Resolution => ({ replicatedFrom: new Map(), patches: new Map(), heads: new Map() });
+export const emptyResolution = (inventory: Inventory): Resolution => ({ replicatedFrom: new Map(), patches: new Map(), heads: new HeadAnswers(inventory) });
 
 /**
  * The second pass for one destination inside the inventory: the facts only destinations need, read
@@ -173,7 +173,7 @@ export async function resolveDestinations(
   // completed), as inventory ids: an archive bucket's list holds every bucket replicating into it.
   const replicatedFrom = ReplicatedFrom.of(inventory);
   const patches = early;
-  const resolution: Resolution = { replicatedFrom, patches, heads: new Map() };
+  const resolution: Resolution = { replicatedFrom, patches, heads: new HeadAnswers(inventory) };
 
   // Second pass: the facts only destinations need (e.g. Object Lock), read before rules copy them.
   // The probes below are independent of it: both run side by side, so neither waits on the other's tail.

@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import type { AccountRef, BucketDocument } from "../../src/model/index.js";
 import { unreadBucketDocument } from "../../src/model/index.js";
 import { Inventory } from "../../src/scan/inventory.js";
-import { Patches, ReplicatedFrom } from "../../src/scan/resolution-tables.js";
+import { HeadAnswers, Patches, ReplicatedFrom } from "../../src/scan/resolution-tables.js";
 import { DocumentSpool, ENCODE_SLICE, encode, inventoryEntry } from "../../src/scan/spool.js";
 
 const account: AccountRef = { id: "111111111111", name: "a", ouPath: "", tags: {} };
@@ -65,6 +65,32 @@ describe("the destinations' patches", () => {
     expect(table.get("b4992")).toBeUndefined();
     // 12 bytes a destination and 4 a pair (+ 4): an id-indexed offsets column alone was 20,004.
     expect(table.byteLength).toBe(500 * 12 + 500 * 4 + 4);
+  });
+});
+
+describe("the probes' answers", () => {
+  it("are kept by inventory id, equal answers without an error one object, a name never met answered as none", () => {
+    const inventory = new Inventory();
+    // Destinations outside the organization: named by a rule, so met (an id), never set as buckets.
+    inventory.set("source", inventoryEntry(bucket("source", ["gone-1", "gone-2", "partner-1", "partner-2", "broken"])));
+    const heads = new HeadAnswers(inventory);
+    expect(heads.get("gone-1"), "nothing probed yet").toBeUndefined();
+    heads.set("gone-1", { exists: false, region: null, error: null });
+    heads.set("gone-2", { exists: false, region: null, error: null });
+    heads.set("partner-1", { exists: true, region: "eu-west-1", error: null });
+    heads.set("partner-2", { exists: true, region: "eu-west-1", error: null });
+    const error = { operation: "HeadBucket", code: "InternalError", message: "We encountered an internal error." };
+    heads.set("broken", { exists: null, region: null, error });
+    expect(heads.size).toBe(5);
+    expect(heads.get("gone-1")).toEqual({ exists: false, region: null, error: null });
+    expect(heads.get("gone-1")).toBe(heads.get("gone-2"));
+    expect(heads.get("partner-2")).toEqual({ exists: true, region: "eu-west-1", error: null });
+    expect(heads.get("partner-1")).toBe(heads.get("partner-2"));
+    expect(heads.get("partner-1")).not.toBe(heads.get("gone-1"));
+    expect(heads.get("broken")).toEqual({ exists: null, region: null, error });
+    expect(heads.get("never-named")).toBeUndefined();
+    expect(heads.get("source"), "a bucket of the inventory is not probed").toBeUndefined();
+    expect(() => heads.set("never-named", { exists: false, region: null, error: null })).toThrow(/never-named/);
   });
 });
 
