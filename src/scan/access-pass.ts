@@ -123,6 +123,7 @@ export async function accessPass(input: AccessPassInput): Promise<DocumentSpool>
   const reads = input.ahead?.reads ?? new AccessReads();
   // What the early batches read and no batch to come names is forgotten now.
   if (input.ahead !== undefined) reads.retain(namedBy);
+  namedBy.forgetNamed();
   const out = input.ahead?.out ?? new DocumentSpool();
   const held = new Map<string, BucketDocument[]>();
   // Batches are read side by side (each is a few dependent round trips: one at a time, a 100 ms

@@ -109,6 +109,9 @@ describe("audit/memory bounds", () => {
     const namedBy = new NamedBy(inventory, accounts.values());
     expect(["elsewhere", "source-bucket", role, key].map((name) => namedBy.has(name))).toEqual([true, true, true, true]);
     expect(namedBy.has("not-named")).toBe(false);
+    // What only `has` needed goes before the batches run; the counts stay.
+    namedBy.forgetNamed();
+    expect(() => namedBy.has(role)).toThrow(/after forgetNamed/);
     expect(namedBy.release(accounts.get("B")).sort()).toEqual([]);
     expect(namedBy.release(a).sort()).toEqual(["elsewhere", "source-bucket", "with-rule", key, role].sort());
   });
