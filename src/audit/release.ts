@@ -10,13 +10,15 @@ import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 
 let collector: (() => void) | null = null;
-
 /**
- * Node offers a full collection only as `gc` under `--expose-gc`: the host's own when it has it,
- * else the flag is set for as long as it takes to create one context that has it, then unset, so no
- * other context (the host's, a worker's) gets `gc`.
+ * One full garbage collection before a report worker starts beside the main thread, so that the
+ * main thread's heap is what it really holds (and V8's next limit is set from that): synchronous,
+ * a few tens of ms on a 50–150 MB heap. Node offers it only as `gc` under `--expose-gc`: the host's
+ * own when it has it, else the flag is set for as long as it takes to create one context that has
+ * it, then unset, so no other context (the host's, a worker's) gets `gc`; nothing in how V8
+ * collects is changed.
  */
-function fullCollector(): () => void {
+export function collectBeforeReportWorker(): void {
   if (collector === null) {
     const exposed = (globalThis as { gc?: () => void }).gc;
     if (typeof exposed === "function") collector = exposed;
@@ -29,32 +31,5 @@ function fullCollector(): () => void {
       }
     }
   }
-  return collector;
-}
-
-/**
- * One full garbage collection, synchronous, that also compacts the old generation: what is live
- * moves onto as few pages as it needs and the others are unmapped (Node 20: within a second; Node
- * 22's V8 keeps them in a pool its next pages come from). Without compaction V8 keeps the pages a
- * stage committed however little of them stays live (at a million buckets: 103-109 MB of old space
- * for ~75 MB live, docs/memory.md), and its growth limit only bounds how far past them it goes.
- * V8's own flag is set for this one collection only; how it collects otherwise is unchanged.
- * ~0.1-0.3 s for a 70 MB heap.
- */
-export function compactingCollection(): void {
-  const collect = fullCollector();
-  setFlagsFromString("--compact-on-every-full-gc");
-  try {
-    collect();
-  } finally {
-    setFlagsFromString("--no-compact-on-every-full-gc");
-  }
-}
-
-/**
- * Before a report worker starts beside the main thread, so that the main thread's heap is what it
- * really holds (and V8's next limit is set from that), on as few pages as that needs.
- */
-export function collectBeforeReportWorker(): void {
-  compactingCollection();
+  collector();
 }

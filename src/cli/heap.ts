@@ -9,7 +9,6 @@
  */
 import { subscribe, unsubscribe } from "node:diagnostics_channel";
 import { setFlagsFromString } from "node:v8";
-import { compactingCollection } from "../audit/release.js";
 import { wholeNumberSetting } from "../env-switch.js";
 import { SCAN_STAGES, type ScanStage } from "../scan/context.js";
 
@@ -30,12 +29,7 @@ export const HEAP_GROWING_PERCENT = 25;
  */
 export const COMPLETION_HEAP_GROWING_PERCENT = 10;
 
-/**
- * The stages that run at COMPLETION_HEAP_GROWING_PERCENT (scan/context.ts `markStage`). Each begins
- * with a compacting collection (audit/release.ts): a lower factor bounds how far the old generation
- * grows past the pages it has, but V8 keeps the pages the stage before committed (at a million
- * buckets the access pass began with the accounts stage's 103-109 MB of old space for ~75 MB live).
- */
+/** The stages that run at COMPLETION_HEAP_GROWING_PERCENT (scan/context.ts `markStage`). */
 const COMPLETION_STAGES: ReadonlySet<ScanStage> = new Set(["access", "handover"]);
 
 let growing = 0;
@@ -54,9 +48,8 @@ function setGrowth(percent: number): void {
  * long-running commands): a library must not change its host process's garbage collector. V8 reads
  * the flag after every full GC, so it takes effect mid-run. It then follows the scan's stages
  * (`replguard:scan-stage`): COMPLETION_HEAP_GROWING_PERCENT from the access pass to the scan's end,
- * each of those stages begun by a compacting collection, HEAP_GROWING_PERCENT otherwise.
- * `REPLGUARD_HEAP_GROWING_PERCENT` sets one factor for the whole run instead, without the stages'
- * collections; `0` gives V8 its own heuristics back (to compare, or for a workload they suit).
+ * HEAP_GROWING_PERCENT otherwise. `REPLGUARD_HEAP_GROWING_PERCENT` sets one factor for the whole
+ * run instead; `0` gives V8 its own heuristics back (to compare, or for a workload they suit).
  */
 export function boundHeapGrowth(env: NodeJS.ProcessEnv = process.env): number {
   const percent = wholeNumberSetting(env, "REPLGUARD_HEAP_GROWING_PERCENT", HEAP_GROWING_PERCENT, 1000);
@@ -67,9 +60,7 @@ export function boundHeapGrowth(env: NodeJS.ProcessEnv = process.env): number {
   if (!fixed) {
     following = (message) => {
       const { stage } = message as { stage: ScanStage };
-      const completing = COMPLETION_STAGES.has(stage);
-      setGrowth(completing ? COMPLETION_HEAP_GROWING_PERCENT : HEAP_GROWING_PERCENT);
-      if (completing) compactingCollection();
+      setGrowth(COMPLETION_STAGES.has(stage) ? COMPLETION_HEAP_GROWING_PERCENT : HEAP_GROWING_PERCENT);
     };
     subscribe(SCAN_STAGES.name, following);
   }
