@@ -4,7 +4,10 @@
  * retained size, in each, of the objects named by `Class.property.property…` paths (an object of
  * that class, then the named edges; array buffers' bytes are counted where they are retained).
  *
- *   node --import tsx bench/heap-diff.ts small.heapsnapshot large.heapsnapshot [--top 20] [Inventory AccessReads.keys Object.heads …]
+ *   node --import tsx bench/heap-diff.ts small.heapsnapshot large.heapsnapshot [--top 20] [--by-path 4] [Inventory AccessReads.keys Object.heads …]
+ *
+ * `--by-path N`: grouped by each object's retainer path (its last N steps) instead of its
+ * constructor: which structure holds what grew (docs/memory.md "What the million's first reading held").
  *
  * Retained size: what is reachable from the roots, less what is reachable once those objects are
  * taken away (two walks of the graph; a snapshot of ~1.5 million nodes takes a few seconds).
@@ -99,13 +102,46 @@ class Graph {
     return new Set(nodes);
   }
 
-  groups(): Map<string, { count: number; bytes: number }> {
+  /**
+   * Each node's retainer path: the steps by which a breadth-first walk from the roots (strong edges)
+   * first reaches it, its last `depth` steps as `Owner.property > … > node`, element and slot numbers
+   * as `#` (a `Map`'s entries group together). What a structure holds shows as one path, whatever
+   * the constructors of what it holds; objects that are only garbage-to-be are not in a snapshot.
+   */
+  private paths(depth: number): (node: number) => string {
+    const parent = new Int32Array(this.count).fill(-1);
+    const via: (string | null)[] = new Array<string | null>(this.count).fill(null);
+    const seen = new Uint8Array(this.count);
+    const queue = [0];
+    seen[0] = 1;
+    for (let head = 0; head < queue.length; head++) {
+      const node = queue[head]!;
+      for (const [kind, name, to] of this.edges(node)) {
+        if (kind === "weak" || kind === "shortcut" || seen[to] === 1) continue;
+        seen[to] = 1;
+        parent[to] = node;
+        via[to] = name === null || /^\d+$/.test(name) ? "#" : name.slice(0, 30);
+        queue.push(to);
+      }
+    }
+    const label = (node: number): string => (this.type(node) === "object" ? this.name(node).slice(0, 40) : this.type(node));
+    return (node) => {
+      let path = label(node);
+      for (let at = node, step = 0; step < depth && parent[at]! >= 0; step++, at = parent[at]!) path = `${label(parent[at]!)}.${via[at]} > ${path}`;
+      return path;
+    };
+  }
+
+  /** Self sizes and counts by constructor, or with `depth` by retainer path (see `paths`). */
+  groups(depth = 0): Map<string, { count: number; bytes: number }> {
+    const groupOf = depth > 0 ? this.paths(depth) : (node: number): string => this.group(node);
     const groups = new Map<string, { count: number; bytes: number }>();
     for (let i = 0; i < this.count; i++) {
-      const group = groups.get(this.group(i)) ?? { count: 0, bytes: 0 };
+      const key = groupOf(i);
+      const group = groups.get(key) ?? { count: 0, bytes: 0 };
       group.count++;
       group.bytes += this.size(i);
-      groups.set(this.group(i), group);
+      groups.set(key, group);
     }
     return groups;
   }
@@ -113,18 +149,20 @@ class Graph {
 
 const args = process.argv.slice(2);
 const top = numberFlag("top", 20);
+const byPath = numberFlag("by-path", 0);
 const files = args.slice(0, 2);
-const paths = args.slice(2).filter((arg, i, all) => arg !== "--top" && all[i - 1] !== "--top");
+const flags = new Set(["--top", "--by-path"]);
+const paths = args.slice(2).filter((arg, i, all) => !flags.has(arg) && !flags.has(all[i - 1]!));
 if (files.length < 2) {
-  console.error("usage: node --import tsx bench/heap-diff.ts small.heapsnapshot large.heapsnapshot [--top N] [Class.property …]");
+  console.error("usage: node --import tsx bench/heap-diff.ts small.heapsnapshot large.heapsnapshot [--top N] [--by-path DEPTH] [Class.property …]");
   process.exit(2);
 }
 const graphs = files.map((file) => new Graph(file));
 const mb = (bytes: number): string => (bytes / 2 ** 20).toFixed(2);
-const [small, large] = graphs.map((graph) => graph.groups()) as [ReturnType<Graph["groups"]>, ReturnType<Graph["groups"]>];
+const [small, large] = graphs.map((graph) => graph.groups(byPath)) as [ReturnType<Graph["groups"]>, ReturnType<Graph["groups"]>];
 const none = { count: 0, bytes: 0 };
 const total = (groups: Map<string, { bytes: number }>): number => [...groups.values()].reduce((sum, group) => sum + group.bytes, 0);
-console.log(`self sizes: ${mb(total(small))} → ${mb(total(large))} MB; largest growth by constructor (MB, count):`);
+console.log(`self sizes: ${mb(total(small))} → ${mb(total(large))} MB; largest growth by ${byPath > 0 ? `retainer path (last ${byPath} steps)` : "constructor"} (MB, count):`);
 const names = [...new Set([...small.keys(), ...large.keys()])];
 const growth = (name: string): number => (large.get(name) ?? none).bytes - (small.get(name) ?? none).bytes;
 for (const name of names.sort((a, b) => growth(b) - growth(a)).slice(0, top)) {
