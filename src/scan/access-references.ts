@@ -134,8 +134,8 @@ export class NamedBy {
 /**
  * Bucket names of the inventory as their ids, sorted: an account's buckets the early batches left
  * to the access pass (scan/early-access.ts `settle`), held from the accounts stage to the pass's
- * end. As a `Set` of names they were ~70 bytes a bucket, ~15 MB at a million buckets (accounts of
- * 1,000, about half their replicating buckets left open: docs/memory.md); here 4.
+ * end. As a `Set` of names they were ~55 bytes a bucket, 2.6 MB for the ~47,000 left at a million
+ * buckets (docs/memory.md); here 4.
  */
 export class BucketIds {
   private constructor(

@@ -103,7 +103,6 @@ export class ReplicatedFrom implements ReplicatedFromReader {
     return table;
   }
 
-
   get size(): number {
     return this.order.length;
   }
