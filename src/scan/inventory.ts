@@ -3,7 +3,7 @@
  * document is handed on, so its size per bucket is the slope of the audit's memory (docs/memory.md).
  * A `Map` of small objects cost ~335 bytes a bucket (the name string, the map slot, the object, the
  * array and strings of its destinations); here a bucket is a few 32-, 16- and 8-bit paged columns
- * (scan/narrow-column.ts: grown a page at a time, never copied) and a hash slot: ~25 bytes a bucket
+ * (scan/narrow-column.ts: grown a page at a time, never copied) and a hash slot: ~17 bytes a bucket
  * at a million. Its name's bytes are on disk (scan/name-file.ts, in the scan's temporary directory):
  * in memory stays where each starts, and a name is compared (on a match of the hash bits its slot
  * keeps) or made (`nameOf`) by reading its bytes back, from the write buffer, a window read ahead or the file
