@@ -15,7 +15,7 @@ import type { AccessWorld } from "./iam-derive.js";
 import { accessReferences, AccessReads, collectAccessFacts } from "./iam-facts.js";
 import { applyResolution, type OrganizationView, type Resolution } from "./resolve.js";
 import type { Inventory } from "./inventory.js";
-import { BatchPlaces } from "./access-places.js";
+import { BatchPlaces, MAX_BATCHES_IN_FLIGHT, MAX_DOCUMENTS_IN_FLIGHT } from "./access-places.js";
 import { DocumentSpool, SPOOL_CHUNK } from "./spool.js";
 import { roleUser } from "./access-users.js";
 import { NamedBy, ReferenceCollector, union, type BucketIds, type References } from "./access-references.js";
@@ -45,9 +45,6 @@ export interface AccessPassInput {
   ahead?: { accounts: ReadonlyMap<string, BucketIds>; out: DocumentSpool; reads: AccessReads };
 }
 
-/** Bounds on what the overlapping batches hold at once (documents held stay bounded, not the organization). */
-const MAX_BATCHES_IN_FLIGHT = 16;
-const MAX_DOCUMENTS_IN_FLIGHT = 4096;
 /** A group of more replicating documents than this is read in parts (see `large` below). */
 const LARGE_GROUP = MAX_DOCUMENTS_IN_FLIGHT;
 /** Parts of a large group filled side by side (its documents are large: see `large` below). */

@@ -10,6 +10,17 @@
  * nothing the pass gives: its output spool returns documents in (account id, name) order however
  * they were written, and a read is forgotten only once every batch naming it has ended.
  */
+/**
+ * What the access batches hold at once, early (scan/early-access.ts) and in the pass
+ * (scan/access-pass.ts): at most 16 batches and 1,536 replicating documents. At 100 buckets an
+ * account (~55 replicating) the batches bind first (~880 documents); at 1,000 the documents do (two
+ * accounts of ~550 at once). With 4,096 (seven such accounts) and the accounts stage's 4,096
+ * (scan/account-sink.ts), a million buckets' accounts and access stages peaked 10–12 MB higher
+ * (docs/memory.md "Larger accounts, no more documents held").
+ */
+export const MAX_BATCHES_IN_FLIGHT = 16;
+export const MAX_DOCUMENTS_IN_FLIGHT = 1536;
+
 export class BatchPlaces {
   /** Each batch begun and not yet finished: its read, then its finish; it never rejects (see `failure`). */
   private readonly running = new Set<Promise<void>>();

@@ -8,17 +8,20 @@
 import type { AccountRecord, BucketDocument } from "../model/index.js";
 import { ACCOUNT_CHUNK, ACCOUNT_WINDOW, type DocumentSink } from "./account.js";
 import type { AccountSession } from "./context.js";
+import { MAX_DOCUMENTS_IN_FLIGHT } from "./access-places.js";
 import type { EarlyAccess } from "./early-access.js";
 import type { Inventory } from "./inventory.js";
 import { inventoryEntry, type DocumentSpool } from "./spool.js";
 
 /**
- * The most replicating documents an early batch takes (scan/early-access.ts MAX_DOCUMENTS_IN_FLIGHT),
- * and the most kept for the early batches across every account being read: the accounts stage
- * reads up to 40 accounts at once (8 reading, 32 draining), and 40 accounts of 1,000 buckets kept
- * ~22,000 documents (~550 replicating each) where 40 of 100 kept ~2,200 (docs/memory.md).
+ * The most replicating documents kept for the early batches across every account being read: the
+ * accounts stage reads up to 40 accounts at once (8 reading, 32 draining); 40 accounts of 100
+ * buckets keep ~2,200, 40 of 1,000 would keep ~22,000 (~550 replicating each). Kept no higher than
+ * at 100 buckets an account (4,096 here and in the batches, a million buckets' accounts and access
+ * stages peaked 10–12 MB higher: docs/memory.md "Larger accounts, no more documents held"). One account's are kept only while they
+ * fit one early batch (scan/access-places.ts MAX_DOCUMENTS_IN_FLIGHT).
  */
-export const EARLY_BATCH_DOCUMENTS = 4096;
+export const EARLY_BATCH_DOCUMENTS = 2048;
 
 const replicates = (doc: BucketDocument): boolean => doc.replication?.configured === true && doc.replication.role !== null;
 
@@ -41,7 +44,7 @@ export function accountSinks(
 ): AccountSinks {
   const { inventory, spool, sessions, early } = target;
   const chunk = option ?? ACCOUNT_CHUNK;
-  const earlyBatch = option ?? EARLY_BATCH_DOCUMENTS;
+  const earlyBatch = option ?? MAX_DOCUMENTS_IN_FLIGHT;
   /** Per account reading: its replicating documents for the early batch (null: too many), and its roles. */
   const pending = new Map<string, { replicating: BucketDocument[] | null; roles: Set<string> }>();
   /**

@@ -23,6 +23,8 @@ import { markStage, ProgressTracker, type AccountSession, type ScanContext } fro
 import type { OrganizationView } from "./destination-fill.js";
 import type { AccessWorld } from "./iam-derive.js";
 import { BucketIds } from "./access-references.js";
+// The pass's bounds: an account arriving beyond them is left to the pass.
+import { MAX_BATCHES_IN_FLIGHT, MAX_DOCUMENTS_IN_FLIGHT } from "./access-places.js";
 import { accessAccounts, AccessReads, collectAccessFacts } from "./iam-facts.js";
 import { keyRef } from "./kms-keys.js";
 import { applyResolution, emptyResolution, readDestinationFacts } from "./resolve.js";
@@ -30,9 +32,6 @@ import type { Inventory } from "./inventory.js";
 import { Patches } from "./resolution-tables.js";
 import { DocumentSpool } from "./spool.js";
 
-/** Bounds on what the early batches hold at once; an account arriving beyond them is left to the pass. */
-const MAX_BATCHES_IN_FLIGHT = 16;
-const MAX_DOCUMENTS_IN_FLIGHT = 4096;
 /** Reads of each kind kept while later batches are unknown (scan/iam-facts.ts `trim`). */
 const KEEP_READS = 8192;
 
@@ -109,7 +108,7 @@ export class EarlyAccess {
     const final = new Set(
       replicating.filter((doc) => !this.unfinished.has(accessAccounts(doc)[0]!) && doc.replication!.rules.every((rule) => inventory.has(rule.destination.bucket))),
     );
-    // A set: a list's `includes` here was quadratic in the account's replicating buckets (up to 4,096).
+    // A set: a list's `includes` here was quadratic in the account's replicating buckets (up to 1,536).
     const open = replicating.filter((doc) => !final.has(doc));
     // An open bucket is one of its roles' users all the same: its keys must be known without its destinations.
     const placed = (id: string | null): boolean => id === null || keyRef(id, "", "")?.account !== "";

@@ -74,7 +74,7 @@ export interface ScanOptions extends AwsAccessOptions {
    * (scan/access-pass.ts); called only when a loaded policy reads roles, bucket or key policies.
    */
   onAccessBatch?: (documents: number) => void;
-  /** Diagnostics: the most documents of one account held at once (default 256; 4096 in an access batch; docs/memory.md). */
+  /** Diagnostics: the most documents of one account held at once (default 256; 1,536 in an access batch; docs/memory.md). */
   accountChunk?: number;
   /**
    * Begin the access pass while accounts are still read, for the accounts nothing still to come can

@@ -3,7 +3,7 @@
  * document is handed on, so its size per bucket is the slope of the audit's memory (docs/memory.md).
  * A `Map` of small objects cost ~335 bytes a bucket (the name string, the map slot, the object, the
  * array and strings of its destinations); here a bucket is a few 32-, 16- and 8-bit paged columns
- * (scan/narrow-column.ts: grown a page at a time, never copied) and a hash slot: ~25 bytes a bucket
+ * (scan/narrow-column.ts: grown a page at a time, never copied) and a hash slot: ~17 bytes a bucket
  * at a million. Its name's bytes are on disk (scan/name-file.ts, in the scan's temporary directory):
  * in memory stays where each starts, and a name is compared (on a match of the hash bits its slot
  * keeps) or made (`nameOf`) by reading its bytes back, from the write buffer, a window read ahead or the file
@@ -49,13 +49,16 @@ export interface InventorySink {
 /** Ids in a block: an id's name starts at its block's start plus an offset of 16 bits (while a block's names fit 32 KiB). */
 const BLOCK_BITS = 5;
 const NONE = -1;
-/** A bucket whose replication configuration has no rules (not null: it has one). */
+/** `dest` of a bucket whose replication configuration has no rules (not null: it has one). */
+const NO_RULES = -2;
+/** `dest` of a run at `address` in `edges`: RUN_BASE - address (below NO_RULES, apart from every id). */
+const RUN_BASE = -3;
 const NO_DESTINATIONS = new Int32Array(0);
 
 /** The hash table's first size, its most filled (then rebuilt larger) and how much larger each time. */
 const FIRST_SLOTS = 2048;
-const MAX_LOAD = 0.75;
-const GROWTH = 1.25;
+const MAX_LOAD = 0.8;
+const GROWTH = 1.125;
 
 /** A hash's slot in a table of `size`: its high bits scaled to the size (any size, not only powers of two); the low bits are the slot's tag. */
 const homeOf = (hash: number, size: number): number => Math.floor((hash * size) / 2 ** 32);
@@ -85,19 +88,21 @@ export class Inventory implements InventoryReader, InventorySink {
   private readonly account = new NarrowColumn(this.memory);
   private readonly profile = new NarrowColumn(this.memory);
   /**
-   * Per id: how many destinations its rules name and, by that count, NONE (a bucket without rules),
-   * its one destination's id (most replicating buckets: no run in `edges`, ~2 MB less at a million
-   * buckets), or its destinations' address in `edges`.
+   * Per id, its destinations: NONE (a bucket without a replication configuration), NO_RULES (one
+   * without rules), its one destination's id (most replicating buckets: no run in `edges`, ~2 MB
+   * less at a million buckets), or, for two or more, `RUN_BASE - address` of a run in `edges` that
+   * holds their count, then their ids (the count there, not in a column of its own: 1 byte an id
+   * less, ~1 MB at a million buckets, for the few buckets of several rules).
    */
   private readonly dest = new PagedColumn<Int32Array>((n) => this.memory.int32(n));
-  private readonly destCount = new NarrowColumn(this.memory);
   private readonly edges = new PagedRuns<Int32Array>(PAGE_BITS, (n) => this.memory.int32(n));
   /**
    * Open addressing, linear probing: 0 for a free slot, else id + 1 in the low `idBits` bits and, in
    * the bits above, the low bits of the name's hash (its tag: a lookup compares a name's bytes only
-   * when its tag matches; no hash column). At most 3/4 full, then rebuilt 1.25 times larger with
-   * every name's hash made again from the names' file, read in order (scan/name-file.ts): ~1.6 times
-   * the ids' slots on average (a doubling: ~2.7 at its largest). In one mapping grown in place
+   * when its tag matches; no hash column). At most 4/5 full, then rebuilt 1.125 times larger with
+   * every name's hash made again from the names' file, read in order (scan/name-file.ts): 1.25 to
+   * 1.4 slots an id (3/4 and 1.25 times left a million names at 1.65: 1.3 MB more; the rebuilds,
+   * more of them, read the file ~9.5 times over instead of ~6). In one mapping grown in place
    * (scan/page-memory.ts: nothing of an earlier size left beside it, nothing in malloc's arena).
    */
   private readonly table = new GrowingTable();
@@ -137,7 +142,7 @@ export class Inventory implements InventoryReader, InventorySink {
 
   /** Bytes of its buffers (columns, hash table, the names' buffers): what it holds per bucket but the shared profiles (bench/inventory.ts, tests). */
   get byteLength(): number {
-    const columns = [this.names, this.blockStart, this.offset, this.account, this.profile, this.dest, this.destCount, this.edges, this.slots];
+    const columns = [this.names, this.blockStart, this.offset, this.account, this.profile, this.dest, this.edges, this.slots];
     return columns.reduce((sum, column) => sum + column.byteLength, 0);
   }
 
@@ -148,7 +153,7 @@ export class Inventory implements InventoryReader, InventorySink {
 
   /** Every page it holds but the hash table's (tests: a page once made is kept, never copied into a larger one). */
   pages(): ArrayBufferView[] {
-    return [this.blockStart, this.offset, this.account, this.profile, this.dest, this.destCount, this.edges].flatMap((column): ArrayBufferView[] => column.pages);
+    return [this.blockStart, this.offset, this.account, this.profile, this.dest, this.edges].flatMap((column): ArrayBufferView[] => column.pages);
   }
 
   set(name: string, entry: InventoryEntry): this {
@@ -159,20 +164,22 @@ export class Inventory implements InventoryReader, InventorySink {
     const destinations = entry.destinations;
     if (destinations === null) {
       this.dest.set(id, NONE);
-      this.destCount.set(id, 0);
       return this;
     }
-    // Interned first (it may grow the columns), then written: one in the column itself; more in
-    // place when the old run has room (the second pass sets a destination again with the same
-    // rules), else appended, the old as garbage (rare).
+    // Interned first (it may grow the columns), then written: none or one in the column itself;
+    // more in place when the old run has room (the second pass sets a destination again with the
+    // same rules), else appended, the old as garbage (rare).
     const targets = destinations.map((dest) => this.intern(dest));
+    if (targets.length <= 1) {
+      this.dest.set(id, targets.length === 0 ? NO_RULES : targets[0]!);
+      return this;
+    }
     const old = this.dest.get(id);
-    const oldCount = this.destCount.get(id);
-    const inRun = old !== NONE && oldCount > 1;
-    const at = targets.length === 1 ? targets[0]! : targets.length === 0 ? 0 : inRun && oldCount >= targets.length ? old : this.edges.reserve(targets.length);
-    if (targets.length > 1) this.edges.pages[at >>> PAGE_BITS]!.set(targets, at & PAGE_MASK);
-    this.dest.set(id, at);
-    this.destCount.set(id, targets.length);
+    const at = old <= RUN_BASE && this.runCount(RUN_BASE - old) >= targets.length ? RUN_BASE - old : this.edges.reserve(targets.length + 1);
+    const page = this.edges.pages[at >>> PAGE_BITS]!;
+    page[at & PAGE_MASK] = targets.length;
+    page.set(targets, (at & PAGE_MASK) + 1);
+    this.dest.set(id, RUN_BASE - at);
     return this;
   }
 
@@ -254,11 +261,17 @@ export class Inventory implements InventoryReader, InventorySink {
   /** The destination ids of a bucket's rules, in rule order; null for a bucket without rules. */
   destinationIds(id: number): Int32Array | null {
     const dest = this.dest.get(id);
+    if (dest >= 0) return Int32Array.of(dest);
     if (dest === NONE) return null;
-    const count = this.destCount.get(id);
-    if (count <= 1) return count === 0 ? NO_DESTINATIONS : Int32Array.of(dest);
-    const from = dest & PAGE_MASK;
-    return this.edges.pages[dest >>> PAGE_BITS]!.subarray(from, from + count);
+    if (dest === NO_RULES) return NO_DESTINATIONS;
+    const at = RUN_BASE - dest;
+    const from = (at & PAGE_MASK) + 1;
+    return this.edges.pages[at >>> PAGE_BITS]!.subarray(from, from + this.runCount(at));
+  }
+
+  /** How many destination ids the run at `address` in `edges` holds (its first entry). */
+  private runCount(address: number): number {
+    return this.edges.pages[address >>> PAGE_BITS]![address & PAGE_MASK]!;
   }
 
   private entryOf(id: number, name?: string): InventoryEntry {
@@ -304,7 +317,7 @@ export class Inventory implements InventoryReader, InventorySink {
     // Written first: should the file fail, no id was given.
     const address = this.names.append(name, narrow ? "latin1" : "utf16le", narrow ? name.length : name.length * 2);
     const id = this.ids++;
-    if (this.ids > this.offset.capacity) for (const column of [this.offset, this.account, this.profile, this.dest, this.destCount]) column.ensure(this.ids);
+    if (this.ids > this.offset.capacity) for (const column of [this.offset, this.account, this.profile, this.dest]) column.ensure(this.ids);
     if (id % (1 << BLOCK_BITS) === 0) {
       this.blockStart.ensure((id >>> BLOCK_BITS) + 1);
       this.blockStart.set(id >>> BLOCK_BITS, address);
@@ -312,13 +325,12 @@ export class Inventory implements InventoryReader, InventorySink {
     this.offset.set(id, (address - this.blockStart.get(id >>> BLOCK_BITS)) * 2 + (narrow ? 0 : 1));
     this.account.set(id, 0);
     this.dest.set(id, NONE);
-    this.destCount.set(id, 0);
     if (this.ids > this.slots.length * MAX_LOAD) this.rehash(Math.ceil(this.slots.length * GROWTH));
     else this.place(id, hashOfName(name));
     return id;
   }
 
-  /** How a slot of a table of this size splits: id + 1 in as many bits as the size has (ids stay under 3/4 of it), the hash's tag above. */
+  /** How a slot of a table of this size splits: id + 1 in as many bits as the size has (ids stay under 4/5 of it), the hash's tag above. */
   private layout(): void {
     this.idBits = Math.min(31, 32 - Math.clz32(this.slots.length));
     this.idMask = 2 ** this.idBits - 1;

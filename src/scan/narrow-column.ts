@@ -52,11 +52,10 @@ export class PagedColumn<T extends Int32Array | Uint32Array> {
 }
 
 /**
- * A column of small counts (an account's or a profile's index, a bucket's destination count): 8
- * bits a value while every value fits, widened to 16 bits the first time one does not (more than
- * 255 accounts, profiles or destinations on one bucket), then to 32 (more than 65,535). A million
- * buckets of 1,000 accounts and a few profiles: 1 + 2 + 1 bytes a name where three 32-bit columns
- * took 12 (docs/memory.md). Widening copies every page once.
+ * A column of small counts (an account's or a profile's index): 8 bits a value while every value
+ * fits, widened to 16 bits the first time one does not (more than 255 accounts or profiles), then
+ * to 32 (more than 65,535). A million buckets of 1,000 accounts and a few profiles: 2 + 1 bytes a
+ * name where two 32-bit columns took 8 (docs/memory.md). Widening copies every page once.
  */
 type NarrowPage = Uint8Array | Uint16Array | Uint32Array;
 type Bits = 8 | 16 | 32;

@@ -30,10 +30,42 @@ describe("scan/Inventory: paged columns", () => {
     }
     expect(inventory.idCount).toBe(count + 3);
     expect(inventory.idCapacity).toBeLessThan(inventory.idCount + PAGE_SIZE);
-    // ~9.1 of columns (2 + 1/8 of name offsets, 1 + 1 + 1 narrow, 4 destinations), under 1 of edges, at most ~6.7 of hash table (3/4 full, then
-    // 1.25 times larger), and one page each at most; the names' buffers (64 KiB written at once, 4 KiB of remembered addresses): their bytes are on disk.
+    // ~8.1 of columns (2 + 1/8 of name offsets, 1 + 1 narrow, 4 destinations: their count is in their run), under 1 of edges, at most ~5.6 of hash table (4/5 full, then
+    // 1.125 times larger), and one page each at most; the names' buffers (64 KiB written at once, 4 KiB of remembered addresses): their bytes are on disk.
     const slack = PAGE_SIZE * 26 + 65_536 + PAGE_SIZE * 2;
-    expect(inventory.byteLength).toBeLessThan(count * (9.2 + 1 + 6.7) + slack);
+    expect(inventory.byteLength).toBeLessThan(count * (8.2 + 1 + 5.6) + slack);
+  });
+
+  it("keeps a bucket's destinations as they were set last, none, one or several, a shorter run in place of a longer", () => {
+    const inventory = new Inventory();
+    const sets: [string, string[] | null][] = [
+      ["a", ["d1", "d2", "d3"]],
+      ["b", []],
+      ["c", ["d1"]],
+      ["a", ["d3", "d1"]], // fewer: in the run "a" had
+      ["b", ["d2", "d3"]],
+      ["c", null],
+      ["a", []],
+      ["b", ["d1"]],
+      ["c", ["d2", "d1", "d3", "d4"]],
+    ];
+    const map = new Map<string, InventoryEntry>();
+    let firstRun: Int32Array | null = null;
+    for (const [step, [name, destinations]] of sets.entries()) {
+      const e = entry(name, destinations);
+      map.set(name, e);
+      inventory.set(name, e);
+      const run = inventory.destinationIds(inventory.idOf("a"))!;
+      if (step === 0) firstRun = run;
+      if (step === 3) {
+        expect(run.buffer, "a shorter run is written where the longer was").toBe(firstRun!.buffer);
+        expect(run.byteOffset).toBe(firstRun!.byteOffset);
+      }
+      for (const [known, expected] of map) expect(inventory.get(known)!.destinations, `${known} after step ${step}`).toEqual(expected.destinations);
+    }
+    expect(inventory.destinationIds(inventory.idOf("b"))).toEqual(Int32Array.of(inventory.idOf("d1")));
+    expect(inventory.destinationIds(inventory.idOf("a"))).toEqual(new Int32Array(0));
+    expect(inventory.destinationIds(inventory.idOf("d1"))).toBe(null);
   });
 
   it("answers as a Map across name pages, for UTF-16 names, and for a name and a destination list longer than a page", () => {
