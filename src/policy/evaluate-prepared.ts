@@ -98,10 +98,12 @@ export interface PreparedSet {
   /** The set's policies when prepared: the entry serves only while the array still holds them. */
   policies: LoadedPolicy[];
   compiled: Compiled[];
-  /** Every fact some policy's appliesTo or check reads. */
-  facts: FactName[];
-  /** Per policy: the facts its appliesTo or check reads. */
-  reads: FactName[][];
+  /** A bit for every fact some policy's appliesTo or check reads (the bucket facts of FACTS: a handful). */
+  factBits: Map<FactName, number>;
+  /** Every bit of factBits. */
+  allBits: number;
+  /** Per policy: the bits of the facts its appliesTo or check reads. */
+  readBits: number[];
   slots: Slots[];
   /** Reset for each document (evaluation is synchronous: one document at a time). */
   memo: DocumentMemo;
@@ -143,11 +145,16 @@ function prepare(policies: readonly LoadedPolicy[]): PreparedSet {
       notApplicable: slotOf(sentences, c.notApplicableSame, c.notApplicableSame !== undefined && sentenceCount(c.notApplicableSame) > 1),
     };
   });
+  const factBits = new Map([...new Set(policies.flatMap(readsOf))].map((fact, i) => [fact, 1 << i]));
+  // The bits are a small integer's: FACTS would need 31 bucket facts to overflow them.
+  if (factBits.size > 30) throw new Error(`evaluate-prepared: ${factBits.size} facts do not fit the bits of a small integer`);
+  const bitsOf = (facts: FactName[]): number => facts.reduce((bits, fact) => bits | (factBits.get(fact) as number), 0);
   return {
     policies: [...policies],
     compiled: all,
-    facts: [...new Set(policies.flatMap(readsOf))],
-    reads: policies.map((policy) => [...new Set(readsOf(policy))]),
+    factBits,
+    allBits: bitsOf([...factBits.keys()]),
+    readBits: policies.map((policy) => bitsOf(readsOf(policy))),
     slots,
     memo: { scopes: validators.map(() => UNASKED), sentences: sentences.map(() => undefined) },
   };
@@ -155,10 +162,10 @@ function prepare(policies: readonly LoadedPolicy[]): PreparedSet {
 
 const readsOf = (policy: LoadedPolicy): FactName[] => [...policy.facts.appliesTo, ...policy.facts.check];
 
-/** The memo cleared for the next document. */
+/** The memo cleared for the next document (by loops: `fill` is a call into C++, dearer for a few slots). */
 export function freshMemo(prepared: PreparedSet): DocumentMemo {
-  const { memo } = prepared;
-  memo.scopes.fill(UNASKED);
-  memo.sentences.fill(undefined);
-  return memo;
+  const { scopes, sentences } = prepared.memo;
+  for (let i = 0; i < scopes.length; i++) scopes[i] = UNASKED;
+  for (let i = 0; i < sentences.length; i++) sentences[i] = undefined;
+  return prepared.memo;
 }
