@@ -69,15 +69,36 @@ const isPunctuation = (c: number): boolean => c === 44 || c === 46 || c === 59 |
 /**
  * The last four strings cleanValue found clean, most recent first; undefined, which no string
  * equals, until found. A document's sentences print a handful of its strings policy after policy
- * (its name, its replication role's ARN, a rule id, a region), interleaved: with one remembered,
- * "replication role {{role}} of {{name}}" alternated two strings that each missed and were scanned
- * again (176,000 scans and 4.0 million characters a round of the 100 × 100 snapshot's 9,500
- * documents; with four, 114,000 and 2.9 million).
+ * (its name, its replication role's ARN, a rule id, a region), interleaved: the very same strings,
+ * found here by reference before any lookup.
  */
 let clean0: string | undefined;
 let clean1: string | undefined;
 let clean2: string | undefined;
 let clean3: string | undefined;
+
+/**
+ * Strings cleanValue found clean, by content, across documents. A round of the 100 × 100 snapshot
+ * (9,500 documents) prints 245,000 values of only 11,600 distinct texts (role ARNs, the grants and
+ * actions lists of roles shared by many buckets, regions, rule ids, "1 replication rule"), and the
+ * scan, a charCodeAt loop at ~35 instructions a character (V8 dispatches on the string's
+ * representation at each one), read 4.0 million characters a round where a lookup hashes the string
+ * once (in C++, a few instructions a character; JSON's short strings come hashed) and compares it
+ * with one entry. Bounded, as json-pointer.ts's segments are: cleared when it holds 10,000 strings
+ * or a million characters (a few MB at worst, a few hundred kB here). It keeps copies (`copied`): a
+ * string sliced from a larger one (an XML response's text, say) keeps that whole string alive in V8.
+ */
+const CLEAN = new Set<string>();
+const CLEAN_MAX = 10_000;
+const CLEAN_CHARACTERS_MAX = 1_000_000;
+let cleanCharacters = 0;
+
+/**
+ * A string of the same text that holds no other string alive, as a plain sequence of characters:
+ * JSON's round trip. A slice (`(" " + s).slice(1)`) would be a view into a new string, which each
+ * lookup then compares character by character through V8's slow path (about 3% of evaluation).
+ */
+const copied = (value: string): string => JSON.parse(JSON.stringify(value)) as string;
 
 /**
  * A printed value (a mustache's output) that keeps a sentence tidy around it (see above): non-empty,
@@ -89,8 +110,8 @@ let clean3: string | undefined;
  */
 export function cleanValue(value: unknown): boolean {
   if (typeof value === "string") {
-    // A string equal to one found clean lately is clean: `===` compares strings by content.
-    if (value === clean0 || value === clean1 || value === clean2 || value === clean3) return true;
+    // `===` and the set compare strings by content.
+    if (value === clean0 || value === clean1 || value === clean2 || value === clean3 || CLEAN.has(value)) return true;
     const n = value.length;
     if (n === 0 || isPunctuation(value.charCodeAt(0))) return false;
     for (let i = 0; i < n; i++) {
@@ -101,6 +122,12 @@ export function cleanValue(value: unknown): boolean {
       const next = value.charCodeAt(i + 1);
       if (isSpace(next) || isPunctuation(next)) return false;
     }
+    if (CLEAN.size >= CLEAN_MAX || cleanCharacters + n > CLEAN_CHARACTERS_MAX) {
+      CLEAN.clear();
+      cleanCharacters = 0;
+    }
+    CLEAN.add(copied(value));
+    cleanCharacters += n;
     clean3 = clean2;
     clean2 = clean1;
     clean1 = clean0;
