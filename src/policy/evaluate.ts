@@ -22,7 +22,7 @@ import {
 } from "../model/index.js";
 import { scopeDespite } from "./applicability.js";
 import { groupEvidence, type EvidenceGroup } from "./evidence.js";
-import { compiled, freshMemo, inScope, NO_MEMO, preparedSet, sentence, UNSHARED, type Compiled, type DocumentMemo, type PreparedSet, type Slots } from "./evaluate-prepared.js";
+import { compiled, contextOf, freshMemo, inScope, NO_MEMO, preparedSet, sentence, UNSHARED, type Compiled, type DocumentMemo, type PreparedSet, type Slots } from "./evaluate-prepared.js";
 import { findSuppression, suppressionIndex } from "./suppressions.js";
 import type { LoadedPolicy, PolicySet } from "./types.js";
 
@@ -56,17 +56,20 @@ export function evaluateBucket(set: PolicySet, doc: BucketDocument, options: Eva
 
 /**
  * The facts of the set that unreadableFacts would report on this document, as the set's bits
- * (evaluate-prepared.ts `factBits`): one lookup per collected fact and a search of the errors only
- * when there are some, where `facts.every(collected.includes)` and each policy's search of that
- * list compared the strings over and over (a few percent of the warm rounds).
+ * (evaluate-prepared.ts `facts`: bit i for facts[i]), where `facts.every(collected.includes)` and
+ * each policy's search of the lacking list compared strings over and over (a few percent of the
+ * warm rounds). Fact names are string constants or JSON's short strings, which V8 internalizes:
+ * `===` between them compares references.
  */
 function lackingBits(doc: BucketDocument, prepared: PreparedSet): number {
-  const { factBits } = prepared;
+  const { facts } = prepared;
   let present = 0;
-  for (const fact of doc.collected) present |= factBits.get(fact) ?? 0;
+  for (const fact of doc.collected) {
+    for (let i = 0; i < facts.length; i++) if (fact === facts[i]) present |= 1 << i;
+  }
   let lacking = prepared.allBits & ~present;
   if (doc.errors.length === 0) return lacking;
-  for (const [fact, bit] of factBits) if ((lacking & bit) === 0 && failedCall(doc, fact)) lacking |= bit;
+  for (let i = 0; i < facts.length; i++) if ((lacking & (1 << i)) === 0 && failedCall(doc, facts[i] as FactName)) lacking |= 1 << i;
   return lacking;
 }
 
@@ -116,7 +119,7 @@ function evaluateWith(
     if (policy.validators.check(doc)) return makeResult(policy, doc, "pass", sentence(fast.pass, fast, doc, memo, slots.pass));
 
     const groups = groupEvidence(doc, policy.validators.check.errors ?? []);
-    const context = fast.context(doc);
+    const context = contextOf(fast, doc);
     const unscanned = unscannedDestinationError(doc, groups);
     if (unscanned !== null) return makeResult(policy, doc, "error", unscanned);
     // Most failures have one group: its sentence and evidence as they are, without the set and the copies.
