@@ -4,7 +4,7 @@
  * settings too small to stand out from a shared machine's ±15% in seconds (docs/scale.md, "The
  * first pass in instructions").
  *
- *   npx tsx bench/first-pass-instructions.ts SNAPSHOT [--rounds N] [--checkout DIR] [--v8 "FLAGS"]
+ *   npx tsx bench/first-pass-instructions.ts SNAPSHOT [--rounds N] [--after W] [--checkout DIR] [--v8 "FLAGS"]
  *
  * The snapshot's bucket documents are written to a JSON file once; a child (plain JavaScript over
  * the checkout's dist/, so that no TypeScript loader is counted: `node scripts/build-emit.js`
@@ -16,6 +16,8 @@
  * thread at a time, turn about, so the main thread and the compiling thread advance as on an idle
  * two-core machine. The main thread's figure is the pass's wall time there; the other threads'
  * are TurboFan's compiling (and the garbage collector's helpers). Each run takes minutes.
+ * `--after W` counts the N rounds that follow W uncounted ones (runs of W and W + N rounds): with
+ * W = 2, warm rounds, whose work is the evaluation's own, not the JIT's first pass.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
@@ -27,10 +29,11 @@ import { numberFlag, textFlag } from "./flags.js";
 
 const file = process.argv[2];
 if (file === undefined || file.startsWith("--")) {
-  console.error('usage: npx tsx bench/first-pass-instructions.ts SNAPSHOT [--rounds N] [--checkout DIR] [--v8 "FLAGS"]');
+  console.error('usage: npx tsx bench/first-pass-instructions.ts SNAPSHOT [--rounds N] [--after W] [--checkout DIR] [--v8 "FLAGS"]');
   process.exit(2);
 }
 const rounds = numberFlag("rounds", 1);
+const after = numberFlag("after", 0);
 const checkout = resolve(textFlag("checkout", resolve(import.meta.dirname, "..")));
 const v8Flags = textFlag("v8", "");
 
@@ -85,11 +88,12 @@ try {
   const docsFile = join(dir, "documents.json");
   await writeFile(docsFile, JSON.stringify(docs));
   await writeFile(join(dir, "child.mjs"), CHILD);
-  const before = await count(dir, docsFile, 0);
-  const after = await count(dir, docsFile, rounds);
+  const before = await count(dir, docsFile, after);
+  const counted = await count(dir, docsFile, after + rounds);
   const billions = (n: number): string => `${(n / 1e9).toFixed(3)} G`;
-  console.log(`${docs.length} documents × ${rounds} round${rounds === 1 ? "" : "s"}, ${checkout}${v8Flags ? `, V8 ${v8Flags}` : ""}`);
-  console.log(`instructions of the rounds: main thread ${billions(after.main - before.main)}, other threads ${billions(after.others - before.others)}`);
+  const which = after === 0 ? "" : ` after ${after} uncounted`;
+  console.log(`${docs.length} documents × ${rounds} round${rounds === 1 ? "" : "s"}${which}, ${checkout}${v8Flags ? `, V8 ${v8Flags}` : ""}`);
+  console.log(`instructions of the rounds: main thread ${billions(counted.main - before.main)}, other threads ${billions(counted.others - before.others)}`);
 } finally {
   await rm(dir, { recursive: true, force: true });
 }

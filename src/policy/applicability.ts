@@ -45,7 +45,8 @@ export function splitAppliesTo(ajv: Ajv2020, schema: unknown, whole: SchemaValid
   });
 }
 
-export function scopeDespite(parts: SchemaPart[], doc: unknown, unknown: Set<FactName>): "applies" | "not_applicable" | "depends" {
+/** `unknown`: the facts appliesTo reads that are unknown on this document (one to three: a list, not a set). */
+export function scopeDespite(parts: SchemaPart[], doc: unknown, unknown: readonly { fact: FactName }[]): "applies" | "not_applicable" | "depends" {
   if (parts.some((part) => independent(part.facts, unknown) && !part.validate(doc))) return "not_applicable";
   const robust = parts.every((part) =>
     independent(part.facts, unknown) ? part.validate(doc) : part.branches.some((b) => independent(b.facts, unknown) && b.validate(doc)),
@@ -54,6 +55,7 @@ export function scopeDespite(parts: SchemaPart[], doc: unknown, unknown: Set<Fac
 }
 
 /** Whether a part reads none of the unknown facts. (A module function: a named closure per call costs a property definition under tsx.) */
-function independent(facts: FactName[], unknown: Set<FactName>): boolean {
-  return !facts.some((fact) => unknown.has(fact));
+function independent(facts: FactName[], unknown: readonly { fact: FactName }[]): boolean {
+  for (const { fact } of unknown) if (facts.includes(fact)) return false;
+  return true;
 }

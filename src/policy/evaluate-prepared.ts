@@ -9,8 +9,10 @@ import { renderWithPolicy } from "./messages.js";
 import type { LoadedPolicy } from "./types.js";
 
 export interface Compiled {
-  /** The message context, `{ bucket, account, params }`, plus `policy` last when the templates take it ready-made. */
-  context: (doc: BucketDocument) => Record<string, unknown>;
+  /** The policy whose `parameters` the message context carries (read at each render, as they are then). */
+  owner: LoadedPolicy;
+  /** The context's `policy`, last, when the templates take it ready-made (messages.ts `policyOf`); else undefined. */
+  policy: object | undefined;
   pass: (context: object) => string;
   fail: (context: object) => string;
   not_applicable: (context: object) => string;
@@ -31,7 +33,8 @@ export function compiled(policy: LoadedPolicy): Compiled {
   const made: Compiled =
     p && f && n && shared && f.policy === shared && n.policy === shared
       ? {
-          context: (doc) => ({ bucket: doc, account: doc.account, params: policy.parameters, policy: shared }),
+          owner: policy,
+          policy: shared,
           pass: p.render,
           fail: f.render,
           not_applicable: n.render,
@@ -39,7 +42,8 @@ export function compiled(policy: LoadedPolicy): Compiled {
           notApplicableSame: n.sameFor,
         }
       : {
-          context: (doc) => ({ bucket: doc, account: doc.account, params: policy.parameters }),
+          owner: policy,
+          policy: undefined,
           pass,
           fail,
           not_applicable,
@@ -48,6 +52,16 @@ export function compiled(policy: LoadedPolicy): Compiled {
         };
   compiledPolicies.set(policy, made);
   return made;
+}
+
+/**
+ * The message context, `{ bucket, account, params }`, plus `policy` last when the templates take it
+ * ready-made. One function for every policy, not a closure each: the call was a megamorphic one per
+ * rendered sentence.
+ */
+export function contextOf(fast: Compiled, doc: BucketDocument): Record<string, unknown> {
+  const params = fast.owner.parameters;
+  return fast.policy === undefined ? { bucket: doc, account: doc.account, params } : { bucket: doc, account: doc.account, params, policy: fast.policy };
 }
 
 /** Where a policy's shared answers are kept in a document's memo; -1: not shared, asked each time. */
@@ -86,10 +100,10 @@ export function inScope(policy: LoadedPolicy, doc: BucketDocument, memo: Documen
  * alone (its context is made only to render). A render that throws is not kept.
  */
 export function sentence(render: (context: object) => string, fast: Compiled, doc: BucketDocument, memo: DocumentMemo, slot: number): string {
-  if (slot < 0) return render(fast.context(doc));
+  if (slot < 0) return render(contextOf(fast, doc));
   const known = memo.sentences[slot];
   if (known !== undefined) return known;
-  const made = render(fast.context(doc));
+  const made = render(contextOf(fast, doc));
   memo.sentences[slot] = made;
   return made;
 }
@@ -98,10 +112,12 @@ export interface PreparedSet {
   /** The set's policies when prepared: the entry serves only while the array still holds them. */
   policies: LoadedPolicy[];
   compiled: Compiled[];
-  /** Every fact some policy's appliesTo or check reads. */
+  /** Every fact some policy's appliesTo or check reads (the bucket facts of FACTS: a handful); bit i stands for facts[i]. */
   facts: FactName[];
-  /** Per policy: the facts its appliesTo or check reads. */
-  reads: FactName[][];
+  /** Every bit of `facts`. */
+  allBits: number;
+  /** Per policy: the bits of the facts its appliesTo or check reads. */
+  readBits: number[];
   slots: Slots[];
   /** Reset for each document (evaluation is synchronous: one document at a time). */
   memo: DocumentMemo;
@@ -143,11 +159,16 @@ function prepare(policies: readonly LoadedPolicy[]): PreparedSet {
       notApplicable: slotOf(sentences, c.notApplicableSame, c.notApplicableSame !== undefined && sentenceCount(c.notApplicableSame) > 1),
     };
   });
+  const facts = [...new Set(policies.flatMap(readsOf))];
+  // The bits are a small integer's: FACTS would need 31 bucket facts to overflow them.
+  if (facts.length > 30) throw new Error(`evaluate-prepared: ${facts.length} facts do not fit the bits of a small integer`);
+  const bitsOf = (read: FactName[]): number => read.reduce((bits, fact) => bits | (1 << facts.indexOf(fact)), 0);
   return {
     policies: [...policies],
     compiled: all,
-    facts: [...new Set(policies.flatMap(readsOf))],
-    reads: policies.map((policy) => [...new Set(readsOf(policy))]),
+    facts,
+    allBits: bitsOf(facts),
+    readBits: policies.map((policy) => bitsOf(readsOf(policy))),
     slots,
     memo: { scopes: validators.map(() => UNASKED), sentences: sentences.map(() => undefined) },
   };
@@ -155,10 +176,10 @@ function prepare(policies: readonly LoadedPolicy[]): PreparedSet {
 
 const readsOf = (policy: LoadedPolicy): FactName[] => [...policy.facts.appliesTo, ...policy.facts.check];
 
-/** The memo cleared for the next document. */
+/** The memo cleared for the next document (by loops: `fill` is a call into C++, dearer for a few slots). */
 export function freshMemo(prepared: PreparedSet): DocumentMemo {
-  const { memo } = prepared;
-  memo.scopes.fill(UNASKED);
-  memo.sentences.fill(undefined);
-  return memo;
+  const { scopes, sentences } = prepared.memo;
+  for (let i = 0; i < scopes.length; i++) scopes[i] = UNASKED;
+  for (let i = 0; i < sentences.length; i++) sentences[i] = undefined;
+  return prepared.memo;
 }

@@ -22,7 +22,7 @@ import {
 } from "../model/index.js";
 import { scopeDespite } from "./applicability.js";
 import { groupEvidence, type EvidenceGroup } from "./evidence.js";
-import { compiled, freshMemo, inScope, NO_MEMO, preparedSet, sentence, UNSHARED, type Compiled, type DocumentMemo, type Slots } from "./evaluate-prepared.js";
+import { compiled, contextOf, freshMemo, inScope, NO_MEMO, preparedSet, sentence, UNSHARED, type Compiled, type DocumentMemo, type PreparedSet, type Slots } from "./evaluate-prepared.js";
 import { findSuppression, suppressionIndex } from "./suppressions.js";
 import type { LoadedPolicy, PolicySet } from "./types.js";
 
@@ -40,37 +40,48 @@ export function evaluateBucket(set: PolicySet, doc: BucketDocument, options: Eva
   if (suppressions.length > 0) suppressionIndex(suppressions);
   const { policies } = set;
   const prepared = preparedSet(policies);
-  // Most documents have every fact any policy reads: then no policy needs to look for unreadable ones.
-  const readable = doc.errors.length === 0 && prepared.facts.every((fact) => doc.collected.includes(fact));
-  // Else the facts this document lacks, listed once: a policy that reads none of them is as readable
-  // as on a complete document (about half the documents of an audit lack the facts of a replicating
-  // bucket, and the per-policy search for them, twice a policy, was a few percent of evaluation).
-  const lacking = readable ? NONE_LACKING : lackingFacts(doc, prepared.facts);
+  // Most documents have every fact any policy reads: then no policy needs to look for unreadable
+  // ones. Else a policy that reads none of the facts this document lacks is as readable as on a
+  // complete document (about half the documents of an audit lack the facts of a replicating bucket,
+  // and the per-policy search for them, twice a policy, was a few percent of evaluation).
+  const lacking = lackingBits(doc, prepared);
   const memo = freshMemo(prepared);
   const results = new Array<PolicyResult>(policies.length);
   for (let i = 0; i < policies.length; i++) {
-    const policyReadable = readable || readsNone(prepared.reads[i] as FactName[], lacking);
+    const policyReadable = (lacking & (prepared.readBits[i] as number)) === 0;
     results[i] = evaluateWith(policies[i] as LoadedPolicy, prepared.compiled[i] as Compiled, doc, suppressions, now, policyReadable, memo, prepared.slots[i] as Slots);
   }
   return results;
 }
 
-const NONE_LACKING: FactName[] = [];
-
-/** The facts of `facts` that unreadableFacts would report on this document. */
-function lackingFacts(doc: BucketDocument, facts: FactName[]): FactName[] {
-  return facts.filter((fact) => lacks(doc, fact));
+/**
+ * The facts of the set that unreadableFacts would report on this document, as the set's bits
+ * (evaluate-prepared.ts `facts`: bit i for facts[i]), where `facts.every(collected.includes)` and
+ * each policy's search of the lacking list compared strings over and over (a few percent of the
+ * warm rounds). Fact names are string constants or JSON's short strings, which V8 internalizes:
+ * `===` between them compares references.
+ */
+function lackingBits(doc: BucketDocument, prepared: PreparedSet): number {
+  const { facts } = prepared;
+  let present = 0;
+  for (const fact of doc.collected) {
+    for (let i = 0; i < facts.length; i++) if (fact === facts[i]) present |= 1 << i;
+  }
+  let lacking = prepared.allBits & ~present;
+  if (doc.errors.length === 0) return lacking;
+  for (let i = 0; i < facts.length; i++) if ((lacking & (1 << i)) === 0 && failedCall(doc, facts[i] as FactName)) lacking |= 1 << i;
+  return lacking;
 }
+
+/** The failed call that read a fact of this document, if any. */
+const failedCall = (doc: BucketDocument, fact: FactName): BucketDocument["errors"][number] | undefined => {
+  const operation = FACTS[fact].call;
+  return doc.errors.find((e) => e.operation === operation);
+};
 
 /** Whether a fact of this document is unknown: its call failed, or it was not collected. */
 function lacks(doc: BucketDocument, fact: FactName): boolean {
-  return !doc.collected.includes(fact) || doc.errors.some((e) => e.operation === FACTS[fact].call);
-}
-
-/** Whether none of the facts a policy reads is lacking. */
-function readsNone(reads: FactName[], lacking: FactName[]): boolean {
-  for (const fact of reads) if (lacking.includes(fact)) return false;
-  return true;
+  return !doc.collected.includes(fact) || failedCall(doc, fact) !== undefined;
 }
 
 export function evaluatePolicy(policy: LoadedPolicy, doc: BucketDocument, suppressions: Suppression[], now: Date): PolicyResult {
@@ -100,15 +111,15 @@ function evaluateWith(
         ? inScope(policy, doc, memo, slots.scope)
           ? "applies"
           : "not_applicable"
-        : scopeDespite(policy.validators.appliesToParts, doc, new Set(unreadable.map((u) => u.fact)));
-    if (scope === "depends") return makeResult(policy, doc, "error", (unreadable[0] as Unreadable).message);
+        : scopeDespite(policy.validators.appliesToParts, doc, unreadable);
+    if (scope === "depends") return makeResult(policy, doc, "error", unreadableMessage(doc, unreadable[0] as Unreadable));
     if (scope === "not_applicable") return makeResult(policy, doc, "not_applicable", sentence(fast.not_applicable, fast, doc, memo, slots.notApplicable));
     const unreadableCheck = readable ? undefined : unreadableFacts(doc, policy.facts.check)[0];
-    if (unreadableCheck) return makeResult(policy, doc, "error", unreadableCheck.message);
+    if (unreadableCheck) return makeResult(policy, doc, "error", unreadableMessage(doc, unreadableCheck));
     if (policy.validators.check(doc)) return makeResult(policy, doc, "pass", sentence(fast.pass, fast, doc, memo, slots.pass));
 
     const groups = groupEvidence(doc, policy.validators.check.errors ?? []);
-    const context = fast.context(doc);
+    const context = contextOf(fast, doc);
     const unscanned = unscannedDestinationError(doc, groups);
     if (unscanned !== null) return makeResult(policy, doc, "error", unscanned);
     // Most failures have one group: its sentence and evidence as they are, without the set and the copies.
@@ -245,25 +256,29 @@ const ACCESS_WORDS: Record<AccessFact, string> = {
 
 interface Unreadable {
   fact: FactName;
-  message: string;
+  /** The failed call that read it; undefined when it was not collected. */
+  failure: BucketDocument["errors"][number] | undefined;
 }
 
 /** The answer when every fact is readable, shared: most documents have no failed call. */
 const NONE: Unreadable[] = [];
 
-/** Facts the schema reads that are unavailable (their call failed, or they were not collected), with why. */
+/**
+ * Facts the schema reads that are unavailable (their call failed, or they were not collected). Their
+ * sentences are written only for the result that reports one (unreadableMessage): most documents
+ * that lack a fact are out of the scope of the policies that read it, and need none.
+ */
 function unreadableFacts(doc: BucketDocument, facts: FactName[]): Unreadable[] {
   if (doc.errors.length === 0 && facts.every((fact) => doc.collected.includes(fact))) return NONE;
   const out: Unreadable[] = [];
-  for (const fact of facts) {
-    if (!lacks(doc, fact)) continue;
-    const operation = FACTS[fact].call;
-    const failure = doc.errors.find((e) => e.operation === operation);
-    const message = failure
-      ? `${operation} failed with ${failure.code} (${failure.message}); ${fact} of ${doc.name} is unknown, so this policy cannot be evaluated`
-      : `${fact} of ${doc.name} was not collected (${operation} was not called), so this policy cannot be evaluated`;
-    out.push({ fact, message });
-  }
+  for (const fact of facts) if (lacks(doc, fact)) out.push({ fact, failure: failedCall(doc, fact) });
   return out;
 }
 
+/** Why a fact is unknown, as the error result says it. */
+function unreadableMessage(doc: BucketDocument, { fact, failure }: Unreadable): string {
+  const operation = FACTS[fact].call;
+  return failure
+    ? `${operation} failed with ${failure.code} (${failure.message}); ${fact} of ${doc.name} is unknown, so this policy cannot be evaluated`
+    : `${fact} of ${doc.name} was not collected (${operation} was not called), so this policy cannot be evaluated`;
+}

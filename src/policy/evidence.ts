@@ -6,8 +6,25 @@ import type { ErrorObject } from "ajv/dist/2020.js";
 import type { Evidence } from "../model/index.js";
 import { ajvErrorPointer, valueAt } from "../json-pointer.js";
 
-/** Errors that only say "a sub-schema failed"; their sub-schemas' errors carry the detail. */
-const WRAPPERS = new Set(["anyOf", "oneOf", "allOf", "if", "contains", "false schema", "unevaluatedItems"]);
+/**
+ * Errors that only say "a sub-schema failed"; their sub-schemas' errors carry the detail. A switch
+ * rather than a Set: ajv's keywords are string constants, compared by reference, where the Set's
+ * lookup was a call per error (about 1% of the warm rounds).
+ */
+function isWrapper(keyword: string): boolean {
+  switch (keyword) {
+    case "anyOf":
+    case "oneOf":
+    case "allOf":
+    case "if":
+    case "contains":
+    case "false schema":
+    case "unevaluatedItems":
+      return true;
+    default:
+      return false;
+  }
+}
 
 export interface EvidenceGroup {
   /** Index in `replication.rules` when every pointer of the group is inside that rule. */
@@ -26,12 +43,16 @@ export function ruleIndexOf(pointer: string): number | null {
   if (!pointer.startsWith(RULES)) return null;
   const start = RULES.length;
   let end = start;
+  // The digits' value as they are read, instead of a slice and Number() (a substring and a
+  // conversion per failure); exact while below 2^53, so up to 15 digits (more: Number's rounding).
+  let index = 0;
   for (; end < pointer.length; end++) {
     const c = pointer.charCodeAt(end);
     if (c < 48 || c > 57) break;
+    index = index * 10 + (c - 48);
   }
   if (end === start || (end < pointer.length && pointer.charCodeAt(end) !== 47)) return null;
-  return Number(pointer.slice(start, end));
+  return end - start <= 15 ? index : Number(pointer.slice(start, end));
 }
 
 export function groupEvidence(doc: unknown, errors: ErrorObject[]): EvidenceGroup[] {
@@ -39,7 +60,7 @@ export function groupEvidence(doc: unknown, errors: ErrorObject[]): EvidenceGrou
   // the filtered copy, the maps and the sort.
   const only = onlyLeaf(errors);
   if (only !== undefined) return [oneGroup(doc, only)];
-  let used = errors.filter((e) => !WRAPPERS.has(e.keyword));
+  let used = errors.filter((e) => !isWrapper(e.keyword));
   if (used.length === 0) used = errors;
   if (used.length === 1) return [oneGroup(doc, used[0] as ErrorObject)];
   return manyGroups(doc, used);
@@ -53,6 +74,8 @@ export function groupEvidence(doc: unknown, errors: ErrorObject[]): EvidenceGrou
  */
 function manyGroups(doc: unknown, used: ErrorObject[]): EvidenceGroup[] {
   const pointers: string[] = [];
+  // The first error at each pointer: its value is the evidence's (actualAt, as for a single error).
+  const firsts: ErrorObject[] = [];
   const expected: string[][] = [];
   for (const error of used) {
     const pointer = ajvErrorPointer(error);
@@ -60,6 +83,7 @@ function manyGroups(doc: unknown, used: ErrorObject[]): EvidenceGroup[] {
     const words = expectedWords(error);
     if (at < 0) {
       pointers.push(pointer);
+      firsts.push(error);
       expected.push([words]);
     } else if (!(expected[at] as string[]).includes(words)) (expected[at] as string[]).push(words);
   }
@@ -67,7 +91,8 @@ function manyGroups(doc: unknown, used: ErrorObject[]): EvidenceGroup[] {
   for (let i = 0; i < pointers.length; i++) {
     const pointer = pointers[i] as string;
     const ruleIndex = ruleIndexOf(pointer);
-    const evidence: Evidence = { pointer, actual: valueAt(doc, pointer) ?? null, expected: (expected[i] as string[]).join(" or ") };
+    const words = expected[i] as string[];
+    const evidence: Evidence = { pointer, actual: actualAt(doc, pointer, firsts[i] as ErrorObject), expected: words.length === 1 ? (words[0] as string) : words.join(" or ") };
     const group = groups.find((g) => g.ruleIndex === ruleIndex);
     if (group === undefined) groups.push({ ruleIndex, evidence: [evidence] });
     else group.evidence.push(evidence);
@@ -88,7 +113,7 @@ function manyGroups(doc: unknown, used: ErrorObject[]): EvidenceGroup[] {
 function onlyLeaf(errors: ErrorObject[]): ErrorObject | undefined {
   let found: ErrorObject | undefined;
   for (const error of errors) {
-    if (WRAPPERS.has(error.keyword)) continue;
+    if (isWrapper(error.keyword)) continue;
     if (found !== undefined) return undefined;
     found = error;
   }
@@ -131,6 +156,12 @@ interface WordCache {
 /** One cache per keyword: the same array may be one schema's `const` and another's `enum`. */
 const CONST_WORDS: WordCache = { primitives: new Map(), objects: new WeakMap() };
 const ENUM_WORDS: WordCache = { primitives: new Map(), objects: new WeakMap() };
+// The same for the other words that are made of one schema value each (a type list, a limit, the
+// schema under `not`, which describeNot writes as JSON): built once, not once a failure.
+const TYPE_WORDS: WordCache = { primitives: new Map(), objects: new WeakMap() };
+const MIN_ITEMS_WORDS: WordCache = { primitives: new Map(), objects: new WeakMap() };
+const MAX_ITEMS_WORDS: WordCache = { primitives: new Map(), objects: new WeakMap() };
+const NOT_WORDS: WordCache = { primitives: new Map(), objects: new WeakMap() };
 const PRIMITIVE_WORDS_MAX = 10_000;
 
 function cachedWords(cache: WordCache, value: unknown, words: (value: unknown) => string): string {
@@ -153,6 +184,10 @@ const enumWords = (list: unknown): string => {
   const values = (list as unknown[] | undefined) ?? [];
   return values.length === 1 ? `must be ${show(values[0])}` : `must be one of ${values.map(show).join(", ")}`;
 };
+const typeWords = (type: unknown): string => `must be ${String(type).split(",").join(" or ")}`;
+const minItemsWords = (limit: unknown): string => `must have at least ${String(limit)} item${limit === 1 ? "" : "s"}`;
+const maxItemsWords = (limit: unknown): string => `must have at most ${String(limit)} item${limit === 1 ? "" : "s"}`;
+const notWords = (schema: unknown): string => `must not be ${describeNot(schema)}`;
 
 export function expectedWords(error: ErrorObject): string {
   const p = error.params as Record<string, unknown>;
@@ -165,15 +200,16 @@ export function expectedWords(error: ErrorObject): string {
       return Array.isArray(values) ? cachedWords(ENUM_WORDS, values, enumWords) : enumWords(values);
     }
     case "type":
-      return `must be ${String(p["type"]).split(",").join(" or ")}`;
+      // ajv's type parameter is a string ("string" or "string,null"); anything else is spelt afresh.
+      return typeof p["type"] === "string" ? cachedWords(TYPE_WORDS, p["type"], typeWords) : typeWords(p["type"]);
     case "required":
       return "must be present";
     case "additionalProperties":
       return "must not be present";
     case "minItems":
-      return `must have at least ${String(p["limit"])} item${p["limit"] === 1 ? "" : "s"}`;
+      return cachedWords(MIN_ITEMS_WORDS, p["limit"], minItemsWords);
     case "maxItems":
-      return `must have at most ${String(p["limit"])} item${p["limit"] === 1 ? "" : "s"}`;
+      return cachedWords(MAX_ITEMS_WORDS, p["limit"], maxItemsWords);
     case "minimum":
     case "maximum":
     case "exclusiveMinimum":
@@ -182,7 +218,8 @@ export function expectedWords(error: ErrorObject): string {
     case "pattern":
       return `must match /${String(p["pattern"])}/`;
     case "not":
-      return `must not be ${describeNot(error.schema)}`;
+      // The schema under `not`, as ajv hands it over (`verbose`): an object by identity, as enum's arrays.
+      return cachedWords(NOT_WORDS, error.schema, notWords);
     case "contains":
       return "must contain a matching item";
     case "false schema":

@@ -39,6 +39,19 @@ describe("policy/evaluateBucket prepared sets", () => {
     expect(results.find((r) => r.policyId === "source-versioning-enabled")).toMatchObject({ status: "error", message: expect.stringContaining("versioning of") });
   });
 
+  it("reads a document's collected facts by their text, not by which strings name them", async () => {
+    const set = await loadPolicies();
+    // Strings built at run time: equal text, not the constants (nor JSON's shared short strings).
+    const rebuilt = (facts: readonly string[]) => facts.map((fact) => [...fact].join("")) as BucketDocument["collected"];
+    const complete: BucketDocument = { ...doc, collected: rebuilt(doc.collected) };
+    expect(complete.collected).toEqual(doc.collected);
+    expect(evaluateBucket(set, complete, { now: NOW })).toEqual(oneByOne(set.policies, doc));
+    const partial: BucketDocument = { ...doc, collected: rebuilt(doc.collected.filter((fact) => fact !== "replication")) };
+    const results = evaluateBucket(set, partial, { now: NOW });
+    expect(results).toEqual(oneByOne(set.policies, partial));
+    expect(results.filter((r) => r.status === "error").length).toBeGreaterThan(0);
+  });
+
   it("evaluates each policy as evaluatePolicy does when a document lacks a fact, whether it reads that fact or not", async () => {
     const set = await loadPolicies();
     const read = [...new Set(set.policies.flatMap((p) => [...p.facts.appliesTo, ...p.facts.check]))];

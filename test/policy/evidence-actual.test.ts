@@ -52,7 +52,8 @@ describe("policy/evidence actual values", () => {
 describe("policy/evidence ruleIndexOf", () => {
   it("reads the rule of a pointer exactly as the regular expression it replaces", () => {
     const RULE_POINTER = /^\/replication\/rules\/(\d+)(?:\/|$)/;
-    const piece = fc.constantFrom("/replication", "/rules", "/", "0", "1", "12", "007", "x", "~1", "a", "");
+    // Long digit runs too: the index is read as the digits are, exact up to 15 of them, then by Number().
+    const piece = fc.constantFrom("/replication", "/rules", "/", "0", "1", "12", "007", "x", "~1", "a", "", "123456789012345", "9007199254740993", "18446744073709551617");
     fc.assert(
       fc.property(fc.array(piece, { maxLength: 6 }), (parts) => {
         const pointer = parts.join("");

@@ -42,6 +42,13 @@ function referenceWords(error: ErrorObject): string {
     const values = (p["allowedValues"] as unknown[]) ?? [];
     return values.length === 1 ? `must be ${show(values[0])}` : `must be one of ${values.map(show).join(", ")}`;
   }
+  if (error.keyword === "type") return `must be ${String(p["type"]).split(",").join(" or ")}`;
+  if (error.keyword === "minItems") return `must have at least ${String(p["limit"])} item${p["limit"] === 1 ? "" : "s"}`;
+  if (error.keyword === "maxItems") return `must have at most ${String(p["limit"])} item${p["limit"] === 1 ? "" : "s"}`;
+  if (error.keyword === "not") {
+    const s = error.schema as Record<string, unknown>;
+    return `must not be ${"const" in s ? show(s["const"]) : Array.isArray(s["enum"]) ? `one of ${s["enum"].map(show).join(", ")}` : `matching ${JSON.stringify(s)}`}`;
+  }
   return expectedWords(error);
 }
 
@@ -69,8 +76,17 @@ const pointer = fc.constantFrom(
   "/replication/rules/2/enabled",
   "/replication/rules/10",
 );
-const error = fc.record({ keyword: fc.constantFrom("const", "enum", "type", "required", "anyOf", "if", "minItems"), instancePath: pointer, value: fc.constantFrom<unknown>("Enabled", true, 1, null, ENUM, ONE, { a: 1 }) }).map(
-  ({ keyword, instancePath, value }): ErrorObject => {
+// Schemas under `not`, as ajv hands them over: the same object every time, or another one.
+const NOT_ENABLED = { const: "Enabled" };
+const error = fc
+  .record({
+    keyword: fc.constantFrom("const", "enum", "type", "required", "anyOf", "if", "minItems", "maxItems", "not"),
+    instancePath: pointer,
+    value: fc.constantFrom<unknown>("Enabled", true, 1, null, ENUM, ONE, { a: 1 }),
+    limit: fc.constantFrom(0, 1, 2),
+    verbose: fc.boolean(),
+  })
+  .map(({ keyword, instancePath, value, limit, verbose }): ErrorObject => {
     const params: Record<string, unknown> =
       keyword === "const"
         ? { allowedValue: value }
@@ -80,12 +96,15 @@ const error = fc.record({ keyword: fc.constantFrom("const", "enum", "type", "req
             ? { type: "string,null" }
             : keyword === "required"
               ? { missingProperty: "status" }
-              : keyword === "minItems"
-                ? { limit: 1 }
+              : keyword === "minItems" || keyword === "maxItems"
+                ? { limit }
                 : {};
-    return { keyword, instancePath, schemaPath: "#", params } as ErrorObject;
-  },
-);
+    const schema = keyword === "not" ? (limit === 0 ? NOT_ENABLED : { enum: ENUM }) : undefined;
+    // With ajv's `verbose`, `data` is the value it judged at instancePath: several errors at one
+    // pointer take the first one's (evidence.ts actualAt), which must be what the look-up finds.
+    const data = verbose ? valueAt(doc, instancePath) : undefined;
+    return { keyword, instancePath, schemaPath: "#", params, schema, ...(verbose ? { data } : {}) } as ErrorObject;
+  });
 
 describe("policy/evidence groupEvidence with several errors", () => {
   it("gives the groups the maps and the sort gave, for any mix of errors", () => {
@@ -110,7 +129,7 @@ describe("policy/evidence groupEvidence with several errors", () => {
   });
 });
 
-describe("policy/evidence expectedWords for const and enum", () => {
+describe("policy/evidence expectedWords, cached by schema value", () => {
   it("spells the words afresh for a different value, cached or not", () => {
     const word = (keyword: string, params: object) => expectedWords({ keyword, instancePath: "", schemaPath: "#", params } as ErrorObject);
     expect(word("const", { allowedValue: "Enabled" })).toBe('must be "Enabled"');
@@ -122,5 +141,20 @@ describe("policy/evidence expectedWords for const and enum", () => {
     expect(word("enum", { allowedValues: ENUM })).toBe('must be one of "Enabled", "Suspended"');
     expect(word("enum", { allowedValues: ["Enabled", "Suspended", null] })).toBe('must be one of "Enabled", "Suspended", null');
     expect(word("enum", { allowedValues: ONE })).toBe('must be "Enabled"');
+  });
+
+  it("spells type, minItems, maxItems and not afresh for a different value, and the same for the same one", () => {
+    const word = (keyword: string, params: object, schema?: object) => expectedWords({ keyword, instancePath: "", schemaPath: "#", params, schema } as ErrorObject);
+    for (let twice = 0; twice < 2; twice++) {
+      expect(word("type", { type: "string,null" })).toBe("must be string or null");
+      expect(word("type", { type: "object" })).toBe("must be object");
+      expect(word("minItems", { limit: 1 })).toBe("must have at least 1 item");
+      expect(word("minItems", { limit: 2 })).toBe("must have at least 2 items");
+      expect(word("maxItems", { limit: 1 })).toBe("must have at most 1 item");
+      expect(word("maxItems", { limit: 0 })).toBe("must have at most 0 items");
+      expect(word("not", {}, NOT_ENABLED)).toBe('must not be "Enabled"');
+      expect(word("not", {}, { enum: ENUM })).toBe('must not be one of "Enabled", "Suspended"');
+      expect(word("not", {}, { minimum: 3 })).toBe('must not be matching {"minimum":3}');
+    }
   });
 });

@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
 import Handlebars from "handlebars";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { BucketDocument } from "../../src/model/index.js";
 import { BUILTIN_POLICY_DIR } from "../../src/policy/index.js";
 import { compileMessages } from "../../src/policy/messages.js";
@@ -132,6 +132,44 @@ describe("policy/template-compile", () => {
       expect(direct!(context)).toBe(reference(context));
       expect(direct!(context)).toMatch(/^own only length no map \.$/);
     }
+  });
+
+  it("reads a name found through any prototype as missing, Object.prototype's own included once it has it", () => {
+    // The generated path step skips Object.hasOwn only for an object whose prototype is
+    // Object.prototype and a name Object.prototype lacks at that render (template-codegen.ts).
+    const source = "{{#if bucket.region}}{{bucket.region}}{{else}}no region{{/if}} {{#if bucket.name}}{{bucket.name}}{{else}}no name{{/if}}.";
+    const ast = Handlebars.parseWithoutProcessing(source);
+    checkTemplate(ast as never, { status: "pass", parameters: [] });
+    Handlebars.precompile(ast, { noEscape: true });
+    const direct = compileTemplate(ast as never)!;
+    const reference = Handlebars.compile(source, { noEscape: true });
+    class Bucket {
+      get region(): string {
+        return "from a getter of the class";
+      }
+    }
+    const contexts = [
+      { bucket: { name: "own", region: "us-east-1" } },
+      { bucket: Object.create({ name: "inherited", region: "eu-west-1" }) as object },
+      { bucket: Object.assign(Object.create(null) as object, { name: "no prototype" }) },
+      { bucket: new Bucket() },
+      { bucket: { name: "own" } },
+    ];
+    // Enough renders for V8 to optimise the renderer, whose code then assumes Object.prototype has no `region`.
+    for (let i = 0; i < 20_000; i++) for (const context of contexts) direct(context);
+    const prototype = Object.prototype as { region?: string };
+    // Handlebars says on the console when it refuses an inherited property: expected here.
+    const refusals = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    for (const polluted of [false, true]) {
+      if (polluted) prototype.region = "from Object.prototype";
+      try {
+        for (const context of contexts) expect(direct(context), JSON.stringify(context)).toBe(reference(context));
+      } finally {
+        delete prototype.region;
+      }
+    }
+    refusals.mockRestore();
+    expect(contexts.map((context) => direct(context))).toEqual(["us-east-1 own.", "no region no name.", "no region no prototype.", "no region no name.", "no region own."]);
   });
 
   it("leaves what it does not know (block parameters, ../ paths) to Handlebars", () => {
