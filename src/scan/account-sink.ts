@@ -17,9 +17,10 @@ import { inventoryEntry, type DocumentSpool } from "./spool.js";
  * The most replicating documents kept for the early batches across every account being read: the
  * accounts stage reads up to 40 accounts at once (8 reading, 32 draining); 40 accounts of 100
  * buckets keep ~2,200, 40 of 1,000 would keep ~22,000 (~550 replicating each). Kept no higher than
- * at 100 buckets an account (4,096 here and in the batches, a million buckets' accounts and access
- * stages peaked 10–12 MB higher: docs/memory.md "Larger accounts, no more documents held"). One account's are kept only while they
- * fit one early batch (scan/access-places.ts MAX_DOCUMENTS_IN_FLIGHT).
+ * at 100 buckets an account: with 4,096 here and in the batches, a million buckets' accounts and
+ * access stages peaked 10–12 MB higher (docs/memory.md "Larger accounts, no more documents held").
+ * One account's are kept only while they fit one early batch (scan/access-places.ts
+ * MAX_DOCUMENTS_IN_FLIGHT).
  */
 export const EARLY_BATCH_DOCUMENTS = 2048;
 

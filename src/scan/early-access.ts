@@ -23,7 +23,7 @@ import { markStage, ProgressTracker, type AccountSession, type ScanContext } fro
 import type { OrganizationView } from "./destination-fill.js";
 import type { AccessWorld } from "./iam-derive.js";
 import { BucketIds } from "./access-references.js";
-// The pass's bounds: an account arriving beyond them is left to the pass.
+// The access batches' bounds, the pass's too: an account arriving beyond them is left to the pass.
 import { MAX_BATCHES_IN_FLIGHT, MAX_DOCUMENTS_IN_FLIGHT } from "./access-places.js";
 import { accessAccounts, AccessReads, collectAccessFacts } from "./iam-facts.js";
 import { keyRef } from "./kms-keys.js";
