@@ -154,14 +154,15 @@ interface WordCache {
   objects: WeakMap<object, string>;
 }
 /** One cache per keyword: the same array may be one schema's `const` and another's `enum`. */
-const CONST_WORDS: WordCache = { primitives: new Map(), objects: new WeakMap() };
-const ENUM_WORDS: WordCache = { primitives: new Map(), objects: new WeakMap() };
+const wordCache = (): WordCache => ({ primitives: new Map(), objects: new WeakMap() });
+const CONST_WORDS = wordCache();
+const ENUM_WORDS = wordCache();
 // The same for the other words that are made of one schema value each (a type list, a limit, the
 // schema under `not`, which describeNot writes as JSON): built once, not once a failure.
-const TYPE_WORDS: WordCache = { primitives: new Map(), objects: new WeakMap() };
-const MIN_ITEMS_WORDS: WordCache = { primitives: new Map(), objects: new WeakMap() };
-const MAX_ITEMS_WORDS: WordCache = { primitives: new Map(), objects: new WeakMap() };
-const NOT_WORDS: WordCache = { primitives: new Map(), objects: new WeakMap() };
+const TYPE_WORDS = wordCache();
+const MIN_ITEMS_WORDS = wordCache();
+const MAX_ITEMS_WORDS = wordCache();
+const NOT_WORDS = wordCache();
 const PRIMITIVE_WORDS_MAX = 10_000;
 
 function cachedWords(cache: WordCache, value: unknown, words: (value: unknown) => string): string {
