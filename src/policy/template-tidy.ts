@@ -11,7 +11,7 @@
  * one after a space of the text, nor ends with whitespace that could start one; every other spot
  * is in the text, where the "x" skeleton already showed it tidy.
  */
-import { isSpace, untidy } from "./tidy.js";
+import { untidy } from "./tidy.js";
 
 interface Node {
   type: string;
@@ -63,14 +63,11 @@ function statementSkeletons(node: Node): string[] | null {
   }
 }
 
-/** `,.;:`: what after a space of the text would make the sentence untidy. */
-const isPunctuation = (c: number): boolean => c === 44 || c === 46 || c === 59 || c === 58;
-
 /**
  * The last four strings cleanValue found clean, most recent first; undefined, which no string
  * equals, until found. A document's sentences print a handful of its strings policy after policy
  * (its name, its replication role's ARN, a rule id, a region), interleaved: the very same strings,
- * found here by reference before any lookup.
+ * found here by reference before the expression runs.
  */
 let clean0: string | undefined;
 let clean1: string | undefined;
@@ -78,56 +75,24 @@ let clean2: string | undefined;
 let clean3: string | undefined;
 
 /**
- * Strings cleanValue found clean, by content, across documents. A round of the 100 × 100 snapshot
- * (9,500 documents) prints 245,000 values of only 11,600 distinct texts (role ARNs, the grants and
- * actions lists of roles shared by many buckets, regions, rule ids, "1 replication rule"), and the
- * scan, a charCodeAt loop at ~35 instructions a character (V8 dispatches on the string's
- * representation at each one), read 4.0 million characters a round where a lookup hashes the string
- * once (in C++, a few instructions a character; JSON's short strings come hashed) and compares it
- * with one entry. Bounded, as json-pointer.ts's segments are: cleared when it holds 10,000 strings
- * or a million characters (a few MB at worst, a few hundred kB here). It keeps copies (`copied`): a
- * string sliced from a larger one (an XML response's text, say) keeps that whole string alive in V8.
+ * A clean value as one anchored expression: a first character that is neither whitespace nor
+ * `,.;:`, then words of non-whitespace, each after a single plain space and starting with neither.
+ * That is exactly "non-empty, not starting with `,.;:`, and not `untidy`" (`\s` is untidy's set, one
+ * UTF-16 code unit at a time: no `u` flag), and irregexp runs it as native code in one pass (`\S`
+ * never matches the space that ends a word: nothing to backtrack). It replaced a charCodeAt loop
+ * (~35 instructions a character) behind a set of the strings found clean, kept across documents:
+ * bounded at 10,000 strings, the set overflowed with the names every bucket prints, and spent its
+ * time copying strings into itself (sliced strings would have kept their parents alive). In a
+ * profile of evaluation's warm rounds (100 × 100 snapshot) the loop, the set and the copies were
+ * 18% of the time, this expression 10% (docs/scale.md, "Clean values by one expression").
  */
-const CLEAN = new Set<string>();
-const CLEAN_MAX = 10_000;
-const CLEAN_CHARACTERS_MAX = 1_000_000;
-let cleanCharacters = 0;
+const CLEAN = /^[^\s,.;:]\S*(?: [^\s,.;:]\S*)*$/;
 
-/**
- * A string of the same text that holds no other string alive, as a plain sequence of characters:
- * JSON's round trip. A slice (`(" " + s).slice(1)`) would be a view into a new string, which each
- * lookup then compares character by character through V8's slow path (about 3% of evaluation).
- */
-const copied = (value: string): string => JSON.parse(JSON.stringify(value)) as string;
-
-/**
- * A printed value (a mustache's output) that keeps a sentence tidy around it (see above): non-empty,
- * not starting with `,.;:`, and not `untidy` (no whitespace at either end, none but plain spaces,
- * no space before whitespace or `,.;:`). One pass over its characters rather than `untidy`'s
- * regular expression: a value is short, and calling the expression on each (about nine a document
- * were new, a document's sentences printing rule ids, regions, account ids and plurals policy after
- * policy) cost more than the scan (a tenth of evaluation with the expression).
- */
+/** A printed value (a mustache's output) that keeps a sentence tidy around it (see above). */
 export function cleanValue(value: unknown): boolean {
   if (typeof value === "string") {
-    // `===` and the set compare strings by content.
-    if (value === clean0 || value === clean1 || value === clean2 || value === clean3 || CLEAN.has(value)) return true;
-    const n = value.length;
-    if (n === 0 || isPunctuation(value.charCodeAt(0))) return false;
-    for (let i = 0; i < n; i++) {
-      const c = value.charCodeAt(i);
-      // Most characters: printable ASCII or Latin-1 letters, never whitespace.
-      if ((c > 32 && c < 0xa0) || !isSpace(c)) continue;
-      if (c !== 32 || i === 0 || i === n - 1) return false;
-      const next = value.charCodeAt(i + 1);
-      if (isSpace(next) || isPunctuation(next)) return false;
-    }
-    if (CLEAN.size >= CLEAN_MAX || cleanCharacters + n > CLEAN_CHARACTERS_MAX) {
-      CLEAN.clear();
-      cleanCharacters = 0;
-    }
-    CLEAN.add(copied(value));
-    cleanCharacters += n;
+    if (value === clean0 || value === clean1 || value === clean2 || value === clean3) return true;
+    if (!CLEAN.test(value)) return false;
     clean3 = clean2;
     clean2 = clean1;
     clean1 = clean0;
