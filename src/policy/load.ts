@@ -39,12 +39,19 @@ async function findPolicies(options: Pick<LoadOptions, "dirs" | "packs">) {
   const packs = new Map<string, Found<PackFile>>();
   const dirs = [{ dir: BUILTIN_POLICY_DIR, source: "builtin" }, ...(options.dirs ?? []).map((dir) => ({ dir: resolve(dir), source: resolve(dir) }))];
   for (const { dir, source } of dirs) {
-    for (const found of await readDir<PolicyFile>(dir, source, source !== "builtin", "policy")) policies.set(found.content.id, found);
+    // The built-in directory too must be there: without it an audit would check nothing and could exit 0.
+    for (const found of await readDir<PolicyFile>(dir, source, true, "policy")) policies.set(found.content.id, found);
     for (const found of await readDir<PackFile>(join(dir, "packs"), source, false, "pack")) packs.set(found.content.name, found);
   }
   for (const pack of packs.values()) checkPack(pack, policies);
   const selectedPacks = options.packs ?? [];
-  return { policies, packs, selectedPacks, selected: selectPolicies(selectedPacks, policies, packs) };
+  const selected = selectPolicies(selectedPacks, policies, packs);
+  if (selected.size === 0) {
+    // Nothing to check is no verdict: an audit must not call an organization clean by checking nothing.
+    const where = selectedPacks.length > 0 ? `pack ${selectedPacks.map((name) => `"${name}"`).join(", ")} selects` : `${dirs.map((d) => d.dir).join(", ")} hold`;
+    throw new PolicyError(`no policy to check: ${where} no policy`, { file: selectedPacks.length > 0 ? packs.get(selectedPacks[0] as string)?.file : dirs[0]?.dir });
+  }
+  return { policies, packs, selectedPacks, selected };
 }
 
 /**
@@ -102,7 +109,8 @@ async function readDir<T>(dir: string, source: string, mustExist: boolean, kind:
     names = (await readdir(dir)).filter((name) => name.endsWith(".json")).sort();
   } catch (error) {
     if (!mustExist && (error as NodeJS.ErrnoException).code === "ENOENT") return [];
-    throw new PolicyError(`${dir}: cannot read policy directory: ${(error as Error).message}`, { file: dir, cause: error });
+    const what = source === "builtin" ? "the built-in policy directory (this installation of replguard is incomplete)" : "policy directory";
+    throw new PolicyError(`${dir}: cannot read ${what}: ${(error as Error).message}`, { file: dir, cause: error });
   }
   const validate = kind === "policy" ? metaValidators().policy : metaValidators().pack;
   const out: Found<T>[] = [];
