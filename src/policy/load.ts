@@ -46,11 +46,9 @@ async function findPolicies(options: Pick<LoadOptions, "dirs" | "packs">) {
   for (const pack of packs.values()) checkPack(pack, policies);
   const selectedPacks = options.packs ?? [];
   const selected = selectPolicies(selectedPacks, policies, packs);
-  if (selected.size === 0) {
-    // Nothing to check is no verdict: an audit must not call an organization clean by checking nothing.
-    const where = selectedPacks.length > 0 ? `pack ${selectedPacks.map((name) => `"${name}"`).join(", ")} selects` : `${dirs.map((d) => d.dir).join(", ")} hold`;
-    throw new PolicyError(`no policy to check: ${where} no policy`, { file: selectedPacks.length > 0 ? packs.get(selectedPacks[0] as string)?.file : dirs[0]?.dir });
-  }
+  // Nothing to check is no verdict: an audit must not call an organization clean by checking nothing.
+  // (A pack lists at least one policy, all of them loaded: only directories without policy files get here.)
+  if (selected.size === 0) throw new PolicyError(`no policy to check: no policy file in ${dirs.map((d) => d.dir).join(", ")}`, { file: BUILTIN_POLICY_DIR });
   return { policies, packs, selectedPacks, selected };
 }
 
