@@ -7,7 +7,7 @@
 import { spawnSync } from "node:child_process";
 import { subscribe, unsubscribe } from "node:diagnostics_channel";
 import { describe, expect, it } from "vitest";
-import { boundHeapGrowth, COMPLETION_HEAP_GROWING_PERCENT, HEAP_GROWING_PERCENT, heapGrowingPercent } from "../../src/cli/heap.js";
+import { ACCOUNTS_HEAP_GROWING_PERCENT, boundHeapGrowth, COMPLETION_HEAP_GROWING_PERCENT, HEAP_GROWING_PERCENT, heapGrowingPercent } from "../../src/cli/heap.js";
 import { UsageError } from "../../src/errors.js";
 import { loadPolicies, requiredFacts } from "../../src/policy/index.js";
 import { SCAN_STAGES } from "../../src/scan/context.js";
@@ -131,12 +131,18 @@ describe("audit/boundHeapGrowth", () => {
     // here: 5-8 full collections while churning and a peak of ~183-200 MB, against 9-11 and
     // ~177-195 MB. The count is what is asserted: the peak is sampled once a round, and on Node 22
     // its gap (3-19 MB) moves with where the collections fall.
-    const scanning = churn("accounts", 600_000);
+    const scanning = churn("destinations", 600_000);
     const completing = churn("access", 600_000);
     expect(completing.majors).toBeGreaterThan(scanning.majors);
   });
 
-  it("follows a real scan's stages: the completion factor from the access pass to the scan's end, the default after", async () => {
+  it("collects less often while the accounts are read, where the live heap is small and the CPU is counted a bucket", () => {
+    const reading = churn("accounts", 600_000);
+    const usual = churn("destinations", 600_000);
+    expect(reading.majors).toBeLessThan(usual.majors);
+  });
+
+  it("follows a real scan's stages: the accounts' factor while they are read, the completion factor from the access pass to the scan's end, the default after", async () => {
     const facts = requiredFacts(await loadPolicies());
     const seen: string[] = [];
     // Subscribed after boundHeapGrowth's own subscriber, so it sees the factor that stage set.
@@ -151,10 +157,11 @@ describe("audit/boundHeapGrowth", () => {
     }
     const low = COMPLETION_HEAP_GROWING_PERCENT;
     const usual = HEAP_GROWING_PERCENT;
+    expect(seen).toContain(`accounts ${ACCOUNTS_HEAP_GROWING_PERCENT}`);
     expect(seen).toContain(`access ${low}`);
     expect(seen).toContain(`handover ${low}`);
     expect(seen.at(-1)).toBe(`done ${usual}`);
-    expect(seen.filter((entry) => !/^(access|handover) /.test(entry)).every((entry) => entry.endsWith(` ${usual}`))).toBe(true);
+    expect(seen.filter((entry) => !/^(accounts|access|handover) /.test(entry)).every((entry) => entry.endsWith(` ${usual}`))).toBe(true);
   });
 
   it("keeps one factor through every stage when REPLGUARD_HEAP_GROWING_PERCENT sets it", () => {
