@@ -41,6 +41,12 @@ export const ACCOUNTS_HEAP_GROWING_PERCENT = 50;
 /** The stages that run at COMPLETION_HEAP_GROWING_PERCENT (scan/context.ts `markStage`). */
 const COMPLETION_STAGES: ReadonlySet<ScanStage> = new Set(["access", "handover"]);
 
+/** The factor of a scan stage: the accounts', the completion's, or the usual one. */
+function growthFor(stage: ScanStage): number {
+  if (stage === "accounts") return ACCOUNTS_HEAP_GROWING_PERCENT;
+  return COMPLETION_STAGES.has(stage) ? COMPLETION_HEAP_GROWING_PERCENT : HEAP_GROWING_PERCENT;
+}
+
 let growing = 0;
 let following: ((message: unknown) => void) | null = null;
 
@@ -69,7 +75,7 @@ export function boundHeapGrowth(env: NodeJS.ProcessEnv = process.env): number {
   if (!fixed) {
     following = (message) => {
       const { stage } = message as { stage: ScanStage };
-      setGrowth(stage === "accounts" ? ACCOUNTS_HEAP_GROWING_PERCENT : COMPLETION_STAGES.has(stage) ? COMPLETION_HEAP_GROWING_PERCENT : HEAP_GROWING_PERCENT);
+      setGrowth(growthFor(stage));
     };
     subscribe(SCAN_STAGES.name, following);
   }

@@ -20,7 +20,7 @@ function installationWithout(): { dir: string; argv: string[] } {
   const dir = mkdtempSync(join(tmpdir(), "replguard-install-"));
   copies.push(dir);
   const [node, ...entry] = cliCommand();
-  const code = entry.at(-1)!.includes(`${join(root, "dist")}`) ? "dist" : "src";
+  const code = entry.at(-1)!.startsWith(join(root, "dist")) ? "dist" : "src";
   for (const part of [code, "schemas", "templates", "scenarios", "package.json"]) cpSync(join(root, part), join(dir, part), { recursive: true });
   symlinkSync(join(root, "node_modules"), join(dir, "node_modules"));
   const main = code === "dist" ? join(dir, "dist", "cli", "main.js") : join(dir, "src", "cli", "main.ts");
