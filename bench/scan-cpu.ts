@@ -5,7 +5,7 @@
  * scan's stages (the `replguard:scan-stage` channel): the **accounts stage** (AssumeRole, ListBuckets
  * and every bucket's reads: the scanner's CPU per bucket the issue asks about), the organization walk,
  * destinations and the handover. No policy is evaluated and no report rendered: those are the audit's.
- * `npx tsx bench/scan-cpu.ts [--accounts N] [--buckets M] [--concurrency C] [--rounds R] [--latency MS] [--audit-plan] [--profile] [--sdk-reads] [--pin-cores]`
+ * `npx tsx bench/scan-cpu.ts [--accounts N] [--buckets M] [--concurrency C] [--rounds R] [--latency MS] [--audit-plan] [--profile | --allocations] [--sdk-reads] [--pin-cores]`
  * (defaults 100 × 50, 64, 2 rounds: the first warms the JIT, the last is the one to read; with 3 or more, a
  * last line gives the least and the median of rounds 2 onwards, for A/B runs on a busy machine). `--sdk-reads`
  * sends the per-bucket GETs through the SDK client instead of the lean read path (the "before").
@@ -67,12 +67,19 @@ const callLog = async (): Promise<{ service: string; operation: string }[]> =>
 /** Each round's accounts-stage and whole-scan CPU per bucket, for the summary after the last round. */
 const perRound: { accounts: number; scan: number }[] = [];
 try {
-  const session = process.argv.includes("--profile") ? new Session() : undefined;
+  // --allocations samples what the last round allocates, garbage included (the collector's share of the CPU is what it costs).
+  const allocations = process.argv.includes("--allocations");
+  const session = process.argv.includes("--profile") || allocations ? new Session() : undefined;
   for (let round = 1; round <= rounds; round++) {
     if (session !== undefined && round === rounds) {
       session.connect();
-      await session.post("Profiler.enable");
-      await session.post("Profiler.start");
+      if (allocations) {
+        await session.post("HeapProfiler.enable");
+        await session.post("HeapProfiler.startSampling", { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+      } else {
+        await session.post("Profiler.enable");
+        await session.post("Profiler.start");
+      }
     }
     const logged = await callLog();
     const marks: StageMark[] = [];
@@ -130,9 +137,10 @@ try {
     console.log(`  TCP connections opened ${opened} (${(opened / calls.length).toFixed(3)} a call, ${(opened / n).toFixed(3)} a bucket)${latency > 0 ? `, ${latency} ms a call` : ""}`);
     console.log(`  S3 calls per bucket ${(s3 / n).toFixed(2)}; by operation: ${[...byOperation].sort(([a], [b]) => a.localeCompare(b)).map(([op, count]) => `${op} ${count}`).join(", ")}`);
     if (session !== undefined && round === rounds) {
-      const { profile } = await session.post("Profiler.stop");
-      await writeFile("scan-cpu.cpuprofile", JSON.stringify(profile));
-      console.log("profile: scan-cpu.cpuprofile");
+      const file = allocations ? "scan-cpu.heapprofile" : "scan-cpu.cpuprofile";
+      const { profile } = allocations ? await session.post("HeapProfiler.stopSampling") : await session.post("Profiler.stop");
+      await writeFile(file, JSON.stringify(profile));
+      console.log(`profile: ${file}`);
     }
   }
   // Under contention a round's CPU only grows (caches, other processes), so the least is the closest to a quiet machine's.

@@ -36,8 +36,9 @@ import { wholeNumberSetting } from "../env-switch.js";
  * and 10) the 100,000-bucket run at 100 ms took 1.289 against 1.532 ms CPU a bucket, but its wall
  * ÷ floor went 1.17 → 1.28, over issue #15's 1.25 (docs/scale.md, "Coalesced wake-ups"): opt in with
  * `REPLGUARD_COALESCE_MS=6` where CPU matters more than wall time. That run slept before the turn's
- * next requests were written; sleeping after them has not had a quiet 100,000-bucket run yet (at
- * load 7–20: 1.405 against 1.468 ms a bucket, 1.58 against 1.53 × the floor).
+ * next requests were written. Sleeping after them (now) saves nothing there: the quiet pair of
+ * 2026-12-01 gave 1.281 against 1.285 ms a bucket, 1.20 against 1.16 × the floor (docs/scale.md,
+ * "Where the accounts stage's CPU goes now").
  */
 export const COALESCE_MS = 0;
 
