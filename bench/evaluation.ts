@@ -2,7 +2,7 @@
  * Policy evaluation alone, over the bucket documents of a finished audit's snapshot file: the
  * figure `npm run bench` prints as "policy evaluation", without the scan that precedes it.
  *
- *   npx tsx bench/evaluation.ts SNAPSHOT [--rounds N]
+ *   npx tsx bench/evaluation.ts SNAPSHOT [--rounds N] [--json]
  *
  * Each round evaluates every document with every default policy (bench/figures.ts
  * `evaluationFigures`: as audit/stream.ts does, timed a batch at a time, reading excluded) and
@@ -16,7 +16,8 @@
  *
  * It ends with the figure of issue #15 and the sha256 of every result (one more pass, untimed) on
  * one line: the time per 100,000 documents of all rounds (warm-up included) and the hash, which a
- * change to evaluation's speed must leave as it was.
+ * change to evaluation's speed must leave as it was. `--json`: one line, the rounds' figures as a
+ * JSON array, and no hash (what `npm run bench` reads of each fresh process, bench/figures.ts).
  */
 import { createHash } from "node:crypto";
 import { limitInlining } from "../src/cli/inlining.js";
@@ -31,6 +32,7 @@ if (file === undefined || file.startsWith("--")) {
   process.exit(2);
 }
 const rounds = numberFlag("rounds", 1);
+const json = process.argv.includes("--json");
 limitInlining();
 // All rounds together: with 10 rounds of a 100 × 100 snapshot, about the audit of 100,000 documents, warm-up included.
 const total: EvaluationFigures = { documents: 0, policies: 0, seconds: 0, cpuSeconds: 0 };
@@ -42,11 +44,17 @@ const add = (sum: EvaluationFigures, figures: EvaluationFigures): void => {
   sum.seconds += figures.seconds;
   sum.cpuSeconds += figures.cpuSeconds;
 };
+const perRound: EvaluationFigures[] = [];
 for (let round = 1; round <= rounds; round++) {
   const figures = await evaluationFigures(file);
-  console.log(`round ${round}: ${evaluationLine(figures)}`);
+  perRound.push(figures);
+  if (!json) console.log(`round ${round}: ${evaluationLine(figures)}`);
   add(total, figures);
   if (round > 1) add(warm, figures);
+}
+if (json) {
+  console.log(JSON.stringify(perRound));
+  process.exit(0);
 }
 if (rounds > 1) {
   console.log(`rounds 2–${rounds} (warm): ${evaluationLine(warm)}`);

@@ -5,9 +5,9 @@
  * its CPU (user + system) and peak RSS are the audit's own. Then, from the snapshot file it wrote:
  * calls by operation against the fact plan's minimum, policy evaluation time, each report
  * re-rendered alone (`replguard report`, its time and size) and the HTML's first screen in
- * headless Chromium (/usr/bin/chromium). The audit child and this process (where the policy
- * evaluation figure is measured) compile as the `replguard` executable does (src/cli/main.ts: its
- * heap growth, src/cli/heap.ts, in the child; its inlining limit, src/cli/inlining.ts, in both).
+ * headless Chromium (/usr/bin/chromium). The audit child and the policy evaluation passes (each a
+ * fresh process, bench/evaluation.ts) compile as the `replguard` executable does (src/cli/main.ts:
+ * its heap growth, src/cli/heap.ts, in the audit; its inlining limit, src/cli/inlining.ts, in both).
  *
  * Flags: --accounts N (default 1000) --buckets N per account (default 100) --latency MS (default
  * 100) --concurrency N (default 64) --no-calls (skip the call log: at 1,000,000 buckets it is large)
@@ -16,7 +16,8 @@
  * --workers N|auto (the audit's worker threads) --throttle RATE (the sandbox throttles that share of
  * the calls, seeded: S3 503 SlowDown, STS/Organizations 400; the table then shows the retries) --quick (20 × 10
  * at 5 ms: a CI smoke run that asserts nothing about speed) --pin-cores (the sandbox on one core, every
- * CLI child, the audit's, on another: bench/pin-cores.ts). A million buckets, no latency:
+ * CLI child, the audit's, on another: bench/pin-cores.ts) --evaluation-passes N (policy evaluation's
+ * one pass taken N times, each in a fresh process, the median reported: default 3, 1 with --quick). A million buckets, no latency:
  * `npm run bench -- --accounts 1000 --buckets 1000 --latency 0 --no-calls`.
  */
 import { execFile } from "node:child_process";
@@ -28,16 +29,13 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import type { CallRecord } from "../src/sandbox/types.js";
-import { evaluationFigures, evaluationLine, htmlFirstScreenMs, minimumCalls } from "./figures.js";
+import { evaluationPassesLine, freshEvaluationPass, htmlFirstScreenMs, minimumCalls, type EvaluationFigures } from "./figures.js";
 import { benchLatency, benchSandbox } from "./sandbox.js";
 import { numberFlag } from "./flags.js";
-import { limitInlining } from "../src/cli/inlining.js";
 import { corePinsFlag, onCore } from "./pin-cores.js";
 import { startSandboxChild, type SandboxChild } from "./sandbox-child.js";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
-// The policy evaluation figure is measured in this process: compiled as the CLI compiles it.
-limitInlining();
 const argv = process.argv.slice(2);
 const quick = argv.includes("--quick");
 const accounts = numberFlag("accounts", quick ? 20 : 1000);
@@ -51,6 +49,12 @@ const pack = packIndex < 0 ? null : argv[packIndex + 1]!;
 const workersIndex = argv.indexOf("--workers");
 const workers = workersIndex < 0 ? null : argv[workersIndex + 1]!;
 const throttle = numberFlag("throttle", 0);
+/** `--evaluation-passes N`: policy evaluation's one-pass figure taken N times, each in a fresh process, and the median reported (default 3; 1 with --quick). */
+const evaluationPasses = numberFlag("evaluation-passes", quick ? 1 : 3);
+if (!Number.isInteger(evaluationPasses) || evaluationPasses < 1) {
+  console.error(`bench: --evaluation-passes needs a whole number of at least 1, got ${evaluationPasses}`);
+  process.exit(2);
+}
 const root = fileURLToPath(new URL("..", import.meta.url));
 const pins = corePinsFlag(argv);
 
@@ -214,7 +218,9 @@ async function benchAudit(): Promise<void> {
     lines.push(row("audit wall (with reports)", `${(auditRun.seconds - startup.seconds).toFixed(1)} s (+ ${startup.seconds.toFixed(1)} s CLI start-up)`));
     lines.push(row("audit CPU / bucket (user+sys)", `${(((auditRun.cpuSeconds - startup.cpuSeconds) * 1000) / buckets).toFixed(2)} ms (scan, evaluation and reports; start-up taken off)`));
     lines.push(row("audit peak RSS", `${auditRun.rssMb} MB`));
-    lines.push(row("policy evaluation (all documents)", evaluationLine(await evaluationFigures(snapshotFile))));
+    const passes: EvaluationFigures[] = [];
+    for (let pass = 0; pass < evaluationPasses; pass++) passes.push(await freshEvaluationPass(snapshotFile));
+    lines.push(row("policy evaluation (all documents)", evaluationPassesLine(passes)));
     lines.push(row("snapshot.json", mb((await stat(snapshotFile)).size)));
     if (!argv.includes("--no-rerender")) lines.push(...(await rerenderLines(snapshotFile, dir)));
     if (!argv.includes("--no-browser")) {
