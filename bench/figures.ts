@@ -5,6 +5,7 @@
  */
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
+import { resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import type { BucketDocument, FactName } from "../src/model/index.js";
@@ -125,19 +126,21 @@ export function per100kLine(figures: EvaluationFigures): string {
  */
 export async function freshEvaluationPass(snapshotFile: string): Promise<EvaluationFigures> {
   const script = fileURLToPath(new URL("evaluation.ts", import.meta.url));
-  const { stdout } = await run(process.execPath, ["--import", "tsx", script, snapshotFile, "--rounds", "1", "--json"], { maxBuffer: 1 << 20 });
+  // From the package root, where `--import tsx` resolves, wherever the bench was started.
+  const cwd = fileURLToPath(new URL("..", import.meta.url));
+  const { stdout } = await run(process.execPath, ["--import", "tsx", script, resolve(snapshotFile), "--rounds", "1", "--json"], { cwd, maxBuffer: 1 << 20 });
   const [figures] = JSON.parse(stdout.trim().split("\n").at(-1)!) as EvaluationFigures[];
   return figures!;
 }
 
-/** Several fresh passes in words: the median pass's line (by wall time a document), then each pass's wall per 100,000 documents. */
+/** Several fresh passes in words: the median pass's line (by wall time a document; the lower middle one of an even count), then each pass's wall per 100,000 documents. */
 export function evaluationPassesLine(passes: EvaluationFigures[]): string {
   const perDocument = (figures: EvaluationFigures): number => (figures.documents === 0 ? 0 : figures.seconds / figures.documents);
   const sorted = [...passes].sort((a, b) => perDocument(a) - perDocument(b));
   const median = sorted[Math.floor((sorted.length - 1) / 2)];
   if (median === undefined) return "not measured";
   if (passes.length === 1) return evaluationLine(median);
-  const each = passes.map((figures) => ((perDocument(figures) * 100_000)).toFixed(2)).join(", ");
+  const each = passes.map((figures) => (perDocument(figures) * 100_000).toFixed(2)).join(", ");
   return `median of ${passes.length} passes, each in a fresh process: ${evaluationLine(median)}; every pass per 100,000 documents: ${each} s wall`;
 }
 
