@@ -34,11 +34,11 @@ import { wholeNumberSetting } from "../env-switch.js";
 /**
  * How long a turn's end sleeps while coalescing, by default: 0, off. At 6 ms (measured at 2, 4, 6
  * and 10) the 100,000-bucket run at 100 ms took 1.289 against 1.532 ms CPU a bucket, but its wall
- * ÷ floor went 1.17 → 1.28, over issue #15's 1.25 (docs/scale.md, "Coalesced wake-ups"): opt in with
- * `REPLGUARD_COALESCE_MS=6` where CPU matters more than wall time. That run slept before the turn's
- * next requests were written. Sleeping after them (now) saves nothing there: the quiet pair of
- * 2026-12-01 gave 1.281 against 1.285 ms a bucket, 1.20 against 1.16 × the floor (docs/scale.md,
- * "Where the accounts stage's CPU goes now").
+ * ÷ floor went 1.17 → 1.28, over issue #15's 1.25 (docs/scale.md, "Coalesced wake-ups"). That run
+ * slept before the turn's next requests were written. Sleeping after them (now) saves nothing
+ * there: the quiet pair of 2026-12-01 gave 1.281 against 1.285 ms a bucket, 1.20 against 1.16 × the
+ * floor (docs/scale.md, "Where the accounts stage's CPU goes now"). `REPLGUARD_COALESCE_MS` stays for
+ * experiments (another server's spread of answers, another placement of the sleep).
  */
 export const COALESCE_MS = 0;
 
