@@ -34,6 +34,7 @@ import { benchLatency, benchSandbox } from "./sandbox.js";
 import { numberFlag } from "./flags.js";
 import { corePinsFlag, onCore } from "./pin-cores.js";
 import { startSandboxChild, type SandboxChild } from "./sandbox-child.js";
+import { freshWakeCost, wakeCostLine } from "./wake-cost.js";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 const argv = process.argv.slice(2);
@@ -66,8 +67,12 @@ function sandboxProcess(): Promise<SandboxChild> {
   return startSandboxChild(accounts, bucketsPerAccount, flags, pins?.sandbox);
 }
 
-/** A stage's name, start (ms since the CLI's start), the process's CPU then (ms) and the highest RSS sampled while it ran (bytes). */
-type Stage = [name: string, atMs: number, cpuMs: number, peakRss: number];
+/**
+ * A stage's name, start (ms since the CLI's start), the process's CPU then (ms), the highest RSS
+ * sampled while it ran (bytes), and the main thread's voluntary context switches then (each a sleep
+ * and a wake-up; null without /proc).
+ */
+type Stage = [name: string, atMs: number, cpuMs: number, peakRss: number, wakeUps: number | null];
 interface ChildFigures {
   seconds: number;
   /** The scan's stages in order, each with its start in ms since the CLI's start and the process's CPU (user + system, ms) then (the last: `exit`). */
@@ -82,12 +87,15 @@ async function cli(args: string[], env: Record<string, string> = {}): Promise<Ch
   // The scan's stages (src/scan/context.ts, a diagnostics channel) with their times since start, printed with the usage.
   const script =
     // Each stage's peak RSS: sampled every 50 ms (a worker's memory is the process's too) and at each mark, kept on the stage then running.
-    `const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; }; const rss = () => process.memoryUsage.rss(); const stages = [["start", 0, cpu(), rss()]]; const t0 = performance.now();` +
+    `const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; }; const rss = () => process.memoryUsage.rss();` +
+    // The main thread's sleeps so far (the marks are taken on it): what the machine charges for them is bench/wake-cost.ts's figure.
+    `const { readFileSync } = await import("node:fs"); const wakeUps = () => { try { return Number(/^voluntary_ctxt_switches:\\s*(\\d+)/m.exec(readFileSync("/proc/thread-self/status", "utf8"))[1]); } catch { return null; } };` +
+    `const stages = [["start", 0, cpu(), rss(), wakeUps()]]; const t0 = performance.now();` +
     `const tick = () => { const s = stages[stages.length - 1]; s[3] = Math.max(s[3], rss()); }; setInterval(tick, 50).unref();` +
-    `(await import("node:diagnostics_channel")).subscribe("replguard:scan-stage", (m) => { tick(); stages.push([m.stage, performance.now() - t0, cpu(), rss()]); });` +
+    `(await import("node:diagnostics_channel")).subscribe("replguard:scan-stage", (m) => { tick(); stages.push([m.stage, performance.now() - t0, cpu(), rss(), wakeUps()]); });` +
     `const { boundHeapGrowth } = await import(${JSON.stringify(`${root}src/cli/heap.ts`)}); boundHeapGrowth();` +
     `const { limitInlining } = await import(${JSON.stringify(`${root}src/cli/inlining.ts`)}); limitInlining();` +
-    `const { main } = await import(${JSON.stringify(`${root}src/cli/program.ts`)}); const code = await main(process.argv.slice(1)); tick(); const u = process.resourceUsage(); stages.push(["exit", performance.now() - t0, cpu(), rss()]);` +
+    `const { main } = await import(${JSON.stringify(`${root}src/cli/program.ts`)}); const code = await main(process.argv.slice(1)); tick(); const u = process.resourceUsage(); stages.push(["exit", performance.now() - t0, cpu(), rss(), wakeUps()]);` +
     `process.stderr.write("usage " + u.maxRSS + " " + (u.userCPUTime + u.systemCPUTime) + "\\nstages " + JSON.stringify(stages) + "\\n"); process.exitCode = code;`;
   const started = performance.now();
   const { stdout, stderr } = await promisify(execFile)(...onCore(pins?.scanner, process.execPath, ["--import", "tsx", "--input-type=module", "-e", script, ...args]), {
@@ -130,13 +138,23 @@ const STAGE_NAMES: Record<string, string> = {
   handover: "documents → evaluation + snapshot",
   done: "reports (after the scan)",
 };
-/** What each stage took, wall and the process's CPU: from its mark to the next one's; `done` to `exit` is the reports. And the highest RSS sampled within it. */
+/** What each stage took, wall and the process's CPU: from its mark to the next one's; `done` to `exit` is the reports. And the highest RSS sampled within it, and the main thread's wake-ups. */
 function stageLines(stages: Stage[], buckets: number): string[] {
-  return stages.slice(0, -1).map(([stage, at, cpu, peakRss], i) => {
-    const [, nextAt, nextCpu] = stages[i + 1]!;
+  return stages.slice(0, -1).map(([stage, at, cpu, peakRss, wakeUps], i) => {
+    const [, nextAt, nextCpu, , nextWakeUps] = stages[i + 1]!;
     const perBucket = ((nextCpu - cpu) / buckets).toFixed(3);
-    return row(`  stage: ${STAGE_NAMES[stage] ?? stage}`, `${((nextAt - at) / 1000).toFixed(2)} s, CPU ${((nextCpu - cpu) / 1000).toFixed(2)} s (${perBucket} ms/bucket), peak RSS ${Math.round(peakRss / 2 ** 20)} MB`);
+    const wakes = wakeUps === null || nextWakeUps === null ? "" : `, wake-ups ${nextWakeUps - wakeUps} (${((nextWakeUps - wakeUps) / buckets).toFixed(2)}/bucket)`;
+    return row(`  stage: ${STAGE_NAMES[stage] ?? stage}`, `${((nextAt - at) / 1000).toFixed(2)} s, CPU ${((nextCpu - cpu) / 1000).toFixed(2)} s (${perBucket} ms/bucket), peak RSS ${Math.round(peakRss / 2 ** 20)} MB${wakes}`);
   });
+}
+
+/** The accounts stage's CPU and main-thread wake-ups, from its mark to the next one's; undefined without them. */
+function accountsStage(stages: Stage[], buckets: number): { wakeUps: number; buckets: number; cpuMs: number } | undefined {
+  const i = stages.findIndex(([name]) => name === "accounts");
+  const [, , cpu, , wakeUps] = stages[i] ?? [];
+  const [, , nextCpu, , nextWakeUps] = stages[i + 1] ?? [];
+  if (i < 0 || cpu === undefined || nextCpu === undefined || wakeUps == null || nextWakeUps == null) return undefined;
+  return { wakeUps: nextWakeUps - wakeUps, buckets, cpuMs: nextCpu - cpu };
 }
 
 const mb = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(1)} MB`;
@@ -159,6 +177,8 @@ async function rerenderLines(snapshotFile: string, dir: string): Promise<string[
 }
 
 async function benchAudit(): Promise<void> {
+  // Before the sandbox starts: the machine as idle as the bench will find it.
+  const wakeCost = await freshWakeCost();
   const { child, env } = await sandboxProcess();
   const dir = await mkdtemp(join(tmpdir(), "replguard-bench-"));
   const out = join(dir, "audit");
@@ -215,6 +235,7 @@ async function benchAudit(): Promise<void> {
       if (latency > 0) lines.push(row("wall ÷ floor", ((auditRun.seconds - startup.seconds) / floor).toFixed(2)));
     }
     for (const line of stageLines(auditRun.stages, buckets)) lines.push(line);
+    lines.push(row("wake-up cost (this machine)", wakeCostLine(wakeCost, accountsStage(auditRun.stages, buckets))));
     lines.push(row("audit wall (with reports)", `${(auditRun.seconds - startup.seconds).toFixed(1)} s (+ ${startup.seconds.toFixed(1)} s CLI start-up)`));
     lines.push(row("audit CPU / bucket (user+sys)", `${(((auditRun.cpuSeconds - startup.cpuSeconds) * 1000) / buckets).toFixed(2)} ms (scan, evaluation and reports; start-up taken off)`));
     lines.push(row("audit peak RSS", `${auditRun.rssMb} MB`));
