@@ -8,6 +8,8 @@
  * headless Chromium (/usr/bin/chromium). The audit child and the policy evaluation passes (each a
  * fresh process, bench/evaluation.ts) compile as the `replguard` executable does (src/cli/main.ts:
  * its heap growth, src/cli/heap.ts, in the audit; its inlining limit, src/cli/inlining.ts, in both).
+ * Each stage's line also gives the audit's main-thread wake-ups, and a line what a sleep and
+ * wake-up costs on this machine (bench/wake-cost.ts, probed before the sandbox starts).
  *
  * Flags: --accounts N (default 1000) --buckets N per account (default 100) --latency MS (default
  * 100) --concurrency N (default 64) --no-calls (skip the call log: at 1,000,000 buckets it is large)
