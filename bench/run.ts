@@ -91,7 +91,7 @@ async function cli(args: string[], env: Record<string, string> = {}): Promise<Ch
     // Each stage's peak RSS: sampled every 50 ms (a worker's memory is the process's too) and at each mark, kept on the stage then running.
     `const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; }; const rss = () => process.memoryUsage.rss();` +
     // The main thread's sleeps so far (the marks are taken on it): what the machine charges for them is bench/wake-cost.ts's figure.
-    `const { readFileSync } = await import("node:fs"); const wakeUps = () => { try { return Number(/^voluntary_ctxt_switches:\\s*(\\d+)/m.exec(readFileSync("/proc/thread-self/status", "utf8"))[1]); } catch { return null; } };` +
+    `const { mainThreadWakeups } = await import(${JSON.stringify(`${root}bench/thread-cpu.ts`)}); const wakeUps = () => mainThreadWakeups() ?? null;` +
     `const stages = [["start", 0, cpu(), rss(), wakeUps()]]; const t0 = performance.now();` +
     `const tick = () => { const s = stages[stages.length - 1]; s[3] = Math.max(s[3], rss()); }; setInterval(tick, 50).unref();` +
     `(await import("node:diagnostics_channel")).subscribe("replguard:scan-stage", (m) => { tick(); stages.push([m.stage, performance.now() - t0, cpu(), rss(), wakeUps()]); });` +

@@ -4,9 +4,9 @@
  * beside the CPU of a turn of the loop that does not sleep (`setImmediate`). At 100 ms a call the
  * scanner sleeps between answers about once a bucket (its main thread's wake-ups, which `npm run
  * bench` prints per stage), so on a machine where sleeping is dear this is part of the accounts
- * stage's CPU that no change to the scan removes (docs/scale.md, "What a wake-up costs on this
- * machine"). On the 2-core VM of these measurements a wake-up costs 40–150 µs of CPU, a turn
- * without sleeping 1–2 µs.
+ * stage's CPU that only fewer wake-ups would remove, that is answers held back (docs/scale.md,
+ * "What a wake-up costs on this machine"). On the 2-core VM of these measurements a wake-up costs
+ * 40–150 µs of CPU, a turn without sleeping 1–2 µs.
  *
  *   npx tsx bench/wake-cost.ts [--wakes N] [--sleep-ms MS] [--json]
  *
