@@ -21,6 +21,7 @@ import type { BucketDocument, PolicyResult } from "../src/model/index.js";
 import type { EvaluateOptions, PolicySet } from "../src/policy/index.js";
 import { snapshotRecords } from "../src/report/index.js";
 import { numberFlag } from "./flags.js";
+import { median } from "./median.js";
 
 interface Evaluator {
   name: string;
@@ -62,11 +63,6 @@ for (let i = 0; i < rounds; i++) {
 }
 
 const per100k = (seconds: number): string => `${((seconds * 100_000) / docs.length).toFixed(2)} s`;
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
-};
 const digest = async (e: Evaluator): Promise<string> => {
   const set = await e.loadPolicies();
   const hash = createHash("sha256");

@@ -21,6 +21,7 @@ import { numberFlag } from "./flags.js";
 import { corePinsFlag, pinProcess } from "./pin-cores.js";
 import { startSandboxChild } from "./sandbox-child.js";
 import { mainThreadWakeups } from "./thread-cpu.js";
+import { median } from "./median.js";
 
 type Scan = typeof scanHere;
 const [treeA, treeB] = process.argv.slice(2, 4).map((tree) => resolve(tree));
@@ -79,12 +80,6 @@ const cpuMs = (): number => {
 };
 let marks: { stage: string; cpuMs: number }[] = [];
 subscribe("replguard:scan-stage", (message) => void marks.push({ stage: (message as { stage: string }).stage, cpuMs: cpuMs() }));
-
-const median = (values: readonly number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
 
 const { child, env } = await startSandboxChild(accounts, buckets, latency > 0 ? ["--latency-ms", String(latency)] : [], pins?.sandbox);
 const perBucket: Record<"A" | "B", number[]> = { A: [], B: [] };

@@ -3,6 +3,8 @@
  * `replguard:scan-stage` channel (src/scan/context.ts), turned into one line per stage with its CPU
  * and ms per bucket. The accounts stage is the scanner's own reads (issue #15's "CPU per bucket").
  */
+import { median } from "./median.js";
+
 export interface StageMark {
   stage: string;
   /** The process's user + system CPU, in ms, when the stage began. */
@@ -40,12 +42,6 @@ export function stageCpu(startCpuMs: number, marks: readonly StageMark[], endCpu
   if (at < 0) return 0;
   return (marks[at + 1]?.cpuMs ?? endCpuMs) - marks[at]!.cpuMs;
 }
-
-const median = (values: readonly number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
 
 /** The least and the median of the rounds' CPU per bucket (accounts stage, whole scan), in ms. */
 export function summary(rounds: readonly { accounts: number; scan: number }[]): string {

@@ -19,6 +19,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { numberFlag } from "./flags.js";
+import { median } from "./median.js";
 
 export interface WakeCost {
   /** CPU (µs, user + system) of one sleep on a timer and the wake-up after it, nothing else done. */
@@ -42,8 +43,6 @@ async function perStep(count: number, step: () => Promise<unknown>): Promise<num
   for (let i = 0; i < count; i++) await step();
   return (cpuMicros() - before) / count;
 }
-
-const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)]!;
 
 /** The median of three sets of `wakes` sleeps of `sleepMs`, and of three sets of loop turns, after a warm-up of each. */
 export async function measureWakeCost(wakes = 300, sleepMs = 5): Promise<WakeCost> {
