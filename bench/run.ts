@@ -71,7 +71,7 @@ function sandboxProcess(): Promise<SandboxChild> {
 
 /**
  * A stage's name, start (ms since the CLI's start), the process's CPU then (ms), the highest RSS
- * sampled while it ran (bytes), and the main thread's voluntary context switches then (each a sleep
+ * while it ran (bytes, bench/peak-rss.ts), and the main thread's voluntary context switches then (each a sleep
  * and a wake-up; null without /proc).
  */
 type Stage = [name: string, atMs: number, cpuMs: number, peakRss: number, wakeUps: number | null];
@@ -79,7 +79,10 @@ interface ChildFigures {
   seconds: number;
   /** The scan's stages in order, each with its start in ms since the CLI's start and the process's CPU (user + system, ms) then (the last: `exit`). */
   stages: Stage[];
+  /** The process's peak RSS, the highest of its stages'. */
   rssMb: number;
+  /** How the peaks were known (bench/peak-rss.ts): "kernel" or "sampled". */
+  peakRssSource: string;
   cpuSeconds: number;
   stdout: string;
 }
@@ -88,17 +91,20 @@ interface ChildFigures {
 async function cli(args: string[], env: Record<string, string> = {}): Promise<ChildFigures> {
   // The scan's stages (src/scan/context.ts, a diagnostics channel) with their times since start, printed with the usage.
   const script =
-    // Each stage's peak RSS: sampled every 50 ms (a worker's memory is the process's too) and at each mark, kept on the stage then running.
+    // Each stage's peak RSS (a worker's memory is the process's too), taken at the next mark: the kernel's high-water mark, or a sampler (bench/peak-rss.ts).
     `const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; }; const rss = () => process.memoryUsage.rss();` +
+    `const peak = (await import(${JSON.stringify(`${root}bench/peak-rss.ts`)})).peakRss();` +
     // The main thread's sleeps so far (the marks are taken on it): what the machine charges for them is bench/wake-cost.ts's figure.
     `const { mainThreadWakeups } = await import(${JSON.stringify(`${root}bench/thread-cpu.ts`)}); const wakeUps = () => mainThreadWakeups() ?? null;` +
-    `const stages = [["start", 0, cpu(), rss(), wakeUps()]]; const t0 = performance.now();` +
-    `const tick = () => { const s = stages[stages.length - 1]; s[3] = Math.max(s[3], rss()); }; setInterval(tick, 50).unref();` +
-    `(await import("node:diagnostics_channel")).subscribe("replguard:scan-stage", (m) => { tick(); stages.push([m.stage, performance.now() - t0, cpu(), rss(), wakeUps()]); });` +
+    `const stages = [["start", 0, cpu(), 0, wakeUps()]]; const t0 = performance.now();` +
+    `const mark = () => { stages[stages.length - 1][3] = peak.take(); };` +
+    `(await import("node:diagnostics_channel")).subscribe("replguard:scan-stage", (m) => { mark(); stages.push([m.stage, performance.now() - t0, cpu(), 0, wakeUps()]); });` +
     `const { boundHeapGrowth } = await import(${JSON.stringify(`${root}src/cli/heap.ts`)}); boundHeapGrowth();` +
     `const { limitInlining } = await import(${JSON.stringify(`${root}src/cli/inlining.ts`)}); limitInlining();` +
-    `const { main } = await import(${JSON.stringify(`${root}src/cli/program.ts`)}); const code = await main(process.argv.slice(1)); tick(); const u = process.resourceUsage(); stages.push(["exit", performance.now() - t0, cpu(), rss(), wakeUps()]);` +
-    `process.stderr.write("usage " + u.maxRSS + " " + (u.userCPUTime + u.systemCPUTime) + "\\nstages " + JSON.stringify(stages) + "\\n"); process.exitCode = code;`;
+    `const { main } = await import(${JSON.stringify(`${root}src/cli/program.ts`)}); const code = await main(process.argv.slice(1)); mark(); const u = process.resourceUsage(); stages.push(["exit", performance.now() - t0, cpu(), rss(), wakeUps()]);` +
+    // The process's peak is its stages' highest: the kernel's reset restarts maxRSS too.
+    `const most = Math.max(...stages.slice(0, -1).map((s) => s[3]));` +
+    `process.stderr.write("usage " + Math.round(most / 1024) + " " + (u.userCPUTime + u.systemCPUTime) + " " + peak.source + "\\nstages " + JSON.stringify(stages) + "\\n"); process.exitCode = code;`;
   const started = performance.now();
   const { stdout, stderr } = await promisify(execFile)(...onCore(pins?.scanner, process.execPath, ["--import", "tsx", "--input-type=module", "-e", script, ...args]), {
     cwd: root,
@@ -110,9 +116,9 @@ async function cli(args: string[], env: Record<string, string> = {}): Promise<Ch
     throw error;
   });
   const seconds = (performance.now() - started) / 1000;
-  const match = /usage (\d+) (\d+)/.exec(stderr);
+  const match = /usage (\d+) (\d+) (\w+)/.exec(stderr);
   const stages = /stages (.*)/.exec(stderr)?.[1];
-  return { seconds, rssMb: Math.round(Number(match?.[1]) / 1024), cpuSeconds: Number(match?.[2]) / 1e6, stdout, stages: stages === undefined ? [] : (JSON.parse(stages) as Stage[]) };
+  return { seconds, rssMb: Math.round(Number(match?.[1]) / 1024), peakRssSource: match?.[3] ?? "", cpuSeconds: Number(match?.[2]) / 1e6, stdout, stages: stages === undefined ? [] : (JSON.parse(stages) as Stage[]) };
 }
 
 /** The scan's retry counts, from the snapshot's header (its first line). */
@@ -140,7 +146,7 @@ const STAGE_NAMES: Record<string, string> = {
   handover: "documents → evaluation + snapshot",
   done: "reports (after the scan)",
 };
-/** What each stage took, wall and the process's CPU: from its mark to the next one's; `done` to `exit` is the reports. And the highest RSS sampled within it, and the main thread's wake-ups. */
+/** What each stage took, wall and the process's CPU: from its mark to the next one's; `done` to `exit` is the reports. And the highest RSS within it, and the main thread's wake-ups. */
 function stageLines(stages: Stage[], buckets: number): string[] {
   return stages.slice(0, -1).map(([stage, at, cpu, peakRss, wakeUps], i) => {
     const [, nextAt, nextCpu, , nextWakeUps] = stages[i + 1]!;
@@ -240,7 +246,7 @@ async function benchAudit(): Promise<void> {
     lines.push(row("wake-up cost (this machine)", wakeCostLine(wakeCost, accountsStage(auditRun.stages, buckets))));
     lines.push(row("audit wall (with reports)", `${(auditRun.seconds - startup.seconds).toFixed(1)} s (+ ${startup.seconds.toFixed(1)} s CLI start-up)`));
     lines.push(row("audit CPU / bucket (user+sys)", `${(((auditRun.cpuSeconds - startup.cpuSeconds) * 1000) / buckets).toFixed(2)} ms (scan, evaluation and reports; start-up taken off)`));
-    lines.push(row("audit peak RSS", `${auditRun.rssMb} MB`));
+    lines.push(row("audit peak RSS", `${auditRun.rssMb} MB (${auditRun.peakRssSource === "kernel" ? "the kernel's high-water mark" : "sampled every 50 ms"})`));
     const passes: EvaluationFigures[] = [];
     for (let pass = 0; pass < evaluationPasses; pass++) passes.push(await freshEvaluationPass(snapshotFile));
     lines.push(row("policy evaluation (all documents)", evaluationPassesLine(passes)));
