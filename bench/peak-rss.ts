@@ -49,21 +49,19 @@ function resetHighWaterMark(): boolean {
  * it never keeps the process alive).
  */
 export function peakRss(kernel = true): PeakRss {
-  if (kernel && highWaterMark() !== undefined) {
-    // The first take() is the process's peak so far, start-up included: read before any reset.
-    const first = highWaterMark()!;
-    if (resetHighWaterMark()) {
-      let carried = first;
-      return {
-        source: "kernel",
-        take: () => {
-          const peak = Math.max(carried, highWaterMark() ?? 0);
-          carried = 0;
-          resetHighWaterMark();
-          return peak;
-        },
-      };
-    }
+  // The first take() is the process's peak so far, start-up included: read before the first reset.
+  const first = kernel ? highWaterMark() : undefined;
+  if (first !== undefined && resetHighWaterMark()) {
+    let carried = first;
+    return {
+      source: "kernel",
+      take: () => {
+        const peak = Math.max(carried, highWaterMark() ?? 0);
+        carried = 0;
+        resetHighWaterMark();
+        return peak;
+      },
+    };
   }
   let most = process.memoryUsage.rss();
   setInterval(() => {
