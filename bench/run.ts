@@ -92,7 +92,7 @@ async function cli(args: string[], env: Record<string, string> = {}): Promise<Ch
   // The scan's stages (src/scan/context.ts, a diagnostics channel) with their times since start, printed with the usage.
   const script =
     // Each stage's peak RSS (a worker's memory is the process's too), taken at the next mark: the kernel's high-water mark, or a sampler (bench/peak-rss.ts).
-    `const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; }; const rss = () => process.memoryUsage.rss();` +
+    `const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };` +
     `const peak = (await import(${JSON.stringify(`${root}bench/peak-rss.ts`)})).peakRss();` +
     // The main thread's sleeps so far (the marks are taken on it): what the machine charges for them is bench/wake-cost.ts's figure.
     `const { mainThreadWakeups } = await import(${JSON.stringify(`${root}bench/thread-cpu.ts`)}); const wakeUps = () => mainThreadWakeups() ?? null;` +
@@ -101,7 +101,7 @@ async function cli(args: string[], env: Record<string, string> = {}): Promise<Ch
     `(await import("node:diagnostics_channel")).subscribe("replguard:scan-stage", (m) => { mark(); stages.push([m.stage, performance.now() - t0, cpu(), 0, wakeUps()]); });` +
     `const { boundHeapGrowth } = await import(${JSON.stringify(`${root}src/cli/heap.ts`)}); boundHeapGrowth();` +
     `const { limitInlining } = await import(${JSON.stringify(`${root}src/cli/inlining.ts`)}); limitInlining();` +
-    `const { main } = await import(${JSON.stringify(`${root}src/cli/program.ts`)}); const code = await main(process.argv.slice(1)); mark(); const u = process.resourceUsage(); stages.push(["exit", performance.now() - t0, cpu(), rss(), wakeUps()]);` +
+    `const { main } = await import(${JSON.stringify(`${root}src/cli/program.ts`)}); const code = await main(process.argv.slice(1)); mark(); const u = process.resourceUsage(); stages.push(["exit", performance.now() - t0, cpu(), 0, wakeUps()]);` +
     // The process's peak is its stages' highest: the kernel's reset restarts maxRSS too.
     `const most = Math.max(...stages.slice(0, -1).map((s) => s[3]));` +
     `process.stderr.write("usage " + Math.round(most / 1024) + " " + (u.userCPUTime + u.systemCPUTime) + " " + peak.source + "\\nstages " + JSON.stringify(stages) + "\\n"); process.exitCode = code;`;
