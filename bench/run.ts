@@ -203,7 +203,7 @@ async function benchAudit(): Promise<void> {
     const minimum = await minimumCalls(snapshotFile);
     const buckets = accounts * bucketsPerAccount;
     const lines = [
-      `replguard bench: ${accounts} accounts × ${bucketsPerAccount} buckets, ${latency} ms a call, concurrency ${concurrency}` +
+      `replguard bench: ${accounts} accounts × ${bucketsPerAccount} buckets, ${latency} ms a call, concurrency ${concurrency}, Node ${process.version}` +
         `${workers === null ? "" : `, --workers ${workers}`}${throttle > 0 ? `, ${throttle * 100}% of calls throttled` : ""}` +
         `${pins === null ? "" : `, sandbox on core ${pins.sandbox} and audit on core ${pins.scanner}`}`,
     ];
