@@ -22,10 +22,10 @@
 import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
+import type { ConnectionOptions } from "node:tls";
 import { join } from "node:path";
-import { Agent } from "undici";
 import { LeanS3, PROBE_BUCKET, type EndpointTemplate } from "../src/aws/lean-s3.js";
-import { REQUEST_TIMEOUT_MS, undiciTransport } from "../src/aws/lean-transport.js";
+import { leanDispatcher, REQUEST_TIMEOUT_MS, undiciTransport } from "../src/aws/lean-transport.js";
 import { numberFlag } from "./flags.js";
 
 const buckets = numberFlag("buckets", 2000);
@@ -69,9 +69,9 @@ function template(way: Way): EndpointTemplate {
   return { url: new URL(`${origin}/${PROBE_BUCKET}`), in: "path", signingRegion: "eu-west-1", signingName: "s3" };
 }
 
-/** CPU ms per bucket of `count` buckets' reads, and the connections opened, through a fresh agent with the scan's settings (leanDispatcher). */
+/** CPU ms per bucket of `count` buckets' reads, and the connections opened, through a fresh `leanDispatcher`, as the scan's. */
 async function measure(way: Way, count: number): Promise<{ cpuMs: number; connections: number }> {
-  const agent = new Agent({ connections: IN_FLIGHT, connect: { timeout: REQUEST_TIMEOUT_MS, ca, lookup: loopback as never } });
+  const agent = leanDispatcher(IN_FLIGHT, REQUEST_TIMEOUT_MS, { ca, lookup: loopback as ConnectionOptions["lookup"] });
   let connections = 0;
   agent.on("connect", () => void connections++);
   const lean = new LeanS3({ credentials: async () => ({ accessKeyId: "AKIDBENCH", secretAccessKey: "bench-secret", sessionToken: "bench-token" }), transport: undiciTransport(agent), maxAttempts: 1 });

@@ -14,6 +14,7 @@
  *   strategy classes as transient and retries as before (test/aws/lean-transport.test.ts). Other
  *   socket errors (ECONNREFUSED, ENOTFOUND…) are node's own errors, passed on as they were.
  */
+import type { ConnectionOptions } from "node:tls";
 import { Agent, type Dispatcher } from "undici";
 import type { LeanResponse } from "./lean-errors.js";
 import type { AnswerTurns } from "./answer-turns.js";
@@ -31,9 +32,12 @@ export type LeanTransport = (request: LeanRequest) => Promise<LeanResponse>;
 /** What the SDK's node handler is given in replguard (clients.ts): a request times out after 60 s. */
 export const REQUEST_TIMEOUT_MS = 60_000;
 
-/** Keep-alive pools, one per origin, each of at most `connections` connections (the request slots). */
-export function leanDispatcher(connections: number, timeoutMs = REQUEST_TIMEOUT_MS): Agent {
-  return new Agent({ connections, connect: { timeout: timeoutMs } });
+/**
+ * Keep-alive pools, one per origin, each of at most `connections` connections (the request slots).
+ * `connect`: further socket options (bench/connection-cost.ts: its test certificate and resolver).
+ */
+export function leanDispatcher(connections: number, timeoutMs = REQUEST_TIMEOUT_MS, connect: Pick<ConnectionOptions, "ca" | "lookup"> = {}): Agent {
+  return new Agent({ connections, connect: { ...connect, timeout: timeoutMs } });
 }
 
 /** Headers node's `IncomingMessage` keeps once when repeated (its `matchKnownFields`): the first value stays. */
